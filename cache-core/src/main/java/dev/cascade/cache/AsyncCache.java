@@ -1,0 +1,74 @@
+package dev.cascade.cache;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The asynchronous view of a {@link Cache}: the same operations and semantics, each returning a
+ * {@link CompletableFuture}. Methods never throw for a failed operation; they fail the future
+ * (argument checks such as a {@code null} key still throw at once).
+ *
+ * <p>Loaders return a {@link CompletionStage}; they are called on the thread that completed the
+ * preceding remote read (or the caller's), so they must not block. Concurrent calls for one key
+ * share one load; a failed load is not cached. Thread-safe.
+ */
+public interface AsyncCache<K, V> {
+
+  /** Returns the cache's name. */
+  String name();
+
+  /** See {@link Cache#getIfPresent}. */
+  CompletableFuture<@Nullable V> getIfPresent(K key);
+
+  /** See {@link Cache#lookup}. */
+  CompletableFuture<@Nullable Cached<V>> lookup(K key);
+
+  /** See {@link Cache#get}; the loader's future is shared by all concurrent callers of the key. */
+  CompletableFuture<@Nullable V> get(
+      K key, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader);
+
+  /** See {@link Cache#get(Object, Duration, Function)}. */
+  CompletableFuture<@Nullable V> get(
+      K key, Duration ttl, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader);
+
+  /** See {@link Cache#getAll(Iterable)}. */
+  CompletableFuture<Map<K, V>> getAll(Iterable<? extends K> keys);
+
+  /** See {@link Cache#getAll(Iterable, Function)}. */
+  CompletableFuture<Map<K, V>> getAll(
+      Iterable<? extends K> keys,
+      Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
+          bulkLoader);
+
+  /** See {@link Cache#put(Object, Object)}. */
+  CompletableFuture<Void> put(K key, V value);
+
+  /** See {@link Cache#put(Object, Object, Duration, String...)}. */
+  CompletableFuture<Void> put(K key, V value, Duration ttl, String... tags);
+
+  /** See {@link Cache#putAll}. */
+  CompletableFuture<Void> putAll(Map<? extends K, ? extends V> entries);
+
+  /** See {@link Cache#invalidate}. */
+  CompletableFuture<Void> invalidate(K key);
+
+  /** See {@link Cache#invalidateAll(Iterable)}. */
+  CompletableFuture<Void> invalidateAll(Iterable<? extends K> keys);
+
+  /** See {@link Cache#invalidateAll()}. */
+  CompletableFuture<Void> invalidateAll();
+
+  /** See {@link Cache#invalidateTag}. */
+  CompletableFuture<Void> invalidateTag(String tag);
+
+  /** Returns a snapshot of the cache's statistics. */
+  CacheStats stats();
+
+  /** Returns the blocking view of this cache. */
+  Cache<K, V> synchronous();
+}

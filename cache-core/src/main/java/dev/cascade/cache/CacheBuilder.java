@@ -1,0 +1,242 @@
+package dev.cascade.cache;
+
+import dev.cascade.cache.internal.CacheSettings;
+import dev.cascade.cache.internal.RemoteKeys;
+import dev.cascade.cache.internal.RemoteTier;
+import dev.cascade.cache.internal.StatsCounter;
+import dev.cascade.cache.internal.TieredCache;
+import dev.cascade.cache.spi.Codec;
+import dev.cascade.cache.spi.KeyCodec;
+import dev.cascade.cache.spi.LocalTier;
+import dev.cascade.cache.spi.RemoteStore;
+import dev.cascade.cache.spi.StampedeLock;
+import dev.cascade.cache.spi.Tier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Configures and builds a {@link Cache}. Tiers are listed nearest first: the in-process tier (if
+ * any) always comes first, then remote stores in the order given.
+ *
+ * <p>Mutable and not thread-safe. Each option may be set once (a second call throws {@link
+ * IllegalStateException}); a bad value throws {@link IllegalArgumentException} naming it; {@link
+ * #build()} checks the options against each other and returns an immutable, thread-safe cache.
+ */
+public final class CacheBuilder<K, V> {
+  private static final int MAX_NAME_LENGTH = 128;
+
+  private final String name;
+  private @Nullable InMemoryOptions<K, V> inMemory;
+  private final List<RemoteStore> stores = new ArrayList<>();
+  private @Nullable KeyCodec<K> keyCodec;
+  private @Nullable Codec<V> valueCodec;
+  private @Nullable String keyPrefix;
+  private @Nullable Duration ttl;
+  private @Nullable Double jitter;
+  private @Nullable Duration nullTtl;
+  private @Nullable Ticker ticker;
+  private @Nullable Executor executor;
+  private @Nullable Stampede stampede;
+
+  CacheBuilder(String name) {
+    this.name = checkName(name, "cache name");
+  }
+
+  /**
+   * Adds the in-process tier (Caffeine), configured by {@code options}; it needs a bound.
+   *
+   * <pre>{@code builder.inMemory(m -> m.maximumSize(10_000).ttl(Duration.ofSeconds(30)))}</pre>
+   */
+  public CacheBuilder<K, V> inMemory(Consumer<InMemoryOptions<K, V>> options) {
+    Objects.requireNonNull(options, "options");
+    requireUnset(inMemory, "inMemory");
+    InMemoryOptions<K, V> configured = new InMemoryOptions<>();
+    options.accept(configured);
+    this.inMemory = configured;
+    return this;
+  }
+
+  /**
+   * Adds a remote tier on {@code store}, after any added before. Needs a {@link #valueCodec}. The
+   * cache does not close the store: it may serve other caches.
+   */
+  public CacheBuilder<K, V> tier(RemoteStore store) {
+    stores.add(Objects.requireNonNull(store, "store"));
+    return this;
+  }
+
+  /** Sets how keys become remote key strings (default: {@link KeyCodec#standard()}). */
+  public CacheBuilder<K, V> keyCodec(KeyCodec<K> keyCodec) {
+    requireUnset(this.keyCodec, "keyCodec");
+    this.keyCodec = Objects.requireNonNull(keyCodec, "keyCodec");
+    return this;
+  }
+
+  /** Sets how values become bytes in remote tiers; required when there is a remote tier. */
+  public CacheBuilder<K, V> valueCodec(Codec<V> valueCodec) {
+    requireUnset(this.valueCodec, "valueCodec");
+    this.valueCodec = Objects.requireNonNull(valueCodec, "valueCodec");
+    return this;
+  }
+
+  /** Sets the first segment of every remote key, {@code <prefix>:<cache>:<key>} (default {@code cascade}). */
+  public CacheBuilder<K, V> keyPrefix(String keyPrefix) {
+    requireUnset(this.keyPrefix, "keyPrefix");
+    this.keyPrefix = checkName(keyPrefix, "keyPrefix");
+    return this;
+  }
+
+  /**
+   * Sets the default TTL of entries (default: none; entries live until evicted or invalidated).
+   *
+   * @throws IllegalArgumentException if not positive
+   */
+  public CacheBuilder<K, V> ttl(Duration ttl) {
+    requireUnset(this.ttl, "ttl");
+    this.ttl = positive(ttl, "ttl");
+    return this;
+  }
+
+  /**
+   * Spreads every TTL by up to ±{@code fraction} at random, so that entries written together do not
+   * expire together.
+   *
+   * @throws IllegalArgumentException if {@code fraction} is not in [0, 1)
+   */
+  public CacheBuilder<K, V> ttlJitter(double fraction) {
+    requireUnset(this.jitter, "ttlJitter");
+    if (!(fraction >= 0 && fraction < 1)) {
+      throw new IllegalArgumentException("ttlJitter must be in [0, 1), was " + fraction);
+    }
+    this.jitter = fraction;
+    return this;
+  }
+
+  /**
+   * Caches a loader's {@code null} (an absent row) for {@code nullTtl}, so that absent keys do not
+   * reach the loader on every call. Without it a loader returning {@code null} is an error.
+   *
+   * @throws IllegalArgumentException if not positive
+   */
+  public CacheBuilder<K, V> nullTtl(Duration nullTtl) {
+    requireUnset(this.nullTtl, "nullTtl");
+    this.nullTtl = positive(nullTtl, "nullTtl");
+    return this;
+  }
+
+  /** Sets the time source for expiry (default {@link Ticker#system()}); tests inject a fake one. */
+  public CacheBuilder<K, V> ticker(Ticker ticker) {
+    requireUnset(this.ticker, "ticker");
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+    return this;
+  }
+
+  /**
+   * Sets where the asynchronous API runs its continuations (default: the thread that completed the
+   * preceding step).
+   */
+  public CacheBuilder<K, V> executor(Executor executor) {
+    requireUnset(this.executor, "executor");
+    this.executor = Objects.requireNonNull(executor, "executor");
+    return this;
+  }
+
+  /** Sets stampede protection (default {@link Stampede#local()}: single-flight in this JVM). */
+  public CacheBuilder<K, V> stampede(Stampede stampede) {
+    requireUnset(this.stampede, "stampede");
+    this.stampede = Objects.requireNonNull(stampede, "stampede");
+    return this;
+  }
+
+  /**
+   * Returns the cache.
+   *
+   * @throws IllegalStateException if there is no tier, if a remote tier has no value codec, or if a
+   *     distributed stampede lock has no remote tier to guard
+   */
+  public Cache<K, V> build() {
+    if (inMemory == null && stores.isEmpty()) {
+      throw new IllegalStateException(
+          "cache '" + name + "' has no tier: add inMemory(m -> m.maximumSize(...)) and/or tier(store)");
+    }
+    if (!stores.isEmpty() && valueCodec == null) {
+      throw new IllegalStateException(
+          "cache '" + name + "' has a remote tier but no valueCodec, e.g. valueCodec(JsonCodec.of(Type.class))");
+    }
+    Stampede protection = stampede == null ? Stampede.local() : stampede;
+    StampedeLock lock = protection.lock();
+    if (lock != null && stores.isEmpty()) {
+      throw new IllegalStateException(
+          "cache '" + name + "' has a distributed stampede lock but no remote tier whose writes it could guard");
+    }
+    Ticker time = ticker == null ? Ticker.system() : ticker;
+    StatsCounter stats = new StatsCounter();
+    LocalTier<K, V> local = inMemory == null ? null : inMemory.tier.ticker(time).build();
+    List<Tier<K, V>> remotes = new ArrayList<>();
+    KeyCodec<K> keys = keyCodec == null ? KeyCodec.standard() : keyCodec;
+    String prefix = keyPrefix == null ? "cascade" : keyPrefix;
+    for (int i = 0; i < stores.size(); i++) {
+      RemoteStore store = stores.get(i);
+      boolean farthest = i == stores.size() - 1;
+      remotes.add(
+          new RemoteTier<>(
+              "l" + (i + 1 + (local == null ? 0 : 1)),
+              store,
+              new RemoteKeys<>(prefix, name, keys, store.capabilities()),
+              Objects.requireNonNull(valueCodec),
+              time,
+              farthest ? lock : null,
+              stats));
+    }
+    CacheSettings<K, V> settings =
+        new CacheSettings<>(
+            name,
+            local,
+            remotes,
+            ttl,
+            jitter == null ? 0 : jitter,
+            nullTtl,
+            time,
+            lock == null ? null : protection.leaseTime(),
+            protection.maxWait(),
+            protection.pollInterval(),
+            executor == null ? Runnable::run : executor,
+            stats);
+    return new TieredCache<>(settings);
+  }
+
+  private static Duration positive(Duration duration, String what) {
+    Objects.requireNonNull(duration, what);
+    if (duration.isZero() || duration.isNegative()) {
+      throw new IllegalArgumentException(what + " must be positive, was " + duration);
+    }
+    return duration;
+  }
+
+  private static void requireUnset(@Nullable Object current, String option) {
+    if (current != null) {
+      throw new IllegalStateException(option + " was already set to " + current);
+    }
+  }
+
+  private static String checkName(String name, String what) {
+    Objects.requireNonNull(name, what);
+    if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+      throw new IllegalArgumentException(
+          what + " must have 1 to " + MAX_NAME_LENGTH + " characters, was \"" + name + "\"");
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == ':' || Character.isWhitespace(c) || Character.isISOControl(c)) {
+        throw new IllegalArgumentException(
+            what + " must not contain ':', whitespace or control characters, was \"" + name + "\"");
+      }
+    }
+    return name;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.cascade.cache;
+
+/**
+ * A snapshot of a cache's statistics. Every lookup ({@code getIfPresent}, {@code lookup}, each key
+ * of {@code getAll}, each {@code get}) counts exactly one hit or one miss, whichever tier answered.
+ * A caller that waited for another caller's load counts a miss and a coalesced wait. Immutable.
+ *
+ * @param hitCount lookups answered by some tier (cached absences included)
+ * @param missCount lookups no tier could answer
+ * @param loadSuccessCount loader calls that returned a value (a bulk loader call counts once)
+ * @param loadFailureCount loader calls that threw, failed, or returned an uncacheable {@code null}
+ * @param totalLoadTimeNanos time spent in loaders, successful or not, by the cache's ticker
+ * @param evictionCount entries the in-process tier evicted for size or expiry
+ * @param coalescedWaitCount callers that waited for a load another caller ran (single-flight)
+ * @param nullHitCount hits on a cached absence
+ * @param decodeFailureCount remote values that could not be decoded (counted as misses, deleted)
+ * @param tierErrorCount remote reads that failed or timed out (treated as misses)
+ * @param leaseWaitCount callers that lost the distributed lease and waited for its holder
+ */
+public record CacheStats(
+    long hitCount,
+    long missCount,
+    long loadSuccessCount,
+    long loadFailureCount,
+    long totalLoadTimeNanos,
+    long evictionCount,
+    long coalescedWaitCount,
+    long nullHitCount,
+    long decodeFailureCount,
+    long tierErrorCount,
+    long leaseWaitCount) {
+
+  /** Returns {@code hitCount + missCount}. */
+  public long requestCount() {
+    return hitCount + missCount;
+  }
+
+  /** Returns the share of lookups that hit, {@code 1.0} when there were none. */
+  public double hitRate() {
+    long requests = requestCount();
+    return requests == 0 ? 1.0 : (double) hitCount / requests;
+  }
+
+  /** Returns the share of lookups that missed, {@code 0.0} when there were none. */
+  public double missRate() {
+    long requests = requestCount();
+    return requests == 0 ? 0.0 : (double) missCount / requests;
+  }
+
+  /** Returns the number of loader calls. */
+  public long loadCount() {
+    return loadSuccessCount + loadFailureCount;
+  }
+
+  /** Returns the mean time of a loader call in nanoseconds, {@code 0.0} when none ran. */
+  public double averageLoadPenaltyNanos() {
+    long loads = loadCount();
+    return loads == 0 ? 0.0 : (double) totalLoadTimeNanos / loads;
+  }
+}

@@ -1,0 +1,28 @@
+package dev.cascade.cache.codec;
+
+import dev.cascade.cache.spi.Codec;
+
+/**
+ * Stores {@code byte[]} values as they are. Arrays are copied on the way in and out, so a caller
+ * changing its array never changes a cached value. Thread-safe.
+ */
+public final class BytesCodec implements Codec<byte[]> {
+  private static final BytesCodec INSTANCE = new BytesCodec();
+
+  private BytesCodec() {}
+
+  /** Returns the shared instance. */
+  public static BytesCodec create() {
+    return INSTANCE;
+  }
+
+  @Override
+  public byte[] encode(byte[] value) {
+    return value.clone();
+  }
+
+  @Override
+  public byte[] decode(byte[] bytes) {
+    return bytes.clone();
+  }
+}

@@ -1,0 +1,82 @@
+package dev.cascade.cache.codec;
+
+import dev.cascade.cache.spi.Codec;
+import dev.cascade.cache.spi.CodecException;
+import java.util.Objects;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Stores values as JSON with Jackson 3, always read back as one explicit target type: no default
+ * typing, no class names taken from the data, so a value carrying {@code @class} cannot make the
+ * codec load a class. Jackson's stream limits apply (nesting depth 500, document and string length),
+ * so hostile documents fail with a {@link CodecException} instead of exhausting the stack.
+ *
+ * <p>Thread-safe once built. Requires {@code tools.jackson.core:jackson-databind} on the class path
+ * (optional for {@code cache-core}, a normal dependency of the remote modules).
+ */
+public final class JsonCodec<V> implements Codec<V> {
+  private static final ObjectMapper DEFAULT_MAPPER =
+      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  private final ObjectMapper mapper;
+  private final JavaType type;
+
+  private JsonCodec(ObjectMapper mapper, JavaType type) {
+    this.mapper = mapper;
+    this.type = type;
+  }
+
+  /** Returns a codec for {@code type} with a mapper that ignores unknown properties. */
+  public static <V> JsonCodec<V> of(Class<V> type) {
+    Objects.requireNonNull(type, "type");
+    return new JsonCodec<>(DEFAULT_MAPPER, DEFAULT_MAPPER.constructType(type));
+  }
+
+  /** Returns a codec for a generic type such as {@code new TypeReference<List<Product>>() {}}. */
+  public static <V> JsonCodec<V> of(TypeReference<V> type) {
+    Objects.requireNonNull(type, "type");
+    return new JsonCodec<>(DEFAULT_MAPPER, DEFAULT_MAPPER.constructType(type));
+  }
+
+  /**
+   * Returns a codec for {@code type} using {@code mapper}. The mapper must not enable default
+   * typing; this is checked only by what it produces, so keep it to explicit types.
+   */
+  public static <V> JsonCodec<V> of(Class<V> type, ObjectMapper mapper) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(mapper, "mapper");
+    return new JsonCodec<>(mapper, mapper.constructType(type));
+  }
+
+  @Override
+  public byte[] encode(V value) {
+    try {
+      return mapper.writeValueAsBytes(value);
+    } catch (JacksonException e) {
+      throw new CodecException("cannot write " + value.getClass().getName() + " as JSON", e);
+    }
+  }
+
+  @Override
+  public V decode(byte[] bytes) {
+    try {
+      V value = mapper.readValue(bytes, type);
+      if (value == null) {
+        throw new CodecException("JSON null is not a value of " + type, null);
+      }
+      return value;
+    } catch (JacksonException | StackOverflowError e) {
+      throw new CodecException("cannot read " + bytes.length + " bytes as " + type, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JsonCodec[" + type + "]";
+  }
+}

@@ -1,0 +1,24 @@
+package dev.cascade.cache.internal;
+
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One load of one key in this JVM, shared by every caller that asks for the key while it runs,
+ * plus the invalidation epochs seen when it began. A fill or publish made on behalf of the flight
+ * is stored only if no invalidation touched its key (or the whole cache) since then, which is how an
+ * invalidation that races a fill or a load wins.
+ */
+final class Flight<V> extends CompletableFuture<@Nullable V> {
+  final @Nullable Thread owner;
+  final int stripe;
+  final long stripeEpoch;
+  final long globalEpoch;
+
+  Flight(@Nullable Thread owner, int stripe, long stripeEpoch, long globalEpoch) {
+    this.owner = owner;
+    this.stripe = stripe;
+    this.stripeEpoch = stripeEpoch;
+    this.globalEpoch = globalEpoch;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.cascade.cache.internal;
+
+import dev.cascade.cache.spi.KeyCodec;
+import dev.cascade.cache.spi.StoreCapabilities;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Builds the remote keys of one cache: {@code <prefix>:<cache>:<key>} for entries and {@code
+ * <prefix>:<cache>:#tag:<tag>} for tag versions. A key that the store cannot take as it is (too
+ * long, or with spaces or control characters where keys are not binary-safe) becomes {@code
+ * <prefix>:<cache>:#<sha-256 hex>} (tags: {@code #tagh:<hex>}): the full digest, never a
+ * truncation. Encoded keys that start with {@code #} get a second {@code #}, so no user key can
+ * take the form of a hashed key or a tag key. Immutable and thread-safe.
+ */
+public final class RemoteKeys<K> {
+  private final String namespace;
+  private final KeyCodec<K> keyCodec;
+  private final StoreCapabilities capabilities;
+
+  public RemoteKeys(String prefix, String cacheName, KeyCodec<K> keyCodec, StoreCapabilities capabilities) {
+    this.namespace = prefix + ":" + cacheName + ":";
+    this.keyCodec = keyCodec;
+    this.capabilities = capabilities;
+  }
+
+  /** Returns the prefix shared by every key of this cache, and by no key of another cache. */
+  public String namespace() {
+    return namespace;
+  }
+
+  /** Returns the remote key of {@code key}. */
+  public String entryKey(K key) {
+    String encoded = keyCodec.encode(key);
+    String candidate = namespace + (encoded.startsWith("#") ? "#" + encoded : encoded);
+    return safe(candidate) ? candidate : namespace + "#" + sha256Hex(encoded);
+  }
+
+  /** Returns the remote key holding the version of {@code tag}. */
+  public String tagKey(String tag) {
+    String candidate = namespace + "#tag:" + tag;
+    return safe(candidate) ? candidate : namespace + "#tagh:" + sha256Hex(tag);
+  }
+
+  private boolean safe(String key) {
+    if (key.length() * 3 > capabilities.maxKeyBytes()
+        && key.getBytes(StandardCharsets.UTF_8).length > capabilities.maxKeyBytes()) {
+      return false;
+    }
+    if (!capabilities.binarySafeKeys()) {
+      for (int i = 0; i < key.length(); i++) {
+        char c = key.charAt(i);
+        if (c <= ' ' || c == 0x7F || Character.isWhitespace(c) || Character.isISOControl(c)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  static String sha256Hex(String text) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
+  }
+}

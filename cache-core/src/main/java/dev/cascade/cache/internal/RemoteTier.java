@@ -1,0 +1,338 @@
+package dev.cascade.cache.internal;
+
+import dev.cascade.cache.Ticker;
+import dev.cascade.cache.codec.Envelope;
+import dev.cascade.cache.spi.Codec;
+import dev.cascade.cache.spi.CodecException;
+import dev.cascade.cache.spi.Lease;
+import dev.cascade.cache.spi.RemoteStore;
+import dev.cascade.cache.spi.StampedeLock;
+import dev.cascade.cache.spi.TagVersion;
+import dev.cascade.cache.spi.Tier;
+import dev.cascade.cache.spi.TierEntry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The adapter that makes a byte-level {@link RemoteStore} a typed {@link Tier}: key codec and
+ * prefix, value codec, envelope, tag versions and leases.
+ *
+ * <p>Invariants: a value that cannot be parsed or decoded is counted, deleted and reported as a
+ * miss, never thrown; an entry is returned only if its logical expiry is in the future and each of
+ * its tags still has the version recorded in the entry and was not invalidated after the entry's
+ * write (or load) began. Stateless apart from its collaborators; thread-safe.
+ */
+public final class RemoteTier<K, V> implements Tier<K, V> {
+  private final String name;
+  private final RemoteStore store;
+  private final RemoteKeys<K> keys;
+  private final Codec<V> codec;
+  private final Ticker ticker;
+  private final @Nullable StampedeLock lock;
+  private final StatsCounter stats;
+
+  public RemoteTier(
+      String name,
+      RemoteStore store,
+      RemoteKeys<K> keys,
+      Codec<V> codec,
+      Ticker ticker,
+      @Nullable StampedeLock lock,
+      StatsCounter stats) {
+    this.name = name;
+    this.store = store;
+    this.keys = keys;
+    this.codec = codec;
+    this.ticker = ticker;
+    this.lock = lock;
+    this.stats = stats;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** Returns the store behind this tier. */
+  public RemoteStore store() {
+    return store;
+  }
+
+  /** Returns the key builder of this tier. */
+  public RemoteKeys<K> keys() {
+    return keys;
+  }
+
+  @Override
+  public CompletableFuture<@Nullable TierEntry<V>> get(K key) {
+    String remoteKey = keys.entryKey(key);
+    return store
+        .get(remoteKey)
+        .thenCompose(
+            bytes -> {
+              if (bytes == null) {
+                return CompletableFuture.completedFuture(null);
+              }
+              Envelope envelope = parse(remoteKey, bytes);
+              if (envelope == null || expired(envelope)) {
+                return CompletableFuture.completedFuture(null);
+              }
+              if (envelope.tagVersions().isEmpty()) {
+                return CompletableFuture.completedFuture(toEntry(remoteKey, envelope));
+              }
+              return store
+                  .getAll(tagKeys(envelope.tagVersions().keySet()))
+                  .thenApply(
+                      versions ->
+                          tagsValid(envelope, versions) ? toEntry(remoteKey, envelope) : dropStale(remoteKey));
+            });
+  }
+
+  @Override
+  public CompletableFuture<Map<K, TierEntry<V>>> getAll(Set<K> wanted) {
+    Map<String, K> byRemoteKey = new LinkedHashMap<>();
+    for (K key : wanted) {
+      byRemoteKey.put(keys.entryKey(key), key);
+    }
+    return store
+        .getAll(byRemoteKey.keySet())
+        .thenCompose(
+            found -> {
+              Map<String, Envelope> envelopes = new LinkedHashMap<>();
+              Set<String> tags = new HashSet<>();
+              found.forEach(
+                  (remoteKey, bytes) -> {
+                    Envelope envelope = parse(remoteKey, bytes);
+                    if (envelope != null && !expired(envelope)) {
+                      envelopes.put(remoteKey, envelope);
+                      tags.addAll(envelope.tagVersions().keySet());
+                    }
+                  });
+              CompletableFuture<Map<String, byte[]>> tagVersions =
+                  tags.isEmpty()
+                      ? CompletableFuture.completedFuture(Map.of())
+                      : store.getAll(tagKeys(tags));
+              return tagVersions.thenApply(
+                  versions -> {
+                    Map<K, TierEntry<V>> entries = new HashMap<>();
+                    envelopes.forEach(
+                        (remoteKey, envelope) -> {
+                          if (!tagsValid(envelope, versions)) {
+                            dropStale(remoteKey);
+                            return;
+                          }
+                          TierEntry<V> entry = toEntry(remoteKey, envelope);
+                          if (entry != null) {
+                            entries.put(byRemoteKey.get(remoteKey), entry);
+                          }
+                        });
+                    return entries;
+                  });
+            });
+  }
+
+  @Override
+  public CompletableFuture<Void> put(K key, TierEntry<V> entry) {
+    String remoteKey = keys.entryKey(key);
+    Duration ttl = ttlOf(entry);
+    if (ttl != null && ttl.isZero()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> revoked = lock == null ? CompletableFuture.completedFuture(null) : lock.revoke(remoteKey);
+    return revoked
+        .thenCompose(done -> encode(entry))
+        .thenCompose(bytes -> store.put(remoteKey, bytes, ttl));
+  }
+
+  @Override
+  public CompletableFuture<Void> putAll(Map<K, TierEntry<V>> entries) {
+    Set<String> tags = new HashSet<>();
+    entries.values().forEach(entry -> tags.addAll(entry.tags()));
+    return versionsOf(tags)
+        .thenCompose(
+            versions -> {
+              Map<String, RemoteStore.Write> writes = new LinkedHashMap<>();
+              entries.forEach(
+                  (key, entry) -> {
+                    Duration ttl = ttlOf(entry);
+                    if (ttl == null || !ttl.isZero()) {
+                      writes.put(keys.entryKey(key), new RemoteStore.Write(envelope(entry, versions), ttl));
+                    }
+                  });
+              return store.putAll(writes);
+            });
+  }
+
+  @Override
+  public CompletableFuture<Void> invalidate(K key) {
+    String remoteKey = keys.entryKey(key);
+    CompletableFuture<Void> deleted = store.delete(remoteKey);
+    return lock == null ? deleted : deleted.thenCompose(done -> lock.revoke(remoteKey));
+  }
+
+  @Override
+  public CompletableFuture<Void> invalidateAll(Set<K> keysToDrop) {
+    List<String> remoteKeys = new ArrayList<>(keysToDrop.size());
+    keysToDrop.forEach(key -> remoteKeys.add(keys.entryKey(key)));
+    CompletableFuture<Void> deleted = store.deleteAll(remoteKeys);
+    if (lock == null) {
+      return deleted;
+    }
+    return deleted.thenCompose(
+        done ->
+            CompletableFuture.allOf(remoteKeys.stream().map(lock::revoke).toArray(CompletableFuture[]::new)));
+  }
+
+  @Override
+  public CompletableFuture<Void> invalidateAll() {
+    return store.deleteByPrefix(keys.namespace());
+  }
+
+  @Override
+  public CompletableFuture<Void> invalidateTag(String tag) {
+    return store.newTagVersion(keys.tagKey(tag), ticker.wallMillis());
+  }
+
+  @Override
+  public CompletableFuture<@Nullable Lease> tryLease(K key, Duration leaseTime) {
+    if (lock == null) {
+      return Tier.super.tryLease(key, leaseTime);
+    }
+    return lock.tryAcquire(keys.entryKey(key), leaseTime);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> putUnderLease(K key, TierEntry<V> entry, Lease lease) {
+    if (lock == null) {
+      return Tier.super.putUnderLease(key, entry, lease);
+    }
+    Duration ttl = ttlOf(entry);
+    if (ttl != null && ttl.isZero()) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return encode(entry).thenCompose(bytes -> lock.publish(lease, bytes, ttl));
+  }
+
+  @Override
+  public CompletableFuture<Void> releaseLease(Lease lease) {
+    return lock == null ? CompletableFuture.completedFuture(null) : lock.release(lease);
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+
+  private CompletableFuture<byte[]> encode(TierEntry<V> entry) {
+    return versionsOf(entry.tags()).thenApply(versions -> envelope(entry, versions));
+  }
+
+  private CompletableFuture<Map<String, TagVersion>> versionsOf(Set<String> tags) {
+    if (tags.isEmpty()) {
+      return CompletableFuture.completedFuture(Map.of());
+    }
+    List<String> tagKeys = new ArrayList<>(tags.size());
+    tags.forEach(tag -> tagKeys.add(keys.tagKey(tag)));
+    return store.tagVersions(tagKeys);
+  }
+
+  private byte[] envelope(TierEntry<V> entry, Map<String, TagVersion> versionsByTagKey) {
+    Map<String, Long> recorded = new LinkedHashMap<>();
+    for (String tag : entry.tags()) {
+      recorded.put(tag, versionsByTagKey.get(keys.tagKey(tag)).version());
+    }
+    V value = entry.value();
+    byte[] payload = value == null ? new byte[0] : codec.encode(value);
+    byte[] bytes =
+        new Envelope(
+                value == null ? Envelope.FLAG_NULL : 0,
+                entry.expiresAtMillis(),
+                entry.writtenAtMillis(),
+                entry.loadNanos(),
+                recorded,
+                payload)
+            .toBytes();
+    int limit = store.capabilities().maxValueBytes();
+    if (bytes.length > limit) {
+      throw new IllegalArgumentException(
+          "value of " + bytes.length + " bytes (with envelope) exceeds the store's limit of " + limit + " bytes");
+    }
+    return bytes;
+  }
+
+  private @Nullable Duration ttlOf(TierEntry<V> entry) {
+    if (entry.expiresAtMillis() == TierEntry.NO_EXPIRY) {
+      return null;
+    }
+    return Duration.ofMillis(entry.remainingMillis(ticker.wallMillis()));
+  }
+
+  private @Nullable Envelope parse(String remoteKey, byte[] bytes) {
+    try {
+      return Envelope.parse(bytes);
+    } catch (CodecException e) {
+      corrupt(remoteKey);
+      return null;
+    }
+  }
+
+  private boolean expired(Envelope envelope) {
+    return envelope.expiresAtMillis() != TierEntry.NO_EXPIRY
+        && envelope.expiresAtMillis() <= ticker.wallMillis();
+  }
+
+  private @Nullable TierEntry<V> toEntry(String remoteKey, Envelope envelope) {
+    V value = null;
+    if (!envelope.isNullMarker()) {
+      try {
+        value = codec.decode(envelope.payload());
+      } catch (RuntimeException e) { // a user codec may throw anything: still a counted miss
+        corrupt(remoteKey);
+        return null;
+      }
+    }
+    return new TierEntry<>(
+        value,
+        envelope.expiresAtMillis(),
+        envelope.writtenAtMillis(),
+        envelope.loadNanos(),
+        envelope.tagVersions().keySet());
+  }
+
+  private boolean tagsValid(Envelope envelope, Map<String, byte[]> currentVersions) {
+    for (Map.Entry<String, Long> recorded : envelope.tagVersions().entrySet()) {
+      TagVersion current = TagVersion.fromBytes(currentVersions.get(keys.tagKey(recorded.getKey())));
+      if (current == null
+          || current.version() != recorded.getValue()
+          || current.invalidatedAtMillis() > envelope.writtenAtMillis()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Collection<String> tagKeys(Set<String> tags) {
+    List<String> tagKeys = new ArrayList<>(tags.size());
+    tags.forEach(tag -> tagKeys.add(keys.tagKey(tag)));
+    return tagKeys;
+  }
+
+  private @Nullable TierEntry<V> dropStale(String remoteKey) {
+    store.delete(remoteKey);
+    return null;
+  }
+
+  private void corrupt(String remoteKey) {
+    stats.recordDecodeFailure();
+    store.delete(remoteKey);
+  }
+}

@@ -1,0 +1,41 @@
+package dev.cascade.cache.internal;
+
+import dev.cascade.cache.CacheStats;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The cache's counters. Each is a {@link LongAdder} so that concurrent hits on different cores do
+ * not contend; a snapshot is not atomic across counters.
+ */
+public final class StatsCounter {
+  final LongAdder hits = new LongAdder();
+  final LongAdder misses = new LongAdder();
+  final LongAdder loadSuccesses = new LongAdder();
+  final LongAdder loadFailures = new LongAdder();
+  final LongAdder loadNanos = new LongAdder();
+  final LongAdder coalescedWaits = new LongAdder();
+  final LongAdder nullHits = new LongAdder();
+  final LongAdder decodeFailures = new LongAdder();
+  final LongAdder tierErrors = new LongAdder();
+  final LongAdder leaseWaits = new LongAdder();
+
+  /** Counts one decode failure of a remote value. */
+  public void recordDecodeFailure() {
+    decodeFailures.increment();
+  }
+
+  CacheStats snapshot(long evictions) {
+    return new CacheStats(
+        hits.sum(),
+        misses.sum(),
+        loadSuccesses.sum(),
+        loadFailures.sum(),
+        loadNanos.sum(),
+        evictions,
+        coalescedWaits.sum(),
+        nullHits.sum(),
+        decodeFailures.sum(),
+        tierErrors.sum(),
+        leaseWaits.sum());
+  }
+}

@@ -1,0 +1,1070 @@
+package dev.cascade.cache.internal;
+
+import dev.cascade.cache.AsyncCache;
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.CacheException;
+import dev.cascade.cache.CacheLoaderException;
+import dev.cascade.cache.CacheStats;
+import dev.cascade.cache.Cached;
+import dev.cascade.cache.Ticker;
+import dev.cascade.cache.spi.Lease;
+import dev.cascade.cache.spi.LocalTier;
+import dev.cascade.cache.spi.Tier;
+import dev.cascade.cache.spi.TierEntry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The policy engine behind every {@link Cache}: TTL and jitter, null caching, layering over tiers,
+ * single-flight, the distributed lease, tags and statistics, written once for every backend.
+ *
+ * <p>Concurrency: every miss path is asynchronous; the blocking API drives it on the calling thread
+ * through a {@link CallerRunsLoop}, so a blocking loader always runs in its caller's thread. {@code
+ * flights} holds one {@link Flight} per key being loaded and is emptied as each load ends.
+ * Invalidation epochs (one per key stripe, one global) are bumped before any write or invalidation
+ * touches a tier; a fill or publish checks them under the in-process tier's per-key lock and gives
+ * up if they moved, so an invalidation that races a fill always wins.
+ */
+public final class TieredCache<K, V> implements Cache<K, V> {
+  private static final int STRIPES = 1024;
+
+  private final String name;
+  private final @Nullable LocalTier<K, V> local;
+  private final List<Tier<K, V>> remotes;
+  private final @Nullable Duration ttl;
+  private final double jitter;
+  private final @Nullable Duration nullTtl;
+  private final Ticker ticker;
+  private final @Nullable Duration leaseTime;
+  private final Duration leaseMaxWait;
+  private final Duration leasePoll;
+  private final Executor asyncExecutor;
+  private final StatsCounter stats;
+  private final ConcurrentHashMap<K, Flight<V>> flights = new ConcurrentHashMap<>();
+  private final AtomicLongArray stripeEpochs = new AtomicLongArray(STRIPES);
+  private final AtomicLong globalEpoch = new AtomicLong();
+  private final AsyncView asyncView = new AsyncView();
+
+  public TieredCache(CacheSettings<K, V> settings) {
+    this.name = settings.name();
+    this.local = settings.local();
+    this.remotes = settings.remotes();
+    this.ttl = settings.ttl();
+    this.jitter = settings.jitter();
+    this.nullTtl = settings.nullTtl();
+    this.ticker = settings.ticker();
+    this.leaseTime = settings.leaseTime();
+    this.leaseMaxWait = settings.leaseMaxWait();
+    this.leasePoll = settings.leasePoll();
+    this.asyncExecutor = settings.asyncExecutor();
+    this.stats = settings.stats();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** Returns the in-process tier, or {@code null} for a remote-only cache. */
+  public @Nullable LocalTier<K, V> localTier() {
+    return local;
+  }
+
+  /** Returns the remote tiers, nearest first. */
+  public List<Tier<K, V>> remoteTiers() {
+    return remotes;
+  }
+
+  /** Returns the number of loads in flight; zero when the cache is idle. */
+  public int inFlightCount() {
+    return flights.size();
+  }
+
+  // ---- blocking API -------------------------------------------------------------------------
+
+  @Override
+  public @Nullable V getIfPresent(K key) {
+    Objects.requireNonNull(key, "key");
+    LocalTier<K, V> nearest = local;
+    if (nearest != null) {
+      TierEntry<V> entry = nearest.getIfPresent(key);
+      if (entry != null) {
+        recordHit(entry);
+        return entry.value();
+      }
+      if (remotes.isEmpty()) {
+        stats.misses.increment();
+        return null;
+      }
+    }
+    Cached<V> found = await(lookupRemote(key));
+    return found == null ? null : found.value();
+  }
+
+  @Override
+  public @Nullable Cached<V> lookup(K key) {
+    Objects.requireNonNull(key, "key");
+    LocalTier<K, V> nearest = local;
+    if (nearest != null) {
+      TierEntry<V> entry = nearest.getIfPresent(key);
+      if (entry != null) {
+        recordHit(entry);
+        return new Cached<>(entry.value());
+      }
+    }
+    return await(lookupRemote(key));
+  }
+
+  @Override
+  public @Nullable V get(K key, Function<? super K, ? extends @Nullable V> loader) {
+    return getBlocking(key, null, loader);
+  }
+
+  @Override
+  public @Nullable V get(K key, Duration ttl, Function<? super K, ? extends @Nullable V> loader) {
+    requirePositive(Objects.requireNonNull(ttl, "ttl"), "ttl");
+    return getBlocking(key, ttl, loader);
+  }
+
+  private @Nullable V getBlocking(
+      K key, @Nullable Duration entryTtl, Function<? super K, ? extends @Nullable V> loader) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(loader, "loader");
+    LocalTier<K, V> nearest = local;
+    if (nearest != null) {
+      TierEntry<V> entry = nearest.getIfPresent(key);
+      if (entry != null) {
+        recordHit(entry);
+        return entry.value();
+      }
+    }
+    CallerRunsLoop loop = new CallerRunsLoop();
+    return await(loop.drive(load(key, entryTtl, callInline(loader), loop, Thread.currentThread())));
+  }
+
+  @Override
+  public Map<K, V> getAll(Iterable<? extends K> keys) {
+    return await(getAllPresent(keys));
+  }
+
+  @Override
+  public Map<K, V> getAll(
+      Iterable<? extends K> keys,
+      Function<? super Set<K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
+    Objects.requireNonNull(bulkLoader, "bulkLoader");
+    CallerRunsLoop loop = new CallerRunsLoop();
+    return await(loop.drive(loadAll(keys, callInline(bulkLoader), loop, Thread.currentThread())));
+  }
+
+  @Override
+  public void put(K key, V value) {
+    await(putAsync(key, value, null, new String[0]));
+  }
+
+  @Override
+  public void put(K key, V value, Duration ttl, String... tags) {
+    Objects.requireNonNull(ttl, "ttl");
+    await(putAsync(key, value, ttl, tags));
+  }
+
+  @Override
+  public void putAll(Map<? extends K, ? extends V> entries) {
+    await(putAllAsync(entries));
+  }
+
+  @Override
+  public void invalidate(K key) {
+    await(invalidateAsync(key));
+  }
+
+  @Override
+  public void invalidateAll(Iterable<? extends K> keys) {
+    await(invalidateAllAsync(keys));
+  }
+
+  @Override
+  public void invalidateAll() {
+    await(invalidateAllAsync());
+  }
+
+  @Override
+  public void invalidateTag(String tag) {
+    await(invalidateTagAsync(tag));
+  }
+
+  @Override
+  public CacheStats stats() {
+    return stats.snapshot(local == null ? 0 : local.evictionCount());
+  }
+
+  @Override
+  public AsyncCache<K, V> async() {
+    return asyncView;
+  }
+
+  @Override
+  public void close() {
+    // Stores were handed in by the user and may serve other caches: closing them is the user's call.
+  }
+
+  @Override
+  public String toString() {
+    return "Cache[" + name + "]";
+  }
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  private void recordHit(TierEntry<V> entry) {
+    stats.hits.increment();
+    if (entry.value() == null) {
+      stats.nullHits.increment();
+    }
+  }
+
+  private CompletableFuture<@Nullable Cached<V>> lookupRemote(K key) {
+    return readThrough(key, 0, newFlight(key, null))
+        .thenApply(
+            entry -> {
+              if (entry == null) {
+                stats.misses.increment();
+                return null;
+              }
+              recordHit(entry);
+              return new Cached<>(entry.value());
+            });
+  }
+
+  /** Reads the remote tiers from {@code index} on and fills the nearer tiers with what it finds. */
+  private CompletableFuture<@Nullable TierEntry<V>> readThrough(K key, int index, Flight<V> epochs) {
+    if (index == remotes.size()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return failOpen(remotes.get(index), tier -> tier.get(key), null)
+        .thenCompose(
+            entry -> {
+              if (entry == null) {
+                return readThrough(key, index + 1, epochs);
+              }
+              fillNearer(key, entry, index, epochs);
+              return CompletableFuture.completedFuture(entry);
+            });
+  }
+
+  private void fillNearer(K key, TierEntry<V> entry, int foundAt, Flight<V> epochs) {
+    for (int i = 0; i < foundAt; i++) {
+      failOpen(remotes.get(i), tier -> tier.put(key, entry), null);
+    }
+    if (local != null) {
+      local.putLocalIf(key, entry, () -> isCurrent(epochs));
+    }
+  }
+
+  private CompletableFuture<Map<K, V>> getAllPresent(Iterable<? extends K> keys) {
+    Map<K, V> result = new LinkedHashMap<>();
+    Set<K> missing = readLocal(keys, result);
+    if (missing.isEmpty() || remotes.isEmpty()) {
+      stats.misses.add(missing.size());
+      return CompletableFuture.completedFuture(Collections.unmodifiableMap(result));
+    }
+    Map<K, Flight<V>> epochs = new HashMap<>();
+    missing.forEach(key -> epochs.put(key, newFlight(key, null)));
+    return readThroughAll(missing, 0, epochs)
+        .thenApply(
+            found -> {
+              collectFound(found, result);
+              stats.misses.add(missing.size() - found.size());
+              return Collections.unmodifiableMap(result);
+            });
+  }
+
+  /** Adds the live local values of {@code keys} to {@code result} and returns the missing keys. */
+  private Set<K> readLocal(Iterable<? extends K> keys, Map<K, V> result) {
+    Objects.requireNonNull(keys, "keys");
+    Set<K> missing = new LinkedHashSet<>();
+    for (K key : keys) {
+      Objects.requireNonNull(key, "keys contains a null key");
+      if (result.containsKey(key) || missing.contains(key)) {
+        continue;
+      }
+      TierEntry<V> entry = local == null ? null : local.getIfPresent(key);
+      if (entry == null) {
+        missing.add(key);
+      } else {
+        recordHit(entry);
+        if (entry.value() != null) {
+          result.put(key, entry.value());
+        }
+      }
+    }
+    return missing;
+  }
+
+  private void collectFound(Map<K, TierEntry<V>> found, Map<K, V> result) {
+    found.forEach(
+        (key, entry) -> {
+          recordHit(entry);
+          if (entry.value() != null) {
+            result.put(key, entry.value());
+          }
+        });
+  }
+
+  private CompletableFuture<Map<K, TierEntry<V>>> readThroughAll(
+      Set<K> keys, int index, Map<K, Flight<V>> epochs) {
+    if (index == remotes.size() || keys.isEmpty()) {
+      return CompletableFuture.completedFuture(new HashMap<>());
+    }
+    return failOpen(remotes.get(index), tier -> tier.getAll(keys), Map.<K, TierEntry<V>>of())
+        .thenCompose(
+            found -> {
+              Map<K, TierEntry<V>> live = new HashMap<>(found);
+              live.keySet().retainAll(keys);
+              live.forEach((key, entry) -> fillNearer(key, entry, index, epochs.get(key)));
+              Set<K> remaining = new LinkedHashSet<>(keys);
+              remaining.removeAll(live.keySet());
+              return readThroughAll(remaining, index + 1, epochs)
+                  .thenApply(
+                      further -> {
+                        live.putAll(further);
+                        return live;
+                      });
+            });
+  }
+
+  // ---- loads --------------------------------------------------------------------------------
+
+  /** Loads {@code key} through single-flight; {@code owner} is the blocking caller's thread. */
+  private CompletableFuture<@Nullable V> load(
+      K key,
+      @Nullable Duration entryTtl,
+      Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
+      Executor executor,
+      @Nullable Thread owner) {
+    Flight<V> flight = newFlight(key, owner);
+    Flight<V> existing = flights.putIfAbsent(key, flight);
+    if (existing != null) {
+      if (owner != null && existing.owner == owner) {
+        throw new IllegalStateException(
+            "recursive load: the loader of key " + key + " asked cache '" + name + "' for the same key");
+      }
+      stats.misses.increment();
+      stats.coalescedWaits.increment();
+      return existing.copy();
+    }
+    CompletableFuture<@Nullable V> result;
+    try {
+      result = lead(key, entryTtl, loader, executor, flight);
+    } catch (RuntimeException | Error e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    result.whenComplete(
+        (value, error) -> {
+          if (error != null) {
+            flight.completeExceptionally(unwrap(error));
+          } else {
+            flight.complete(value);
+          }
+          flights.remove(key, flight);
+        });
+    return flight.copy();
+  }
+
+  private CompletableFuture<@Nullable V> lead(
+      K key,
+      @Nullable Duration entryTtl,
+      Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
+      Executor executor,
+      Flight<V> flight) {
+    if (local != null) {
+      // Another flight may have finished between the caller's miss and this flight's registration.
+      TierEntry<V> entry = local.getIfPresent(key);
+      if (entry != null) {
+        recordHit(entry);
+        return CompletableFuture.completedFuture(entry.value());
+      }
+    }
+    return readThrough(key, 0, flight)
+        .thenComposeAsync(
+            found -> {
+              if (found != null) {
+                recordHit(found);
+                return CompletableFuture.completedFuture(found.value());
+              }
+              stats.misses.increment();
+              if (leaseTime == null || remotes.isEmpty()) {
+                return loadAndPublish(key, entryTtl, loader, flight, null);
+              }
+              return loadUnderLease(key, entryTtl, loader, executor, flight, leaseTime);
+            },
+            executor);
+  }
+
+  private CompletableFuture<@Nullable V> loadUnderLease(
+      K key,
+      @Nullable Duration entryTtl,
+      Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
+      Executor executor,
+      Flight<V> flight,
+      Duration leaseTime) {
+    Tier<K, V> shared = remotes.get(remotes.size() - 1);
+    CompletableFuture<@Nullable Lease> leaseFuture =
+        failOpen(shared, tier -> tier.tryLease(key, leaseTime), null)
+            .thenApply(lease -> lease); // a failed lock server lets us load unguarded
+    return leaseFuture.thenComposeAsync(
+        lease -> {
+          if (lease != null) {
+            return loadAndPublish(key, entryTtl, loader, flight, lease)
+                .whenComplete((value, error) -> failOpen(shared, tier -> tier.releaseLease(lease), null));
+          }
+          stats.leaseWaits.increment();
+          long deadline = System.nanoTime() + leaseMaxWait.toNanos();
+          return awaitHolder(key, executor, flight, deadline)
+              .thenComposeAsync(
+                  found ->
+                      found != null
+                          ? CompletableFuture.completedFuture(found.value())
+                          : loadAndPublish(key, entryTtl, loader, flight, null),
+                  executor);
+        },
+        executor);
+  }
+
+  /** Polls the remote tiers, with jitter, for the value the lease holder is loading. */
+  private CompletableFuture<@Nullable TierEntry<V>> awaitHolder(
+      K key, Executor executor, Flight<V> flight, long deadlineNanos) {
+    long remaining = deadlineNanos - System.nanoTime();
+    if (remaining <= 0) {
+      return CompletableFuture.completedFuture(null);
+    }
+    long poll = leasePoll.toNanos();
+    long delay = Math.min(remaining, poll / 2 + ThreadLocalRandom.current().nextLong(poll + 1));
+    Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS, executor);
+    return CompletableFuture.supplyAsync(() -> key, later)
+        .thenCompose(k -> readThrough(k, 0, flight))
+        .thenCompose(
+            found ->
+                found != null
+                    ? CompletableFuture.completedFuture(found)
+                    : awaitHolder(key, executor, flight, deadlineNanos));
+  }
+
+  private CompletableFuture<@Nullable V> loadAndPublish(
+      K key,
+      @Nullable Duration entryTtl,
+      Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
+      Flight<V> flight,
+      @Nullable Lease lease) {
+    long startNanos = ticker.read();
+    long startWall = ticker.wallMillis();
+    CompletionStage<? extends @Nullable V> stage;
+    try {
+      stage = Objects.requireNonNull(loader.apply(key), "the loader returned a null future");
+    } catch (RuntimeException | Error e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    return stage
+        .handle(
+            (value, error) -> {
+              long took = ticker.read() - startNanos;
+              stats.loadNanos.add(took);
+              if (error != null) {
+                stats.loadFailures.increment();
+                return CompletableFuture.<@Nullable V>failedFuture(unwrap(error));
+              }
+              if (value == null && nullTtl == null) {
+                stats.loadFailures.increment();
+                return CompletableFuture.<@Nullable V>failedFuture(nullWithoutNullCaching(key));
+              }
+              stats.loadSuccesses.increment();
+              TierEntry<V> entry = newEntry(value, entryTtl, startWall, took, Set.of());
+              return publishLoaded(key, entry, flight, lease).thenApply(stored -> (@Nullable V) value);
+            })
+        .thenCompose(Function.identity())
+        .toCompletableFuture();
+  }
+
+  private IllegalStateException nullWithoutNullCaching(Object key) {
+    return new IllegalStateException(
+        "the loader returned null for key "
+            + key
+            + " of cache '"
+            + name
+            + "', which does not cache absences: return a value, or set nullTtl(...) on the builder");
+  }
+
+  /** Writes a loaded entry to every tier, farthest first, unless an invalidation intervened. */
+  private CompletableFuture<Boolean> publishLoaded(
+      K key, TierEntry<V> entry, Flight<V> flight, @Nullable Lease lease) {
+    if (!isCurrent(flight)) {
+      return CompletableFuture.completedFuture(false);
+    }
+    CompletableFuture<Boolean> chain = CompletableFuture.completedFuture(true);
+    for (int i = remotes.size() - 1; i >= 0; i--) {
+      Tier<K, V> tier = remotes.get(i);
+      boolean guarded = lease != null && i == remotes.size() - 1;
+      chain =
+          chain.thenCompose(
+              stored -> {
+                if (!stored) {
+                  return CompletableFuture.completedFuture(false);
+                }
+                return failOpen(
+                    tier,
+                    t -> guarded ? t.putUnderLease(key, entry, lease) : t.put(key, entry).thenApply(done -> true),
+                    true);
+              });
+    }
+    return chain.thenApply(
+        stored -> stored && (local == null || local.putLocalIf(key, entry, () -> isCurrent(flight))));
+  }
+
+  private CompletableFuture<Map<K, V>> loadAll(
+      Iterable<? extends K> keys,
+      Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader,
+      Executor executor,
+      @Nullable Thread owner) {
+    Map<K, V> result = new LinkedHashMap<>();
+    Set<K> missing = readLocal(keys, result);
+    if (missing.isEmpty()) {
+      return CompletableFuture.completedFuture(Collections.unmodifiableMap(result));
+    }
+    Map<K, Flight<V>> led = new LinkedHashMap<>();
+    Map<K, Flight<V>> followed = new LinkedHashMap<>();
+    for (K key : missing) {
+      Flight<V> flight = newFlight(key, owner);
+      Flight<V> existing = flights.putIfAbsent(key, flight);
+      if (existing == null) {
+        led.put(key, flight);
+      } else {
+        followed.put(key, existing);
+      }
+    }
+    stats.misses.add(followed.size());
+    stats.coalescedWaits.add(followed.size());
+    CompletableFuture<Void> leading;
+    try {
+      leading = leadAll(led, bulkLoader, executor);
+    } catch (RuntimeException | Error e) {
+      leading = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Void> settled =
+        leading.whenComplete(
+            (done, error) ->
+                led.forEach(
+                    (key, flight) -> {
+                      if (error != null) {
+                        flight.completeExceptionally(unwrap(error));
+                      } else {
+                        flight.complete(null); // keys the bulk loader did not return
+                      }
+                      flights.remove(key, flight);
+                    }));
+    List<CompletableFuture<?>> all = new ArrayList<>(followed.values());
+    all.add(settled);
+    all.addAll(led.values());
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              led.forEach((key, flight) -> addIfValue(result, key, flight.join()));
+              followed.forEach((key, flight) -> addIfValue(result, key, flight.join()));
+              return Collections.unmodifiableMap(result);
+            });
+  }
+
+  private static <K, V> void addIfValue(Map<K, V> result, K key, @Nullable V value) {
+    if (value != null) {
+      result.put(key, value);
+    }
+  }
+
+  /** Completes the flights of {@code led} with values found in remote tiers, then bulk-loads the rest. */
+  private CompletableFuture<Void> leadAll(
+      Map<K, Flight<V>> led,
+      Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader,
+      Executor executor) {
+    if (led.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return readThroughAll(led.keySet(), 0, led)
+        .thenComposeAsync(
+            found -> {
+              found.forEach(
+                  (key, entry) -> {
+                    recordHit(entry);
+                    led.get(key).complete(entry.value());
+                  });
+              Set<K> toLoad = new LinkedHashSet<>(led.keySet());
+              toLoad.removeAll(found.keySet());
+              stats.misses.add(toLoad.size());
+              if (toLoad.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+              }
+              return bulkLoadAndPublish(Collections.unmodifiableSet(toLoad), led, bulkLoader);
+            },
+            executor);
+  }
+
+  private CompletableFuture<Void> bulkLoadAndPublish(
+      Set<K> toLoad,
+      Map<K, Flight<V>> led,
+      Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader) {
+    long startNanos = ticker.read();
+    long startWall = ticker.wallMillis();
+    CompletionStage<? extends Map<? extends K, ? extends V>> stage;
+    try {
+      stage = Objects.requireNonNull(bulkLoader.apply(toLoad), "the bulk loader returned a null future");
+    } catch (RuntimeException | Error e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    return stage
+        .handle(
+            (loaded, error) -> {
+              long took = ticker.read() - startNanos;
+              stats.loadNanos.add(took);
+              if (error != null || loaded == null) {
+                stats.loadFailures.increment();
+                Throwable cause =
+                    error != null ? unwrap(error) : new IllegalStateException("the bulk loader returned a null map");
+                return CompletableFuture.<Void>failedFuture(cause);
+              }
+              stats.loadSuccesses.increment();
+              Map<K, TierEntry<V>> entries = new LinkedHashMap<>();
+              for (K key : toLoad) {
+                V value = loaded.get(key);
+                if (value != null || nullTtl != null) {
+                  TierEntry<V> entry = newEntry(value, null, startWall, took, Set.of());
+                  if (isCurrent(led.get(key))) {
+                    entries.put(key, entry);
+                  }
+                }
+                led.get(key).complete(value);
+              }
+              return publishAll(entries, led);
+            })
+        .thenCompose(Function.identity())
+        .toCompletableFuture();
+  }
+
+  private CompletableFuture<Void> publishAll(Map<K, TierEntry<V>> entries, Map<K, Flight<V>> flightsByKey) {
+    if (entries.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<@Nullable Void> chain = CompletableFuture.completedFuture(null);
+    for (int i = remotes.size() - 1; i >= 0; i--) {
+      Tier<K, V> tier = remotes.get(i);
+      chain = chain.thenCompose(done -> failOpen(tier, t -> t.putAll(entries), null));
+    }
+    return chain.thenAccept(
+        done -> {
+          if (local != null) {
+            entries.forEach((key, entry) -> local.putLocalIf(key, entry, () -> isCurrent(flightsByKey.get(key))));
+          }
+        });
+  }
+
+  // ---- writes and invalidations ---------------------------------------------------------------
+
+  private CompletableFuture<Void> putAsync(K key, V value, @Nullable Duration entryTtl, String[] tags) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    if (entryTtl != null) {
+      requirePositive(entryTtl, "ttl");
+    }
+    Set<String> tagSet = checkTags(tags);
+    bump(key);
+    TierEntry<V> entry = newEntry(value, entryTtl, ticker.wallMillis(), 0, tagSet);
+    return writeRemotes("put of key " + key, tier -> tier.put(key, entry))
+        .whenComplete(
+            (done, error) -> {
+              if (local == null) {
+                return;
+              }
+              if (error == null) {
+                local.putLocal(key, entry);
+              } else {
+                local.invalidateLocal(key);
+              }
+            });
+  }
+
+  private CompletableFuture<Void> putAllAsync(Map<? extends K, ? extends V> entries) {
+    Objects.requireNonNull(entries, "entries");
+    Map<K, TierEntry<V>> typed = new LinkedHashMap<>();
+    long now = ticker.wallMillis();
+    entries.forEach(
+        (key, value) -> {
+          Objects.requireNonNull(key, "entries contains a null key");
+          Objects.requireNonNull(value, () -> "entries maps key " + key + " to null");
+          typed.put(key, newEntry(value, null, now, 0, Set.of()));
+        });
+    typed.keySet().forEach(this::bump);
+    return writeRemotes("putAll of " + typed.size() + " entries", tier -> tier.putAll(typed))
+        .whenComplete(
+            (done, error) -> {
+              if (local == null) {
+                return;
+              }
+              typed.forEach(
+                  (key, entry) -> {
+                    if (error == null) {
+                      local.putLocal(key, entry);
+                    } else {
+                      local.invalidateLocal(key);
+                    }
+                  });
+            });
+  }
+
+  private CompletableFuture<Void> invalidateAsync(K key) {
+    Objects.requireNonNull(key, "key");
+    bump(key);
+    return writeRemotes("invalidation of key " + key, tier -> tier.invalidate(key))
+        .whenComplete(
+            (done, error) -> {
+              if (local != null) {
+                local.invalidateLocal(key);
+              }
+            });
+  }
+
+  private CompletableFuture<Void> invalidateAllAsync(Iterable<? extends K> keys) {
+    Objects.requireNonNull(keys, "keys");
+    Set<K> keySet = new LinkedHashSet<>();
+    for (K key : keys) {
+      keySet.add(Objects.requireNonNull(key, "keys contains a null key"));
+    }
+    keySet.forEach(this::bump);
+    return writeRemotes("invalidation of " + keySet.size() + " keys", tier -> tier.invalidateAll(keySet))
+        .whenComplete(
+            (done, error) -> {
+              if (local != null) {
+                keySet.forEach(local::invalidateLocal);
+              }
+            });
+  }
+
+  private CompletableFuture<Void> invalidateAllAsync() {
+    globalEpoch.incrementAndGet();
+    return writeRemotes("invalidateAll", Tier::invalidateAll)
+        .whenComplete(
+            (done, error) -> {
+              if (local != null) {
+                local.invalidateAllLocal();
+              }
+            });
+  }
+
+  private CompletableFuture<Void> invalidateTagAsync(String tag) {
+    checkTag(tag);
+    globalEpoch.incrementAndGet();
+    return writeRemotes("invalidation of tag " + tag, tier -> tier.invalidateTag(tag))
+        .whenComplete(
+            (done, error) -> {
+              if (local != null) {
+                local.invalidateTagLocal(tag);
+              }
+            });
+  }
+
+  /** Runs {@code write} on every remote tier, farthest first; fails with the first error. */
+  private CompletableFuture<Void> writeRemotes(
+      String what, Function<Tier<K, V>, CompletableFuture<Void>> write) {
+    CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+    for (int i = remotes.size() - 1; i >= 0; i--) {
+      Tier<K, V> tier = remotes.get(i);
+      chain =
+          chain.thenCompose(
+              done -> {
+                CompletableFuture<Void> written;
+                try {
+                  written = write.apply(tier);
+                } catch (RuntimeException e) {
+                  written = CompletableFuture.failedFuture(e);
+                }
+                return written.exceptionallyCompose(
+                    error -> {
+                      Throwable cause = unwrap(error);
+                      if (cause instanceof IllegalArgumentException) {
+                        return CompletableFuture.failedFuture(cause); // bad input stays what it is
+                      }
+                      return CompletableFuture.failedFuture(
+                          new CacheException(
+                              "cache '" + name + "': " + what + " failed on tier '" + tier.name() + "'", cause));
+                    });
+              });
+    }
+    return chain;
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private Flight<V> newFlight(K key, @Nullable Thread owner) {
+    int stripe = stripeOf(key);
+    return new Flight<>(owner, stripe, stripeEpochs.get(stripe), globalEpoch.get());
+  }
+
+  private boolean isCurrent(Flight<V> flight) {
+    return stripeEpochs.get(flight.stripe) == flight.stripeEpoch && globalEpoch.get() == flight.globalEpoch;
+  }
+
+  private void bump(K key) {
+    stripeEpochs.incrementAndGet(stripeOf(key));
+  }
+
+  private static int stripeOf(Object key) {
+    int h = key.hashCode();
+    return (h ^ (h >>> 16)) & (STRIPES - 1);
+  }
+
+  private TierEntry<V> newEntry(
+      @Nullable V value, @Nullable Duration entryTtl, long writtenAt, long loadNanos, Set<String> tags) {
+    Duration base = value == null ? nullTtl : entryTtl != null ? entryTtl : ttl;
+    long expiresAt = TierEntry.NO_EXPIRY;
+    if (base != null) {
+      long millis = saturatedMillis(base);
+      if (jitter > 0) {
+        double factor = 1 + jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+        millis = (long) (millis * factor);
+      }
+      long now = ticker.wallMillis();
+      millis = Math.max(1, millis);
+      expiresAt = millis >= TierEntry.NO_EXPIRY - now ? TierEntry.NO_EXPIRY : now + millis;
+    }
+    return new TierEntry<>(value, expiresAt, writtenAt, loadNanos, tags);
+  }
+
+  private static long saturatedMillis(Duration duration) {
+    try {
+      return duration.toMillis();
+    } catch (ArithmeticException overflow) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  static void requirePositive(Duration duration, String what) {
+    if (duration.isZero() || duration.isNegative()) {
+      throw new IllegalArgumentException(what + " must be positive, was " + duration);
+    }
+  }
+
+  private static Set<String> checkTags(String[] tags) {
+    Objects.requireNonNull(tags, "tags");
+    if (tags.length == 0) {
+      return Set.of();
+    }
+    for (String tag : tags) {
+      checkTag(tag);
+    }
+    return Set.copyOf(Arrays.asList(tags));
+  }
+
+  private static void checkTag(String tag) {
+    Objects.requireNonNull(tag, "tag");
+    if (tag.isEmpty()) {
+      throw new IllegalArgumentException("tag must not be empty");
+    }
+  }
+
+  /** Runs a tier operation, counting a failure and answering {@code fallback} instead. */
+  private <T> CompletableFuture<T> failOpen(
+      Tier<K, V> tier, Function<Tier<K, V>, CompletableFuture<T>> operation, T fallback) {
+    CompletableFuture<T> future;
+    try {
+      future = operation.apply(tier);
+    } catch (RuntimeException e) {
+      future = CompletableFuture.failedFuture(e);
+    }
+    return future.exceptionally(
+        error -> {
+          stats.tierErrors.increment();
+          return fallback;
+        });
+  }
+
+  private static <K, R> Function<K, CompletionStage<R>> callInline(Function<? super K, ? extends R> loader) {
+    return key -> {
+      try {
+        return CompletableFuture.completedFuture(loader.apply(key));
+      } catch (RuntimeException | Error e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    };
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  /** Waits for {@code future} and rethrows its failure as the blocking API promises. */
+  private static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException | java.util.concurrent.CancellationException e) {
+      Throwable cause = unwrap(e);
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new CacheLoaderException("loader failed with a checked exception", cause);
+    }
+  }
+
+  private static <T> CompletableFuture<T> async(java.util.function.Supplier<CompletableFuture<T>> call) {
+    try {
+      return call.get();
+    } catch (NullPointerException | IllegalArgumentException | IllegalStateException e) {
+      throw e; // argument errors are thrown at once, as AsyncCache documents
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** The asynchronous view; it shares everything with the enclosing cache. */
+  private final class AsyncView implements AsyncCache<K, V> {
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public CompletableFuture<@Nullable V> getIfPresent(K key) {
+      return lookup(key).thenApply(found -> found == null ? null : found.value());
+    }
+
+    @Override
+    public CompletableFuture<@Nullable Cached<V>> lookup(K key) {
+      Objects.requireNonNull(key, "key");
+      if (local != null) {
+        TierEntry<V> entry = local.getIfPresent(key);
+        if (entry != null) {
+          recordHit(entry);
+          return CompletableFuture.completedFuture(new Cached<>(entry.value()));
+        }
+      }
+      return lookupRemote(key);
+    }
+
+    @Override
+    public CompletableFuture<@Nullable V> get(
+        K key, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
+      return getAsync(key, null, loader);
+    }
+
+    @Override
+    public CompletableFuture<@Nullable V> get(
+        K key, Duration ttl, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
+      requirePositive(Objects.requireNonNull(ttl, "ttl"), "ttl");
+      return getAsync(key, ttl, loader);
+    }
+
+    private CompletableFuture<@Nullable V> getAsync(
+        K key,
+        @Nullable Duration entryTtl,
+        Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(loader, "loader");
+      if (local != null) {
+        TierEntry<V> entry = local.getIfPresent(key);
+        if (entry != null) {
+          recordHit(entry);
+          return CompletableFuture.completedFuture(entry.value());
+        }
+      }
+      return load(key, entryTtl, loader, asyncExecutor, null);
+    }
+
+    @Override
+    public CompletableFuture<Map<K, V>> getAll(Iterable<? extends K> keys) {
+      return async(() -> getAllPresent(keys));
+    }
+
+    @Override
+    public CompletableFuture<Map<K, V>> getAll(
+        Iterable<? extends K> keys,
+        Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>>
+            bulkLoader) {
+      Objects.requireNonNull(bulkLoader, "bulkLoader");
+      return async(() -> loadAll(keys, bulkLoader, asyncExecutor, null));
+    }
+
+    @Override
+    public CompletableFuture<Void> put(K key, V value) {
+      return async(() -> putAsync(key, value, null, new String[0]));
+    }
+
+    @Override
+    public CompletableFuture<Void> put(K key, V value, Duration ttl, String... tags) {
+      Objects.requireNonNull(ttl, "ttl");
+      return async(() -> putAsync(key, value, ttl, tags));
+    }
+
+    @Override
+    public CompletableFuture<Void> putAll(Map<? extends K, ? extends V> entries) {
+      return async(() -> putAllAsync(entries));
+    }
+
+    @Override
+    public CompletableFuture<Void> invalidate(K key) {
+      return async(() -> invalidateAsync(key));
+    }
+
+    @Override
+    public CompletableFuture<Void> invalidateAll(Iterable<? extends K> keys) {
+      return async(() -> invalidateAllAsync(keys));
+    }
+
+    @Override
+    public CompletableFuture<Void> invalidateAll() {
+      return async(TieredCache.this::invalidateAllAsync);
+    }
+
+    @Override
+    public CompletableFuture<Void> invalidateTag(String tag) {
+      return async(() -> invalidateTagAsync(tag));
+    }
+
+    @Override
+    public CacheStats stats() {
+      return TieredCache.this.stats();
+    }
+
+    @Override
+    public Cache<K, V> synchronous() {
+      return TieredCache.this;
+    }
+
+    @Override
+    public String toString() {
+      return "AsyncCache[" + name + "]";
+    }
+  }
+}

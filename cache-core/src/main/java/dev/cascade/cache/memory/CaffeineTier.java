@@ -1,0 +1,346 @@
+package dev.cascade.cache.memory;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.cascade.cache.Ticker;
+import dev.cascade.cache.spi.LocalTier;
+import dev.cascade.cache.spi.TierEntry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import java.util.function.ToIntBiFunction;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The in-process tier on Caffeine: typed keys and values, no serialization, per-entry expiry taken
+ * from each entry's logical expiry and capped by the tier's own maximum lifetime, and a tag index.
+ * A hit is one Caffeine lookup; nothing is allocated for it.
+ *
+ * <p>Thread-safe. Invariant of the tag index: for every tag, the index maps each key to the very
+ * entry object that carries the tag and is (or was, until its removal is being processed) stored
+ * under that key. Every path that removes or replaces an entry (our computes, Caffeine's evictions)
+ * unlinks exactly that object with {@code remove(key, entry)}, so the index never holds more
+ * entries than the cache and never loses one that the cache still holds.
+ */
+public final class CaffeineTier<K, V> implements LocalTier<K, V> {
+  // Caffeine treats durations beyond this as "never"; staying under it avoids overflow in its math.
+  private static final long FOREVER_NANOS = Long.MAX_VALUE >> 1;
+
+  private final String name;
+  private final com.github.benmanes.caffeine.cache.Cache<K, TierEntry<V>> cache;
+  private final Map<K, TierEntry<V>> map;
+  private final ConcurrentHashMap<String, ConcurrentHashMap<K, TierEntry<V>>> tagIndex =
+      new ConcurrentHashMap<>();
+  private final LongAdder evictions = new LongAdder();
+  private final long maxSize;
+
+  private CaffeineTier(Builder<K, V> builder) {
+    this.name = builder.name;
+    Ticker ticker = builder.ticker;
+    long lifetimeNanos = builder.maxLifetime == null ? FOREVER_NANOS : saturatedNanos(builder.maxLifetime);
+    Caffeine<Object, Object> caffeine =
+        Caffeine.newBuilder().ticker(ticker::read).executor(builder.executor);
+    if (builder.maximumSize >= 0) {
+      caffeine.maximumSize(builder.maximumSize);
+      this.maxSize = builder.maximumSize;
+    } else if (builder.maximumWeight >= 0) {
+      ToIntBiFunction<? super K, ? super V> weigher = Objects.requireNonNull(builder.weigher);
+      caffeine.maximumWeight(builder.maximumWeight);
+      caffeine.weigher(
+          (Object key, Object entry) -> weigh(weigher, key, entry));
+      this.maxSize = -1;
+    } else {
+      this.maxSize = -1;
+    }
+    Caffeine<K, TierEntry<V>> typed =
+        caffeine
+            .<K, TierEntry<V>>evictionListener(
+                (key, entry, cause) -> {
+                  if (key != null && entry != null) {
+                    unlinkTags(key, entry);
+                  }
+                  if (cause.wasEvicted()) {
+                    evictions.increment();
+                  }
+                })
+            .expireAfter(new EntryExpiry<>(ticker, lifetimeNanos));
+    this.cache = typed.build();
+    this.map = cache.asMap();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <K, V> int weigh(ToIntBiFunction<? super K, ? super V> weigher, Object key, Object entry) {
+    V value = ((TierEntry<V>) entry).value();
+    if (value == null) {
+      return 1;
+    }
+    int weight = weigher.applyAsInt((K) key, value);
+    if (weight < 0) {
+      throw new IllegalArgumentException("weigher returned negative weight " + weight + " for key " + key);
+    }
+    return weight;
+  }
+
+  /** Returns a builder of a tier named {@code name} (such as {@code l1}). */
+  public static <K, V> Builder<K, V> builder(String name) {
+    return new Builder<>(name);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public @Nullable TierEntry<V> getIfPresent(K key) {
+    return cache.getIfPresent(key);
+  }
+
+  @Override
+  public void putLocal(K key, TierEntry<V> entry) {
+    map.compute(
+        key,
+        (k, old) -> {
+          if (old != null) {
+            unlinkTags(k, old);
+          }
+          linkTags(k, entry);
+          return entry;
+        });
+  }
+
+  @Override
+  public boolean putLocalIf(K key, TierEntry<V> entry, BooleanSupplier stillCurrent) {
+    boolean[] stored = {false};
+    map.compute(
+        key,
+        (k, old) -> {
+          if (!stillCurrent.getAsBoolean()) {
+            return old;
+          }
+          if (old != null) {
+            unlinkTags(k, old);
+          }
+          linkTags(k, entry);
+          stored[0] = true;
+          return entry;
+        });
+    return stored[0];
+  }
+
+  @Override
+  public void invalidateLocal(K key) {
+    map.computeIfPresent(
+        key,
+        (k, old) -> {
+          unlinkTags(k, old);
+          return null;
+        });
+  }
+
+  @Override
+  public void invalidateAllLocal() {
+    for (K key : new ArrayList<>(map.keySet())) {
+      invalidateLocal(key);
+    }
+  }
+
+  @Override
+  public void invalidateTagLocal(String tag) {
+    Map<K, TierEntry<V>> members = tagIndex.remove(tag);
+    if (members == null) {
+      return;
+    }
+    members.forEach(
+        (key, tagged) ->
+            map.computeIfPresent(
+                key,
+                (k, current) -> {
+                  if (current != tagged) {
+                    return current; // replaced after the index was read: not ours to remove
+                  }
+                  unlinkTags(k, current);
+                  return null;
+                }));
+  }
+
+  @Override
+  public long estimatedSize() {
+    return cache.estimatedSize();
+  }
+
+  @Override
+  public long evictionCount() {
+    return evictions.sum();
+  }
+
+  /** Returns the maximum number of entries, or {@code -1} when bounded by weight or unbounded. */
+  public long maximumSize() {
+    return maxSize;
+  }
+
+  /** Runs Caffeine's pending maintenance (evictions, expirations) now. */
+  public void cleanUp() {
+    cache.cleanUp();
+  }
+
+  /** Returns the number of tags that currently have at least one entry; bounded by the entries. */
+  public int indexedTagCount() {
+    return tagIndex.size();
+  }
+
+  private void linkTags(K key, TierEntry<V> entry) {
+    for (String tag : entry.tags()) {
+      tagIndex.computeIfAbsent(tag, t -> new ConcurrentHashMap<>()).put(key, entry);
+    }
+  }
+
+  private void unlinkTags(K key, TierEntry<V> entry) {
+    for (String tag : entry.tags()) {
+      tagIndex.computeIfPresent(
+          tag,
+          (t, members) -> {
+            members.remove(key, entry);
+            return members.isEmpty() ? null : members;
+          });
+    }
+  }
+
+  private static long saturatedNanos(Duration duration) {
+    try {
+      return Math.min(duration.toNanos(), FOREVER_NANOS);
+    } catch (ArithmeticException overflow) {
+      return FOREVER_NANOS;
+    }
+  }
+
+  /** Expiry from the entry's own logical expiry, never beyond the tier's maximum lifetime. */
+  private static final class EntryExpiry<K, V> implements Expiry<K, TierEntry<V>> {
+    private final Ticker ticker;
+    private final long lifetimeNanos;
+
+    EntryExpiry(Ticker ticker, long lifetimeNanos) {
+      this.ticker = ticker;
+      this.lifetimeNanos = lifetimeNanos;
+    }
+
+    @Override
+    public long expireAfterCreate(K key, TierEntry<V> entry, long currentTime) {
+      if (entry.expiresAtMillis() == TierEntry.NO_EXPIRY) {
+        return lifetimeNanos;
+      }
+      long remainingMillis = entry.expiresAtMillis() - ticker.wallMillis();
+      if (remainingMillis <= 0) {
+        return 0;
+      }
+      long remainingNanos =
+          remainingMillis >= FOREVER_NANOS / 1_000_000 ? FOREVER_NANOS : remainingMillis * 1_000_000;
+      return Math.min(remainingNanos, lifetimeNanos);
+    }
+
+    @Override
+    public long expireAfterUpdate(K key, TierEntry<V> entry, long currentTime, long currentDuration) {
+      return expireAfterCreate(key, entry, currentTime);
+    }
+
+    @Override
+    public long expireAfterRead(K key, TierEntry<V> entry, long currentTime, long currentDuration) {
+      return currentDuration;
+    }
+  }
+
+  /**
+   * Configures a {@link CaffeineTier}. Not thread-safe; each option may be set once.
+   */
+  public static final class Builder<K, V> {
+    private final String name;
+    private long maximumSize = -1;
+    private long maximumWeight = -1;
+    private @Nullable ToIntBiFunction<? super K, ? super V> weigher;
+    private boolean unbounded;
+    private @Nullable Duration maxLifetime;
+    private Ticker ticker = Ticker.system();
+    private Executor executor = Runnable::run;
+
+    private Builder(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /** Bounds the tier to {@code maximumSize} entries. */
+    public Builder<K, V> maximumSize(long maximumSize) {
+      requireNoBound();
+      if (maximumSize < 0) {
+        throw new IllegalArgumentException("maximumSize must not be negative, was " + maximumSize);
+      }
+      this.maximumSize = maximumSize;
+      return this;
+    }
+
+    /** Bounds the tier to a total weight, as measured by {@code weigher} per entry. */
+    public Builder<K, V> maximumWeight(long maximumWeight, ToIntBiFunction<? super K, ? super V> weigher) {
+      requireNoBound();
+      if (maximumWeight < 0) {
+        throw new IllegalArgumentException("maximumWeight must not be negative, was " + maximumWeight);
+      }
+      this.maximumWeight = maximumWeight;
+      this.weigher = Objects.requireNonNull(weigher, "weigher");
+      return this;
+    }
+
+    /** Lets the tier grow without bound (for memoization of functions with a small domain). */
+    public Builder<K, V> unbounded() {
+      requireNoBound();
+      this.unbounded = true;
+      return this;
+    }
+
+    /** Caps every entry's lifetime in this tier, whatever the entry's own expiry. */
+    public Builder<K, V> ttl(Duration ttl) {
+      Objects.requireNonNull(ttl, "ttl");
+      if (this.maxLifetime != null) {
+        throw new IllegalStateException("in-memory ttl was already set to " + this.maxLifetime);
+      }
+      if (ttl.isNegative() || ttl.isZero()) {
+        throw new IllegalArgumentException("in-memory ttl must be positive, was " + ttl);
+      }
+      this.maxLifetime = ttl;
+      return this;
+    }
+
+    /** Sets the time source (default: the system's). */
+    public Builder<K, V> ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /** Sets the executor of Caffeine's maintenance work (default: the calling thread). */
+    public Builder<K, V> executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Returns the tier.
+     *
+     * @throws IllegalStateException if no bound (size, weight or {@link #unbounded()}) was chosen
+     */
+    public CaffeineTier<K, V> build() {
+      if (maximumSize < 0 && maximumWeight < 0 && !unbounded) {
+        throw new IllegalStateException(
+            "in-memory tier '" + name + "' needs maximumSize, maximumWeight or an explicit unbounded()");
+      }
+      return new CaffeineTier<>(this);
+    }
+
+    private void requireNoBound() {
+      if (maximumSize >= 0 || maximumWeight >= 0 || unbounded) {
+        throw new IllegalStateException("the in-memory tier's bound was already set");
+      }
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package dev.cascade.cache.memory;
+
+import dev.cascade.cache.Ticker;
+import dev.cascade.cache.spi.RemoteStore;
+import dev.cascade.cache.spi.StoreCapabilities;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link RemoteStore} held in this JVM's memory: the remote adapter's path (key codec, value
+ * codec, envelope, prefixes, tag versions) without a server. Several caches sharing one instance
+ * behave like several service instances sharing one Redis, which makes it the store for core's own
+ * tests and for single-process use. Expiry follows the given {@link Ticker}; unbounded in size.
+ *
+ * <p>Thread-safe; every future it returns is already complete.
+ */
+public final class InMemoryRemoteStore implements RemoteStore {
+  private final ConcurrentHashMap<String, Item> items = new ConcurrentHashMap<>();
+  private final Ticker ticker;
+  private final StoreCapabilities capabilities;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private record Item(byte[] value, long expiresAtMillis) {}
+
+  private InMemoryRemoteStore(Ticker ticker, StoreCapabilities capabilities) {
+    this.ticker = ticker;
+    this.capabilities = capabilities;
+  }
+
+  /** Returns a store on the system clock with binary-safe keys of up to 64 KiB. */
+  public static InMemoryRemoteStore create() {
+    return create(Ticker.system());
+  }
+
+  /** Returns a store whose entries expire by {@code ticker}'s wall clock. */
+  public static InMemoryRemoteStore create(Ticker ticker) {
+    return create(ticker, new StoreCapabilities(65_536, true, Integer.MAX_VALUE, true));
+  }
+
+  /**
+   * Returns a store declaring {@code capabilities}, for example Memcached's limits (250-byte keys,
+   * no spaces or control characters) to exercise key hashing without a server.
+   */
+  public static InMemoryRemoteStore create(Ticker ticker, StoreCapabilities capabilities) {
+    return new InMemoryRemoteStore(
+        Objects.requireNonNull(ticker, "ticker"), Objects.requireNonNull(capabilities, "capabilities"));
+  }
+
+  @Override
+  public StoreCapabilities capabilities() {
+    return capabilities;
+  }
+
+  /** Returns the live value under {@code key} or {@code null}; synchronous. */
+  public byte @Nullable [] getNow(String key) {
+    Item item = items.get(key);
+    if (item == null) {
+      return null;
+    }
+    if (item.expiresAtMillis <= ticker.wallMillis()) {
+      items.remove(key, item);
+      return null;
+    }
+    return item.value.clone();
+  }
+
+  /** Stores {@code value} under {@code key}; synchronous. */
+  public void putNow(String key, byte[] value, @Nullable Duration ttl) {
+    checkOpen();
+    if (value.length > capabilities.maxValueBytes()) {
+      throw new IllegalArgumentException(
+          "value of " + value.length + " bytes exceeds the limit of " + capabilities.maxValueBytes());
+    }
+    items.put(key, new Item(value.clone(), expiry(ttl)));
+  }
+
+  /** Returns the live keys, sorted; for tests and diagnostics. */
+  public Set<String> keys() {
+    Set<String> live = new TreeSet<>();
+    for (String key : items.keySet()) {
+      if (getNow(key) != null) {
+        live.add(key);
+      }
+    }
+    return live;
+  }
+
+  @Override
+  public CompletableFuture<byte @Nullable []> get(String key) {
+    checkOpen();
+    return CompletableFuture.completedFuture(getNow(key));
+  }
+
+  @Override
+  public CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys) {
+    checkOpen();
+    Map<String, byte[]> found = new HashMap<>();
+    for (String key : keys) {
+      byte[] value = getNow(key);
+      if (value != null) {
+        found.put(key, value);
+      }
+    }
+    return CompletableFuture.completedFuture(found);
+  }
+
+  @Override
+  public CompletableFuture<Void> put(String key, byte[] value, @Nullable Duration ttl) {
+    return run(() -> putNow(key, value, ttl));
+  }
+
+  @Override
+  public CompletableFuture<Void> putAll(Map<String, Write> writes) {
+    return run(() -> writes.forEach((key, write) -> putNow(key, write.value(), write.ttl())));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> putIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
+    checkOpen();
+    boolean[] stored = {false};
+    long now = ticker.wallMillis();
+    items.compute(
+        key,
+        (k, current) -> {
+          if (current != null && current.expiresAtMillis > now) {
+            return current;
+          }
+          stored[0] = true;
+          return new Item(value.clone(), expiry(ttl));
+        });
+    return CompletableFuture.completedFuture(stored[0]);
+  }
+
+  @Override
+  public CompletableFuture<Void> delete(String key) {
+    return run(() -> items.remove(key));
+  }
+
+  @Override
+  public CompletableFuture<Void> deleteAll(Collection<String> keys) {
+    return run(() -> keys.forEach(items::remove));
+  }
+
+  @Override
+  public CompletableFuture<Void> deleteByPrefix(String prefix) {
+    return run(() -> items.keySet().removeIf(key -> key.startsWith(prefix)));
+  }
+
+  /** Removes everything, like a server's {@code FLUSHALL}. */
+  public void clear() {
+    items.clear();
+  }
+
+  @Override
+  public void close() {
+    closed.set(true);
+  }
+
+  private long expiry(@Nullable Duration ttl) {
+    if (ttl == null) {
+      return Long.MAX_VALUE;
+    }
+    long ttlMillis = ttl.toMillis();
+    return ttlMillis >= Long.MAX_VALUE - ticker.wallMillis() ? Long.MAX_VALUE : ticker.wallMillis() + ttlMillis;
+  }
+
+  private CompletableFuture<Void> run(Runnable action) {
+    try {
+      checkOpen();
+      action.run();
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("store is closed");
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.cascade.cache.spi;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Carries invalidations between the instances of a cache so that each drops its in-process copies.
+ * A channel must detect its own losses (sequence gaps, reconnects, sender restarts, missed
+ * heartbeats) and report them through {@link Listener#onPossibleLoss()}, on which the cache flushes
+ * its in-process tier.
+ *
+ * <p>Implementations must be thread-safe.
+ */
+public interface InvalidationChannel extends AutoCloseable {
+
+  /** Starts delivering the events of {@code cacheName} from other instances to {@code listener}. */
+  Subscription subscribe(String cacheName, Listener listener);
+
+  /** Sends {@code event} to the other instances of {@code cacheName}. */
+  CompletableFuture<Void> publish(String cacheName, Event event);
+
+  @Override
+  void close();
+
+  /** Receives a cache's events. Called on the channel's thread; must not block. */
+  interface Listener {
+    /** Applies an invalidation sent by another instance. */
+    void onEvent(Event event);
+
+    /** Messages may have been lost: every in-process copy must go. */
+    void onPossibleLoss();
+  }
+
+  /** An active subscription; closing it stops delivery. */
+  interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * One invalidation.
+   *
+   * @param kind what was invalidated
+   * @param keys encoded keys for {@link Kind#KEYS}, the tag for {@link Kind#TAG}, empty for {@link
+   *     Kind#ALL}
+   */
+  record Event(Kind kind, List<String> keys) {
+    public Event {
+      keys = List.copyOf(keys);
+    }
+  }
+
+  /** The kinds of invalidation. */
+  enum Kind {
+    KEYS,
+    TAG,
+    ALL
+  }
+}

@@ -1,0 +1,98 @@
+package dev.cascade.cache.spi;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An in-process tier: synchronous, typed, without serialization. The cache calls the synchronous
+ * methods on its fast path; the asynchronous ones of {@link Tier} complete at once.
+ *
+ * <p>{@link #getIfPresent} must not allocate on a hit beyond what the underlying map does.
+ * Implementations must be thread-safe.
+ */
+public interface LocalTier<K, V> extends Tier<K, V> {
+
+  /** Returns the live entry for {@code key}, or {@code null}. */
+  @Nullable TierEntry<V> getIfPresent(K key);
+
+  /** Stores {@code entry} under {@code key}. */
+  void putLocal(K key, TierEntry<V> entry);
+
+  /**
+   * Stores {@code entry} under {@code key} unless {@code stillCurrent} answers {@code false} when
+   * asked while the key is locked: the hook that lets an invalidation that raced a fill win.
+   *
+   * @return whether the entry was stored
+   */
+  boolean putLocalIf(K key, TierEntry<V> entry, java.util.function.BooleanSupplier stillCurrent);
+
+  /** Removes {@code key}. */
+  void invalidateLocal(K key);
+
+  /** Removes every entry. */
+  void invalidateAllLocal();
+
+  /** Removes every entry carrying {@code tag}. */
+  void invalidateTagLocal(String tag);
+
+  /** Returns the approximate number of entries. */
+  long estimatedSize();
+
+  /** Returns the number of entries evicted for size or expiry so far. */
+  long evictionCount();
+
+  @Override
+  default CompletableFuture<@Nullable TierEntry<V>> get(K key) {
+    return CompletableFuture.completedFuture(getIfPresent(key));
+  }
+
+  @Override
+  default CompletableFuture<Map<K, TierEntry<V>>> getAll(Set<K> keys) {
+    Map<K, TierEntry<V>> found = new java.util.HashMap<>();
+    for (K key : keys) {
+      TierEntry<V> entry = getIfPresent(key);
+      if (entry != null) {
+        found.put(key, entry);
+      }
+    }
+    return CompletableFuture.completedFuture(found);
+  }
+
+  @Override
+  default CompletableFuture<Void> put(K key, TierEntry<V> entry) {
+    putLocal(key, entry);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  default CompletableFuture<Void> putAll(Map<K, TierEntry<V>> entries) {
+    entries.forEach(this::putLocal);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  default CompletableFuture<Void> invalidate(K key) {
+    invalidateLocal(key);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  default CompletableFuture<Void> invalidateAll(Set<K> keys) {
+    keys.forEach(this::invalidateLocal);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  default CompletableFuture<Void> invalidateAll() {
+    invalidateAllLocal();
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  default CompletableFuture<Void> invalidateTag(String tag) {
+    invalidateTagLocal(tag);
+    return CompletableFuture.completedFuture(null);
+  }
+}

@@ -1,0 +1,121 @@
+package dev.cascade.cache.spi;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A byte-level remote store with string keys: what a remote backend (Redis, Memcached) implements.
+ * Core's remote adapter turns it into a typed {@link Tier} using the cache's key and value codecs
+ * and its envelope; backends hold no policy.
+ *
+ * <p>Keys reaching a store are already safe for it: core hashes any key longer than {@link
+ * StoreCapabilities#maxKeyBytes()} or, if keys are not binary-safe, containing spaces or control
+ * characters. A {@code ttl} of {@code null} means no expiry; otherwise it is positive and the
+ * store must not let the entry outlive it.
+ *
+ * <p>Implementations must be thread-safe, must never block the calling thread past their configured
+ * timeout and must fail only through the returned futures, with a {@link
+ * dev.cascade.cache.CacheException} that keeps the client's exception as its cause.
+ */
+public interface RemoteStore extends AutoCloseable {
+
+  /** Returns what this store can do. */
+  StoreCapabilities capabilities();
+
+  /** Returns a future of the value under {@code key}, or of {@code null} when there is none. */
+  CompletableFuture<byte @Nullable []> get(String key);
+
+  /**
+   * Returns a future of the values present among {@code keys}; absent keys are not in the map.
+   * Stores use one round trip per server.
+   */
+  CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys);
+
+  /** Stores {@code value} under {@code key}, replacing what was there. */
+  CompletableFuture<Void> put(String key, byte[] value, @Nullable Duration ttl);
+
+  /** Stores all {@code writes}, each with its own TTL, pipelined. */
+  CompletableFuture<Void> putAll(Map<String, Write> writes);
+
+  /** Stores {@code value} only if {@code key} has no value; returns whether it was stored. */
+  CompletableFuture<Boolean> putIfAbsent(String key, byte[] value, @Nullable Duration ttl);
+
+  /** Deletes {@code key}; deleting an absent key is not an error. */
+  CompletableFuture<Void> delete(String key);
+
+  /** Deletes all {@code keys}. */
+  CompletableFuture<Void> deleteAll(Collection<String> keys);
+
+  /**
+   * Deletes every key that starts with {@code prefix}, and only those (the namespace of one cache).
+   * Redis does this with SCAN and UNLINK on every master; Memcached by a namespace version.
+   */
+  CompletableFuture<Void> deleteByPrefix(String prefix);
+
+  /**
+   * Returns the current version of each tag key, giving a missing one a fresh version first. The
+   * default reads, then creates the missing ones with {@link #putIfAbsent} and reads again; stores
+   * with scripting may do it in one round trip.
+   */
+  default CompletableFuture<Map<String, TagVersion>> tagVersions(Collection<String> tagKeys) {
+    return getAll(tagKeys)
+        .thenCompose(
+            found -> {
+              Map<String, TagVersion> versions = new HashMap<>();
+              List<String> missing = new ArrayList<>();
+              for (String tagKey : tagKeys) {
+                TagVersion version = TagVersion.fromBytes(found.get(tagKey));
+                if (version == null) {
+                  missing.add(tagKey);
+                } else {
+                  versions.put(tagKey, version);
+                }
+              }
+              if (missing.isEmpty()) {
+                return CompletableFuture.completedFuture(versions);
+              }
+              List<CompletableFuture<Boolean>> creations = new ArrayList<>();
+              for (String tagKey : missing) {
+                creations.add(putIfAbsent(tagKey, TagVersion.fresh(0).toBytes(), null));
+              }
+              return CompletableFuture.allOf(creations.toArray(CompletableFuture[]::new))
+                  .thenCompose(created -> getAll(missing))
+                  .thenApply(
+                      again -> {
+                        for (String tagKey : missing) {
+                          TagVersion version = TagVersion.fromBytes(again.get(tagKey));
+                          // Evicted between our write and our read: an impossible version makes
+                          // every entry written with it invalid, which is the safe outcome.
+                          versions.put(tagKey, version != null ? version : new TagVersion(0, Long.MAX_VALUE));
+                        }
+                        return versions;
+                      });
+            });
+  }
+
+  /**
+   * Gives the tag a fresh version stamped {@code nowMillis}, which invalidates every entry written
+   * with the old one and every load that started before {@code nowMillis}.
+   */
+  default CompletableFuture<Void> newTagVersion(String tagKey, long nowMillis) {
+    return put(tagKey, TagVersion.fresh(nowMillis).toBytes(), null);
+  }
+
+  /** Releases the store's connections. */
+  @Override
+  void close();
+
+  /**
+   * One entry of a {@link #putAll}.
+   *
+   * @param value the bytes to store
+   * @param ttl the entry's TTL, or {@code null} for none
+   */
+  record Write(byte[] value, @Nullable Duration ttl) {}
+}
