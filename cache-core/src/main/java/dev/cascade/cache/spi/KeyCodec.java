@@ -10,8 +10,8 @@ import java.util.UUID;
  * different keys of one cache must give two different strings; the string must be stable across
  * JVMs and releases (no {@code hashCode}, no default {@code toString} of arbitrary objects).
  *
- * <p>{@link #standard()} handles strings, numbers, UUIDs, booleans, characters, enums and records
- * of those (recursively). Implementations must be thread-safe.
+ * <p>{@link #standard()} handles strings, numbers, UUIDs, booleans, characters, enums, lists and
+ * records of those (recursively). Implementations must be thread-safe.
  */
 @FunctionalInterface
 public interface KeyCodec<K> {
@@ -25,9 +25,10 @@ public interface KeyCodec<K> {
 
   /**
    * Returns the standard codec. Strings are used as they are; numbers, UUIDs, booleans and
-   * characters by their canonical string; enums as {@code Type.NAME}; records as {@code
-   * Type(component,component)} with each component encoded by these rules and {@code \ , ( )}
-   * escaped, so that distinct records never collide.
+   * characters by their canonical string; enums as {@code Type.NAME}; lists as {@code [a,b]};
+   * records as {@code Type(component,component)} with each component encoded by these rules, {@code
+   * null} components as {@code \0} and {@code \ , ( ) [ ]} in nested strings escaped, so that
+   * distinct records never collide.
    */
   @SuppressWarnings("unchecked")
   static <K> KeyCodec<K> standard() {
@@ -66,6 +67,20 @@ enum StandardKeyCodec implements KeyCodec<Object> {
       escape(out, character.toString());
     } else if (key instanceof Enum<?> constant) {
       out.append(constant.getDeclaringClass().getSimpleName()).append('.').append(constant.name());
+    } else if (key instanceof java.util.List<?> list) {
+      out.append('[');
+      for (int i = 0; i < list.size(); i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        Object element = list.get(i);
+        if (element == null) {
+          out.append("\\0");
+        } else {
+          append(out, element, true);
+        }
+      }
+      out.append(']');
     } else if (key instanceof Record record) {
       out.append(record.getClass().getSimpleName()).append('(');
       RecordComponent[] components = record.getClass().getRecordComponents();
@@ -101,7 +116,7 @@ enum StandardKeyCodec implements KeyCodec<Object> {
   private static void escape(StringBuilder out, String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (c == '\\' || c == ',' || c == '(' || c == ')') {
+      if (c == '\\' || c == ',' || c == '(' || c == ')' || c == '[' || c == ']') {
         out.append('\\');
       }
       out.append(c);

@@ -1,0 +1,377 @@
+package dev.cascade.cache;
+
+import dev.cascade.cache.internal.TieredCache;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Memoization, the {@code functools.lru_cache} / {@code cache} / {@code alru_cache} analogue: wraps a
+ * function so that its results are cached per argument list.
+ *
+ * <pre>{@code
+ * Memoized<Integer, BigInteger> fib = Memoize.lru(256, this::fibonacci); // may call fib itself
+ * fib.apply(90); fib.stats(); fib.clear();
+ *
+ * // Backed by any cache (Redis, layered...): keys are MemoKey(name, arguments)
+ * Memoized<Long, Product> getProduct =
+ *     Memoize.in(productCache).prefix("shop").ttl(Duration.ofMinutes(5)).of("getProduct", repo::find);
+ * getProduct.invalidate(42L);
+ * }</pre>
+ *
+ * <p>Results, {@code null} included, are cached; exceptions are not. Concurrent calls with the same
+ * arguments run the function once (single-flight). A function may call its own memoized form
+ * recursively with other arguments: each argument list is its own load, so nothing like Caffeine's
+ * recursive {@code computeIfAbsent} failure can occur; calling itself with the same arguments throws
+ * {@link IllegalStateException}. Arguments are compared with {@code equals}: arrays compare by
+ * identity, as in a {@code HashMap}. The memoized objects are thread-safe; the builders are not.
+ */
+public final class Memoize {
+  private static final Duration FOREVER = Duration.ofSeconds(Long.MAX_VALUE);
+  private static final Object NULL_ARGUMENT = new Object();
+
+  private Memoize() {}
+
+  /** Caches up to {@code maximumSize} results (near-LRU eviction by Caffeine). */
+  public static <A, R> Memoized<A, R> lru(long maximumSize, Function<? super A, ? extends R> function) {
+    return builder().maximumSize(maximumSize).of(function);
+  }
+
+  /** Caches up to {@code maximumSize} results of a two-argument function. */
+  public static <A, B, R> BiMemoized<A, B, R> lru(
+      long maximumSize, BiFunction<? super A, ? super B, ? extends R> function) {
+    return builder().maximumSize(maximumSize).of(function);
+  }
+
+  /** Caches every result without bound ({@code functools.cache}): for small argument domains. */
+  public static <A, R> Memoized<A, R> unbounded(Function<? super A, ? extends R> function) {
+    return builder().unbounded().of(function);
+  }
+
+  /** Caches up to {@code maximumSize} results of an asynchronous function ({@code alru_cache}). */
+  public static <A, R> AsyncMemoized<A, R> async(
+      long maximumSize, Function<? super A, ? extends CompletionStage<R>> function) {
+    return builder().maximumSize(maximumSize).ofAsync(function);
+  }
+
+  /** Returns a builder of memoized functions with their own in-process cache. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder of memoized functions cached in {@code cache}, under keys {@code
+   * MemoKey(prefix.name, arguments)}. Give each memoized function a cache of its own if you want
+   * {@code clear()}: it clears the whole backing cache. A function returning {@code null} needs a
+   * cache that caches absences.
+   */
+  public static <R> Shared<R> in(Cache<MemoKey, R> cache) {
+    return new Shared<>(Objects.requireNonNull(cache, "cache"));
+  }
+
+  /** Options of memoized functions with their own in-process cache. Not thread-safe. */
+  public static final class Builder {
+    private long maximumSize = -1;
+    private boolean unbounded;
+    private @Nullable Duration ttl;
+    private @Nullable Ticker ticker;
+
+    private Builder() {}
+
+    /** Bounds the number of cached results. */
+    public Builder maximumSize(long maximumSize) {
+      if (maximumSize <= 0) {
+        throw new IllegalArgumentException("maximumSize must be positive, was " + maximumSize);
+      }
+      this.maximumSize = maximumSize;
+      return this;
+    }
+
+    /** Lets the number of cached results grow without bound. */
+    public Builder unbounded() {
+      this.unbounded = true;
+      return this;
+    }
+
+    /** Expires each result {@code ttl} after it was computed. */
+    public Builder ttl(Duration ttl) {
+      Objects.requireNonNull(ttl, "ttl");
+      if (ttl.isZero() || ttl.isNegative()) {
+        throw new IllegalArgumentException("ttl must be positive, was " + ttl);
+      }
+      this.ttl = ttl;
+      return this;
+    }
+
+    /** Sets the time source of expiry (for tests). */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /** Returns {@code function}, memoized. */
+    public <A, R> Memoized<A, R> of(Function<? super A, ? extends R> function) {
+      Objects.requireNonNull(function, "function");
+      Engine<Object, R> engine = new Engine<>(newCache(), maximumSize, true, null);
+      return new Single<>(engine, argument -> argument == null ? NULL_ARGUMENT : argument, function);
+    }
+
+    /** Returns {@code function}, memoized on both arguments. */
+    public <A, B, R> BiMemoized<A, B, R> of(BiFunction<? super A, ? super B, ? extends R> function) {
+      Objects.requireNonNull(function, "function");
+      Engine<Object, R> engine = new Engine<>(newCache(), maximumSize, true, null);
+      return new Pair<>(engine, (first, second) -> Arrays.asList(first, second), function);
+    }
+
+    /** Returns {@code function}, memoized; in-flight calls are shared and failures not kept. */
+    public <A, R> AsyncMemoized<A, R> ofAsync(Function<? super A, ? extends CompletionStage<R>> function) {
+      Objects.requireNonNull(function, "function");
+      Engine<Object, R> engine = new Engine<>(newCache(), maximumSize, true, null);
+      return new Async<>(engine, argument -> argument == null ? NULL_ARGUMENT : argument, function);
+    }
+
+    private <R> Cache<Object, R> newCache() {
+      if (maximumSize < 0 && !unbounded) {
+        throw new IllegalStateException("choose maximumSize(...) or unbounded()");
+      }
+      if (maximumSize >= 0 && unbounded) {
+        throw new IllegalStateException("maximumSize(" + maximumSize + ") contradicts unbounded()");
+      }
+      CacheBuilder<Object, R> cache =
+          Cache.<Object, R>builder("memo")
+              .inMemory(m -> {
+                if (unbounded) {
+                  m.unbounded();
+                } else {
+                  m.maximumSize(maximumSize);
+                }
+              })
+              .nullTtl(ttl == null ? FOREVER : ttl);
+      if (ttl != null) {
+        cache.ttl(ttl);
+      }
+      if (ticker != null) {
+        cache.ticker(ticker);
+      }
+      return cache.build();
+    }
+  }
+
+  /** Options of memoized functions cached in a shared cache. Not thread-safe. */
+  public static final class Shared<R> {
+    private final Cache<MemoKey, R> cache;
+    private String prefix = "";
+    private @Nullable Duration ttl;
+
+    private Shared(Cache<MemoKey, R> cache) {
+      this.cache = cache;
+    }
+
+    /** Prefixes function names, as in {@code prefix.name}, to separate services or versions. */
+    public Shared<R> prefix(String prefix) {
+      Objects.requireNonNull(prefix, "prefix");
+      if (prefix.isEmpty()) {
+        throw new IllegalArgumentException("prefix must not be empty");
+      }
+      this.prefix = prefix + ".";
+      return this;
+    }
+
+    /** Gives each computed result {@code ttl} instead of the cache's default TTL. */
+    public Shared<R> ttl(Duration ttl) {
+      Objects.requireNonNull(ttl, "ttl");
+      if (ttl.isZero() || ttl.isNegative()) {
+        throw new IllegalArgumentException("ttl must be positive, was " + ttl);
+      }
+      this.ttl = ttl;
+      return this;
+    }
+
+    /** Returns {@code function}, named {@code name}, memoized in the shared cache. */
+    public <A> Memoized<A, R> of(String name, Function<? super A, ? extends R> function) {
+      String qualified = qualify(name);
+      Objects.requireNonNull(function, "function");
+      return new Single<>(new Engine<>(cache, -1, false, ttl), argument -> MemoKey.of(qualified, argument), function);
+    }
+
+    /** Returns the two-argument {@code function}, named {@code name}, memoized in the shared cache. */
+    public <A, B> BiMemoized<A, B, R> of(String name, BiFunction<? super A, ? super B, ? extends R> function) {
+      String qualified = qualify(name);
+      Objects.requireNonNull(function, "function");
+      return new Pair<>(
+          new Engine<>(cache, -1, false, ttl), (first, second) -> MemoKey.of(qualified, first, second), function);
+    }
+
+    /** Returns the asynchronous {@code function}, named {@code name}, memoized in the shared cache. */
+    public <A> AsyncMemoized<A, R> ofAsync(String name, Function<? super A, ? extends CompletionStage<R>> function) {
+      String qualified = qualify(name);
+      Objects.requireNonNull(function, "function");
+      return new Async<>(new Engine<>(cache, -1, false, ttl), argument -> MemoKey.of(qualified, argument), function);
+    }
+
+    private String qualify(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("name must not be empty");
+      }
+      return prefix + name;
+    }
+  }
+
+  /** What every memoized form shares: the cache, the counters and the sizes. */
+  private static final class Engine<K, R> {
+    final Cache<K, R> cache;
+    final long maxSize;
+    final boolean owned;
+    final @Nullable Duration ttl;
+    final LongAdder calls = new LongAdder();
+    final LongAdder misses = new LongAdder();
+
+    Engine(Cache<K, R> cache, long maxSize, boolean owned, @Nullable Duration ttl) {
+      this.cache = cache;
+      this.maxSize = maxSize;
+      this.owned = owned;
+      this.ttl = ttl;
+    }
+
+    @SuppressWarnings("NullAway") // a memoized function's result may be null by design
+    R get(K key, Function<? super K, ? extends @Nullable R> loader) {
+      calls.increment();
+      Function<? super K, ? extends @Nullable R> counted =
+          k -> {
+            misses.increment();
+            return loader.apply(k);
+          };
+      return ttl == null ? cache.get(key, counted) : cache.get(key, ttl, counted);
+    }
+
+    CompletableFuture<R> getAsync(K key, Function<? super K, ? extends CompletionStage<R>> loader) {
+      calls.increment();
+      Function<? super K, ? extends CompletionStage<R>> counted =
+          k -> {
+            misses.increment();
+            return loader.apply(k);
+          };
+      CompletableFuture<@Nullable R> result =
+          ttl == null ? cache.async().get(key, counted) : cache.async().get(key, ttl, counted);
+      @SuppressWarnings("NullAway")
+      CompletableFuture<R> typed = (CompletableFuture<R>) result;
+      return typed;
+    }
+
+    MemoStats stats() {
+      long total = calls.sum();
+      long missed = misses.sum();
+      long size = -1;
+      if (owned && cache instanceof TieredCache<K, R> tiered && tiered.localTier() != null) {
+        size = tiered.localTier().estimatedSize();
+      }
+      return new MemoStats(Math.max(0, total - missed), missed, maxSize, size);
+    }
+  }
+
+  private static final class Single<A, K, R> implements Memoized<A, R> {
+    private final Engine<K, R> engine;
+    private final Function<@Nullable A, K> keyOf;
+    private final Function<? super A, ? extends R> function;
+
+    Single(Engine<K, R> engine, Function<@Nullable A, K> keyOf, Function<? super A, ? extends R> function) {
+      this.engine = engine;
+      this.keyOf = keyOf;
+      this.function = function;
+    }
+
+    @Override
+    public R apply(A argument) {
+      return engine.get(keyOf.apply(argument), key -> function.apply(argument));
+    }
+
+    @Override
+    public void invalidate(@Nullable A argument) {
+      engine.cache.invalidate(keyOf.apply(argument));
+    }
+
+    @Override
+    public void clear() {
+      engine.cache.invalidateAll();
+    }
+
+    @Override
+    public MemoStats stats() {
+      return engine.stats();
+    }
+  }
+
+  private static final class Pair<A, B, K, R> implements BiMemoized<A, B, R> {
+    private final Engine<K, R> engine;
+    private final BiFunction<@Nullable A, @Nullable B, K> keyOf;
+    private final BiFunction<? super A, ? super B, ? extends R> function;
+
+    Pair(
+        Engine<K, R> engine,
+        BiFunction<@Nullable A, @Nullable B, K> keyOf,
+        BiFunction<? super A, ? super B, ? extends R> function) {
+      this.engine = engine;
+      this.keyOf = keyOf;
+      this.function = function;
+    }
+
+    @Override
+    public R apply(A first, B second) {
+      return engine.get(keyOf.apply(first, second), key -> function.apply(first, second));
+    }
+
+    @Override
+    public void invalidate(@Nullable A first, @Nullable B second) {
+      engine.cache.invalidate(keyOf.apply(first, second));
+    }
+
+    @Override
+    public void clear() {
+      engine.cache.invalidateAll();
+    }
+
+    @Override
+    public MemoStats stats() {
+      return engine.stats();
+    }
+  }
+
+  private static final class Async<A, K, R> implements AsyncMemoized<A, R> {
+    private final Engine<K, R> engine;
+    private final Function<@Nullable A, K> keyOf;
+    private final Function<? super A, ? extends CompletionStage<R>> function;
+
+    Async(Engine<K, R> engine, Function<@Nullable A, K> keyOf, Function<? super A, ? extends CompletionStage<R>> function) {
+      this.engine = engine;
+      this.keyOf = keyOf;
+      this.function = function;
+    }
+
+    @Override
+    public CompletableFuture<R> apply(A argument) {
+      return engine.getAsync(keyOf.apply(argument), key -> function.apply(argument));
+    }
+
+    @Override
+    public void invalidate(@Nullable A argument) {
+      engine.cache.invalidate(keyOf.apply(argument));
+    }
+
+    @Override
+    public void clear() {
+      engine.cache.invalidateAll();
+    }
+
+    @Override
+    public MemoStats stats() {
+      return engine.stats();
+    }
+  }
+}

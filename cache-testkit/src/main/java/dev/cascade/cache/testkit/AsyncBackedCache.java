@@ -1,0 +1,136 @@
+package dev.cascade.cache.testkit;
+
+import dev.cascade.cache.AsyncCache;
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.CacheStats;
+import dev.cascade.cache.Cached;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A blocking {@link Cache} that does everything through an {@link AsyncCache}, so that the contract
+ * written against the blocking API also checks the asynchronous one. Loaders are handed to the
+ * asynchronous API as already-completed (or failed) futures; a failed future's cause is rethrown
+ * unwrapped. Thread-safe.
+ */
+public final class AsyncBackedCache<K, V> implements Cache<K, V> {
+  private final AsyncCache<K, V> async;
+
+  public AsyncBackedCache(AsyncCache<K, V> async) {
+    this.async = async;
+  }
+
+  @Override
+  public String name() {
+    return async.name();
+  }
+
+  @Override
+  public @Nullable V getIfPresent(K key) {
+    return join(async.getIfPresent(key));
+  }
+
+  @Override
+  public @Nullable Cached<V> lookup(K key) {
+    return join(async.lookup(key));
+  }
+
+  @Override
+  public @Nullable V get(K key, Function<? super K, ? extends @Nullable V> loader) {
+    return join(async.get(key, k -> completed(() -> loader.apply(k))));
+  }
+
+  @Override
+  public @Nullable V get(K key, Duration ttl, Function<? super K, ? extends @Nullable V> loader) {
+    return join(async.get(key, ttl, k -> completed(() -> loader.apply(k))));
+  }
+
+  @Override
+  public Map<K, V> getAll(Iterable<? extends K> keys) {
+    return join(async.getAll(keys));
+  }
+
+  @Override
+  public Map<K, V> getAll(
+      Iterable<? extends K> keys,
+      Function<? super Set<K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
+    return join(async.getAll(keys, missing -> completed(() -> bulkLoader.apply(missing))));
+  }
+
+  @Override
+  public void put(K key, V value) {
+    join(async.put(key, value));
+  }
+
+  @Override
+  public void put(K key, V value, Duration ttl, String... tags) {
+    join(async.put(key, value, ttl, tags));
+  }
+
+  @Override
+  public void putAll(Map<? extends K, ? extends V> entries) {
+    join(async.putAll(entries));
+  }
+
+  @Override
+  public void invalidate(K key) {
+    join(async.invalidate(key));
+  }
+
+  @Override
+  public void invalidateAll(Iterable<? extends K> keys) {
+    join(async.invalidateAll(keys));
+  }
+
+  @Override
+  public void invalidateAll() {
+    join(async.invalidateAll());
+  }
+
+  @Override
+  public void invalidateTag(String tag) {
+    join(async.invalidateTag(tag));
+  }
+
+  @Override
+  public CacheStats stats() {
+    return async.stats();
+  }
+
+  @Override
+  public AsyncCache<K, V> async() {
+    return async;
+  }
+
+  @Override
+  public void close() {
+    async.synchronous().close();
+  }
+
+  private static <T> CompletableFuture<T> completed(java.util.function.Supplier<T> call) {
+    try {
+      return CompletableFuture.completedFuture(call.get());
+    } catch (RuntimeException | Error e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+}

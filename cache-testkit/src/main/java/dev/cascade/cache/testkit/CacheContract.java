@@ -1,0 +1,448 @@
+package dev.cascade.cache.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.CacheBuilder;
+import dev.cascade.cache.CacheStats;
+import dev.cascade.cache.Cached;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every tier and every combination of tiers keeps, as seen through the {@link Cache}
+ * API: hits and misses, TTLs by the injected ticker, jitter bounds, null caching, single-flight,
+ * loader failures, bulk loads, tags, namespaces, invalidation and exact statistics.
+ *
+ * <p>A backend extends this class and supplies {@link #newBuilder}: a builder of a cache of {@code
+ * String} to {@code String} on its tiers, with {@link #ticker} installed in the cache (and in any
+ * store that keeps time). Caches built for one test share their backend, so two names must never see
+ * each other's entries. Override {@link #viaAsync()} to run everything through {@link
+ * Cache#async()} instead.
+ */
+public abstract class CacheContract {
+
+  /** The time of every cache the contract builds; advance it instead of sleeping. */
+  protected final FakeTicker ticker = new FakeTicker();
+
+  private final List<Cache<?, ?>> built = new ArrayList<>();
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+  /**
+   * Returns a builder of a cache named {@code name} over the backend's tiers, with {@link #ticker}
+   * and a {@code String} value codec set; the contract adds TTLs and other options.
+   */
+  protected abstract CacheBuilder<String, String> newBuilder(String name);
+
+  /** Whether to exercise the asynchronous API (through {@link AsyncBackedCache}). */
+  protected boolean viaAsync() {
+    return false;
+  }
+
+  /** Builds {@code builder} and wraps it for the API flavour under test. */
+  protected final Cache<String, String> build(CacheBuilder<String, String> builder) {
+    Cache<String, String> cache = builder.build();
+    built.add(cache);
+    return viaAsync() ? new AsyncBackedCache<>(cache.async()) : cache;
+  }
+
+  /** Returns a cache name unique to this test run, so runs on a shared server never meet. */
+  protected final String name(String base) {
+    return base + "-" + run;
+  }
+
+  private Cache<String, String> cache() {
+    return build(newBuilder(name("contract")));
+  }
+
+  @AfterEach
+  final void closeCaches() {
+    built.forEach(Cache::close);
+  }
+
+  private static Function<String, String> counting(AtomicInteger calls) {
+    return key -> {
+      calls.incrementAndGet();
+      return "value-of-" + key;
+    };
+  }
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  @Test
+  void get_miss_loadsOnceThenHits() {
+    Cache<String, String> cache = cache();
+    AtomicInteger calls = new AtomicInteger();
+
+    assertThat(cache.get("a", counting(calls))).isEqualTo("value-of-a");
+    assertThat(cache.get("a", counting(calls))).isEqualTo("value-of-a");
+
+    assertThat(calls).hasValue(1);
+    assertThat(cache.getIfPresent("a")).isEqualTo("value-of-a");
+  }
+
+  @Test
+  void getIfPresent_absent_returnsNullAndLookupReportsMiss() {
+    Cache<String, String> cache = cache();
+
+    assertThat(cache.getIfPresent("nothing")).isNull();
+    assertThat(cache.lookup("nothing")).isNull();
+  }
+
+  @Test
+  void put_thenRead_returnsLatestValue() {
+    Cache<String, String> cache = cache();
+
+    cache.put("k", "one");
+    cache.put("k", "two");
+
+    assertThat(cache.getIfPresent("k")).isEqualTo("two");
+    assertThat(cache.get("k", key -> "loaded")).isEqualTo("two");
+  }
+
+  @Test
+  void putAll_thenGetAll_returnsEveryEntry() {
+    Cache<String, String> cache = cache();
+
+    cache.putAll(Map.of("a", "1", "b", "2", "c", "3"));
+
+    assertThat(cache.getAll(List.of("a", "b", "c", "d"))).isEqualTo(Map.of("a", "1", "b", "2", "c", "3"));
+  }
+
+  // ---- TTL ----------------------------------------------------------------------------------
+
+  @Test
+  void ttl_entryExpiresExactlyAfterTtl() {
+    Cache<String, String> cache = build(newBuilder(name("ttl")).ttl(Duration.ofSeconds(10)));
+    cache.put("k", "v");
+
+    ticker.advance(Duration.ofMillis(9_999));
+    assertThat(cache.getIfPresent("k")).isEqualTo("v");
+
+    ticker.advance(Duration.ofMillis(2));
+    assertThat(cache.getIfPresent("k")).isNull();
+  }
+
+  @Test
+  void put_perEntryTtl_overridesDefault() {
+    Cache<String, String> cache = build(newBuilder(name("entry-ttl")).ttl(Duration.ofMinutes(10)));
+    cache.put("short", "v", Duration.ofSeconds(5));
+    cache.put("default", "v");
+
+    ticker.advance(Duration.ofSeconds(6));
+
+    assertThat(cache.getIfPresent("short")).isNull();
+    assertThat(cache.getIfPresent("default")).isEqualTo("v");
+  }
+
+  @Test
+  void get_withTtl_givesLoadedValueThatTtl() {
+    Cache<String, String> cache = build(newBuilder(name("load-ttl")).ttl(Duration.ofMinutes(10)));
+    cache.get("k", Duration.ofSeconds(3), key -> "v");
+
+    ticker.advance(Duration.ofSeconds(4));
+
+    assertThat(cache.getIfPresent("k")).isNull();
+  }
+
+  @Test
+  void ttlJitter_spreadsExpiryWithinBounds() {
+    Cache<String, String> cache =
+        build(newBuilder(name("jitter")).ttl(Duration.ofSeconds(100)).ttlJitter(0.2));
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      keys.add("k" + i);
+    }
+    keys.forEach(key -> cache.put(key, "v"));
+
+    ticker.advance(Duration.ofMillis(79_999));
+    assertThat(cache.getAll(keys)).hasSize(200);
+
+    ticker.advance(Duration.ofMillis(20_001)); // at the nominal TTL: some gone, some not
+    int alive = cache.getAll(keys).size();
+    assertThat(alive).isBetween(1, 199);
+
+    ticker.advance(Duration.ofMillis(20_001));
+    assertThat(cache.getAll(keys)).isEmpty();
+  }
+
+  // ---- null caching -------------------------------------------------------------------------
+
+  @Test
+  void nullTtl_cachesAbsenceDistinctFromMiss() {
+    Cache<String, String> cache = build(newBuilder(name("nulls")).nullTtl(Duration.ofMinutes(1)));
+    AtomicInteger calls = new AtomicInteger();
+    Function<String, String> absent =
+        key -> {
+          calls.incrementAndGet();
+          return null;
+        };
+
+    assertThat(cache.get("gone", absent)).isNull();
+    assertThat(cache.get("gone", absent)).isNull();
+    assertThat(calls).hasValue(1);
+    Cached<String> found = cache.lookup("gone");
+    assertThat(found).isNotNull();
+    assertThat(found.isNull()).isTrue();
+    assertThat(cache.stats().nullHitCount()).isEqualTo(2);
+
+    ticker.advance(Duration.ofSeconds(61));
+    assertThat(cache.lookup("gone")).isNull();
+    cache.get("gone", absent);
+    assertThat(calls).hasValue(2);
+  }
+
+  @Test
+  void get_loaderReturnsNullWithoutNullCaching_throwsNamingKeyAndCachesNothing() {
+    Cache<String, String> cache = cache();
+
+    assertThatThrownBy(() -> cache.get("missing-row", key -> null))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("missing-row")
+        .hasMessageContaining("nullTtl");
+    assertThat(cache.lookup("missing-row")).isNull();
+  }
+
+  // ---- single-flight and failures -----------------------------------------------------------
+
+  @Test
+  void get_thousandConcurrentCallers_runOneLoader() {
+    Cache<String, String> cache = cache();
+    AtomicInteger calls = new AtomicInteger();
+    int callers = 1000;
+
+    List<Object> results =
+        Concurrently.run(
+            callers,
+            i ->
+                cache.get(
+                    "hot",
+                    key -> {
+                      calls.incrementAndGet();
+                      // Hold the load until every other caller is waiting on it.
+                      await()
+                          .atMost(Duration.ofSeconds(60))
+                          .until(() -> cache.stats().coalescedWaitCount() == callers - 1);
+                      return "loaded";
+                    }));
+
+    assertThat(calls).hasValue(1);
+    assertThat(results).hasSize(callers).allMatch("loaded"::equals);
+    assertThat(cache.stats().loadSuccessCount()).isEqualTo(1);
+  }
+
+  @Test
+  void get_failingLoader_failsEveryWaiterAndCachesNothing() {
+    Cache<String, String> cache = cache();
+    AtomicInteger calls = new AtomicInteger();
+    int callers = 10;
+
+    List<Object> results =
+        Concurrently.run(
+            callers,
+            i ->
+                cache.get(
+                    "bad",
+                    key -> {
+                      calls.incrementAndGet();
+                      await()
+                          .atMost(Duration.ofSeconds(60))
+                          .until(() -> cache.stats().coalescedWaitCount() == callers - 1);
+                      throw new IllegalArgumentException("database says no");
+                    }));
+
+    assertThat(calls).hasValue(1);
+    assertThat(results)
+        .allSatisfy(
+            result ->
+                assertThat(result)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasFieldOrPropertyWithValue("message", "database says no"));
+    assertThat(cache.lookup("bad")).isNull();
+    assertThat(cache.get("bad", key -> "recovered")).isEqualTo("recovered");
+    assertThat(cache.stats().loadFailureCount()).isEqualTo(1);
+  }
+
+  @Test
+  void invalidate_duringLoad_loadedValueIsReturnedButNotCached() {
+    Cache<String, String> cache = cache();
+
+    String loaded =
+        cache.get(
+            "k",
+            key -> {
+              cache.invalidate(key); // an invalidation that lands while the load runs
+              return "stale";
+            });
+
+    assertThat(loaded).isEqualTo("stale");
+    assertThat(cache.lookup("k")).isNull();
+  }
+
+  // ---- bulk ---------------------------------------------------------------------------------
+
+  @Test
+  void getAll_bulkLoaderCalledOnceWithExactlyTheMissingKeys() {
+    Cache<String, String> cache = cache();
+    cache.put("a", "A");
+    cache.put("b", "B");
+    List<Set<String>> requests = new CopyOnWriteArrayList<>();
+
+    Map<String, String> result =
+        cache.getAll(
+            List.of("a", "b", "c", "d"),
+            missing -> {
+              requests.add(Set.copyOf(missing));
+              Map<String, String> rows = new HashMap<>();
+              missing.forEach(key -> rows.put(key, key.toUpperCase()));
+              return rows;
+            });
+
+    assertThat(requests).containsExactly(Set.of("c", "d"));
+    assertThat(result).isEqualTo(Map.of("a", "A", "b", "B", "c", "C", "d", "D"));
+
+    cache.getAll(List.of("a", "c", "d"), missing -> {
+      requests.add(Set.copyOf(missing));
+      return Map.of();
+    });
+    assertThat(requests).hasSize(1);
+  }
+
+  @Test
+  void getAll_keysTheBulkLoaderOmits_areAbsentAndNotCached() {
+    Cache<String, String> cache = cache();
+
+    Map<String, String> result = cache.getAll(List.of("x", "y"), missing -> Map.of("x", "X"));
+
+    assertThat(result).isEqualTo(Map.of("x", "X"));
+    assertThat(cache.lookup("y")).isNull();
+  }
+
+  // ---- invalidation, tags, namespaces ---------------------------------------------------------
+
+  @Test
+  void invalidate_removesKeyAndOnlyThatKey() {
+    Cache<String, String> cache = cache();
+    cache.putAll(Map.of("a", "1", "b", "2", "c", "3"));
+
+    cache.invalidate("a");
+    cache.invalidateAll(List.of("b"));
+
+    assertThat(cache.getAll(List.of("a", "b", "c"))).isEqualTo(Map.of("c", "3"));
+  }
+
+  @Test
+  void invalidateAll_removesEveryEntryOfTheCache() {
+    Cache<String, String> cache = cache();
+    for (int i = 0; i < 50; i++) {
+      cache.put("k" + i, "v");
+    }
+
+    cache.invalidateAll();
+
+    for (int i = 0; i < 50; i++) {
+      assertThat(cache.getIfPresent("k" + i)).isNull();
+    }
+  }
+
+  @Test
+  void invalidateTag_removesTaggedEntriesOnly() {
+    Cache<String, String> cache = build(newBuilder(name("tags")).ttl(Duration.ofMinutes(5)));
+    Duration ttl = Duration.ofMinutes(5);
+    cache.put("one", "1", ttl, "red");
+    cache.put("two", "2", ttl, "red", "blue");
+    cache.put("three", "3", ttl, "blue");
+    cache.put("four", "4");
+
+    cache.invalidateTag("red");
+
+    assertThat(cache.getAll(List.of("one", "two", "three", "four")))
+        .isEqualTo(Map.of("three", "3", "four", "4"));
+  }
+
+  @Test
+  void invalidateTag_thenPutWithSameTag_newEntryIsVisible() {
+    Cache<String, String> cache = cache();
+    Duration ttl = Duration.ofMinutes(5);
+    cache.put("k", "old", ttl, "t");
+
+    cache.invalidateTag("t");
+    cache.put("k", "new", ttl, "t");
+
+    assertThat(cache.getIfPresent("k")).isEqualTo("new");
+    cache.invalidateTag("t");
+    assertThat(cache.getIfPresent("k")).isNull();
+  }
+
+  @Test
+  void namespaces_twoCachesNeverSeeEachOthersKeys() {
+    Cache<String, String> users = build(newBuilder(name("users")));
+    Cache<String, String> orders = build(newBuilder(name("orders")));
+    users.put("42", "alice");
+    orders.put("42", "order-42");
+    users.put("only-users", "x");
+
+    assertThat(users.getIfPresent("42")).isEqualTo("alice");
+    assertThat(orders.getIfPresent("42")).isEqualTo("order-42");
+    assertThat(orders.getIfPresent("only-users")).isNull();
+
+    users.invalidateAll();
+    assertThat(users.getIfPresent("42")).isNull();
+    assertThat(orders.getIfPresent("42")).isEqualTo("order-42");
+  }
+
+  @Test
+  void keys_withSeparatorsAndUnicode_doNotCollide() {
+    Cache<String, String> cache = cache();
+    List<String> keys = List.of("a:b", "a", "b", "#a", "##a", "a b", "ä", "a\nb", "");
+    keys.forEach(key -> cache.put(key, "v:" + key));
+
+    Set<String> seen = new HashSet<>();
+    for (String key : keys) {
+      String value = cache.getIfPresent(key);
+      assertThat(value).isEqualTo("v:" + key);
+      seen.add(value);
+    }
+    assertThat(seen).hasSameSizeAs(keys);
+  }
+
+  // ---- statistics ---------------------------------------------------------------------------
+
+  @Test
+  void stats_scriptedWorkload_countsExactly() {
+    Cache<String, String> cache = cache();
+
+    cache.put("a", "A");
+    cache.get("a", key -> "unused"); // hit
+    cache.getIfPresent("b"); // miss
+    cache.get("b", key -> "B"); // miss, load success
+    cache.get("b", key -> "unused"); // hit
+    assertThatThrownBy(() -> cache.get("c", key -> { // miss, load failure
+      throw new IllegalStateException("down");
+    })).hasMessage("down");
+    cache.lookup("a"); // hit
+    cache.getAll(List.of("a", "b", "z")); // hit, hit, miss
+
+    CacheStats stats = cache.stats();
+    assertThat(stats.hitCount()).isEqualTo(5);
+    assertThat(stats.missCount()).isEqualTo(4);
+    assertThat(stats.loadSuccessCount()).isEqualTo(1);
+    assertThat(stats.loadFailureCount()).isEqualTo(1);
+    assertThat(stats.coalescedWaitCount()).isZero();
+    assertThat(stats.decodeFailureCount()).isZero();
+    assertThat(stats.hitRate()).isEqualTo(5.0 / 9);
+  }
+}
