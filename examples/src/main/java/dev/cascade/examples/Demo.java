@@ -149,7 +149,8 @@ public final class Demo {
 
     Histogram latencies = new Histogram(3);
     ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
-    try (Progress progress = Progress.start(phase, done::get, requests.length)) {
+    Progress progress = Progress.start("running " + phase, done::get, requests.length);
+    try {
       List<Future<Histogram>> results = new ArrayList<>();
       for (int w = 0; w < WORKERS; w++) {
         results.add(workers.submit(worker));
@@ -158,6 +159,7 @@ public final class Demo {
         latencies.add(await(result));
       }
     } finally {
+      progress.close();
       shutdown(workers);
     }
     String hitRatio =
@@ -258,13 +260,15 @@ public final class Demo {
           String.format(Locale.ROOT, "%,d", requests),
           String.format(Locale.ROOT, "%,d", dbQueries),
           hitRatio,
-          millis(latencies.getValueAtPercentile(50)),
-          millis(latencies.getValueAtPercentile(99)));
+          duration(latencies.getValueAtPercentile(50)),
+          duration(latencies.getValueAtPercentile(99)));
     }
 
-    private static String millis(long nanos) {
-      double ms = nanos / 1e6;
-      return String.format(Locale.ROOT, ms < 1 ? "%.3f ms" : "%.1f ms", ms);
+    /** Formats {@code nanos} in milliseconds, or below one in microseconds ("us", plain ASCII). */
+    private static String duration(long nanos) {
+      return nanos < 1_000_000
+          ? String.format(Locale.ROOT, "%.1f us", nanos / 1e3)
+          : String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
     }
   }
 }
