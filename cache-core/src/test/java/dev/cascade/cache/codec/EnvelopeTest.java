@@ -1,0 +1,61 @@
+package dev.cascade.cache.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cascade.cache.spi.CodecException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EnvelopeTest {
+
+  @Test
+  void roundTrip_keepsEveryField() {
+    Map<String, Long> tags = new LinkedHashMap<>();
+    tags.put("category:3", 42L);
+    tags.put("ünïcode", -7L);
+    Envelope original = new Envelope(0, 1_000L, 900L, 12_345L, tags, "payload".getBytes(StandardCharsets.UTF_8));
+
+    Envelope parsed = Envelope.parse(original.toBytes());
+
+    assertThat(parsed.flags()).isZero();
+    assertThat(parsed.expiresAtMillis()).isEqualTo(1_000L);
+    assertThat(parsed.writtenAtMillis()).isEqualTo(900L);
+    assertThat(parsed.loadNanos()).isEqualTo(12_345L);
+    assertThat(parsed.tagVersions()).containsExactlyEntriesOf(tags);
+    assertThat(parsed.payload()).isEqualTo("payload".getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void layout_matchesTheDocumentedWireFormat() {
+    byte[] bytes = new Envelope(Envelope.FLAG_NULL, Long.MAX_VALUE, 1L, 2L, Map.of(), new byte[0]).toBytes();
+
+    assertThat(bytes).hasSize(29);
+    assertThat(bytes[0]).isEqualTo((byte) 0xCA);
+    assertThat(bytes[1]).isEqualTo((byte) 1);
+    assertThat(bytes[2]).isEqualTo((byte) 1);
+    assertThat(Arrays.copyOfRange(bytes, 3, 11)).containsExactly(0x7F, -1, -1, -1, -1, -1, -1, -1);
+    assertThat(Envelope.parse(bytes).isNullMarker()).isTrue();
+  }
+
+  @Test
+  void parse_rejectsForeignTruncatedAndFutureInput() {
+    byte[] valid = new Envelope(0, 5L, 1L, 0L, Map.of("t", 1L), new byte[] {1, 2}).toBytes();
+
+    assertThatThrownBy(() -> Envelope.parse("{\"json\":1}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(CodecException.class);
+    assertThatThrownBy(() -> Envelope.parse(Arrays.copyOf(valid, 33))).isInstanceOf(CodecException.class);
+    byte[] future = valid.clone();
+    future[1] = 2;
+    assertThatThrownBy(() -> Envelope.parse(future)).hasMessageContaining("version 2");
+    byte[] compressed = valid.clone();
+    compressed[2] = Envelope.FLAG_COMPRESSED;
+    assertThatThrownBy(() -> Envelope.parse(compressed)).hasMessageContaining("flags");
+    byte[] nullWithPayload = valid.clone();
+    nullWithPayload[2] = Envelope.FLAG_NULL;
+    assertThatThrownBy(() -> Envelope.parse(nullWithPayload)).hasMessageContaining("null marker");
+  }
+}
