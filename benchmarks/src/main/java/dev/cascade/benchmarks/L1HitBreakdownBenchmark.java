@@ -1,12 +1,16 @@
 package dev.cascade.benchmarks;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.Ticker;
+import dev.cascade.cache.internal.CacheSettings;
+import dev.cascade.cache.internal.StatsCounter;
+import dev.cascade.cache.internal.TieredCache;
 import dev.cascade.cache.memory.CaffeineTier;
 import dev.cascade.cache.spi.TierEntry;
 import java.time.Duration;
-import java.util.Set;
-import java.util.SplittableRandom;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -15,28 +19,30 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Diagnostics for {@link L1HitBenchmark}: which part of the in-process tier's Caffeine
- * configuration costs what on a hit. Every variant is raw Caffeine {@code getIfPresent} over the same
- * keys as {@code L1HitBenchmark}, adding one trait of {@link CaffeineTier} at a time:
+ * Diagnostics for {@link L1HitBenchmark}: which trait of the in-process tier's Caffeine configuration
+ * costs what on a hit. Same keys and lookup sequence ({@link HitKeys}) as {@code L1HitBenchmark},
+ * whose {@code caffeineExpiryGetIfPresent} and {@code tierGetIfPresent} are the reference points.
  *
  * <ul>
- *   <li>{@code expiry}: {@code expireAfter(...)} (default executor, the common pool);
- *   <li>{@code expiryCallerRuns}: plus {@code executor(Runnable::run)}, which CaffeineTier uses by
- *       default, so that Caffeine's maintenance (draining the read buffer) runs on the reading
- *       thread;
- *   <li>{@code sizeCallerRuns}: {@code executor(Runnable::run)} without expiry;
- *   <li>{@code tierReplica}: CaffeineTier's whole configuration (ticker, eviction listener, expiry,
- *       caller-runs executor, {@link TierEntry} values) built by hand;
- *   <li>{@code tierCommonPool}: the real {@link CaffeineTier} with {@code
- *       executor(ForkJoinPool.commonPool())}, the option the tier's builder already has.
+ *   <li>{@code sizeCallerRuns}: raw Caffeine, size bound, {@code executor(Runnable::run)} (what
+ *       {@link CaffeineTier} uses by default), so Caffeine's maintenance (draining the read buffer)
+ *       runs on the reading thread;
+ *   <li>{@code expiryCallerRuns}: the same plus variable expiry ({@code expireAfter});
+ *   <li>{@code tierReplica}: CaffeineTier's whole Caffeine configuration built by hand (ticker,
+ *       eviction listener, variable expiry, caller-runs executor, {@link TierEntry} values);
+ *   <li>{@code tierCommonPool}: the real {@link CaffeineTier} built with {@code
+ *       executor(ForkJoinPool.commonPool())}, Caffeine's own default;
+ *   <li>{@code cascadeCommonPool}: a Cascade cache ({@link TieredCache}) over that tier, assembled
+ *       from internal classes because {@code InMemoryOptions} has no executor option: what {@code
+ *       cascadeGetIfPresent} would be if the tier used Caffeine's default executor.
  * </ul>
  *
  * Not part of the short mode; run with {@code java -jar ... L1HitBreakdownBenchmark}.
@@ -48,136 +54,135 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(2)
 @Threads(2)
 public class L1HitBreakdownBenchmark {
-  private static final int SEQUENCE_LENGTH = 1 << 16;
-  private static final int MASK = SEQUENCE_LENGTH - 1;
 
   @State(Scope.Benchmark)
-  public static class Caches {
-    @Param({"10000"})
-    public int size;
-
-    @Param({"zipf"})
-    public String distribution;
-
-    Integer[] keys;
-    int[] indices;
-
-    com.github.benmanes.caffeine.cache.Cache<Integer, String> expiry;
-    com.github.benmanes.caffeine.cache.Cache<Integer, String> expiryCallerRuns;
-    com.github.benmanes.caffeine.cache.Cache<Integer, String> sizeCallerRuns;
-    com.github.benmanes.caffeine.cache.Cache<Integer, TierEntry<String>> tierReplica;
-    CaffeineTier<Integer, String> tierCommonPool;
+  public static class SizeCallerRuns {
+    com.github.benmanes.caffeine.cache.Cache<Integer, String> cache;
 
     @Setup(Level.Trial)
-    public void setUp() {
-      keys = new Integer[size];
-      for (int i = 0; i < size; i++) {
-        keys[i] = i;
-      }
-      indices = L1HitBenchmark.sequence(size, distribution, new SplittableRandom(42));
-      L1HitBenchmark.FixedExpiry fixed = new L1HitBenchmark.FixedExpiry(Duration.ofMinutes(10));
-      expiry = Caffeine.newBuilder().maximumSize(size).expireAfter(fixed).build();
-      expiryCallerRuns =
-          Caffeine.newBuilder().maximumSize(size).executor(Runnable::run).expireAfter(fixed).build();
-      sizeCallerRuns = Caffeine.newBuilder().maximumSize(size).executor(Runnable::run).build();
-      dev.cascade.cache.Ticker ticker = dev.cascade.cache.Ticker.system();
-      tierReplica =
+    public void setUp(HitKeys keys) {
+      cache = Caffeine.newBuilder().maximumSize(keys.size).executor(Runnable::run).build();
+      L1HitBenchmark.fillRaw(cache, keys);
+    }
+  }
+
+  @State(Scope.Benchmark)
+  public static class ExpiryCallerRuns {
+    com.github.benmanes.caffeine.cache.Cache<Integer, String> cache;
+
+    @Setup(Level.Trial)
+    public void setUp(HitKeys keys) {
+      cache =
+          Caffeine.newBuilder()
+              .maximumSize(keys.size)
+              .executor(Runnable::run)
+              .expireAfter(new HitExpiry<Integer, String>(Duration.ofMinutes(10)))
+              .build();
+      L1HitBenchmark.fillRaw(cache, keys);
+    }
+  }
+
+  @State(Scope.Benchmark)
+  public static class TierReplica {
+    com.github.benmanes.caffeine.cache.Cache<Integer, TierEntry<String>> cache;
+
+    @Setup(Level.Trial)
+    public void setUp(HitKeys keys) {
+      Ticker ticker = Ticker.system();
+      cache =
           Caffeine.newBuilder()
               .ticker(ticker::read)
               .executor(Runnable::run)
-              .maximumSize(size)
+              .maximumSize(keys.size)
               .<Integer, TierEntry<String>>evictionListener((k, v, cause) -> {})
-              .expireAfter(
-                  new com.github.benmanes.caffeine.cache.Expiry<Integer, TierEntry<String>>() {
-                    @Override
-                    public long expireAfterCreate(Integer k, TierEntry<String> v, long now) {
-                      return Long.MAX_VALUE >> 1;
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(Integer k, TierEntry<String> v, long now, long d) {
-                      return Long.MAX_VALUE >> 1;
-                    }
-
-                    @Override
-                    public long expireAfterRead(Integer k, TierEntry<String> v, long now, long d) {
-                      return d;
-                    }
-                  })
+              .expireAfter(new HitExpiry<Integer, TierEntry<String>>(Duration.ofNanos(Long.MAX_VALUE >> 1)))
               .build();
-      tierCommonPool =
-          CaffeineTier.<Integer, String>builder("l1")
-              .maximumSize(size)
-              .executor(java.util.concurrent.ForkJoinPool.commonPool())
-              .build();
-      for (int i = 0; i < size; i++) {
-        String value = "value-" + i;
-        TierEntry<String> entry =
-            new TierEntry<>(value, TierEntry.NO_EXPIRY, System.currentTimeMillis(), 0, Set.of());
-        expiry.put(keys[i], value);
-        expiryCallerRuns.put(keys[i], value);
-        sizeCallerRuns.put(keys[i], value);
-        tierReplica.put(keys[i], entry);
-        tierCommonPool.putLocal(keys[i], entry);
+      for (int i = 0; i < keys.size; i++) {
+        cache.put(keys.keys[i], L1HitBenchmark.entry(HitKeys.valueOf(i)));
       }
-      expiry.cleanUp();
-      expiryCallerRuns.cleanUp();
-      sizeCallerRuns.cleanUp();
-      tierReplica.cleanUp();
-      tierCommonPool.cleanUp();
-      for (long n :
-          new long[] {
-            expiry.estimatedSize(),
-            expiryCallerRuns.estimatedSize(),
-            sizeCallerRuns.estimatedSize(),
-            tierReplica.estimatedSize(),
-            tierCommonPool.estimatedSize()
-          }) {
-        if (n != size) {
-          throw new IllegalStateException("a cache holds " + n + " entries, expected " + size);
-        }
-      }
+      cache.cleanUp();
+      L1HitBenchmark.verifySize("tierReplica", cache.estimatedSize(), keys.size);
     }
   }
 
-  @State(Scope.Thread)
-  public static class Cursor {
-    int next;
+  @State(Scope.Benchmark)
+  public static class TierCommonPool {
+    CaffeineTier<Integer, String> tier;
 
     @Setup(Level.Trial)
-    public void setUp() {
-      next = ThreadLocalRandom.current().nextInt(SEQUENCE_LENGTH);
-    }
-
-    Integer key(Caches caches) {
-      return caches.keys[caches.indices[next++ & MASK]];
+    public void setUp(HitKeys keys) {
+      tier = commonPoolTier(keys);
     }
   }
 
-  @Benchmark
-  public String expiry(Caches caches, Cursor cursor) {
-    return caches.expiry.getIfPresent(cursor.key(caches));
+  @State(Scope.Benchmark)
+  public static class CascadeCommonPool {
+    Cache<Integer, String> cache;
+
+    @Setup(Level.Trial)
+    public void setUp(HitKeys keys) {
+      CaffeineTier<Integer, String> tier = commonPoolTier(keys);
+      cache =
+          new TieredCache<>(
+              new CacheSettings<>(
+                  "bench-common-pool",
+                  tier,
+                  List.of(),
+                  null,
+                  0,
+                  null,
+                  Ticker.system(),
+                  null,
+                  Duration.ofSeconds(5),
+                  Duration.ofMillis(50),
+                  Runnable::run,
+                  new StatsCounter()));
+    }
+
+    @TearDown(Level.Trial)
+    public void verify() {
+      L1HitBenchmark.verifyCascade(cache);
+    }
+  }
+
+  static CaffeineTier<Integer, String> commonPoolTier(HitKeys keys) {
+    CaffeineTier<Integer, String> tier =
+        CaffeineTier.<Integer, String>builder("l1")
+            .maximumSize(keys.size)
+            .executor(ForkJoinPool.commonPool())
+            .build();
+    for (int i = 0; i < keys.size; i++) {
+      tier.putLocal(keys.keys[i], L1HitBenchmark.entry(HitKeys.valueOf(i)));
+    }
+    tier.cleanUp();
+    L1HitBenchmark.verifySize("tierCommonPool", tier.estimatedSize(), keys.size);
+    return tier;
   }
 
   @Benchmark
-  public String expiryCallerRuns(Caches caches, Cursor cursor) {
-    return caches.expiryCallerRuns.getIfPresent(cursor.key(caches));
+  public String sizeCallerRuns(SizeCallerRuns c, HitKeys keys, HitCursor cursor) {
+    return c.cache.getIfPresent(cursor.next(keys));
   }
 
   @Benchmark
-  public String sizeCallerRuns(Caches caches, Cursor cursor) {
-    return caches.sizeCallerRuns.getIfPresent(cursor.key(caches));
+  public String expiryCallerRuns(ExpiryCallerRuns c, HitKeys keys, HitCursor cursor) {
+    return c.cache.getIfPresent(cursor.next(keys));
   }
 
   @Benchmark
-  public String tierReplica(Caches caches, Cursor cursor) {
-    TierEntry<String> entry = caches.tierReplica.getIfPresent(cursor.key(caches));
+  public String tierReplica(TierReplica c, HitKeys keys, HitCursor cursor) {
+    TierEntry<String> entry = c.cache.getIfPresent(cursor.next(keys));
     return entry == null ? null : entry.value();
   }
 
   @Benchmark
-  public String tierCommonPool(Caches caches, Cursor cursor) {
-    TierEntry<String> entry = caches.tierCommonPool.getIfPresent(cursor.key(caches));
+  public String tierCommonPool(TierCommonPool t, HitKeys keys, HitCursor cursor) {
+    TierEntry<String> entry = t.tier.getIfPresent(cursor.next(keys));
     return entry == null ? null : entry.value();
+  }
+
+  @Benchmark
+  public String cascadeCommonPool(CascadeCommonPool c, HitKeys keys, HitCursor cursor) {
+    return c.cache.getIfPresent(cursor.next(keys));
   }
 }

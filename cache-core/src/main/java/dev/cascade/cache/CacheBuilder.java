@@ -11,6 +11,7 @@ import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.StampedeLock;
 import dev.cascade.cache.spi.Tier;
+import dev.cascade.cache.spi.TierDecorator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,7 @@ public final class CacheBuilder<K, V> {
   private @Nullable Ticker ticker;
   private @Nullable Executor executor;
   private @Nullable Stampede stampede;
+  private final List<TierDecorator> decorators = new ArrayList<>();
 
   CacheBuilder(String name) {
     this.name = checkName(name, "cache name");
@@ -154,6 +156,15 @@ public final class CacheBuilder<K, V> {
   }
 
   /**
+   * Wraps every tier of the cache with {@code decorator} (metrics, tracing). May be called several
+   * times: the first decorator wraps the tiers themselves, each later one the previous result.
+   */
+  public CacheBuilder<K, V> decorateTiers(TierDecorator decorator) {
+    decorators.add(Objects.requireNonNull(decorator, "decorator"));
+    return this;
+  }
+
+  /**
    * Returns the cache.
    *
    * @throws IllegalStateException if there is no tier, if a remote tier has no value codec, or if a
@@ -177,13 +188,16 @@ public final class CacheBuilder<K, V> {
     Ticker time = ticker == null ? Ticker.system() : ticker;
     StatsCounter stats = new StatsCounter();
     LocalTier<K, V> local = inMemory == null ? null : inMemory.tier.ticker(time).build();
+    for (TierDecorator decorator : decorators) {
+      local = local == null ? null : decorator.decorateLocal(name, local);
+    }
     List<Tier<K, V>> remotes = new ArrayList<>();
     KeyCodec<K> keys = keyCodec == null ? KeyCodec.standard() : keyCodec;
     String prefix = keyPrefix == null ? "cascade" : keyPrefix;
     for (int i = 0; i < stores.size(); i++) {
       RemoteStore store = stores.get(i);
       boolean farthest = i == stores.size() - 1;
-      remotes.add(
+      Tier<K, V> tier =
           new RemoteTier<>(
               "l" + (i + 1 + (local == null ? 0 : 1)),
               store,
@@ -191,7 +205,11 @@ public final class CacheBuilder<K, V> {
               Objects.requireNonNull(valueCodec),
               time,
               farthest ? lock : null,
-              stats));
+              stats);
+      for (TierDecorator decorator : decorators) {
+        tier = decorator.decorate(name, tier);
+      }
+      remotes.add(tier);
     }
     CacheSettings<K, V> settings =
         new CacheSettings<>(

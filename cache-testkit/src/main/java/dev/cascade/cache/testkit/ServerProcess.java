@@ -1,0 +1,209 @@
+package dev.cascade.cache.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+
+/**
+ * A real server process (redis-server, memcached) on a free loopback port, that a test can kill,
+ * pause and resume. The process is started from a binary on the PATH; its output goes to a log file
+ * under {@code target/} so a failing test can show it. Not thread-safe: one test class drives it.
+ */
+public final class ServerProcess implements AutoCloseable {
+  private final String name;
+  private final IntFunction<List<String>> command;
+  private final int port;
+  private final Path log;
+  private Process process;
+
+  private ServerProcess(String name, IntFunction<List<String>> command, int port, Path log) {
+    this.name = name;
+    this.command = command;
+    this.port = port;
+    this.log = log;
+    this.process = launch();
+  }
+
+  /**
+   * Starts {@code command.apply(port)} on a free loopback port and waits until the port accepts
+   * connections.
+   *
+   * @throws IllegalStateException if the server does not come up within 20 s
+   */
+  public static ServerProcess start(String name, IntFunction<List<String>> command) {
+    Path log = logFile(name);
+    return new ServerProcess(name, command, freePort(), log);
+  }
+
+  /** Returns the absolute path of {@code binary} on the PATH (or in /usr/sbin, /usr/bin). */
+  public static Optional<String> findBinary(String binary) {
+    List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+    dirs.addAll(List.of("/usr/local/bin", "/usr/bin", "/usr/sbin", "/usr/local/sbin"));
+    for (String dir : dirs) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      Path candidate = Path.of(dir, binary);
+      if (Files.isExecutable(candidate)) {
+        return Optional.of(candidate.toString());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Returns a TCP port on 127.0.0.1 that was free a moment ago. */
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port", e);
+    }
+  }
+
+  /** Returns the server's port on 127.0.0.1. */
+  public int port() {
+    return port;
+  }
+
+  /** Returns the process id. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Returns whether the process is running. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Kills the process with SIGKILL and waits for it to die. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(20, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops the process with SIGSTOP: its port still accepts connections but nothing answers. */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** Resumes a paused process with SIGCONT. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  /** Starts the server again on the same port after {@link #kill()}. */
+  public void restart() {
+    if (process.isAlive()) {
+      throw new IllegalStateException(name + " is still running");
+    }
+    process = launch();
+  }
+
+  /** Returns the last lines of the server's log, for failure messages. */
+  public String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      resume();
+      kill();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + "@127.0.0.1:" + port;
+  }
+
+  private Process launch() {
+    List<String> args = command.apply(port);
+    try {
+      Process started =
+          new ProcessBuilder(args)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (System.nanoTime() < deadline) {
+        if (!started.isAlive()) {
+          throw new IllegalStateException(name + " exited at start (" + args + "):\n" + logTailOf(log));
+        }
+        if (accepts(port)) {
+          return started;
+        }
+        started.waitFor(20, TimeUnit.MILLISECONDS);
+      }
+      started.destroyForcibly();
+      throw new IllegalStateException(name + " did not accept connections on port " + port + " within 20 s");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + args, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting " + name, e);
+    }
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void signal(String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path logFile(String name) {
+    try {
+      Path dir = Path.of("target", "servers");
+      Files.createDirectories(dir);
+      return Files.createTempFile(dir, name + "-", ".log");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String logTailOf(Path log) {
+    try {
+      return String.join("\n", Files.readAllLines(log));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+}
