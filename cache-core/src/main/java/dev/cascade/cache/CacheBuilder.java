@@ -1,6 +1,7 @@
 package dev.cascade.cache;
 
 import dev.cascade.cache.internal.CacheSettings;
+import dev.cascade.cache.internal.CircuitBreaker;
 import dev.cascade.cache.internal.RemoteKeys;
 import dev.cascade.cache.internal.RemoteTier;
 import dev.cascade.cache.internal.StatsCounter;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -44,6 +46,8 @@ public final class CacheBuilder<K, V> {
   private @Nullable Executor executor;
   private @Nullable Stampede stampede;
   private final List<TierDecorator> decorators = new ArrayList<>();
+  private @Nullable Integer breakerThreshold;
+  private Duration breakerOpenDuration = Duration.ofSeconds(1);
 
   CacheBuilder(String name) {
     this.name = checkName(name, "cache name");
@@ -156,6 +160,25 @@ public final class CacheBuilder<K, V> {
   }
 
   /**
+   * Configures the circuit breaker of each remote tier (default: open after 3 consecutive failures,
+   * probe again after 1 s). While open, calls skip the store at once (reads become misses, writes
+   * fail with a {@link CacheException}); when a probe succeeds the in-process tier is flushed, since
+   * it may have missed invalidations meanwhile.
+   *
+   * @throws IllegalArgumentException if {@code failureThreshold} is below 1 or {@code openDuration}
+   *     is not positive
+   */
+  public CacheBuilder<K, V> circuitBreaker(int failureThreshold, Duration openDuration) {
+    requireUnset(breakerThreshold, "circuitBreaker");
+    if (failureThreshold < 1) {
+      throw new IllegalArgumentException("failureThreshold must be at least 1, was " + failureThreshold);
+    }
+    this.breakerOpenDuration = positive(openDuration, "openDuration");
+    this.breakerThreshold = failureThreshold;
+    return this;
+  }
+
+  /**
    * Wraps every tier of the cache with {@code decorator} (metrics, tracing). May be called several
    * times: the first decorator wraps the tiers themselves, each later one the previous result.
    */
@@ -194,6 +217,14 @@ public final class CacheBuilder<K, V> {
     List<Tier<K, V>> remotes = new ArrayList<>();
     KeyCodec<K> keys = keyCodec == null ? KeyCodec.standard() : keyCodec;
     String prefix = keyPrefix == null ? "cascade" : keyPrefix;
+    AtomicReference<@Nullable TieredCache<K, V>> built = new AtomicReference<>();
+    Runnable onRecovery =
+        () -> {
+          TieredCache<K, V> cache = built.get();
+          if (cache != null) {
+            cache.onStoreRecovered();
+          }
+        };
     for (int i = 0; i < stores.size(); i++) {
       RemoteStore store = stores.get(i);
       boolean farthest = i == stores.size() - 1;
@@ -205,7 +236,9 @@ public final class CacheBuilder<K, V> {
               Objects.requireNonNull(valueCodec),
               time,
               farthest ? lock : null,
-              stats);
+              stats,
+              new CircuitBreaker(
+                  breakerThreshold == null ? 3 : breakerThreshold, breakerOpenDuration, time, onRecovery));
       for (TierDecorator decorator : decorators) {
         tier = decorator.decorate(name, tier);
       }
@@ -225,7 +258,9 @@ public final class CacheBuilder<K, V> {
             protection.pollInterval(),
             executor == null ? Runnable::run : executor,
             stats);
-    return new TieredCache<>(settings);
+    TieredCache<K, V> cache = new TieredCache<>(settings);
+    built.set(cache);
+    return cache;
   }
 
   private static Duration positive(Duration duration, String what) {

@@ -14,6 +14,8 @@ final class Flight<V> extends CompletableFuture<@Nullable V> {
   final int stripe;
   final long stripeEpoch;
   final long globalEpoch;
+  /** Set when a remote tier failed during this flight: later remote steps are skipped. */
+  volatile boolean degraded;
 
   Flight(@Nullable Thread owner, int stripe, long stripeEpoch, long globalEpoch) {
     this.owner = owner;

@@ -5,6 +5,7 @@ import dev.cascade.cache.codec.Envelope;
 import dev.cascade.cache.spi.Codec;
 import dev.cascade.cache.spi.CodecException;
 import dev.cascade.cache.spi.Lease;
+import dev.cascade.cache.spi.LeaseMarker;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.StampedeLock;
 import dev.cascade.cache.spi.TagVersion;
@@ -39,6 +40,7 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
   private final Ticker ticker;
   private final @Nullable StampedeLock lock;
   private final StatsCounter stats;
+  private final @Nullable CircuitBreaker breaker;
 
   public RemoteTier(
       String name,
@@ -47,7 +49,8 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
       Codec<V> codec,
       Ticker ticker,
       @Nullable StampedeLock lock,
-      StatsCounter stats) {
+      StatsCounter stats,
+      @Nullable CircuitBreaker breaker) {
     this.name = name;
     this.store = store;
     this.keys = keys;
@@ -55,6 +58,7 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
     this.ticker = ticker;
     this.lock = lock;
     this.stats = stats;
+    this.breaker = breaker;
   }
 
   @Override
@@ -75,22 +79,23 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
   @Override
   public CompletableFuture<@Nullable TierEntry<V>> get(K key) {
     String remoteKey = keys.entryKey(key);
-    return store
-        .get(remoteKey)
+    return guard(() -> store.get(remoteKey))
         .thenCompose(
             bytes -> {
               if (bytes == null) {
                 return CompletableFuture.completedFuture(null);
               }
               Envelope envelope = parse(remoteKey, bytes);
-              if (envelope == null || expired(envelope)) {
+              if (envelope == null) {
                 return CompletableFuture.completedFuture(null);
+              }
+              if (expired(envelope)) {
+                return CompletableFuture.completedFuture(dropStale(remoteKey));
               }
               if (envelope.tagVersions().isEmpty()) {
                 return CompletableFuture.completedFuture(toEntry(remoteKey, envelope));
               }
-              return store
-                  .getAll(tagKeys(envelope.tagVersions().keySet()))
+              return guard(() -> store.getAll(tagKeys(envelope.tagVersions().keySet())))
                   .thenApply(
                       versions ->
                           tagsValid(envelope, versions) ? toEntry(remoteKey, envelope) : dropStale(remoteKey));
@@ -103,8 +108,7 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
     for (K key : wanted) {
       byRemoteKey.put(keys.entryKey(key), key);
     }
-    return store
-        .getAll(byRemoteKey.keySet())
+    return guard(() -> store.getAll(byRemoteKey.keySet()))
         .thenCompose(
             found -> {
               Map<String, Envelope> envelopes = new LinkedHashMap<>();
@@ -112,7 +116,9 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
               found.forEach(
                   (remoteKey, bytes) -> {
                     Envelope envelope = parse(remoteKey, bytes);
-                    if (envelope != null && !expired(envelope)) {
+                    if (envelope != null && expired(envelope)) {
+                      dropStale(remoteKey);
+                    } else if (envelope != null) {
                       envelopes.put(remoteKey, envelope);
                       tags.addAll(envelope.tagVersions().keySet());
                     }
@@ -120,7 +126,7 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
               CompletableFuture<Map<String, byte[]>> tagVersions =
                   tags.isEmpty()
                       ? CompletableFuture.completedFuture(Map.of())
-                      : store.getAll(tagKeys(tags));
+                      : guard(() -> store.getAll(tagKeys(tags)));
               return tagVersions.thenApply(
                   versions -> {
                     Map<K, TierEntry<V>> entries = new HashMap<>();
@@ -147,10 +153,10 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
     if (ttl != null && ttl.isZero()) {
       return CompletableFuture.completedFuture(null);
     }
-    CompletableFuture<Void> revoked = lock == null ? CompletableFuture.completedFuture(null) : lock.revoke(remoteKey);
+    CompletableFuture<Void> revoked = lock == null ? CompletableFuture.completedFuture(null) : guard(() -> lock.revoke(remoteKey));
     return revoked
         .thenCompose(done -> encode(entry))
-        .thenCompose(bytes -> store.put(remoteKey, bytes, ttl));
+        .thenCompose(bytes -> guard(() -> store.put(remoteKey, bytes, ttl)));
   }
 
   @Override
@@ -168,38 +174,38 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
                       writes.put(keys.entryKey(key), new RemoteStore.Write(envelope(entry, versions), ttl));
                     }
                   });
-              return store.putAll(writes);
+              return guard(() -> store.putAll(writes));
             });
   }
 
   @Override
   public CompletableFuture<Void> invalidate(K key) {
     String remoteKey = keys.entryKey(key);
-    CompletableFuture<Void> deleted = store.delete(remoteKey);
-    return lock == null ? deleted : deleted.thenCompose(done -> lock.revoke(remoteKey));
+    CompletableFuture<Void> deleted = guard(() -> store.delete(remoteKey));
+    return lock == null ? deleted : deleted.thenCompose(done -> guard(() -> lock.revoke(remoteKey)));
   }
 
   @Override
   public CompletableFuture<Void> invalidateAll(Set<K> keysToDrop) {
     List<String> remoteKeys = new ArrayList<>(keysToDrop.size());
     keysToDrop.forEach(key -> remoteKeys.add(keys.entryKey(key)));
-    CompletableFuture<Void> deleted = store.deleteAll(remoteKeys);
+    CompletableFuture<Void> deleted = guard(() -> store.deleteAll(remoteKeys));
     if (lock == null) {
       return deleted;
     }
     return deleted.thenCompose(
         done ->
-            CompletableFuture.allOf(remoteKeys.stream().map(lock::revoke).toArray(CompletableFuture[]::new)));
+            CompletableFuture.allOf(remoteKeys.stream().map(k -> guard(() -> lock.revoke(k))).toArray(CompletableFuture[]::new)));
   }
 
   @Override
   public CompletableFuture<Void> invalidateAll() {
-    return store.deleteByPrefix(keys.namespace());
+    return guard(() -> store.deleteByPrefix(keys.namespace()));
   }
 
   @Override
   public CompletableFuture<Void> invalidateTag(String tag) {
-    return store.newTagVersion(keys.tagKey(tag), ticker.wallMillis());
+    return guard(() -> store.newTagVersion(keys.tagKey(tag), ticker.wallMillis()));
   }
 
   @Override
@@ -207,7 +213,7 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
     if (lock == null) {
       return Tier.super.tryLease(key, leaseTime);
     }
-    return lock.tryAcquire(keys.entryKey(key), leaseTime);
+    return guard(() -> lock.tryAcquire(keys.entryKey(key), leaseTime));
   }
 
   @Override
@@ -219,12 +225,12 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
     if (ttl != null && ttl.isZero()) {
       return CompletableFuture.completedFuture(false);
     }
-    return encode(entry).thenCompose(bytes -> lock.publish(lease, bytes, ttl));
+    return encode(entry).thenCompose(bytes -> guard(() -> lock.publish(lease, bytes, ttl)));
   }
 
   @Override
   public CompletableFuture<Void> releaseLease(Lease lease) {
-    return lock == null ? CompletableFuture.completedFuture(null) : lock.release(lease);
+    return lock == null ? CompletableFuture.completedFuture(null) : guard(() -> lock.release(lease));
   }
 
   @Override
@@ -242,7 +248,7 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
     }
     List<String> tagKeys = new ArrayList<>(tags.size());
     tags.forEach(tag -> tagKeys.add(keys.tagKey(tag)));
-    return store.tagVersions(tagKeys);
+    return guard(() -> store.tagVersions(tagKeys));
   }
 
   private byte[] envelope(TierEntry<V> entry, Map<String, TagVersion> versionsByTagKey) {
@@ -276,7 +282,51 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
     return Duration.ofMillis(entry.remainingMillis(ticker.wallMillis()));
   }
 
+  /** Returns the breaker of this tier's store, or {@code null} when it has none. */
+  public @Nullable CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  /**
+   * Runs one store call through the circuit breaker: refused at once while it is open; a failure
+   * other than bad input (a timeout, a lost connection) counts towards opening it.
+   */
+  private <T> CompletableFuture<T> guard(java.util.function.Supplier<CompletableFuture<T>> call) {
+    CircuitBreaker circuit = breaker;
+    if (circuit == null) {
+      return call.get();
+    }
+    if (!circuit.allow()) {
+      return CompletableFuture.failedFuture(new CircuitOpenException(name));
+    }
+    CompletableFuture<T> future;
+    try {
+      future = call.get();
+    } catch (RuntimeException e) {
+      future = CompletableFuture.failedFuture(e);
+    }
+    return future.whenComplete(
+        (result, error) -> {
+          if (error == null) {
+            circuit.onSuccess();
+          } else if (!(unwrap(error) instanceof IllegalArgumentException)) {
+            circuit.onFailure();
+          }
+        });
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
   private @Nullable Envelope parse(String remoteKey, byte[] bytes) {
+    if (LeaseMarker.isMarker(bytes)) {
+      return null; // a load is in progress elsewhere: a miss, not a corrupt value
+    }
     try {
       return Envelope.parse(bytes);
     } catch (CodecException e) {
@@ -326,13 +376,17 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
     return tagKeys;
   }
 
+  /**
+   * Deletes an expired or tag-invalidated entry, so that it stops costing reads and a lease can be
+   * taken on its key. Racing a newer write, this can only cause a miss.
+   */
   private @Nullable TierEntry<V> dropStale(String remoteKey) {
-    store.delete(remoteKey);
+    guard(() -> store.delete(remoteKey));
     return null;
   }
 
   private void corrupt(String remoteKey) {
     stats.recordDecodeFailure();
-    store.delete(remoteKey);
+    guard(() -> store.delete(remoteKey));
   }
 }

@@ -260,7 +260,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     if (index == remotes.size()) {
       return CompletableFuture.completedFuture(null);
     }
-    return failOpen(remotes.get(index), tier -> tier.get(key), null)
+    return failOpen(remotes.get(index), tier -> tier.get(key), null, epochs)
         .thenCompose(
             entry -> {
               if (entry == null) {
@@ -335,7 +335,17 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     if (index == remotes.size() || keys.isEmpty()) {
       return CompletableFuture.completedFuture(new HashMap<>());
     }
-    return failOpen(remotes.get(index), tier -> tier.getAll(keys), Map.<K, TierEntry<V>>of())
+    return failOpen(
+            remotes.get(index),
+            tier ->
+                tier.getAll(keys)
+                    .whenComplete(
+                        (found, error) -> {
+                          if (error != null) {
+                            epochs.values().forEach(flight -> flight.degraded = true);
+                          }
+                        }),
+            Map.<K, TierEntry<V>>of())
         .thenCompose(
             found -> {
               Map<K, TierEntry<V>> live = new HashMap<>(found);
@@ -412,7 +422,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
                 return CompletableFuture.completedFuture(found.value());
               }
               stats.misses.increment();
-              if (leaseTime == null || remotes.isEmpty()) {
+              if (leaseTime == null || remotes.isEmpty() || flight.degraded) {
                 return loadAndPublish(key, entryTtl, loader, flight, null);
               }
               return loadUnderLease(key, entryTtl, loader, executor, flight, leaseTime);
@@ -520,7 +530,9 @@ public final class TieredCache<K, V> implements Cache<K, V> {
       return CompletableFuture.completedFuture(false);
     }
     CompletableFuture<Boolean> chain = CompletableFuture.completedFuture(true);
-    for (int i = remotes.size() - 1; i >= 0; i--) {
+    // A store that failed this flight's read is not waited for again: the caller gets its value
+    // within one timeout, and the next caller finds the breaker's verdict.
+    for (int i = flight.degraded ? -1 : remotes.size() - 1; i >= 0; i--) {
       Tier<K, V> tier = remotes.get(i);
       boolean guarded = lease != null && i == remotes.size() - 1;
       chain =
@@ -670,8 +682,9 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     if (entries.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
+    boolean degraded = flightsByKey.values().stream().anyMatch(flight -> flight.degraded);
     CompletableFuture<@Nullable Void> chain = CompletableFuture.completedFuture(null);
-    for (int i = remotes.size() - 1; i >= 0; i--) {
+    for (int i = degraded ? -1 : remotes.size() - 1; i >= 0; i--) {
       Tier<K, V> tier = remotes.get(i);
       chain = chain.thenCompose(done -> failOpen(tier, t -> t.putAll(entries), null));
     }
@@ -883,6 +896,34 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     Objects.requireNonNull(tag, "tag");
     if (tag.isEmpty()) {
       throw new IllegalArgumentException("tag must not be empty");
+    }
+  }
+
+  /** Like {@link #failOpen(Tier, Function, Object)}, and marks {@code flight} degraded on failure. */
+  private <T> CompletableFuture<T> failOpen(
+      Tier<K, V> tier, Function<Tier<K, V>, CompletableFuture<T>> operation, T fallback, Flight<V> flight) {
+    return failOpen(
+        tier,
+        t ->
+            operation
+                .apply(t)
+                .whenComplete(
+                    (result, error) -> {
+                      if (error != null) {
+                        flight.degraded = true;
+                      }
+                    }),
+        fallback);
+  }
+
+  /**
+   * Called when a remote store comes back after its breaker was open: in-process copies may have
+   * missed invalidations meanwhile, so they all go, and fills in flight are discarded.
+   */
+  public void onStoreRecovered() {
+    globalEpoch.incrementAndGet();
+    if (local != null) {
+      local.invalidateAllLocal();
     }
   }
 

@@ -1,0 +1,96 @@
+package dev.cascade.cache.testkit;
+
+import dev.cascade.cache.CacheException;
+import dev.cascade.cache.spi.RemoteStore;
+import dev.cascade.cache.spi.StoreCapabilities;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link RemoteStore} that forwards to another until told to fail: then every call fails at once
+ * with a {@link CacheException}, as a store whose server is down would after its timeout. Counts
+ * the calls that reached it, so tests can see a circuit breaker keep calls away. Thread-safe.
+ */
+public final class FlakyRemoteStore implements RemoteStore {
+  private final RemoteStore delegate;
+  private final AtomicBoolean down = new AtomicBoolean();
+  private final AtomicLong calls = new AtomicLong();
+
+  public FlakyRemoteStore(RemoteStore delegate) {
+    this.delegate = delegate;
+  }
+
+  /** Makes every later call fail ({@code true}) or succeed again ({@code false}). */
+  public void down(boolean isDown) {
+    down.set(isDown);
+  }
+
+  /** Returns how many calls reached this store. */
+  public long calls() {
+    return calls.get();
+  }
+
+  private <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> operation) {
+    calls.incrementAndGet();
+    if (down.get()) {
+      return CompletableFuture.failedFuture(new CacheException("store is down", null));
+    }
+    return operation.get();
+  }
+
+  @Override
+  public StoreCapabilities capabilities() {
+    return delegate.capabilities();
+  }
+
+  @Override
+  public CompletableFuture<byte @Nullable []> get(String key) {
+    return call(() -> delegate.get(key));
+  }
+
+  @Override
+  public CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys) {
+    return call(() -> delegate.getAll(keys));
+  }
+
+  @Override
+  public CompletableFuture<Void> put(String key, byte[] value, @Nullable Duration ttl) {
+    return call(() -> delegate.put(key, value, ttl));
+  }
+
+  @Override
+  public CompletableFuture<Void> putAll(Map<String, Write> writes) {
+    return call(() -> delegate.putAll(writes));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> putIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
+    return call(() -> delegate.putIfAbsent(key, value, ttl));
+  }
+
+  @Override
+  public CompletableFuture<Void> delete(String key) {
+    return call(() -> delegate.delete(key));
+  }
+
+  @Override
+  public CompletableFuture<Void> deleteAll(Collection<String> keys) {
+    return call(() -> delegate.deleteAll(keys));
+  }
+
+  @Override
+  public CompletableFuture<Void> deleteByPrefix(String prefix) {
+    return call(() -> delegate.deleteByPrefix(prefix));
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}
