@@ -1,0 +1,60 @@
+package dev.cascade.cache.memcached;
+
+import dev.cascade.cache.spi.Lease;
+import dev.cascade.cache.spi.StampedeLock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link StampedeLock} on memcached's own leases, for caches on a {@link MemcachedTier}.
+ *
+ * <ul>
+ *   <li>{@link #tryAcquire}: {@code mg <key> N<lease seconds>} on a miss creates an empty
+ *       placeholder item that lives for the lease time, and exactly one caller gets the win flag
+ *       (W); everyone else sees the placeholder marked Z and gets no lease. The lease's token is the
+ *       placeholder's CAS value.
+ *   <li>{@link #publish}: {@code ms <key> C<token>}, so the value is written only over the lease's
+ *       own placeholder: if the key was invalidated (deleted), written by someone else or the lease
+ *       lapsed and was taken again, the CAS check fails and nothing is written.
+ *   <li>{@link #release}: {@code md <key> C<token>}: removes the placeholder only if it is still
+ *       the lease's own. {@link #revoke}: {@code md <key>}.
+ * </ul>
+ *
+ * <p>The lock must be created from the tier whose keys it guards (it shares its key mapping). Lease
+ * times are rounded up to whole seconds. Thread-safe.
+ */
+public final class MemcachedStampedeLock implements StampedeLock {
+  private final MemcachedTier tier;
+
+  private MemcachedStampedeLock(MemcachedTier tier) {
+    this.tier = tier;
+  }
+
+  /** Returns a lock whose leases live in {@code tier}'s servers, next to the keys they guard. */
+  public static MemcachedStampedeLock create(MemcachedTier tier) {
+    return new MemcachedStampedeLock(Objects.requireNonNull(tier, "tier"));
+  }
+
+  @Override
+  public CompletableFuture<@Nullable Lease> tryAcquire(String key, Duration leaseTime) {
+    Objects.requireNonNull(leaseTime, "leaseTime");
+    return tier.store().tryLease(key, leaseTime);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> publish(Lease lease, byte[] value, @Nullable Duration ttl) {
+    return tier.store().publish(lease, value, ttl);
+  }
+
+  @Override
+  public CompletableFuture<Void> release(Lease lease) {
+    return tier.store().release(lease);
+  }
+
+  @Override
+  public CompletableFuture<Void> revoke(String key) {
+    return tier.store().delete(key);
+  }
+}

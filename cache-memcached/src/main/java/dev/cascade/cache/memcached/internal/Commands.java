@@ -1,0 +1,75 @@
+package dev.cascade.cache.memcached.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/**
+ * Wire forms: binary keys and the meta commands that carry them. Every key goes out base64-encoded
+ * with the {@code b} flag, so no byte of a user's key can end a command line or start another
+ * command. A key longer than {@link #MAX_RAW_KEY_BYTES} (what fits in memcached's 250 characters
+ * once base64-encoded) is replaced by {@code 0xFF} followed by its SHA-256; no UTF-8 string starts
+ * with {@code 0xFF}, so a hashed key can never equal a real one. Stateless.
+ */
+public final class Commands {
+  /** The longest binary key whose base64 form fits memcached's 250-character key limit. */
+  public static final int MAX_RAW_KEY_BYTES = 187;
+
+  private static final byte[] CRLF = {'\r', '\n'};
+
+  private Commands() {}
+
+  /** Returns the binary key sent for {@code key}. */
+  public static byte[] wireKey(String key) {
+    byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length <= MAX_RAW_KEY_BYTES && utf8.length > 0) {
+      return utf8;
+    }
+    return marked((byte) 0xFF, sha256(utf8));
+  }
+
+  /** Returns {@code marker} followed by {@code digest}. */
+  public static byte[] marked(byte marker, byte[] digest) {
+    byte[] key = new byte[digest.length + 1];
+    key[0] = marker;
+    System.arraycopy(digest, 0, key, 1, digest.length);
+    return key;
+  }
+
+  /** Returns the base64 text of a binary key. */
+  public static String encode(byte[] wireKey) {
+    return Base64.getEncoder().encodeToString(wireKey);
+  }
+
+  /** Returns {@code mg <key> b <flags>}. */
+  public static byte[] mg(String key, String flags) {
+    return ("mg " + key + " b " + flags + "\r\n").getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** Returns {@code md <key> b <flags>}. */
+  public static byte[] md(String key, String flags) {
+    return ("md " + key + " b" + (flags.isEmpty() ? "" : " " + flags) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** Returns {@code ms <key> <length> b <flags>} with its data block. */
+  public static byte[] ms(String key, byte[] value, String flags) {
+    byte[] line =
+        ("ms " + key + " " + value.length + " b" + (flags.isEmpty() ? "" : " " + flags) + "\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    byte[] command = new byte[line.length + value.length + 2];
+    System.arraycopy(line, 0, command, 0, line.length);
+    System.arraycopy(value, 0, command, line.length, value.length);
+    System.arraycopy(CRLF, 0, command, line.length + value.length, 2);
+    return command;
+  }
+
+  /** Returns the SHA-256 of {@code bytes}. */
+  public static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
+  }
+}

@@ -1,0 +1,245 @@
+package dev.cascade.cache.memcached.internal;
+
+import dev.cascade.cache.CacheException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One pipelined connection to one server: the handler at the end of its channel's pipeline.
+ *
+ * <p>Invariants and concurrency: any thread may {@link #send}; requests go into a lock-free outbox
+ * and one task on the channel's event loop drains it, writing all waiting commands in one flush
+ * (batching under load) and moving them, in write order, to {@code inflight}. Replies come back in
+ * that order, so the head of {@code inflight} owns the next reply. {@code inflight}, the decoder
+ * state and the sweeper run on the event loop only. A request that times out is failed at once but
+ * stays in {@code inflight} to absorb its late reply; a head request unanswered for twice the
+ * timeout means the server hangs, and the connection is closed. Once closed, every waiting and later
+ * request fails immediately.
+ */
+final class MetaConnection extends ByteToMessageDecoder {
+  private final ServerNode node;
+  private final long generation;
+  private final long timeoutNanos;
+  private final ConcurrentLinkedQueue<MetaRequest> outbox = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final ArrayDeque<MetaRequest> inflight = new ArrayDeque<>();
+  private final Runnable drain = this::drain;
+  private @Nullable Map<String, String> statsLines;
+  private volatile @Nullable Channel channel;
+  private io.netty.util.concurrent.@Nullable ScheduledFuture<?> sweeper;
+  private volatile boolean closed;
+
+  MetaConnection(ServerNode node, long generation, long timeoutNanos) {
+    this.node = node;
+    this.generation = generation;
+    this.timeoutNanos = timeoutNanos;
+  }
+
+  long generation() {
+    return generation;
+  }
+
+  boolean isOpen() {
+    return !closed && channel != null;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
+    long period = Math.max(1, Math.min(TimeUnit.MILLISECONDS.toNanos(10), timeoutNanos / 10));
+    sweeper = ctx.channel().eventLoop().scheduleAtFixedRate(this::sweep, period, period, TimeUnit.NANOSECONDS);
+  }
+
+  /** Queues {@code request}; its future completes with the reply, a timeout or a closed connection. */
+  void send(MetaRequest request) {
+    request.deadlineNanos = System.nanoTime() + timeoutNanos;
+    Channel ch = channel;
+    if (closed || ch == null) {
+      request.future.completeExceptionally(closedException());
+      return;
+    }
+    outbox.add(request);
+    if (closed) { // closed between the check and the add: nobody drains any more
+      failOutbox();
+      return;
+    }
+    if (drainScheduled.compareAndSet(false, true)) {
+      ch.eventLoop().execute(drain);
+    }
+  }
+
+  void close() {
+    Channel ch = channel;
+    closed = true;
+    if (ch != null) {
+      ch.close();
+    }
+    failOutbox();
+  }
+
+  private void drain() {
+    drainScheduled.set(false);
+    Channel ch = channel;
+    if (closed || ch == null) {
+      failOutbox();
+      return;
+    }
+    ByteBuf out = null;
+    MetaRequest request;
+    while ((request = outbox.poll()) != null) {
+      if (out == null) {
+        out = ch.alloc().ioBuffer(Math.max(256, request.command.length));
+      }
+      out.writeBytes(request.command);
+      inflight.add(request);
+    }
+    if (out != null) {
+      ch.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    }
+  }
+
+  private void sweep() {
+    long now = System.nanoTime();
+    for (MetaRequest request : inflight) {
+      if (request.deadlineNanos - now > 0) {
+        break;
+      }
+      if (!request.future.isDone()) {
+        request.future.completeExceptionally(
+            new CacheException(
+                "memcached " + node.name() + ": no reply within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms",
+                new TimeoutException()));
+      }
+    }
+    MetaRequest head = inflight.peek();
+    if (head != null && now - head.deadlineNanos > timeoutNanos) {
+      node.connectionFailed(this, new TimeoutException("server " + node.name() + " stopped answering"));
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    closed = true;
+    if (sweeper != null) {
+      sweeper.cancel(false);
+    }
+    CacheException error = closedException();
+    MetaRequest request;
+    while ((request = inflight.poll()) != null) {
+      request.future.completeExceptionally(error);
+    }
+    failOutbox();
+    node.connectionFailed(this, error);
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    node.connectionFailed(this, cause);
+    ctx.close();
+  }
+
+  private void failOutbox() {
+    MetaRequest request;
+    while ((request = outbox.poll()) != null) {
+      request.future.completeExceptionally(closedException());
+    }
+  }
+
+  private CacheException closedException() {
+    return new CacheException("memcached " + node.name() + " is down (connection closed); retrying in the background");
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    while (in.isReadable()) {
+      int start = in.readerIndex();
+      int lf = in.indexOf(start, in.writerIndex(), (byte) '\n');
+      if (lf < 0) {
+        return;
+      }
+      if (lf == start || in.getByte(lf - 1) != '\r') {
+        protocolError(ctx, "line without CR");
+        return;
+      }
+      String line = in.toString(start, lf - 1 - start, StandardCharsets.US_ASCII);
+      MetaRequest head = inflight.peek();
+      if (head == null) {
+        protocolError(ctx, "reply nobody asked for: " + line);
+        return;
+      }
+      if (head.stats && !line.endsWith("ERROR")) {
+        in.readerIndex(lf + 1);
+        if (line.equals("END")) {
+          Map<String, String> stats = statsLines != null ? statsLines : Map.of();
+          statsLines = null;
+          complete(new MetaResponse("END", new String[0], null, stats));
+        } else if (line.startsWith("STAT ")) {
+          int space = line.indexOf(' ', 5);
+          if (statsLines == null) {
+            statsLines = new HashMap<>();
+          }
+          if (space > 0) {
+            statsLines.put(line.substring(5, space), line.substring(space + 1));
+          }
+        }
+        continue;
+      }
+      String[] words = line.split(" ");
+      if (words[0].equals("VA")) {
+        int size;
+        try {
+          size = Integer.parseInt(words[1]);
+        } catch (RuntimeException e) {
+          protocolError(ctx, "bad VA line: " + line);
+          return;
+        }
+        int dataStart = lf + 1;
+        if (in.writerIndex() - dataStart < size + 2) {
+          return; // wait for the rest of the value
+        }
+        byte[] value = new byte[size];
+        in.getBytes(dataStart, value);
+        in.readerIndex(dataStart + size + 2);
+        complete(new MetaResponse("VA", tail(words, 2), value, Map.of()));
+      } else {
+        in.readerIndex(lf + 1);
+        complete(new MetaResponse(words[0], tail(words, 1), null, Map.of()));
+      }
+    }
+  }
+
+  private static String[] tail(String[] words, int from) {
+    if (words.length <= from) {
+      return new String[0];
+    }
+    String[] tail = new String[words.length - from];
+    System.arraycopy(words, from, tail, 0, tail.length);
+    return tail;
+  }
+
+  private void complete(MetaResponse response) {
+    MetaRequest head = inflight.poll();
+    if (head != null) {
+      head.future.complete(response);
+    }
+  }
+
+  private void protocolError(ChannelHandlerContext ctx, String what) {
+    node.connectionFailed(this, new IllegalStateException("memcached protocol error from " + node.name() + ": " + what));
+    ctx.close();
+  }
+}

@@ -1,0 +1,73 @@
+package dev.cascade.cache.memcached.internal;
+
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One reply of the server: a meta status ({@code VA}, {@code HD}, {@code EN}, {@code NF}, {@code
+ * NS}, {@code EX}, {@code MN}), an error line, or the lines of {@code stats}. Immutable.
+ */
+public final class MetaResponse {
+  private final String status;
+  private final String[] tokens;
+  private final byte @Nullable [] value;
+  private final Map<String, String> stats;
+
+  MetaResponse(String status, String[] tokens, byte @Nullable [] value, Map<String, String> stats) {
+    this.status = status;
+    this.tokens = tokens;
+    this.value = value;
+    this.stats = stats;
+  }
+
+  /** Returns the two-letter status, {@code END} for stats, or the error word. */
+  public String status() {
+    return status;
+  }
+
+  /** Returns whether the status is {@code status}. */
+  public boolean is(String expected) {
+    return status.equals(expected);
+  }
+
+  /** Returns the value of a {@code VA} reply, else {@code null}. */
+  public byte @Nullable [] value() {
+    return value;
+  }
+
+  /** Returns whether the reply carries the flag {@code flag} (with or without a token). */
+  public boolean hasFlag(char flag) {
+    return flag(flag) != null;
+  }
+
+  /** Returns the token of {@code flag} ({@code ""} when it has none), or {@code null} if absent. */
+  public @Nullable String flag(char flag) {
+    for (String token : tokens) {
+      if (!token.isEmpty() && token.charAt(0) == flag) {
+        return token.substring(1);
+      }
+    }
+    return null;
+  }
+
+  /** Returns the numeric token of {@code flag}, or {@code fallback} if absent. */
+  public long longFlag(char flag, long fallback) {
+    String token = flag(flag);
+    return token == null || token.isEmpty() ? fallback : Long.parseLong(token);
+  }
+
+  /** Returns the {@code STAT} lines of a stats reply. */
+  public Map<String, String> stats() {
+    return stats;
+  }
+
+  /** Returns whether this is an error line ({@code ERROR}, {@code CLIENT_ERROR}, {@code SERVER_ERROR}). */
+  public boolean isError() {
+    return status.endsWith("ERROR");
+  }
+
+  @Override
+  public String toString() {
+    return status + (tokens.length == 0 ? "" : " " + String.join(" ", tokens));
+  }
+}

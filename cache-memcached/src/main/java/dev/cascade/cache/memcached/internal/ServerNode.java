@@ -1,0 +1,234 @@
+package dev.cascade.cache.memcached.internal;
+
+import dev.cascade.cache.CacheException;
+import dev.cascade.cache.memcached.MemcachedConfig;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One memcached server of the pool and its pipelined connections.
+ *
+ * <p>Invariants and concurrency: state changes (connecting, up, down, closed) happen under {@code
+ * lock}; each connection attempt has a generation, and only a failure of the current generation
+ * changes the state, so late failures of old connections are ignored. While the server is down
+ * every command fails at once (no caller waits for a dead server) and a reconnect is scheduled with
+ * a doubling delay capped by the configuration; a new connection is used only after it answered a
+ * probe ({@code mn}). {@link #submit} reads volatile fields only and never blocks.
+ */
+public final class ServerNode {
+  private static final byte[] PROBE = "mn\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  private enum State {
+    CONNECTING,
+    UP,
+    DOWN,
+    CLOSED
+  }
+
+  private final String name;
+  private final InetSocketAddress address;
+  private final EventLoopGroup group;
+  private final MemcachedConfig config;
+  private final long timeoutNanos;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final AtomicInteger cursor = new AtomicInteger();
+  private State state = State.DOWN;
+  private long generation;
+  private long delayNanos;
+  private volatile MetaConnection[] live = new MetaConnection[0];
+  private volatile boolean up;
+  private volatile String downReason = "not connected yet";
+
+  ServerNode(InetSocketAddress address, EventLoopGroup group, MemcachedConfig config) {
+    this.address = address;
+    this.name = address.getHostString() + ":" + address.getPort();
+    this.group = group;
+    this.config = config;
+    this.timeoutNanos = config.commandTimeout().toNanos();
+    this.delayNanos = config.minReconnectDelay().toNanos();
+  }
+
+  /** Returns {@code host:port}. */
+  public String name() {
+    return name;
+  }
+
+  /** Returns the server's address. */
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  /** Returns whether the server is connected and answering. */
+  public boolean isUp() {
+    return up;
+  }
+
+  /** Sends one command; the future fails at once if the server is down. */
+  public CompletableFuture<MetaResponse> submit(byte[] command) {
+    return submit(command, false);
+  }
+
+  CompletableFuture<MetaResponse> submit(byte[] command, boolean stats) {
+    MetaRequest request = new MetaRequest(command, stats);
+    MetaConnection[] connections = live;
+    if (!up || connections.length == 0) {
+      request.future.completeExceptionally(new CacheException("memcached " + name + " is down: " + downReason));
+      return request.future;
+    }
+    MetaConnection connection =
+        connections.length == 1 ? connections[0] : connections[Math.floorMod(cursor.getAndIncrement(), connections.length)];
+    connection.send(request);
+    return request.future;
+  }
+
+  /** Starts a connection attempt; the future tells whether the server came up. */
+  CompletableFuture<Boolean> connect() {
+    long attempt;
+    lock.lock();
+    try {
+      if (state == State.CLOSED || state == State.CONNECTING || state == State.UP) {
+        return CompletableFuture.completedFuture(state == State.UP);
+      }
+      attempt = ++generation;
+      state = State.CONNECTING;
+    } finally {
+      lock.unlock();
+    }
+    List<CompletableFuture<MetaConnection>> opening = new ArrayList<>();
+    for (int i = 0; i < config.connectionsPerServer(); i++) {
+      opening.add(open(attempt));
+    }
+    return CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new))
+        .handle(
+            (done, error) -> {
+              List<MetaConnection> opened = new ArrayList<>();
+              for (CompletableFuture<MetaConnection> f : opening) {
+                if (!f.isCompletedExceptionally()) {
+                  opened.add(f.join());
+                }
+              }
+              lock.lock();
+              try {
+                if (error == null && attempt == generation && state == State.CONNECTING) {
+                  live = opened.toArray(MetaConnection[]::new);
+                  state = State.UP;
+                  delayNanos = config.minReconnectDelay().toNanos();
+                  up = true;
+                  return true;
+                }
+                opened.forEach(MetaConnection::close);
+                if (attempt == generation && state == State.CONNECTING) {
+                  markDown(error == null ? "closed while connecting" : rootMessage(error));
+                }
+                return false;
+              } finally {
+                lock.unlock();
+              }
+            });
+  }
+
+  private CompletableFuture<MetaConnection> open(long attempt) {
+    CompletableFuture<MetaConnection> ready = new CompletableFuture<>();
+    MetaConnection handler = new MetaConnection(this, attempt, timeoutNanos);
+    new Bootstrap()
+        .group(group)
+        .channel(NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+        .handler(handler)
+        .connect(address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address)
+        .addListener(
+            connected -> {
+              if (!connected.isSuccess()) {
+                ready.completeExceptionally(connected.cause());
+                return;
+              }
+              MetaRequest probe = new MetaRequest(PROBE, false);
+              handler.send(probe);
+              probe.future.whenComplete(
+                  (reply, error) -> {
+                    if (error == null && reply.is("MN")) {
+                      ready.complete(handler);
+                    } else {
+                      handler.close();
+                      ready.completeExceptionally(
+                          error != null ? error : new IllegalStateException("unexpected reply to mn: " + reply));
+                    }
+                  });
+            });
+    return ready;
+  }
+
+  /** Called by a connection that closed, hung or failed. */
+  void connectionFailed(MetaConnection connection, Throwable cause) {
+    lock.lock();
+    try {
+      if (connection.generation() != generation || state != State.UP) {
+        connection.close();
+        return;
+      }
+      markDown(rootMessage(cause));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // Under lock.
+  private void markDown(String reason) {
+    state = State.DOWN;
+    up = false;
+    generation++;
+    long delay = delayNanos;
+    delayNanos = Math.min(delayNanos * 2, config.maxReconnectDelay().toNanos());
+    downReason = reason + "; next connection attempt in " + TimeUnit.NANOSECONDS.toMillis(delay) + " ms";
+    MetaConnection[] old = live;
+    live = new MetaConnection[0];
+    for (MetaConnection c : old) {
+      c.close();
+    }
+    if (!group.isShuttingDown()) {
+      group.schedule(this::connect, delay, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  void close() {
+    lock.lock();
+    try {
+      state = State.CLOSED;
+      up = false;
+      generation++;
+      downReason = "the client is closed";
+      MetaConnection[] old = live;
+      live = new MetaConnection[0];
+      for (MetaConnection c : old) {
+        c.close();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static String rootMessage(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return String.valueOf(root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName());
+  }
+
+  @Override
+  public String toString() {
+    return name + (up ? " (up)" : " (down)");
+  }
+}
