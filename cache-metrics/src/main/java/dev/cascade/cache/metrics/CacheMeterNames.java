@@ -1,0 +1,125 @@
+package dev.cascade.cache.metrics;
+
+/**
+ * The names and tag keys of every meter Cascade registers, and of those reserved for features that
+ * have not landed yet, so that backends and dashboards agree on them. {@code docs/metrics.md}
+ * describes each one. The names are Micrometer's dotted names; a Prometheus registry renders {@code
+ * cache.gets} as {@code cache_gets_total}.
+ *
+ * <p>Per-tier meters use the tier as their own cache name ({@code cache=users.l1}); cache-level
+ * meters use the cache's name ({@code cache=users}). A meter name always carries the same tag keys,
+ * whichever binder registers it, so Cascade's meters and Micrometer's own cache binders share one
+ * Prometheus registry.
+ */
+public final class CacheMeterNames {
+
+  // ---- tag keys -------------------------------------------------------------------------------
+
+  /** Tag key of the cache (or tier) name; Micrometer's own cache binders use the same key. */
+  public static final String TAG_CACHE = "cache";
+
+  /** Tag key of a lookup's outcome, {@code hit} or {@code miss}, or a load's outcome. */
+  public static final String TAG_RESULT = "result";
+
+  /** Tag key of a tier operation, such as {@code get} or {@code put_all}. */
+  public static final String TAG_OPERATION = "operation";
+
+  /** Tag key of an invalidation's reach: {@code key}, {@code all} or {@code tag}. */
+  public static final String TAG_SCOPE = "scope";
+
+  /** Tag key of a server's address on server-side meters. */
+  public static final String TAG_SERVER = "server";
+
+  // ---- Micrometer's cache conventions -------------------------------------------------------
+
+  /** Lookups by {@code result} (counter); per tier and per cache. */
+  public static final String GETS = "cache.gets";
+
+  /** Entries stored (counter); per tier and per cache. */
+  public static final String PUTS = "cache.puts";
+
+  /** Entries evicted for size or expiry (counter); per in-process tier and per cache. */
+  public static final String EVICTIONS = "cache.evictions";
+
+  /** Approximate number of entries (gauge); per in-process tier, and per cache when known. */
+  public static final String SIZE = "cache.size";
+
+  /** Loader calls by {@code result} (counter), as Micrometer's Caffeine and Guava binders name it. */
+  public static final String LOAD = "cache.load";
+
+  /** Total time spent in loaders (time gauge), as Micrometer's Caffeine binder names it. */
+  public static final String LOAD_DURATION = "cache.load.duration";
+
+  // ---- Cascade's extras, per cache ------------------------------------------------------------
+
+  /** Callers that waited for a load another caller ran (single-flight) (counter). */
+  public static final String COALESCED_WAITS = "cache.coalesced.waits";
+
+  /** Callers that lost the distributed stampede lease and waited for its holder (counter). */
+  public static final String LEASE_WAITS = "cache.lease.waits";
+
+  /** Hits on a cached absence (counter). */
+  public static final String NULL_HITS = "cache.null.hits";
+
+  /** Remote values that could not be decoded, counted as misses and deleted (counter). */
+  public static final String DECODE_FAILURES = "cache.decode.failures";
+
+  /** Tier operations that failed and that the cache absorbed by failing open (counter). */
+  public static final String TIER_ERRORS = "cache.tier.errors";
+
+  /** Share of lookups that hit since the cache was built (gauge, 0 to 1). */
+  public static final String HIT_RATIO = "cache.hit.ratio";
+
+  /** Estimated loader time avoided by hits: hits times the mean load time (time gauge). */
+  public static final String LOAD_SAVED = "cache.load.saved";
+
+  // ---- Cascade's extras, per tier -------------------------------------------------------------
+
+  /** Invalidations a tier received, by {@code scope} (counter). */
+  public static final String INVALIDATIONS = "cache.invalidations";
+
+  /** Failed tier operations by {@code operation} (counter). */
+  public static final String ERRORS = "cache.errors";
+
+  /** Duration of remote tier operations by {@code operation}, failed ones included (timer). */
+  public static final String TIER_LATENCY = "cache.tier.latency";
+
+  // ---- server-side statistics (see ServerStatsBinder) ---------------------------------------
+
+  /** Lookups the server answered from memory, server-wide (counter). */
+  public static final String SERVER_HITS = "cache.server.hits";
+
+  /** Lookups the server could not answer, server-wide (counter). */
+  public static final String SERVER_MISSES = "cache.server.misses";
+
+  /** Items the server evicted to make room (counter). */
+  public static final String SERVER_EVICTIONS = "cache.server.evictions";
+
+  /** Memory the server uses for data, in bytes (gauge). */
+  public static final String SERVER_MEMORY_USED = "cache.server.memory.used";
+
+  /** Items the server holds (gauge). */
+  public static final String SERVER_ITEMS = "cache.server.items";
+
+  // ---- reserved: arrive with the layering issue (issue 4) -----------------------------------
+
+  /**
+   * Invalidations of this cache received from other instances over the invalidation channel
+   * (counter, tags {@code cache}, {@code scope}). Reserved: arrives with the layering issue.
+   */
+  public static final String INVALIDATIONS_RECEIVED = "cache.invalidations.received";
+
+  /**
+   * Flushes of the in-process tier because the invalidation channel lost messages, reconnected or
+   * missed a heartbeat (counter, tag {@code cache}). Reserved: arrives with the layering issue.
+   */
+  public static final String L1_FLUSHES = "cache.l1.flushes";
+
+  /**
+   * State of a remote tier's circuit breaker (gauge: 0 closed, 1 half-open, 2 open; tag {@code
+   * cache} naming the tier). Reserved: arrives with the layering issue.
+   */
+  public static final String CIRCUIT_STATE = "cache.circuit.state";
+
+  private CacheMeterNames() {}
+}

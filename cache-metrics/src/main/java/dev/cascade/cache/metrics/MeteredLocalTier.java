@@ -1,0 +1,223 @@
+package dev.cascade.cache.metrics;
+
+import dev.cascade.cache.spi.Lease;
+import dev.cascade.cache.spi.LocalTier;
+import dev.cascade.cache.spi.TierEntry;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An in-process tier that counts its lookups, stores, invalidations and errors, and exposes the
+ * wrapped tier's size and evictions. Every method forwards to the wrapped tier unchanged in meaning;
+ * a hit costs one counter increment and allocates nothing. Not timed: an in-process call is cheaper
+ * than reading a clock twice. Thread-safe as the wrapped tier is.
+ */
+final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
+  private final LocalTier<K, V> delegate;
+  private final TierMeters meters;
+
+  MeteredLocalTier(MeterRegistry registry, Iterable<Tag> tags, String cacheName, LocalTier<K, V> delegate) {
+    this.delegate = delegate;
+    this.meters = new TierMeters(registry, tags, cacheName, delegate.name(), false);
+    Tags base = Tags.concat(tags, CacheMeterNames.TAG_CACHE, meters.tierCacheName);
+    // Function meters hold the wrapped tier weakly, as Micrometer's binders do.
+    FunctionCounter.builder(CacheMeterNames.EVICTIONS, delegate, LocalTier::evictionCount)
+        .tags(base)
+        .description("The number of times the cache was evicted.")
+        .register(registry);
+    Gauge.builder(CacheMeterNames.SIZE, delegate, LocalTier::estimatedSize)
+        .tags(base)
+        .description("The number of entries in this cache. This may be an approximation, depending on the type of cache.")
+        .register(registry);
+  }
+
+  TierMeters meters() {
+    return meters;
+  }
+
+  @Override
+  public String name() {
+    return delegate.name();
+  }
+
+  @Override
+  public @Nullable TierEntry<V> getIfPresent(K key) {
+    TierEntry<V> entry;
+    try {
+      entry = delegate.getIfPresent(key);
+    } catch (RuntimeException e) {
+      meters.failed(Operation.GET);
+      throw e;
+    }
+    if (entry != null) {
+      meters.hits.increment();
+    } else {
+      meters.misses.increment();
+    }
+    return entry;
+  }
+
+  @Override
+  public void putLocal(K key, TierEntry<V> entry) {
+    try {
+      delegate.putLocal(key, entry);
+    } catch (RuntimeException e) {
+      meters.failed(Operation.PUT);
+      throw e;
+    }
+    meters.stored(1);
+  }
+
+  @Override
+  public boolean putLocalIf(K key, TierEntry<V> entry, BooleanSupplier stillCurrent) {
+    boolean stored;
+    try {
+      stored = delegate.putLocalIf(key, entry, stillCurrent);
+    } catch (RuntimeException e) {
+      meters.failed(Operation.PUT);
+      throw e;
+    }
+    if (stored) {
+      meters.stored(1);
+    }
+    return stored;
+  }
+
+  @Override
+  public void invalidateLocal(K key) {
+    try {
+      delegate.invalidateLocal(key);
+    } catch (RuntimeException e) {
+      meters.failed(Operation.INVALIDATE);
+      throw e;
+    }
+    meters.invalidatedKeys.increment();
+  }
+
+  @Override
+  public void invalidateAllLocal() {
+    try {
+      delegate.invalidateAllLocal();
+    } catch (RuntimeException e) {
+      meters.failed(Operation.INVALIDATE_ALL);
+      throw e;
+    }
+    meters.invalidatedAll.increment();
+  }
+
+  @Override
+  public void invalidateTagLocal(String tag) {
+    try {
+      delegate.invalidateTagLocal(tag);
+    } catch (RuntimeException e) {
+      meters.failed(Operation.INVALIDATE_TAG);
+      throw e;
+    }
+    meters.invalidatedTags.increment();
+  }
+
+  @Override
+  public long estimatedSize() {
+    return delegate.estimatedSize();
+  }
+
+  @Override
+  public long evictionCount() {
+    return delegate.evictionCount();
+  }
+
+  // The asynchronous methods go to the wrapped tier's own versions, which it may have optimised.
+
+  @Override
+  public CompletableFuture<@Nullable TierEntry<V>> get(K key) {
+    return Observed.observe(
+        meters, Operation.GET, false, () -> delegate.get(key), entry -> (entry != null ? meters.hits : meters.misses).increment());
+  }
+
+  @Override
+  public CompletableFuture<Map<K, TierEntry<V>>> getAll(Set<K> keys) {
+    return Observed.observe(meters, Operation.GET_ALL, false, () -> delegate.getAll(keys), found -> Observed.countFound(meters, keys, found));
+  }
+
+  @Override
+  public CompletableFuture<Void> put(K key, TierEntry<V> entry) {
+    return Observed.observe(meters, Operation.PUT, false, () -> delegate.put(key, entry), done -> meters.stored(1));
+  }
+
+  @Override
+  public CompletableFuture<Void> putAll(Map<K, TierEntry<V>> entries) {
+    return Observed.observe(
+        meters, Operation.PUT_ALL, false, () -> delegate.putAll(entries), done -> meters.stored(entries.size()));
+  }
+
+  @Override
+  public CompletableFuture<Void> invalidate(K key) {
+    return Observed.observe(
+        meters, Operation.INVALIDATE, false, () -> delegate.invalidate(key), done -> meters.invalidatedKeys.increment());
+  }
+
+  @Override
+  public CompletableFuture<Void> invalidateAll(Set<K> keys) {
+    return Observed.observe(
+        meters,
+        Operation.INVALIDATE_ALL,
+        false,
+        () -> delegate.invalidateAll(keys),
+        done -> meters.invalidatedKeys.increment(keys.size()));
+  }
+
+  @Override
+  public CompletableFuture<Void> invalidateAll() {
+    return Observed.observe(
+        meters, Operation.INVALIDATE_ALL, false, delegate::invalidateAll, done -> meters.invalidatedAll.increment());
+  }
+
+  @Override
+  public CompletableFuture<Void> invalidateTag(String tag) {
+    return Observed.observe(
+        meters, Operation.INVALIDATE_TAG, false, () -> delegate.invalidateTag(tag), done -> meters.invalidatedTags.increment());
+  }
+
+  @Override
+  public CompletableFuture<@Nullable Lease> tryLease(K key, Duration leaseTime) {
+    return delegate.tryLease(key, leaseTime);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> putUnderLease(K key, TierEntry<V> entry, Lease lease) {
+    return Observed.observe(
+        meters,
+        Operation.PUT,
+        false,
+        () -> delegate.putUnderLease(key, entry, lease),
+        stored -> {
+          if (Boolean.TRUE.equals(stored)) {
+            meters.stored(1);
+          }
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> releaseLease(Lease lease) {
+    return delegate.releaseLease(lease);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Metered[" + delegate + "]";
+  }
+}

@@ -1,0 +1,127 @@
+package dev.cascade.cache.metrics;
+
+import dev.cascade.cache.spi.Lease;
+import dev.cascade.cache.spi.Tier;
+import dev.cascade.cache.spi.TierEntry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A tier (in practice a remote one) that counts lookups, stores, invalidations and errors by
+ * operation, and times every operation. Every method forwards to the wrapped tier unchanged in
+ * meaning; each returned future completes after its outcome was counted, with the wrapped future's
+ * value or failure. Lease operations are timed and their failures counted under {@code lease}.
+ * Thread-safe as the wrapped tier is.
+ */
+final class MeteredTier<K, V> implements Tier<K, V> {
+  private final Tier<K, V> delegate;
+  private final TierMeters meters;
+
+  MeteredTier(MeterRegistry registry, Iterable<Tag> tags, String cacheName, Tier<K, V> delegate) {
+    this.delegate = delegate;
+    this.meters = new TierMeters(registry, tags, cacheName, delegate.name(), true);
+  }
+
+  TierMeters meters() {
+    return meters;
+  }
+
+  @Override
+  public String name() {
+    return delegate.name();
+  }
+
+  @Override
+  public CompletableFuture<@Nullable TierEntry<V>> get(K key) {
+    return Observed.observe(
+        meters,
+        Operation.GET,
+        true,
+        () -> delegate.get(key),
+        entry -> (entry != null ? meters.hits : meters.misses).increment());
+  }
+
+  @Override
+  public CompletableFuture<Map<K, TierEntry<V>>> getAll(Set<K> keys) {
+    return Observed.observe(
+        meters, Operation.GET_ALL, true, () -> delegate.getAll(keys), found -> Observed.countFound(meters, keys, found));
+  }
+
+  @Override
+  public CompletableFuture<Void> put(K key, TierEntry<V> entry) {
+    return Observed.observe(meters, Operation.PUT, true, () -> delegate.put(key, entry), done -> meters.stored(1));
+  }
+
+  @Override
+  public CompletableFuture<Void> putAll(Map<K, TierEntry<V>> entries) {
+    return Observed.observe(
+        meters, Operation.PUT_ALL, true, () -> delegate.putAll(entries), done -> meters.stored(entries.size()));
+  }
+
+  @Override
+  public CompletableFuture<Void> invalidate(K key) {
+    return Observed.observe(
+        meters, Operation.INVALIDATE, true, () -> delegate.invalidate(key), done -> meters.invalidatedKeys.increment());
+  }
+
+  @Override
+  public CompletableFuture<Void> invalidateAll(Set<K> keys) {
+    return Observed.observe(
+        meters,
+        Operation.INVALIDATE_ALL,
+        true,
+        () -> delegate.invalidateAll(keys),
+        done -> meters.invalidatedKeys.increment(keys.size()));
+  }
+
+  @Override
+  public CompletableFuture<Void> invalidateAll() {
+    return Observed.observe(
+        meters, Operation.INVALIDATE_ALL, true, delegate::invalidateAll, done -> meters.invalidatedAll.increment());
+  }
+
+  @Override
+  public CompletableFuture<Void> invalidateTag(String tag) {
+    return Observed.observe(
+        meters, Operation.INVALIDATE_TAG, true, () -> delegate.invalidateTag(tag), done -> meters.invalidatedTags.increment());
+  }
+
+  @Override
+  public CompletableFuture<@Nullable Lease> tryLease(K key, Duration leaseTime) {
+    return Observed.observe(meters, Operation.LEASE, true, () -> delegate.tryLease(key, leaseTime), lease -> {});
+  }
+
+  @Override
+  public CompletableFuture<Boolean> putUnderLease(K key, TierEntry<V> entry, Lease lease) {
+    return Observed.observe(
+        meters,
+        Operation.PUT,
+        true,
+        () -> delegate.putUnderLease(key, entry, lease),
+        stored -> {
+          if (Boolean.TRUE.equals(stored)) {
+            meters.stored(1);
+          }
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> releaseLease(Lease lease) {
+    return Observed.observe(meters, Operation.LEASE, true, () -> delegate.releaseLease(lease), done -> {});
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Metered[" + delegate + "]";
+  }
+}
