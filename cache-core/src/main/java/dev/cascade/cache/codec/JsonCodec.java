@@ -4,6 +4,8 @@ import dev.cascade.cache.spi.Codec;
 import dev.cascade.cache.spi.CodecException;
 import java.util.Objects;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
@@ -13,15 +15,24 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Stores values as JSON with Jackson 3, always read back as one explicit target type: no default
  * typing, no class names taken from the data, so a value carrying {@code @class} cannot make the
- * codec load a class. Jackson's stream limits apply (nesting depth 500, document and string length),
- * so hostile documents fail with a {@link CodecException} instead of exhausting the stack.
+ * codec load a class. Jackson's stream limits apply (nesting depth 500, string length) and the
+ * default mapper reads documents of at most {@link #MAX_DOCUMENT_BYTES}, so hostile documents fail with a {@link CodecException} instead of exhausting the stack.
  *
  * <p>Thread-safe once built. Requires {@code tools.jackson.core:jackson-databind} on the class path
  * (optional for {@code cache-core}, a normal dependency of the remote modules).
  */
 public final class JsonCodec<V> implements Codec<V> {
+  /** The largest document the default mapper reads; larger values are counted misses. */
+  public static final long MAX_DOCUMENT_BYTES = 16L * 1024 * 1024;
+
   private static final ObjectMapper DEFAULT_MAPPER =
-      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxDocumentLength(MAX_DOCUMENT_BYTES).build())
+                  .build())
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
 
   private final ObjectMapper mapper;
   private final JavaType type;

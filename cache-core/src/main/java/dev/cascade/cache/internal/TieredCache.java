@@ -390,12 +390,14 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     }
     result.whenComplete(
         (value, error) -> {
+          // Leave the map first: once a waiter sees the result, a new call for the key must start a
+          // new flight, never find this finished one (which would look like recursion).
+          flights.remove(key, flight);
           if (error != null) {
             flight.completeExceptionally(unwrap(error));
           } else {
             flight.complete(value);
           }
-          flights.remove(key, flight);
         });
     return flight.copy();
   }
@@ -585,12 +587,12 @@ public final class TieredCache<K, V> implements Cache<K, V> {
             (done, error) ->
                 led.forEach(
                     (key, flight) -> {
+                      flights.remove(key, flight);
                       if (error != null) {
                         flight.completeExceptionally(unwrap(error));
                       } else {
                         flight.complete(null); // keys the bulk loader did not return
                       }
-                      flights.remove(key, flight);
                     }));
     List<CompletableFuture<?>> all = new ArrayList<>(followed.values());
     all.add(settled);

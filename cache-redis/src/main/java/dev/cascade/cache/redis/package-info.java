@@ -1,4 +1,8 @@
-/** Cascade's redis module; its issue has not landed yet, so it holds nothing but this page. */
+/**
+ * Redis for Cascade, on Lettuce: {@link dev.cascade.cache.redis.RedisTier} (a remote store for
+ * standalone, Sentinel and Cluster deployments), {@link dev.cascade.cache.redis.RedisStampedeLock}
+ * and server statistics.
+ */
 @NullMarked
 package dev.cascade.cache.redis;
 

@@ -1,0 +1,201 @@
+package dev.cascade.cache.redis;
+
+import dev.cascade.cache.redis.internal.RedisLink;
+import dev.cascade.cache.spi.RemoteStore;
+import dev.cascade.cache.spi.StoreCapabilities;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Redis as a Cascade remote store, on Lettuce: standalone servers, Sentinel-managed ones (give the
+ * {@link RedisClient} a {@code redis-sentinel://} URI) and Redis Cluster (give a {@link
+ * RedisClusterClient}). TLS ({@code rediss://}) and AUTH/ACL user and password are set on the
+ * Lettuce client and pass through unchanged.
+ *
+ * <pre>{@code
+ * RedisClient redis = RedisClient.create("redis://localhost:6379");
+ * Cache<Long, Product> products = Cache.<Long, Product>builder("products")
+ *     .tier(RedisTier.create(redis))
+ *     .valueCodec(JsonCodec.of(Product.class))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Each instance opens one connection, shared by every caller (Lettuce pipelines their commands).
+ * Every command is bounded by the command timeout (default 250 ms, far below Lettuce's 60 s): a
+ * stopped or unreachable server costs a caller at most that long, and the cache's circuit breaker
+ * stops even that while the server stays down. TTLs are sent in milliseconds ({@code SET PX});
+ * {@code getAll} is one {@code MGET} (on a cluster, one per slot, in parallel); {@code putAll} is
+ * pipelined; deletes use {@code UNLINK}; clearing a cache is {@code SCAN MATCH <prefix>*} and {@code
+ * UNLINK} on every master, with glob characters of the prefix escaped — never {@code KEYS} or {@code
+ * FLUSHDB}.
+ *
+ * <p>Thread-safe. Close it to close its connection; the client stays the caller's.
+ */
+public final class RedisTier implements RemoteStore {
+  /** Redis's own limit on a bulk string. */
+  private static final int REDIS_MAX_VALUE_BYTES = 512 * 1024 * 1024;
+
+  private final RedisLink link;
+  private final StoreCapabilities capabilities;
+
+  private RedisTier(RedisLink link, int maxValueBytes) {
+    this.link = link;
+    this.capabilities = new StoreCapabilities(1024, true, maxValueBytes, false);
+  }
+
+  /** Returns a store on {@code client} (standalone or Sentinel) with the default options. */
+  public static RedisTier create(RedisClient client) {
+    return builder(client).build();
+  }
+
+  /** Returns a store on the cluster of {@code client} with the default options. */
+  public static RedisTier create(RedisClusterClient client) {
+    return builder(client).build();
+  }
+
+  /** Returns a builder of a store on {@code client} (standalone or Sentinel). */
+  public static Builder builder(RedisClient client) {
+    return new Builder(Objects.requireNonNull(client, "client"), null);
+  }
+
+  /** Returns a builder of a store on the cluster of {@code client}. */
+  public static Builder builder(RedisClusterClient client) {
+    return new Builder(null, Objects.requireNonNull(client, "client"));
+  }
+
+  @Override
+  public StoreCapabilities capabilities() {
+    return capabilities;
+  }
+
+  @Override
+  public CompletableFuture<byte @Nullable []> get(String key) {
+    return link.get(key);
+  }
+
+  @Override
+  public CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys) {
+    return link.mget(new ArrayList<>(keys));
+  }
+
+  @Override
+  public CompletableFuture<Void> put(String key, byte[] value, @Nullable Duration ttl) {
+    return link.set(key, value, ttl);
+  }
+
+  @Override
+  public CompletableFuture<Void> putAll(Map<String, Write> writes) {
+    List<CompletableFuture<Void>> sets = new ArrayList<>(writes.size());
+    writes.forEach((key, write) -> sets.add(link.set(key, write.value(), write.ttl())));
+    return CompletableFuture.allOf(sets.toArray(CompletableFuture[]::new));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> putIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
+    return link.setIfAbsent(key, value, ttl);
+  }
+
+  @Override
+  public CompletableFuture<Void> delete(String key) {
+    return link.unlink(List.of(key));
+  }
+
+  @Override
+  public CompletableFuture<Void> deleteAll(Collection<String> keys) {
+    return link.unlink(new ArrayList<>(keys));
+  }
+
+  @Override
+  public CompletableFuture<Void> deleteByPrefix(String prefix) {
+    return link.unlinkMatching(escapeGlob(prefix) + "*");
+  }
+
+  /** Returns the server's statistics, summed over every master. */
+  public CompletableFuture<RedisServerStats> serverStats() {
+    return RedisServerStats.read(link);
+  }
+
+  /** Closes this store's connection (not the Lettuce client). */
+  @Override
+  public void close() {
+    link.close();
+  }
+
+  /** Escapes the characters {@code SCAN MATCH} treats as glob syntax. */
+  static String escapeGlob(String text) {
+    StringBuilder escaped = new StringBuilder(text.length() + 8);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\' || c == '^' || c == '-') {
+        escaped.append('\\');
+      }
+      escaped.append(c);
+    }
+    return escaped.toString();
+  }
+
+  /** Options of a {@link RedisTier}. Not thread-safe; each option may be set once. */
+  public static final class Builder {
+    private final @Nullable RedisClient client;
+    private final @Nullable RedisClusterClient clusterClient;
+    private @Nullable Duration commandTimeout;
+    private @Nullable Integer maxValueBytes;
+
+    private Builder(@Nullable RedisClient client, @Nullable RedisClusterClient clusterClient) {
+      this.client = client;
+      this.clusterClient = clusterClient;
+    }
+
+    /**
+     * Bounds every command (default 250 ms).
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder commandTimeout(Duration commandTimeout) {
+      Objects.requireNonNull(commandTimeout, "commandTimeout");
+      if (this.commandTimeout != null) {
+        throw new IllegalStateException("commandTimeout was already set to " + this.commandTimeout);
+      }
+      if (commandTimeout.isZero() || commandTimeout.isNegative()) {
+        throw new IllegalArgumentException("commandTimeout must be positive, was " + commandTimeout);
+      }
+      this.commandTimeout = commandTimeout;
+      return this;
+    }
+
+    /**
+     * Rejects values larger than {@code maxValueBytes} before sending (default: Redis's 512 MiB).
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxValueBytes(int maxValueBytes) {
+      if (this.maxValueBytes != null) {
+        throw new IllegalStateException("maxValueBytes was already set to " + this.maxValueBytes);
+      }
+      if (maxValueBytes <= 0) {
+        throw new IllegalArgumentException("maxValueBytes must be positive, was " + maxValueBytes);
+      }
+      this.maxValueBytes = maxValueBytes;
+      return this;
+    }
+
+    /**
+     * Connects and returns the store.
+     *
+     * @throws dev.cascade.cache.CacheException if the server cannot be reached
+     */
+    public RedisTier build() {
+      Duration timeout = commandTimeout == null ? Duration.ofMillis(250) : commandTimeout;
+      RedisLink link = client != null ? RedisLink.connect(client, timeout) : RedisLink.connect(Objects.requireNonNull(clusterClient), timeout);
+      return new RedisTier(link, maxValueBytes == null ? REDIS_MAX_VALUE_BYTES : maxValueBytes);
+    }
+  }
+}
