@@ -7,7 +7,11 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.core.JsonParser;
+import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.deser.DeserializationProblemHandler;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -15,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Stores values as JSON with Jackson 3, always read back as one explicit target type: no default
  * typing, no class names taken from the data, so a value carrying {@code @class} cannot make the
- * codec load a class. Jackson's stream limits apply (nesting depth 500, string length) and the
+ * codec load a class, and a value carrying such a type id is rejected as foreign. Other unknown
+ * properties are ignored, so values written by a newer release still read. Jackson's stream limits apply (nesting depth 500, string length) and the
  * default mapper reads documents of at most {@link #MAX_DOCUMENT_BYTES}, so hostile documents fail with a {@link CodecException} instead of exhausting the stack.
  *
  * <p>Thread-safe once built. Requires {@code tools.jackson.core:jackson-databind} on the class path
@@ -32,6 +37,7 @@ public final class JsonCodec<V> implements Codec<V> {
                       StreamReadConstraints.builder().maxDocumentLength(MAX_DOCUMENT_BYTES).build())
                   .build())
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .addHandler(new RejectTypeIds())
           .build();
 
   private final ObjectMapper mapper;
@@ -83,6 +89,26 @@ public final class JsonCodec<V> implements Codec<V> {
       return value;
     } catch (JacksonException | StackOverflowError e) {
       throw new CodecException("cannot read " + bytes.length + " bytes as " + type, e);
+    }
+  }
+
+  /**
+   * Unknown properties are skipped (so a field added by a newer release does not make older
+   * instances miss), except type ids such as {@code @class} or {@code @type}: a value carrying one
+   * was written by a polymorphic serializer, is foreign here, and is rejected as corrupt.
+   */
+  private static final class RejectTypeIds extends DeserializationProblemHandler {
+    @Override
+    public boolean handleUnknownProperty(
+        DeserializationContext context,
+        JsonParser parser,
+        ValueDeserializer<?> deserializer,
+        Object beanOrClass,
+        String propertyName) {
+      if (propertyName.startsWith("@")) {
+        context.reportInputMismatch(deserializer, "type id property '%s' is not accepted", propertyName);
+      }
+      return false;
     }
   }
 

@@ -30,6 +30,16 @@ class CodecsTest {
   }
 
   @Test
+  void json_typeIdsAreRejected_otherUnknownFieldsIgnored() {
+    JsonCodec<Product> codec = JsonCodec.of(Product.class);
+
+    assertThatThrownBy(() -> codec.decode("{\"@class\":\"java.lang.Runtime\",\"id\":1,\"name\":\"x\"}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(CodecException.class);
+    assertThat(codec.decode("{\"id\":1,\"name\":\"x\",\"addedLater\":true}".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(new Product(1, "x"));
+  }
+
+  @Test
   void json_hostileDocuments_failWithCodecException() {
     JsonCodec<Product> codec = JsonCodec.of(Product.class);
     byte[] deep = ("[".repeat(10_000) + "]".repeat(10_000)).getBytes(StandardCharsets.UTF_8);
