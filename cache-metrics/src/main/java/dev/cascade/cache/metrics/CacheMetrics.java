@@ -78,7 +78,7 @@ public final class CacheMetrics {
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(tags, "tags");
-    new CascadeCacheMetrics(cache, tags).bindTo(registry);
+    new CascadeCacheMetrics<>(cache, tags).bindTo(registry);
     return cache;
   }
 

@@ -30,16 +30,18 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Holds the cache weakly, like every Micrometer cache binder: binding does not keep a cache alive.
  * Thread-safe.
+ *
+ * @param <C> the type of the cache
  */
-public final class CascadeCacheMetrics extends CacheMeterBinder<Cache<?, ?>> {
+public final class CascadeCacheMetrics<C extends Cache<?, ?>> extends CacheMeterBinder<C> {
 
   /** Creates a binder of {@code cache} under its own name, with extra {@code tags}. */
-  public CascadeCacheMetrics(Cache<?, ?> cache, Iterable<Tag> tags) {
+  public CascadeCacheMetrics(C cache, Iterable<Tag> tags) {
     this(cache, cache.name(), tags);
   }
 
   /** Creates a binder of {@code cache} under {@code cacheName}, with extra {@code tags}. */
-  public CascadeCacheMetrics(Cache<?, ?> cache, String cacheName, Iterable<Tag> tags) {
+  public CascadeCacheMetrics(C cache, String cacheName, Iterable<Tag> tags) {
     super(cache, cacheName, tags);
   }
 
