@@ -210,7 +210,10 @@ public final class CacheBuilder<K, V> {
     }
     Ticker time = ticker == null ? Ticker.system() : ticker;
     StatsCounter stats = new StatsCounter();
-    LocalTier<K, V> local = inMemory == null ? null : inMemory.tier.ticker(time).build();
+    // A nullTtl of a century or more (memoization uses one) never expires in practice.
+    boolean expiring = ttl != null || (nullTtl != null && nullTtl.compareTo(Duration.ofDays(36_500)) < 0);
+    LocalTier<K, V> local =
+        inMemory == null ? null : inMemory.tier.ticker(time).expiringEntries(expiring).build();
     for (TierDecorator decorator : decorators) {
       local = local == null ? null : decorator.decorateLocal(name, local);
     }

@@ -48,6 +48,15 @@ public final class InMemoryOptions<K, V> {
   }
 
   /**
+   * Sets the executor of Caffeine's maintenance (evictions, expirations); default: Caffeine's, the
+   * common pool. {@code Runnable::run} runs maintenance on the calling thread.
+   */
+  public InMemoryOptions<K, V> executor(java.util.concurrent.Executor executor) {
+    tier.executor(executor);
+    return this;
+  }
+
+  /**
    * Caps how long any entry stays in this tier, whatever its own TTL: in a layered cache, the bound
    * on how stale an in-process copy can get.
    *

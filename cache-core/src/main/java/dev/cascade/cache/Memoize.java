@@ -270,6 +270,7 @@ public final class Memoize {
       long missed = misses.sum();
       long size = -1;
       if (owned && cache instanceof TieredCache<K, R> tiered && tiered.localTier() != null) {
+        tiered.localTier().cleanUp();
         size = tiered.localTier().estimatedSize();
       }
       return new MemoStats(Math.max(0, total - missed), missed, maxSize, size);

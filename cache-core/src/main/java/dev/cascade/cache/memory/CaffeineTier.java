@@ -38,13 +38,18 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
       new ConcurrentHashMap<>();
   private final LongAdder evictions = new LongAdder();
   private final long maxSize;
+  private final Ticker ticker;
+  private final boolean expiryOnRead;
 
   private CaffeineTier(Builder<K, V> builder) {
     this.name = builder.name;
     Ticker ticker = builder.ticker;
     long lifetimeNanos = builder.maxLifetime == null ? FOREVER_NANOS : saturatedNanos(builder.maxLifetime);
-    Caffeine<Object, Object> caffeine =
-        Caffeine.newBuilder().ticker(ticker::read).executor(builder.executor);
+    this.ticker = ticker;
+    Caffeine<Object, Object> caffeine = Caffeine.newBuilder();
+    if (builder.executor != null) {
+      caffeine.executor(builder.executor);
+    }
     if (builder.maximumSize >= 0) {
       caffeine.maximumSize(builder.maximumSize);
       this.maxSize = builder.maximumSize;
@@ -58,17 +63,22 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
       this.maxSize = -1;
     }
     Caffeine<K, TierEntry<V>> typed =
-        caffeine
-            .<K, TierEntry<V>>evictionListener(
-                (key, entry, cause) -> {
-                  if (key != null && entry != null) {
-                    unlinkTags(key, entry);
-                  }
-                  if (cause.wasEvicted()) {
-                    evictions.increment();
-                  }
-                })
-            .expireAfter(new EntryExpiry<>(ticker, lifetimeNanos));
+        caffeine.<K, TierEntry<V>>evictionListener(
+            (key, entry, cause) -> {
+              if (key != null && entry != null) {
+                unlinkTags(key, entry);
+              }
+              if (cause.wasEvicted()) {
+                evictions.increment();
+              }
+            });
+    // Caffeine's variable expiry reads the clock on every hit and costs several times a plain
+    // lookup. A tier whose entries rarely expire checks expiry itself, on read, and only for the
+    // entries that carry one.
+    this.expiryOnRead = !builder.expiringEntries && builder.maxLifetime == null;
+    if (!expiryOnRead) {
+      typed.ticker(ticker::read).expireAfter(new EntryExpiry<>(ticker, lifetimeNanos));
+    }
     this.cache = typed.build();
     this.map = cache.asMap();
   }
@@ -98,7 +108,28 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
 
   @Override
   public @Nullable TierEntry<V> getIfPresent(K key) {
-    return cache.getIfPresent(key);
+    TierEntry<V> entry = cache.getIfPresent(key);
+    if (entry == null || !expiryOnRead || entry.expiresAtMillis() == TierEntry.NO_EXPIRY) {
+      return entry;
+    }
+    if (entry.expiresAtMillis() > ticker.wallMillis()) {
+      return entry;
+    }
+    map.computeIfPresent(
+        key,
+        (k, current) -> {
+          if (current != entry) {
+            return current;
+          }
+          unlinkTags(k, current);
+          return null;
+        });
+    return null;
+  }
+
+  @Override
+  public void cleanUp() {
+    cache.cleanUp();
   }
 
   @Override
@@ -184,11 +215,6 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     return maxSize;
   }
 
-  /** Runs Caffeine's pending maintenance (evictions, expirations) now. */
-  public void cleanUp() {
-    cache.cleanUp();
-  }
-
   /** Returns the number of tags that currently have at least one entry; bounded by the entries. */
   public int indexedTagCount() {
     return tagIndex.size();
@@ -265,7 +291,8 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     private boolean unbounded;
     private @Nullable Duration maxLifetime;
     private Ticker ticker = Ticker.system();
-    private Executor executor = Runnable::run;
+    private @Nullable Executor executor;
+    private boolean expiringEntries = true;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -318,9 +345,22 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
       return this;
     }
 
-    /** Sets the executor of Caffeine's maintenance work (default: the calling thread). */
+    /**
+     * Sets the executor of Caffeine's maintenance work (default: Caffeine's, the common pool);
+     * {@code Runnable::run} makes evictions happen on the caller's thread, at a cost on hits.
+     */
     public Builder<K, V> executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Says whether most entries will carry an expiry ({@code true}, the default: Caffeine's timer
+     * wheel removes them on time) or few will ({@code false}: hits skip the clock, and an entry
+     * with an expiry is checked and dropped when read, or evicted by size before).
+     */
+    public Builder<K, V> expiringEntries(boolean expiringEntries) {
+      this.expiringEntries = expiringEntries;
       return this;
     }
 

@@ -43,6 +43,9 @@ public interface LocalTier<K, V> extends Tier<K, V> {
   /** Returns the number of entries evicted for size or expiry so far. */
   long evictionCount();
 
+  /** Performs pending maintenance (evictions, expirations) now, so that sizes are exact. */
+  default void cleanUp() {}
+
   @Override
   default CompletableFuture<@Nullable TierEntry<V>> get(K key) {
     return CompletableFuture.completedFuture(getIfPresent(key));

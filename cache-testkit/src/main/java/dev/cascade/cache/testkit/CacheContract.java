@@ -149,6 +149,20 @@ public abstract class CacheContract {
   }
 
   @Test
+  void put_perEntryTtl_inACacheWithoutDefaultTtl_expires() {
+    Cache<String, String> cache = cache();
+    cache.put("short", "v", Duration.ofSeconds(5));
+    cache.put("forever", "v");
+
+    ticker.advance(Duration.ofMillis(4_999));
+    assertThat(cache.getIfPresent("short")).isEqualTo("v");
+    ticker.advance(Duration.ofMillis(2));
+
+    assertThat(cache.getIfPresent("short")).isNull();
+    assertThat(cache.getIfPresent("forever")).isEqualTo("v");
+  }
+
+  @Test
   void get_withTtl_givesLoadedValueThatTtl() {
     Cache<String, String> cache = build(newBuilder(name("load-ttl")).ttl(Duration.ofMinutes(10)));
     cache.get("k", Duration.ofSeconds(3), key -> "v");
