@@ -1,6 +1,13 @@
 package dev.cascade.cache.metrics;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * A source of a cache server's own statistics, by the server's names: for Redis the fields of
@@ -21,4 +28,38 @@ public interface ServerStats {
    *     next successful read
    */
   Map<String, ? extends Number> read();
+
+  /**
+   * Returns a source that asks {@code query} (an asynchronous read such as a tier's {@code
+   * INFO}) and waits for its answer at most {@code timeout}, so that a slow server never holds a
+   * scrape longer than that.
+   *
+   * <pre>{@code
+   * ServerStats redisInfo = ServerStats.async(() -> redisTier.serverStats().thenApply(s -> s.asMap()),
+   *     Duration.ofSeconds(2));
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  static ServerStats async(
+      Supplier<? extends CompletionStage<? extends Map<String, ? extends Number>>> query, Duration timeout) {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isZero() || timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+    }
+    long nanos = timeout.toNanos();
+    return () -> {
+      try {
+        return query.get().toCompletableFuture().get(nanos, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while reading server statistics", e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("reading server statistics failed", e.getCause());
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("server statistics not read within " + timeout, e);
+      }
+    };
+  }
 }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -92,5 +93,21 @@ class ServerStatsBinderTest {
     assertThatThrownBy(() -> ServerStatsBinder.builder(Map::of).refreshInterval(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("PT-1S");
+  }
+
+  @Test
+  void async_answerInTimeIsRead_unansweredQueryTimesOutAsNaN() {
+    CompletableFuture<Map<String, Long>> never = new CompletableFuture<>();
+    ServerStatsBinder.builder(ServerStats.async(() -> CompletableFuture.completedFuture(Map.of("hits", 7L)), Duration.ofSeconds(5)))
+        .counter("hits", "answered", "hits")
+        .build()
+        .bindTo(registry);
+    ServerStatsBinder.builder(ServerStats.async(() -> never, Duration.ofMillis(1)))
+        .counter("hits", "unanswered", "hits")
+        .build()
+        .bindTo(registry);
+
+    assertThat(meters.count("answered")).isEqualTo(7);
+    assertThat(registry.get("unanswered").functionCounter().count()).isNaN();
   }
 }
