@@ -84,6 +84,15 @@ public final class CacheMeterNames {
   /** Duration of remote tier operations by {@code operation}, failed ones included (timer). */
   public static final String TIER_LATENCY = "cache.tier.latency";
 
+  /**
+   * State of a remote tier's circuit breaker (gauge: 0 closed, 1 half-open, 2 open), tagged with
+   * the tier as the cache.
+   */
+  public static final String CIRCUIT_STATE = "cache.circuit.state";
+
+  /** Times a remote tier's circuit breaker opened (counter), tagged with the tier as the cache. */
+  public static final String CIRCUIT_OPENINGS = "cache.circuit.openings";
+
   // ---- server-side statistics (see ServerStatsBinder) ---------------------------------------
 
   /** Lookups the server answered from memory, server-wide (counter). */
@@ -114,12 +123,6 @@ public final class CacheMeterNames {
    * missed a heartbeat (counter, tag {@code cache}). Reserved: arrives with the layering issue.
    */
   public static final String L1_FLUSHES = "cache.l1.flushes";
-
-  /**
-   * State of a remote tier's circuit breaker (gauge: 0 closed, 1 half-open, 2 open; tag {@code
-   * cache} naming the tier). Reserved: arrives with the layering issue.
-   */
-  public static final String CIRCUIT_STATE = "cache.circuit.state";
 
   private CacheMeterNames() {}
 }

@@ -1,10 +1,15 @@
 package dev.cascade.cache.metrics;
 
+import dev.cascade.cache.internal.CircuitBreaker;
+import dev.cascade.cache.internal.RemoteTier;
 import dev.cascade.cache.spi.Lease;
 import dev.cascade.cache.spi.Tier;
 import dev.cascade.cache.spi.TierEntry;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -15,8 +20,9 @@ import org.jspecify.annotations.Nullable;
  * A tier (in practice a remote one) that counts lookups, stores, invalidations and errors by
  * operation, and times every operation. Every method forwards to the wrapped tier unchanged in
  * meaning; each returned future completes after its outcome was counted, with the wrapped future's
- * value or failure. Lease operations are timed and their failures counted under {@code lease}.
- * Thread-safe as the wrapped tier is.
+ * value or failure. Lease operations are timed and their failures counted under {@code lease}. When
+ * the wrapped tier is core's remote adapter with a circuit breaker, the breaker's state and openings
+ * are exposed too. Thread-safe as the wrapped tier is.
  */
 final class MeteredTier<K, V> implements Tier<K, V> {
   private final Tier<K, V> delegate;
@@ -25,6 +31,29 @@ final class MeteredTier<K, V> implements Tier<K, V> {
   MeteredTier(MeterRegistry registry, Iterable<Tag> tags, String cacheName, Tier<K, V> delegate) {
     this.delegate = delegate;
     this.meters = new TierMeters(registry, tags, cacheName, delegate.name(), true);
+    if (delegate instanceof RemoteTier<?, ?> remote && remote.breaker() != null) {
+      bindBreaker(registry, Tags.concat(tags, CacheMeterNames.TAG_CACHE, meters.tierCacheName), remote.breaker());
+    }
+  }
+
+  /** Registers the breaker's meters; they hold the breaker weakly, as the cache owns it. */
+  private static void bindBreaker(MeterRegistry registry, Tags tags, CircuitBreaker breaker) {
+    Gauge.builder(CacheMeterNames.CIRCUIT_STATE, breaker, MeteredTier::stateValue)
+        .tags(tags)
+        .description("State of the tier's circuit breaker: 0 closed, 1 half-open, 2 open")
+        .register(registry);
+    FunctionCounter.builder(CacheMeterNames.CIRCUIT_OPENINGS, breaker, CircuitBreaker::openings)
+        .tags(tags)
+        .description("Times the tier's circuit breaker opened")
+        .register(registry);
+  }
+
+  private static double stateValue(CircuitBreaker breaker) {
+    return switch (breaker.state()) {
+      case CLOSED -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN -> 2;
+    };
   }
 
   TierMeters meters() {
