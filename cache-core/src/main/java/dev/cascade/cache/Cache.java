@@ -112,7 +112,10 @@ public interface Cache<K, V> extends AutoCloseable {
   /** Returns the asynchronous view of this cache; both views share entries and statistics. */
   AsyncCache<K, V> async();
 
-  /** Releases the cache's tiers. */
+  /**
+   * Closes the cache. Stores given to the builder are not closed: they may serve other caches, so
+   * they are the caller's to close.
+   */
   @Override
   void close();
 }

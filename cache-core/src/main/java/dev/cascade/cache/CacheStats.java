@@ -10,11 +10,14 @@ package dev.cascade.cache;
  * @param loadSuccessCount loader calls that returned a value (a bulk loader call counts once)
  * @param loadFailureCount loader calls that threw, failed, or returned an uncacheable {@code null}
  * @param totalLoadTimeNanos time spent in loaders, successful or not, by the cache's ticker
- * @param evictionCount entries the in-process tier evicted for size or expiry
+ * @param evictionCount entries the in-process tier evicted for size or expiry (an entry with a
+ *     per-entry TTL in a cache without a default TTL is dropped when read after its expiry, and
+ *     not counted here)
  * @param coalescedWaitCount callers that waited for a load another caller ran (single-flight)
  * @param nullHitCount hits on a cached absence
  * @param decodeFailureCount remote values that could not be decoded (counted as misses, deleted)
- * @param tierErrorCount remote reads that failed or timed out (treated as misses)
+ * @param tierErrorCount remote operations of reads and loads (reads, fills, publishes, leases)
+ *     that failed, timed out or were refused by an open circuit breaker; reads treat them as misses
  * @param leaseWaitCount callers that lost the distributed lease and waited for its holder
  */
 public record CacheStats(

@@ -37,7 +37,8 @@ public final class Stampede {
 
   /**
    * Single-flight in this JVM plus a distributed lease per key through {@code lock}; lease time 10
-   * s, maximum wait 5 s, poll interval 20 ms (each jittered by half).
+   * s, maximum wait 5 s, poll interval 20 ms (each poll delay drawn between half and one and a half
+   * times it). Waits are measured in real time, not by the cache's ticker.
    */
   public static Stampede distributed(StampedeLock lock) {
     return new Stampede(

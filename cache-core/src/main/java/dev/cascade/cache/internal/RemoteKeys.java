@@ -24,6 +24,12 @@ public final class RemoteKeys<K> {
     this.namespace = prefix + ":" + cacheName + ":";
     this.keyCodec = keyCodec;
     this.capabilities = capabilities;
+    int longestHashedKey = namespace.getBytes(StandardCharsets.UTF_8).length + "#tagh:".length() + 64;
+    if (longestHashedKey > capabilities.maxKeyBytes()) {
+      throw new IllegalArgumentException(
+          "key prefix and cache name \"" + namespace + "\" leave no room for a hashed key within the store's "
+              + capabilities.maxKeyBytes() + "-byte limit");
+    }
   }
 
   /** Returns the prefix shared by every key of this cache, and by no key of another cache. */

@@ -151,7 +151,7 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
     String remoteKey = keys.entryKey(key);
     Duration ttl = ttlOf(entry);
     if (ttl != null && ttl.isZero()) {
-      return CompletableFuture.completedFuture(null);
+      return guard(() -> store.delete(remoteKey)); // already expired: the older value must not stay
     }
     CompletableFuture<Void> revoked = lock == null ? CompletableFuture.completedFuture(null) : guard(() -> lock.revoke(remoteKey));
     return revoked
@@ -181,21 +181,22 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
   @Override
   public CompletableFuture<Void> invalidate(K key) {
     String remoteKey = keys.entryKey(key);
-    CompletableFuture<Void> deleted = guard(() -> store.delete(remoteKey));
-    return lock == null ? deleted : deleted.thenCompose(done -> guard(() -> lock.revoke(remoteKey)));
+    if (lock == null) {
+      return guard(() -> store.delete(remoteKey));
+    }
+    // Revoke first: a holder publishing between the two steps then fails, or is deleted after.
+    return guard(() -> lock.revoke(remoteKey)).thenCompose(done -> guard(() -> store.delete(remoteKey)));
   }
 
   @Override
   public CompletableFuture<Void> invalidateAll(Set<K> keysToDrop) {
     List<String> remoteKeys = new ArrayList<>(keysToDrop.size());
     keysToDrop.forEach(key -> remoteKeys.add(keys.entryKey(key)));
-    CompletableFuture<Void> deleted = guard(() -> store.deleteAll(remoteKeys));
     if (lock == null) {
-      return deleted;
+      return guard(() -> store.deleteAll(remoteKeys));
     }
-    return deleted.thenCompose(
-        done ->
-            CompletableFuture.allOf(remoteKeys.stream().map(k -> guard(() -> lock.revoke(k))).toArray(CompletableFuture[]::new)));
+    return CompletableFuture.allOf(remoteKeys.stream().map(k -> guard(() -> lock.revoke(k))).toArray(CompletableFuture[]::new))
+        .thenCompose(done -> guard(() -> store.deleteAll(remoteKeys)));
   }
 
   @Override

@@ -441,10 +441,12 @@ public final class TieredCache<K, V> implements Cache<K, V> {
       Duration leaseTime) {
     Tier<K, V> shared = remotes.get(remotes.size() - 1);
     CompletableFuture<@Nullable Lease> leaseFuture =
-        failOpen(shared, tier -> tier.tryLease(key, leaseTime), null)
-            .thenApply(lease -> lease); // a failed lock server lets us load unguarded
+        failOpen(shared, tier -> tier.tryLease(key, leaseTime), null, flight);
     return leaseFuture.thenComposeAsync(
         lease -> {
+          if (lease == null && flight.degraded) {
+            return loadAndPublish(key, entryTtl, loader, flight, null); // the lock server failed: load unguarded
+          }
           if (lease != null) {
             return loadAndPublish(key, entryTtl, loader, flight, lease)
                 .whenComplete((value, error) -> failOpen(shared, tier -> tier.releaseLease(lease), null));
@@ -712,6 +714,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     return writeRemotes("put of key " + key, tier -> tier.put(key, entry))
         .whenComplete(
             (done, error) -> {
+              bump(key); // a fill that read the old remote value during the write must lose
               if (local == null) {
                 return;
               }
@@ -737,6 +740,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     return writeRemotes("putAll of " + typed.size() + " entries", tier -> tier.putAll(typed))
         .whenComplete(
             (done, error) -> {
+              typed.keySet().forEach(this::bump);
               if (local == null) {
                 return;
               }
@@ -757,6 +761,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     return writeRemotes("invalidation of key " + key, tier -> tier.invalidate(key))
         .whenComplete(
             (done, error) -> {
+              bump(key); // a fill that read the remote value before the delete must lose
               if (local != null) {
                 local.invalidateLocal(key);
               }
@@ -773,6 +778,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     return writeRemotes("invalidation of " + keySet.size() + " keys", tier -> tier.invalidateAll(keySet))
         .whenComplete(
             (done, error) -> {
+              keySet.forEach(this::bump);
               if (local != null) {
                 keySet.forEach(local::invalidateLocal);
               }
@@ -784,6 +790,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     return writeRemotes("invalidateAll", Tier::invalidateAll)
         .whenComplete(
             (done, error) -> {
+              globalEpoch.incrementAndGet();
               if (local != null) {
                 local.invalidateAllLocal();
               }
@@ -796,6 +803,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     return writeRemotes("invalidation of tag " + tag, tier -> tier.invalidateTag(tag))
         .whenComplete(
             (done, error) -> {
+              globalEpoch.incrementAndGet();
               if (local != null) {
                 local.invalidateTagLocal(tag);
               }
@@ -935,6 +943,8 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     CompletableFuture<T> future;
     try {
       future = operation.apply(tier);
+    } catch (IllegalArgumentException badInput) {
+      throw badInput; // a key the tier cannot encode is the caller's error, not an outage
     } catch (RuntimeException e) {
       future = CompletableFuture.failedFuture(e);
     }

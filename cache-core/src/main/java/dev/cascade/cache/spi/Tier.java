@@ -68,7 +68,7 @@ public interface Tier<K, V> extends AutoCloseable {
     return CompletableFuture.completedFuture(null);
   }
 
-  /** Releases the tier's resources; the cache calls this when it is closed. */
+  /** Releases the tier's own resources, if any; the cache does not call this. */
   @Override
   default void close() {}
 }

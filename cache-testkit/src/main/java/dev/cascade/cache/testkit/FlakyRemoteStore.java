@@ -14,13 +14,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link RemoteStore} that forwards to another until told to fail: then every call fails at once
- * with a {@link CacheException}, as a store whose server is down would after its timeout. Counts
- * the calls that reached it, so tests can see a circuit breaker keep calls away. Thread-safe.
+ * with a {@link CacheException}, as a store whose server is down would after its timeout. It can
+ * also hold read results back (an injected delay between a remote read and what follows it) and
+ * counts the calls that reached it, so tests can see a circuit breaker keep calls away.
+ * Thread-safe.
  */
 public final class FlakyRemoteStore implements RemoteStore {
   private final RemoteStore delegate;
   private final AtomicBoolean down = new AtomicBoolean();
   private final AtomicLong calls = new AtomicLong();
+  private volatile java.util.concurrent.@Nullable CountDownLatch readGate;
 
   public FlakyRemoteStore(RemoteStore delegate) {
     this.delegate = delegate;
@@ -29,6 +32,15 @@ public final class FlakyRemoteStore implements RemoteStore {
   /** Makes every later call fail ({@code true}) or succeed again ({@code false}). */
   public void down(boolean isDown) {
     down.set(isDown);
+  }
+
+  /**
+   * Makes every later {@code get} read its value at once but deliver it only when {@code gate} opens:
+   * the injected delay between reading a remote value and putting it into L1. {@code null} removes
+   * the gate.
+   */
+  public void holdReads(java.util.concurrent.@Nullable CountDownLatch gate) {
+    this.readGate = gate;
   }
 
   /** Returns how many calls reached this store. */
@@ -51,7 +63,20 @@ public final class FlakyRemoteStore implements RemoteStore {
 
   @Override
   public CompletableFuture<byte @Nullable []> get(String key) {
-    return call(() -> delegate.get(key));
+    java.util.concurrent.CountDownLatch gate = readGate;
+    CompletableFuture<byte @Nullable []> read = call(() -> delegate.get(key));
+    if (gate == null) {
+      return read;
+    }
+    return read.thenApplyAsync(
+        value -> {
+          try {
+            gate.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return value;
+        });
   }
 
   @Override
