@@ -112,12 +112,16 @@ public final class AsyncBackedCache<K, V> implements Cache<K, V> {
     async.synchronous().close();
   }
 
+  private static final java.util.concurrent.ExecutorService LOADERS =
+      java.util.concurrent.Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "async-backed-loader");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   private static <T> CompletableFuture<T> completed(java.util.function.Supplier<T> call) {
-    try {
-      return CompletableFuture.completedFuture(call.get());
-    } catch (RuntimeException | Error e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    return CompletableFuture.supplyAsync(call, LOADERS);
   }
 
   private static <T> T join(CompletableFuture<T> future) {
