@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +37,7 @@ public final class MemcachedConfig {
   private final Duration minReconnectDelay;
   private final Duration maxReconnectDelay;
   private final Clock clock;
+  private final @Nullable Executor completionExecutor;
 
   private MemcachedConfig(Builder b) {
     this.servers = List.copyOf(b.servers);
@@ -44,6 +49,7 @@ public final class MemcachedConfig {
     this.minReconnectDelay = or(b.minReconnectDelay, Duration.ofMillis(100));
     this.maxReconnectDelay = or(b.maxReconnectDelay, Duration.ofSeconds(2));
     this.clock = or(b.clock, Clock.systemUTC());
+    this.completionExecutor = b.completionExecutor;
   }
 
   private static <T> T or(@Nullable T value, T fallback) {
@@ -100,6 +106,26 @@ public final class MemcachedConfig {
     return clock;
   }
 
+  /**
+   * Returns the executor that completes the tier's futures, or {@code null} for the default: a
+   * pool of daemon threads owned by the tier, so that code chained on a future (a cache loader that
+   * blocks on a database, say) never runs on, and never stalls, the client's I/O threads.
+   */
+  public @Nullable Executor completionExecutor() {
+    return completionExecutor;
+  }
+
+  /** Returns a new default completion pool: cached daemon threads, for blocking continuations. */
+  static ExecutorService newCompletionPool() {
+    AtomicInteger count = new AtomicInteger();
+    return Executors.newCachedThreadPool(
+        task -> {
+          Thread thread = new Thread(task, "cascade-memcached-completion-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
+
   @Override
   public String toString() {
     return "MemcachedConfig" + servers + ", timeout " + commandTimeout;
@@ -121,6 +147,7 @@ public final class MemcachedConfig {
     private @Nullable Duration minReconnectDelay;
     private @Nullable Duration maxReconnectDelay;
     private @Nullable Clock clock;
+    private @Nullable Executor completionExecutor;
 
     private Builder() {}
 
@@ -212,6 +239,19 @@ public final class MemcachedConfig {
     public Builder clock(Clock clock) {
       requireUnset(this.clock, "clock");
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets the executor that completes the tier's futures. The default, a pool of daemon threads,
+     * keeps continuations off the I/O threads; {@code Runnable::run} completes them on the I/O
+     * threads, which saves a thread hand-off per call but is safe only if nothing chained on a
+     * future blocks (a blocking loader there stalls every connection of that thread, and one that
+     * calls the same cache synchronously deadlocks).
+     */
+    public Builder completionExecutor(Executor executor) {
+      requireUnset(completionExecutor, "completionExecutor");
+      completionExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 

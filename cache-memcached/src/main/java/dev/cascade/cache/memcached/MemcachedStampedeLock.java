@@ -40,21 +40,21 @@ public final class MemcachedStampedeLock implements StampedeLock {
   @Override
   public CompletableFuture<@Nullable Lease> tryAcquire(String key, Duration leaseTime) {
     Objects.requireNonNull(leaseTime, "leaseTime");
-    return tier.store().tryLease(key, leaseTime);
+    return tier.handOff(tier.store().tryLease(key, leaseTime));
   }
 
   @Override
   public CompletableFuture<Boolean> publish(Lease lease, byte[] value, @Nullable Duration ttl) {
-    return tier.store().publish(lease, value, ttl);
+    return tier.handOff(tier.store().publish(lease, value, ttl));
   }
 
   @Override
   public CompletableFuture<Void> release(Lease lease) {
-    return tier.store().release(lease);
+    return tier.handOff(tier.store().release(lease));
   }
 
   @Override
   public CompletableFuture<Void> revoke(String key) {
-    return tier.store().delete(key);
+    return tier.handOff(tier.store().delete(key));
   }
 }

@@ -1,5 +1,6 @@
 package dev.cascade.cache.memcached;
 
+import dev.cascade.cache.CacheException;
 import dev.cascade.cache.memcached.internal.MemcachedClient;
 import dev.cascade.cache.memcached.internal.MemcachedStore;
 import dev.cascade.cache.memcached.internal.ServerNode;
@@ -12,6 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,15 +50,21 @@ import org.jspecify.annotations.Nullable;
  *       anything is sent.
  * </ul>
  *
- * <p>Thread-safe. Futures complete on the client's I/O threads: keep continuations short. Close the
+ * <p>Thread-safe. Futures complete on the configured completion executor (by default a pool of
+ * daemon threads of the tier), never on the I/O threads unless configured so. Close the
  * tier (or the cache using it) to release its connections and threads.
  */
 public final class MemcachedTier implements RemoteStore {
   private final MemcachedStore store;
   private final StoreCapabilities capabilities;
+  private final Executor completion;
+  private final @Nullable ExecutorService ownedCompletion;
 
-  private MemcachedTier(MemcachedStore store) {
+  private MemcachedTier(MemcachedStore store, MemcachedConfig config) {
     this.store = store;
+    Executor configured = config.completionExecutor();
+    this.ownedCompletion = configured == null ? MemcachedConfig.newCompletionPool() : null;
+    this.completion = configured != null ? configured : ownedCompletion;
     // maxKeyBytes 250: longer keys are hashed by core; keys over 187 bytes by this store.
     this.capabilities = new StoreCapabilities(250, false, store.maxValueBytes(), false);
   }
@@ -74,11 +85,35 @@ public final class MemcachedTier implements RemoteStore {
    */
   public static MemcachedTier create(MemcachedConfig config) {
     Objects.requireNonNull(config, "config");
-    return new MemcachedTier(new MemcachedStore(MemcachedClient.start(config), config));
+    return new MemcachedTier(new MemcachedStore(MemcachedClient.start(config), config), config);
   }
 
   MemcachedStore store() {
     return store;
+  }
+
+  /** Completes the returned future on the completion executor rather than on an I/O thread. */
+  <T> CompletableFuture<T> handOff(CompletableFuture<T> reply) {
+    if (reply.isDone()) {
+      return reply;
+    }
+    CompletableFuture<T> result = new CompletableFuture<>();
+    reply.whenComplete(
+        (value, error) -> {
+          try {
+            completion.execute(
+                () -> {
+                  if (error != null) {
+                    result.completeExceptionally(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+                  } else {
+                    result.complete(value);
+                  }
+                });
+          } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new CacheException("the tier is closed", e));
+          }
+        });
+    return result;
   }
 
   @Override
@@ -88,37 +123,37 @@ public final class MemcachedTier implements RemoteStore {
 
   @Override
   public CompletableFuture<byte @Nullable []> get(String key) {
-    return store.get(key);
+    return handOff(store.get(key));
   }
 
   @Override
   public CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys) {
-    return store.getAll(keys);
+    return handOff(store.getAll(keys));
   }
 
   @Override
   public CompletableFuture<Void> put(String key, byte[] value, @Nullable Duration ttl) {
-    return store.put(key, value, ttl);
+    return handOff(store.put(key, value, ttl));
   }
 
   @Override
   public CompletableFuture<Void> putAll(Map<String, Write> writes) {
-    return store.putAll(writes);
+    return handOff(store.putAll(writes));
   }
 
   @Override
   public CompletableFuture<Boolean> putIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
-    return store.putIfAbsent(key, value, ttl);
+    return handOff(store.putIfAbsent(key, value, ttl));
   }
 
   @Override
   public CompletableFuture<Void> delete(String key) {
-    return store.delete(key);
+    return handOff(store.delete(key));
   }
 
   @Override
   public CompletableFuture<Void> deleteAll(Collection<String> keys) {
-    return store.deleteAll(keys);
+    return handOff(store.deleteAll(keys));
   }
 
   /**
@@ -129,7 +164,7 @@ public final class MemcachedTier implements RemoteStore {
    */
   @Override
   public CompletableFuture<Void> deleteByPrefix(String prefix) {
-    return store.deleteByPrefix(prefix);
+    return handOff(store.deleteByPrefix(prefix));
   }
 
   /** Returns the servers of the pool, {@code host:port}, in configuration order. */
@@ -168,8 +203,9 @@ public final class MemcachedTier implements RemoteStore {
                           number(s, "limit_maxbytes")))
               .exceptionally(error -> new MemcachedServerStats(node.name(), false, 0, 0, 0, 0, 0, 0)));
     }
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-        .thenApply(done -> all.stream().map(CompletableFuture::join).toList());
+    return handOff(
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+            .thenApply(done -> all.stream().map(CompletableFuture::join).toList()));
   }
 
   private static long number(Map<String, String> stats, String name) {
@@ -187,6 +223,9 @@ public final class MemcachedTier implements RemoteStore {
   @Override
   public void close() {
     store.close();
+    if (ownedCompletion != null) {
+      ownedCompletion.shutdown();
+    }
   }
 
   @Override

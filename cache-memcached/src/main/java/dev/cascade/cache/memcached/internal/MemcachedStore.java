@@ -125,7 +125,12 @@ public final class MemcachedStore implements AutoCloseable {
 
   public CompletableFuture<byte @Nullable []> get(String key) {
     Target t = target(key);
-    CompletableFuture<MetaResponse> value = null;
+    if (!t.node().isUp()) {
+      // Known to be down: its keys are misses (the server's own circuit), so that one dead server
+      // of a pool does not fail every read of the tier. Writes to it still fail.
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<MetaResponse> value;
     if (t.namespace() == null) {
       return t.node().submit(Commands.mg(t.key(), "v f")).thenApply(r -> valueIf(r, PLAIN));
     }
@@ -144,7 +149,12 @@ public final class MemcachedStore implements AutoCloseable {
       }
     }
     List<CompletableFuture<Map<String, byte[]>>> perNode = new ArrayList<>();
-    byNode.forEach((node, nodeKeys) -> perNode.add(getAllOn(node, nodeKeys, targets)));
+    byNode.forEach(
+        (node, nodeKeys) -> {
+          if (node.isUp()) { // the keys of a server known to be down are misses, as in get
+            perNode.add(getAllOn(node, nodeKeys, targets));
+          }
+        });
     CompletableFuture<Map<String, byte[]>> result = new CompletableFuture<>();
     CompletableFuture.allOf(perNode.toArray(CompletableFuture[]::new))
         .whenComplete(

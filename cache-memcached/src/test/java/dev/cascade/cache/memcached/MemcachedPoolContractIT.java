@@ -1,0 +1,20 @@
+package dev.cascade.cache.memcached;
+
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.CacheBuilder;
+import dev.cascade.cache.codec.StringCodec;
+import dev.cascade.cache.testkit.CacheContract;
+import dev.cascade.cache.testkit.MemcachedServerExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The contract on a {@link MemcachedTier} over a ketama pool of three real memcached servers. */
+class MemcachedPoolContractIT extends CacheContract {
+  @RegisterExtension static final MemcachedServerExtension MEMCACHED = MemcachedServerExtension.servers(3);
+
+  private final MemcachedTier tier = MemcachedTier.create(MEMCACHED.addresses().toArray(String[]::new));
+
+  @Override
+  protected CacheBuilder<String, String> newBuilder(String name) {
+    return Cache.<String, String>builder(name).tier(tier).valueCodec(StringCodec.create()).ticker(ticker);
+  }
+}
