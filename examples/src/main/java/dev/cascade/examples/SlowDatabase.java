@@ -36,6 +36,24 @@ final class SlowDatabase {
     return new Product(id, "Product #" + id, 199 + Math.floorMod(id * 7_919, 20_000));
   }
 
+  /** Returns the products of {@code ids} after one (slow) query for all of them. */
+  java.util.Map<Long, Product> findProducts(java.util.Set<? extends Long> ids) {
+    queries.incrementAndGet();
+    try {
+      Thread.sleep(latency.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while querying products " + ids, e);
+    }
+    java.util.Map<Long, Product> rows = new java.util.HashMap<>();
+    for (long id : ids) {
+      if (id >= 1) {
+        rows.put(id, new Product(id, "Product #" + id, 199 + Math.floorMod(id * 7_919, 20_000)));
+      }
+    }
+    return rows;
+  }
+
   /** Returns the number of queries answered so far. */
   long queryCount() {
     return queries.get();
