@@ -38,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>Keys go out base64-encoded (meta flag {@code b}), so no key can break the protocol; keys over
- *       187 bytes (250 characters once encoded) are sent as their SHA-256.
+ *       186 bytes (248 characters once encoded; memcached takes 250) are sent as their SHA-256.
  *   <li>Keys are placed on servers by libmemcached-compatible ketama; a server that is down fails
  *       its own keys at once (reads of several keys treat them as misses) and is reconnected in the
  *       background with a capped, doubling delay; the other servers' keys are unaffected.
@@ -65,7 +65,7 @@ public final class MemcachedTier implements RemoteStore {
     Executor configured = config.completionExecutor();
     this.ownedCompletion = configured == null ? MemcachedConfig.newCompletionPool() : null;
     this.completion = configured != null ? configured : ownedCompletion;
-    // maxKeyBytes 250: longer keys are hashed by core; keys over 187 bytes by this store.
+    // maxKeyBytes 250: longer keys are hashed by core; keys over 186 bytes by this store.
     this.capabilities = new StoreCapabilities(250, false, store.maxValueBytes(), false);
   }
 

@@ -14,7 +14,7 @@ import java.util.Base64;
  */
 public final class Commands {
   /** The longest binary key whose base64 form fits memcached's 250-character key limit. */
-  public static final int MAX_RAW_KEY_BYTES = 187;
+  public static final int MAX_RAW_KEY_BYTES = 186;
 
   private static final byte[] CRLF = {'\r', '\n'};
 

@@ -1,0 +1,348 @@
+package dev.cascade.cache.memcached;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.Stampede;
+import dev.cascade.cache.codec.StringCodec;
+import dev.cascade.cache.memcached.internal.Commands;
+import dev.cascade.cache.memcached.internal.MetaResponse;
+import dev.cascade.cache.spi.Lease;
+import dev.cascade.cache.testkit.Concurrently;
+import dev.cascade.cache.testkit.MemcachedServerExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The meta-protocol features against a real server: leases, CAS, TTL rules, limits, stats. */
+class MemcachedProtocolIT {
+  @RegisterExtension static final MemcachedServerExtension MEMCACHED = MemcachedServerExtension.single();
+
+  private final List<AutoCloseable> opened = new ArrayList<>();
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+  private MemcachedTier tier() {
+    MemcachedTier tier = MemcachedTier.create(MEMCACHED.addresses().toArray(String[]::new));
+    opened.add(tier);
+    return tier;
+  }
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (AutoCloseable c : opened) {
+      c.close();
+    }
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Asks the server itself about {@code key}: {@code mg <key> <flags>}. */
+  private static MetaResponse inspect(MemcachedTier tier, String key, String flags) {
+    byte[] wire = Commands.wireKey(key);
+    return tier.store().client().nodeFor(wire).submit(Commands.mg(Commands.encode(wire), flags)).join();
+  }
+
+  // ---- leases -------------------------------------------------------------------------------
+
+  @Test
+  void thousandMissesOnFourInstances_runOneLoader() {
+    List<Cache<String, String>> instances = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      MemcachedTier tier = tier(); // one client per instance, as four services would have
+      Cache<String, String> cache =
+          Cache.<String, String>builder("hot-" + run)
+              .tier(tier)
+              .valueCodec(StringCodec.create())
+              .stampede(
+                  Stampede.distributed(MemcachedStampedeLock.create(tier))
+                      .maxWait(Duration.ofSeconds(60))
+                      .pollInterval(Duration.ofMillis(5)))
+              .build();
+      instances.add(cache);
+      opened.add(cache);
+    }
+    AtomicInteger loads = new AtomicInteger();
+
+    List<Object> results =
+        Concurrently.run(
+            1000,
+            i ->
+                instances
+                    .get(i % 4)
+                    .get(
+                        "hot",
+                        key -> {
+                          loads.incrementAndGet();
+                          // Hold the lease until the three other instances lost it to this one and
+                          // every other caller of this instance waits on this load.
+                          await()
+                              .atMost(Duration.ofSeconds(60))
+                              .until(
+                                  () ->
+                                      instances.stream().mapToLong(c -> c.stats().leaseWaitCount()).sum() == 3
+                                          && instances.stream().mapToLong(c -> c.stats().coalescedWaitCount()).sum()
+                                              == 996);
+                          return "loaded";
+                        }));
+
+    assertThat(loads).hasValue(1);
+    assertThat(results).hasSize(1000).allMatch("loaded"::equals);
+  }
+
+  @Test
+  void tryAcquire_secondCaller_getsNoLeaseUntilReleased() {
+    MemcachedTier tier = tier();
+    MemcachedStampedeLock lock = MemcachedStampedeLock.create(tier);
+    String key = "cascade:lease-" + run + ":k";
+
+    Lease first = lock.tryAcquire(key, Duration.ofSeconds(10)).join();
+    assertThat(first).isNotNull();
+    assertThat(lock.tryAcquire(key, Duration.ofSeconds(10)).join()).isNull();
+    assertThat(tier.get(key).join()).isNull(); // the placeholder is a miss, never a value
+
+    lock.release(first).join();
+    assertThat(lock.tryAcquire(key, Duration.ofSeconds(10)).join()).isNotNull();
+  }
+
+  @Test
+  void lateWriter_whoseKeyWasInvalidatedMeanwhile_isRejectedByCas() {
+    MemcachedTier tier = tier();
+    MemcachedStampedeLock lock = MemcachedStampedeLock.create(tier);
+    String key = "cascade:cas-" + run + ":k";
+    Lease slow = lock.tryAcquire(key, Duration.ofSeconds(10)).join();
+    assertThat(slow).isNotNull();
+
+    lock.revoke(key).join(); // the row changed: the key is invalidated
+    tier.put(key, bytes("new"), Duration.ofMinutes(1)).join(); // and a newer value lands
+
+    assertThat(lock.publish(slow, bytes("old"), Duration.ofMinutes(1)).join()).isFalse();
+    assertThat(tier.get(key).join()).isEqualTo(bytes("new"));
+    lock.release(slow).join(); // a late release does not delete the newer value
+    assertThat(tier.get(key).join()).isEqualTo(bytes("new"));
+  }
+
+  @Test
+  void lateWriter_whoseKeyWasOnlyDeleted_isRejectedByCas() {
+    MemcachedTier tier = tier();
+    MemcachedStampedeLock lock = MemcachedStampedeLock.create(tier);
+    String key = "cascade:cas-" + run + ":deleted";
+    Lease slow = lock.tryAcquire(key, Duration.ofSeconds(10)).join();
+    assertThat(slow).isNotNull();
+
+    tier.delete(key).join();
+
+    assertThat(lock.publish(slow, bytes("old"), null).join()).isFalse();
+    assertThat(tier.get(key).join()).isNull();
+  }
+
+  @Test
+  void publish_withLiveLease_writesAndReleaseKeepsTheValue() {
+    MemcachedTier tier = tier();
+    MemcachedStampedeLock lock = MemcachedStampedeLock.create(tier);
+    String key = "cascade:cas-" + run + ":ok";
+    Lease lease = lock.tryAcquire(key, Duration.ofSeconds(10)).join();
+
+    assertThat(lock.publish(lease, bytes("fresh"), Duration.ofMinutes(1)).join()).isTrue();
+    lock.release(lease).join();
+
+    assertThat(tier.get(key).join()).isEqualTo(bytes("fresh"));
+    assertThat(lock.tryAcquire(key, Duration.ofSeconds(10)).join()).isNull(); // a value is there
+  }
+
+  @Test
+  void invalidationDuringLoad_throughTheCache_isNotPublished() throws Exception {
+    MemcachedTier tier = tier();
+    Cache<String, String> loader =
+        Cache.<String, String>builder("inv-" + run)
+            .tier(tier)
+            .valueCodec(StringCodec.create())
+            .stampede(Stampede.distributed(MemcachedStampedeLock.create(tier)))
+            .build();
+    MemcachedTier otherTier = tier();
+    Cache<String, String> other =
+        Cache.<String, String>builder("inv-" + run)
+            .tier(otherTier)
+            .valueCodec(StringCodec.create())
+            .stampede(Stampede.distributed(MemcachedStampedeLock.create(otherTier)))
+            .build();
+    opened.add(loader);
+    opened.add(other);
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+
+    CompletableFuture<String> call =
+        CompletableFuture.supplyAsync(
+            () ->
+                loader.get(
+                    "k",
+                    key -> {
+                      loading.countDown();
+                      try {
+                        release.await(30, TimeUnit.SECONDS);
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                      return "read-before-update";
+                    }));
+    assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
+    other.invalidate("k");
+    release.countDown();
+
+    assertThat(call.get(30, TimeUnit.SECONDS)).isEqualTo("read-before-update");
+    assertThat(other.getIfPresent("k")).isNull();
+  }
+
+  // ---- TTL ----------------------------------------------------------------------------------
+
+  @Test
+  void ttl_oneAndAHalfSeconds_isSentAsTwoAndExpires() {
+    MemcachedTier tier = tier();
+    String key = "cascade:ttl-" + run + ":short";
+    tier.put(key, bytes("v"), Duration.ofMillis(1500)).join();
+
+    long remaining = inspect(tier, key, "t").longFlag('t', -2);
+    assertThat(remaining).isBetween(1L, 2L);
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> tier.get(key).join() == null);
+  }
+
+  @Test
+  void ttl_twentyNineDays_isRelative() {
+    assertRemainingTtl(Duration.ofDays(29));
+  }
+
+  @Test
+  void ttl_thirtyOneDays_isSentAsAbsoluteTimeAndHonoured() {
+    assertRemainingTtl(Duration.ofDays(31));
+  }
+
+  @Test
+  void ttl_oneYear_isSentAsAbsoluteTimeAndHonoured() {
+    assertRemainingTtl(Duration.ofDays(365));
+  }
+
+  private void assertRemainingTtl(Duration ttl) {
+    MemcachedTier tier = tier();
+    String key = "cascade:ttl-" + run + ":" + ttl.toDays();
+    tier.put(key, bytes("v"), ttl).join();
+
+    long remaining = inspect(tier, key, "t").longFlag('t', -2);
+    // The server's clock ticks in whole seconds: allow two seconds of slack, never more.
+    assertThat(remaining).isBetween(ttl.toSeconds() - 2, ttl.toSeconds() + 1);
+    assertThat(tier.get(key).join()).isEqualTo(bytes("v"));
+  }
+
+  @Test
+  void noTtl_neverExpires() {
+    MemcachedTier tier = tier();
+    String key = "cascade:ttl-" + run + ":none";
+    tier.put(key, bytes("v"), null).join();
+
+    assertThat(inspect(tier, key, "t").longFlag('t', -2)).isEqualTo(-1);
+  }
+
+  // ---- limits, namespaces, stats ------------------------------------------------------------
+
+  @Test
+  void valueOverItemSizeLimit_isRejectedBeforeSending() {
+    MemcachedTier tier = tier();
+    String key = "cascade:big-" + run + ":k";
+    tier.put("cascade:big-" + run + ":canary", bytes("alive"), null).join();
+    byte[] tooBig = new byte[1024 * 1024];
+
+    assertThatThrownBy(() -> tier.put(key, tooBig, null).join())
+        .isInstanceOf(CompletionException.class)
+        .hasCauseInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("item size limit");
+    byte[] largest = new byte[tier.capabilities().maxValueBytes()];
+    tier.put(key, largest, null).join();
+    assertThat(tier.get(key).join()).hasSize(largest.length);
+    assertThat(tier.get("cascade:big-" + run + ":canary").join()).isEqualTo(bytes("alive"));
+  }
+
+  @Test
+  void deleteByPrefix_dropsOneNamespaceOnly() {
+    MemcachedTier tier = tier();
+    String users = "cascade:users-" + run + ":";
+    String orders = "cascade:orders-" + run + ":";
+    tier.put(users + "1", bytes("u"), null).join();
+    tier.put(orders + "1", bytes("o"), null).join();
+
+    tier.deleteByPrefix(users).join();
+
+    assertThat(tier.get(users + "1").join()).isNull();
+    assertThat(tier.get(orders + "1").join()).isEqualTo(bytes("o"));
+    assertThat(tier.getAll(List.of(users + "1", orders + "1")).join()).containsOnlyKeys(orders + "1");
+    // Another client sees the new version at once, and a new write is visible again.
+    MemcachedTier other = tier();
+    assertThat(other.get(users + "1").join()).isNull();
+    other.put(users + "1", bytes("u2"), null).join();
+    assertThat(tier.get(users + "1").join()).isEqualTo(bytes("u2"));
+    // putIfAbsent treats the value of an old generation as absent.
+    tier.deleteByPrefix(users).join();
+    assertThat(other.putIfAbsent(users + "1", bytes("u3"), null).join()).isTrue();
+    assertThat(other.putIfAbsent(users + "1", bytes("u4"), null).join()).isFalse();
+    assertThat(tier.get(users + "1").join()).isEqualTo(bytes("u3"));
+  }
+
+  @Test
+  void deleteByPrefix_otherThanANamespace_isRefused() {
+    MemcachedTier tier = tier();
+
+    assertThatThrownBy(() -> tier.deleteByPrefix("cascade:").join()).hasCauseInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> tier.deleteByPrefix("cascade:users:1").join())
+        .hasCauseInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void stats_reportHitsMissesAndItems() {
+    MemcachedTier tier = tier();
+    String key = "plain-" + run;
+    tier.put(key, bytes("v"), null).join();
+    tier.get(key).join();
+    tier.get("absent-" + run).join();
+
+    List<MemcachedServerStats> stats = tier.stats().join();
+
+    assertThat(stats).hasSize(1);
+    MemcachedServerStats server = stats.get(0);
+    assertThat(server.up()).isTrue();
+    assertThat(server.server()).isEqualTo(MEMCACHED.address(0));
+    assertThat(server.getHits()).isPositive();
+    assertThat(server.getMisses()).isPositive();
+    assertThat(server.currItems()).isPositive();
+    assertThat(server.bytes()).isPositive();
+    assertThat(server.limitMaxBytes()).isEqualTo(64L * 1024 * 1024);
+  }
+
+  @Test
+  void getAll_manyKeys_returnsExactlyThePresentOnes() {
+    MemcachedTier tier = tier();
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      keys.add("cascade:multi-" + run + ":" + i);
+      if (i % 2 == 0) {
+        tier.put(keys.get(i), bytes("v" + i), null).join();
+      }
+    }
+
+    Map<String, byte[]> found = tier.getAll(keys).join();
+
+    assertThat(found).hasSize(50);
+    found.forEach((key, value) -> assertThat(new String(value, StandardCharsets.UTF_8)).isEqualTo("v" + key.substring(key.lastIndexOf(':') + 1)));
+  }
+}

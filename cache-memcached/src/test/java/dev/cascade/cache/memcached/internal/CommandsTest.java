@@ -1,0 +1,80 @@
+package dev.cascade.cache.memcached.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class CommandsTest {
+  private static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(1_800_000_000L, 250_000_000), ZoneOffset.UTC);
+
+  @Test
+  void wireKey_shortKey_isItsUtf8() {
+    assertThat(Commands.wireKey("cascade:users:42")).isEqualTo("cascade:users:42".getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void wireKey_longOrEmptyKey_isMarkedDigestThatFitsTheServerLimit() {
+    byte[] longKey = Commands.wireKey("k".repeat(187));
+    assertThat(longKey).hasSize(33);
+    assertThat(longKey[0]).isEqualTo((byte) 0xFF);
+    assertThat(Commands.wireKey("k".repeat(186))).hasSize(186);
+    assertThat(Commands.encode(Commands.wireKey("k".repeat(186)))).hasSizeLessThanOrEqualTo(250);
+    assertThat(Commands.wireKey("")).hasSize(33);
+    assertThat(Commands.wireKey("k".repeat(187))).isNotEqualTo(Commands.wireKey("k".repeat(188)));
+  }
+
+  @Test
+  void commands_withHostileKeys_areOneLineOfPrintableAscii() {
+    for (String key : new String[] {"a b", "x\r\nflush_all", "\0", "\u007f", "日本"}) {
+      String line = new String(Commands.mg(Commands.encode(Commands.wireKey(key)), "v"), StandardCharsets.US_ASCII);
+      assertThat(line.indexOf('\n')).isEqualTo(line.length() - 1);
+      assertThat(line.substring(0, line.length() - 2)).matches("mg [A-Za-z0-9+/=]+ b v");
+    }
+  }
+
+  @Test
+  void ms_carriesLengthAndData() {
+    byte[] command = Commands.ms("a2V5", "v\r\nx".getBytes(StandardCharsets.UTF_8), "F7 T10");
+    assertThat(new String(command, StandardCharsets.US_ASCII)).isEqualTo("ms a2V5 4 b F7 T10\r\nv\r\nx\r\n");
+  }
+
+  @Test
+  void expiry_noTtl_isZero() {
+    assertThat(MemcachedStore.expiry(null, CLOCK)).isZero();
+  }
+
+  @Test
+  void expiry_fractionsRoundUp_neverToZero() {
+    assertThat(MemcachedStore.expiry(Duration.ofNanos(1), CLOCK)).isEqualTo(1);
+    assertThat(MemcachedStore.expiry(Duration.ofMillis(1), CLOCK)).isEqualTo(1);
+    assertThat(MemcachedStore.expiry(Duration.ofMillis(1500), CLOCK)).isEqualTo(2);
+    assertThat(MemcachedStore.expiry(Duration.ofSeconds(2), CLOCK)).isEqualTo(2);
+    assertThat(MemcachedStore.expiry(Duration.ofMillis(2001), CLOCK)).isEqualTo(3);
+  }
+
+  @Test
+  void expiry_upToThirtyDays_isRelative() {
+    assertThat(MemcachedStore.expiry(Duration.ofDays(29), CLOCK)).isEqualTo(29 * 86_400);
+    assertThat(MemcachedStore.expiry(Duration.ofDays(30), CLOCK)).isEqualTo(30 * 86_400);
+  }
+
+  @Test
+  void expiry_overThirtyDays_isAbsoluteUnixTimeRoundedUp() {
+    assertThat(MemcachedStore.expiry(Duration.ofDays(30).plusSeconds(1), CLOCK))
+        .isEqualTo(1_800_000_000L + 30 * 86_400 + 2); // now has 250 ms: the expiry rounds up
+    assertThat(MemcachedStore.expiry(Duration.ofDays(365), CLOCK)).isEqualTo(1_800_000_000L + 365 * 86_400 + 1);
+  }
+
+  @Test
+  void namespaceOf_isUpToTheSecondColon() {
+    assertThat(MemcachedStore.namespaceOf("cascade:users:42")).isEqualTo("cascade:users:");
+    assertThat(MemcachedStore.namespaceOf("cascade:users:a:b")).isEqualTo("cascade:users:");
+    assertThat(MemcachedStore.namespaceOf("cascade:users")).isNull();
+    assertThat(MemcachedStore.namespaceOf("plain")).isNull();
+  }
+}
