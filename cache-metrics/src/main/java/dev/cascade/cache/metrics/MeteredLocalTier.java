@@ -12,22 +12,27 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An in-process tier that counts its lookups, stores, invalidations and errors, and exposes the
  * wrapped tier's size and evictions. Every method forwards to the wrapped tier unchanged in meaning;
- * a hit costs one counter increment and allocates nothing. Not timed: an in-process call is cheaper
- * than reading a clock twice. Thread-safe as the wrapped tier is.
+ * a hit costs one {@link LongAdder} increment and allocates nothing. Not timed: an in-process call
+ * is cheaper than reading a clock twice. Thread-safe as the wrapped tier is.
  */
 final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
   private final LocalTier<K, V> delegate;
   private final TierMeters meters;
+  private final LongAdder hits;
+  private final LongAdder misses;
 
   MeteredLocalTier(MeterRegistry registry, Iterable<Tag> tags, String cacheName, LocalTier<K, V> delegate) {
     this.delegate = delegate;
     this.meters = new TierMeters(registry, tags, cacheName, delegate.name(), false);
+    this.hits = meters.hits;
+    this.misses = meters.misses;
     Tags base = Tags.concat(tags, CacheMeterNames.TAG_CACHE, meters.tierCacheName);
     // Function meters hold the wrapped tier weakly, as Micrometer's binders do.
     FunctionCounter.builder(CacheMeterNames.EVICTIONS, delegate, LocalTier::evictionCount)
@@ -59,9 +64,9 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
       throw e;
     }
     if (entry != null) {
-      meters.hits.increment();
+      hits.increment();
     } else {
-      meters.misses.increment();
+      misses.increment();
     }
     return entry;
   }
@@ -172,7 +177,7 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
         Operation.INVALIDATE_ALL,
         false,
         () -> delegate.invalidateAll(keys),
-        done -> meters.invalidatedKeys.increment(keys.size()));
+        done -> meters.invalidatedKeys.add(keys.size()));
   }
 
   @Override

@@ -105,7 +105,7 @@ final class MeteredTier<K, V> implements Tier<K, V> {
         Operation.INVALIDATE_ALL,
         true,
         () -> delegate.invalidateAll(keys),
-        done -> meters.invalidatedKeys.increment(keys.size()));
+        done -> meters.invalidatedKeys.add(keys.size()));
   }
 
   @Override

@@ -64,10 +64,10 @@ final class Observed {
       }
     }
     if (hits > 0) {
-      meters.hits.increment(hits);
+      meters.hits.add(hits);
     }
     if (keys.size() > hits) {
-      meters.misses.increment(keys.size() - hits);
+      meters.misses.add(keys.size() - hits);
     }
   }
 }

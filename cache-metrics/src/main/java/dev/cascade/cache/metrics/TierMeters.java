@@ -3,7 +3,7 @@ package dev.cascade.cache.metrics;
 import static dev.cascade.cache.metrics.CacheMeterNames.TAG_CACHE;
 
 import io.micrometer.core.instrument.Clock;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -14,21 +14,23 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The meters of one tier, registered once when the tier is decorated so that no call looks a meter
- * up. Counters are Micrometer's, so two tiers with the same cache and tier name in one registry add
- * up in the same series; {@link #storedPuts} is this tier's own count, which the cache-level binder
- * reads. Thread-safe: every field is final and every meter is.
+ * up. Counts live in this object's {@link LongAdder}s and the registry reads them through function
+ * counters, so counting costs one adder increment whatever the registry is (a composite registry's
+ * counters would fan out on every increment). The registry holds the adders weakly, as Micrometer's
+ * cache binders hold their caches. Timers are the registry's own: they time remote calls only.
+ *
+ * <p>Thread-safe: every field is final and every adder and meter is thread-safe.
  */
 final class TierMeters {
   final String tierCacheName;
-  final Counter hits;
-  final Counter misses;
-  final Counter puts;
-  final Counter invalidatedKeys;
-  final Counter invalidatedAll;
-  final Counter invalidatedTags;
-  private final Counter[] errors;
+  final LongAdder hits = new LongAdder();
+  final LongAdder misses = new LongAdder();
+  final LongAdder invalidatedKeys = new LongAdder();
+  final LongAdder invalidatedAll = new LongAdder();
+  final LongAdder invalidatedTags = new LongAdder();
+  private final LongAdder puts = new LongAdder();
+  private final LongAdder[] errors;
   private final Timer @Nullable [] latencies;
-  private final LongAdder storedPuts = new LongAdder();
   private final Clock clock;
 
   /**
@@ -39,73 +41,52 @@ final class TierMeters {
     this.tierCacheName = cacheName + "." + tierName;
     this.clock = registry.config().clock();
     Tags base = Tags.concat(tags, TAG_CACHE, tierCacheName);
-    this.hits = gets(registry, base, "hit");
-    this.misses = gets(registry, base, "miss");
-    this.puts =
-        Counter.builder(CacheMeterNames.PUTS)
-            .tags(base)
-            .description("The number of entries added to the cache")
-            .register(registry);
-    this.invalidatedKeys = invalidations(registry, base, "key");
-    this.invalidatedAll = invalidations(registry, base, "all");
-    this.invalidatedTags = invalidations(registry, base, "tag");
+    String getsDescription =
+        "The number of times cache lookup methods have returned a cached (hit) or uncached (newly loaded or null) value (miss).";
+    counter(registry, CacheMeterNames.GETS, base.and(CacheMeterNames.TAG_RESULT, "hit"), hits, getsDescription);
+    counter(registry, CacheMeterNames.GETS, base.and(CacheMeterNames.TAG_RESULT, "miss"), misses, getsDescription);
+    counter(registry, CacheMeterNames.PUTS, base, puts, "The number of entries added to the cache");
+    String invalidationsDescription = "Invalidations a cache tier received";
+    counter(registry, CacheMeterNames.INVALIDATIONS, base.and(CacheMeterNames.TAG_SCOPE, "key"), invalidatedKeys,
+        invalidationsDescription);
+    counter(registry, CacheMeterNames.INVALIDATIONS, base.and(CacheMeterNames.TAG_SCOPE, "all"), invalidatedAll,
+        invalidationsDescription);
+    counter(registry, CacheMeterNames.INVALIDATIONS, base.and(CacheMeterNames.TAG_SCOPE, "tag"), invalidatedTags,
+        invalidationsDescription);
     Operation[] operations = Operation.values();
-    this.errors = new Counter[operations.length];
+    this.errors = new LongAdder[operations.length];
     this.latencies = timed ? new Timer[operations.length] : null;
     for (Operation operation : operations) {
-      errors[operation.ordinal()] =
-          Counter.builder(CacheMeterNames.ERRORS)
-              .tags(base)
-              .tag(CacheMeterNames.TAG_OPERATION, operation.tagValue())
-              .description("Failed operations of a cache tier")
-              .register(registry);
+      Tags tagged = base.and(CacheMeterNames.TAG_OPERATION, operation.tagValue());
+      errors[operation.ordinal()] = new LongAdder();
+      counter(registry, CacheMeterNames.ERRORS, tagged, errors[operation.ordinal()], "Failed operations of a cache tier");
       if (latencies != null) {
         latencies[operation.ordinal()] =
             Timer.builder(CacheMeterNames.TIER_LATENCY)
-                .tags(base)
-                .tag(CacheMeterNames.TAG_OPERATION, operation.tagValue())
+                .tags(tagged)
                 .description("Duration of operations of a remote cache tier, failed ones included")
                 .register(registry);
       }
     }
   }
 
-  private static Counter gets(MeterRegistry registry, Tags base, String result) {
-    return Counter.builder(CacheMeterNames.GETS)
-        .tags(base)
-        .tag(CacheMeterNames.TAG_RESULT, result)
-        .description(
-            "The number of times cache lookup methods have returned a cached (hit) or uncached (newly loaded or null) value (miss).")
-        .register(registry);
-  }
-
-  private static Counter invalidations(MeterRegistry registry, Tags base, String scope) {
-    return Counter.builder(CacheMeterNames.INVALIDATIONS)
-        .tags(base)
-        .tag(CacheMeterNames.TAG_SCOPE, scope)
-        .description("Invalidations a cache tier received")
-        .register(registry);
+  private static void counter(MeterRegistry registry, String name, Tags tags, LongAdder adder, String description) {
+    FunctionCounter.builder(name, adder, LongAdder::sum).tags(tags).description(description).register(registry);
   }
 
   /** Counts {@code count} entries stored in the tier. */
   void stored(long count) {
-    puts.increment(count);
-    storedPuts.add(count);
+    puts.add(count);
   }
 
-  /** Returns how many entries this tier instance stored. */
+  /** Returns how many entries this tier stored. */
   long storedPuts() {
-    return storedPuts.sum();
+    return puts.sum();
   }
 
   /** Counts a failure of {@code operation}. */
   void failed(Operation operation) {
     errors[operation.ordinal()].increment();
-  }
-
-  /** Returns the error counter of {@code operation}. */
-  Counter errors(Operation operation) {
-    return errors[operation.ordinal()];
   }
 
   /** Returns the registry's monotonic time in nanoseconds, the start of a timed operation. */

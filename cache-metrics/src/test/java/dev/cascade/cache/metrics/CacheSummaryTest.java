@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class CacheSummaryTest {
 
   private static CacheStats stats(long hits, long misses, long successes, long failures, long loadNanos) {
-    return new CacheStats(hits, misses, successes, failures, loadNanos, 0, 0, 0, 0, 0, 0);
+    return new CacheStats(hits, misses, successes, failures, loadNanos, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   @Test

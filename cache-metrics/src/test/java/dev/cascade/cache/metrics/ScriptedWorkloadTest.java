@@ -138,7 +138,7 @@ class ScriptedWorkloadTest {
     assertThat(meters.count("cache.puts", "cache", "users.l1")).isEqualTo(10);
     assertThat(meters.gauge("cache.size", "cache", "users.l1")).isEqualTo(10);
     assertThat(meters.count("cache.evictions", "cache", "users.l1")).isZero();
-    assertThat(registry.find("cache.errors").tags("cache", "users.l1").counters())
+    assertThat(registry.find("cache.errors").tags("cache", "users.l1").functionCounters())
         .allSatisfy(counter -> assertThat(counter.count()).isZero());
     assertThat(registry.find("cache.tier.latency").tags("cache", "users.l1").meters()).isEmpty();
 
@@ -148,7 +148,7 @@ class ScriptedWorkloadTest {
     assertThat(meters.count("cache.puts", "cache", "users.l2")).isEqualTo(7);
     assertThat(meters.count("cache.tier.latency", "cache", "users.l2", "operation", "get")).isEqualTo(7);
     assertThat(meters.count("cache.tier.latency", "cache", "users.l2", "operation", "put")).isEqualTo(7);
-    assertThat(registry.find("cache.errors").tags("cache", "users.l2").counters())
+    assertThat(registry.find("cache.errors").tags("cache", "users.l2").functionCounters())
         .allSatisfy(counter -> assertThat(counter.count()).isZero());
 
     // ---- summary -------------------------------------------------------------------------------
