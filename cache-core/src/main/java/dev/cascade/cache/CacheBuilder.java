@@ -7,6 +7,7 @@ import dev.cascade.cache.internal.RemoteTier;
 import dev.cascade.cache.internal.StatsCounter;
 import dev.cascade.cache.internal.TieredCache;
 import dev.cascade.cache.spi.Codec;
+import dev.cascade.cache.spi.InvalidationChannel;
 import dev.cascade.cache.spi.KeyCodec;
 import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.RemoteStore;
@@ -32,6 +33,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CacheBuilder<K, V> {
   private static final int MAX_NAME_LENGTH = 128;
+  private static final Duration DEFAULT_LAYERED_L1_TTL = Duration.ofMinutes(1);
 
   private final String name;
   private @Nullable InMemoryOptions<K, V> inMemory;
@@ -47,6 +49,7 @@ public final class CacheBuilder<K, V> {
   private @Nullable Stampede stampede;
   private final List<TierDecorator> decorators = new ArrayList<>();
   private @Nullable Integer breakerThreshold;
+  private @Nullable InvalidationChannel channel;
   private Duration breakerOpenDuration = Duration.ofSeconds(1);
 
   CacheBuilder(String name) {
@@ -160,6 +163,22 @@ public final class CacheBuilder<K, V> {
   }
 
   /**
+   * Keeps this cache's in-process tier coherent with the other instances of the same cache: every
+   * write and invalidation here is announced through {@code channel}, and theirs drop the matching
+   * entries here. Requires {@link #inMemory}. Writes complete once the channel reports the other
+   * instances have applied them (see the channel's documentation for its guarantees); a channel
+   * that cannot say so fails the write with a {@link CacheException}.
+   *
+   * <p>In a cache with a remote tier, in-process entries live at most one minute unless {@link
+   * InMemoryOptions#ttl} says otherwise: the bound on staleness should every channel fail.
+   */
+  public CacheBuilder<K, V> invalidation(InvalidationChannel channel) {
+    requireUnset(this.channel, "invalidation");
+    this.channel = Objects.requireNonNull(channel, "channel");
+    return this;
+  }
+
+  /**
    * Configures the circuit breaker of each remote tier (default: open after 3 consecutive failures,
    * probe again after 1 s). While open, calls skip the store at once (reads become misses, writes
    * fail with a {@link CacheException}); when a probe succeeds the in-process tier is flushed, since
@@ -211,14 +230,29 @@ public final class CacheBuilder<K, V> {
     Ticker time = ticker == null ? Ticker.system() : ticker;
     StatsCounter stats = new StatsCounter();
     // A nullTtl of a century or more (memoization uses one) never expires in practice.
-    boolean expiring = ttl != null || (nullTtl != null && nullTtl.compareTo(Duration.ofDays(36_500)) < 0);
-    LocalTier<K, V> local =
-        inMemory == null ? null : inMemory.tier.ticker(time).expiringEntries(expiring).build();
+    if (channel != null && inMemory == null) {
+      throw new IllegalStateException(
+          "cache '" + name + "' has an invalidation channel but no in-memory tier for it to keep coherent");
+    }
+    KeyCodec<K> keys = keyCodec == null ? KeyCodec.standard() : keyCodec;
+    LocalTier<K, V> local = null;
+    if (inMemory != null) {
+      if (!stores.isEmpty() && !inMemory.ttlSet) {
+        inMemory.ttl(DEFAULT_LAYERED_L1_TTL); // every L1 copy of a shared entry has a maximum lifetime
+      }
+      // A nullTtl of a century or more (memoization uses one) never expires in practice.
+      boolean expiring =
+          ttl != null || (nullTtl != null && nullTtl.compareTo(Duration.ofDays(36_500)) < 0);
+      inMemory.tier.ticker(time).expiringEntries(expiring);
+      if (channel != null) {
+        inMemory.tier.keyAliases(keys::encode);
+      }
+      local = inMemory.tier.build();
+    }
     for (TierDecorator decorator : decorators) {
       local = local == null ? null : decorator.decorateLocal(name, local);
     }
     List<Tier<K, V>> remotes = new ArrayList<>();
-    KeyCodec<K> keys = keyCodec == null ? KeyCodec.standard() : keyCodec;
     String prefix = keyPrefix == null ? "cascade" : keyPrefix;
     AtomicReference<@Nullable TieredCache<K, V>> built = new AtomicReference<>();
     Runnable onRecovery =
@@ -260,7 +294,9 @@ public final class CacheBuilder<K, V> {
             protection.maxWait(),
             protection.pollInterval(),
             executor == null ? Runnable::run : executor,
-            stats);
+            stats,
+            channel,
+            keys);
     TieredCache<K, V> cache = new TieredCache<>(settings);
     built.set(cache);
     return cache;

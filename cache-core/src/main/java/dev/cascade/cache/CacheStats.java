@@ -19,6 +19,9 @@ package dev.cascade.cache;
  * @param tierErrorCount remote operations of reads and loads (reads, fills, publishes, leases)
  *     that failed, timed out or were refused by an open circuit breaker; reads treat them as misses
  * @param leaseWaitCount callers that lost the distributed lease and waited for its holder
+ * @param invalidationsReceivedCount invalidations applied that other instances sent
+ * @param localFlushCount times the whole in-process tier was dropped because invalidations may have
+ *     been lost (channel reconnect, sequence gap, silent peer, server flush, store recovery)
  */
 public record CacheStats(
     long hitCount,
@@ -31,7 +34,9 @@ public record CacheStats(
     long nullHitCount,
     long decodeFailureCount,
     long tierErrorCount,
-    long leaseWaitCount) {
+    long leaseWaitCount,
+    long invalidationsReceivedCount,
+    long localFlushCount) {
 
   /** Returns {@code hitCount + missCount}. */
   public long requestCount() {

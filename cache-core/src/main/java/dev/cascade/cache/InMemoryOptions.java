@@ -11,6 +11,7 @@ import java.util.function.ToIntBiFunction;
  */
 public final class InMemoryOptions<K, V> {
   final CaffeineTier.Builder<K, V> tier = CaffeineTier.builder("l1");
+  boolean ttlSet;
 
   InMemoryOptions() {}
 
@@ -65,6 +66,7 @@ public final class InMemoryOptions<K, V> {
    */
   public InMemoryOptions<K, V> ttl(Duration ttl) {
     tier.ttl(ttl);
+    ttlSet = true;
     return this;
   }
 }

@@ -1,6 +1,8 @@
 package dev.cascade.cache.internal;
 
 import dev.cascade.cache.Ticker;
+import dev.cascade.cache.spi.InvalidationChannel;
+import dev.cascade.cache.spi.KeyCodec;
 import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.Tier;
 import java.time.Duration;
@@ -23,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * @param leasePoll the mean interval at which such a caller looks for that value
  * @param asyncExecutor where continuations of the asynchronous API run
  * @param stats the cache's counters, shared with its remote tiers
+ * @param channel the invalidation channel to other instances, if any
+ * @param keyCodec the key codec, which also names keys in invalidation messages
  */
 public record CacheSettings<K, V>(
     String name,
@@ -36,7 +40,9 @@ public record CacheSettings<K, V>(
     Duration leaseMaxWait,
     Duration leasePoll,
     Executor asyncExecutor,
-    StatsCounter stats) {
+    StatsCounter stats,
+    @Nullable InvalidationChannel channel,
+    KeyCodec<K> keyCodec) {
 
   public CacheSettings {
     remotes = List.copyOf(remotes);

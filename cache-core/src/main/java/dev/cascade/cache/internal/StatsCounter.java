@@ -18,6 +18,8 @@ public final class StatsCounter {
   final LongAdder decodeFailures = new LongAdder();
   final LongAdder tierErrors = new LongAdder();
   final LongAdder leaseWaits = new LongAdder();
+  final LongAdder invalidationsReceived = new LongAdder();
+  final LongAdder localFlushes = new LongAdder();
 
   /** Counts one decode failure of a remote value. */
   public void recordDecodeFailure() {
@@ -36,6 +38,8 @@ public final class StatsCounter {
         nullHits.sum(),
         decodeFailures.sum(),
         tierErrors.sum(),
-        leaseWaits.sum());
+        leaseWaits.sum(),
+        invalidationsReceived.sum(),
+        localFlushes.sum());
   }
 }

@@ -7,6 +7,8 @@ import dev.cascade.cache.CacheLoaderException;
 import dev.cascade.cache.CacheStats;
 import dev.cascade.cache.Cached;
 import dev.cascade.cache.Ticker;
+import dev.cascade.cache.spi.InvalidationChannel;
+import dev.cascade.cache.spi.KeyCodec;
 import dev.cascade.cache.spi.Lease;
 import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.Tier;
@@ -65,6 +67,9 @@ public final class TieredCache<K, V> implements Cache<K, V> {
   private final AtomicLongArray stripeEpochs = new AtomicLongArray(STRIPES);
   private final AtomicLong globalEpoch = new AtomicLong();
   private final AsyncView asyncView = new AsyncView();
+  private final @Nullable InvalidationChannel channel;
+  private final KeyCodec<K> keyCodec;
+  private final InvalidationChannel.@Nullable Subscription subscription;
 
   public TieredCache(CacheSettings<K, V> settings) {
     this.name = settings.name();
@@ -79,6 +84,73 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     this.leasePoll = settings.leasePoll();
     this.asyncExecutor = settings.asyncExecutor();
     this.stats = settings.stats();
+    this.channel = settings.channel();
+    this.keyCodec = settings.keyCodec();
+    this.subscription = channel == null ? null : channel.subscribe(name, new ChannelListener());
+  }
+
+  /**
+   * Applies what other instances invalidated. Each event first moves the global epoch, so that a
+   * fill in flight (which may have read the old remote value) is discarded, then drops the
+   * matching in-process entries.
+   */
+  private final class ChannelListener implements InvalidationChannel.Listener {
+    @Override
+    public void onEvent(InvalidationChannel.Event event) {
+      stats.invalidationsReceived.increment();
+      globalEpoch.incrementAndGet();
+      if (local == null) {
+        return;
+      }
+      switch (event.kind()) {
+        case KEYS -> event.keys().forEach(local::invalidateAliasLocal);
+        case TAG -> event.keys().forEach(local::invalidateTagLocal);
+        case ALL -> local.invalidateAllLocal();
+      }
+    }
+
+    @Override
+    public void onPossibleLoss() {
+      stats.localFlushes.increment();
+      globalEpoch.incrementAndGet();
+      if (local != null) {
+        local.invalidateAllLocal();
+      }
+    }
+  }
+
+  /**
+   * Tells the other instances, after a write or invalidation, to drop their copies; completes when
+   * the channel says they have (or fails when it cannot say so). {@code error} is the write's own
+   * failure, reported in preference.
+   */
+  private CompletableFuture<Void> announce(
+      @Nullable Throwable error, InvalidationChannel.Kind kind, List<String> keys) {
+    CompletableFuture<Void> announced =
+        channel == null
+            ? CompletableFuture.completedFuture(null)
+            : channel
+                .publish(name, new InvalidationChannel.Event(kind, keys))
+                .exceptionallyCompose(
+                    failure ->
+                        CompletableFuture.failedFuture(
+                            new CacheException(
+                                "cache '" + name + "': other instances may not have dropped " + keys
+                                    + " (" + kind + "): " + unwrap(failure).getMessage(),
+                                unwrap(failure))));
+    if (error == null) {
+      return announced;
+    }
+    Throwable cause = unwrap(error);
+    return announced.handle((done, ignored) -> null).thenCompose(done -> CompletableFuture.failedFuture(cause));
+  }
+
+  private List<String> encoded(Iterable<? extends K> keys) {
+    List<String> encoded = new ArrayList<>();
+    if (channel != null) {
+      keys.forEach(key -> encoded.add(keyCodec.encode(key)));
+    }
+    return encoded;
   }
 
   @Override
@@ -225,7 +297,11 @@ public final class TieredCache<K, V> implements Cache<K, V> {
 
   @Override
   public void close() {
-    // Stores were handed in by the user and may serve other caches: closing them is the user's call.
+    // Stores and channels were handed in by the user and may serve other caches: closing them is
+    // the user's call. This cache only stops listening.
+    if (subscription != null) {
+      subscription.close();
+    }
   }
 
   @Override
@@ -723,7 +799,9 @@ public final class TieredCache<K, V> implements Cache<K, V> {
               } else {
                 local.invalidateLocal(key);
               }
-            });
+            })
+        .handle((done, error) -> error)
+        .thenCompose(error -> announce(error, InvalidationChannel.Kind.KEYS, encoded(List.of(key))));
   }
 
   private CompletableFuture<Void> putAllAsync(Map<? extends K, ? extends V> entries) {
@@ -752,7 +830,9 @@ public final class TieredCache<K, V> implements Cache<K, V> {
                       local.invalidateLocal(key);
                     }
                   });
-            });
+            })
+        .handle((done, error) -> error)
+        .thenCompose(error -> announce(error, InvalidationChannel.Kind.KEYS, encoded(typed.keySet())));
   }
 
   private CompletableFuture<Void> invalidateAsync(K key) {
@@ -765,7 +845,9 @@ public final class TieredCache<K, V> implements Cache<K, V> {
               if (local != null) {
                 local.invalidateLocal(key);
               }
-            });
+            })
+        .handle((done, error) -> error)
+        .thenCompose(error -> announce(error, InvalidationChannel.Kind.KEYS, encoded(List.of(key))));
   }
 
   private CompletableFuture<Void> invalidateAllAsync(Iterable<? extends K> keys) {
@@ -782,7 +864,9 @@ public final class TieredCache<K, V> implements Cache<K, V> {
               if (local != null) {
                 keySet.forEach(local::invalidateLocal);
               }
-            });
+            })
+        .handle((done, error) -> error)
+        .thenCompose(error -> announce(error, InvalidationChannel.Kind.KEYS, encoded(keySet)));
   }
 
   private CompletableFuture<Void> invalidateAllAsync() {
@@ -794,7 +878,9 @@ public final class TieredCache<K, V> implements Cache<K, V> {
               if (local != null) {
                 local.invalidateAllLocal();
               }
-            });
+            })
+        .handle((done, error) -> error)
+        .thenCompose(error -> announce(error, InvalidationChannel.Kind.ALL, List.of()));
   }
 
   private CompletableFuture<Void> invalidateTagAsync(String tag) {
@@ -807,7 +893,9 @@ public final class TieredCache<K, V> implements Cache<K, V> {
               if (local != null) {
                 local.invalidateTagLocal(tag);
               }
-            });
+            })
+        .handle((done, error) -> error)
+        .thenCompose(error -> announce(error, InvalidationChannel.Kind.TAG, List.of(tag)));
   }
 
   /** Runs {@code write} on every remote tier, farthest first; fails with the first error. */

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.ToIntBiFunction;
 import org.jspecify.annotations.Nullable;
 
@@ -25,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * entry object that carries the tag and is (or was, until its removal is being processed) stored
  * under that key. Every path that removes or replaces an entry (our computes, Caffeine's evictions)
  * unlinks exactly that object with {@code remove(key, entry)}, so the index never holds more
- * entries than the cache and never loses one that the cache still holds.
+ * entries than the cache and never loses one that the cache still holds. The optional alias index
+ * (encoded key to key) is maintained on the same paths, with the same bound.
  */
 public final class CaffeineTier<K, V> implements LocalTier<K, V> {
   // Caffeine treats durations beyond this as "never"; staying under it avoids overflow in its math.
@@ -37,12 +39,15 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
   private final ConcurrentHashMap<String, ConcurrentHashMap<K, TierEntry<V>>> tagIndex =
       new ConcurrentHashMap<>();
   private final LongAdder evictions = new LongAdder();
+  private final @Nullable Function<? super K, String> aliasOf;
+  private final ConcurrentHashMap<String, K> aliasIndex = new ConcurrentHashMap<>();
   private final long maxSize;
   private final Ticker ticker;
   private final boolean expiryOnRead;
 
   private CaffeineTier(Builder<K, V> builder) {
     this.name = builder.name;
+    this.aliasOf = builder.aliasOf;
     Ticker ticker = builder.ticker;
     long lifetimeNanos = builder.maxLifetime == null ? FOREVER_NANOS : saturatedNanos(builder.maxLifetime);
     this.ticker = ticker;
@@ -220,13 +225,27 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     return tagIndex.size();
   }
 
+  @Override
+  public void invalidateAliasLocal(String alias) {
+    K key = aliasIndex.get(alias);
+    if (key != null) {
+      invalidateLocal(key);
+    }
+  }
+
   private void linkTags(K key, TierEntry<V> entry) {
+    if (aliasOf != null) {
+      aliasIndex.put(aliasOf.apply(key), key);
+    }
     for (String tag : entry.tags()) {
       tagIndex.computeIfAbsent(tag, t -> new ConcurrentHashMap<>()).put(key, entry);
     }
   }
 
   private void unlinkTags(K key, TierEntry<V> entry) {
+    if (aliasOf != null) {
+      aliasIndex.remove(aliasOf.apply(key), key);
+    }
     for (String tag : entry.tags()) {
       tagIndex.computeIfPresent(
           tag,
@@ -293,6 +312,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     private Ticker ticker = Ticker.system();
     private @Nullable Executor executor;
     private boolean expiringEntries = true;
+    private @Nullable Function<? super K, String> aliasOf;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -361,6 +381,15 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
      */
     public Builder<K, V> expiringEntries(boolean expiringEntries) {
       this.expiringEntries = expiringEntries;
+      return this;
+    }
+
+    /**
+     * Indexes every entry under {@code aliasOf(key)} as well, so that {@link #invalidateAliasLocal}
+     * finds it from the string an invalidation message carries.
+     */
+    public Builder<K, V> keyAliases(Function<? super K, String> aliasOf) {
+      this.aliasOf = Objects.requireNonNull(aliasOf, "aliasOf");
       return this;
     }
 

@@ -37,6 +37,12 @@ public interface LocalTier<K, V> extends Tier<K, V> {
   /** Removes every entry carrying {@code tag}. */
   void invalidateTagLocal(String tag);
 
+  /**
+   * Removes the entry whose key encodes to {@code alias} (its string form under the cache's key
+   * codec), as named by an invalidation from another instance. A tier without aliases does nothing.
+   */
+  void invalidateAliasLocal(String alias);
+
   /** Returns the approximate number of entries. */
   long estimatedSize();
 

@@ -129,6 +129,11 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
     }
     meters.invalidatedTags.increment();
   }
+  @Override
+  public void invalidateAliasLocal(String alias) {
+    delegate.invalidateAliasLocal(alias); // sent by another instance: counted by the cache, not as a local invalidation
+  }
+
 
   @Override
   public long estimatedSize() {

@@ -1,0 +1,145 @@
+package dev.cascade.cache.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cascade.cache.Cache;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Cross-instance coherence of layered caches: three independent instances of one cache, each with
+ * its own in-process tier, share a remote tier and an invalidation channel. After a write or
+ * invalidation returns on one instance, no other instance serves the old value.
+ *
+ * <p>A backend extends this class and supplies {@link #newInstance}: a new instance (new
+ * in-process tier, new channel end) of the cache named {@code name} over the shared remote tier.
+ * {@link #iterations()} sets the number of racing rounds per operation.
+ */
+public abstract class CoherenceContract {
+  private final List<Cache<String, String>> built = new ArrayList<>();
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+  /** Returns a new instance of cache {@code name}; every instance shares the remote tier. */
+  protected abstract Cache<String, String> newInstance(String name);
+
+  /** Returns the number of rounds per operation (10 000 by default). */
+  protected int iterations() {
+    return 10_000;
+  }
+
+  /** Called with each propagation-free round's timing; backends may report them. */
+  protected void report(String operation, Latencies latencies) {}
+
+  @AfterEach
+  final void closeInstances() {
+    built.forEach(Cache::close);
+  }
+
+  private List<Cache<String, String>> instances(String base) {
+    String name = base + "-" + run;
+    List<Cache<String, String>> three = List.of(newInstance(name), newInstance(name), newInstance(name));
+    built.addAll(three);
+    return three;
+  }
+
+  @Test
+  void put_onA_isSeenByBAndC_atOnce() {
+    List<Cache<String, String>> caches = instances("put");
+    Cache<String, String> a = caches.get(0);
+    Latencies latencies = new Latencies();
+    int stale = 0;
+    for (int i = 0; i < iterations(); i++) {
+      String key = "k" + (i % 64);
+      for (Cache<String, String> reader : caches) {
+        reader.getIfPresent(key); // every instance holds the current value in its L1
+      }
+      String value = "v" + i;
+      long start = System.nanoTime();
+      a.put(key, value);
+      latencies.record(System.nanoTime() - start);
+      for (Cache<String, String> reader : caches.subList(1, 3)) {
+        if (!value.equals(reader.getIfPresent(key))) {
+          stale++;
+        }
+      }
+    }
+    report("put", latencies);
+    assertThat(stale).as("stale reads after put").isZero();
+  }
+
+  @Test
+  void invalidate_onA_isSeenByBAndC_atOnce() {
+    List<Cache<String, String>> caches = instances("invalidate");
+    Cache<String, String> a = caches.get(0);
+    Latencies latencies = new Latencies();
+    int stale = 0;
+    for (int i = 0; i < iterations(); i++) {
+      String key = "k" + (i % 64);
+      a.put(key, "v" + i);
+      for (Cache<String, String> reader : caches) {
+        reader.getIfPresent(key);
+      }
+      long start = System.nanoTime();
+      a.invalidate(key);
+      latencies.record(System.nanoTime() - start);
+      for (Cache<String, String> reader : caches.subList(1, 3)) {
+        if (reader.getIfPresent(key) != null) {
+          stale++;
+        }
+      }
+    }
+    report("invalidate", latencies);
+    assertThat(stale).as("stale reads after invalidate").isZero();
+  }
+
+  @Test
+  void invalidateTag_onA_isSeenByBAndC_atOnce() {
+    List<Cache<String, String>> caches = instances("tag");
+    Cache<String, String> a = caches.get(0);
+    Latencies latencies = new Latencies();
+    int stale = 0;
+    for (int i = 0; i < iterations(); i++) {
+      String key = "k" + (i % 64);
+      String tag = "t" + (i % 8);
+      a.put(key, "v" + i, Duration.ofMinutes(5), tag);
+      for (Cache<String, String> reader : caches) {
+        reader.getIfPresent(key);
+      }
+      long start = System.nanoTime();
+      a.invalidateTag(tag);
+      latencies.record(System.nanoTime() - start);
+      for (Cache<String, String> reader : caches.subList(1, 3)) {
+        if (reader.getIfPresent(key) != null) {
+          stale++;
+        }
+      }
+    }
+    report("invalidateTag", latencies);
+    assertThat(stale).as("stale reads after invalidateTag").isZero();
+  }
+
+  /** Durations of the writes, which include the channel's propagation; nanoseconds. */
+  public static final class Latencies {
+    private final List<Long> samples = new ArrayList<>();
+
+    void record(long nanos) {
+      samples.add(nanos);
+    }
+
+    /** Returns the {@code q}-quantile (0..1) in microseconds. */
+    public double quantileMicros(double q) {
+      List<Long> sorted = new ArrayList<>(samples);
+      sorted.sort(null);
+      return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(q * sorted.size()))) / 1_000.0;
+    }
+
+    @Override
+    public String toString() {
+      return String.format("p50 %.0f us, p99 %.0f us over %d writes", quantileMicros(0.5), quantileMicros(0.99), samples.size());
+    }
+  }
+}
