@@ -1,10 +1,9 @@
 package dev.cascade.cache.metrics;
 
 /**
- * The names and tag keys of every meter Cascade registers, and of those reserved for features that
- * have not landed yet, so that backends and dashboards agree on them. {@code docs/metrics.md}
- * describes each one. The names are Micrometer's dotted names; a Prometheus registry renders {@code
- * cache.gets} as {@code cache_gets_total}.
+ * The names and tag keys of every meter Cascade registers, so that backends and dashboards agree on
+ * them; {@code docs/metrics.md} describes each one. The names are Micrometer's dotted names: a
+ * Prometheus registry renders {@code cache.gets} as {@code cache_gets_total}. Constants only.
  *
  * <p>Per-tier meters use the tier as their own cache name ({@code cache=users.l1}); cache-level
  * meters use the cache's name ({@code cache=users}). A meter name always carries the same tag keys,
@@ -67,6 +66,15 @@ public final class CacheMeterNames {
   /** Tier operations that failed and that the cache absorbed by failing open (counter). */
   public static final String TIER_ERRORS = "cache.tier.errors";
 
+  /** Invalidations applied that other instances sent over the invalidation channel (counter). */
+  public static final String INVALIDATIONS_RECEIVED = "cache.invalidations.received";
+
+  /**
+   * Times the whole in-process tier was dropped because invalidations may have been lost: channel
+   * reconnect, sequence gap, silent peer, server flush, store recovery (counter).
+   */
+  public static final String L1_FLUSHES = "cache.l1.flushes";
+
   /** Share of lookups that hit since the cache was built (gauge, 0 to 1). */
   public static final String HIT_RATIO = "cache.hit.ratio";
 
@@ -109,20 +117,6 @@ public final class CacheMeterNames {
 
   /** Items the server holds (gauge). */
   public static final String SERVER_ITEMS = "cache.server.items";
-
-  // ---- reserved: arrive with the layering issue (issue 4) -----------------------------------
-
-  /**
-   * Invalidations of this cache received from other instances over the invalidation channel
-   * (counter, tags {@code cache}, {@code scope}). Reserved: arrives with the layering issue.
-   */
-  public static final String INVALIDATIONS_RECEIVED = "cache.invalidations.received";
-
-  /**
-   * Flushes of the in-process tier because the invalidation channel lost messages, reconnected or
-   * missed a heartbeat (counter, tag {@code cache}). Reserved: arrives with the layering issue.
-   */
-  public static final String L1_FLUSHES = "cache.l1.flushes";
 
   private CacheMeterNames() {}
 }

@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * cache.evictions}, {@code cache.size}, {@code cache.load}, {@code cache.load.duration}) plus
  * Cascade's extras ({@code cache.coalesced.waits}, {@code cache.lease.waits}, {@code
  * cache.null.hits}, {@code cache.decode.failures}, {@code cache.tier.errors}, {@code
- * cache.hit.ratio}, {@code cache.load.saved}), all tagged {@code cache=<name>}. The meters list is in
+ * cache.invalidations.received}, {@code cache.l1.flushes}, {@code cache.hit.ratio}, {@code
+ * cache.load.saved}), all tagged {@code cache=<name>}. The meters list is in
  * {@code docs/metrics.md}.
  *
  * <p>Each lookup counts once here, whichever tier answered it; per-tier meters come from {@link
@@ -109,6 +110,10 @@ public final class CascadeCacheMetrics<C extends Cache<?, ?>> extends CacheMeter
         "Remote values that could not be decoded, counted as misses and deleted");
     counter(registry, cache, CacheMeterNames.TIER_ERRORS, null, s -> s.tierErrorCount(),
         "Tier operations that failed and that the cache absorbed by failing open");
+    counter(registry, cache, CacheMeterNames.INVALIDATIONS_RECEIVED, null, s -> s.invalidationsReceivedCount(),
+        "Invalidations applied that other instances sent over the invalidation channel");
+    counter(registry, cache, CacheMeterNames.L1_FLUSHES, null, s -> s.localFlushCount(),
+        "Times the whole in-process tier was dropped because invalidations may have been lost");
 
     Gauge.builder(CacheMeterNames.HIT_RATIO, cache, c -> c.stats().hitRate())
         .tags(getTagsWithCacheName())

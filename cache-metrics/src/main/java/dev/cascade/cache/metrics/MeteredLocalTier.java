@@ -129,11 +129,17 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
     }
     meters.invalidatedTags.increment();
   }
+  /** Counts as a key invalidation: the tier was asked to drop one entry (sent by another instance). */
   @Override
   public void invalidateAliasLocal(String alias) {
-    delegate.invalidateAliasLocal(alias); // sent by another instance: counted by the cache, not as a local invalidation
+    try {
+      delegate.invalidateAliasLocal(alias);
+    } catch (RuntimeException e) {
+      meters.failed(Operation.INVALIDATE);
+      throw e;
+    }
+    meters.invalidatedKeys.increment();
   }
-
 
   @Override
   public long estimatedSize() {
