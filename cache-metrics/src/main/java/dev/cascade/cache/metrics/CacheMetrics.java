@@ -27,8 +27,8 @@ import java.util.Objects;
  *
  * <p>Give the decorator and {@link #monitor} the same extra tags: Prometheus requires every meter of
  * one name to carry the same tag keys, and Micrometer's own cache binders ({@code
- * CaffeineCacheMetrics} and the others) share these names. Registering the same cache name twice in
- * one registry reuses the first registration's meters, as Micrometer's binders do.
+ * CaffeineCacheMetrics} and the others) share these names. If two caches with the same name are
+ * bound to one registry, only the first is reported, as with Micrometer's own binders.
  *
  * <p>Nesting: the decorator counts what the tier it wraps sees. Given to {@code decorateTiers} before
  * another decorator, it wraps the tiers themselves and the other decorator wraps it; the cache-level
