@@ -117,6 +117,21 @@ public final class RedisLink implements AutoCloseable {
     return bounded("SET NX", () -> commands.set(key, value, args)).thenApply("OK"::equals);
   }
 
+  /** SET XX with a PX TTL; returns whether the key existed (and was set). */
+  public CompletableFuture<Boolean> setIfPresent(String key, byte[] value, Duration ttl) {
+    return bounded("SET XX", () -> commands.set(key, value, SetArgs.Builder.xx().px(ttl))).thenApply("OK"::equals);
+  }
+
+  /** PUBLISH; returns the number of subscribers the server handed the message to. */
+  public CompletableFuture<Long> publish(String channel, byte[] message) {
+    return bounded("PUBLISH", () -> commands.publish(channel, message));
+  }
+
+  /** The codec of every Cascade connection: string keys and channels, byte values and messages. */
+  public static RedisCodec<String, byte[]> codec() {
+    return CODEC;
+  }
+
   /** UNLINK; on a cluster Lettuce splits it by slot. */
   public CompletableFuture<Void> unlink(List<String> keys) {
     if (keys.isEmpty()) {
@@ -140,6 +155,32 @@ public final class RedisLink implements AutoCloseable {
       sweeps.add(sweep(node, pattern, ScanCursor.INITIAL));
     }
     return CompletableFuture.allOf(sweeps.toArray(CompletableFuture[]::new));
+  }
+
+  /** Returns every key matching {@code pattern} on every master, by SCAN (never KEYS). */
+  public CompletableFuture<List<String>> keysMatching(String pattern) {
+    List<CompletableFuture<List<String>>> perNode = new ArrayList<>();
+    for (RedisClusterAsyncCommands<String, byte[]> node : masters()) {
+      perNode.add(collect(node, pattern, ScanCursor.INITIAL, new ArrayList<>()));
+    }
+    return CompletableFuture.allOf(perNode.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<String> all = new ArrayList<>();
+              perNode.forEach(keys -> all.addAll(keys.join()));
+              return all;
+            });
+  }
+
+  private CompletableFuture<List<String>> collect(
+      RedisClusterAsyncCommands<String, byte[]> node, String pattern, ScanCursor cursor, List<String> found) {
+    ScanArgs args = ScanArgs.Builder.matches(pattern).limit(SCAN_PAGE);
+    return bounded("SCAN", () -> node.scan(cursor, args))
+        .thenCompose(
+            (KeyScanCursor<String> page) -> {
+              found.addAll(page.getKeys());
+              return page.isFinished() ? CompletableFuture.completedFuture(found) : collect(node, pattern, page, found);
+            });
   }
 
   private CompletableFuture<Void> sweep(RedisClusterAsyncCommands<String, byte[]> node, String pattern, ScanCursor cursor) {

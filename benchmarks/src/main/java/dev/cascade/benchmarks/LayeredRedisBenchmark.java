@@ -1,0 +1,172 @@
+package dev.cascade.benchmarks;
+
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.codec.StringCodec;
+import dev.cascade.cache.redis.RedisInvalidation;
+import dev.cascade.cache.redis.RedisTier;
+import dev.cascade.cache.testkit.ServerProcess;
+import io.lettuce.core.RedisClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Load harness: a layered cache (Caffeine L1 of 10 000 entries over Redis, kept coherent by
+ * RedisInvalidation) against the same cache on Redis alone, under a Zipf(0.99) stream over 100 000
+ * keys, in the same run and against the same redis-server (started here on a free port, or given as
+ * the first argument, e.g. {@code redis://127.0.0.1:6379}).
+ *
+ * <pre>{@code java -cp benchmarks/target/cascade-benchmarks.jar dev.cascade.benchmarks.LayeredRedisBenchmark [uri] [seconds] [threads]}</pre>
+ */
+public final class LayeredRedisBenchmark {
+  private static final int KEYS = 100_000;
+  private static final int L1_SIZE = 10_000;
+
+  private LayeredRedisBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    ServerProcess server = null;
+    String uri;
+    if (args.length > 0 && !args[0].equals("-")) {
+      uri = args[0];
+    } else {
+      String binary = ServerProcess.findBinary("redis-server").orElseThrow(() -> new IllegalStateException("install redis-server"));
+      server = ServerProcess.start("bench-redis", port -> List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+      uri = "redis://127.0.0.1:" + server.port();
+    }
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    int threads = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+    RedisClient client = RedisClient.create(uri);
+    try (RedisTier store = RedisTier.builder(client).commandTimeout(Duration.ofSeconds(2)).build();
+        RedisInvalidation channel = RedisInvalidation.create(client)) {
+      Cache<Integer, String> remoteOnly =
+          Cache.<Integer, String>builder("bench").tier(store).valueCodec(StringCodec.create()).build();
+      System.out.printf("loading %,d keys into Redis%n", KEYS);
+      for (int from = 0; from < KEYS; from += 1_000) {
+        java.util.Map<Integer, String> batch = new java.util.HashMap<>();
+        for (int key = from; key < from + 1_000; key++) {
+          batch.put(key, "value-" + key + "-".repeat(64));
+        }
+        remoteOnly.putAll(batch);
+      }
+      Cache<Integer, String> layered =
+          Cache.<Integer, String>builder("bench")
+              .inMemory(m -> m.maximumSize(L1_SIZE).ttl(Duration.ofMinutes(10)))
+              .tier(store)
+              .valueCodec(StringCodec.create())
+              .invalidation(channel)
+              .build();
+      int[] stream = zipfStream(1 << 20, 0.99);
+      run("warm-up redis-only", remoteOnly, stream, threads, Math.max(2, seconds / 3));
+      double redisOps = run("redis-only", remoteOnly, stream, threads, seconds);
+      run("warm-up layered", layered, stream, threads, Math.max(2, seconds / 3));
+      double layeredOps = run("layered", layered, stream, threads, seconds);
+      System.out.printf(Locale.ROOT, "layered / redis-only = %.2fx%n", layeredOps / redisOps);
+      System.out.printf(
+          Locale.ROOT,
+          "perfect-LFU bound for this stream: %.2fx (L1 hit ratio at best %.3f)%n",
+          1 / (1 - optimalHitRatio(0.99)),
+          optimalHitRatio(0.99));
+    } finally {
+      client.shutdown();
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+
+  /** The hit ratio of an L1 that always holds exactly the L1_SIZE most frequent keys. */
+  static double optimalHitRatio(double s) {
+    double top = 0;
+    double all = 0;
+    for (int r = 1; r <= KEYS; r++) {
+      double p = 1 / Math.pow(r, s);
+      all += p;
+      if (r <= L1_SIZE) {
+        top += p;
+      }
+    }
+    return top / all;
+  }
+
+  private static double run(String label, Cache<Integer, String> cache, int[] stream, int threads, int seconds) throws InterruptedException {
+    Recorder latencies = new Recorder(3);
+    LongAdder ops = new LongAdder();
+    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    CountDownLatch done = new CountDownLatch(threads);
+    long started = System.nanoTime();
+    for (int t = 0; t < threads; t++) {
+      int offset = t * (stream.length / threads);
+      Thread worker =
+          new Thread(
+              () -> {
+                int i = offset;
+                while (System.nanoTime() < deadline) {
+                  int key = stream[i++ & (stream.length - 1)];
+                  long start = System.nanoTime();
+                  cache.get(key, k -> "value-" + k + "-".repeat(64));
+                  latencies.recordValue(System.nanoTime() - start);
+                  ops.increment();
+                }
+                done.countDown();
+              });
+      worker.start();
+    }
+    done.await();
+    double elapsed = (System.nanoTime() - started) / 1e9;
+    double throughput = ops.sum() / elapsed;
+    org.HdrHistogram.Histogram histogram = latencies.getIntervalHistogram();
+    System.out.printf(
+        Locale.ROOT,
+        "%-20s %,12.0f ops/s   p50 %,8.1f us   p99 %,8.1f us   (%d threads, %d s)%n",
+        label,
+        throughput,
+        histogram.getValueAtPercentile(50) / 1e3,
+        histogram.getValueAtPercentile(99) / 1e3,
+        threads,
+        seconds);
+    return throughput;
+  }
+
+  /** Ranks 0..KEYS-1 drawn with P(rank r) proportional to 1/(r+1)^s, shuffled onto keys by a fixed permutation. */
+  static int[] zipfStream(int length, double s) {
+    double[] cumulative = new double[KEYS];
+    double sum = 0;
+    for (int r = 0; r < KEYS; r++) {
+      sum += 1 / Math.pow(r + 1, s);
+      cumulative[r] = sum;
+    }
+    int[] permutation = new int[KEYS];
+    for (int i = 0; i < KEYS; i++) {
+      permutation[i] = i;
+    }
+    SplittableRandom random = new SplittableRandom(42);
+    for (int i = KEYS - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int swap = permutation[i];
+      permutation[i] = permutation[j];
+      permutation[j] = swap;
+    }
+    int[] stream = new int[length];
+    for (int i = 0; i < length; i++) {
+      double u = random.nextDouble() * sum;
+      int low = 0;
+      int high = KEYS - 1;
+      while (low < high) {
+        int mid = (low + high) >>> 1;
+        if (cumulative[mid] < u) {
+          low = mid + 1;
+        } else {
+          high = mid;
+        }
+      }
+      stream[i] = permutation[low];
+    }
+    return stream;
+  }
+}

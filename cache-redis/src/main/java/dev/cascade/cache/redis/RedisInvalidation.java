@@ -1,0 +1,523 @@
+package dev.cascade.cache.redis;
+
+import dev.cascade.cache.CacheException;
+import dev.cascade.cache.redis.internal.RedisLink;
+import dev.cascade.cache.spi.InvalidationChannel;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The invalidation channel of layered caches on Redis pub/sub, built to notice its own losses
+ * instead of trusting fire-and-forget delivery. Works on standalone servers and on Redis Cluster
+ * (classic pub/sub is broadcast over the cluster bus).
+ *
+ * <pre>{@code
+ * RedisInvalidation channel = RedisInvalidation.create(redis);   // one per service instance
+ * Cache<Long, Product> products = Cache.<Long, Product>builder("products")
+ *     .inMemory(m -> m.maximumSize(10_000))
+ *     .tier(RedisTier.create(redis))
+ *     .valueCodec(JsonCodec.of(Product.class))
+ *     .invalidation(channel)
+ *     .build();
+ * }</pre>
+ *
+ * <p>What it guarantees:
+ *
+ * <ul>
+ *   <li>Every message of an instance carries a sequence number; heartbeats (every {@code
+ *       heartbeat}, default 500 ms) carry the last one used. A receiver that sees a gap, whether
+ *       from a lost message or from a publish that failed at the sender, flushes its in-process
+ *       tiers.
+ *   <li>A receiver whose subscription drops (a reconnect, {@code CLIENT KILL}, a failover) flushes
+ *       when it notices the disconnect and again when it has resubscribed; a receiver that stops
+ *       hearing its own heartbeats flushes on every beat until it does.
+ *   <li>An instance that stops beating for three beats without saying goodbye (a crash, a restart)
+ *       makes every receiver flush: its last messages may not have arrived.
+ *   <li>Each instance keeps a marker key; when {@code FLUSHALL} or {@code FLUSHDB} removes it, the
+ *       instance flushes within one beat.
+ *   <li>A write completes once every instance heard from within the last three beats has
+ *       acknowledged applying it, or after {@code ackTimeout} (default 250 ms). An instance that
+ *       misses an acknowledgement is not waited for again until it acknowledges something; it is
+ *       then either gone, cut off (and flushes when its subscription returns), or stalled (and may
+ *       serve the old value until it processes the message): the one window this design leaves.
+ * </ul>
+ *
+ * <p>Thread-safe. Opens two connections (one to subscribe, one to publish) and one daemon thread;
+ * close it when the service stops (goodbye is sent then).
+ */
+public final class RedisInvalidation implements InvalidationChannel {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final int VERSION = 1;
+
+  private final String instanceId = UUID.randomUUID().toString();
+  private final String broadcast;
+  private final String ackChannel;
+  private final String markerKey;
+  private final Duration heartbeat;
+  private final Duration ackTimeout;
+  private final AbstractRedisClient client;
+  private final RedisLink publisher;
+  private final StatefulRedisPubSubConnection<String, byte[]> subscriber;
+  private final ScheduledExecutorService timer;
+  private final ReentrantLock sendLock = new ReentrantLock();
+  private final AtomicLong lastSeq = new AtomicLong();
+  private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+  private final Map<String, List<Listener>> listeners = new ConcurrentHashMap<>();
+  private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+  private final AtomicInteger subscribedEvents = new AtomicInteger();
+  private final AtomicLong ownEchoNanos = new AtomicLong(System.nanoTime());
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong flushes = new AtomicLong();
+  private final AtomicLong unacknowledged = new AtomicLong();
+  private final RedisConnectionStateListener connectionWatcher;
+  private volatile long lastBeatNanos = System.nanoTime();
+
+  /** What a receiver knows of one other instance. */
+  private static final class Peer {
+    volatile long lastSeq = -1; // -1: no baseline yet
+    volatile long lastSeenNanos = System.nanoTime();
+    volatile boolean responsive = true;
+  }
+
+  /** A write waiting for acknowledgements. */
+  private static final class Pending {
+    final Set<String> waitingFor;
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    Pending(Set<String> waitingFor) {
+      this.waitingFor = waitingFor;
+    }
+  }
+
+  /** The wire form of every message; JSON so that other languages can read it. */
+  record Message(
+      int v, String type, String from, long seq, @Nullable String cache, @Nullable String kind, @Nullable List<String> keys) {}
+
+  private RedisInvalidation(Builder builder) {
+    this.client = builder.client;
+    this.broadcast = builder.channel;
+    this.ackChannel = builder.channel + ":ack:" + instanceId;
+    this.markerKey = builder.channel + ":marker:" + instanceId;
+    this.heartbeat = builder.heartbeat;
+    this.ackTimeout = builder.ackTimeout;
+    this.publisher =
+        client instanceof RedisClusterClient cluster
+            ? RedisLink.connect(cluster, builder.commandTimeout)
+            : RedisLink.connect((RedisClient) client, builder.commandTimeout);
+    this.subscriber =
+        client instanceof RedisClusterClient cluster
+            ? cluster.connectPubSub(RedisLink.codec())
+            : ((RedisClient) client).connectPubSub(RedisLink.codec());
+    this.connectionWatcher =
+        new RedisConnectionStateListener() {
+          @Override
+          public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if (connection == subscriber && !closed.get()) {
+              flushAll(); // from now until resubscription, messages are lost to us
+            }
+          }
+        };
+    client.addListener(connectionWatcher);
+    subscriber.addListener(
+        new RedisPubSubAdapter<>() {
+          @Override
+          public void message(String channel, byte[] message) {
+            receive(channel, message);
+          }
+
+          @Override
+          public void subscribed(String channel, long count) {
+            if (subscribedEvents.incrementAndGet() > 2) {
+              flushAll(); // a resubscription after a reconnect: messages in between are lost
+              send("hello", null, null, List.of(), false);
+            }
+          }
+        });
+    // Named, so that operators (and tests) can find this connection in CLIENT LIST.
+    subscriber.async().clientSetname(subscriberName()).toCompletableFuture().join();
+    subscriber.async().subscribe(broadcast, ackChannel).toCompletableFuture().join();
+    publisher.setIfAbsent(markerKey, new byte[] {1}, markerTtl()).join();
+    join(builder.channel);
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "cascade-invalidation-" + instanceId.substring(0, 8));
+              thread.setDaemon(true);
+              return thread;
+            });
+    long beat = heartbeat.toNanos();
+    timer.scheduleAtFixedRate(this::beat, beat, beat, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Announces this instance and waits (up to the ack timeout) until every instance whose marker key
+   * exists has acknowledged it: when the constructor returns, the others wait for this instance's
+   * acknowledgements, so its first fills can already be invalidated.
+   */
+  private void join(String channel) {
+    List<String> markers = publisher.keysMatching(RedisTier.escapeGlob(channel + ":marker:") + "*").join();
+    Set<String> others = ConcurrentHashMap.newKeySet();
+    String prefix = channel + ":marker:";
+    for (String marker : markers) {
+      String id = marker.substring(prefix.length());
+      if (!id.equals(instanceId)) {
+        others.add(id);
+        peers.computeIfAbsent(id, key -> new Peer());
+      }
+    }
+    Pending welcome = new Pending(others);
+    if (!others.isEmpty()) {
+      pending.put(0L, welcome);
+    }
+    send("hello", null, null, List.of(), false).join();
+    if (!others.isEmpty()) {
+      welcome.done.completeOnTimeout(null, ackTimeout.toNanos(), TimeUnit.NANOSECONDS).join();
+      pending.remove(0L, welcome);
+      welcome.waitingFor.forEach(id -> peers.remove(id)); // stale markers of instances that are gone
+    }
+  }
+
+  /** Returns a channel on {@code client} with the default options. */
+  public static RedisInvalidation create(RedisClient client) {
+    return builder(client).build();
+  }
+
+  /** Returns a channel on the cluster of {@code client} with the default options. */
+  public static RedisInvalidation create(RedisClusterClient client) {
+    return builder(client).build();
+  }
+
+  /** Returns a builder of a channel on {@code client}. */
+  public static Builder builder(RedisClient client) {
+    return new Builder(Objects.requireNonNull(client, "client"));
+  }
+
+  /** Returns a builder of a channel on the cluster of {@code client}. */
+  public static Builder builder(RedisClusterClient client) {
+    return new Builder(Objects.requireNonNull(client, "client"));
+  }
+
+  /** Returns this instance's id, as other instances see it. */
+  public String instanceId() {
+    return instanceId;
+  }
+
+  /** Returns the client name of the subscribing connection, as {@code CLIENT LIST} shows it. */
+  public String subscriberName() {
+    return "cascade-inv-" + instanceId;
+  }
+
+  /** Returns how many times this channel told its caches that messages may have been lost. */
+  public long lossFlushCount() {
+    return flushes.get();
+  }
+
+  /** Returns how many writes completed without every live instance's acknowledgement. */
+  public long unacknowledgedCount() {
+    return unacknowledged.get();
+  }
+
+  @Override
+  public Subscription subscribe(String cacheName, Listener listener) {
+    List<Listener> forCache = listeners.computeIfAbsent(cacheName, name -> new CopyOnWriteArrayList<>());
+    forCache.add(listener);
+    return () -> forCache.remove(listener);
+  }
+
+  @Override
+  public CompletableFuture<Void> publish(String cacheName, Event event) {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new CacheException("invalidation channel is closed", null));
+    }
+    return send("inv", cacheName, event.kind().name(), event.keys(), true);
+  }
+
+  private CompletableFuture<Void> send(
+      String type, @Nullable String cache, @Nullable String kind, List<String> keys, boolean acknowledged) {
+    sendLock.lock(); // sequence order and wire order must agree, or receivers see false gaps
+    try {
+      long seq = "inv".equals(type) ? lastSeq.incrementAndGet() : lastSeq.get();
+      byte[] bytes = JSON.writeValueAsBytes(new Message(VERSION, type, instanceId, seq, cache, kind, keys));
+      Pending waiting = null;
+      if (acknowledged) {
+        Set<String> live = ConcurrentHashMap.newKeySet();
+        peers.forEach(
+            (id, peer) -> {
+              if (peer.responsive) {
+                live.add(id);
+              }
+            });
+        if (!live.isEmpty()) {
+          waiting = new Pending(live);
+          pending.put(seq, waiting);
+        }
+      }
+      CompletableFuture<Long> published = publisher.publish(broadcast, bytes);
+      if (waiting == null) {
+        return published.thenApply(receivers -> null);
+      }
+      Pending awaited = waiting;
+      return published
+          .thenCompose(
+              receivers ->
+                  awaited.done.completeOnTimeout(null, ackTimeout.toNanos(), TimeUnit.NANOSECONDS))
+          .whenComplete(
+              (done, error) -> {
+                pending.remove(seq, awaited);
+                if (!awaited.waitingFor.isEmpty()) {
+                  unacknowledged.incrementAndGet();
+                  awaited.waitingFor.forEach(id -> {
+                    Peer peer = peers.get(id);
+                    if (peer != null) {
+                      peer.responsive = false;
+                    }
+                  });
+                }
+              });
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  private void receive(String channel, byte[] bytes) {
+    Message message;
+    try {
+      message = JSON.readValue(bytes, Message.class);
+    } catch (RuntimeException foreign) {
+      return; // not ours; nothing to apply
+    }
+    if (message.v() != VERSION) {
+      flushAll(); // a peer speaks another version: we cannot tell what it invalidated
+      return;
+    }
+    if (channel.equals(ackChannel)) {
+      Pending waiting = pending.get(message.seq());
+      Peer peer = peers.get(message.from());
+      if (peer != null) {
+        peer.responsive = true;
+      }
+      if (waiting != null && waiting.waitingFor.remove(message.from()) && waiting.waitingFor.isEmpty()) {
+        waiting.done.complete(null);
+      }
+      return;
+    }
+    if (message.from().equals(instanceId)) {
+      ownEchoNanos.set(System.nanoTime());
+      return;
+    }
+    Peer peer = peers.computeIfAbsent(message.from(), id -> new Peer());
+    peer.lastSeenNanos = System.nanoTime();
+    switch (message.type()) {
+      case "inv" -> {
+        if (peer.lastSeq >= 0 && message.seq() != peer.lastSeq + 1) {
+          flushAll();
+        }
+        peer.lastSeq = message.seq();
+        apply(message);
+        acknowledge(message);
+      }
+      case "hb", "hello" -> {
+        if (peer.lastSeq >= 0 && message.seq() > peer.lastSeq) {
+          flushAll(); // it sent invalidations we never saw
+        }
+        peer.lastSeq = Math.max(peer.lastSeq, message.seq());
+        if ("hello".equals(message.type())) {
+          peer.responsive = true; // it (re)subscribed: it will acknowledge again
+          acknowledge(message);
+        }
+      }
+      case "bye" -> {
+        if (peer.lastSeq >= 0 && message.seq() > peer.lastSeq) {
+          flushAll();
+        }
+        peers.remove(message.from());
+      }
+      default -> flushAll();
+    }
+  }
+
+  private void acknowledge(Message message) {
+    byte[] ack = JSON.writeValueAsBytes(new Message(VERSION, "ack", instanceId, message.seq(), null, null, null));
+    publisher.publish(broadcast + ":ack:" + message.from(), ack);
+  }
+
+  private void apply(Message message) {
+    List<Listener> forCache = message.cache() == null ? null : listeners.get(message.cache());
+    if (forCache == null || forCache.isEmpty()) {
+      return;
+    }
+    Event event;
+    try {
+      event = new Event(Kind.valueOf(message.kind()), message.keys() == null ? List.of() : message.keys());
+    } catch (RuntimeException unknownKind) {
+      forCache.forEach(Listener::onPossibleLoss);
+      return;
+    }
+    forCache.forEach(listener -> listener.onEvent(event));
+  }
+
+  /** One heartbeat: announce ourselves, then look for every kind of silent loss. */
+  private void beat() {
+    if (closed.get()) {
+      return;
+    }
+    try {
+      long now = System.nanoTime();
+      if (now - lastBeatNanos > 3 * heartbeat.toNanos()) {
+        flushAll(); // this process stalled: others may have stopped waiting for our acknowledgements
+      }
+      lastBeatNanos = now;
+      send("hb", null, null, List.of(), false);
+      long silence = 3 * heartbeat.toNanos();
+      List<String> gone = new ArrayList<>();
+      peers.forEach((id, peer) -> {
+        if (now - peer.lastSeenNanos > silence) {
+          gone.add(id);
+        }
+      });
+      if (!gone.isEmpty()) {
+        gone.forEach(peers::remove);
+        flushAll(); // an instance vanished without goodbye: its last messages may be lost
+      }
+      if (now - ownEchoNanos.get() > silence) {
+        flushAll(); // we do not hear ourselves: our subscription is not delivering
+      }
+      publisher
+          .setIfPresent(markerKey, new byte[] {1}, markerTtl())
+          .thenAccept(
+              present -> {
+                if (!present) {
+                  flushAll(); // FLUSHALL / FLUSHDB (or an eviction) emptied the server
+                  publisher.setIfAbsent(markerKey, new byte[] {1}, markerTtl());
+                }
+              });
+    } catch (RuntimeException e) {
+      // the next beat tries again; a failed send has consumed no sequence number
+    }
+  }
+
+  private Duration markerTtl() {
+    return heartbeat.multipliedBy(20);
+  }
+
+  private void flushAll() {
+    flushes.incrementAndGet();
+    listeners.values().forEach(forCache -> forCache.forEach(Listener::onPossibleLoss));
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    timer.shutdownNow();
+    try {
+      sendLock.lock();
+      try {
+        byte[] bye = JSON.writeValueAsBytes(new Message(VERSION, "bye", instanceId, lastSeq.get(), null, null, null));
+        publisher.publish(broadcast, bye).get(1, TimeUnit.SECONDS);
+        publisher.unlink(List.of(markerKey)).get(1, TimeUnit.SECONDS); // newcomers must not wait for us
+      } finally {
+        sendLock.unlock();
+      }
+    } catch (Exception e) {
+      // receivers will notice the missing heartbeats instead
+    }
+    client.removeListener(connectionWatcher);
+    subscriber.close();
+    publisher.close();
+  }
+
+  /** Options of a {@link RedisInvalidation}. Not thread-safe. */
+  public static final class Builder {
+    private final AbstractRedisClient client;
+    private String channel = "cascade:invalidation";
+    private Duration heartbeat = Duration.ofMillis(500);
+    private Duration ackTimeout = Duration.ofMillis(250);
+    private Duration commandTimeout = Duration.ofMillis(250);
+
+    private Builder(AbstractRedisClient client) {
+      this.client = client;
+    }
+
+    /** Sets the pub/sub channel (default {@code cascade:invalidation}); instances must agree on it. */
+    public Builder channel(String channel) {
+      Objects.requireNonNull(channel, "channel");
+      if (channel.isEmpty()) {
+        throw new IllegalArgumentException("channel must not be empty");
+      }
+      this.channel = channel;
+      return this;
+    }
+
+    /** Sets the heartbeat interval (default 500 ms); silence for three beats counts as loss. */
+    public Builder heartbeat(Duration heartbeat) {
+      this.heartbeat = positive(heartbeat, "heartbeat");
+      return this;
+    }
+
+    /** Sets how long a write waits for other instances' acknowledgements (default 250 ms). */
+    public Builder ackTimeout(Duration ackTimeout) {
+      this.ackTimeout = positive(ackTimeout, "ackTimeout");
+      return this;
+    }
+
+    /** Sets the command timeout of the publishing connection (default 250 ms). */
+    public Builder commandTimeout(Duration commandTimeout) {
+      this.commandTimeout = positive(commandTimeout, "commandTimeout");
+      return this;
+    }
+
+    /**
+     * Connects, subscribes and returns the channel.
+     *
+     * @throws CacheException if Redis cannot be reached
+     */
+    public RedisInvalidation build() {
+      try {
+        return new RedisInvalidation(this);
+      } catch (CacheException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new CacheException("cannot start the invalidation channel: " + e.getMessage(), e);
+      }
+    }
+
+    private static Duration positive(Duration duration, String what) {
+      Objects.requireNonNull(duration, what);
+      if (duration.isZero() || duration.isNegative()) {
+        throw new IllegalArgumentException(what + " must be positive, was " + duration);
+      }
+      return duration;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisInvalidation[" + instanceId + " on " + broadcast + "]";
+  }
+}

@@ -1,0 +1,115 @@
+package dev.cascade.cache.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.codec.StringCodec;
+import dev.cascade.cache.internal.CircuitBreaker;
+import dev.cascade.cache.internal.RemoteTier;
+import dev.cascade.cache.internal.TieredCache;
+import dev.cascade.cache.testkit.RedisServerExtension;
+import io.lettuce.core.RedisClient;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A layered cache under read load while its Redis is SIGKILLed or SIGSTOPped: no call waits past the
+ * timeout plus 50 ms (the one timing bound the issue asks for), the breaker opens and closes again,
+ * and the in-process tier is flushed when Redis comes back.
+ */
+class LayeredOutageIT {
+  private static final Duration TIMEOUT = Duration.ofMillis(200);
+  private static final long BOUND_NANOS = TIMEOUT.plusMillis(50).toNanos();
+
+  @RegisterExtension static final RedisServerExtension redis = RedisServerExtension.standalone();
+
+  private static RedisClient client;
+  private static RedisTier store;
+  private long slowestNanos;
+
+  @BeforeAll
+  static void connect() {
+    client = RedisTests.client(redis);
+    store = RedisTier.builder(client).commandTimeout(TIMEOUT).build();
+  }
+
+  @AfterAll
+  static void disconnect() {
+    store.close();
+    client.shutdown();
+  }
+
+  @AfterEach
+  void serverRunning() {
+    if (!redis.process(0).isAlive()) {
+      redis.process(0).restart();
+    }
+  }
+
+  private static TieredCache<String, String> cache() {
+    return (TieredCache<String, String>)
+        Cache.<String, String>builder("layered-outage")
+            .inMemory(m -> m.maximumSize(1_000))
+            .tier(store)
+            .valueCodec(StringCodec.create())
+            .circuitBreaker(3, Duration.ofMillis(300))
+            .build();
+  }
+
+  private static CircuitBreaker breaker(TieredCache<String, String> cache) {
+    return ((RemoteTier<String, String>) cache.remoteTiers().get(0)).breaker();
+  }
+
+  private void readLoad(Cache<String, String> cache, int count) {
+    for (int i = 0; i < count; i++) {
+      String key = "k" + (i % 200); // 100 keys cached before the outage, 100 new ones
+      long start = System.nanoTime();
+      assertThat(cache.get(key, k -> "loaded-" + k)).isEqualTo("loaded-" + key);
+      slowestNanos = Math.max(slowestNanos, System.nanoTime() - start);
+    }
+  }
+
+  private void outage(Runnable stop, Runnable start) {
+    TieredCache<String, String> cache = cache();
+    for (int i = 0; i < 100; i++) {
+      cache.get("k" + i, k -> "loaded-" + k);
+    }
+    stop.run();
+    try {
+      readLoad(cache, 600);
+    } finally {
+      start.run();
+    }
+    assertThat(slowestNanos).as("slowest read (ns) during the outage").isLessThan(BOUND_NANOS);
+    assertThat(breaker(cache).openings()).isPositive();
+    long flushesBefore = cache.stats().localFlushCount();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              cache.get("probe", k -> "p");
+              return breaker(cache).state() == CircuitBreaker.State.CLOSED;
+            });
+    assertThat(cache.stats().localFlushCount()).isGreaterThan(flushesBefore); // L1 flushed on recovery
+    slowestNanos = 0;
+    readLoad(cache, 200);
+    assertThat(slowestNanos).isLessThan(BOUND_NANOS);
+  }
+
+  @Test
+  void sigkill_readsStayWithinTimeout_breakerOpensAndCloses_l1FlushedOnRecovery() {
+    outage(() -> redis.process(0).kill(), () -> redis.process(0).restart());
+  }
+
+  @Test
+  void sigstop_readsStayWithinTimeout_breakerOpensAndCloses_l1FlushedOnRecovery() {
+    outage(() -> redis.process(0).pause(), () -> redis.process(0).resume());
+  }
+}

@@ -1,0 +1,57 @@
+package dev.cascade.cache.redis;
+
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.codec.StringCodec;
+import dev.cascade.cache.testkit.CoherenceContract;
+import dev.cascade.cache.testkit.RedisServerExtension;
+import io.lettuce.core.cluster.RedisClusterClient;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Three layered instances over a 3-master Redis Cluster: 0 stale reads after writes return. */
+class RedisClusterCoherenceIT extends CoherenceContract {
+  @RegisterExtension static final RedisServerExtension redis = RedisServerExtension.cluster();
+
+  private static RedisClusterClient client;
+  private static RedisTier store;
+  private final List<RedisInvalidation> channels = new ArrayList<>();
+
+  @BeforeAll
+  static void connect() {
+    client = RedisTests.clusterClient(redis);
+    store = RedisTier.builder(client).commandTimeout(RedisTests.RELAXED_TIMEOUT).build();
+  }
+
+  @AfterAll
+  static void disconnect() {
+    store.close();
+    client.shutdown();
+  }
+
+  @AfterEach
+  void closeChannels() {
+    channels.forEach(RedisInvalidation::close);
+  }
+
+  @Override
+  protected Cache<String, String> newInstance(String name) {
+    RedisInvalidation channel =
+        RedisInvalidation.builder(RedisTests.clusterClient(redis)).ackTimeout(RedisTests.RELAXED_TIMEOUT).commandTimeout(RedisTests.RELAXED_TIMEOUT).build();
+    channels.add(channel);
+    return Cache.<String, String>builder(name)
+        .inMemory(m -> m.maximumSize(1_000))
+        .tier(store)
+        .valueCodec(StringCodec.create())
+        .invalidation(channel)
+        .build();
+  }
+
+  @Override
+  protected void report(String operation, Latencies latencies) {
+    System.out.println("[coherence cluster] " + operation + ": write incl. propagation " + latencies);
+  }
+}
