@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.testkit.MemcachedServerExtension;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,12 @@ class MemcachedInjectionIT {
           "");
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
-  private final MemcachedTier tier = MemcachedTier.create(MEMCACHED.addresses().toArray(String[]::new));
+  private final MemcachedTier tier = MemcachedTier.create(
+        MemcachedConfig.builder()
+            .servers(MEMCACHED.addresses().toArray(String[]::new))
+            // Generous: these tests are about behaviour, and the machine may be busy.
+            .commandTimeout(Duration.ofSeconds(5))
+            .build());
 
   @AfterEach
   void close() {

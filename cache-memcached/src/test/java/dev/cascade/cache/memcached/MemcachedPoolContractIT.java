@@ -5,13 +5,19 @@ import dev.cascade.cache.CacheBuilder;
 import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.testkit.CacheContract;
 import dev.cascade.cache.testkit.MemcachedServerExtension;
+import java.time.Duration;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The contract on a {@link MemcachedTier} over a ketama pool of three real memcached servers. */
 class MemcachedPoolContractIT extends CacheContract {
   @RegisterExtension static final MemcachedServerExtension MEMCACHED = MemcachedServerExtension.servers(3);
 
-  private final MemcachedTier tier = MemcachedTier.create(MEMCACHED.addresses().toArray(String[]::new));
+  private final MemcachedTier tier = MemcachedTier.create(
+        MemcachedConfig.builder()
+            .servers(MEMCACHED.addresses().toArray(String[]::new))
+            // Generous: these tests are about behaviour, and the machine may be busy.
+            .commandTimeout(Duration.ofSeconds(5))
+            .build());
 
   @Override
   protected CacheBuilder<String, String> newBuilder(String name) {

@@ -35,7 +35,12 @@ class MemcachedProtocolIT {
   private final String run = UUID.randomUUID().toString().substring(0, 8);
 
   private MemcachedTier tier() {
-    MemcachedTier tier = MemcachedTier.create(MEMCACHED.addresses().toArray(String[]::new));
+    MemcachedTier tier = MemcachedTier.create(
+        MemcachedConfig.builder()
+            .servers(MEMCACHED.addresses().toArray(String[]::new))
+            // Generous: these tests are about behaviour, and the machine may be busy.
+            .commandTimeout(Duration.ofSeconds(5))
+            .build());
     opened.add(tier);
     return tier;
   }

@@ -5,6 +5,7 @@ import dev.cascade.cache.CacheBuilder;
 import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.testkit.CacheContract;
 import dev.cascade.cache.testkit.MemcachedServerExtension;
+import java.time.Duration;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The contract on a {@link MemcachedTier} over one real memcached server. */
@@ -12,7 +13,12 @@ class MemcachedTierContractIT extends CacheContract {
   @RegisterExtension static final MemcachedServerExtension MEMCACHED = MemcachedServerExtension.single();
 
   // One client per test: the contract closes its caches, and with them their tier, after each test.
-  private final MemcachedTier tier = MemcachedTier.create(MEMCACHED.addresses().toArray(String[]::new));
+  private final MemcachedTier tier = MemcachedTier.create(
+        MemcachedConfig.builder()
+            .servers(MEMCACHED.addresses().toArray(String[]::new))
+            // Generous: these tests are about behaviour, and the machine may be busy.
+            .commandTimeout(Duration.ofSeconds(5))
+            .build());
 
   @Override
   protected CacheBuilder<String, String> newBuilder(String name) {

@@ -134,7 +134,7 @@ public final class MemcachedStore implements AutoCloseable {
     if (t.namespace() == null) {
       return t.node().submit(Commands.mg(t.key(), "v f")).thenApply(r -> valueIf(r, PLAIN));
     }
-    CompletableFuture<MetaResponse> version = t.node().submit(Commands.mg(namespaceKey(t.namespace()), "v"));
+    CompletableFuture<MetaResponse> version = readVersion(t.node(), t.namespace());
     value = t.node().submit(Commands.mg(t.key(), "v f"));
     return version.thenCombine(value, (v, r) -> valueIf(r, remember(t, v)));
   }
@@ -185,15 +185,16 @@ public final class MemcachedStore implements AutoCloseable {
     for (String key : keys) {
       String namespace = targets.get(key).namespace();
       if (namespace != null && !namespaceVersions.containsKey(namespace)) {
-        namespaceVersions.put(namespace, node.submit(Commands.mg(namespaceKey(namespace), "v")));
+        namespaceVersions.put(namespace, readVersion(node, namespace));
       }
     }
-    List<CompletableFuture<MetaResponse>> replies = new ArrayList<>(keys.size());
+    List<byte[]> commands = new ArrayList<>(keys.size());
     for (String key : keys) {
-      replies.add(node.submit(Commands.mg(targets.get(key).key(), "v f")));
+      commands.add(Commands.mg(targets.get(key).key(), "v f"));
     }
-    List<CompletableFuture<?>> all = new ArrayList<>(replies);
-    all.addAll(namespaceVersions.values());
+    CompletableFuture<MetaResponse[]> batch = node.submitBatch(commands);
+    List<CompletableFuture<?>> all = new ArrayList<>(namespaceVersions.values());
+    all.add(batch);
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
         .thenApply(
             done -> {
@@ -201,9 +202,10 @@ public final class MemcachedStore implements AutoCloseable {
               namespaceVersions.forEach(
                   (namespace, reply) -> current.put(namespace, remember(node, namespace, reply.join())));
               Map<String, byte[]> found = new HashMap<>();
+              MetaResponse[] replies = batch.join();
               for (int i = 0; i < keys.size(); i++) {
                 String namespace = targets.get(keys.get(i)).namespace();
-                byte[] value = valueIf(replies.get(i).join(), namespace == null ? PLAIN : current.get(namespace));
+                byte[] value = valueIf(replies[i], namespace == null ? PLAIN : current.get(namespace));
                 if (value != null) {
                   found.put(keys.get(i), value);
                 }
@@ -224,6 +226,11 @@ public final class MemcachedStore implements AutoCloseable {
 
   private long remember(Target t, MetaResponse reply) {
     return remember(t.node(), Objects.requireNonNull(t.namespace()), reply);
+  }
+
+  /** Reads the namespace's version on {@code node}, sharing a read queued but not yet sent. */
+  private static CompletableFuture<MetaResponse> readVersion(ServerNode node, String namespace) {
+    return node.submitShared(namespace, Commands.mg(namespaceKey(namespace), "v"));
   }
 
   /** Parses a version reply and caches it; returns 0 when the server has no version. */
@@ -319,7 +326,7 @@ public final class MemcachedStore implements AutoCloseable {
             .thenCompose(v -> t.node().submit(Commands.ms(t.key(), value, "F" + v + ttlFlag)))
             .thenApply(MemcachedStore::stored);
       }
-      CompletableFuture<MetaResponse> version = t.node().submit(Commands.mg(namespaceKey(t.namespace()), "v"));
+      CompletableFuture<MetaResponse> version = readVersion(t.node(), t.namespace());
       CompletableFuture<MetaResponse> write = t.node().submit(Commands.ms(t.key(), value, "F" + cached + ttlFlag));
       return version
           .thenCombine(write, (v, w) -> {

@@ -59,7 +59,7 @@ final class MetaConnection extends ByteToMessageDecoder {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
-    long period = Math.max(1, Math.min(TimeUnit.MILLISECONDS.toNanos(10), timeoutNanos / 10));
+    long period = Math.max(1, Math.min(TimeUnit.MILLISECONDS.toNanos(5), timeoutNanos / 20));
     sweeper = ctx.channel().eventLoop().scheduleAtFixedRate(this::sweep, period, period, TimeUnit.NANOSECONDS);
   }
 
@@ -103,6 +103,7 @@ final class MetaConnection extends ByteToMessageDecoder {
       if (out == null) {
         out = ch.alloc().ioBuffer(Math.max(256, request.command.length));
       }
+      request.written = true;
       out.writeBytes(request.command);
       inflight.add(request);
     }
@@ -232,10 +233,18 @@ final class MetaConnection extends ByteToMessageDecoder {
   }
 
   private void complete(MetaResponse response) {
-    MetaRequest head = inflight.poll();
-    if (head != null) {
-      head.future.complete(response);
+    MetaRequest head = inflight.peek();
+    if (head == null) {
+      return;
     }
+    if (head.replies != null) {
+      head.replies[head.received++] = response;
+      if (head.received < head.expected) {
+        return;
+      }
+    }
+    inflight.poll();
+    head.future.complete(response);
   }
 
   private void protocolError(ChannelHandlerContext ctx, String what) {

@@ -10,11 +10,27 @@ import java.util.concurrent.CompletableFuture;
 final class MetaRequest {
   final byte[] command;
   final boolean stats;
+  /** How many replies the command bytes ask for: 1, or the commands of a batch. */
+  final int expected;
+  /** The replies of a batch, in command order; filled on the I/O thread before the future completes. */
+  final MetaResponse @org.jspecify.annotations.Nullable [] replies;
+  int received;
   final CompletableFuture<MetaResponse> future = new CompletableFuture<>();
   long deadlineNanos;
+  /** Set on the I/O thread just before the command is written; read by coalescing callers. */
+  volatile boolean written;
 
   MetaRequest(byte[] command, boolean stats) {
     this.command = command;
     this.stats = stats;
+    this.expected = 1;
+    this.replies = null;
+  }
+
+  MetaRequest(byte[] commands, int count) {
+    this.command = commands;
+    this.stats = false;
+    this.expected = count;
+    this.replies = new MetaResponse[count];
   }
 }

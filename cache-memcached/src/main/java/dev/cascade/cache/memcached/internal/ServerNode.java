@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -42,6 +43,7 @@ public final class ServerNode {
   private final long timeoutNanos;
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicInteger cursor = new AtomicInteger();
+  private final ConcurrentHashMap<String, MetaRequest> shared = new ConcurrentHashMap<>();
   private State state = State.DOWN;
   private long generation;
   private long delayNanos;
@@ -79,16 +81,61 @@ public final class ServerNode {
   }
 
   CompletableFuture<MetaResponse> submit(byte[] command, boolean stats) {
-    MetaRequest request = new MetaRequest(command, stats);
+    return send(new MetaRequest(command, stats)).future;
+  }
+
+  /**
+   * Sends {@code commands} as one pipelined batch; the future gives their replies in order. Costs
+   * one future and one queue slot for the whole batch.
+   */
+  public CompletableFuture<MetaResponse[]> submitBatch(List<byte[]> commands) {
+    int length = 0;
+    for (byte[] command : commands) {
+      length += command.length;
+    }
+    byte[] all = new byte[length];
+    int at = 0;
+    for (byte[] command : commands) {
+      System.arraycopy(command, 0, all, at, command.length);
+      at += command.length;
+    }
+    MetaRequest request = send(new MetaRequest(all, commands.size()));
+    return request.future.thenApply(last -> request.replies);
+  }
+
+  /**
+   * Returns the future of a reply to {@code command}, shared with other callers whose identical
+   * command is queued but not written yet: a command that reaches the server after a caller asked
+   * answers that caller as well as its own would (used for namespace version reads, one per batch
+   * instead of one per read).
+   */
+  public CompletableFuture<MetaResponse> submitShared(String slot, byte[] command) {
+    while (true) {
+      MetaRequest queued = shared.get(slot);
+      if (queued != null && !queued.written && !queued.future.isDone()) {
+        return queued.future;
+      }
+      MetaRequest request = new MetaRequest(command, false);
+      boolean installed = queued == null ? shared.putIfAbsent(slot, request) == null : shared.replace(slot, queued, request);
+      if (installed) {
+        if (shared.size() > 10_000) {
+          shared.clear();
+        }
+        return send(request).future;
+      }
+    }
+  }
+
+  private MetaRequest send(MetaRequest request) {
     MetaConnection[] connections = live;
     if (!up || connections.length == 0) {
       request.future.completeExceptionally(new CacheException("memcached " + name + " is down: " + downReason));
-      return request.future;
+      return request;
     }
     MetaConnection connection =
         connections.length == 1 ? connections[0] : connections[Math.floorMod(cursor.getAndIncrement(), connections.length)];
     connection.send(request);
-    return request.future;
+    return request;
   }
 
   /** Starts a connection attempt; the future tells whether the server came up. */
