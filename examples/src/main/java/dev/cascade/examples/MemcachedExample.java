@@ -1,0 +1,69 @@
+package dev.cascade.examples;
+
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.Stampede;
+import dev.cascade.cache.codec.JsonCodec;
+import dev.cascade.cache.memcached.MemcachedConfig;
+import dev.cascade.cache.memcached.MemcachedServerStats;
+import dev.cascade.cache.memcached.MemcachedStampedeLock;
+import dev.cascade.cache.memcached.MemcachedTier;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cascade on Memcached: two service instances (each with its own client, as two processes would
+ * have) share a pool of memcached servers, with an in-process L1, tags, bulk loads and the server's
+ * own leases against stampedes. The servers are the arguments ({@code host:port ...}; default
+ * {@code localhost:11211}). Run after {@code mvn -q -DskipTests package -pl examples -am}:
+ *
+ * <pre>{@code java -cp examples/target/cascade-examples.jar dev.cascade.examples.MemcachedExample}</pre>
+ */
+public final class MemcachedExample {
+  private MemcachedExample() {}
+
+  public static void main(String[] args) {
+    String[] servers = args.length > 0 ? args : new String[] {"localhost:11211"};
+    MemcachedConfig config =
+        MemcachedConfig.builder()
+            .servers(servers)
+            .commandTimeout(Duration.ofMillis(200)) // a cache must answer fast or not at all
+            .build();
+    SlowDatabase database = new SlowDatabase(Duration.ofMillis(20));
+    try (Cache<Long, Product> instanceA = products(MemcachedTier.create(config));
+        Cache<Long, Product> instanceB = products(MemcachedTier.create(config))) {
+      instanceA.invalidateAll(); // one write per server: a new namespace version
+
+      Product lamp = instanceA.get(7L, database::findProduct);
+      System.out.println("A loaded      " + lamp + " (database queries: " + database.queryCount() + ")");
+      System.out.println("B reads       " + instanceB.get(7L, database::findProduct) + " from memcached"
+          + " (database queries: " + database.queryCount() + ")");
+
+      instanceB.put(8L, new Product(8, "Desk", 15_000), Duration.ofMinutes(5), "category:furniture");
+      System.out.println("A reads       " + instanceA.getIfPresent(8L) + " written by B");
+      instanceA.invalidateTag("category:furniture");
+      System.out.println("after tag invalidation A reads " + instanceA.getIfPresent(8L));
+
+      Map<Long, Product> some = instanceB.getAll(List.of(7L, 9L, 10L), database::findProducts);
+      System.out.println("B bulk-loaded " + some.keySet() + " (database queries: " + database.queryCount() + ")");
+      System.out.println("A stats       " + instanceA.stats());
+    }
+    try (MemcachedTier tier = MemcachedTier.create(config)) {
+      for (MemcachedServerStats server : tier.stats().join()) {
+        System.out.println("server        " + server);
+      }
+    }
+  }
+
+  // The cache owns the tier it is given and closes it when it is closed.
+  private static Cache<Long, Product> products(MemcachedTier memcached) {
+    return Cache.<Long, Product>builder("example-products")
+        .inMemory(m -> m.maximumSize(10_000).ttl(Duration.ofSeconds(30)))
+        .tier(memcached)
+        .valueCodec(JsonCodec.of(Product.class))
+        .ttl(Duration.ofMinutes(10))
+        .ttlJitter(0.1)
+        .stampede(Stampede.distributed(MemcachedStampedeLock.create(memcached)))
+        .build();
+  }
+}
