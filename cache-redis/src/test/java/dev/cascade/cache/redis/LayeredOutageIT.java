@@ -88,13 +88,14 @@ class LayeredOutageIT {
     assertThat(slowestNanos).as("slowest read (ns) during the outage").isLessThan(BOUND_NANOS);
     assertThat(breaker(cache).openings()).isPositive();
     long flushesBefore = cache.stats().localFlushCount();
+    java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
 
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(50))
         .until(
             () -> {
-              cache.get("probe", k -> "p");
+              cache.get("probe-" + probes.incrementAndGet(), k -> "p"); // an L1 miss: it reaches Redis
               return breaker(cache).state() == CircuitBreaker.State.CLOSED;
             });
     assertThat(cache.stats().localFlushCount()).isGreaterThan(flushesBefore); // L1 flushed on recovery
