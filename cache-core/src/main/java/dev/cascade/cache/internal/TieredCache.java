@@ -141,8 +141,9 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     if (error == null) {
       return announced;
     }
-    Throwable cause = unwrap(error);
-    return announced.handle((done, ignored) -> null).thenCompose(done -> CompletableFuture.failedFuture(cause));
+    // The write failed (perhaps half-done): the announcement is still sent, but not waited for,
+    // so that a caller pays one timeout, not two, while the server is down.
+    return CompletableFuture.failedFuture(unwrap(error));
   }
 
   private List<String> encoded(Iterable<? extends K> keys) {
@@ -794,7 +795,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
               if (local == null) {
                 return;
               }
-              if (error == null) {
+              if (error == null && delivering()) {
                 local.putLocal(key, entry);
               } else {
                 local.invalidateLocal(key);
@@ -822,9 +823,10 @@ public final class TieredCache<K, V> implements Cache<K, V> {
               if (local == null) {
                 return;
               }
+              boolean keep = error == null && delivering();
               typed.forEach(
                   (key, entry) -> {
-                    if (error == null) {
+                    if (keep) {
                       local.putLocal(key, entry);
                     } else {
                       local.invalidateLocal(key);
@@ -936,7 +938,14 @@ public final class TieredCache<K, V> implements Cache<K, V> {
   }
 
   private boolean isCurrent(Flight<V> flight) {
-    return stripeEpochs.get(flight.stripe) == flight.stripeEpoch && globalEpoch.get() == flight.globalEpoch;
+    return stripeEpochs.get(flight.stripe) == flight.stripeEpoch
+        && globalEpoch.get() == flight.globalEpoch
+        && delivering();
+  }
+
+  /** Whether invalidations from other instances reach us; without a channel there are none to miss. */
+  private boolean delivering() {
+    return channel == null || channel.isDelivering();
   }
 
   private void bump(K key) {
@@ -1019,6 +1028,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
    * missed invalidations meanwhile, so they all go, and fills in flight are discarded.
    */
   public void onStoreRecovered() {
+    stats.localFlushes.increment();
     globalEpoch.incrementAndGet();
     if (local != null) {
       local.invalidateAllLocal();

@@ -19,6 +19,15 @@ public interface InvalidationChannel extends AutoCloseable {
   /** Sends {@code event} to the other instances of {@code cacheName}. */
   CompletableFuture<Void> publish(String cacheName, Event event);
 
+  /**
+   * Returns whether events from other instances currently reach this one. While it answers {@code
+   * false} (a subscription being re-established), caches keep nothing new in their in-process tier,
+   * since an invalidation of it could be missed.
+   */
+  default boolean isDelivering() {
+    return true;
+  }
+
   @Override
   void close();
 

@@ -95,6 +95,8 @@ public final class RedisInvalidation implements InvalidationChannel {
   private final AtomicLong unacknowledged = new AtomicLong();
   private final RedisConnectionStateListener connectionWatcher;
   private volatile long lastBeatNanos = System.nanoTime();
+  private final AtomicBoolean delivering = new AtomicBoolean(true);
+  private final AtomicBoolean echoing = new AtomicBoolean(true);
 
   /** What a receiver knows of one other instance. */
   private static final class Peer {
@@ -137,6 +139,7 @@ public final class RedisInvalidation implements InvalidationChannel {
           @Override
           public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
             if (connection == subscriber && !closed.get()) {
+              delivering.set(false);
               flushAll(); // from now until resubscription, messages are lost to us
             }
           }
@@ -153,6 +156,7 @@ public final class RedisInvalidation implements InvalidationChannel {
           public void subscribed(String channel, long count) {
             if (subscribedEvents.incrementAndGet() > 2) {
               flushAll(); // a resubscription after a reconnect: messages in between are lost
+              delivering.set(true);
               send("hello", null, null, List.of(), false);
             }
           }
@@ -229,6 +233,11 @@ public final class RedisInvalidation implements InvalidationChannel {
   /** Returns the client name of the subscribing connection, as {@code CLIENT LIST} shows it. */
   public String subscriberName() {
     return "cascade-inv-" + instanceId;
+  }
+
+  @Override
+  public boolean isDelivering() {
+    return delivering.get() && echoing.get() && !closed.get();
   }
 
   /** Returns how many times this channel told its caches that messages may have been lost. */
@@ -327,6 +336,10 @@ public final class RedisInvalidation implements InvalidationChannel {
     }
     if (message.from().equals(instanceId)) {
       ownEchoNanos.set(System.nanoTime());
+      if (!echoing.get()) {
+        flushAll(); // we hear ourselves again; what came in between may be lost
+        echoing.set(true);
+      }
       return;
     }
     Peer peer = peers.computeIfAbsent(message.from(), id -> new Peer());
@@ -403,9 +416,11 @@ public final class RedisInvalidation implements InvalidationChannel {
         gone.forEach(peers::remove);
         flushAll(); // an instance vanished without goodbye: its last messages may be lost
       }
-      if (now - ownEchoNanos.get() > silence) {
+      boolean hearing = now - ownEchoNanos.get() <= silence;
+      if (!hearing) {
         flushAll(); // we do not hear ourselves: our subscription is not delivering
       }
+      echoing.set(hearing);
       publisher
           .setIfPresent(markerKey, new byte[] {1}, markerTtl())
           .thenAccept(
