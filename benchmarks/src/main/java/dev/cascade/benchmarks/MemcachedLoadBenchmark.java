@@ -29,8 +29,9 @@ import org.HdrHistogram.Histogram;
  * keys with the same key lengths and the same 512-byte values. Latencies go into HdrHistogram.
  *
  * <p>Run: {@code java -cp benchmarks/target/cascade-benchmarks.jar
- * dev.cascade.benchmarks.MemcachedLoadBenchmark [host:port] [measureSeconds]}. Without an address
- * it starts {@code memcached} from the PATH on a free loopback port.
+ * dev.cascade.benchmarks.MemcachedLoadBenchmark [host:port|-] [measureSeconds] [clients] [workloads]
+ * [rounds]}, clients and workloads comma-separated. Without an address ({@code -}) it starts {@code
+ * memcached} from the PATH on a free loopback port.
  */
 public final class MemcachedLoadBenchmark {
   private static final int THREADS = 64;
@@ -67,6 +68,10 @@ public final class MemcachedLoadBenchmark {
       address = "127.0.0.1:" + port;
     }
     int measureSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    List<String> clients =
+        args.length > 2 ? List.of(args[2].split(",")) : List.of("cascade", "cascade-direct", "xmemcached", "spymemcached");
+    List<String> workloads = args.length > 3 ? List.of(args[3].split(",")) : List.of("get", "getMulti100");
+    int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 2;
     int warmupSeconds = Math.max(2, measureSeconds / 3);
     byte[] value = new byte[VALUE_BYTES];
     ThreadLocalRandom.current().nextBytes(value);
@@ -76,9 +81,9 @@ public final class MemcachedLoadBenchmark {
         Runtime.getRuntime().availableProcessors());
     System.out.printf("%-26s %-12s %12s %9s %9s %9s %9s%n", "client", "workload", "ops/s", "p50 us", "p99 us", "p99.9 us", "max us");
     try {
-      for (int round = 1; round <= 2; round++) {
-        for (String workload : List.of("get", "getMulti100")) {
-          for (String name : List.of("cascade", "cascade-direct", "xmemcached", "spymemcached")) {
+      for (int round = 1; round <= rounds; round++) {
+        for (String workload : workloads) {
+          for (String name : clients) {
             try (Client client = open(name, address)) {
               for (int i = 0; i < KEYS; i++) {
                 client.put(client.prefix() + i, value);

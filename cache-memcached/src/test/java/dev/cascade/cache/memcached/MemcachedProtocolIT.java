@@ -75,7 +75,9 @@ class MemcachedProtocolIT {
               .valueCodec(StringCodec.create())
               .stampede(
                   Stampede.distributed(MemcachedStampedeLock.create(tier))
-                      .maxWait(Duration.ofSeconds(60))
+                      // Long enough that a busy machine neither lapses the lease nor ends the wait.
+                      .leaseTime(Duration.ofSeconds(120))
+                      .maxWait(Duration.ofSeconds(120))
                       .pollInterval(Duration.ofMillis(5)))
               .build();
       instances.add(cache);
@@ -96,7 +98,7 @@ class MemcachedProtocolIT {
                           // Hold the lease until the three other instances lost it to this one and
                           // every other caller of this instance waits on this load.
                           await()
-                              .atMost(Duration.ofSeconds(60))
+                              .atMost(Duration.ofSeconds(100))
                               .until(
                                   () ->
                                       instances.stream().mapToLong(c -> c.stats().leaseWaitCount()).sum() == 3

@@ -44,7 +44,25 @@ public final class Commands {
 
   /** Returns {@code mg <key> b <flags>}. */
   public static byte[] mg(String key, String flags) {
-    return ("mg " + key + " b " + flags + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] command = new byte[3 + key.length() + 3 + flags.length() + 2];
+    command[0] = 'm';
+    command[1] = 'g';
+    command[2] = ' ';
+    int at = ascii(key, command, 3);
+    command[at++] = ' ';
+    command[at++] = 'b';
+    command[at++] = ' ';
+    at = ascii(flags, command, at);
+    command[at++] = '\r';
+    command[at] = '\n';
+    return command;
+  }
+
+  private static int ascii(String text, byte[] into, int at) {
+    for (int i = 0; i < text.length(); i++) {
+      into[at++] = (byte) text.charAt(i);
+    }
+    return at;
   }
 
   /** Returns {@code md <key> b <flags>}. */

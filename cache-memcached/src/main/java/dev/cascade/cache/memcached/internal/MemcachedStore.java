@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
@@ -45,7 +44,6 @@ public final class MemcachedStore implements AutoCloseable {
   private final MemcachedClient client;
   private final Clock clock;
   private final int maxValueBytes;
-  private final ConcurrentHashMap<String, Long> versions = new ConcurrentHashMap<>();
 
   public MemcachedStore(MemcachedClient client, MemcachedConfig config) {
     this.client = client;
@@ -244,14 +242,17 @@ public final class MemcachedStore implements AutoCloseable {
         version = 0; // foreign bytes under our key: no valid version
       }
     }
-    String cacheKey = node.name() + '\n' + namespace;
+    Map<String, Long> versions = node.namespaceVersions();
     if (version > PLAIN) {
-      if (versions.size() > VERSION_CACHE_LIMIT) {
-        versions.clear();
+      Long known = versions.get(namespace);
+      if (known == null || known != version) {
+        if (versions.size() > VERSION_CACHE_LIMIT) {
+          versions.clear();
+        }
+        versions.put(namespace, version);
       }
-      versions.put(cacheKey, version);
     } else {
-      versions.remove(cacheKey);
+      versions.remove(namespace);
     }
     return version > PLAIN ? version : 0;
   }
@@ -275,7 +276,7 @@ public final class MemcachedStore implements AutoCloseable {
                       stored -> {
                         check(stored);
                         if (stored.is("HD")) {
-                          versions.put(node.name() + '\n' + namespace, fresh);
+                          node.namespaceVersions().put(namespace, fresh);
                           return CompletableFuture.completedFuture(fresh);
                         }
                         if (attempt >= 3) {
@@ -320,7 +321,7 @@ public final class MemcachedStore implements AutoCloseable {
       if (t.namespace() == null) {
         return t.node().submit(Commands.ms(t.key(), value, "F" + PLAIN + ttlFlag)).thenApply(MemcachedStore::stored);
       }
-      Long cached = versions.get(t.node().name() + '\n' + t.namespace());
+      Long cached = t.node().namespaceVersions().get(t.namespace());
       if (cached == null) {
         return versionOf(t.node(), t.namespace(), 0)
             .thenCompose(v -> t.node().submit(Commands.ms(t.key(), value, "F" + v + ttlFlag)))
@@ -433,7 +434,7 @@ public final class MemcachedStore implements AutoCloseable {
               .thenApply(
                   reply -> {
                     stored(reply);
-                    versions.put(node.name() + '\n' + prefix, fresh);
+                    node.namespaceVersions().put(prefix, fresh);
                     return null;
                   }));
     }

@@ -44,6 +44,7 @@ public final class ServerNode {
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicInteger cursor = new AtomicInteger();
   private final ConcurrentHashMap<String, MetaRequest> shared = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Long> namespaceVersions = new ConcurrentHashMap<>();
   private State state = State.DOWN;
   private long generation;
   private long delayNanos;
@@ -68,6 +69,11 @@ public final class ServerNode {
   /** Returns the server's address. */
   public InetSocketAddress address() {
     return address;
+  }
+
+  /** Returns the last namespace versions seen on this server (a cache, for optimistic writes). */
+  public ConcurrentHashMap<String, Long> namespaceVersions() {
+    return namespaceVersions;
   }
 
   /** Returns whether the server is connected and answering. */
