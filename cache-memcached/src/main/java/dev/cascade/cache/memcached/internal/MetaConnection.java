@@ -60,7 +60,11 @@ final class MetaConnection extends ByteToMessageDecoder {
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
     long period = Math.max(1, Math.min(TimeUnit.MILLISECONDS.toNanos(5), timeoutNanos / 20));
-    sweeper = ctx.channel().eventLoop().scheduleAtFixedRate(this::sweep, period, period, TimeUnit.NANOSECONDS);
+    io.netty.util.concurrent.ScheduledFuture<?> task =
+        ctx.channel().eventLoop().scheduleAtFixedRate(this::sweep, period, period, TimeUnit.NANOSECONDS);
+    sweeper = task;
+    // A channel that never connected is closed without channelInactive: stop the sweeper on close.
+    ctx.channel().closeFuture().addListener(closed -> task.cancel(false));
   }
 
   /** Queues {@code request}; its future completes with the reply, a timeout or a closed connection. */
