@@ -40,6 +40,7 @@ public final class MemcachedStore implements AutoCloseable {
   static final long PLAIN = 1;
   private static final int MAX_RELATIVE_TTL_SECONDS = 60 * 60 * 24 * 30;
   private static final int VERSION_CACHE_LIMIT = 10_000;
+  private static final int CLASSIC_GET_KEYS = 100;
 
   private final MemcachedClient client;
   private final Clock clock;
@@ -186,6 +187,9 @@ public final class MemcachedStore implements AutoCloseable {
         namespaceVersions.put(namespace, readVersion(node, namespace));
       }
     }
+    if (allPlainAscii(keys)) {
+      return getAllClassic(node, keys, targets, namespaceVersions);
+    }
     List<byte[]> commands = new ArrayList<>(keys.size());
     for (String key : keys) {
       commands.add(Commands.mg(targets.get(key).key(), "v f"));
@@ -206,6 +210,65 @@ public final class MemcachedStore implements AutoCloseable {
                 byte[] value = valueIf(replies[i], namespace == null ? PLAIN : current.get(namespace));
                 if (value != null) {
                   found.put(keys.get(i), value);
+                }
+              }
+              return found;
+            });
+  }
+
+  /**
+   * Whether every key can go out as it is in a classic {@code get}: printable ASCII, no space, and
+   * short enough to be its own wire key. Such a key names the same item as its base64 form with the
+   * meta {@code b} flag, and one {@code get} of many keys costs the server far less than as many
+   * {@code mg}.
+   */
+  private static boolean allPlainAscii(List<String> keys) {
+    if (keys.size() < 2) {
+      return false;
+    }
+    for (String key : keys) {
+      if (key.isEmpty() || key.length() > Commands.MAX_RAW_KEY_BYTES) {
+        return false;
+      }
+      for (int i = 0; i < key.length(); i++) {
+        char c = key.charAt(i);
+        if (c <= ' ' || c >= 0x7F) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private CompletableFuture<Map<String, byte[]>> getAllClassic(
+      ServerNode node,
+      List<String> keys,
+      Map<String, Target> targets,
+      Map<String, CompletableFuture<MetaResponse>> namespaceVersions) {
+    List<CompletableFuture<MetaResponse[]>> chunks = new ArrayList<>();
+    for (int from = 0; from < keys.size(); from += CLASSIC_GET_KEYS) {
+      chunks.add(node.submitClassicGet(keys.subList(from, Math.min(keys.size(), from + CLASSIC_GET_KEYS))));
+    }
+    List<CompletableFuture<?>> all = new ArrayList<>(namespaceVersions.values());
+    all.addAll(chunks);
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              Map<String, Long> current = new HashMap<>();
+              namespaceVersions.forEach(
+                  (namespace, reply) -> current.put(namespace, remember(node, namespace, reply.join())));
+              Map<String, byte[]> found = new HashMap<>();
+              int index = 0;
+              for (CompletableFuture<MetaResponse[]> chunk : chunks) {
+                for (MetaResponse reply : chunk.join()) {
+                  String key = keys.get(index++);
+                  if (reply != null) {
+                    String namespace = targets.get(key).namespace();
+                    byte[] value = valueIf(reply, namespace == null ? PLAIN : current.get(namespace));
+                    if (value != null) {
+                      found.put(key, value);
+                    }
+                  }
                 }
               }
               return found;

@@ -180,8 +180,19 @@ final class MetaConnection extends ByteToMessageDecoder {
         protocolError(ctx, "line without CR");
         return;
       }
-      String line = in.toString(start, lf - 1 - start, StandardCharsets.US_ASCII);
       MetaRequest head = inflight.peek();
+      if (head != null && head.keys != null && startsWith(in, start, lf, VALUE)) {
+        int consumed = classicValue(head, in, start, lf - 1);
+        if (consumed < 0) {
+          protocolError(ctx, "bad VALUE line: " + in.toString(start, lf - 1 - start, StandardCharsets.US_ASCII));
+          return;
+        }
+        if (consumed == 0) {
+          return; // wait for the rest of the value
+        }
+        continue;
+      }
+      String line = in.toString(start, lf - 1 - start, StandardCharsets.US_ASCII);
       if (head == null) {
         protocolError(ctx, "reply nobody asked for: " + line);
         return;
@@ -227,6 +238,88 @@ final class MetaConnection extends ByteToMessageDecoder {
     }
   }
 
+  private static final byte[] VALUE = "VALUE ".getBytes(StandardCharsets.US_ASCII);
+
+  private static boolean startsWith(ByteBuf in, int start, int end, byte[] prefix) {
+    if (end - start < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (in.getByte(start + i) != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Parses {@code VALUE <key> <flags> <bytes>} at {@code start} (line ends at {@code cr}) and its data
+   * block without building strings: the key is matched in place against the keys asked for.
+   *
+   * @return -1 on a malformed line, 0 if the data block is incomplete, else 1 (consumed)
+   */
+  private static int classicValue(MetaRequest head, ByteBuf in, int start, int cr) {
+    int keyStart = start + VALUE.length;
+    int keyEnd = in.indexOf(keyStart, cr, (byte) ' ');
+    if (keyEnd < 0) {
+      return -1;
+    }
+    int flagsEnd = in.indexOf(keyEnd + 1, cr, (byte) ' ');
+    if (flagsEnd < 0) {
+      return -1;
+    }
+    int sizeEnd = in.indexOf(flagsEnd + 1, cr, (byte) ' ');
+    long flags = parseDecimal(in, keyEnd + 1, flagsEnd);
+    long size = parseDecimal(in, flagsEnd + 1, sizeEnd < 0 ? cr : sizeEnd);
+    if (flags < 0 || size < 0 || size > Integer.MAX_VALUE - 2) {
+      return -1;
+    }
+    int dataStart = cr + 2;
+    if (in.writerIndex() - dataStart < size + 2) {
+      return 0;
+    }
+    byte[] value = new byte[(int) size];
+    in.getBytes(dataStart, value);
+    in.readerIndex(dataStart + (int) size + 2);
+    java.util.List<String> keys = head.keys;
+    MetaResponse[] replies = head.replies;
+    for (int i = head.cursor; keys != null && replies != null && i < keys.size(); i++) {
+      if (sameKey(in, keyStart, keyEnd, keys.get(i))) {
+        replies[i] = new MetaResponse(value, flags);
+        head.cursor = i + 1;
+        break;
+      }
+    }
+    return 1;
+  }
+
+  private static boolean sameKey(ByteBuf in, int start, int end, String key) {
+    if (end - start != key.length()) {
+      return false;
+    }
+    for (int i = 0; i < key.length(); i++) {
+      if (in.getByte(start + i) != (byte) key.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static long parseDecimal(ByteBuf in, int start, int end) {
+    if (start >= end || end - start > 18) {
+      return -1;
+    }
+    long value = 0;
+    for (int i = start; i < end; i++) {
+      byte b = in.getByte(i);
+      if (b < '0' || b > '9') {
+        return -1;
+      }
+      value = value * 10 + (b - '0');
+    }
+    return value;
+  }
+
   private static String[] tail(String[] words, int from) {
     if (words.length <= from) {
       return new String[0];
@@ -241,7 +334,7 @@ final class MetaConnection extends ByteToMessageDecoder {
     if (head == null) {
       return;
     }
-    if (head.replies != null) {
+    if (head.replies != null && head.keys == null) {
       head.replies[head.received++] = response;
       if (head.received < head.expected) {
         return;

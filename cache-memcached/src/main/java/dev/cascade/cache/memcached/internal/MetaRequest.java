@@ -15,6 +15,12 @@ final class MetaRequest {
   /** The replies of a batch, in command order; filled on the I/O thread before the future completes. */
   final MetaResponse @org.jspecify.annotations.Nullable [] replies;
   int received;
+  /**
+   * For a classic multi-key {@code get}: the keys asked for, in order; the server answers in that
+   * order, skipping misses, so each {@code VALUE} is matched by scanning forward from {@code cursor}.
+   */
+  final java.util.@org.jspecify.annotations.Nullable List<String> keys;
+  int cursor;
   final CompletableFuture<MetaResponse> future = new CompletableFuture<>();
   long deadlineNanos;
   /** Set on the I/O thread just before the command is written; read by coalescing callers. */
@@ -25,6 +31,16 @@ final class MetaRequest {
     this.stats = stats;
     this.expected = 1;
     this.replies = null;
+    this.keys = null;
+  }
+
+  /** A classic {@code get k1 k2 ...}: replies are {@code VALUE} blocks and one {@code END}. */
+  MetaRequest(byte[] command, java.util.List<String> keys) {
+    this.command = command;
+    this.stats = false;
+    this.expected = 1;
+    this.replies = new MetaResponse[keys.size()];
+    this.keys = keys;
   }
 
   MetaRequest(byte[] commands, int count) {
@@ -32,5 +48,6 @@ final class MetaRequest {
     this.stats = false;
     this.expected = count;
     this.replies = new MetaResponse[count];
+    this.keys = null;
   }
 }

@@ -12,12 +12,23 @@ public final class MetaResponse {
   private final String[] tokens;
   private final byte @Nullable [] value;
   private final Map<String, String> stats;
+  private final long clientFlags;
 
   MetaResponse(String status, String[] tokens, byte @Nullable [] value, Map<String, String> stats) {
     this.status = status;
     this.tokens = tokens;
     this.value = value;
     this.stats = stats;
+    this.clientFlags = -1;
+  }
+
+  /** A hit of a classic {@code get}: its value and client flags. */
+  MetaResponse(byte[] value, long clientFlags) {
+    this.status = "VA";
+    this.tokens = new String[0];
+    this.value = value;
+    this.stats = Map.of();
+    this.clientFlags = clientFlags;
   }
 
   /** Returns the two-letter status, {@code END} for stats, or the error word. */
@@ -52,6 +63,9 @@ public final class MetaResponse {
 
   /** Returns the numeric token of {@code flag}, or {@code fallback} if absent. */
   public long longFlag(char flag, long fallback) {
+    if (flag == 'f' && clientFlags >= 0) {
+      return clientFlags;
+    }
     String token = flag(flag);
     return token == null || token.isEmpty() ? fallback : Long.parseLong(token);
   }

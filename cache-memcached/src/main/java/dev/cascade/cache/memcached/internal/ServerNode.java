@@ -110,6 +110,39 @@ public final class ServerNode {
   }
 
   /**
+   * Sends one classic {@code get k1 k2 ...} for keys that are printable ASCII without spaces (the
+   * cheapest multi-key read for the server); the future gives one reply per key, in order: a
+   * {@code VA} reply carrying the client flags ({@code f}), or {@code null} for a miss.
+   */
+  public CompletableFuture<MetaResponse[]> submitClassicGet(List<String> asciiKeys) {
+    int length = 5;
+    for (String key : asciiKeys) {
+      length += key.length() + 1;
+    }
+    byte[] command = new byte[length];
+    int at = 0;
+    command[at++] = 'g';
+    command[at++] = 'e';
+    command[at++] = 't';
+    for (String key : asciiKeys) {
+      command[at++] = ' ';
+      for (int i = 0; i < key.length(); i++) {
+        command[at++] = (byte) key.charAt(i);
+      }
+    }
+    command[at++] = '\r';
+    command[at] = '\n';
+    MetaRequest request = send(new MetaRequest(command, asciiKeys));
+    return request.future.thenApply(
+        end -> {
+          if (!end.is("END")) {
+            throw new CacheException("memcached " + name + " replied " + end);
+          }
+          return request.replies;
+        });
+  }
+
+  /**
    * Returns the future of a reply to {@code command}, shared with other callers whose identical
    * command is queued but not written yet: a command that reaches the server after a caller asked
    * answers that caller as well as its own would (used for namespace version reads, one per batch
