@@ -35,6 +35,10 @@ import org.jspecify.annotations.Nullable;
  * @param <C> the type of the cache
  */
 public final class CascadeCacheMetrics<C extends Cache<?, ?>> extends CacheMeterBinder<C> {
+  /** Micrometer's own description of {@code cache.load}, so both binders describe it alike. */
+  private static final String LOAD_DESCRIPTION =
+      "The number of times cache lookup methods have successfully loaded a new value or failed to load a new"
+          + " value, either because no value was found or an exception was thrown while loading";
 
   /** Creates a binder of {@code cache} under its own name, with extra {@code tags}. */
   public CascadeCacheMetrics(C cache, Iterable<Tag> tags) {
@@ -92,10 +96,11 @@ public final class CascadeCacheMetrics<C extends Cache<?, ?>> extends CacheMeter
     // Every function below takes the cache as its argument and captures nothing, so the registry
     // holds the cache only weakly.
     counter(registry, cache, CacheMeterNames.LOAD, "success", s -> s.loadSuccessCount(),
-        "The number of times cache lookup methods have successfully loaded a new value or failed to load a new value, either because no value was found or an exception was thrown while loading");
+        LOAD_DESCRIPTION);
     counter(registry, cache, CacheMeterNames.LOAD, "failure", s -> s.loadFailureCount(),
-        "The number of times cache lookup methods have successfully loaded a new value or failed to load a new value, either because no value was found or an exception was thrown while loading");
-    TimeGauge.builder(CacheMeterNames.LOAD_DURATION, cache, TimeUnit.NANOSECONDS, c -> c.stats().totalLoadTimeNanos())
+        LOAD_DESCRIPTION);
+    TimeGauge.builder(
+            CacheMeterNames.LOAD_DURATION, cache, TimeUnit.NANOSECONDS, c -> c.stats().totalLoadTimeNanos())
         .tags(getTagsWithCacheName())
         .description("The time the cache has spent loading new values")
         .register(registry);
@@ -110,7 +115,8 @@ public final class CascadeCacheMetrics<C extends Cache<?, ?>> extends CacheMeter
         "Remote values that could not be decoded, counted as misses and deleted");
     counter(registry, cache, CacheMeterNames.TIER_ERRORS, null, s -> s.tierErrorCount(),
         "Tier operations that failed and that the cache absorbed by failing open");
-    counter(registry, cache, CacheMeterNames.INVALIDATIONS_RECEIVED, null, s -> s.invalidationsReceivedCount(),
+    counter(registry, cache, CacheMeterNames.INVALIDATIONS_RECEIVED, null,
+        s -> s.invalidationsReceivedCount(),
         "Invalidations applied that other instances sent over the invalidation channel");
     counter(registry, cache, CacheMeterNames.L1_FLUSHES, null, s -> s.localFlushCount(),
         "Times the whole in-process tier was dropped because invalidations may have been lost");

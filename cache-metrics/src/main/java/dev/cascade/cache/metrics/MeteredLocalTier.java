@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
@@ -41,7 +43,8 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
         .register(registry);
     Gauge.builder(CacheMeterNames.SIZE, delegate, LocalTier::estimatedSize)
         .tags(base)
-        .description("The number of entries in this cache. This may be an approximation, depending on the type of cache.")
+        .description(
+            "The number of entries in this cache. This may be an approximation, depending on the type of cache.")
         .register(registry);
   }
 
@@ -155,52 +158,47 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
 
   @Override
   public CompletableFuture<@Nullable TierEntry<V>> get(K key) {
-    return Observed.observe(
-        meters, Operation.GET, false, () -> delegate.get(key), entry -> (entry != null ? meters.hits : meters.misses).increment());
+    return observe(Operation.GET, () -> delegate.get(key), entry -> countLookup(entry));
   }
 
   @Override
   public CompletableFuture<Map<K, TierEntry<V>>> getAll(Set<K> keys) {
-    return Observed.observe(meters, Operation.GET_ALL, false, () -> delegate.getAll(keys), found -> Observed.countFound(meters, keys, found));
+    return observe(Operation.GET_ALL, () -> delegate.getAll(keys),
+        found -> Observed.countFound(meters, keys, found));
   }
 
   @Override
   public CompletableFuture<Void> put(K key, TierEntry<V> entry) {
-    return Observed.observe(meters, Operation.PUT, false, () -> delegate.put(key, entry), done -> meters.stored(1));
+    return observe(Operation.PUT, () -> delegate.put(key, entry), done -> meters.stored(1));
   }
 
   @Override
   public CompletableFuture<Void> putAll(Map<K, TierEntry<V>> entries) {
-    return Observed.observe(
-        meters, Operation.PUT_ALL, false, () -> delegate.putAll(entries), done -> meters.stored(entries.size()));
+    return observe(Operation.PUT_ALL, () -> delegate.putAll(entries), done -> meters.stored(entries.size()));
   }
 
   @Override
   public CompletableFuture<Void> invalidate(K key) {
-    return Observed.observe(
-        meters, Operation.INVALIDATE, false, () -> delegate.invalidate(key), done -> meters.invalidatedKeys.increment());
+    return observe(Operation.INVALIDATE, () -> delegate.invalidate(key),
+        done -> meters.invalidatedKeys.increment());
   }
 
   @Override
   public CompletableFuture<Void> invalidateAll(Set<K> keys) {
-    return Observed.observe(
-        meters,
-        Operation.INVALIDATE_ALL,
-        false,
-        () -> delegate.invalidateAll(keys),
+    return observe(Operation.INVALIDATE_ALL, () -> delegate.invalidateAll(keys),
         done -> meters.invalidatedKeys.add(keys.size()));
   }
 
   @Override
   public CompletableFuture<Void> invalidateAll() {
-    return Observed.observe(
-        meters, Operation.INVALIDATE_ALL, false, delegate::invalidateAll, done -> meters.invalidatedAll.increment());
+    return observe(Operation.INVALIDATE_ALL, delegate::invalidateAll,
+        done -> meters.invalidatedAll.increment());
   }
 
   @Override
   public CompletableFuture<Void> invalidateTag(String tag) {
-    return Observed.observe(
-        meters, Operation.INVALIDATE_TAG, false, () -> delegate.invalidateTag(tag), done -> meters.invalidatedTags.increment());
+    return observe(Operation.INVALIDATE_TAG, () -> delegate.invalidateTag(tag),
+        done -> meters.invalidatedTags.increment());
   }
 
   @Override
@@ -210,11 +208,7 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
 
   @Override
   public CompletableFuture<Boolean> putUnderLease(K key, TierEntry<V> entry, Lease lease) {
-    return Observed.observe(
-        meters,
-        Operation.PUT,
-        false,
-        () -> delegate.putUnderLease(key, entry, lease),
+    return observe(Operation.PUT, () -> delegate.putUnderLease(key, entry, lease),
         stored -> {
           if (Boolean.TRUE.equals(stored)) {
             meters.stored(1);
@@ -225,6 +219,15 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
   @Override
   public CompletableFuture<Void> releaseLease(Lease lease) {
     return delegate.releaseLease(lease);
+  }
+
+  private <T> CompletableFuture<T> observe(
+      Operation operation, Supplier<CompletableFuture<T>> call, Consumer<? super T> onSuccess) {
+    return Observed.observe(meters, operation, false, call, onSuccess);
+  }
+
+  private void countLookup(@Nullable TierEntry<V> entry) {
+    (entry != null ? meters.hits : meters.misses).increment();
   }
 
   @Override

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,7 +34,8 @@ final class MeteredTier<K, V> implements Tier<K, V> {
     this.delegate = delegate;
     this.meters = new TierMeters(registry, tags, cacheName, delegate.name(), true);
     if (delegate instanceof RemoteTier<?, ?> remote && remote.breaker() != null) {
-      bindBreaker(registry, Tags.concat(tags, CacheMeterNames.TAG_CACHE, meters.tierCacheName), remote.breaker());
+      Tags tierTags = Tags.concat(tags, CacheMeterNames.TAG_CACHE, meters.tierCacheName);
+      bindBreaker(registry, tierTags, remote.breaker());
     }
   }
 
@@ -67,71 +70,58 @@ final class MeteredTier<K, V> implements Tier<K, V> {
 
   @Override
   public CompletableFuture<@Nullable TierEntry<V>> get(K key) {
-    return Observed.observe(
-        meters,
-        Operation.GET,
-        true,
-        () -> delegate.get(key),
-        entry -> (entry != null ? meters.hits : meters.misses).increment());
+    return observe(Operation.GET, () -> delegate.get(key),
+        entry -> countLookup(entry));
   }
 
   @Override
   public CompletableFuture<Map<K, TierEntry<V>>> getAll(Set<K> keys) {
-    return Observed.observe(
-        meters, Operation.GET_ALL, true, () -> delegate.getAll(keys), found -> Observed.countFound(meters, keys, found));
+    return observe(Operation.GET_ALL, () -> delegate.getAll(keys),
+        found -> Observed.countFound(meters, keys, found));
   }
 
   @Override
   public CompletableFuture<Void> put(K key, TierEntry<V> entry) {
-    return Observed.observe(meters, Operation.PUT, true, () -> delegate.put(key, entry), done -> meters.stored(1));
+    return observe(Operation.PUT, () -> delegate.put(key, entry), done -> meters.stored(1));
   }
 
   @Override
   public CompletableFuture<Void> putAll(Map<K, TierEntry<V>> entries) {
-    return Observed.observe(
-        meters, Operation.PUT_ALL, true, () -> delegate.putAll(entries), done -> meters.stored(entries.size()));
+    return observe(Operation.PUT_ALL, () -> delegate.putAll(entries), done -> meters.stored(entries.size()));
   }
 
   @Override
   public CompletableFuture<Void> invalidate(K key) {
-    return Observed.observe(
-        meters, Operation.INVALIDATE, true, () -> delegate.invalidate(key), done -> meters.invalidatedKeys.increment());
+    return observe(Operation.INVALIDATE, () -> delegate.invalidate(key),
+        done -> meters.invalidatedKeys.increment());
   }
 
   @Override
   public CompletableFuture<Void> invalidateAll(Set<K> keys) {
-    return Observed.observe(
-        meters,
-        Operation.INVALIDATE_ALL,
-        true,
-        () -> delegate.invalidateAll(keys),
+    return observe(Operation.INVALIDATE_ALL, () -> delegate.invalidateAll(keys),
         done -> meters.invalidatedKeys.add(keys.size()));
   }
 
   @Override
   public CompletableFuture<Void> invalidateAll() {
-    return Observed.observe(
-        meters, Operation.INVALIDATE_ALL, true, delegate::invalidateAll, done -> meters.invalidatedAll.increment());
+    return observe(Operation.INVALIDATE_ALL, delegate::invalidateAll,
+        done -> meters.invalidatedAll.increment());
   }
 
   @Override
   public CompletableFuture<Void> invalidateTag(String tag) {
-    return Observed.observe(
-        meters, Operation.INVALIDATE_TAG, true, () -> delegate.invalidateTag(tag), done -> meters.invalidatedTags.increment());
+    return observe(Operation.INVALIDATE_TAG, () -> delegate.invalidateTag(tag),
+        done -> meters.invalidatedTags.increment());
   }
 
   @Override
   public CompletableFuture<@Nullable Lease> tryLease(K key, Duration leaseTime) {
-    return Observed.observe(meters, Operation.LEASE, true, () -> delegate.tryLease(key, leaseTime), lease -> {});
+    return observe(Operation.LEASE, () -> delegate.tryLease(key, leaseTime), lease -> {});
   }
 
   @Override
   public CompletableFuture<Boolean> putUnderLease(K key, TierEntry<V> entry, Lease lease) {
-    return Observed.observe(
-        meters,
-        Operation.PUT,
-        true,
-        () -> delegate.putUnderLease(key, entry, lease),
+    return observe(Operation.PUT, () -> delegate.putUnderLease(key, entry, lease),
         stored -> {
           if (Boolean.TRUE.equals(stored)) {
             meters.stored(1);
@@ -141,7 +131,16 @@ final class MeteredTier<K, V> implements Tier<K, V> {
 
   @Override
   public CompletableFuture<Void> releaseLease(Lease lease) {
-    return Observed.observe(meters, Operation.LEASE, true, () -> delegate.releaseLease(lease), done -> {});
+    return observe(Operation.LEASE, () -> delegate.releaseLease(lease), done -> {});
+  }
+
+  private <T> CompletableFuture<T> observe(
+      Operation operation, Supplier<CompletableFuture<T>> call, Consumer<? super T> onSuccess) {
+    return Observed.observe(meters, operation, true, call, onSuccess);
+  }
+
+  private void countLookup(@Nullable TierEntry<V> entry) {
+    (entry != null ? meters.hits : meters.misses).increment();
   }
 
   @Override
