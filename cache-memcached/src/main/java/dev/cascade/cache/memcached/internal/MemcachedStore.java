@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
@@ -84,9 +85,25 @@ public final class MemcachedStore implements AutoCloseable {
     return second < 0 ? null : key.substring(0, second + 1);
   }
 
-  private static String namespaceKey(String namespace) {
-    return Commands.encode(Commands.marked((byte) 0xFE, Commands.sha256(namespace.getBytes(StandardCharsets.UTF_8))));
+  private static final ConcurrentHashMap<String, String> NAMESPACE_KEYS = new ConcurrentHashMap<>();
+
+  /**
+   * Returns the wire key of a namespace's version on each server: {@code 0xFE} + the namespace's
+   * SHA-256, which no UTF-8 key can be. Computed once per namespace (it hashes).
+   */
+  static String namespaceKey(String namespace) {
+    String known = NAMESPACE_KEYS.get(namespace);
+    if (known != null) {
+      return known;
+    }
+    String key = Commands.encode(Commands.marked((byte) 0xFE, Commands.sha256(namespace.getBytes(StandardCharsets.UTF_8))));
+    if (NAMESPACE_KEYS.size() > VERSION_CACHE_LIMIT) {
+      NAMESPACE_KEYS.clear();
+    }
+    NAMESPACE_KEYS.put(namespace, key);
+    return key;
   }
+
 
   /** Returns {@code host:port} of the server that owns {@code key}. */
   public String serverFor(String key) {
@@ -227,18 +244,27 @@ public final class MemcachedStore implements AutoCloseable {
       return false;
     }
     for (String key : keys) {
-      if (key.isEmpty() || key.length() > Commands.MAX_RAW_KEY_BYTES) {
+      if (!plainAscii(key)) {
         return false;
-      }
-      for (int i = 0; i < key.length(); i++) {
-        char c = key.charAt(i);
-        if (c <= ' ' || c >= 0x7F) {
-          return false;
-        }
       }
     }
     return true;
   }
+
+  private static boolean plainAscii(String key) {
+    if (key.isEmpty() || key.length() > Commands.MAX_RAW_KEY_BYTES) {
+      return false;
+    }
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c <= ' ' || c >= 0x7F) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+
 
   private CompletableFuture<Map<String, byte[]>> getAllClassic(
       ServerNode node,
@@ -291,7 +317,7 @@ public final class MemcachedStore implements AutoCloseable {
 
   /** Reads the namespace's version on {@code node}, sharing a read queued but not yet sent. */
   private static CompletableFuture<MetaResponse> readVersion(ServerNode node, String namespace) {
-    return node.submitShared(namespace, Commands.mg(namespaceKey(namespace), "v"));
+    return node.submitShared(namespace, () -> Commands.mg(namespaceKey(namespace), "v"));
   }
 
   /** Parses a version reply and caches it; returns 0 when the server has no version. */

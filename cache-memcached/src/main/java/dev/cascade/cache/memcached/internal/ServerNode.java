@@ -148,13 +148,13 @@ public final class ServerNode {
    * answers that caller as well as its own would (used for namespace version reads, one per batch
    * instead of one per read).
    */
-  public CompletableFuture<MetaResponse> submitShared(String slot, byte[] command) {
+  public CompletableFuture<MetaResponse> submitShared(String slot, java.util.function.Supplier<byte[]> command) {
     while (true) {
       MetaRequest queued = shared.get(slot);
       if (queued != null && !queued.written && !queued.future.isDone()) {
         return queued.future;
       }
-      MetaRequest request = new MetaRequest(command, false);
+      MetaRequest request = new MetaRequest(command.get(), false);
       boolean installed = queued == null ? shared.putIfAbsent(slot, request) == null : shared.replace(slot, queued, request);
       if (installed) {
         if (shared.size() > 10_000) {
