@@ -146,8 +146,10 @@ public final class CacheBuilder<K, V> {
   }
 
   /**
-   * Sets where the asynchronous API runs its continuations (default: the thread that completed the
-   * preceding step).
+   * Sets where the asynchronous API calls loaders and runs the steps after a remote read (default:
+   * {@link java.util.concurrent.ForkJoinPool#commonPool()}, as Caffeine does), so that no loader
+   * ever runs on a client library's I/O thread. {@code Runnable::run} saves a hand-off per miss if
+   * every loader is non-blocking.
    */
   public CacheBuilder<K, V> executor(Executor executor) {
     requireUnset(this.executor, "executor");
@@ -293,7 +295,7 @@ public final class CacheBuilder<K, V> {
             lock == null ? null : protection.leaseTime(),
             protection.maxWait(),
             protection.pollInterval(),
-            executor == null ? Runnable::run : executor,
+            executor == null ? java.util.concurrent.ForkJoinPool.commonPool() : executor,
             stats,
             channel,
             keys);

@@ -22,6 +22,7 @@ package dev.cascade.cache;
  * @param invalidationsReceivedCount invalidations applied that other instances sent
  * @param localFlushCount times the whole in-process tier was dropped because invalidations may have
  *     been lost (channel reconnect, sequence gap, silent peer, server flush, store recovery)
+ * @param putCount entries written by {@code put} and {@code putAll} (loads not included)
  */
 public record CacheStats(
     long hitCount,
@@ -36,7 +37,8 @@ public record CacheStats(
     long tierErrorCount,
     long leaseWaitCount,
     long invalidationsReceivedCount,
-    long localFlushCount) {
+    long localFlushCount,
+    long putCount) {
 
   /** Returns {@code hitCount + missCount}. */
   public long requestCount() {

@@ -19,6 +19,7 @@ public final class StatsCounter {
   final LongAdder tierErrors = new LongAdder();
   final LongAdder leaseWaits = new LongAdder();
   final LongAdder invalidationsReceived = new LongAdder();
+  final LongAdder puts = new LongAdder();
   final LongAdder localFlushes = new LongAdder();
 
   /** Counts one decode failure of a remote value. */
@@ -40,6 +41,7 @@ public final class StatsCounter {
         tierErrors.sum(),
         leaseWaits.sum(),
         invalidationsReceived.sum(),
-        localFlushes.sum());
+        localFlushes.sum(),
+        puts.sum());
   }
 }

@@ -487,7 +487,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
       Flight<V> flight) {
     if (local != null) {
       // Another flight may have finished between the caller's miss and this flight's registration.
-      TierEntry<V> entry = local.getIfPresent(key);
+      TierEntry<V> entry = local.peek(key);
       if (entry != null) {
         recordHit(entry);
         return CompletableFuture.completedFuture(entry.value());
@@ -786,6 +786,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
       requirePositive(entryTtl, "ttl");
     }
     Set<String> tagSet = checkTags(tags);
+    stats.puts.increment();
     bump(key);
     TierEntry<V> entry = newEntry(value, entryTtl, ticker.wallMillis(), 0, tagSet);
     return writeRemotes("put of key " + key, tier -> tier.put(key, entry))
@@ -815,11 +816,13 @@ public final class TieredCache<K, V> implements Cache<K, V> {
           Objects.requireNonNull(value, () -> "entries maps key " + key + " to null");
           typed.put(key, newEntry(value, null, now, 0, Set.of()));
         });
+    stats.puts.add(typed.size());
     typed.keySet().forEach(this::bump);
     return writeRemotes("putAll of " + typed.size() + " entries", tier -> tier.putAll(typed))
         .whenComplete(
             (done, error) -> {
-              typed.keySet().forEach(this::bump);
+              stats.puts.add(typed.size());
+    typed.keySet().forEach(this::bump);
               if (local == null) {
                 return;
               }

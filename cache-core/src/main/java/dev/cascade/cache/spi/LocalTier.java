@@ -17,6 +17,14 @@ public interface LocalTier<K, V> extends Tier<K, V> {
   /** Returns the live entry for {@code key}, or {@code null}. */
   @Nullable TierEntry<V> getIfPresent(K key);
 
+  /**
+   * Returns the live entry for {@code key} like {@link #getIfPresent}, for the cache's own second
+   * look (after it registered a load), which decorators must not count as a lookup.
+   */
+  default @Nullable TierEntry<V> peek(K key) {
+    return getIfPresent(key);
+  }
+
   /** Stores {@code entry} under {@code key}. */
   void putLocal(K key, TierEntry<V> entry);
 

@@ -24,9 +24,8 @@ import org.jspecify.annotations.Nullable;
  * {@code docs/metrics.md}.
  *
  * <p>Each lookup counts once here, whichever tier answered it; per-tier meters come from {@link
- * CacheMetrics#decorator}. {@code cache.puts} counts the entries the cache stored (puts and
- * published loads) when the cache was built with that decorator, and otherwise, as Micrometer's
- * Caffeine binder does, the successful loads. {@code cache.size} is registered only for a cache
+ * CacheMetrics#decorator}. {@code cache.puts} counts the entries written by {@code put} and {@code
+ * putAll} plus the successful loads (whose values the cache stores). {@code cache.size} is registered only for a cache
  * whose one tier is in-process; a remote tier's size is a server statistic.
  *
  * <p>Holds the cache weakly, like every Micrometer cache binder: binding does not keep a cache alive.
@@ -74,12 +73,7 @@ public final class CascadeCacheMetrics<C extends Cache<?, ?>> extends CacheMeter
 
   @Override
   protected long putCount() {
-    Cache<?, ?> cache = getCache();
-    if (cache == null) {
-      return 0;
-    }
-    TierMeters farthest = TierView.farthestMeters(cache);
-    return farthest != null ? farthest.storedPuts() : cache.stats().loadSuccessCount();
+    return read(stats -> stats.putCount() + stats.loadSuccessCount());
   }
 
   private long read(java.util.function.ToLongFunction<CacheStats> stat) {

@@ -58,6 +58,11 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
   }
 
   @Override
+  public @Nullable TierEntry<V> peek(K key) {
+    return delegate.peek(key); // the cache's own second look after a miss: not a lookup
+  }
+
+  @Override
   public @Nullable TierEntry<V> getIfPresent(K key) {
     TierEntry<V> entry;
     try {

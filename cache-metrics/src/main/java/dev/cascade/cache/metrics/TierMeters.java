@@ -79,11 +79,6 @@ final class TierMeters {
     puts.add(count);
   }
 
-  /** Returns how many entries this tier stored. */
-  long storedPuts() {
-    return puts.sum();
-  }
-
   /** Counts a failure of {@code operation}. */
   void failed(Operation operation) {
     errors[operation.ordinal()].increment();

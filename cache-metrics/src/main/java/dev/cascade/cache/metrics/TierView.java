@@ -16,26 +16,6 @@ import org.jspecify.annotations.Nullable;
 final class TierView {
   private TierView() {}
 
-  /**
-   * Returns the meters of the farthest tier when it is metered by {@link CacheMetrics#decorator},
-   * or {@code null}. Every write of the cache (put, putAll, a published load) reaches the farthest
-   * tier, while fills of nearer tiers after a hit never do, so its store count is the cache's.
-   */
-  static @Nullable TierMeters farthestMeters(Cache<?, ?> cache) {
-    if (!(cache instanceof TieredCache<?, ?> tiered)) {
-      return null;
-    }
-    List<? extends Tier<?, ?>> remotes = tiered.remoteTiers();
-    Tier<?, ?> farthest = remotes.isEmpty() ? tiered.localTier() : remotes.get(remotes.size() - 1);
-    if (farthest instanceof MeteredTier<?, ?> metered) {
-      return metered.meters();
-    }
-    if (farthest instanceof MeteredLocalTier<?, ?> metered) {
-      return metered.meters();
-    }
-    return null;
-  }
-
   /** Returns the in-process tier when it is the cache's only tier, or {@code null}. */
   static @Nullable LocalTier<?, ?> soleLocalTier(Cache<?, ?> cache) {
     if (cache instanceof TieredCache<?, ?> tiered && tiered.remoteTiers().isEmpty()) {

@@ -8,12 +8,8 @@ import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.internal.CircuitBreaker;
 import dev.cascade.cache.internal.RemoteTier;
 import dev.cascade.cache.internal.TieredCache;
-import dev.cascade.cache.testkit.RedisServerExtension;
-import io.lettuce.core.RedisClient;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,28 +22,16 @@ class LayeredOutageIT {
   private static final Duration TIMEOUT = Duration.ofMillis(200);
   private static final long BOUND_NANOS = TIMEOUT.plusMillis(50).toNanos();
 
-  @RegisterExtension static final RedisServerExtension redis = RedisServerExtension.standalone();
+  @RegisterExtension static final RedisSetup redis = RedisSetup.standalone(TIMEOUT);
 
-  private static RedisClient client;
-  private static RedisTier store;
   private long slowestNanos;
 
-  @BeforeAll
-  static void connect() {
-    client = RedisTests.client(redis);
-    store = RedisTier.builder(client).commandTimeout(TIMEOUT).build();
-  }
 
-  @AfterAll
-  static void disconnect() {
-    store.close();
-    client.shutdown();
-  }
 
   @AfterEach
   void serverRunning() {
-    if (!redis.process(0).isAlive()) {
-      redis.process(0).restart();
+    if (!redis.server().process(0).isAlive()) {
+      redis.server().process(0).restart();
     }
   }
 
@@ -55,7 +39,7 @@ class LayeredOutageIT {
     return (TieredCache<String, String>)
         Cache.<String, String>builder("layered-outage")
             .inMemory(m -> m.maximumSize(1_000))
-            .tier(store)
+            .tier(redis.store())
             .valueCodec(StringCodec.create())
             .circuitBreaker(3, Duration.ofMillis(300))
             .build();
@@ -106,11 +90,11 @@ class LayeredOutageIT {
 
   @Test
   void sigkill_readsStayWithinTimeout_breakerOpensAndCloses_l1FlushedOnRecovery() {
-    outage(() -> redis.process(0).kill(), () -> redis.process(0).restart());
+    outage(() -> redis.server().process(0).kill(), () -> redis.server().process(0).restart());
   }
 
   @Test
   void sigstop_readsStayWithinTimeout_breakerOpensAndCloses_l1FlushedOnRecovery() {
-    outage(() -> redis.process(0).pause(), () -> redis.process(0).resume());
+    outage(() -> redis.server().process(0).pause(), () -> redis.server().process(0).resume());
   }
 }

@@ -1,37 +1,13 @@
 package dev.cascade.cache.redis;
 
-import dev.cascade.cache.Cache;
-import dev.cascade.cache.CacheBuilder;
-import dev.cascade.cache.codec.StringCodec;
-import dev.cascade.cache.testkit.CacheContract;
-import dev.cascade.cache.testkit.RedisServerExtension;
-import io.lettuce.core.cluster.RedisClusterClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The contract on a real 3-master Redis Cluster, through the blocking API. */
-class RedisClusterContractIT extends CacheContract {
-  @RegisterExtension static final RedisServerExtension redis = RedisServerExtension.cluster();
-
-  private static RedisClusterClient client;
-  private static RedisTier store;
-
-  @BeforeAll
-  static void connect() {
-    client = RedisTests.clusterClient(redis);
-    store = RedisTier.builder(client).commandTimeout(RedisTests.RELAXED_TIMEOUT).build();
-  }
-
-  @AfterAll
-  static void disconnect() {
-    store.close();
-    client.shutdown();
-    RedisTests.assertNoKeysCommand(redis);
-  }
+class RedisClusterContractIT extends RedisTierContract {
+  @RegisterExtension static final RedisSetup redis = RedisSetup.cluster();
 
   @Override
-  protected CacheBuilder<String, String> newBuilder(String name) {
-    return Cache.<String, String>builder(name).tier(store).valueCodec(StringCodec.create()).ticker(ticker);
+  RedisSetup redis() {
+    return redis;
   }
 }

@@ -4,38 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.codec.StringCodec;
-import dev.cascade.cache.testkit.RedisServerExtension;
-import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Tags on a 3-master cluster, whose members live in different slots and on different masters. */
 class RedisClusterTagsIT {
-  @RegisterExtension static final RedisServerExtension redis = RedisServerExtension.cluster();
+  @RegisterExtension static final RedisSetup redis = RedisSetup.cluster();
 
-  private static RedisClusterClient client;
-  private static RedisTier store;
 
-  @BeforeAll
-  static void connect() {
-    client = RedisTests.clusterClient(redis);
-    store = RedisTier.builder(client).commandTimeout(RedisTests.RELAXED_TIMEOUT).build();
-  }
 
-  @AfterAll
-  static void disconnect() {
-    store.close();
-    client.shutdown();
-    RedisTests.assertNoKeysCommand(redis);
-  }
 
   private static Cache<String, String> cache(String name) {
-    return Cache.<String, String>builder(name).tier(store).valueCodec(StringCodec.create()).build();
+    return Cache.<String, String>builder(name).tier(redis.store()).valueCodec(StringCodec.create()).build();
   }
 
   private static List<String> keys(int count) {
@@ -51,8 +34,8 @@ class RedisClusterTagsIT {
     Cache<String, String> cache = cache("tagged");
     List<String> keys = keys(1000);
     keys.forEach(key -> cache.put(key, "v", Duration.ofMinutes(5), "campaign"));
-    for (int i = 0; i < redis.size(); i++) {
-      assertThat((Long) redis.command(i, "DBSIZE")).as("keys on master %d", i).isGreaterThan(100);
+    for (int i = 0; i < redis.server().size(); i++) {
+      assertThat((Long) redis.server().command(i, "DBSIZE")).as("keys on master %d", i).isGreaterThan(100);
     }
     assertThat(cache.getAll(keys)).hasSize(1000);
 
@@ -73,9 +56,9 @@ class RedisClusterTagsIT {
 
     // The server evicts the tag's bookkeeping (as under maxmemory with allkeys-lru).
     int deleted = 0;
-    for (int i = 0; i < redis.size(); i++) {
+    for (int i = 0; i < redis.server().size(); i++) {
       try {
-        deleted += ((Long) redis.command(i, "DEL", "cascade:evicted:#tag:t")).intValue();
+        deleted += ((Long) redis.server().command(i, "DEL", "cascade:evicted:#tag:t")).intValue();
       } catch (IllegalStateException movedToAnotherMaster) {
         // only the master owning the tag key's slot can delete it
       }

@@ -5,62 +5,30 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.codec.StringCodec;
-import dev.cascade.cache.testkit.RedisServerExtension;
 import io.lettuce.core.RedisClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The channel notices its own losses: a killed subscription, FLUSHALL, a vanished sender, a gap. */
 class RedisInvalidationLossIT {
-  @RegisterExtension static final RedisServerExtension redis = RedisServerExtension.standalone();
+  @RegisterExtension static final RedisSetup redis = RedisSetup.standalone().flushesOnPurpose();
 
-  private static RedisClient client;
-  private static RedisTier store;
-  private final List<RedisInvalidation> channels = new ArrayList<>();
-  private final List<RedisClient> clients = new ArrayList<>();
 
-  @BeforeAll
-  static void connect() {
-    client = RedisTests.client(redis);
-    store = RedisTier.builder(client).commandTimeout(RedisTests.RELAXED_TIMEOUT).build();
-  }
 
-  @AfterAll
-  static void disconnect() {
-    store.close();
-    client.shutdown();
-  }
 
-  @AfterEach
-  void closeChannels() {
-    channels.forEach(RedisInvalidation::close);
-    clients.forEach(RedisClient::shutdown);
-  }
 
   private RedisInvalidation channel() {
-    RedisClient own = RedisTests.client(redis);
-    clients.add(own);
-    RedisInvalidation channel =
-        RedisInvalidation.builder(own)
-            .heartbeat(Duration.ofMillis(200))
-            .ackTimeout(Duration.ofMillis(500))
-            .commandTimeout(RedisTests.RELAXED_TIMEOUT)
-            .build();
-    channels.add(channel);
-    return channel;
+    return redis.newChannel(Duration.ofMillis(500));
   }
 
   private static Cache<String, String> instance(String name, RedisInvalidation channel) {
     return Cache.<String, String>builder(name)
         .inMemory(m -> m.maximumSize(10_000))
-        .tier(store)
+        .tier(redis.store())
         .valueCodec(StringCodec.create())
         .invalidation(channel)
         .build();
@@ -83,10 +51,10 @@ class RedisInvalidationLossIT {
     keys().forEach(b::getIfPresent); // every key is in B's L1
     long flushesBefore = b.stats().localFlushCount();
 
-    String clients = (String) redis.command(0, "CLIENT", "LIST");
+    String clients = (String) redis.server().command(0, "CLIENT", "LIST");
     String id = clients.lines().filter(line -> line.contains("name=" + bChannel.subscriberName())).findFirst().orElseThrow()
         .replaceAll("^id=(\\d+) .*$", "$1");
-    redis.command(0, "CLIENT", "KILL", "ID", id);
+    redis.server().command(0, "CLIENT", "KILL", "ID", id);
     keys().forEach(a::invalidate);
 
     await().atMost(Duration.ofSeconds(30)).until(() -> b.stats().invalidationsReceivedCount() == 1000 || b.stats().localFlushCount() > flushesBefore);
@@ -101,7 +69,7 @@ class RedisInvalidationLossIT {
     keys().forEach(key -> a.put(key, "v"));
     keys().forEach(b::getIfPresent);
 
-    redis.command(0, "FLUSHALL");
+    redis.server().command(0, "FLUSHALL");
 
     await()
         .atMost(Duration.ofSeconds(30))
@@ -112,7 +80,7 @@ class RedisInvalidationLossIT {
 
   @Test
   void senderVanishesWithoutGoodbye_receiversFlush_andItsRestartIsCoherentAgain() {
-    RedisClient senderClient = RedisTests.client(redis);
+    RedisClient senderClient = RedisTests.client(redis.server());
     RedisInvalidation senderChannel =
         RedisInvalidation.builder(senderClient).heartbeat(Duration.ofMillis(200)).ackTimeout(Duration.ofMillis(500)).build();
     Cache<String, String> sender = instance("restart", senderChannel);
@@ -136,8 +104,8 @@ class RedisInvalidationLossIT {
     receiver.put("k", "v");
     long flushesBefore = receiver.stats().localFlushCount();
 
-    redis.command(0, "PUBLISH", "cascade:invalidation", json(1));
-    redis.command(0, "PUBLISH", "cascade:invalidation", json(3)); // message 2 never arrived
+    redis.server().command(0, "PUBLISH", "cascade:invalidation", json(1));
+    redis.server().command(0, "PUBLISH", "cascade:invalidation", json(3)); // message 2 never arrived
 
     await().atMost(Duration.ofSeconds(30)).until(() -> receiver.stats().localFlushCount() > flushesBefore);
   }

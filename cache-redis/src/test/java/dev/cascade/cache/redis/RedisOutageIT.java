@@ -6,13 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.CacheException;
 import dev.cascade.cache.codec.StringCodec;
-import dev.cascade.cache.testkit.RedisServerExtension;
-import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,35 +21,23 @@ class RedisOutageIT {
   private static final Duration TIMEOUT = Duration.ofMillis(200);
   private static final long BOUND_NANOS = TIMEOUT.plusMillis(50).toNanos();
 
-  @RegisterExtension static final RedisServerExtension redis = RedisServerExtension.standalone();
+  @RegisterExtension static final RedisSetup redis = RedisSetup.standalone(TIMEOUT);
 
-  private static RedisClient client;
-  private static RedisTier store;
   private final AtomicInteger loads = new AtomicInteger();
   private long slowestNanos;
 
-  @BeforeAll
-  static void connect() {
-    client = RedisTests.client(redis);
-    store = RedisTier.builder(client).commandTimeout(TIMEOUT).build();
-  }
 
-  @AfterAll
-  static void disconnect() {
-    store.close();
-    client.shutdown();
-  }
 
   @AfterEach
   void serverRunning() {
-    if (!redis.process(0).isAlive()) {
-      redis.process(0).restart();
+    if (!redis.server().process(0).isAlive()) {
+      redis.server().process(0).restart();
     }
   }
 
   private Cache<String, String> cache() {
     return Cache.<String, String>builder("outage")
-        .tier(store)
+        .tier(redis.store())
         .valueCodec(StringCodec.create())
         .circuitBreaker(3, Duration.ofMillis(300))
         .build();
@@ -80,7 +64,7 @@ class RedisOutageIT {
   }
 
   private static void awaitTierUsedAgain(Cache<String, String> cache) {
-    Cache<String, String> otherInstance = Cache.<String, String>builder("outage").tier(store).valueCodec(StringCodec.create()).build();
+    Cache<String, String> otherInstance = Cache.<String, String>builder("outage").tier(redis.store()).valueCodec(StringCodec.create()).build();
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(50))
@@ -99,14 +83,14 @@ class RedisOutageIT {
     int loadsBefore = loads.get();
     slowestNanos = 0;
 
-    redis.process(0).kill();
+    redis.server().process(0).kill();
     stream(cache, 400);
 
     assertThat(slowestNanos).as("slowest call (ns) while the server is dead").isLessThan(BOUND_NANOS);
     assertThat(loads.get()).as("reads served by the loader").isGreaterThanOrEqualTo(loadsBefore + 150);
     assertThat(cache.stats().tierErrorCount()).isPositive();
 
-    redis.process(0).restart();
+    redis.server().process(0).restart();
     awaitTierUsedAgain(cache);
     slowestNanos = 0;
     stream(cache, 100);
@@ -120,11 +104,11 @@ class RedisOutageIT {
     int loadsBefore = loads.get();
     slowestNanos = 0;
 
-    redis.process(0).pause();
+    redis.server().process(0).pause();
     try {
       stream(cache, 400);
     } finally {
-      redis.process(0).resume();
+      redis.server().process(0).resume();
     }
 
     assertThat(slowestNanos).as("slowest call (ns) while the server is stopped").isLessThan(BOUND_NANOS);

@@ -5,27 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.codec.JsonCodec;
 import dev.cascade.cache.codec.StringCodec;
-import dev.cascade.cache.testkit.RedisServerExtension;
-import io.lettuce.core.RedisClient;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Hostile values under real keys, and names full of glob characters, on a real Redis. */
 class RedisSecurityIT {
-  @RegisterExtension static final RedisServerExtension redis = RedisServerExtension.standalone();
+  @RegisterExtension static final RedisSetup redis = RedisSetup.standalone();
 
-  private static RedisClient client;
-  private static RedisTier store;
 
   /** Would record its own loading if anything ever deserialized it. */
   static final class Gadget implements Serializable {
@@ -39,34 +32,23 @@ class RedisSecurityIT {
 
   record Product(long id, String name) {}
 
-  @BeforeAll
-  static void connect() {
-    client = RedisTests.client(redis);
-    store = RedisTier.builder(client).commandTimeout(RedisTests.RELAXED_TIMEOUT).build();
-  }
 
-  @AfterAll
-  static void disconnect() {
-    store.close();
-    client.shutdown();
-    RedisTests.assertNoKeysCommand(redis);
-  }
 
   /** Writes {@code json} under the cache's key inside a valid envelope, as a rogue writer could. */
   private static void plantJson(String cacheName, String key, String json) {
-    Cache<String, String> rogue = Cache.<String, String>builder(cacheName).tier(store).valueCodec(StringCodec.create()).build();
+    Cache<String, String> rogue = Cache.<String, String>builder(cacheName).tier(redis.store()).valueCodec(StringCodec.create()).build();
     rogue.put(key, json);
   }
 
   @Test
   void hostileValues_areCountedMisses_deleted_andNeverDeserialized() throws Exception {
     Cache<String, Product> products =
-        Cache.<String, Product>builder("products").tier(store).valueCodec(JsonCodec.of(Product.class)).build();
+        Cache.<String, Product>builder("products").tier(redis.store()).valueCodec(JsonCodec.of(Product.class)).build();
     ByteArrayOutputStream serialized = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(serialized)) {
       out.writeObject(new Gadget());
     }
-    redis.command(0, "SET", "cascade:products:java", serialized.toByteArray());
+    redis.server().command(0, "SET", "cascade:products:java", serialized.toByteArray());
     plantJson("products", "typed", "{\"@class\":\"" + Gadget.class.getName() + "\",\"id\":1,\"name\":\"x\"}");
     plantJson("products", "deep", "[".repeat(10_000) + "]".repeat(10_000));
     plantJson("products", "huge", "[" + "1,".repeat(9_000_000) + "1]");
@@ -78,7 +60,7 @@ class RedisSecurityIT {
     assertThat(Gadget.LOADED).isFalse();
     assertThat(products.stats().decodeFailureCount()).isEqualTo(4);
     assertThat(products.stats().missCount()).isEqualTo(4);
-    assertThat((Long) redis.command(0, "EXISTS", "cascade:products:java", "cascade:products:typed", "cascade:products:deep", "cascade:products:huge"))
+    assertThat((Long) redis.server().command(0, "EXISTS", "cascade:products:java", "cascade:products:typed", "cascade:products:deep", "cascade:products:huge"))
         .isZero();
   }
 
@@ -87,7 +69,7 @@ class RedisSecurityIT {
     List<String> names = List.of("a*", "a?", "a[bc]", "a\\", "ab", "abc", "a", "aXY");
     Map<String, Cache<String, String>> caches = new java.util.LinkedHashMap<>();
     for (String name : names) {
-      Cache<String, String> cache = Cache.<String, String>builder(name).tier(store).valueCodec(StringCodec.create()).build();
+      Cache<String, String> cache = Cache.<String, String>builder(name).tier(redis.store()).valueCodec(StringCodec.create()).build();
       cache.put("k", name, Duration.ofMinutes(5), "t*", "t?");
       caches.put(name, cache);
     }

@@ -4,19 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.codec.StringCodec;
-import dev.cascade.cache.testkit.RedisServerExtension;
-import io.lettuce.core.cluster.RedisClusterClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** INFO statistics, summed over the masters of a cluster. */
 class RedisServerStatsIT {
-  @RegisterExtension static final RedisServerExtension redis = RedisServerExtension.cluster();
+  @RegisterExtension static final RedisSetup redis = RedisSetup.cluster();
 
   @Test
   void serverStats_countTheServersHitsAndMissesOnEveryMaster() {
-    RedisClusterClient client = RedisTests.clusterClient(redis);
-    try (RedisTier store = RedisTier.builder(client).commandTimeout(RedisTests.RELAXED_TIMEOUT).build()) {
+    RedisTier store = redis.store();
+    {
       Cache<String, String> cache = Cache.<String, String>builder("stats").tier(store).valueCodec(StringCodec.create()).build();
       RedisServerStats before = store.serverStats().join();
       for (int i = 0; i < 30; i++) {
@@ -33,8 +31,6 @@ class RedisServerStatsIT {
       assertThat(after.keyspaceMisses() - before.keyspaceMisses()).isEqualTo(30);
       assertThat(after.usedMemoryBytes()).isPositive();
       assertThat(after.asMap()).containsKeys("keyspace.hits", "keyspace.misses", "evicted.keys", "used.memory");
-    } finally {
-      client.shutdown();
     }
   }
 }

@@ -26,9 +26,12 @@ public abstract class CoherenceContract {
   /** Returns a new instance of cache {@code name}; every instance shares the remote tier. */
   protected abstract Cache<String, String> newInstance(String name);
 
-  /** Returns the number of rounds per operation (10 000 by default). */
+  /**
+   * Returns the number of rounds per operation: the system property {@code
+   * cascade.coherence.iterations} if set, else 10 000.
+   */
   protected int iterations() {
-    return 10_000;
+    return Integer.getInteger("cascade.coherence.iterations", 10_000);
   }
 
   /** Called with each propagation-free round's timing; backends may report them. */

@@ -80,6 +80,11 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     processes.clear();
   }
 
+  /** Returns whether this extension provides a cluster. */
+  public boolean isCluster() {
+    return cluster;
+  }
+
   /** Returns the URI of the (first) server, such as {@code redis://127.0.0.1:6390}. */
   public String uri() {
     return "redis://" + address(0);

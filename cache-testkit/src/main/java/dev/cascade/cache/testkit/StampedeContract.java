@@ -1,0 +1,157 @@
+package dev.cascade.cache.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.spi.Lease;
+import dev.cascade.cache.spi.StampedeLock;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of a distributed stampede lock, seen through independent cache instances (stand-ins
+ * for service instances) that share one remote tier and one lock: one loader for a thousand
+ * concurrent misses, no late writer overwriting newer data, no release of another holder's lease.
+ *
+ * <p>A backend extends this class and supplies the instances, the lock, the remote key of an entry
+ * and a way to let a lease lapse (advance a fake clock, or wait for the server to expire it).
+ */
+public abstract class StampedeContract {
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+  /** Returns a new instance of cache {@code name} whose distributed lease lasts {@code leaseTime}. */
+  protected abstract Cache<String, String> newInstance(String name, Duration leaseTime);
+
+  /** Returns the lock the instances share. */
+  protected abstract StampedeLock lock();
+
+  /** Returns the remote key of entry {@code key} of cache {@code name}. */
+  protected String remoteKey(String name, String key) {
+    return "cascade:" + name + ":" + key;
+  }
+
+  /** Returns once the lease on {@code remoteKey}, taken for {@code leaseTime}, has lapsed. */
+  protected abstract void awaitLeaseLapsed(String remoteKey, Duration leaseTime);
+
+  /** Returns a cache name unique to this run. */
+  protected final String name(String base) {
+    return base + "-" + run;
+  }
+
+  @Test
+  void thousandCallersOnFourInstances_runOneLoader() {
+    String name = name("hot");
+    List<Cache<String, String>> instances = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      instances.add(newInstance(name, Duration.ofSeconds(60)));
+    }
+    AtomicInteger loads = new AtomicInteger();
+
+    List<Object> results =
+        Concurrently.run(
+            1000,
+            i ->
+                instances
+                    .get(i % 4)
+                    .get(
+                        "key",
+                        key -> {
+                          loads.incrementAndGet();
+                          // Hold the lease until the three other instances wait for it and every
+                          // caller of this instance waits on this load.
+                          await()
+                              .atMost(Duration.ofSeconds(60))
+                              .until(
+                                  () ->
+                                      instances.stream().mapToLong(c -> c.stats().leaseWaitCount()).sum() == 3
+                                          && instances.stream().mapToLong(c -> c.stats().coalescedWaitCount()).sum() == 996);
+                          return "loaded";
+                        }));
+
+    assertThat(loads).hasValue(1);
+    assertThat(results).hasSize(1000).allMatch("loaded"::equals);
+  }
+
+  @Test
+  void holderStuckPastItsLease_lateWriteDoesNotReplaceNewerValue() throws Exception {
+    String name = name("late");
+    Duration lease = Duration.ofMillis(300);
+    Cache<String, String> slow = newInstance(name, lease);
+    Cache<String, String> fast = newInstance(name, lease);
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+
+    CompletableFuture<String> slowCall = CompletableFuture.supplyAsync(() -> slow.get("k", key -> {
+      loading.countDown();
+      awaitLatch(release);
+      return "old";
+    }));
+    assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
+    awaitLeaseLapsed(remoteKey(name, "k"), lease);
+    assertThat(fast.get("k", key -> "new")).isEqualTo("new");
+    release.countDown();
+
+    assertThat(slowCall.get(30, TimeUnit.SECONDS)).isEqualTo("old"); // its caller still gets its value
+    assertThat(newInstance(name, lease).getIfPresent("k")).isEqualTo("new");
+    assertThat(slow.getIfPresent("k")).isEqualTo("new");
+  }
+
+  @Test
+  void invalidationWhileLoading_revokesTheLease_soTheLoadIsNotPublished() throws Exception {
+    String name = name("revoke");
+    Cache<String, String> loader = newInstance(name, Duration.ofSeconds(60));
+    Cache<String, String> other = newInstance(name, Duration.ofSeconds(60));
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+
+    CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> loader.get("k", key -> {
+      loading.countDown();
+      awaitLatch(release);
+      return "read-before-update";
+    }));
+    assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
+    other.invalidate("k"); // the row changed: the load in flight read old data
+    release.countDown();
+
+    assertThat(call.get(30, TimeUnit.SECONDS)).isEqualTo("read-before-update");
+    assertThat(newInstance(name, Duration.ofSeconds(60)).getIfPresent("k")).isNull();
+    assertThat(other.getIfPresent("k")).isNull();
+  }
+
+  @Test
+  void release_neverDeletesAnotherHoldersLease() {
+    String key = remoteKey(name("lease"), "k");
+    Duration shortLease = Duration.ofMillis(200);
+    Lease first = lock().tryAcquire(key, shortLease).join();
+    assertThat(first).isNotNull();
+    awaitLeaseLapsed(key, shortLease);
+    Lease second = lock().tryAcquire(key, Duration.ofSeconds(60)).join();
+    assertThat(second).isNotNull();
+
+    lock().release(first).join(); // the lapsed holder releases late
+
+    assertThat(lock().tryAcquire(key, Duration.ofSeconds(60)).join()).isNull();
+    assertThat(lock().publish(first, "stale".getBytes(StandardCharsets.UTF_8), null).join()).isFalse();
+    assertThat(lock().publish(second, "fresh".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(60)).join()).isTrue();
+  }
+
+  private static void awaitLatch(CountDownLatch latch) {
+    try {
+      if (!latch.await(30, TimeUnit.SECONDS)) {
+        throw new AssertionError("latch not released");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
