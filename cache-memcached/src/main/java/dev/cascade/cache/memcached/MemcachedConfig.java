@@ -8,9 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -107,23 +104,11 @@ public final class MemcachedConfig {
   }
 
   /**
-   * Returns the executor that completes the tier's futures, or {@code null} for the default: a
-   * pool of daemon threads owned by the tier, so that code chained on a future (a cache loader that
-   * blocks on a database, say) never runs on, and never stalls, the client's I/O threads.
+   * Returns the executor that completes the tier's futures, or {@code null} for the default: the
+   * client's I/O threads.
    */
   public @Nullable Executor completionExecutor() {
     return completionExecutor;
-  }
-
-  /** Returns a new default completion pool: cached daemon threads, for blocking continuations. */
-  static ExecutorService newCompletionPool() {
-    AtomicInteger count = new AtomicInteger();
-    return Executors.newCachedThreadPool(
-        task -> {
-          Thread thread = new Thread(task, "cascade-memcached-completion-" + count.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
   }
 
   @Override
@@ -243,11 +228,11 @@ public final class MemcachedConfig {
     }
 
     /**
-     * Sets the executor that completes the tier's futures. The default, a pool of daemon threads,
-     * keeps continuations off the I/O threads; {@code Runnable::run} completes them on the I/O
-     * threads, which saves a thread hand-off per call but is safe only if nothing chained on a
-     * future blocks (a blocking loader there stalls every connection of that thread, and one that
-     * calls the same cache synchronously deadlocks).
+     * Sets the executor that completes the tier's futures. By default they complete on the I/O
+     * threads, as Lettuce's do, which saves a thread hand-off per call: Cascade's caches never run
+     * a loader there (blocking loaders run in their caller's thread, asynchronous ones on the
+     * cache's executor). Give a pool here if your own code chains blocking work on the tier's
+     * futures directly.
      */
     public Builder completionExecutor(Executor executor) {
       requireUnset(completionExecutor, "completionExecutor");

@@ -15,7 +15,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 
@@ -58,13 +57,13 @@ public final class MemcachedTier implements RemoteStore {
   private final MemcachedStore store;
   private final StoreCapabilities capabilities;
   private final Executor completion;
-  private final @Nullable ExecutorService ownedCompletion;
 
   private MemcachedTier(MemcachedStore store, MemcachedConfig config) {
     this.store = store;
+    // By default futures complete on the I/O threads, as Lettuce's do: the cache runs blocking
+    // loaders in their caller's thread and asynchronous ones on its own executor, never here.
     Executor configured = config.completionExecutor();
-    this.ownedCompletion = configured == null ? MemcachedConfig.newCompletionPool() : null;
-    this.completion = configured != null ? configured : ownedCompletion;
+    this.completion = configured != null ? configured : Runnable::run;
     // maxKeyBytes 250: longer keys are hashed by core; keys over 186 bytes by this store.
     this.capabilities = new StoreCapabilities(250, false, store.maxValueBytes(), false);
   }
@@ -223,9 +222,6 @@ public final class MemcachedTier implements RemoteStore {
   @Override
   public void close() {
     store.close();
-    if (ownedCompletion != null) {
-      ownedCompletion.shutdown();
-    }
   }
 
   @Override
