@@ -4,11 +4,12 @@ import dev.cascade.cache.CacheStats;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The cache's counters. Each is a {@link LongAdder} so that concurrent hits on different cores do
- * not contend; a snapshot is not atomic across counters.
+ * The cache's counters. Hits, the hottest, use a {@link HitCounter} (a single-writer slot per
+ * thread); the others are {@link LongAdder}s so that concurrent updates on different cores do not
+ * contend. A snapshot is not atomic across counters.
  */
 public final class StatsCounter {
-  final LongAdder hits = new LongAdder();
+  final HitCounter hits = new HitCounter();
   final LongAdder misses = new LongAdder();
   final LongAdder loadSuccesses = new LongAdder();
   final LongAdder loadFailures = new LongAdder();

@@ -821,7 +821,6 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     return writeRemotes("putAll of " + typed.size() + " entries", tier -> tier.putAll(typed))
         .whenComplete(
             (done, error) -> {
-              stats.puts.add(typed.size());
     typed.keySet().forEach(this::bump);
               if (local == null) {
                 return;

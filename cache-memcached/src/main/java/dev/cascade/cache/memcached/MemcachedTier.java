@@ -49,9 +49,9 @@ import org.jspecify.annotations.Nullable;
  *       anything is sent.
  * </ul>
  *
- * <p>Thread-safe. Futures complete on the configured completion executor (by default a pool of
- * daemon threads of the tier), never on the I/O threads unless configured so. Close the
- * tier (or the cache using it) to release its connections and threads.
+ * <p>Thread-safe. Futures complete on the I/O threads unless a completion executor is configured
+ * (Cascade's caches never run loaders there). Close the tier to release its connections and
+ * threads; closing a cache does not close it.
  */
 public final class MemcachedTier implements RemoteStore {
   private final MemcachedStore store;

@@ -1,6 +1,7 @@
 package dev.cascade.cache.metrics;
 
 import dev.cascade.cache.spi.Lease;
+import dev.cascade.cache.internal.HitCounter;
 import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.TierEntry;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -21,13 +22,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * An in-process tier that counts its lookups, stores, invalidations and errors, and exposes the
  * wrapped tier's size and evictions. Every method forwards to the wrapped tier unchanged in meaning;
- * a hit costs one {@link LongAdder} increment and allocates nothing. Not timed: an in-process call
+ * a hit costs one single-writer counter increment ({@code HitCounter}) and allocates nothing. Not timed: an in-process call
  * is cheaper than reading a clock twice. Thread-safe as the wrapped tier is.
  */
 final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
   private final LocalTier<K, V> delegate;
   private final TierMeters meters;
-  private final LongAdder hits;
+  private final HitCounter hits;
   private final LongAdder misses;
 
   MeteredLocalTier(MeterRegistry registry, Iterable<Tag> tags, String cacheName, LocalTier<K, V> delegate) {
@@ -232,7 +233,11 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
   }
 
   private void countLookup(@Nullable TierEntry<V> entry) {
-    (entry != null ? meters.hits : meters.misses).increment();
+    if (entry != null) {
+      meters.hits.increment();
+    } else {
+      meters.misses.increment();
+    }
   }
 
   @Override

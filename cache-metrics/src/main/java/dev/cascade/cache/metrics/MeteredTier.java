@@ -140,7 +140,11 @@ final class MeteredTier<K, V> implements Tier<K, V> {
   }
 
   private void countLookup(@Nullable TierEntry<V> entry) {
-    (entry != null ? meters.hits : meters.misses).increment();
+    if (entry != null) {
+      meters.hits.increment();
+    } else {
+      meters.misses.increment();
+    }
   }
 
   @Override

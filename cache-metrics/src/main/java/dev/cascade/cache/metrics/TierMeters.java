@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
+import dev.cascade.cache.internal.HitCounter;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
@@ -23,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class TierMeters {
   final String tierCacheName;
-  final LongAdder hits = new LongAdder();
+  final HitCounter hits = new HitCounter();
   final LongAdder misses = new LongAdder();
   final LongAdder invalidatedKeys = new LongAdder();
   final LongAdder invalidatedAll = new LongAdder();
@@ -43,7 +44,10 @@ final class TierMeters {
     Tags base = Tags.concat(tags, TAG_CACHE, tierCacheName);
     String getsDescription =
         "The number of times cache lookup methods have returned a cached (hit) or uncached (newly loaded or null) value (miss).";
-    counter(registry, CacheMeterNames.GETS, base.and(CacheMeterNames.TAG_RESULT, "hit"), hits, getsDescription);
+    FunctionCounter.builder(CacheMeterNames.GETS, hits, HitCounter::sum)
+        .tags(base.and(CacheMeterNames.TAG_RESULT, "hit"))
+        .description(getsDescription)
+        .register(registry);
     counter(registry, CacheMeterNames.GETS, base.and(CacheMeterNames.TAG_RESULT, "miss"), misses, getsDescription);
     counter(registry, CacheMeterNames.PUTS, base, puts, "The number of entries added to the cache");
     String invalidationsDescription = "Invalidations a cache tier received";

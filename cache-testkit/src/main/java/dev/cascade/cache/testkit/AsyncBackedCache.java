@@ -14,9 +14,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A blocking {@link Cache} that does everything through an {@link AsyncCache}, so that the contract
- * written against the blocking API also checks the asynchronous one. Loaders are handed to the
- * asynchronous API as already-completed (or failed) futures; a failed future's cause is rethrown
- * unwrapped. Thread-safe.
+ * written against the blocking API also checks the asynchronous one. Blocking loaders become
+ * asynchronous ones that run on a pool of this class's own, as a real asynchronous loader would; a
+ * failed future's cause is rethrown unwrapped. Thread-safe.
  */
 public final class AsyncBackedCache<K, V> implements Cache<K, V> {
   private final AsyncCache<K, V> async;

@@ -458,5 +458,8 @@ public abstract class CacheContract {
     assertThat(stats.coalescedWaitCount()).isZero();
     assertThat(stats.decodeFailureCount()).isZero();
     assertThat(stats.hitRate()).isEqualTo(5.0 / 9);
+    assertThat(stats.putCount()).isEqualTo(1);
+    cache.putAll(Map.of("p", "1", "q", "2"));
+    assertThat(cache.stats().putCount()).isEqualTo(3);
   }
 }
