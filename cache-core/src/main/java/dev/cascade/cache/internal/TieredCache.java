@@ -821,7 +821,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     return writeRemotes("putAll of " + typed.size() + " entries", tier -> tier.putAll(typed))
         .whenComplete(
             (done, error) -> {
-    typed.keySet().forEach(this::bump);
+              typed.keySet().forEach(this::bump);
               if (local == null) {
                 return;
               }
