@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
@@ -28,12 +26,14 @@ import org.jspecify.annotations.Nullable;
 final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
   private final LocalTier<K, V> delegate;
   private final TierMeters meters;
+  private final MeteredTier<K, V> asynchronous;
   private final HitCounter hits;
   private final LongAdder misses;
 
   MeteredLocalTier(MeterRegistry registry, Iterable<Tag> tags, String cacheName, LocalTier<K, V> delegate) {
     this.delegate = delegate;
     this.meters = new TierMeters(registry, tags, cacheName, delegate.name(), false);
+    this.asynchronous = new MeteredTier<>(meters, delegate);
     this.hits = meters.hits;
     this.misses = meters.misses;
     Tags base = Tags.concat(tags, CacheMeterNames.TAG_CACHE, meters.tierCacheName);
@@ -160,51 +160,47 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
     return delegate.evictionCount();
   }
 
-  // The asynchronous methods go to the wrapped tier's own versions, which it may have optimised.
+  // The asynchronous methods go to the wrapped tier's own versions, which it may have optimised,
+  // counted by the same meters as the remote decorator counts them.
 
   @Override
   public CompletableFuture<@Nullable TierEntry<V>> get(K key) {
-    return observe(Operation.GET, () -> delegate.get(key), entry -> countLookup(entry));
+    return asynchronous.get(key);
   }
 
   @Override
   public CompletableFuture<Map<K, TierEntry<V>>> getAll(Set<K> keys) {
-    return observe(Operation.GET_ALL, () -> delegate.getAll(keys),
-        found -> Observed.countFound(meters, keys, found));
+    return asynchronous.getAll(keys);
   }
 
   @Override
   public CompletableFuture<Void> put(K key, TierEntry<V> entry) {
-    return observe(Operation.PUT, () -> delegate.put(key, entry), done -> meters.stored(1));
+    return asynchronous.put(key, entry);
   }
 
   @Override
   public CompletableFuture<Void> putAll(Map<K, TierEntry<V>> entries) {
-    return observe(Operation.PUT_ALL, () -> delegate.putAll(entries), done -> meters.stored(entries.size()));
+    return asynchronous.putAll(entries);
   }
 
   @Override
   public CompletableFuture<Void> invalidate(K key) {
-    return observe(Operation.INVALIDATE, () -> delegate.invalidate(key),
-        done -> meters.invalidatedKeys.increment());
+    return asynchronous.invalidate(key);
   }
 
   @Override
   public CompletableFuture<Void> invalidateAll(Set<K> keys) {
-    return observe(Operation.INVALIDATE_ALL, () -> delegate.invalidateAll(keys),
-        done -> meters.invalidatedKeys.add(keys.size()));
+    return asynchronous.invalidateAll(keys);
   }
 
   @Override
   public CompletableFuture<Void> invalidateAll() {
-    return observe(Operation.INVALIDATE_ALL, delegate::invalidateAll,
-        done -> meters.invalidatedAll.increment());
+    return asynchronous.invalidateAll();
   }
 
   @Override
   public CompletableFuture<Void> invalidateTag(String tag) {
-    return observe(Operation.INVALIDATE_TAG, () -> delegate.invalidateTag(tag),
-        done -> meters.invalidatedTags.increment());
+    return asynchronous.invalidateTag(tag);
   }
 
   @Override
@@ -214,30 +210,12 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
 
   @Override
   public CompletableFuture<Boolean> putUnderLease(K key, TierEntry<V> entry, Lease lease) {
-    return observe(Operation.PUT, () -> delegate.putUnderLease(key, entry, lease),
-        stored -> {
-          if (Boolean.TRUE.equals(stored)) {
-            meters.stored(1);
-          }
-        });
+    return asynchronous.putUnderLease(key, entry, lease);
   }
 
   @Override
   public CompletableFuture<Void> releaseLease(Lease lease) {
     return delegate.releaseLease(lease);
-  }
-
-  private <T> CompletableFuture<T> observe(
-      Operation operation, Supplier<CompletableFuture<T>> call, Consumer<? super T> onSuccess) {
-    return Observed.observe(meters, operation, false, call, onSuccess);
-  }
-
-  private void countLookup(@Nullable TierEntry<V> entry) {
-    if (entry != null) {
-      meters.hits.increment();
-    } else {
-      meters.misses.increment();
-    }
   }
 
   @Override

@@ -29,10 +29,19 @@ import org.jspecify.annotations.Nullable;
 final class MeteredTier<K, V> implements Tier<K, V> {
   private final Tier<K, V> delegate;
   private final TierMeters meters;
+  private final boolean timed;
+
+  /** Meters the asynchronous side of an in-process tier with its own meters, untimed. */
+  MeteredTier(TierMeters meters, Tier<K, V> delegate) {
+    this.delegate = delegate;
+    this.meters = meters;
+    this.timed = false;
+  }
 
   MeteredTier(MeterRegistry registry, Iterable<Tag> tags, String cacheName, Tier<K, V> delegate) {
     this.delegate = delegate;
     this.meters = new TierMeters(registry, tags, cacheName, delegate.name(), true);
+    this.timed = true;
     if (delegate instanceof RemoteTier<?, ?> remote && remote.breaker() != null) {
       Tags tierTags = Tags.concat(tags, CacheMeterNames.TAG_CACHE, meters.tierCacheName);
       bindBreaker(registry, tierTags, remote.breaker());
@@ -136,7 +145,7 @@ final class MeteredTier<K, V> implements Tier<K, V> {
 
   private <T> CompletableFuture<T> observe(
       Operation operation, Supplier<CompletableFuture<T>> call, Consumer<? super T> onSuccess) {
-    return Observed.observe(meters, operation, true, call, onSuccess);
+    return Observed.observe(meters, operation, timed, call, onSuccess);
   }
 
   private void countLookup(@Nullable TierEntry<V> entry) {
