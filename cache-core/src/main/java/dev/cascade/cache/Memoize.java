@@ -277,13 +277,29 @@ public final class Memoize {
     }
   }
 
-  private static final class Single<A, K, R> implements Memoized<A, R> {
-    private final Engine<K, R> engine;
+  /** What every memoized form does the same way: clear its cache, report its statistics. */
+  private abstract static class Memo<K, R> {
+    final Engine<K, R> engine;
+
+    Memo(Engine<K, R> engine) {
+      this.engine = engine;
+    }
+
+    public void clear() {
+      engine.cache.invalidateAll();
+    }
+
+    public MemoStats stats() {
+      return engine.stats();
+    }
+  }
+
+  private static final class Single<A, K, R> extends Memo<K, R> implements Memoized<A, R> {
     private final Function<@Nullable A, K> keyOf;
     private final Function<? super A, ? extends R> function;
 
     Single(Engine<K, R> engine, Function<@Nullable A, K> keyOf, Function<? super A, ? extends R> function) {
-      this.engine = engine;
+      super(engine);
       this.keyOf = keyOf;
       this.function = function;
     }
@@ -297,20 +313,9 @@ public final class Memoize {
     public void invalidate(@Nullable A argument) {
       engine.cache.invalidate(keyOf.apply(argument));
     }
-
-    @Override
-    public void clear() {
-      engine.cache.invalidateAll();
-    }
-
-    @Override
-    public MemoStats stats() {
-      return engine.stats();
-    }
   }
 
-  private static final class Pair<A, B, K, R> implements BiMemoized<A, B, R> {
-    private final Engine<K, R> engine;
+  private static final class Pair<A, B, K, R> extends Memo<K, R> implements BiMemoized<A, B, R> {
     private final BiFunction<@Nullable A, @Nullable B, K> keyOf;
     private final BiFunction<? super A, ? super B, ? extends R> function;
 
@@ -318,7 +323,7 @@ public final class Memoize {
         Engine<K, R> engine,
         BiFunction<@Nullable A, @Nullable B, K> keyOf,
         BiFunction<? super A, ? super B, ? extends R> function) {
-      this.engine = engine;
+      super(engine);
       this.keyOf = keyOf;
       this.function = function;
     }
@@ -332,25 +337,14 @@ public final class Memoize {
     public void invalidate(@Nullable A first, @Nullable B second) {
       engine.cache.invalidate(keyOf.apply(first, second));
     }
-
-    @Override
-    public void clear() {
-      engine.cache.invalidateAll();
-    }
-
-    @Override
-    public MemoStats stats() {
-      return engine.stats();
-    }
   }
 
-  private static final class Async<A, K, R> implements AsyncMemoized<A, R> {
-    private final Engine<K, R> engine;
+  private static final class Async<A, K, R> extends Memo<K, R> implements AsyncMemoized<A, R> {
     private final Function<@Nullable A, K> keyOf;
     private final Function<? super A, ? extends CompletionStage<R>> function;
 
     Async(Engine<K, R> engine, Function<@Nullable A, K> keyOf, Function<? super A, ? extends CompletionStage<R>> function) {
-      this.engine = engine;
+      super(engine);
       this.keyOf = keyOf;
       this.function = function;
     }
@@ -363,16 +357,6 @@ public final class Memoize {
     @Override
     public void invalidate(@Nullable A argument) {
       engine.cache.invalidate(keyOf.apply(argument));
-    }
-
-    @Override
-    public void clear() {
-      engine.cache.invalidateAll();
-    }
-
-    @Override
-    public MemoStats stats() {
-      return engine.stats();
     }
   }
 }

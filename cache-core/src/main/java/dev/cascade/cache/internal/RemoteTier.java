@@ -247,9 +247,7 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
     if (tags.isEmpty()) {
       return CompletableFuture.completedFuture(Map.of());
     }
-    List<String> tagKeys = new ArrayList<>(tags.size());
-    tags.forEach(tag -> tagKeys.add(keys.tagKey(tag)));
-    return guard(() -> store.tagVersions(tagKeys));
+    return guard(() -> store.tagVersions(tagKeys(tags)));
   }
 
   private byte[] envelope(TierEntry<V> entry, Map<String, TagVersion> versionsByTagKey) {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -211,26 +212,9 @@ public final class MemcachedStore implements AutoCloseable {
     for (String key : keys) {
       commands.add(Commands.mg(targets.get(key).key(), "v f"));
     }
-    CompletableFuture<MetaResponse[]> batch = node.submitBatch(commands);
-    List<CompletableFuture<?>> all = new ArrayList<>(namespaceVersions.values());
-    all.add(batch);
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-        .thenApply(
-            done -> {
-              Map<String, Long> current = new HashMap<>();
-              namespaceVersions.forEach(
-                  (namespace, reply) -> current.put(namespace, remember(node, namespace, reply.join())));
-              Map<String, byte[]> found = new HashMap<>();
-              MetaResponse[] replies = batch.join();
-              for (int i = 0; i < keys.size(); i++) {
-                String namespace = targets.get(keys.get(i)).namespace();
-                byte[] value = valueIf(replies[i], namespace == null ? PLAIN : current.get(namespace));
-                if (value != null) {
-                  found.put(keys.get(i), value);
-                }
-              }
-              return found;
-            });
+    CompletableFuture<List<@Nullable MetaResponse>> replies =
+        node.submitBatch(commands).thenApply(Arrays::asList);
+    return keepCurrent(node, keys, targets, namespaceVersions, replies);
   }
 
   /**
@@ -275,8 +259,30 @@ public final class MemcachedStore implements AutoCloseable {
     for (int from = 0; from < keys.size(); from += CLASSIC_GET_KEYS) {
       chunks.add(node.submitClassicGet(keys.subList(from, Math.min(keys.size(), from + CLASSIC_GET_KEYS))));
     }
+    CompletableFuture<List<@Nullable MetaResponse>> replies =
+        CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new))
+            .thenApply(
+                done -> {
+                  List<@Nullable MetaResponse> inOrder = new ArrayList<>(keys.size());
+                  chunks.forEach(chunk -> inOrder.addAll(Arrays.asList(chunk.join())));
+                  return inOrder;
+                });
+    return keepCurrent(node, keys, targets, namespaceVersions, replies);
+  }
+
+  /**
+   * Waits for the replies (one per key, in order; {@code null} for a key a classic get did not
+   * return) and the namespace versions read with them, and keeps the values written under the
+   * current version of their namespace.
+   */
+  private CompletableFuture<Map<String, byte[]>> keepCurrent(
+      ServerNode node,
+      List<String> keys,
+      Map<String, Target> targets,
+      Map<String, CompletableFuture<MetaResponse>> namespaceVersions,
+      CompletableFuture<List<@Nullable MetaResponse>> replies) {
     List<CompletableFuture<?>> all = new ArrayList<>(namespaceVersions.values());
-    all.addAll(chunks);
+    all.add(replies);
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
         .thenApply(
             done -> {
@@ -284,17 +290,16 @@ public final class MemcachedStore implements AutoCloseable {
               namespaceVersions.forEach(
                   (namespace, reply) -> current.put(namespace, remember(node, namespace, reply.join())));
               Map<String, byte[]> found = new HashMap<>();
-              int index = 0;
-              for (CompletableFuture<MetaResponse[]> chunk : chunks) {
-                for (MetaResponse reply : chunk.join()) {
-                  String key = keys.get(index++);
-                  if (reply != null) {
-                    String namespace = targets.get(key).namespace();
-                    byte[] value = valueIf(reply, namespace == null ? PLAIN : current.get(namespace));
-                    if (value != null) {
-                      found.put(key, value);
-                    }
-                  }
+              List<@Nullable MetaResponse> inOrder = replies.join();
+              for (int i = 0; i < keys.size(); i++) {
+                MetaResponse reply = inOrder.get(i);
+                if (reply == null) {
+                  continue;
+                }
+                String namespace = targets.get(keys.get(i)).namespace();
+                byte[] value = valueIf(reply, namespace == null ? PLAIN : current.get(namespace));
+                if (value != null) {
+                  found.put(keys.get(i), value);
                 }
               }
               return found;
