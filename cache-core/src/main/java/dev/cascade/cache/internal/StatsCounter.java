@@ -4,12 +4,15 @@ import dev.cascade.cache.CacheStats;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The cache's counters. Hits, the hottest, use a {@link HitCounter} (a single-writer slot per
- * thread); the others are {@link LongAdder}s so that concurrent updates on different cores do not
- * contend. A snapshot is not atomic across counters.
+ * The cache's counters. Hits answered by the in-process tier's {@code getIfPresent}, the hottest,
+ * use a {@link HitCounter} (a single-writer slot per thread); the cache's other hits (the second
+ * look after registering a load, remote tiers) and the other counters are {@link LongAdder}s so that
+ * concurrent updates on different cores do not contend. The cache's hit count is the sum of both
+ * hit counters. A snapshot is not atomic across counters.
  */
 public final class StatsCounter {
-  final HitCounter hits = new HitCounter();
+  final HitCounter localHits = new HitCounter();
+  final LongAdder otherHits = new LongAdder();
   final LongAdder misses = new LongAdder();
   final LongAdder loadSuccesses = new LongAdder();
   final LongAdder loadFailures = new LongAdder();
@@ -30,7 +33,7 @@ public final class StatsCounter {
 
   CacheStats snapshot(long evictions) {
     return new CacheStats(
-        hits.sum(),
+        localHits.sum() + otherHits.sum(),
         misses.sum(),
         loadSuccesses.sum(),
         loadFailures.sum(),

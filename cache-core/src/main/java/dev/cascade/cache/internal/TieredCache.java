@@ -86,6 +86,9 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     this.stats = settings.stats();
     this.channel = settings.channel();
     this.keyCodec = settings.keyCodec();
+    if (local != null) {
+      local.bindHitCount(stats.localHits::sum);
+    }
     this.subscription = channel == null ? null : channel.subscribe(name, new ChannelListener());
   }
 
@@ -183,7 +186,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     if (nearest != null) {
       TierEntry<V> entry = nearest.getIfPresent(key);
       if (entry != null) {
-        recordHit(entry);
+        recordLocalHit(entry);
         return entry.value();
       }
       if (remotes.isEmpty()) {
@@ -202,7 +205,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     if (nearest != null) {
       TierEntry<V> entry = nearest.getIfPresent(key);
       if (entry != null) {
-        recordHit(entry);
+        recordLocalHit(entry);
         return new Cached<>(entry.value());
       }
     }
@@ -228,7 +231,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     if (nearest != null) {
       TierEntry<V> entry = nearest.getIfPresent(key);
       if (entry != null) {
-        recordHit(entry);
+        recordLocalHit(entry);
         return entry.value();
       }
     }
@@ -312,8 +315,17 @@ public final class TieredCache<K, V> implements Cache<K, V> {
 
   // ---- reads --------------------------------------------------------------------------------
 
-  private void recordHit(TierEntry<V> entry) {
-    stats.hits.increment();
+  /** Counts a hit returned by the in-process tier's {@code getIfPresent} (see {@link LocalTier#bindHitCount}). */
+  private void recordLocalHit(TierEntry<V> entry) {
+    stats.localHits.increment();
+    if (entry.value() == null) {
+      stats.nullHits.increment();
+    }
+  }
+
+  /** Counts any other hit: the second look after registering a load, or a remote tier's. */
+  private void recordOtherHit(TierEntry<V> entry) {
+    stats.otherHits.increment();
     if (entry.value() == null) {
       stats.nullHits.increment();
     }
@@ -327,7 +339,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
                 stats.misses.increment();
                 return null;
               }
-              recordHit(entry);
+              recordOtherHit(entry);
               return new Cached<>(entry.value());
             });
   }
@@ -388,7 +400,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
       if (entry == null) {
         missing.add(key);
       } else {
-        recordHit(entry);
+        recordLocalHit(entry);
         if (entry.value() != null) {
           result.put(key, entry.value());
         }
@@ -400,7 +412,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
   private void collectFound(Map<K, TierEntry<V>> found, Map<K, V> result) {
     found.forEach(
         (key, entry) -> {
-          recordHit(entry);
+          recordOtherHit(entry);
           if (entry.value() != null) {
             result.put(key, entry.value());
           }
@@ -489,7 +501,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
       // Another flight may have finished between the caller's miss and this flight's registration.
       TierEntry<V> entry = local.peek(key);
       if (entry != null) {
-        recordHit(entry);
+        recordOtherHit(entry);
         return CompletableFuture.completedFuture(entry.value());
       }
     }
@@ -497,7 +509,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
         .thenComposeAsync(
             found -> {
               if (found != null) {
-                recordHit(found);
+                recordOtherHit(found);
                 return CompletableFuture.completedFuture(found.value());
               }
               stats.misses.increment();
@@ -704,7 +716,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
             found -> {
               found.forEach(
                   (key, entry) -> {
-                    recordHit(entry);
+                    recordOtherHit(entry);
                     led.get(key).complete(entry.value());
                   });
               Set<K> toLoad = new LinkedHashSet<>(led.keySet());
@@ -1119,7 +1131,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
       if (local != null) {
         TierEntry<V> entry = local.getIfPresent(key);
         if (entry != null) {
-          recordHit(entry);
+          recordLocalHit(entry);
           return CompletableFuture.completedFuture(new Cached<>(entry.value()));
         }
       }
@@ -1148,7 +1160,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
       if (local != null) {
         TierEntry<V> entry = local.getIfPresent(key);
         if (entry != null) {
-          recordHit(entry);
+          recordLocalHit(entry);
           return CompletableFuture.completedFuture(entry.value());
         }
       }

@@ -60,6 +60,17 @@ public interface LocalTier<K, V> extends Tier<K, V> {
   /** Performs pending maintenance (evictions, expirations) now, so that sizes are exact. */
   default void cleanUp() {}
 
+  /**
+   * Called once by the cache that owns this tier, when the cache is built and before any lookup:
+   * {@code hitCount} reads the cache's own exact count of the calls to {@link #getIfPresent} on this
+   * tier that returned an entry. A tier that reports per-tier statistics (a metrics decorator) may
+   * report that count instead of counting those hits again, so that a hit is counted once. A
+   * decorator that forwards this call must not change which lookups hit. The default ignores it.
+   *
+   * @param hitCount thread-safe; may be called at any time, from any thread
+   */
+  default void bindHitCount(java.util.function.LongSupplier hitCount) {}
+
   @Override
   default CompletableFuture<@Nullable TierEntry<V>> get(K key) {
     return CompletableFuture.completedFuture(getIfPresent(key));

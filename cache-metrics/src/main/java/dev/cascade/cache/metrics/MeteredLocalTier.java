@@ -15,13 +15,15 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An in-process tier that counts its lookups, stores, invalidations and errors, and exposes the
  * wrapped tier's size and evictions. Every method forwards to the wrapped tier unchanged in meaning;
- * a hit costs one single-writer counter increment ({@code HitCounter}) and allocates nothing. Not timed: an in-process call
- * is cheaper than reading a clock twice. Thread-safe as the wrapped tier is.
+ * a hit allocates nothing and, once the owning cache has bound its own exact hit count ({@link
+ * #bindHitCount}), counts nothing either. Not timed: an in-process call is cheaper than reading a
+ * clock twice. Thread-safe as the wrapped tier is.
  */
 final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
   private final LocalTier<K, V> delegate;
@@ -29,6 +31,8 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
   private final MeteredTier<K, V> asynchronous;
   private final HitCounter hits;
   private final LongAdder misses;
+  /** Set once, by the owning cache before any lookup (published with the cache); see {@link #bindHitCount}. */
+  private boolean hitsCountedByCache;
 
   MeteredLocalTier(MeterRegistry registry, Iterable<Tag> tags, String cacheName, LocalTier<K, V> delegate) {
     this.delegate = delegate;
@@ -72,12 +76,23 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
       meters.failed(Operation.GET);
       throw e;
     }
-    if (entry != null) {
-      hits.increment();
-    } else {
+    if (entry == null) {
       misses.increment();
+    } else if (!hitsCountedByCache) {
+      hits.increment();
     }
     return entry;
+  }
+
+  /**
+   * The owning cache counts every hit of {@link #getIfPresent} exactly already, so the hit meter
+   * reads that count and a metered hit costs no second increment. Hits of the asynchronous methods
+   * stay counted here.
+   */
+  @Override
+  public void bindHitCount(LongSupplier hitCount) {
+    meters.bindHits(hitCount);
+    hitsCountedByCache = true;
   }
 
   @Override
@@ -148,6 +163,11 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
       throw e;
     }
     meters.invalidatedKeys.increment();
+  }
+
+  @Override
+  public void cleanUp() {
+    delegate.cleanUp();
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 import dev.cascade.cache.internal.HitCounter;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +26,8 @@ import org.jspecify.annotations.Nullable;
 final class TierMeters {
   final String tierCacheName;
   final HitCounter hits = new HitCounter();
+  /** The owning cache's count of this tier's hits that {@link #hits} does not see; see {@link #bindHits}. */
+  private volatile @Nullable LongSupplier boundHits;
   final LongAdder misses = new LongAdder();
   final LongAdder invalidatedKeys = new LongAdder();
   final LongAdder invalidatedAll = new LongAdder();
@@ -44,7 +47,7 @@ final class TierMeters {
     Tags base = Tags.concat(tags, TAG_CACHE, tierCacheName);
     String getsDescription =
         "The number of times cache lookup methods have returned a cached (hit) or uncached (newly loaded or null) value (miss).";
-    FunctionCounter.builder(CacheMeterNames.GETS, hits, HitCounter::sum)
+    FunctionCounter.builder(CacheMeterNames.GETS, this, TierMeters::hitCount)
         .tags(base.and(CacheMeterNames.TAG_RESULT, "hit"))
         .description(getsDescription)
         .register(registry);
@@ -76,6 +79,24 @@ final class TierMeters {
 
   private static void counter(MeterRegistry registry, String name, Tags tags, LongAdder adder, String description) {
     FunctionCounter.builder(name, adder, LongAdder::sum).tags(tags).description(description).register(registry);
+  }
+
+  /**
+   * From now on the tier's hits are {@link #hits} plus {@code cacheCounted}: the hits the owning
+   * cache counts itself, which the caller then stops counting in {@link #hits}.
+   */
+  void bindHits(LongSupplier cacheCounted) {
+    boundHits = cacheCounted;
+  }
+
+  /** Returns whether {@link #bindHits} was called, so that the caller counts fewer hits itself. */
+  boolean hitsBound() {
+    return boundHits != null;
+  }
+
+  private double hitCount() {
+    LongSupplier bound = boundHits;
+    return hits.sum() + (bound == null ? 0 : bound.getAsLong());
   }
 
   /** Counts {@code count} entries stored in the tier. */
