@@ -53,6 +53,11 @@ public final class TieredCache<K, V> implements Cache<K, V> {
 
   private final String name;
   private final @Nullable LocalTier<K, V> local;
+  /**
+   * Where {@link #lookupLocal} looks keys up: {@link #local} or a tier it wraps (see {@link
+   * LocalTier#lookupsCountedBy}); non-null exactly when {@code local} is.
+   */
+  private final @Nullable LocalTier<K, V> localLookups;
   private final List<Tier<K, V>> remotes;
   private final @Nullable Duration ttl;
   private final double jitter;
@@ -86,9 +91,8 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     this.stats = settings.stats();
     this.channel = settings.channel();
     this.keyCodec = settings.keyCodec();
-    if (local != null) {
-      local.bindHitCount(stats.localHits::sum);
-    }
+    this.localLookups =
+        local == null ? null : Objects.requireNonNull(local.lookupsCountedBy(stats.localLookupCounts()), "lookup tier");
     this.subscription = channel == null ? null : channel.subscribe(name, new ChannelListener());
   }
 
@@ -182,11 +186,10 @@ public final class TieredCache<K, V> implements Cache<K, V> {
   @Override
   public @Nullable V getIfPresent(K key) {
     Objects.requireNonNull(key, "key");
-    LocalTier<K, V> nearest = local;
+    LocalTier<K, V> nearest = localLookups;
     if (nearest != null) {
-      TierEntry<V> entry = nearest.getIfPresent(key);
+      TierEntry<V> entry = lookupLocal(nearest, key);
       if (entry != null) {
-        recordLocalHit(entry);
         return entry.value();
       }
       if (remotes.isEmpty()) {
@@ -201,11 +204,10 @@ public final class TieredCache<K, V> implements Cache<K, V> {
   @Override
   public @Nullable Cached<V> lookup(K key) {
     Objects.requireNonNull(key, "key");
-    LocalTier<K, V> nearest = local;
+    LocalTier<K, V> nearest = localLookups;
     if (nearest != null) {
-      TierEntry<V> entry = nearest.getIfPresent(key);
+      TierEntry<V> entry = lookupLocal(nearest, key);
       if (entry != null) {
-        recordLocalHit(entry);
         return new Cached<>(entry.value());
       }
     }
@@ -227,11 +229,10 @@ public final class TieredCache<K, V> implements Cache<K, V> {
       K key, @Nullable Duration entryTtl, Function<? super K, ? extends @Nullable V> loader) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(loader, "loader");
-    LocalTier<K, V> nearest = local;
+    LocalTier<K, V> nearest = localLookups;
     if (nearest != null) {
-      TierEntry<V> entry = nearest.getIfPresent(key);
+      TierEntry<V> entry = lookupLocal(nearest, key);
       if (entry != null) {
-        recordLocalHit(entry);
         return entry.value();
       }
     }
@@ -315,12 +316,28 @@ public final class TieredCache<K, V> implements Cache<K, V> {
 
   // ---- reads --------------------------------------------------------------------------------
 
-  /** Counts a hit returned by the in-process tier's {@code getIfPresent} (see {@link LocalTier#bindHitCount}). */
-  private void recordLocalHit(TierEntry<V> entry) {
-    stats.localHits.increment();
-    if (entry.value() == null) {
-      stats.nullHits.increment();
+  /**
+   * Looks {@code key} up in the in-process tier ({@code nearest} is {@link #localLookups}) and
+   * counts the lookup: every lookup in that tier goes through here, so the counts handed to it by
+   * {@link LocalTier#lookupsCountedBy} are exact. A hit also counts as a hit of the cache.
+   */
+  private @Nullable TierEntry<V> lookupLocal(LocalTier<K, V> nearest, K key) {
+    TierEntry<V> entry;
+    try {
+      entry = nearest.getIfPresent(key);
+    } catch (RuntimeException | Error e) {
+      stats.localFailures.increment();
+      throw e;
     }
+    if (entry == null) {
+      stats.localMisses.increment();
+    } else {
+      stats.localHits.increment();
+      if (entry.value() == null) {
+        stats.nullHits.increment();
+      }
+    }
+    return entry;
   }
 
   /** Counts any other hit: the second look after registering a load, or a remote tier's. */
@@ -396,11 +413,11 @@ public final class TieredCache<K, V> implements Cache<K, V> {
       if (result.containsKey(key) || missing.contains(key)) {
         continue;
       }
-      TierEntry<V> entry = local == null ? null : local.getIfPresent(key);
+      LocalTier<K, V> nearest = localLookups;
+      TierEntry<V> entry = nearest == null ? null : lookupLocal(nearest, key);
       if (entry == null) {
         missing.add(key);
       } else {
-        recordLocalHit(entry);
         if (entry.value() != null) {
           result.put(key, entry.value());
         }
@@ -1128,10 +1145,10 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     @Override
     public CompletableFuture<@Nullable Cached<V>> lookup(K key) {
       Objects.requireNonNull(key, "key");
-      if (local != null) {
-        TierEntry<V> entry = local.getIfPresent(key);
+      LocalTier<K, V> nearest = localLookups;
+      if (nearest != null) {
+        TierEntry<V> entry = lookupLocal(nearest, key);
         if (entry != null) {
-          recordLocalHit(entry);
           return CompletableFuture.completedFuture(new Cached<>(entry.value()));
         }
       }
@@ -1157,10 +1174,10 @@ public final class TieredCache<K, V> implements Cache<K, V> {
         Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(loader, "loader");
-      if (local != null) {
-        TierEntry<V> entry = local.getIfPresent(key);
+      LocalTier<K, V> nearest = localLookups;
+      if (nearest != null) {
+        TierEntry<V> entry = lookupLocal(nearest, key);
         if (entry != null) {
-          recordLocalHit(entry);
           return CompletableFuture.completedFuture(entry.value());
         }
       }

@@ -61,15 +61,22 @@ public interface LocalTier<K, V> extends Tier<K, V> {
   default void cleanUp() {}
 
   /**
-   * Called once by the cache that owns this tier, when the cache is built and before any lookup:
-   * {@code hitCount} reads the cache's own exact count of the calls to {@link #getIfPresent} on this
-   * tier that returned an entry. A tier that reports per-tier statistics (a metrics decorator) may
-   * report that count instead of counting those hits again, so that a hit is counted once. A
-   * decorator that forwards this call must not change which lookups hit. The default ignores it.
+   * Called once by the cache that owns this tier, when the cache is built and before any lookup,
+   * with the cache's own exact counts of its lookups in this tier; returns the tier on which the
+   * cache then calls {@link #getIfPresent}. Every other method is still called on this tier.
    *
-   * @param hitCount thread-safe; may be called at any time, from any thread
+   * <p>The default returns this tier and ignores the counts. A decorator that does nothing on a
+   * lookup but count it (a metrics decorator) may instead report {@code counts} and return what its
+   * delegate's {@code lookupsCountedBy(counts)} returns, so that it costs nothing on the cache's hit
+   * path. Such a decorator must forward every lookup unchanged in meaning, since the cache bypasses
+   * it.
+   *
+   * @param counts thread-safe; readable at any time, from any thread
+   * @return the tier to look keys up in: this tier or one it wraps, never {@code null}
    */
-  default void bindHitCount(java.util.function.LongSupplier hitCount) {}
+  default LocalTier<K, V> lookupsCountedBy(LocalLookupCounts counts) {
+    return this;
+  }
 
   @Override
   default CompletableFuture<@Nullable TierEntry<V>> get(K key) {

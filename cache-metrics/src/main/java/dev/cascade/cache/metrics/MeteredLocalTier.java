@@ -2,6 +2,7 @@ package dev.cascade.cache.metrics;
 
 import dev.cascade.cache.spi.Lease;
 import dev.cascade.cache.internal.HitCounter;
+import dev.cascade.cache.spi.LocalLookupCounts;
 import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.TierEntry;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -15,15 +16,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An in-process tier that counts its lookups, stores, invalidations and errors, and exposes the
  * wrapped tier's size and evictions. Every method forwards to the wrapped tier unchanged in meaning;
- * a hit allocates nothing and, once the owning cache has bound its own exact hit count ({@link
- * #bindHitCount}), counts nothing either. Not timed: an in-process call is cheaper than reading a
- * clock twice. Thread-safe as the wrapped tier is.
+ * the owning cache looks keys up in the wrapped tier directly and this tier reports the cache's own
+ * exact lookup counts ({@link #lookupsCountedBy}), so metering adds nothing to a hit. Not timed: an
+ * in-process call is cheaper than reading a clock twice. Thread-safe as the wrapped tier is.
  */
 final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
   private final LocalTier<K, V> delegate;
@@ -31,8 +31,6 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
   private final MeteredTier<K, V> asynchronous;
   private final HitCounter hits;
   private final LongAdder misses;
-  /** Set once, by the owning cache before any lookup (published with the cache); see {@link #bindHitCount}. */
-  private boolean hitsCountedByCache;
 
   MeteredLocalTier(MeterRegistry registry, Iterable<Tag> tags, String cacheName, LocalTier<K, V> delegate) {
     this.delegate = delegate;
@@ -76,23 +74,24 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
       meters.failed(Operation.GET);
       throw e;
     }
-    if (entry == null) {
-      misses.increment();
-    } else if (!hitsCountedByCache) {
+    if (entry != null) {
       hits.increment();
+    } else {
+      misses.increment();
     }
     return entry;
   }
 
   /**
-   * The owning cache counts every hit of {@link #getIfPresent} exactly already, so the hit meter
-   * reads that count and a metered hit costs no second increment. Hits of the asynchronous methods
-   * stay counted here.
+   * The owning cache counts its lookups exactly already: report those counts and let the cache look
+   * keys up in the wrapped tier directly, so that metering costs nothing on its hit path. Lookups
+   * that still reach this tier (from a decorator wrapping it, or the asynchronous methods) are
+   * counted here as before.
    */
   @Override
-  public void bindHitCount(LongSupplier hitCount) {
-    meters.bindHits(hitCount);
-    hitsCountedByCache = true;
+  public LocalTier<K, V> lookupsCountedBy(LocalLookupCounts counts) {
+    meters.addCacheCounted(counts);
+    return delegate.lookupsCountedBy(counts);
   }
 
   @Override

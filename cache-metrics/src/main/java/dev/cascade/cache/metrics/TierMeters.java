@@ -10,8 +10,9 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 import dev.cascade.cache.internal.HitCounter;
+import dev.cascade.cache.spi.LocalLookupCounts;
+import dev.cascade.cache.spi.LocalTier;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,8 +27,12 @@ import org.jspecify.annotations.Nullable;
 final class TierMeters {
   final String tierCacheName;
   final HitCounter hits = new HitCounter();
-  /** The owning cache's count of this tier's hits that {@link #hits} does not see; see {@link #bindHits}. */
-  private volatile @Nullable LongSupplier boundHits;
+  /**
+   * The owning cache's counts of the lookups it makes in this tier without calling the metered tier
+   * (see {@link LocalTier#lookupsCountedBy}); added to {@link #hits}, {@link #misses} and the get
+   * errors, which count the lookups that do reach the metered tier. Set at most once.
+   */
+  private volatile @Nullable LocalLookupCounts cacheCounted;
   final LongAdder misses = new LongAdder();
   final LongAdder invalidatedKeys = new LongAdder();
   final LongAdder invalidatedAll = new LongAdder();
@@ -51,7 +56,10 @@ final class TierMeters {
         .tags(base.and(CacheMeterNames.TAG_RESULT, "hit"))
         .description(getsDescription)
         .register(registry);
-    counter(registry, CacheMeterNames.GETS, base.and(CacheMeterNames.TAG_RESULT, "miss"), misses, getsDescription);
+    FunctionCounter.builder(CacheMeterNames.GETS, this, TierMeters::missCount)
+        .tags(base.and(CacheMeterNames.TAG_RESULT, "miss"))
+        .description(getsDescription)
+        .register(registry);
     counter(registry, CacheMeterNames.PUTS, base, puts, "The number of entries added to the cache");
     String invalidationsDescription = "Invalidations a cache tier received";
     counter(registry, CacheMeterNames.INVALIDATIONS, base.and(CacheMeterNames.TAG_SCOPE, "key"), invalidatedKeys,
@@ -66,7 +74,15 @@ final class TierMeters {
     for (Operation operation : operations) {
       Tags tagged = base.and(CacheMeterNames.TAG_OPERATION, operation.tagValue());
       errors[operation.ordinal()] = new LongAdder();
-      counter(registry, CacheMeterNames.ERRORS, tagged, errors[operation.ordinal()], "Failed operations of a cache tier");
+      String errorsDescription = "Failed operations of a cache tier";
+      if (operation == Operation.GET) {
+        FunctionCounter.builder(CacheMeterNames.ERRORS, this, TierMeters::getErrorCount)
+            .tags(tagged)
+            .description(errorsDescription)
+            .register(registry);
+      } else {
+        counter(registry, CacheMeterNames.ERRORS, tagged, errors[operation.ordinal()], errorsDescription);
+      }
       if (latencies != null) {
         latencies[operation.ordinal()] =
             Timer.builder(CacheMeterNames.TIER_LATENCY)
@@ -82,21 +98,26 @@ final class TierMeters {
   }
 
   /**
-   * From now on the tier's hits are {@link #hits} plus {@code cacheCounted}: the hits the owning
-   * cache counts itself, which the caller then stops counting in {@link #hits}.
+   * From now on the tier's lookup meters add {@code counts}: the lookups the owning cache makes in
+   * the wrapped tier directly, counting them itself.
    */
-  void bindHits(LongSupplier cacheCounted) {
-    boundHits = cacheCounted;
-  }
-
-  /** Returns whether {@link #bindHits} was called, so that the caller counts fewer hits itself. */
-  boolean hitsBound() {
-    return boundHits != null;
+  void addCacheCounted(LocalLookupCounts counts) {
+    cacheCounted = counts;
   }
 
   private double hitCount() {
-    LongSupplier bound = boundHits;
-    return hits.sum() + (bound == null ? 0 : bound.getAsLong());
+    LocalLookupCounts counted = cacheCounted;
+    return hits.sum() + (counted == null ? 0 : counted.hits());
+  }
+
+  private double missCount() {
+    LocalLookupCounts counted = cacheCounted;
+    return misses.sum() + (counted == null ? 0 : counted.misses());
+  }
+
+  private double getErrorCount() {
+    LocalLookupCounts counted = cacheCounted;
+    return errors[Operation.GET.ordinal()].sum() + (counted == null ? 0 : counted.failures());
   }
 
   /** Counts {@code count} entries stored in the tier. */

@@ -4,14 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.CacheBuilder;
+import dev.cascade.cache.spi.LocalTier;
+import dev.cascade.cache.spi.Tier;
+import dev.cascade.cache.spi.TierDecorator;
+import dev.cascade.cache.spi.TierEntry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
- * The in-process tier's hit meter reads the cache's own hit count when the metered tier is the one
- * the cache calls, and counts by itself when another decorator wraps it: exact either way, and never
- * counted twice.
+ * The in-process tier's lookup meters report the cache's own lookup counts when the cache lets the
+ * metered tier step aside ({@code LocalTier.lookupsCountedBy}), and count by themselves when a
+ * decorator that does not step aside wraps the metered tier: exact either way, and never counted
+ * twice.
  */
 class L1HitCountTest {
   private static final int KEYS = 10;
@@ -47,7 +54,7 @@ class L1HitCountTest {
   }
 
   @Test
-  void meteredTierCalledByTheCache_reportsTheCachesOwnHitCount() {
+  void meteredTier_reportsTheCachesOwnLookupCounts() {
     Cache<Integer, String> cache = builder().decorateTiers(CacheMetrics.decorator(outer)).build();
 
     script(cache);
@@ -58,9 +65,8 @@ class L1HitCountTest {
   }
 
   @Test
-  void meteredTierWrappedByAnotherDecorator_countsItsHitsItself() {
-    // The first decorator wraps the tier, the second wraps the first: the cache binds its hit count
-    // to the outer one only, so the inner one must go on counting its own hits.
+  void twoMeteredTiers_bothReportTheCachesCounts() {
+    // The first decorator wraps the tier, the second wraps the first; both step aside.
     Cache<Integer, String> cache =
         builder()
             .decorateTiers(CacheMetrics.decorator(inner))
@@ -73,5 +79,90 @@ class L1HitCountTest {
     assertThat(count(outer, "hit")).isEqualTo(13);
     assertThat(count(inner, "miss")).isEqualTo(3);
     assertThat(count(outer, "miss")).isEqualTo(3);
+  }
+
+  @Test
+  void meteredTierWrappedByADecoratorThatDoesNotStepAside_countsItsLookupsItself() {
+    Cache<Integer, String> cache =
+        builder()
+            .decorateTiers(CacheMetrics.decorator(inner))
+            .decorateTiers(new ForwardingDecorator())
+            .build();
+
+    script(cache);
+
+    assertThat(count(inner, "hit")).isEqualTo(13);
+    assertThat(count(inner, "miss")).isEqualTo(3);
+    assertThat(cache.stats().hitCount()).isEqualTo(13);
+  }
+
+  /** Wraps in-process tiers in a tier that forwards every call and keeps the default lookupsCountedBy. */
+  private static final class ForwardingDecorator implements TierDecorator {
+    @Override
+    public <K, V> Tier<K, V> decorate(String cacheName, Tier<K, V> tier) {
+      return tier;
+    }
+
+    @Override
+    public <K, V> LocalTier<K, V> decorateLocal(String cacheName, LocalTier<K, V> tier) {
+      return new ForwardingLocalTier<>(tier);
+    }
+  }
+
+  private record ForwardingLocalTier<K, V>(LocalTier<K, V> delegate) implements LocalTier<K, V> {
+    @Override
+    public String name() {
+      return delegate.name();
+    }
+
+    @Override
+    public @Nullable TierEntry<V> getIfPresent(K key) {
+      return delegate.getIfPresent(key);
+    }
+
+    @Override
+    public @Nullable TierEntry<V> peek(K key) {
+      return delegate.peek(key);
+    }
+
+    @Override
+    public void putLocal(K key, TierEntry<V> entry) {
+      delegate.putLocal(key, entry);
+    }
+
+    @Override
+    public boolean putLocalIf(K key, TierEntry<V> entry, BooleanSupplier stillCurrent) {
+      return delegate.putLocalIf(key, entry, stillCurrent);
+    }
+
+    @Override
+    public void invalidateLocal(K key) {
+      delegate.invalidateLocal(key);
+    }
+
+    @Override
+    public void invalidateAllLocal() {
+      delegate.invalidateAllLocal();
+    }
+
+    @Override
+    public void invalidateTagLocal(String tag) {
+      delegate.invalidateTagLocal(tag);
+    }
+
+    @Override
+    public void invalidateAliasLocal(String alias) {
+      delegate.invalidateAliasLocal(alias);
+    }
+
+    @Override
+    public long estimatedSize() {
+      return delegate.estimatedSize();
+    }
+
+    @Override
+    public long evictionCount() {
+      return delegate.evictionCount();
+    }
   }
 }
