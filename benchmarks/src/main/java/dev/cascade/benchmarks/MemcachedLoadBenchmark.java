@@ -80,10 +80,18 @@ public final class MemcachedLoadBenchmark {
         address, THREADS, KEYS, VALUE_BYTES, warmupSeconds, measureSeconds, System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors());
     System.out.printf("%-26s %-12s %12s %9s %9s %9s %9s%n", "client", "workload", "ops/s", "p50 us", "p99 us", "p99.9 us", "max us");
+    // ops/s by workload, client and round, for the summary
+    Map<String, Map<String, double[]>> throughput = new java.util.LinkedHashMap<>();
     try {
       for (int round = 1; round <= rounds; round++) {
+        // Alternate the order of the clients, so that no client always runs first (colder JIT,
+        // different machine state) or last.
+        List<String> order = new ArrayList<>(clients);
+        if (round % 2 == 0) {
+          java.util.Collections.reverse(order);
+        }
         for (String workload : workloads) {
-          for (String name : clients) {
+          for (String name : order) {
             try (Client client = open(name, address)) {
               for (int i = 0; i < KEYS; i++) {
                 client.put(client.prefix() + i, value);
@@ -99,6 +107,9 @@ public final class MemcachedLoadBenchmark {
                   result.histogram.getValueAtPercentile(99) / 1000.0,
                   result.histogram.getValueAtPercentile(99.9) / 1000.0,
                   result.histogram.getMaxValue() / 1000.0);
+              throughput
+                  .computeIfAbsent(workload, w -> new java.util.LinkedHashMap<>())
+                  .computeIfAbsent(name, n -> new double[rounds])[round - 1] = result.opsPerSecond;
             }
           }
         }
@@ -108,7 +119,45 @@ public final class MemcachedLoadBenchmark {
         server.destroyForcibly();
       }
     }
+    printRatios(throughput, rounds);
     System.exit(0);
+  }
+
+  /**
+   * Prints, per workload and round, each Cascade client's throughput over the better of the peers
+   * (xmemcached, spymemcached) in the same round, and the median of those ratios.
+   */
+  private static void printRatios(Map<String, Map<String, double[]>> throughput, int rounds) {
+    System.out.println();
+    throughput.forEach(
+        (workload, byClient) ->
+            byClient.forEach(
+                (client, scores) -> {
+                  if (!client.startsWith("cascade")) {
+                    return;
+                  }
+                  double[] ratios = new double[rounds];
+                  for (int round = 0; round < rounds; round++) {
+                    double best = 0;
+                    for (Map.Entry<String, double[]> peer : byClient.entrySet()) {
+                      if (!peer.getKey().startsWith("cascade")) {
+                        best = Math.max(best, peer.getValue()[round]);
+                      }
+                    }
+                    ratios[round] = best == 0 ? Double.NaN : scores[round] / best;
+                  }
+                  double[] sorted = ratios.clone();
+                  java.util.Arrays.sort(sorted);
+                  double median =
+                      rounds % 2 == 1 ? sorted[rounds / 2] : (sorted[rounds / 2 - 1] + sorted[rounds / 2]) / 2;
+                  StringBuilder line = new StringBuilder();
+                  for (double ratio : ratios) {
+                    line.append(String.format(java.util.Locale.ROOT, " %.2f", ratio));
+                  }
+                  System.out.printf(
+                      java.util.Locale.ROOT, "%-14s %-12s / better peer, by round:%s; median %.2f%n",
+                      client, workload, line, median);
+                }));
   }
 
   private record Result(double opsPerSecond, Histogram histogram) {}

@@ -59,7 +59,24 @@ class MemcachedProtocolIT {
   /** Asks the server itself about {@code key}: {@code mg <key> <flags>}. */
   private static MetaResponse inspect(MemcachedTier tier, String key, String flags) {
     byte[] wire = Commands.wireKey(key);
-    return tier.store().client().nodeFor(wire).submit(Commands.mg(Commands.encode(wire), flags)).join();
+    return tier.store().client().nodeFor(wire).submit(Commands.mg(Commands.keyOf(wire), flags)).join();
+  }
+
+  // ---- key forms -----------------------------------------------------------------------------
+
+  @Test
+  void plainKey_goesRaw_andNamesTheSameItemAsItsBase64Form() {
+    MemcachedTier tier = tier();
+    String key = "forms-" + run + ":k:42";
+    byte[] wire = Commands.wireKey(key);
+    assertThat(Commands.keyOf(wire).base64()).isFalse();
+    tier.put(key, bytes("raw-written"), null).join();
+
+    Commands.Key asBase64 = new Commands.Key(Commands.encode(wire), true);
+    MetaResponse found = tier.store().client().nodeFor(wire).submit(Commands.mg(asBase64, "v")).join();
+
+    assertThat(found.is("VA")).isTrue();
+    assertThat(found.value()).isEqualTo(bytes("raw-written"));
   }
 
   // ---- leases -------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
- * Wire forms: binary keys and the meta commands that carry them. Every key goes out base64-encoded
- * with the {@code b} flag, so no byte of a user's key can end a command line or start another
- * command. A key longer than {@link #MAX_RAW_KEY_BYTES} (what fits in memcached's 250 characters
+ * Wire forms: binary keys and the meta commands that carry them. A key of printable ASCII without
+ * spaces goes out as it is; every other key goes out base64-encoded with the {@code b} flag (the
+ * server decodes it, and both forms of a key name the same item), so no byte of a user's key can
+ * end a command line or start another command. A key longer than {@link #MAX_RAW_KEY_BYTES} (what fits in memcached's 250 characters
  * once base64-encoded) is replaced by {@code 0xFF} followed by its SHA-256; no UTF-8 string starts
  * with {@code 0xFF}, so a hashed key can never equal a real one. Stateless.
  */
@@ -37,20 +38,39 @@ public final class Commands {
     return key;
   }
 
+  /**
+   * A key as it goes on the wire: {@code text} is the key itself when {@code base64} is false (only
+   * for printable ASCII without spaces), else its base64 form, sent with the {@code b} flag.
+   */
+  public record Key(String text, boolean base64) {}
+
+  /** Returns the wire form of a binary key: itself if it is printable ASCII without spaces, else base64. */
+  public static Key keyOf(byte[] wireKey) {
+    for (byte b : wireKey) {
+      if (b < 0x21 || b > 0x7E) {
+        return new Key(encode(wireKey), true);
+      }
+    }
+    return new Key(new String(wireKey, StandardCharsets.US_ASCII), false);
+  }
+
   /** Returns the base64 text of a binary key. */
   public static String encode(byte[] wireKey) {
     return Base64.getEncoder().encodeToString(wireKey);
   }
 
-  /** Returns {@code mg <key> b <flags>}. */
-  public static byte[] mg(String key, String flags) {
-    byte[] command = new byte[3 + key.length() + 3 + flags.length() + 2];
+  /** Returns {@code mg <key> [b] <flags>}. */
+  public static byte[] mg(Key key, String flags) {
+    String text = key.text();
+    byte[] command = new byte[3 + text.length() + (key.base64() ? 2 : 0) + 1 + flags.length() + 2];
     command[0] = 'm';
     command[1] = 'g';
     command[2] = ' ';
-    int at = ascii(key, command, 3);
-    command[at++] = ' ';
-    command[at++] = 'b';
+    int at = ascii(text, command, 3);
+    if (key.base64()) {
+      command[at++] = ' ';
+      command[at++] = 'b';
+    }
     command[at++] = ' ';
     at = ascii(flags, command, at);
     command[at++] = '\r';
@@ -65,15 +85,16 @@ public final class Commands {
     return at;
   }
 
-  /** Returns {@code md <key> b <flags>}. */
-  public static byte[] md(String key, String flags) {
-    return ("md " + key + " b" + (flags.isEmpty() ? "" : " " + flags) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+  /** Returns {@code md <key> [b] <flags>}. */
+  public static byte[] md(Key key, String flags) {
+    return ("md " + key.text() + (key.base64() ? " b" : "") + (flags.isEmpty() ? "" : " " + flags) + "\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** Returns {@code ms <key> <length> b <flags>} with its data block. */
-  public static byte[] ms(String key, byte[] value, String flags) {
+  /** Returns {@code ms <key> <length> [b] <flags>} with its data block. */
+  public static byte[] ms(Key key, byte[] value, String flags) {
     byte[] line =
-        ("ms " + key + " " + value.length + " b" + (flags.isEmpty() ? "" : " " + flags) + "\r\n")
+        ("ms " + key.text() + " " + value.length + (key.base64() ? " b" : "") + (flags.isEmpty() ? "" : " " + flags) + "\r\n")
             .getBytes(StandardCharsets.US_ASCII);
     byte[] command = new byte[line.length + value.length + 2];
     System.arraycopy(line, 0, command, 0, line.length);

@@ -68,12 +68,22 @@ public final class MemcachedStore implements AutoCloseable {
   // ---- keys ------------------------------------------------------------------------------------
 
   /** Where a key lives and in which namespace. */
-  record Target(ServerNode node, String key, @Nullable String namespace) {}
+  record Target(ServerNode node, byte[] wire, @Nullable String namespace) {
+    /** Returns the key's wire form; computed on each call, since a classic multi-get never needs it. */
+    Commands.Key key() {
+      return Commands.keyOf(wire);
+    }
+  }
 
   Target target(String key) {
     Objects.requireNonNull(key, "key");
     byte[] wire = Commands.wireKey(key);
-    return new Target(client.nodeFor(wire), Commands.encode(wire), namespaceOf(key));
+    return new Target(client.nodeFor(wire), wire, namespaceOf(key));
+  }
+
+  /** Returns an empty {@link HashMap} that holds {@code size} entries without resizing. */
+  private static <K, V> HashMap<K, V> hashMapFor(int size) {
+    return new HashMap<>((int) (size / 0.75f) + 1);
   }
 
   /** Returns the namespace of {@code key} ({@code <a>:<b>:}), or {@code null} if it has none. */
@@ -86,18 +96,18 @@ public final class MemcachedStore implements AutoCloseable {
     return second < 0 ? null : key.substring(0, second + 1);
   }
 
-  private static final ConcurrentHashMap<String, String> NAMESPACE_KEYS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, Commands.Key> NAMESPACE_KEYS = new ConcurrentHashMap<>();
 
   /**
    * Returns the wire key of a namespace's version on each server: {@code 0xFE} + the namespace's
    * SHA-256, which no UTF-8 key can be. Computed once per namespace (it hashes).
    */
-  static String namespaceKey(String namespace) {
-    String known = NAMESPACE_KEYS.get(namespace);
+  static Commands.Key namespaceKey(String namespace) {
+    Commands.Key known = NAMESPACE_KEYS.get(namespace);
     if (known != null) {
       return known;
     }
-    String key = Commands.encode(Commands.marked((byte) 0xFE, Commands.sha256(namespace.getBytes(StandardCharsets.UTF_8))));
+    Commands.Key key = Commands.keyOf(Commands.marked((byte) 0xFE, Commands.sha256(namespace.getBytes(StandardCharsets.UTF_8))));
     if (NAMESPACE_KEYS.size() > VERSION_CACHE_LIMIT) {
       NAMESPACE_KEYS.clear();
     }
@@ -158,11 +168,11 @@ public final class MemcachedStore implements AutoCloseable {
 
   public CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys) {
     Map<ServerNode, List<String>> byNode = new LinkedHashMap<>();
-    Map<String, Target> targets = new HashMap<>();
+    Map<String, Target> targets = hashMapFor(keys.size());
     for (String key : keys) {
       Target t = target(key);
       if (targets.putIfAbsent(key, t) == null) {
-        byNode.computeIfAbsent(t.node(), n -> new ArrayList<>()).add(key);
+        byNode.computeIfAbsent(t.node(), n -> new ArrayList<>(keys.size())).add(key);
       }
     }
     List<CompletableFuture<Map<String, byte[]>>> perNode = new ArrayList<>();
@@ -176,13 +186,16 @@ public final class MemcachedStore implements AutoCloseable {
     CompletableFuture.allOf(perNode.toArray(CompletableFuture[]::new))
         .whenComplete(
             (done, error) -> {
-              Map<String, byte[]> found = new HashMap<>();
+              // Each server's map is a fresh HashMap of this call: the first one collects the rest.
+              Map<String, byte[]> found = null;
               Throwable firstError = null;
               int failed = 0;
               for (CompletableFuture<Map<String, byte[]>> f : perNode) {
                 if (f.isCompletedExceptionally()) {
                   failed++;
                   firstError = firstError != null ? firstError : causeOf(f);
+                } else if (found == null) {
+                  found = f.join();
                 } else {
                   found.putAll(f.join());
                 }
@@ -191,7 +204,7 @@ public final class MemcachedStore implements AutoCloseable {
               if (failed > 0 && failed == perNode.size()) {
                 result.completeExceptionally(firstError);
               } else {
-                result.complete(found);
+                result.complete(found == null ? new HashMap<>() : found);
               }
             });
     return result;
@@ -289,7 +302,7 @@ public final class MemcachedStore implements AutoCloseable {
               Map<String, Long> current = new HashMap<>();
               namespaceVersions.forEach(
                   (namespace, reply) -> current.put(namespace, remember(node, namespace, reply.join())));
-              Map<String, byte[]> found = new HashMap<>();
+              Map<String, byte[]> found = hashMapFor(keys.size());
               List<@Nullable MetaResponse> inOrder = replies.join();
               for (int i = 0; i < keys.size(); i++) {
                 MetaResponse reply = inOrder.get(i);
@@ -353,7 +366,7 @@ public final class MemcachedStore implements AutoCloseable {
 
   /** Returns the current version of the namespace on {@code node}, creating one if it has none. */
   private CompletableFuture<Long> versionOf(ServerNode node, String namespace, int attempt) {
-    String nsKey = namespaceKey(namespace);
+    Commands.Key nsKey = namespaceKey(namespace);
     return node.submit(Commands.mg(nsKey, "v"))
         .thenCompose(
             reply -> {
@@ -519,7 +532,7 @@ public final class MemcachedStore implements AutoCloseable {
                   + prefix
                   + "\""));
     }
-    String nsKey = namespaceKey(prefix);
+    Commands.Key nsKey = namespaceKey(prefix);
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (ServerNode node : client.nodes()) {
       long fresh = freshVersion();

@@ -8,6 +8,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,8 @@ final class MetaConnection extends ByteToMessageDecoder {
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final ArrayDeque<MetaRequest> inflight = new ArrayDeque<>();
   private final Runnable drain = this::drain;
+  /** The key of the {@code VALUE} line being matched; event loop only. */
+  private byte[] keyScratch = new byte[256];
   private @Nullable Map<String, String> statsLines;
   private volatile @Nullable Channel channel;
   private io.netty.util.concurrent.@Nullable ScheduledFuture<?> sweeper;
@@ -192,12 +196,12 @@ final class MetaConnection extends ByteToMessageDecoder {
         }
         continue;
       }
-      String line = in.toString(start, lf - 1 - start, StandardCharsets.US_ASCII);
       if (head == null) {
-        protocolError(ctx, "reply nobody asked for: " + line);
+        protocolError(ctx, "reply nobody asked for: " + in.toString(start, lf - 1 - start, StandardCharsets.US_ASCII));
         return;
       }
-      if (head.stats && !line.endsWith("ERROR")) {
+      String line = head.stats ? in.toString(start, lf - 1 - start, StandardCharsets.US_ASCII) : null;
+      if (line != null && !line.endsWith("ERROR")) {
         in.readerIndex(lf + 1);
         if (line.equals("END")) {
           Map<String, String> stats = statsLines != null ? statsLines : Map.of();
@@ -214,28 +218,97 @@ final class MetaConnection extends ByteToMessageDecoder {
         }
         continue;
       }
-      String[] words = line.split(" ");
-      if (words[0].equals("VA")) {
-        int size;
-        try {
-          size = Integer.parseInt(words[1]);
-        } catch (RuntimeException e) {
-          protocolError(ctx, "bad VA line: " + line);
-          return;
-        }
-        int dataStart = lf + 1;
-        if (in.writerIndex() - dataStart < size + 2) {
-          return; // wait for the rest of the value
-        }
-        byte[] value = new byte[size];
-        in.getBytes(dataStart, value);
-        in.readerIndex(dataStart + size + 2);
-        complete(new MetaResponse("VA", tail(words, 2), value, Map.of()));
-      } else {
-        in.readerIndex(lf + 1);
-        complete(new MetaResponse(words[0], tail(words, 1), null, Map.of()));
+      int consumed = metaReply(in, start, lf - 1);
+      if (consumed < 0) {
+        protocolError(ctx, "bad reply line: " + in.toString(start, lf - 1 - start, StandardCharsets.US_ASCII));
+        return;
+      }
+      if (consumed == 0) {
+        return; // wait for the rest of the value
       }
     }
+  }
+
+  /** The status words of meta replies, shared so that parsing a reply builds no status string. */
+  private static final String[] META_STATUSES = {"VA", "HD", "EN", "NF", "NS", "EX", "MN"};
+
+  private static final String[] NO_TOKENS = new String[0];
+
+  /**
+   * Parses one reply line at {@code start} (ending at {@code cr}) and, for {@code VA}, its data
+   * block, in place: the status is a shared constant, the client flags token ({@code f<n>}) is
+   * parsed without a string, and a string is built only for any other token. Any other first word
+   * (an error line) is kept whole, split at spaces.
+   *
+   * @return -1 on a malformed line, 0 if the data block is incomplete, else 1 (consumed and completed)
+   */
+  private int metaReply(ByteBuf in, int start, int cr) {
+    int wordEnd = in.indexOf(start, cr, (byte) ' ');
+    if (wordEnd < 0) {
+      wordEnd = cr;
+    }
+    String status = metaStatus(in, start, wordEnd);
+    if (status == null) {
+      String[] words = in.toString(start, cr - start, StandardCharsets.US_ASCII).split(" ");
+      in.readerIndex(cr + 2);
+      complete(new MetaResponse(words[0], tail(words, 1), null, Map.of()));
+      return 1;
+    }
+    int at = wordEnd + 1;
+    int size = -1;
+    if (status.equals("VA")) {
+      int sizeEnd = at > cr ? -1 : in.indexOf(at, cr, (byte) ' ');
+      sizeEnd = sizeEnd < 0 ? cr : sizeEnd;
+      long parsed = parseDecimal(in, at, sizeEnd);
+      if (parsed < 0 || parsed > Integer.MAX_VALUE - 2) {
+        return -1;
+      }
+      size = (int) parsed;
+      if (in.writerIndex() - (cr + 2) < size + 2) {
+        return 0;
+      }
+      at = sizeEnd + 1;
+    }
+    long clientFlags = -1;
+    List<String> tokens = null;
+    while (at < cr) {
+      int tokenEnd = in.indexOf(at, cr, (byte) ' ');
+      tokenEnd = tokenEnd < 0 ? cr : tokenEnd;
+      long flags = in.getByte(at) == 'f' ? parseDecimal(in, at + 1, tokenEnd) : -1;
+      if (flags >= 0) {
+        clientFlags = flags;
+      } else if (tokenEnd > at) {
+        if (tokens == null) {
+          tokens = new ArrayList<>(4);
+        }
+        tokens.add(in.toString(at, tokenEnd - at, StandardCharsets.US_ASCII));
+      }
+      at = tokenEnd + 1;
+    }
+    byte[] value = null;
+    int next = cr + 2;
+    if (size >= 0) {
+      value = new byte[size];
+      in.getBytes(next, value);
+      next += size + 2;
+    }
+    in.readerIndex(next);
+    complete(new MetaResponse(status, tokens == null ? NO_TOKENS : tokens.toArray(NO_TOKENS), value, clientFlags));
+    return 1;
+  }
+
+  private static @Nullable String metaStatus(ByteBuf in, int start, int end) {
+    if (end - start != 2) {
+      return null;
+    }
+    byte first = in.getByte(start);
+    byte second = in.getByte(start + 1);
+    for (String status : META_STATUSES) {
+      if (status.charAt(0) == first && status.charAt(1) == second) {
+        return status;
+      }
+    }
+    return null;
   }
 
   private static final byte[] VALUE = "VALUE ".getBytes(StandardCharsets.US_ASCII);
@@ -258,7 +331,7 @@ final class MetaConnection extends ByteToMessageDecoder {
    *
    * @return -1 on a malformed line, 0 if the data block is incomplete, else 1 (consumed)
    */
-  private static int classicValue(MetaRequest head, ByteBuf in, int start, int cr) {
+  private int classicValue(MetaRequest head, ByteBuf in, int start, int cr) {
     int keyStart = start + VALUE.length;
     int keyEnd = in.indexOf(keyStart, cr, (byte) ' ');
     if (keyEnd < 0) {
@@ -282,27 +355,25 @@ final class MetaConnection extends ByteToMessageDecoder {
     in.getBytes(dataStart, value);
     in.readerIndex(dataStart + (int) size + 2);
     java.util.List<String> keys = head.keys;
+    int[] offsets = head.keyOffsets;
     MetaResponse[] replies = head.replies;
-    for (int i = head.cursor; keys != null && replies != null && i < keys.size(); i++) {
-      if (sameKey(in, keyStart, keyEnd, keys.get(i))) {
+    if (keys == null || offsets == null || replies == null) {
+      return 1;
+    }
+    int keyLength = keyEnd - keyStart;
+    if (keyScratch.length < keyLength) {
+      keyScratch = new byte[keyLength];
+    }
+    in.getBytes(keyStart, keyScratch, 0, keyLength);
+    for (int i = head.cursor; i < keys.size(); i++) {
+      if (keys.get(i).length() == keyLength
+          && Arrays.equals(keyScratch, 0, keyLength, head.command, offsets[i], offsets[i] + keyLength)) {
         replies[i] = new MetaResponse(value, flags);
         head.cursor = i + 1;
         break;
       }
     }
     return 1;
-  }
-
-  private static boolean sameKey(ByteBuf in, int start, int end, String key) {
-    if (end - start != key.length()) {
-      return false;
-    }
-    for (int i = 0; i < key.length(); i++) {
-      if (in.getByte(start + i) != (byte) key.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static long parseDecimal(ByteBuf in, int start, int end) {

@@ -20,6 +20,8 @@ final class MetaRequest {
    * order, skipping misses, so each {@code VALUE} is matched by scanning forward from {@code cursor}.
    */
   final java.util.@org.jspecify.annotations.Nullable List<String> keys;
+  /** For a classic {@code get}: where each key's bytes start in {@link #command} (ASCII: one byte per char). */
+  final int @org.jspecify.annotations.Nullable [] keyOffsets;
   int cursor;
   final CompletableFuture<MetaResponse> future = new CompletableFuture<>();
   long deadlineNanos;
@@ -32,15 +34,17 @@ final class MetaRequest {
     this.expected = 1;
     this.replies = null;
     this.keys = null;
+    this.keyOffsets = null;
   }
 
   /** A classic {@code get k1 k2 ...}: replies are {@code VALUE} blocks and one {@code END}. */
-  MetaRequest(byte[] command, java.util.List<String> keys) {
+  MetaRequest(byte[] command, java.util.List<String> keys, int[] keyOffsets) {
     this.command = command;
     this.stats = false;
     this.expected = 1;
     this.replies = new MetaResponse[keys.size()];
     this.keys = keys;
+    this.keyOffsets = keyOffsets;
   }
 
   MetaRequest(byte[] commands, int count) {
@@ -49,5 +53,6 @@ final class MetaRequest {
     this.expected = count;
     this.replies = new MetaResponse[count];
     this.keys = null;
+    this.keyOffsets = null;
   }
 }

@@ -22,6 +22,18 @@ public final class MetaResponse {
     this.clientFlags = -1;
   }
 
+  /**
+   * A meta reply whose client flags token ({@code f<n>}), if any, was parsed apart from the other
+   * tokens: {@code clientFlags} is -1 when there was none.
+   */
+  MetaResponse(String status, String[] tokens, byte @Nullable [] value, long clientFlags) {
+    this.status = status;
+    this.tokens = tokens;
+    this.value = value;
+    this.stats = Map.of();
+    this.clientFlags = clientFlags;
+  }
+
   /** A hit of a classic {@code get}: its value and client flags. */
   MetaResponse(byte[] value, long clientFlags) {
     this.status = "VA";
@@ -53,6 +65,9 @@ public final class MetaResponse {
 
   /** Returns the token of {@code flag} ({@code ""} when it has none), or {@code null} if absent. */
   public @Nullable String flag(char flag) {
+    if (flag == 'f' && clientFlags >= 0) {
+      return Long.toString(clientFlags);
+    }
     for (String token : tokens) {
       if (!token.isEmpty() && token.charAt(0) == flag) {
         return token.substring(1);
@@ -82,6 +97,7 @@ public final class MetaResponse {
 
   @Override
   public String toString() {
-    return status + (tokens.length == 0 ? "" : " " + String.join(" ", tokens));
+    String flags = clientFlags >= 0 ? " f" + clientFlags : "";
+    return status + flags + (tokens.length == 0 ? "" : " " + String.join(" ", tokens));
   }
 }

@@ -120,19 +120,21 @@ public final class ServerNode {
       length += key.length() + 1;
     }
     byte[] command = new byte[length];
+    int[] keyOffsets = new int[asciiKeys.size()];
     int at = 0;
     command[at++] = 'g';
     command[at++] = 'e';
     command[at++] = 't';
-    for (String key : asciiKeys) {
+    for (int k = 0; k < asciiKeys.size(); k++) {
+      String key = asciiKeys.get(k);
       command[at++] = ' ';
-      for (int i = 0; i < key.length(); i++) {
-        command[at++] = (byte) key.charAt(i);
-      }
+      keyOffsets[k] = at;
+      key.getBytes(0, key.length(), command, at); // ASCII only: one byte per char
+      at += key.length();
     }
     command[at++] = '\r';
     command[at] = '\n';
-    MetaRequest request = send(new MetaRequest(command, asciiKeys));
+    MetaRequest request = send(new MetaRequest(command, asciiKeys, keyOffsets));
     return request.future.thenApply(
         end -> {
           if (!end.is("END")) {

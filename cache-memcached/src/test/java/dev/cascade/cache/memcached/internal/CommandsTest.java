@@ -31,16 +31,26 @@ class CommandsTest {
   @Test
   void commands_withHostileKeys_areOneLineOfPrintableAscii() {
     for (String key : new String[] {"a b", "x\r\nflush_all", "\0", "\u007f", "日本"}) {
-      String line = new String(Commands.mg(Commands.encode(Commands.wireKey(key)), "v"), StandardCharsets.US_ASCII);
+      String line = new String(Commands.mg(Commands.keyOf(Commands.wireKey(key)), "v"), StandardCharsets.US_ASCII);
       assertThat(line.indexOf('\n')).isEqualTo(line.length() - 1);
       assertThat(line.substring(0, line.length() - 2)).matches("mg [A-Za-z0-9+/=]+ b v");
     }
   }
 
   @Test
+  void printableAsciiKeys_goRaw_withoutTheBinaryFlag() {
+    Commands.Key key = Commands.keyOf(Commands.wireKey("cascade:users:42"));
+    assertThat(key).isEqualTo(new Commands.Key("cascade:users:42", false));
+    assertThat(new String(Commands.mg(key, "v f"), StandardCharsets.US_ASCII)).isEqualTo("mg cascade:users:42 v f\r\n");
+    assertThat(new String(Commands.md(key, ""), StandardCharsets.US_ASCII)).isEqualTo("md cascade:users:42\r\n");
+  }
+
+  @Test
   void ms_carriesLengthAndData() {
-    byte[] command = Commands.ms("a2V5", "v\r\nx".getBytes(StandardCharsets.UTF_8), "F7 T10");
+    byte[] command = Commands.ms(new Commands.Key("a2V5", true), "v\r\nx".getBytes(StandardCharsets.UTF_8), "F7 T10");
     assertThat(new String(command, StandardCharsets.US_ASCII)).isEqualTo("ms a2V5 4 b F7 T10\r\nv\r\nx\r\n");
+    byte[] raw = Commands.ms(new Commands.Key("key", false), "v".getBytes(StandardCharsets.UTF_8), "");
+    assertThat(new String(raw, StandardCharsets.US_ASCII)).isEqualTo("ms key 1\r\nv\r\n");
   }
 
   @Test
