@@ -11,10 +11,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -68,7 +70,7 @@ public final class MemcachedStore implements AutoCloseable {
   // ---- keys ------------------------------------------------------------------------------------
 
   /** Where a key lives and in which namespace. */
-  record Target(ServerNode node, byte[] wire, @Nullable String namespace) {
+  record Target(String userKey, ServerNode node, byte[] wire, @Nullable String namespace) {
     /** Returns the key's wire form; computed on each call, since a classic multi-get never needs it. */
     Commands.Key key() {
       return Commands.keyOf(wire);
@@ -76,9 +78,14 @@ public final class MemcachedStore implements AutoCloseable {
   }
 
   Target target(String key) {
+    return target(key, null);
+  }
+
+  /** Like {@link #target(String)}; reuses {@code namespaceHint} if it is the key's namespace. */
+  private Target target(String key, @Nullable String namespaceHint) {
     Objects.requireNonNull(key, "key");
     byte[] wire = Commands.wireKey(key);
-    return new Target(client.nodeFor(wire), wire, namespaceOf(key));
+    return new Target(key, client.nodeFor(wire), wire, namespaceOf(key, namespaceHint));
   }
 
   /** Returns an empty {@link HashMap} that holds {@code size} entries without resizing. */
@@ -88,12 +95,23 @@ public final class MemcachedStore implements AutoCloseable {
 
   /** Returns the namespace of {@code key} ({@code <a>:<b>:}), or {@code null} if it has none. */
   static @Nullable String namespaceOf(String key) {
+    return namespaceOf(key, null);
+  }
+
+  /** Like {@link #namespaceOf(String)}; returns {@code hint} itself if it is the namespace. */
+  private static @Nullable String namespaceOf(String key, @Nullable String hint) {
     int first = key.indexOf(':');
     if (first < 0) {
       return null;
     }
     int second = key.indexOf(':', first + 1);
-    return second < 0 ? null : key.substring(0, second + 1);
+    if (second < 0) {
+      return null;
+    }
+    if (hint != null && hint.length() == second + 1 && key.startsWith(hint)) {
+      return hint;
+    }
+    return key.substring(0, second + 1);
   }
 
   private static final ConcurrentHashMap<String, Commands.Key> NAMESPACE_KEYS = new ConcurrentHashMap<>();
@@ -167,19 +185,22 @@ public final class MemcachedStore implements AutoCloseable {
   }
 
   public CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys) {
-    Map<ServerNode, List<String>> byNode = new LinkedHashMap<>();
-    Map<String, Target> targets = hashMapFor(keys.size());
+    // Each server's targets in the order given, without duplicates.
+    Map<ServerNode, List<Target>> byNode = new LinkedHashMap<>();
+    Set<String> seen = new HashSet<>((int) (keys.size() / 0.75f) + 1);
+    String namespace = null;
     for (String key : keys) {
-      Target t = target(key);
-      if (targets.putIfAbsent(key, t) == null) {
-        byNode.computeIfAbsent(t.node(), n -> new ArrayList<>(keys.size())).add(key);
+      if (seen.add(key)) {
+        Target t = target(key, namespace);
+        namespace = t.namespace();
+        byNode.computeIfAbsent(t.node(), n -> new ArrayList<>(keys.size())).add(t);
       }
     }
     List<CompletableFuture<Map<String, byte[]>>> perNode = new ArrayList<>();
     byNode.forEach(
-        (node, nodeKeys) -> {
+        (node, nodeTargets) -> {
           if (node.isUp()) { // the keys of a server known to be down are misses, as in get
-            perNode.add(getAllOn(node, nodeKeys, targets));
+            perNode.add(getAllOn(node, nodeTargets));
           }
         });
     CompletableFuture<Map<String, byte[]>> result = new CompletableFuture<>();
@@ -210,24 +231,28 @@ public final class MemcachedStore implements AutoCloseable {
     return result;
   }
 
-  private CompletableFuture<Map<String, byte[]>> getAllOn(ServerNode node, List<String> keys, Map<String, Target> targets) {
+  private CompletableFuture<Map<String, byte[]>> getAllOn(ServerNode node, List<Target> targets) {
     Map<String, CompletableFuture<MetaResponse>> namespaceVersions = new HashMap<>();
-    for (String key : keys) {
-      String namespace = targets.get(key).namespace();
-      if (namespace != null && !namespaceVersions.containsKey(namespace)) {
+    List<String> keys = new ArrayList<>(targets.size());
+    String last = null;
+    for (Target t : targets) {
+      keys.add(t.userKey());
+      String namespace = t.namespace();
+      if (namespace != null && !namespace.equals(last) && !namespaceVersions.containsKey(namespace)) {
         namespaceVersions.put(namespace, readVersion(node, namespace));
       }
+      last = namespace;
     }
     if (allPlainAscii(keys)) {
       return getAllClassic(node, keys, targets, namespaceVersions);
     }
-    List<byte[]> commands = new ArrayList<>(keys.size());
-    for (String key : keys) {
-      commands.add(Commands.mg(targets.get(key).key(), "v f"));
+    List<byte[]> commands = new ArrayList<>(targets.size());
+    for (Target t : targets) {
+      commands.add(Commands.mg(t.key(), "v f"));
     }
     CompletableFuture<List<@Nullable MetaResponse>> replies =
         node.submitBatch(commands).thenApply(Arrays::asList);
-    return keepCurrent(node, keys, targets, namespaceVersions, replies);
+    return keepCurrent(node, targets, namespaceVersions, replies);
   }
 
   /**
@@ -266,7 +291,7 @@ public final class MemcachedStore implements AutoCloseable {
   private CompletableFuture<Map<String, byte[]>> getAllClassic(
       ServerNode node,
       List<String> keys,
-      Map<String, Target> targets,
+      List<Target> targets,
       Map<String, CompletableFuture<MetaResponse>> namespaceVersions) {
     List<CompletableFuture<MetaResponse[]>> chunks = new ArrayList<>();
     for (int from = 0; from < keys.size(); from += CLASSIC_GET_KEYS) {
@@ -280,18 +305,17 @@ public final class MemcachedStore implements AutoCloseable {
                   chunks.forEach(chunk -> inOrder.addAll(Arrays.asList(chunk.join())));
                   return inOrder;
                 });
-    return keepCurrent(node, keys, targets, namespaceVersions, replies);
+    return keepCurrent(node, targets, namespaceVersions, replies);
   }
 
   /**
-   * Waits for the replies (one per key, in order; {@code null} for a key a classic get did not
+   * Waits for the replies (one per target, in order; {@code null} for a key a classic get did not
    * return) and the namespace versions read with them, and keeps the values written under the
    * current version of their namespace.
    */
   private CompletableFuture<Map<String, byte[]>> keepCurrent(
       ServerNode node,
-      List<String> keys,
-      Map<String, Target> targets,
+      List<Target> targets,
       Map<String, CompletableFuture<MetaResponse>> namespaceVersions,
       CompletableFuture<List<@Nullable MetaResponse>> replies) {
     List<CompletableFuture<?>> all = new ArrayList<>(namespaceVersions.values());
@@ -302,17 +326,18 @@ public final class MemcachedStore implements AutoCloseable {
               Map<String, Long> current = new HashMap<>();
               namespaceVersions.forEach(
                   (namespace, reply) -> current.put(namespace, remember(node, namespace, reply.join())));
-              Map<String, byte[]> found = hashMapFor(keys.size());
+              Map<String, byte[]> found = hashMapFor(targets.size());
               List<@Nullable MetaResponse> inOrder = replies.join();
-              for (int i = 0; i < keys.size(); i++) {
+              for (int i = 0; i < targets.size(); i++) {
                 MetaResponse reply = inOrder.get(i);
                 if (reply == null) {
                   continue;
                 }
-                String namespace = targets.get(keys.get(i)).namespace();
+                Target t = targets.get(i);
+                String namespace = t.namespace();
                 byte[] value = valueIf(reply, namespace == null ? PLAIN : current.get(namespace));
                 if (value != null) {
-                  found.put(keys.get(i), value);
+                  found.put(t.userKey(), value);
                 }
               }
               return found;
