@@ -83,7 +83,10 @@ public final class MemcachedLoadBenchmark {
     // ops/s by workload, client and round, for the summary
     Map<String, Map<String, double[]>> throughput = new java.util.LinkedHashMap<>();
     try {
-      for (int round = 1; round <= rounds; round++) {
+      // Round 0 warms the JVM and the server up for every client and workload and is not reported:
+      // whichever client ran first would otherwise pay for the JVM's first compilations of the
+      // harness itself.
+      for (int round = 0; round <= rounds; round++) {
         // Alternate the order of the clients, so that no client always runs first (colder JIT,
         // different machine state) or last.
         List<String> order = new ArrayList<>(clients);
@@ -97,6 +100,9 @@ public final class MemcachedLoadBenchmark {
                 client.put(client.prefix() + i, value);
               }
               run(client, workload, warmupSeconds, false);
+              if (round == 0) {
+                continue;
+              }
               Result result = run(client, workload, measureSeconds, true);
               System.out.printf(
                   "%-26s %-12s %,12.0f %9.0f %9.0f %9.0f %9.0f%n",

@@ -2,27 +2,33 @@ package dev.cascade.cache.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An exact counter for the hottest path (in-process hits), cheaper than a {@link LongAdder} when
- * threads are few: each thread claims a padded slot of its own (by thread id) and increments it
- * with a plain, opaque store, which needs no atomic instruction because the slot has one writer.
- * Threads that find their slot claimed by another thread fall back to a {@code LongAdder}.
+ * threads are few: each thread claims a slot of its own (by thread id) and increments it with a
+ * plain, opaque store, which needs no atomic instruction because the slot has one writer. Threads
+ * that find their slot claimed by another thread fall back to a {@code LongAdder}.
  *
- * <p>Invariants: a slot is written only by the thread that claimed it (claims are CAS, never
- * released, so a slot of a dead thread keeps its count); {@link #sum()} reads every slot opaquely,
- * so it sees each writer's increments in order and, after any happens-before edge, all of them.
- * Public for Cascade's own modules (the metrics decorator counts L1 hits with it); not API.
+ * <p>Layout: one {@code long[]} holds every slot, 128 bytes apart: the owner's thread id, then its
+ * count, so that an increment touches one slot's memory only (one cache line, or two when the pair
+ * straddles a line boundary). Thread ids are never 0 and never reused while the JVM runs.
+ *
+ * <p>Invariants: a slot's owner id is set once, by CAS from 0, and never changes (a slot of a dead
+ * thread keeps its count); its count is written only by the thread with that id; {@link #sum()}
+ * reads every count opaquely, so it sees each writer's increments in order and, after any
+ * happens-before edge, all of them. Public for Cascade's own modules; not API.
  */
 public final class HitCounter {
   private static final int SLOTS = 64; // power of two
-  private static final int PAD = 8; // longs per slot: one 64-byte line each
-  private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
+  // Longs per slot: 128 bytes, so that no cache line holds parts of two slots whatever the array's
+  // (8-byte) alignment: a slot's two longs may straddle two lines, but the next slot starts 112
+  // bytes after its count.
+  private static final int PAD = 16;
+  private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
 
-  private final AtomicReferenceArray<Thread> owners = new AtomicReferenceArray<>(SLOTS);
-  private final long[] counts = new long[(SLOTS + 1) * PAD];
+  /** Slot {@code s} is {@code cells[(s + 1) * PAD]} (owner id) and the next long (count). */
+  private final long[] cells = new long[(SLOTS + 2) * PAD];
   private final LongAdder overflow = new LongAdder();
 
   /** Adds one. */
@@ -32,12 +38,11 @@ public final class HitCounter {
 
   /** Adds {@code delta}. */
   public void add(long delta) {
-    Thread current = Thread.currentThread();
-    int slot = (int) current.getId() & (SLOTS - 1);
-    Thread owner = owners.getPlain(slot);
-    if (owner == current || (owner == null && owners.compareAndSet(slot, null, current))) {
-      int index = (slot + 1) * PAD;
-      COUNTS.setOpaque(counts, index, (long) COUNTS.getOpaque(counts, index) + delta);
+    long id = Thread.currentThread().getId();
+    int owner = ((int) id & (SLOTS - 1)) * PAD + PAD;
+    long claimed = (long) CELLS.getOpaque(cells, owner);
+    if (claimed == id || (claimed == 0 && CELLS.compareAndSet(cells, owner, 0L, id))) {
+      CELLS.setOpaque(cells, owner + 1, (long) CELLS.getOpaque(cells, owner + 1) + delta);
     } else {
       overflow.add(delta);
     }
@@ -47,7 +52,7 @@ public final class HitCounter {
   public long sum() {
     long total = overflow.sum();
     for (int slot = 0; slot < SLOTS; slot++) {
-      total += (long) COUNTS.getOpaque(counts, (slot + 1) * PAD);
+      total += (long) CELLS.getOpaque(cells, (slot + 1) * PAD + 1);
     }
     return total;
   }
