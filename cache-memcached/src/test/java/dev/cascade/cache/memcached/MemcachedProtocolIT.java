@@ -10,7 +10,6 @@ import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.memcached.internal.Commands;
 import dev.cascade.cache.memcached.internal.MetaResponse;
 import dev.cascade.cache.spi.Lease;
-import dev.cascade.cache.testkit.Concurrently;
 import dev.cascade.cache.testkit.MemcachedServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -79,54 +77,7 @@ class MemcachedProtocolIT {
     assertThat(found.value()).isEqualTo(bytes("raw-written"));
   }
 
-  // ---- leases -------------------------------------------------------------------------------
-
-  @Test
-  void thousandMissesOnFourInstances_runOneLoader() {
-    List<Cache<String, String>> instances = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      MemcachedTier tier = tier(); // one client per instance, as four services would have
-      Cache<String, String> cache =
-          Cache.<String, String>builder("hot-" + run)
-              .tier(tier)
-              .valueCodec(StringCodec.create())
-              .stampede(
-                  Stampede.distributed(MemcachedStampedeLock.create(tier))
-                      // Long enough that a busy machine neither lapses the lease nor ends the wait.
-                      .leaseTime(Duration.ofSeconds(120))
-                      .maxWait(Duration.ofSeconds(120))
-                      .pollInterval(Duration.ofMillis(5)))
-              .build();
-      instances.add(cache);
-      opened.add(cache);
-    }
-    AtomicInteger loads = new AtomicInteger();
-
-    List<Object> results =
-        Concurrently.run(
-            1000,
-            i ->
-                instances
-                    .get(i % 4)
-                    .get(
-                        "hot",
-                        key -> {
-                          loads.incrementAndGet();
-                          // Hold the lease until the three other instances lost it to this one and
-                          // every other caller of this instance waits on this load.
-                          await()
-                              .atMost(Duration.ofSeconds(100))
-                              .until(
-                                  () ->
-                                      instances.stream().mapToLong(c -> c.stats().leaseWaitCount()).sum() == 3
-                                          && instances.stream().mapToLong(c -> c.stats().coalescedWaitCount()).sum()
-                                              == 996);
-                          return "loaded";
-                        }));
-
-    assertThat(loads).hasValue(1);
-    assertThat(results).hasSize(1000).allMatch("loaded"::equals);
-  }
+  // ---- leases (the stampede contract itself runs in MemcachedStampedeIT) ----------------------
 
   @Test
   void tryAcquire_secondCaller_getsNoLeaseUntilReleased() {
