@@ -328,6 +328,8 @@ public final class MemcachedStore implements AutoCloseable {
                   (namespace, reply) -> current.put(namespace, remember(node, namespace, reply.join())));
               Map<String, byte[]> found = hashMapFor(targets.size());
               List<@Nullable MetaResponse> inOrder = replies.join();
+              String lastNamespace = null;
+              long lastVersion = PLAIN;
               for (int i = 0; i < targets.size(); i++) {
                 MetaResponse reply = inOrder.get(i);
                 if (reply == null) {
@@ -335,7 +337,11 @@ public final class MemcachedStore implements AutoCloseable {
                 }
                 Target t = targets.get(i);
                 String namespace = t.namespace();
-                byte[] value = valueIf(reply, namespace == null ? PLAIN : current.get(namespace));
+                if (namespace != lastNamespace) { // keys of one call mostly share one namespace object
+                  lastNamespace = namespace;
+                  lastVersion = namespace == null ? PLAIN : current.get(namespace);
+                }
+                byte[] value = valueIf(reply, lastVersion);
                 if (value != null) {
                   found.put(t.userKey(), value);
                 }

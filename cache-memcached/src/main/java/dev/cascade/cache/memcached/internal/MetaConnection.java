@@ -39,8 +39,8 @@ final class MetaConnection extends ByteToMessageDecoder {
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final ArrayDeque<MetaRequest> inflight = new ArrayDeque<>();
   private final Runnable drain = this::drain;
-  /** The key of the {@code VALUE} line being matched; event loop only. */
-  private byte[] keyScratch = new byte[256];
+  /** The {@code VALUE} line being parsed; event loop only. */
+  private byte[] lineScratch = new byte[512];
   private @Nullable Map<String, String> statsLines;
   private volatile @Nullable Channel channel;
   private io.netty.util.concurrent.@Nullable ScheduledFuture<?> sweeper;
@@ -332,18 +332,25 @@ final class MetaConnection extends ByteToMessageDecoder {
    * @return -1 on a malformed line, 0 if the data block is incomplete, else 1 (consumed)
    */
   private int classicValue(MetaRequest head, ByteBuf in, int start, int cr) {
-    int keyStart = start + VALUE.length;
-    int keyEnd = in.indexOf(keyStart, cr, (byte) ' ');
+    // One copy of the header line, parsed from the array: cheaper than a ByteBuf search per field.
+    int lineLength = cr - start;
+    if (lineScratch.length < lineLength) {
+      lineScratch = new byte[lineLength];
+    }
+    byte[] line = lineScratch;
+    in.getBytes(start, line, 0, lineLength);
+    int keyStart = VALUE.length;
+    int keyEnd = indexOf(line, keyStart, lineLength, (byte) ' ');
     if (keyEnd < 0) {
       return -1;
     }
-    int flagsEnd = in.indexOf(keyEnd + 1, cr, (byte) ' ');
+    int flagsEnd = indexOf(line, keyEnd + 1, lineLength, (byte) ' ');
     if (flagsEnd < 0) {
       return -1;
     }
-    int sizeEnd = in.indexOf(flagsEnd + 1, cr, (byte) ' ');
-    long flags = parseDecimal(in, keyEnd + 1, flagsEnd);
-    long size = parseDecimal(in, flagsEnd + 1, sizeEnd < 0 ? cr : sizeEnd);
+    int sizeEnd = indexOf(line, flagsEnd + 1, lineLength, (byte) ' ');
+    long flags = parseDecimal(line, keyEnd + 1, flagsEnd);
+    long size = parseDecimal(line, flagsEnd + 1, sizeEnd < 0 ? lineLength : sizeEnd);
     if (flags < 0 || size < 0 || size > Integer.MAX_VALUE - 2) {
       return -1;
     }
@@ -361,19 +368,39 @@ final class MetaConnection extends ByteToMessageDecoder {
       return 1;
     }
     int keyLength = keyEnd - keyStart;
-    if (keyScratch.length < keyLength) {
-      keyScratch = new byte[keyLength];
-    }
-    in.getBytes(keyStart, keyScratch, 0, keyLength);
     for (int i = head.cursor; i < keys.size(); i++) {
       if (keys.get(i).length() == keyLength
-          && Arrays.equals(keyScratch, 0, keyLength, head.command, offsets[i], offsets[i] + keyLength)) {
+          && Arrays.equals(line, keyStart, keyEnd, head.command, offsets[i], offsets[i] + keyLength)) {
         replies[i] = new MetaResponse(value, flags);
         head.cursor = i + 1;
         break;
       }
     }
     return 1;
+  }
+
+  private static int indexOf(byte[] bytes, int from, int to, byte wanted) {
+    for (int i = from; i < to; i++) {
+      if (bytes[i] == wanted) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static long parseDecimal(byte[] bytes, int start, int end) {
+    if (start >= end || end - start > 18) {
+      return -1;
+    }
+    long value = 0;
+    for (int i = start; i < end; i++) {
+      byte b = bytes[i];
+      if (b < '0' || b > '9') {
+        return -1;
+      }
+      value = value * 10 + (b - '0');
+    }
+    return value;
   }
 
   private static long parseDecimal(ByteBuf in, int start, int end) {
