@@ -54,6 +54,15 @@ class CommandsTest {
   }
 
   @Test
+  void parseVersion_acceptsDigitsOnly_elseZero() {
+    assertThat(MemcachedStore.parseVersion("4294967296".getBytes(StandardCharsets.US_ASCII))).isEqualTo(4294967296L);
+    assertThat(MemcachedStore.parseVersion("12x".getBytes(StandardCharsets.US_ASCII))).isZero();
+    assertThat(MemcachedStore.parseVersion("-5".getBytes(StandardCharsets.US_ASCII))).isZero();
+    assertThat(MemcachedStore.parseVersion(new byte[0])).isZero();
+    assertThat(MemcachedStore.parseVersion("1234567890123456789".getBytes(StandardCharsets.US_ASCII))).isZero();
+  }
+
+  @Test
   void expiry_noTtl_isZero() {
     assertThat(MemcachedStore.expiry(null, CLOCK)).isZero();
   }
