@@ -152,10 +152,7 @@ public final class MemcachedLoadBenchmark {
                     }
                     ratios[round] = best == 0 ? Double.NaN : scores[round] / best;
                   }
-                  double[] sorted = ratios.clone();
-                  java.util.Arrays.sort(sorted);
-                  double median =
-                      rounds % 2 == 1 ? sorted[rounds / 2] : (sorted[rounds / 2 - 1] + sorted[rounds / 2]) / 2;
+                  double median = PairedRatio.median(ratios);
                   StringBuilder line = new StringBuilder();
                   for (double ratio : ratios) {
                     line.append(String.format(java.util.Locale.ROOT, " %.2f", ratio));

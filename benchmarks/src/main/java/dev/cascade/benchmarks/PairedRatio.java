@@ -59,14 +59,19 @@ public final class PairedRatio {
           round, candidateScore, baselineScore, ratio);
     }
     double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    double median =
-        sorted.length % 2 == 1
-            ? sorted[sorted.length / 2]
-            : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    double median = median(sorted);
     double geometricMean = Math.exp(Arrays.stream(sorted).map(Math::log).average().orElseThrow());
     System.out.printf(
         Locale.ROOT, "%s / %s over %d paired rounds: median %.3f, geometric mean %.3f, min %.3f, max %.3f%n",
         candidate, baseline, rounds, median, geometricMean, sorted[0], sorted[sorted.length - 1]);
+  }
+
+  /** Returns the median of {@code values}, which must not be empty; does not change the array. */
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   }
 
   /** Runs one fork of the single benchmark matching {@code regex} and returns its score. */

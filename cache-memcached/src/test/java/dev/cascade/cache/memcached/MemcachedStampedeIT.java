@@ -3,8 +3,6 @@ package dev.cascade.cache.memcached;
 import static org.awaitility.Awaitility.await;
 
 import dev.cascade.cache.Cache;
-import dev.cascade.cache.Stampede;
-import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.memcached.internal.Commands;
 import dev.cascade.cache.spi.StampedeLock;
 import dev.cascade.cache.testkit.MemcachedServerExtension;
@@ -60,16 +58,7 @@ class MemcachedStampedeIT extends StampedeContract {
   protected Cache<String, String> newInstance(String name, Duration leaseTime) {
     MemcachedTier tier = newTier();
     opened.add(tier);
-    return Cache.<String, String>builder(name)
-        .inMemory(m -> m.maximumSize(1_000))
-        .tier(tier)
-        .valueCodec(StringCodec.create())
-        .stampede(
-            Stampede.distributed(MemcachedStampedeLock.create(tier))
-                .leaseTime(leaseTime)
-                .maxWait(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(10)))
-        .build();
+    return instanceBuilder(name, tier, MemcachedStampedeLock.create(tier), leaseTime).build();
   }
 
   @Override

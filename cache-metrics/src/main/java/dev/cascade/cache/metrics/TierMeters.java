@@ -30,9 +30,29 @@ final class TierMeters {
   /**
    * The owning cache's counts of the lookups it makes in this tier without calling the metered tier
    * (see {@link LocalTier#lookupsCountedBy}); added to {@link #hits}, {@link #misses} and the get
-   * errors, which count the lookups that do reach the metered tier. Set at most once.
+   * errors, which count the lookups that do reach the metered tier. Set at most once; {@link
+   * #NO_LOOKUPS} until then.
    */
-  private volatile @Nullable LocalLookupCounts cacheCounted;
+  private volatile LocalLookupCounts cacheCounted = NO_LOOKUPS;
+
+  /** The counts of a tier whose lookups all reach the metered tier. */
+  private static final LocalLookupCounts NO_LOOKUPS =
+      new LocalLookupCounts() {
+        @Override
+        public long hits() {
+          return 0;
+        }
+
+        @Override
+        public long misses() {
+          return 0;
+        }
+
+        @Override
+        public long failures() {
+          return 0;
+        }
+      };
   final LongAdder misses = new LongAdder();
   final LongAdder invalidatedKeys = new LongAdder();
   final LongAdder invalidatedAll = new LongAdder();
@@ -106,18 +126,15 @@ final class TierMeters {
   }
 
   private double hitCount() {
-    LocalLookupCounts counted = cacheCounted;
-    return hits.sum() + (counted == null ? 0 : counted.hits());
+    return hits.sum() + cacheCounted.hits();
   }
 
   private double missCount() {
-    LocalLookupCounts counted = cacheCounted;
-    return misses.sum() + (counted == null ? 0 : counted.misses());
+    return misses.sum() + cacheCounted.misses();
   }
 
   private double getErrorCount() {
-    LocalLookupCounts counted = cacheCounted;
-    return errors[Operation.GET.ordinal()].sum() + (counted == null ? 0 : counted.failures());
+    return errors[Operation.GET.ordinal()].sum() + cacheCounted.failures();
   }
 
   /** Counts {@code count} entries stored in the tier. */

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cascade.cache.Cache;
-import dev.cascade.cache.Stampede;
-import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.spi.StampedeLock;
 import dev.cascade.cache.testkit.StampedeContract;
 import io.lettuce.core.RedisClient;
@@ -37,12 +35,7 @@ class RedisStampedeIT extends StampedeContract {
 
   @Override
   protected Cache<String, String> newInstance(String name, Duration leaseTime) {
-    return Cache.<String, String>builder(name)
-        .inMemory(m -> m.maximumSize(1_000))
-        .tier(redis.store())
-        .valueCodec(StringCodec.create())
-        .stampede(Stampede.distributed(lock).leaseTime(leaseTime).maxWait(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)))
-        .build();
+    return instanceBuilder(name, redis.store(), lock, leaseTime).build();
   }
 
   @Override

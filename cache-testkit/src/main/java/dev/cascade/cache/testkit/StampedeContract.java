@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cascade.cache.Cache;
+import dev.cascade.cache.CacheBuilder;
+import dev.cascade.cache.Stampede;
+import dev.cascade.cache.codec.StringCodec;
+import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.Lease;
 import dev.cascade.cache.spi.StampedeLock;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +34,24 @@ public abstract class StampedeContract {
 
   /** Returns a new instance of cache {@code name} whose distributed lease lasts {@code leaseTime}. */
   protected abstract Cache<String, String> newInstance(String name, Duration leaseTime);
+
+  /**
+   * Returns a builder of instance {@code name} as the backends of this contract build it: an
+   * in-process tier of 1000 entries over {@code store}, string values, and a distributed lease on
+   * {@code lock} lasting {@code leaseTime}, waited for up to 60 s and polled every 10 ms.
+   */
+  protected static CacheBuilder<String, String> instanceBuilder(
+      String name, RemoteStore store, StampedeLock lock, Duration leaseTime) {
+    return Cache.<String, String>builder(name)
+        .inMemory(m -> m.maximumSize(1_000))
+        .tier(store)
+        .valueCodec(StringCodec.create())
+        .stampede(
+            Stampede.distributed(lock)
+                .leaseTime(leaseTime)
+                .maxWait(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(10)));
+  }
 
   /** Returns the lock the instances share. */
   protected abstract StampedeLock lock();

@@ -20,13 +20,7 @@ class DistributedStampedeTest extends StampedeContract {
 
   @Override
   protected Cache<String, String> newInstance(String name, Duration leaseTime) {
-    return Cache.<String, String>builder(name)
-        .inMemory(m -> m.maximumSize(1_000))
-        .tier(store)
-        .valueCodec(StringCodec.create())
-        .ticker(ticker)
-        .stampede(Stampede.distributed(lock).leaseTime(leaseTime).maxWait(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)))
-        .build();
+    return instanceBuilder(name, store, lock, leaseTime).ticker(ticker).build();
   }
 
   @Override

@@ -46,12 +46,22 @@ public final class Commands {
 
   /** Returns the wire form of a binary key: itself if it is printable ASCII without spaces, else base64. */
   public static Key keyOf(byte[] wireKey) {
+    return isPlain(wireKey)
+        ? new Key(new String(wireKey, StandardCharsets.US_ASCII), false)
+        : new Key(encode(wireKey), true);
+  }
+
+  /**
+   * Returns whether a binary key can go on the wire as it is: printable ASCII without spaces. (A
+   * key that {@link #wireKey} hashed starts with {@code 0xFF}, so it never is.)
+   */
+  public static boolean isPlain(byte[] wireKey) {
     for (byte b : wireKey) {
       if (b < 0x21 || b > 0x7E) {
-        return new Key(encode(wireKey), true);
+        return false;
       }
     }
-    return new Key(new String(wireKey, StandardCharsets.US_ASCII), false);
+    return true;
   }
 
   /** Returns the base64 text of a binary key. */
@@ -78,7 +88,8 @@ public final class Commands {
     return command;
   }
 
-  private static int ascii(String text, byte[] into, int at) {
+  /** Writes {@code text}, which must be ASCII, into {@code into} at {@code at}; returns the end. */
+  static int ascii(String text, byte[] into, int at) {
     for (int i = 0; i < text.length(); i++) {
       into[at++] = (byte) text.charAt(i);
     }
@@ -101,6 +112,25 @@ public final class Commands {
     System.arraycopy(value, 0, command, line.length, value.length);
     System.arraycopy(CRLF, 0, command, line.length + value.length, 2);
     return command;
+  }
+
+  /**
+   * Returns the non-negative decimal number in {@code bytes[start, end)} (digits only, at most 18),
+   * or -1 if it is empty, too long or holds anything else.
+   */
+  static long parseDecimal(byte[] bytes, int start, int end) {
+    if (start >= end || end - start > 18) {
+      return -1;
+    }
+    long value = 0;
+    for (int i = start; i < end; i++) {
+      byte b = bytes[i];
+      if (b < '0' || b > '9') {
+        return -1;
+      }
+      value = value * 10 + (b - '0');
+    }
+    return value;
   }
 
   /** Returns the SHA-256 of {@code bytes}. */

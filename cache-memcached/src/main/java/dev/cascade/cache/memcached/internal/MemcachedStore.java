@@ -70,8 +70,9 @@ public final class MemcachedStore implements AutoCloseable {
   // ---- keys ------------------------------------------------------------------------------------
 
   /**
-   * The namespace of the last single-key operation, offered to the next as the string to reuse if
-   * its key is in the same namespace (saves a substring per call). Only a hint: any value is correct.
+   * The namespace of the last key looked at, offered to the next as the string to reuse if its key
+   * is in the same namespace (saves a substring per key, and lets the keys of one call share one
+   * namespace object). Only a hint: any value is correct.
    */
   private volatile @Nullable String namespaceHint;
 
@@ -84,18 +85,14 @@ public final class MemcachedStore implements AutoCloseable {
   }
 
   Target target(String key) {
-    Target t = target(key, namespaceHint);
-    if (t.namespace() != null && t.namespace() != namespaceHint) {
-      namespaceHint = t.namespace();
-    }
-    return t;
-  }
-
-  /** Like {@link #target(String)}; reuses {@code namespaceHint} if it is the key's namespace. */
-  private Target target(String key, @Nullable String namespaceHint) {
     Objects.requireNonNull(key, "key");
     byte[] wire = Commands.wireKey(key);
-    return new Target(key, client.nodeFor(wire), wire, namespaceOf(key, namespaceHint));
+    String hint = namespaceHint;
+    String namespace = namespaceOf(key, hint);
+    if (namespace != null && namespace != hint) {
+      namespaceHint = namespace;
+    }
+    return new Target(key, client.nodeFor(wire), wire, namespace);
   }
 
   /** Returns an empty {@link HashMap} that holds {@code size} entries without resizing. */
@@ -198,11 +195,9 @@ public final class MemcachedStore implements AutoCloseable {
     // Each server's targets in the order given, without duplicates.
     Map<ServerNode, List<Target>> byNode = new LinkedHashMap<>();
     Set<String> seen = new HashSet<>((int) (keys.size() / 0.75f) + 1);
-    String namespace = null;
     for (String key : keys) {
       if (seen.add(key)) {
-        Target t = target(key, namespace);
-        namespace = t.namespace();
+        Target t = target(key);
         byNode.computeIfAbsent(t.node(), n -> new ArrayList<>(keys.size())).add(t);
       }
     }
@@ -243,18 +238,16 @@ public final class MemcachedStore implements AutoCloseable {
 
   private CompletableFuture<Map<String, byte[]>> getAllOn(ServerNode node, List<Target> targets) {
     Map<String, CompletableFuture<MetaResponse>> namespaceVersions = new HashMap<>();
-    List<String> keys = new ArrayList<>(targets.size());
     String last = null;
     for (Target t : targets) {
-      keys.add(t.userKey());
       String namespace = t.namespace();
       if (namespace != null && !namespace.equals(last) && !namespaceVersions.containsKey(namespace)) {
         namespaceVersions.put(namespace, readVersion(node, namespace));
       }
       last = namespace;
     }
-    if (allPlainAscii(keys)) {
-      return getAllClassic(node, keys, targets, namespaceVersions);
+    if (allPlain(targets)) {
+      return getAllClassic(node, targets, namespaceVersions);
     }
     List<byte[]> commands = new ArrayList<>(targets.size());
     for (Target t : targets) {
@@ -266,30 +259,17 @@ public final class MemcachedStore implements AutoCloseable {
   }
 
   /**
-   * Whether every key can go out as it is in a classic {@code get}: printable ASCII, no space, and
-   * short enough to be its own wire key. Such a key names the same item as its base64 form with the
-   * meta {@code b} flag, and one {@code get} of many keys costs the server far less than as many
-   * {@code mg}.
+   * Whether every key can go out as it is in a classic {@code get}: its wire form is plain (see
+   * {@link Commands#isPlain}), so it is the user's key itself. Such a key names the same item as its
+   * base64 form with the meta {@code b} flag, and one {@code get} of many keys costs the server far
+   * less than as many {@code mg}.
    */
-  private static boolean allPlainAscii(List<String> keys) {
-    if (keys.size() < 2) {
+  private static boolean allPlain(List<Target> targets) {
+    if (targets.size() < 2) {
       return false;
     }
-    for (String key : keys) {
-      if (!plainAscii(key)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean plainAscii(String key) {
-    if (key.isEmpty() || key.length() > Commands.MAX_RAW_KEY_BYTES) {
-      return false;
-    }
-    for (int i = 0; i < key.length(); i++) {
-      char c = key.charAt(i);
-      if (c <= ' ' || c >= 0x7F) {
+    for (Target t : targets) {
+      if (!Commands.isPlain(t.wire())) {
         return false;
       }
     }
@@ -300,9 +280,12 @@ public final class MemcachedStore implements AutoCloseable {
 
   private CompletableFuture<Map<String, byte[]>> getAllClassic(
       ServerNode node,
-      List<String> keys,
       List<Target> targets,
       Map<String, CompletableFuture<MetaResponse>> namespaceVersions) {
+    List<String> keys = new ArrayList<>(targets.size()); // plain: each is its own wire key
+    for (Target t : targets) {
+      keys.add(t.userKey());
+    }
     List<CompletableFuture<MetaResponse[]>> chunks = new ArrayList<>();
     for (int from = 0; from < keys.size(); from += CLASSIC_GET_KEYS) {
       chunks.add(node.submitClassicGet(keys.subList(from, Math.min(keys.size(), from + CLASSIC_GET_KEYS))));
@@ -385,17 +368,7 @@ public final class MemcachedStore implements AutoCloseable {
    * anything else, such as foreign bytes under the version key.
    */
   static long parseVersion(byte[] text) {
-    if (text.length == 0 || text.length > 18) {
-      return 0;
-    }
-    long version = 0;
-    for (byte b : text) {
-      if (b < '0' || b > '9') {
-        return 0;
-      }
-      version = version * 10 + (b - '0');
-    }
-    return version;
+    return Math.max(0, Commands.parseDecimal(text, 0, text.length));
   }
 
   private long remember(ServerNode node, String namespace, MetaResponse reply) {

@@ -243,13 +243,15 @@ final class MetaConnection extends ByteToMessageDecoder {
    * @return -1 on a malformed line, 0 if the data block is incomplete, else 1 (consumed and completed)
    */
   private int metaReply(ByteBuf in, int start, int cr) {
-    int wordEnd = in.indexOf(start, cr, (byte) ' ');
+    byte[] line = copyLine(in, start, cr);
+    int length = cr - start;
+    int wordEnd = indexOf(line, 0, length, (byte) ' ');
     if (wordEnd < 0) {
-      wordEnd = cr;
+      wordEnd = length;
     }
-    String status = metaStatus(in, start, wordEnd);
+    String status = metaStatus(line, wordEnd);
     if (status == null) {
-      String[] words = in.toString(start, cr - start, StandardCharsets.US_ASCII).split(" ");
+      String[] words = new String(line, 0, length, StandardCharsets.US_ASCII).split(" ");
       in.readerIndex(cr + 2);
       complete(new MetaResponse(words[0], tail(words, 1), null, Map.of()));
       return 1;
@@ -257,9 +259,9 @@ final class MetaConnection extends ByteToMessageDecoder {
     int at = wordEnd + 1;
     int size = -1;
     if (status.equals("VA")) {
-      int sizeEnd = at > cr ? -1 : in.indexOf(at, cr, (byte) ' ');
-      sizeEnd = sizeEnd < 0 ? cr : sizeEnd;
-      long parsed = parseDecimal(in, at, sizeEnd);
+      int sizeEnd = at > length ? -1 : indexOf(line, at, length, (byte) ' ');
+      sizeEnd = sizeEnd < 0 ? length : sizeEnd;
+      long parsed = Commands.parseDecimal(line, at, sizeEnd);
       if (parsed < 0 || parsed > Integer.MAX_VALUE - 2) {
         return -1;
       }
@@ -271,17 +273,17 @@ final class MetaConnection extends ByteToMessageDecoder {
     }
     long clientFlags = -1;
     List<String> tokens = null;
-    while (at < cr) {
-      int tokenEnd = in.indexOf(at, cr, (byte) ' ');
-      tokenEnd = tokenEnd < 0 ? cr : tokenEnd;
-      long flags = in.getByte(at) == 'f' ? parseDecimal(in, at + 1, tokenEnd) : -1;
+    while (at < length) {
+      int tokenEnd = indexOf(line, at, length, (byte) ' ');
+      tokenEnd = tokenEnd < 0 ? length : tokenEnd;
+      long flags = line[at] == 'f' ? Commands.parseDecimal(line, at + 1, tokenEnd) : -1;
       if (flags >= 0) {
         clientFlags = flags;
       } else if (tokenEnd > at) {
         if (tokens == null) {
           tokens = new ArrayList<>(4);
         }
-        tokens.add(in.toString(at, tokenEnd - at, StandardCharsets.US_ASCII));
+        tokens.add(new String(line, at, tokenEnd - at, StandardCharsets.US_ASCII));
       }
       at = tokenEnd + 1;
     }
@@ -297,18 +299,29 @@ final class MetaConnection extends ByteToMessageDecoder {
     return 1;
   }
 
-  private static @Nullable String metaStatus(ByteBuf in, int start, int end) {
-    if (end - start != 2) {
+  private static @Nullable String metaStatus(byte[] line, int wordEnd) {
+    if (wordEnd != 2) {
       return null;
     }
-    byte first = in.getByte(start);
-    byte second = in.getByte(start + 1);
     for (String status : META_STATUSES) {
-      if (status.charAt(0) == first && status.charAt(1) == second) {
+      if (status.charAt(0) == line[0] && status.charAt(1) == line[1]) {
         return status;
       }
     }
     return null;
+  }
+
+  /**
+   * Copies the line from {@code start} to {@code cr} (exclusive) into the scratch array, once, so
+   * that it is parsed from an array rather than searched field by field through the buffer.
+   */
+  private byte[] copyLine(ByteBuf in, int start, int cr) {
+    int length = cr - start;
+    if (lineScratch.length < length) {
+      lineScratch = new byte[length];
+    }
+    in.getBytes(start, lineScratch, 0, length);
+    return lineScratch;
   }
 
   private static final byte[] VALUE = "VALUE ".getBytes(StandardCharsets.US_ASCII);
@@ -332,13 +345,8 @@ final class MetaConnection extends ByteToMessageDecoder {
    * @return -1 on a malformed line, 0 if the data block is incomplete, else 1 (consumed)
    */
   private int classicValue(MetaRequest head, ByteBuf in, int start, int cr) {
-    // One copy of the header line, parsed from the array: cheaper than a ByteBuf search per field.
+    byte[] line = copyLine(in, start, cr);
     int lineLength = cr - start;
-    if (lineScratch.length < lineLength) {
-      lineScratch = new byte[lineLength];
-    }
-    byte[] line = lineScratch;
-    in.getBytes(start, line, 0, lineLength);
     int keyStart = VALUE.length;
     int keyEnd = indexOf(line, keyStart, lineLength, (byte) ' ');
     if (keyEnd < 0) {
@@ -349,8 +357,8 @@ final class MetaConnection extends ByteToMessageDecoder {
       return -1;
     }
     int sizeEnd = indexOf(line, flagsEnd + 1, lineLength, (byte) ' ');
-    long flags = parseDecimal(line, keyEnd + 1, flagsEnd);
-    long size = parseDecimal(line, flagsEnd + 1, sizeEnd < 0 ? lineLength : sizeEnd);
+    long flags = Commands.parseDecimal(line, keyEnd + 1, flagsEnd);
+    long size = Commands.parseDecimal(line, flagsEnd + 1, sizeEnd < 0 ? lineLength : sizeEnd);
     if (flags < 0 || size < 0 || size > Integer.MAX_VALUE - 2) {
       return -1;
     }
@@ -386,36 +394,6 @@ final class MetaConnection extends ByteToMessageDecoder {
       }
     }
     return -1;
-  }
-
-  private static long parseDecimal(byte[] bytes, int start, int end) {
-    if (start >= end || end - start > 18) {
-      return -1;
-    }
-    long value = 0;
-    for (int i = start; i < end; i++) {
-      byte b = bytes[i];
-      if (b < '0' || b > '9') {
-        return -1;
-      }
-      value = value * 10 + (b - '0');
-    }
-    return value;
-  }
-
-  private static long parseDecimal(ByteBuf in, int start, int end) {
-    if (start >= end || end - start > 18) {
-      return -1;
-    }
-    long value = 0;
-    for (int i = start; i < end; i++) {
-      byte b = in.getByte(i);
-      if (b < '0' || b > '9') {
-        return -1;
-      }
-      value = value * 10 + (b - '0');
-    }
-    return value;
   }
 
   private static String[] tail(String[] words, int from) {

@@ -36,11 +36,7 @@ public final class MetaResponse {
 
   /** A hit of a classic {@code get}: its value and client flags. */
   MetaResponse(byte[] value, long clientFlags) {
-    this.status = "VA";
-    this.tokens = new String[0];
-    this.value = value;
-    this.stats = Map.of();
-    this.clientFlags = clientFlags;
+    this("VA", new String[0], value, clientFlags);
   }
 
   /** Returns the two-letter status, {@code END} for stats, or the error word. */

@@ -129,8 +129,7 @@ public final class ServerNode {
       String key = asciiKeys.get(k);
       command[at++] = ' ';
       keyOffsets[k] = at;
-      key.getBytes(0, key.length(), command, at); // ASCII only: one byte per char
-      at += key.length();
+      at = Commands.ascii(key, command, at);
     }
     command[at++] = '\r';
     command[at] = '\n';
