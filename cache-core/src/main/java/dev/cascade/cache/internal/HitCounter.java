@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * An exact counter for the hottest path (in-process hits), cheaper than a {@link LongAdder} when
  * threads are few: each thread claims a slot of its own (by thread id) and increments it with a
- * plain, opaque store, which needs no atomic instruction because the slot has one writer. Threads
+ * plain read and an opaque store, which needs no atomic instruction because the slot has one writer. Threads
  * that find their slot claimed by another thread fall back to a {@code LongAdder}.
  *
  * <p>Layout: one {@code long[]} holds every slot, 128 bytes apart: the owner's thread id, then its
@@ -38,14 +38,22 @@ public final class HitCounter {
 
   /** Adds {@code delta}. */
   public void add(long delta) {
+    long[] slots = cells; // one load: the opaque store below would make the JIT reload the field
     long id = Thread.currentThread().getId();
     int owner = ((int) id & (SLOTS - 1)) * PAD + PAD;
-    long claimed = (long) CELLS.getOpaque(cells, owner);
-    if (claimed == id || (claimed == 0 && CELLS.compareAndSet(cells, owner, 0L, id))) {
-      CELLS.setOpaque(cells, owner + 1, (long) CELLS.getOpaque(cells, owner + 1) + delta);
+    // A plain read of the owner is enough: a thread sees its own claim, and any other value (0, or
+    // a stale view of another thread's claim) leads to the CAS, which decides. The count is read
+    // plainly too (this thread is its only writer) and published with an opaque store.
+    if (slots[owner] == id || claim(slots, owner, id)) {
+      CELLS.setOpaque(slots, owner + 1, slots[owner + 1] + delta);
     } else {
       overflow.add(delta);
     }
+  }
+
+  /** Claims the slot at {@code owner} for thread {@code id} if no thread has claimed it yet. */
+  private static boolean claim(long[] slots, int owner, long id) {
+    return (long) CELLS.getVolatile(slots, owner) == 0 && CELLS.compareAndSet(slots, owner, 0L, id);
   }
 
   /** Returns the count so far. */

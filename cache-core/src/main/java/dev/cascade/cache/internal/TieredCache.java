@@ -68,6 +68,8 @@ public final class TieredCache<K, V> implements Cache<K, V> {
   private final Duration leasePoll;
   private final Executor asyncExecutor;
   private final StatsCounter stats;
+  /** {@code stats.localHits}, one dereference nearer to the hit path. */
+  private final HitCounter localHits;
   private final ConcurrentHashMap<K, Flight<V>> flights = new ConcurrentHashMap<>();
   private final AtomicLongArray stripeEpochs = new AtomicLongArray(STRIPES);
   private final AtomicLong globalEpoch = new AtomicLong();
@@ -89,6 +91,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     this.leasePoll = settings.leasePoll();
     this.asyncExecutor = settings.asyncExecutor();
     this.stats = settings.stats();
+    this.localHits = stats.localHits;
     this.channel = settings.channel();
     this.keyCodec = settings.keyCodec();
     this.localLookups =
@@ -183,19 +186,23 @@ public final class TieredCache<K, V> implements Cache<K, V> {
 
   // ---- blocking API -------------------------------------------------------------------------
 
+  // The hit paths of getIfPresent and get, down to the in-process tier's lookup, are kept small
+  // (each method under 35 bytes of bytecode, so within C1's inlining limit; misses leave through
+  // other methods) so that the JIT can inline a hit whole into the caller. docs/benchmarks.md says
+  // what still gets in the way: a method already compiled on its own, with Caffeine's lookup inlined,
+  // is too big for C2 to inline later.
+
   @Override
   public @Nullable V getIfPresent(K key) {
-    Objects.requireNonNull(key, "key");
-    LocalTier<K, V> nearest = localLookups;
-    if (nearest != null) {
-      TierEntry<V> entry = lookupLocal(nearest, key);
-      if (entry != null) {
-        return entry.value();
-      }
-      if (remotes.isEmpty()) {
-        stats.misses.increment();
-        return null;
-      }
+    Object found = lookupLocal(key);
+    return found != null ? valueOf(found) : getIfPresentAfterLocalMiss(key);
+  }
+
+  /** {@link #getIfPresent} once the in-process tier (if any) missed. */
+  private @Nullable V getIfPresentAfterLocalMiss(K key) {
+    if (local != null && remotes.isEmpty()) {
+      stats.misses.increment();
+      return null;
     }
     Cached<V> found = await(lookupRemote(key));
     return found == null ? null : found.value();
@@ -206,9 +213,9 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     Objects.requireNonNull(key, "key");
     LocalTier<K, V> nearest = localLookups;
     if (nearest != null) {
-      TierEntry<V> entry = lookupLocal(nearest, key);
-      if (entry != null) {
-        return new Cached<>(entry.value());
+      Object found = lookupLocal(nearest, key);
+      if (found != null) {
+        return new Cached<>(valueOf(found));
       }
     }
     return await(lookupRemote(key));
@@ -216,26 +223,22 @@ public final class TieredCache<K, V> implements Cache<K, V> {
 
   @Override
   public @Nullable V get(K key, Function<? super K, ? extends @Nullable V> loader) {
-    return getBlocking(key, null, loader);
+    Objects.requireNonNull(loader, "loader");
+    Object found = lookupLocal(key);
+    return found != null ? valueOf(found) : loadBlocking(key, null, loader);
   }
 
   @Override
   public @Nullable V get(K key, Duration ttl, Function<? super K, ? extends @Nullable V> loader) {
     requirePositive(Objects.requireNonNull(ttl, "ttl"), "ttl");
-    return getBlocking(key, ttl, loader);
+    Objects.requireNonNull(loader, "loader");
+    Object found = lookupLocal(key);
+    return found != null ? valueOf(found) : loadBlocking(key, ttl, loader);
   }
 
-  private @Nullable V getBlocking(
+  /** {@code get(key, [ttl,] loader)} once the in-process tier (if any) missed. */
+  private @Nullable V loadBlocking(
       K key, @Nullable Duration entryTtl, Function<? super K, ? extends @Nullable V> loader) {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(loader, "loader");
-    LocalTier<K, V> nearest = localLookups;
-    if (nearest != null) {
-      TierEntry<V> entry = lookupLocal(nearest, key);
-      if (entry != null) {
-        return entry.value();
-      }
-    }
     CallerRunsLoop loop = new CallerRunsLoop();
     return await(loop.drive(load(key, entryTtl, callInline(loader), loop, Thread.currentThread())));
   }
@@ -319,25 +322,47 @@ public final class TieredCache<K, V> implements Cache<K, V> {
   /**
    * Looks {@code key} up in the in-process tier ({@code nearest} is {@link #localLookups}) and
    * counts the lookup: every lookup in that tier goes through here, so the counts handed to it by
-   * {@link LocalTier#lookupsCountedBy} are exact. A hit also counts as a hit of the cache.
+   * {@link LocalTier#lookupsCountedBy} are exact. A hit also counts as a hit of the cache. Returns
+   * what {@link LocalTier#getValueIfPresent} returned: {@code null} for a miss, else the value or
+   * {@link LocalTier#CACHED_NULL} (see {@link #valueOf}).
    */
-  private @Nullable TierEntry<V> lookupLocal(LocalTier<K, V> nearest, K key) {
-    TierEntry<V> entry;
+  private @Nullable Object lookupLocal(LocalTier<K, V> nearest, K key) {
     try {
-      entry = nearest.getIfPresent(key);
+      return countLocalLookup(nearest.getValueIfPresent(key));
     } catch (RuntimeException | Error e) {
       stats.localFailures.increment();
       throw e;
     }
-    if (entry == null) {
+  }
+
+  /**
+   * {@link #lookupLocal(LocalTier, Object)} after checking {@code key}, or {@code null} when this
+   * cache has no in-process tier.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  private @Nullable Object lookupLocal(K key) {
+    Objects.requireNonNull(key, "key");
+    LocalTier<K, V> nearest = localLookups;
+    return nearest == null ? null : lookupLocal(nearest, key);
+  }
+
+  private @Nullable Object countLocalLookup(@Nullable Object found) {
+    if (found == null) {
       stats.localMisses.increment();
     } else {
-      stats.localHits.increment();
-      if (entry.value() == null) {
+      localHits.increment();
+      if (found == LocalTier.CACHED_NULL) {
         stats.nullHits.increment();
       }
     }
-    return entry;
+    return found;
+  }
+
+  /** The value a non-null result of {@link #lookupLocal} stands for. */
+  @SuppressWarnings("unchecked")
+  private static <V> @Nullable V valueOf(Object found) {
+    return found == LocalTier.CACHED_NULL ? null : (V) found;
   }
 
   /** Counts any other hit: the second look after registering a load, or a remote tier's. */
@@ -414,13 +439,11 @@ public final class TieredCache<K, V> implements Cache<K, V> {
         continue;
       }
       LocalTier<K, V> nearest = localLookups;
-      TierEntry<V> entry = nearest == null ? null : lookupLocal(nearest, key);
-      if (entry == null) {
+      Object found = nearest == null ? null : lookupLocal(nearest, key);
+      if (found == null) {
         missing.add(key);
-      } else {
-        if (entry.value() != null) {
-          result.put(key, entry.value());
-        }
+      } else if (found != LocalTier.CACHED_NULL) {
+        result.put(key, TieredCache.<V>valueOf(found));
       }
     }
     return missing;
@@ -1147,9 +1170,9 @@ public final class TieredCache<K, V> implements Cache<K, V> {
       Objects.requireNonNull(key, "key");
       LocalTier<K, V> nearest = localLookups;
       if (nearest != null) {
-        TierEntry<V> entry = lookupLocal(nearest, key);
-        if (entry != null) {
-          return CompletableFuture.completedFuture(new Cached<>(entry.value()));
+        Object found = lookupLocal(nearest, key);
+        if (found != null) {
+          return CompletableFuture.completedFuture(new Cached<>(TieredCache.<V>valueOf(found)));
         }
       }
       return lookupRemote(key);
@@ -1176,9 +1199,9 @@ public final class TieredCache<K, V> implements Cache<K, V> {
       Objects.requireNonNull(loader, "loader");
       LocalTier<K, V> nearest = localLookups;
       if (nearest != null) {
-        TierEntry<V> entry = lookupLocal(nearest, key);
-        if (entry != null) {
-          return CompletableFuture.completedFuture(entry.value());
+        Object found = lookupLocal(nearest, key);
+        if (found != null) {
+          return CompletableFuture.completedFuture(TieredCache.<V>valueOf(found));
         }
       }
       return load(key, entryTtl, loader, asyncExecutor, null);

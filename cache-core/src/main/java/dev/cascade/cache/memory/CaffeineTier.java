@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
@@ -22,6 +23,12 @@ import org.jspecify.annotations.Nullable;
  * from each entry's logical expiry and capped by the tier's own maximum lifetime, and a tag index.
  * A hit is one Caffeine lookup; nothing is allocated for it.
  *
+ * <p>Storage: Caffeine holds, per key, either the bare value, for a <em>plain</em> entry (a non-null
+ * value that is not itself a {@link TierEntry}, without expiry and without tags: the common case,
+ * so that a hit reads no holder object), or else the {@link TierEntry} itself. {@link
+ * #getIfPresent} rebuilds a plain entry as a {@code TierEntry} without expiry or tags whose {@code
+ * writtenAtMillis} and {@code loadNanos} are 0: this tier does not keep them for plain entries.
+ *
  * <p>Thread-safe. Invariant of the tag index: for every tag, the index maps each key to the very
  * entry object that carries the tag and is (or was, until its removal is being processed) stored
  * under that key. Every path that removes or replaces an entry (our computes, Caffeine's evictions)
@@ -34,9 +41,10 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
   private static final long FOREVER_NANOS = Long.MAX_VALUE >> 1;
 
   private final String name;
-  private final com.github.benmanes.caffeine.cache.Cache<K, TierEntry<V>> cache;
-  private final Map<K, TierEntry<V>> map;
-  private final ConcurrentHashMap<String, ConcurrentHashMap<K, TierEntry<V>>> tagIndex =
+  /** Values are bare values of plain entries or {@link TierEntry} objects (see {@link #stored}). */
+  private final com.github.benmanes.caffeine.cache.Cache<K, Object> cache;
+  private final Map<K, Object> map;
+  private final ConcurrentHashMap<String, ConcurrentHashMap<K, Object>> tagIndex =
       new ConcurrentHashMap<>();
   private final LongAdder evictions = new LongAdder();
   private final @Nullable Function<? super K, String> aliasOf;
@@ -67,11 +75,11 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     } else {
       this.maxSize = -1;
     }
-    Caffeine<K, TierEntry<V>> typed =
-        caffeine.<K, TierEntry<V>>evictionListener(
-            (key, entry, cause) -> {
-              if (key != null && entry != null) {
-                unlinkTags(key, entry);
+    Caffeine<K, Object> typed =
+        caffeine.<K, Object>evictionListener(
+            (key, stored, cause) -> {
+              if (key != null && stored != null) {
+                unlinkTags(key, stored);
               }
               if (cause.wasEvicted()) {
                 evictions.increment();
@@ -82,15 +90,15 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     // entries that carry one.
     this.expiryOnRead = !builder.expiringEntries && builder.maxLifetime == null;
     if (!expiryOnRead) {
-      typed.ticker(ticker::read).expireAfter(new EntryExpiry<>(ticker, lifetimeNanos));
+      typed.ticker(ticker::read).expireAfter(new EntryExpiry<K>(ticker, lifetimeNanos));
     }
     this.cache = typed.build();
     this.map = cache.asMap();
   }
 
   @SuppressWarnings("unchecked")
-  private static <K, V> int weigh(ToIntBiFunction<? super K, ? super V> weigher, Object key, Object entry) {
-    V value = ((TierEntry<V>) entry).value();
+  private static <K, V> int weigh(ToIntBiFunction<? super K, ? super V> weigher, Object key, Object stored) {
+    V value = stored instanceof TierEntry<?> entry ? (V) entry.value() : (V) stored;
     if (value == null) {
       return 1;
     }
@@ -111,25 +119,76 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     return name;
   }
 
+  /**
+   * The cache's hit path. Kept under 35 bytes of bytecode (holders are read in another method) so
+   * that the JIT can inline it into the cache's hit path.
+   */
   @Override
+  public @Nullable Object getValueIfPresent(K key) {
+    Object stored = cache.getIfPresent(key);
+    return stored instanceof TierEntry<?> ? heldValue(key, (TierEntry<?>) stored) : stored;
+  }
+
+  /** {@link #getValueIfPresent} for an entry stored with its holder. */
+  private @Nullable Object heldValue(K key, TierEntry<?> entry) {
+    if (expiredOnRead(entry)) {
+      removeExpired(key, entry);
+      return null;
+    }
+    Object value = entry.value();
+    return value == null ? CACHED_NULL : value;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
   public @Nullable TierEntry<V> getIfPresent(K key) {
-    TierEntry<V> entry = cache.getIfPresent(key);
-    if (entry == null || !expiryOnRead || entry.expiresAtMillis() == TierEntry.NO_EXPIRY) {
-      return entry;
+    Object stored = cache.getIfPresent(key);
+    if (stored == null) {
+      return null;
     }
-    if (entry.expiresAtMillis() > ticker.wallMillis()) {
-      return entry;
+    if (!(stored instanceof TierEntry<?> entry)) {
+      return new TierEntry<>((V) stored, TierEntry.NO_EXPIRY, 0, 0, Set.of());
     }
+    if (expiredOnRead(entry)) {
+      removeExpired(key, entry);
+      return null;
+    }
+    return (TierEntry<V>) entry;
+  }
+
+  /** Whether this tier checks expiry on read and {@code entry} has expired. */
+  private boolean expiredOnRead(TierEntry<?> entry) {
+    return expiryOnRead
+        && entry.expiresAtMillis() != TierEntry.NO_EXPIRY
+        && entry.expiresAtMillis() <= ticker.wallMillis();
+  }
+
+  /** Removes {@code expired} from under {@code key} unless it was replaced meanwhile. */
+  private void removeExpired(K key, TierEntry<?> expired) {
     map.computeIfPresent(
         key,
         (k, current) -> {
-          if (current != entry) {
+          if (current != expired) {
             return current;
           }
           unlinkTags(k, current);
           return null;
         });
-    return null;
+  }
+
+  /**
+   * What Caffeine holds for {@code entry}: its bare value when the entry is plain (non-null value
+   * that is not a {@code TierEntry}, no expiry, no tags), else the entry itself, so that a stored
+   * object is a {@code TierEntry} exactly when it is a holder.
+   */
+  private static Object stored(TierEntry<?> entry) {
+    Object value = entry.value();
+    boolean plain =
+        value != null
+            && !(value instanceof TierEntry)
+            && entry.expiresAtMillis() == TierEntry.NO_EXPIRY
+            && entry.tags().isEmpty();
+    return plain ? value : entry;
   }
 
   @Override
@@ -139,20 +198,22 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
 
   @Override
   public void putLocal(K key, TierEntry<V> entry) {
+    Object stored = stored(entry);
     map.compute(
         key,
         (k, old) -> {
           if (old != null) {
             unlinkTags(k, old);
           }
-          linkTags(k, entry);
-          return entry;
+          linkTags(k, stored);
+          return stored;
         });
   }
 
   @Override
   public boolean putLocalIf(K key, TierEntry<V> entry, BooleanSupplier stillCurrent) {
-    boolean[] stored = {false};
+    Object stored = stored(entry);
+    boolean[] done = {false};
     map.compute(
         key,
         (k, old) -> {
@@ -162,11 +223,11 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
           if (old != null) {
             unlinkTags(k, old);
           }
-          linkTags(k, entry);
-          stored[0] = true;
-          return entry;
+          linkTags(k, stored);
+          done[0] = true;
+          return stored;
         });
-    return stored[0];
+    return done[0];
   }
 
   @Override
@@ -188,7 +249,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
 
   @Override
   public void invalidateTagLocal(String tag) {
-    Map<K, TierEntry<V>> members = tagIndex.remove(tag);
+    Map<K, Object> members = tagIndex.remove(tag);
     if (members == null) {
       return;
     }
@@ -233,18 +294,26 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     }
   }
 
-  private void linkTags(K key, TierEntry<V> entry) {
+  /** Indexes {@code stored} (a bare value or a {@code TierEntry}) under its alias and tags. */
+  private void linkTags(K key, Object stored) {
     if (aliasOf != null) {
       aliasIndex.put(aliasOf.apply(key), key);
+    }
+    if (!(stored instanceof TierEntry<?> entry)) {
+      return;
     }
     for (String tag : entry.tags()) {
       tagIndex.computeIfAbsent(tag, t -> new ConcurrentHashMap<>()).put(key, entry);
     }
   }
 
-  private void unlinkTags(K key, TierEntry<V> entry) {
+  /** Undoes {@link #linkTags} for exactly {@code stored}. */
+  private void unlinkTags(K key, Object stored) {
     if (aliasOf != null) {
       aliasIndex.remove(aliasOf.apply(key), key);
+    }
+    if (!(stored instanceof TierEntry<?> entry)) {
+      return;
     }
     for (String tag : entry.tags()) {
       tagIndex.computeIfPresent(
@@ -265,7 +334,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
   }
 
   /** Expiry from the entry's own logical expiry, never beyond the tier's maximum lifetime. */
-  private static final class EntryExpiry<K, V> implements Expiry<K, TierEntry<V>> {
+  private static final class EntryExpiry<K> implements Expiry<K, Object> {
     private final Ticker ticker;
     private final long lifetimeNanos;
 
@@ -275,8 +344,8 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     }
 
     @Override
-    public long expireAfterCreate(K key, TierEntry<V> entry, long currentTime) {
-      if (entry.expiresAtMillis() == TierEntry.NO_EXPIRY) {
+    public long expireAfterCreate(K key, Object stored, long currentTime) {
+      if (!(stored instanceof TierEntry<?> entry) || entry.expiresAtMillis() == TierEntry.NO_EXPIRY) {
         return lifetimeNanos;
       }
       long remainingMillis = entry.expiresAtMillis() - ticker.wallMillis();
@@ -289,12 +358,12 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     }
 
     @Override
-    public long expireAfterUpdate(K key, TierEntry<V> entry, long currentTime, long currentDuration) {
-      return expireAfterCreate(key, entry, currentTime);
+    public long expireAfterUpdate(K key, Object stored, long currentTime, long currentDuration) {
+      return expireAfterCreate(key, stored, currentTime);
     }
 
     @Override
-    public long expireAfterRead(K key, TierEntry<V> entry, long currentTime, long currentDuration) {
+    public long expireAfterRead(K key, Object stored, long currentTime, long currentDuration) {
       return currentDuration;
     }
   }

@@ -9,13 +9,40 @@ import org.jspecify.annotations.Nullable;
  * An in-process tier: synchronous, typed, without serialization. The cache calls the synchronous
  * methods on its fast path; the asynchronous ones of {@link Tier} complete at once.
  *
- * <p>{@link #getIfPresent} must not allocate on a hit beyond what the underlying map does.
- * Implementations must be thread-safe.
+ * <p>{@link #getValueIfPresent}, the cache's hit path, must not allocate on a hit beyond what the
+ * underlying map does. Implementations must be thread-safe.
  */
 public interface LocalTier<K, V> extends Tier<K, V> {
 
+  /**
+   * What {@link #getValueIfPresent} returns for a key that holds a cached {@code null} (a null
+   * marker). Compared by identity; never a value of any cache.
+   */
+  Object CACHED_NULL =
+      new Object() {
+        @Override
+        public String toString() {
+          return "CACHED_NULL";
+        }
+      };
+
   /** Returns the live entry for {@code key}, or {@code null}. */
   @Nullable TierEntry<V> getIfPresent(K key);
+
+  /**
+   * Looks {@code key} up like {@link #getIfPresent} but returns only the value: the live value,
+   * {@link #CACHED_NULL} when the key holds a null marker, or {@code null} when the key is absent
+   * or expired. The cache's hit path calls this method, so that a tier which stores bare values
+   * needs no {@link TierEntry} on a hit; the default derives it from {@link #getIfPresent}.
+   */
+  default @Nullable Object getValueIfPresent(K key) {
+    TierEntry<V> entry = getIfPresent(key);
+    if (entry == null) {
+      return null;
+    }
+    V value = entry.value();
+    return value == null ? CACHED_NULL : value;
+  }
 
   /**
    * Returns the live entry for {@code key} like {@link #getIfPresent}, for the cache's own second

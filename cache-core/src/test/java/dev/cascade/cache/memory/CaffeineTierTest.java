@@ -2,8 +2,11 @@ package dev.cascade.cache.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cascade.cache.Ticker;
+import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.TierEntry;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class CaffeineTierTest {
@@ -58,5 +61,94 @@ class CaffeineTierTest {
     assertThat(tier.putLocalIf("k", entry("stale"), () -> false)).isFalse();
     assertThat(tier.getIfPresent("k")).isNull();
     assertThat(tier.putLocalIf("k", entry("fresh"), () -> true)).isTrue();
+  }
+
+  @Test
+  void getValueIfPresent_answersValueNullMarkerOrNothing() {
+    CaffeineTier<String, String> tier = CaffeineTier.<String, String>builder("l1").maximumSize(10).build();
+    tier.putLocal("plain", entry("v"));
+    tier.putLocal("tagged", entry("t", "tag"));
+    tier.putLocal("null", new TierEntry<>(null, TierEntry.NO_EXPIRY, 0, 0, Set.of()));
+
+    assertThat(tier.getValueIfPresent("plain")).isEqualTo("v");
+    assertThat(tier.getValueIfPresent("tagged")).isEqualTo("t");
+    assertThat(tier.getValueIfPresent("null")).isSameAs(LocalTier.CACHED_NULL);
+    assertThat(tier.getValueIfPresent("absent")).isNull();
+
+    TierEntry<String> plain = tier.getIfPresent("plain");
+    assertThat(plain).isNotNull();
+    assertThat(plain.value()).isEqualTo("v");
+    assertThat(plain.expiresAtMillis()).isEqualTo(TierEntry.NO_EXPIRY);
+    assertThat(plain.tags()).isEmpty();
+    assertThat(tier.getIfPresent("null")).isNotNull().matches(TierEntry::isNullMarker);
+  }
+
+  @Test
+  void valuesThatAreThemselvesTierEntries_areNotMistakenForHolders() {
+    CaffeineTier<String, TierEntry<String>> tier =
+        CaffeineTier.<String, TierEntry<String>>builder("l1").maximumSize(10).build();
+    TierEntry<String> value = entry("inner", "inner-tag");
+    tier.putLocal("k", new TierEntry<>(value, TierEntry.NO_EXPIRY, 0, 0, Set.of()));
+
+    assertThat(tier.getValueIfPresent("k")).isSameAs(value);
+    assertThat(tier.getIfPresent("k")).extracting(TierEntry::value).isSameAs(value);
+    assertThat(tier.indexedTagCount()).isZero(); // the value's tags are data, not the entry's
+  }
+
+  @Test
+  void replacingATaggedEntryWithAPlainOne_unlinksItsTags() {
+    CaffeineTier<String, String> tier = CaffeineTier.<String, String>builder("l1").maximumSize(10).build();
+    tier.putLocal("k", entry("v1", "t"));
+    tier.putLocal("k", entry("v2"));
+
+    assertThat(tier.indexedTagCount()).isZero();
+    tier.invalidateTagLocal("t");
+    assertThat(tier.getValueIfPresent("k")).isEqualTo("v2");
+  }
+
+  @Test
+  void expiryCheckedOnRead_dropsAnExpiredEntryAndKeepsPlainOnes() {
+    AtomicLong wallMillis = new AtomicLong(1_000_000);
+    Ticker ticker =
+        new Ticker() {
+          @Override
+          public long read() {
+            return wallMillis.get() * 1_000_000;
+          }
+
+          @Override
+          public long wallMillis() {
+            return wallMillis.get();
+          }
+        };
+    CaffeineTier<String, String> tier =
+        CaffeineTier.<String, String>builder("l1").maximumSize(10).ticker(ticker).expiringEntries(false).build();
+    tier.putLocal("expiring", new TierEntry<>("e", 1_000_500, 0, 0, Set.of("t")));
+    tier.putLocal("plain", entry("p"));
+
+    assertThat(tier.getValueIfPresent("expiring")).isEqualTo("e");
+    wallMillis.set(1_000_500);
+
+    assertThat(tier.getValueIfPresent("expiring")).isNull();
+    assertThat(tier.getIfPresent("expiring")).isNull();
+    assertThat(tier.getValueIfPresent("plain")).isEqualTo("p");
+    tier.cleanUp();
+    assertThat(tier.estimatedSize()).isEqualTo(1);
+    assertThat(tier.indexedTagCount()).isZero();
+  }
+
+  @Test
+  void weigher_seesTheValueOfPlainAndHeldEntries() {
+    CaffeineTier<String, String> tier =
+        CaffeineTier.<String, String>builder("l1").maximumWeight(10, (key, value) -> value.length()).build();
+    tier.putLocal("plain", entry("12345"));
+    tier.putLocal("tagged", entry("12345", "t"));
+    tier.cleanUp();
+    assertThat(tier.estimatedSize()).isEqualTo(2);
+
+    tier.putLocal("one-more", entry("1"));
+    tier.cleanUp();
+    assertThat(tier.estimatedSize()).isEqualTo(2); // 11 > 10: one entry had to go
+    assertThat(tier.evictionCount()).isEqualTo(1);
   }
 }

@@ -66,6 +66,23 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
   }
 
   @Override
+  public @Nullable Object getValueIfPresent(K key) {
+    Object found;
+    try {
+      found = delegate.getValueIfPresent(key);
+    } catch (RuntimeException e) {
+      meters.failed(Operation.GET);
+      throw e;
+    }
+    if (found != null) {
+      hits.increment();
+    } else {
+      misses.increment();
+    }
+    return found;
+  }
+
+  @Override
   public @Nullable TierEntry<V> getIfPresent(K key) {
     TierEntry<V> entry;
     try {

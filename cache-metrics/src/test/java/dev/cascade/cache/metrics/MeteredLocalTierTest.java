@@ -30,4 +30,22 @@ class MeteredLocalTierTest {
     assertThat(local.estimatedSize()).isEqualTo(10);
     assertThat(new Meters(registry).gauge(CacheMeterNames.SIZE, "cache", "c.l1")).isEqualTo(10);
   }
+
+  @Test
+  void getValueIfPresent_reachingTheMeteredTier_isCountedAsALookup() {
+    Cache<Integer, String> cache =
+        Cache.<Integer, String>builder("c")
+            .inMemory(m -> m.maximumSize(10))
+            .decorateTiers(CacheMetrics.decorator(registry))
+            .build();
+    cache.put(1, "one");
+    LocalTier<Integer, String> local = ((TieredCache<Integer, String>) cache).localTier();
+
+    assertThat(local.getValueIfPresent(1)).isEqualTo("one");
+    assertThat(local.getValueIfPresent(2)).isNull();
+
+    Meters meters = new Meters(registry);
+    assertThat(meters.count(CacheMeterNames.GETS, "cache", "c.l1", "result", "hit")).isEqualTo(1);
+    assertThat(meters.count(CacheMeterNames.GETS, "cache", "c.l1", "result", "miss")).isEqualTo(1);
+  }
 }
