@@ -1,0 +1,207 @@
+package dev.cascade.benchmarks;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.cascade.cache.internal.HitCounter;
+import dev.cascade.cache.memory.CaffeineTier;
+import dev.cascade.cache.spi.TierEntry;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * Where the cost of a Cascade L1 hit over a raw Caffeine hit goes: raw Caffeine plus one of
+ * Cascade's ingredients at a time, each to be compared with {@link #raw} by {@code PairedRatio}
+ * (see {@code docs/benchmarks.md}). Same keys and lookup sequence as {@link L1HitBenchmark}.
+ *
+ * <ul>
+ *   <li>{@link #withEvictionListener}: Caffeine built with an eviction listener, as {@link
+ *       CaffeineTier} is.
+ *   <li>{@link #withHolder}: every value stored in a {@link TierEntry} holder, as Cascade stored
+ *       every entry before plain entries were stored bare.
+ *   <li>{@link #withHolderCheck}: bare values, plus the {@code instanceof} check that tells a
+ *       holder from a bare value.
+ *   <li>{@link #withHitCounter}: plus a {@link HitCounter} increment per hit.
+ *   <li>{@link #tier} and {@link #tierWithHitCounter}: the {@link CaffeineTier} itself, without the
+ *       cache's policy layer.
+ *   <li>{@link #cursorOnly}, {@link #hitCounterOnly}, {@link #longAdderOnly}: no cache at all, to
+ *       read off what one counter increment costs.
+ * </ul>
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(2)
+public class L1HitBreakdown {
+
+  /** A holder type of the benchmark's own: never stored, so the check always fails, as in Cascade. */
+  static final class Holder {
+    final Object value;
+
+    Holder(Object value) {
+      this.value = value;
+    }
+  }
+
+  @State(Scope.Benchmark)
+  public static class RawCaffeine {
+    com.github.benmanes.caffeine.cache.Cache<Integer, String> cache;
+
+    @Setup(Level.Trial)
+    public void setUp(HitKeys keys) {
+      cache = Caffeine.newBuilder().maximumSize(keys.size).build();
+      L1HitBenchmark.fillRaw(cache, keys);
+    }
+  }
+
+  @State(Scope.Benchmark)
+  public static class ListenedCaffeine {
+    com.github.benmanes.caffeine.cache.Cache<Integer, String> cache;
+    final LongAdder evictions = new LongAdder();
+
+    @Setup(Level.Trial)
+    public void setUp(HitKeys keys) {
+      cache =
+          Caffeine.newBuilder()
+              .maximumSize(keys.size)
+              .<Integer, String>evictionListener(
+                  (key, value, cause) -> {
+                    if (cause.wasEvicted()) {
+                      evictions.increment();
+                    }
+                  })
+              .build();
+      L1HitBenchmark.fillRaw(cache, keys);
+    }
+  }
+
+  @State(Scope.Benchmark)
+  public static class HeldCaffeine {
+    com.github.benmanes.caffeine.cache.Cache<Integer, TierEntry<String>> cache;
+
+    @Setup(Level.Trial)
+    public void setUp(HitKeys keys) {
+      cache = Caffeine.newBuilder().maximumSize(keys.size).build();
+      for (int i = 0; i < keys.size; i++) {
+        cache.put(keys.keys[i], L1HitBenchmark.entry(HitKeys.valueOf(i)));
+      }
+      cache.cleanUp();
+      L1HitBenchmark.verifySize("held caffeine", cache.estimatedSize(), keys.size);
+    }
+  }
+
+  @State(Scope.Benchmark)
+  public static class BareCaffeine {
+    com.github.benmanes.caffeine.cache.Cache<Integer, Object> cache;
+
+    @Setup(Level.Trial)
+    public void setUp(HitKeys keys) {
+      cache = Caffeine.newBuilder().maximumSize(keys.size).build();
+      for (int i = 0; i < keys.size; i++) {
+        cache.put(keys.keys[i], HitKeys.valueOf(i));
+      }
+      cache.cleanUp();
+      L1HitBenchmark.verifySize("bare caffeine", cache.estimatedSize(), keys.size);
+    }
+  }
+
+  @State(Scope.Benchmark)
+  public static class CountedCaffeine {
+    com.github.benmanes.caffeine.cache.Cache<Integer, String> cache;
+    final HitCounter hits = new HitCounter();
+    final LongAdder adder = new LongAdder();
+
+    @Setup(Level.Trial)
+    public void setUp(HitKeys keys) {
+      cache = Caffeine.newBuilder().maximumSize(keys.size).build();
+      L1HitBenchmark.fillRaw(cache, keys);
+    }
+  }
+
+  @State(Scope.Benchmark)
+  public static class Tier {
+    CaffeineTier<Integer, String> tier;
+    final HitCounter hits = new HitCounter();
+
+    @Setup(Level.Trial)
+    public void setUp(HitKeys keys) {
+      tier = CaffeineTier.<Integer, String>builder("l1").maximumSize(keys.size).expiringEntries(false).build();
+      for (int i = 0; i < keys.size; i++) {
+        tier.putLocal(keys.keys[i], L1HitBenchmark.entry(HitKeys.valueOf(i)));
+      }
+      tier.cleanUp();
+      L1HitBenchmark.verifySize("tier", tier.estimatedSize(), keys.size);
+    }
+  }
+
+  @Benchmark
+  public String raw(RawCaffeine c, HitKeys keys, HitCursor cursor) {
+    return c.cache.getIfPresent(cursor.next(keys));
+  }
+
+  @Benchmark
+  public String withEvictionListener(ListenedCaffeine c, HitKeys keys, HitCursor cursor) {
+    return c.cache.getIfPresent(cursor.next(keys));
+  }
+
+  @Benchmark
+  public String withHolder(HeldCaffeine c, HitKeys keys, HitCursor cursor) {
+    TierEntry<String> entry = c.cache.getIfPresent(cursor.next(keys));
+    if (entry == null || entry.expiresAtMillis() != TierEntry.NO_EXPIRY) {
+      return null;
+    }
+    return entry.value();
+  }
+
+  @Benchmark
+  public String withHolderCheck(BareCaffeine c, HitKeys keys, HitCursor cursor) {
+    Object stored = c.cache.getIfPresent(cursor.next(keys));
+    return stored instanceof Holder holder ? (String) holder.value : (String) stored;
+  }
+
+  @Benchmark
+  public String withHitCounter(CountedCaffeine c, HitKeys keys, HitCursor cursor) {
+    String value = c.cache.getIfPresent(cursor.next(keys));
+    if (value != null) {
+      c.hits.increment();
+    }
+    return value;
+  }
+
+  @Benchmark
+  public Object tier(Tier t, HitKeys keys, HitCursor cursor) {
+    return t.tier.getValueIfPresent(cursor.next(keys));
+  }
+
+  @Benchmark
+  public Object tierWithHitCounter(Tier t, HitKeys keys, HitCursor cursor) {
+    Object value = t.tier.getValueIfPresent(cursor.next(keys));
+    if (value != null) {
+      t.hits.increment();
+    }
+    return value;
+  }
+
+  @Benchmark
+  public Object cursorOnly(HitKeys keys, HitCursor cursor) {
+    return cursor.next(keys);
+  }
+
+  @Benchmark
+  public Object hitCounterOnly(CountedCaffeine c, HitKeys keys, HitCursor cursor) {
+    c.hits.increment();
+    return cursor.next(keys);
+  }
+
+  @Benchmark
+  public Object longAdderOnly(CountedCaffeine c, HitKeys keys, HitCursor cursor) {
+    c.adder.increment();
+    return cursor.next(keys);
+  }
+}
