@@ -1,9 +1,13 @@
 package dev.cascade.benchmarks;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.cascade.cache.Cache;
 import dev.cascade.cache.internal.HitCounter;
+import dev.cascade.cache.internal.TieredCache;
 import dev.cascade.cache.memory.CaffeineTier;
+import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.TierEntry;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -31,6 +35,8 @@ import org.openjdk.jmh.annotations.Threads;
  *   <li>{@link #withHitCounter}: plus a {@link HitCounter} increment per hit.
  *   <li>{@link #tier} and {@link #tierWithHitCounter}: the {@link CaffeineTier} itself, without the
  *       cache's policy layer.
+ *   <li>{@link #cacheTierWithHitCounter}: the same calls on the tier of a cache built by {@code
+ *       Cache.builder} and filled through the cache.
  *   <li>{@link #cursorOnly}, {@link #hitCounterOnly}, {@link #longAdderOnly}: no cache at all, to
  *       read off what one counter increment costs.
  * </ul>
@@ -181,6 +187,29 @@ public class L1HitBreakdown {
 
   @Benchmark
   public Object tierWithHitCounter(Tier t, HitKeys keys, HitCursor cursor) {
+    Object value = t.tier.getValueIfPresent(cursor.next(keys));
+    if (value != null) {
+      t.hits.increment();
+    }
+    return value;
+  }
+
+  /** The in-process tier of a cache built by {@code Cache.builder} and filled through the cache. */
+  @State(Scope.Benchmark)
+  public static class CacheTier {
+    LocalTier<Integer, String> tier;
+    final HitCounter hits = new HitCounter();
+
+    @Setup(Level.Trial)
+    public void setUp(HitKeys keys) {
+      Cache<Integer, String> cache = Cache.<Integer, String>builder("bench").inMemory(m -> m.maximumSize(keys.size)).build();
+      L1HitBenchmark.fillCascade(cache, keys);
+      tier = Objects.requireNonNull(((TieredCache<Integer, String>) cache).localTier(), "local tier");
+    }
+  }
+
+  @Benchmark
+  public Object cacheTierWithHitCounter(CacheTier t, HitKeys keys, HitCursor cursor) {
     Object value = t.tier.getValueIfPresent(cursor.next(keys));
     if (value != null) {
       t.hits.increment();
