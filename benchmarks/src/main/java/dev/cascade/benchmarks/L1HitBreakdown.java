@@ -36,7 +36,9 @@ import org.openjdk.jmh.annotations.Threads;
  *   <li>{@link #tier} and {@link #tierWithHitCounter}: the {@link CaffeineTier} itself, without the
  *       cache's policy layer.
  *   <li>{@link #cacheTierWithHitCounter}: the same calls on the tier of a cache built by {@code
- *       Cache.builder} and filled through the cache.
+ *       Cache.builder} and filled through the cache; {@link #cacheTierWithHitCounterAfterGc} with a
+ *       full GC after the fill, and {@link #cacheAfterGc}: {@code Cache.getIfPresent} on such a
+ *       cache.
  *   <li>{@link #cursorOnly}, {@link #hitCounterOnly}, {@link #longAdderOnly}: no cache at all, to
  *       read off what one counter increment costs.
  * </ul>
@@ -187,11 +189,7 @@ public class L1HitBreakdown {
 
   @Benchmark
   public Object tierWithHitCounter(Tier t, HitKeys keys, HitCursor cursor) {
-    Object value = t.tier.getValueIfPresent(cursor.next(keys));
-    if (value != null) {
-      t.hits.increment();
-    }
-    return value;
+    return countedLookup(t.tier, t.hits, cursor.next(keys));
   }
 
   /** The in-process tier of a cache built by {@code Cache.builder} and filled through the cache. */
@@ -202,17 +200,65 @@ public class L1HitBreakdown {
 
     @Setup(Level.Trial)
     public void setUp(HitKeys keys) {
-      Cache<Integer, String> cache = Cache.<Integer, String>builder("bench").inMemory(m -> m.maximumSize(keys.size)).build();
-      L1HitBenchmark.fillCascade(cache, keys);
-      tier = Objects.requireNonNull(((TieredCache<Integer, String>) cache).localTier(), "local tier");
+      tier = tierOf(filledCache(keys));
+    }
+  }
+
+  /** {@link CacheTier}, then a full GC, which compacts what the fill through the cache left. */
+  @State(Scope.Benchmark)
+  public static class CacheTierAfterGc {
+    LocalTier<Integer, String> tier;
+    final HitCounter hits = new HitCounter();
+
+    @Setup(Level.Trial)
+    public void setUp(HitKeys keys) {
+      tier = tierOf(filledCache(keys));
+      System.gc();
+    }
+  }
+
+  /** A cache built by {@code Cache.builder} and filled through it, then a full GC. */
+  @State(Scope.Benchmark)
+  public static class CacheAfterGc {
+    Cache<Integer, String> cache;
+
+    @Setup(Level.Trial)
+    public void setUp(HitKeys keys) {
+      cache = filledCache(keys);
+      System.gc();
     }
   }
 
   @Benchmark
   public Object cacheTierWithHitCounter(CacheTier t, HitKeys keys, HitCursor cursor) {
-    Object value = t.tier.getValueIfPresent(cursor.next(keys));
+    return countedLookup(t.tier, t.hits, cursor.next(keys));
+  }
+
+  @Benchmark
+  public Object cacheTierWithHitCounterAfterGc(CacheTierAfterGc t, HitKeys keys, HitCursor cursor) {
+    return countedLookup(t.tier, t.hits, cursor.next(keys));
+  }
+
+  @Benchmark
+  public String cacheAfterGc(CacheAfterGc c, HitKeys keys, HitCursor cursor) {
+    return c.cache.getIfPresent(cursor.next(keys));
+  }
+
+  static Cache<Integer, String> filledCache(HitKeys keys) {
+    Cache<Integer, String> cache = Cache.<Integer, String>builder("bench").inMemory(m -> m.maximumSize(keys.size)).build();
+    L1HitBenchmark.fillCascade(cache, keys);
+    return cache;
+  }
+
+  static LocalTier<Integer, String> tierOf(Cache<Integer, String> cache) {
+    return Objects.requireNonNull(((TieredCache<Integer, String>) cache).localTier(), "local tier");
+  }
+
+  /** A tier lookup and a hit count, as the cache's hit path makes them. */
+  static Object countedLookup(LocalTier<Integer, String> tier, HitCounter hits, Integer key) {
+    Object value = tier.getValueIfPresent(key);
     if (value != null) {
-      t.hits.increment();
+      hits.increment();
     }
     return value;
   }
