@@ -186,11 +186,11 @@ public final class TieredCache<K, V> implements Cache<K, V> {
 
   // ---- blocking API -------------------------------------------------------------------------
 
-  // The hit paths of getIfPresent and get, down to the in-process tier's lookup, are kept small
-  // (each method under 35 bytes of bytecode, so within C1's inlining limit; misses leave through
-  // other methods) so that the JIT can inline a hit whole into the caller. docs/benchmarks.md says
-  // what still gets in the way: a method already compiled on its own, with Caffeine's lookup inlined,
-  // is too big for C2 to inline later.
+  // On the hit paths of getIfPresent and get(key, loader), every method that leads to the in-process
+  // tier's lookup is under 35 bytes of bytecode, within C1's inlining limit (the counting after the
+  // lookup is not, and need not be; misses leave through other methods), so that the JIT can inline
+  // a hit whole into the caller. docs/benchmarks.md says what still gets in the way: a method
+  // already compiled on its own, with Caffeine's lookup inlined, is too big for C2 to inline later.
 
   @Override
   public @Nullable V getIfPresent(K key) {
@@ -223,7 +223,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
 
   @Override
   public @Nullable V get(K key, Function<? super K, ? extends @Nullable V> loader) {
-    Objects.requireNonNull(loader, "loader");
+    requireKeyAndLoader(key, loader);
     Object found = lookupLocal(key);
     return found != null ? valueOf(found) : loadBlocking(key, null, loader);
   }
@@ -231,9 +231,15 @@ public final class TieredCache<K, V> implements Cache<K, V> {
   @Override
   public @Nullable V get(K key, Duration ttl, Function<? super K, ? extends @Nullable V> loader) {
     requirePositive(Objects.requireNonNull(ttl, "ttl"), "ttl");
-    Objects.requireNonNull(loader, "loader");
+    requireKeyAndLoader(key, loader);
     Object found = lookupLocal(key);
     return found != null ? valueOf(found) : loadBlocking(key, ttl, loader);
+  }
+
+  /** Checks the key, then the loader, in the order the asynchronous {@code get} checks them. */
+  private static void requireKeyAndLoader(Object key, Object loader) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(loader, "loader");
   }
 
   /** {@code get(key, [ttl,] loader)} once the in-process tier (if any) missed. */

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The in-process tier on Caffeine: typed keys and values, no serialization, per-entry expiry taken
  * from each entry's logical expiry and capped by the tier's own maximum lifetime, and a tag index.
- * A hit is one Caffeine lookup; nothing is allocated for it.
+ * A hit through {@link #getValueIfPresent} (the cache's hit path) is one Caffeine lookup; nothing
+ * is allocated for it.
  *
  * <p>Storage: Caffeine holds, per key, either the bare value, for a <em>plain</em> entry (a non-null
  * value that is not itself a {@link TierEntry}, without expiry and without tags: the common case,

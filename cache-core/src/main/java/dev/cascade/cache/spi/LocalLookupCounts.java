@@ -2,7 +2,7 @@ package dev.cascade.cache.spi;
 
 /**
  * A cache's own exact counts of its lookups in its in-process tier ({@link
- * LocalTier#getIfPresent} calls), handed to the tier by {@link LocalTier#lookupsCountedBy}. The
+ * LocalTier#getValueIfPresent} calls), handed to the tier by {@link LocalTier#lookupsCountedBy}. The
  * counts only grow. Thread-safe: any method may be called at any time from any thread; each reads
  * the count as of the call.
  */

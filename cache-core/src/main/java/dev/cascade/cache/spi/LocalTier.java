@@ -33,7 +33,9 @@ public interface LocalTier<K, V> extends Tier<K, V> {
    * Looks {@code key} up like {@link #getIfPresent} but returns only the value: the live value,
    * {@link #CACHED_NULL} when the key holds a null marker, or {@code null} when the key is absent
    * or expired. The cache's hit path calls this method, so that a tier which stores bare values
-   * needs no {@link TierEntry} on a hit; the default derives it from {@link #getIfPresent}.
+   * needs no {@link TierEntry} on a hit; the default derives it from {@link #getIfPresent}. A
+   * decorator should forward this method to its delegate's: the default would make a tier that
+   * stores bare values build a {@code TierEntry} on every hit.
    */
   default @Nullable Object getValueIfPresent(K key) {
     TierEntry<V> entry = getIfPresent(key);
@@ -90,7 +92,8 @@ public interface LocalTier<K, V> extends Tier<K, V> {
   /**
    * Called once by the cache that owns this tier, when the cache is built and before any lookup,
    * with the cache's own exact counts of its lookups in this tier; returns the tier on which the
-   * cache then calls {@link #getIfPresent}. Every other method is still called on this tier.
+   * cache then calls {@link #getValueIfPresent} (and the {@link #getIfPresent} of the default
+   * {@code getValueIfPresent}). Every other method is still called on this tier.
    *
    * <p>The default returns this tier and ignores the counts. A decorator that does nothing on a
    * lookup but count it (a metrics decorator) may instead report {@code counts} and return what its

@@ -34,6 +34,20 @@ class BadInputTest {
   }
 
   @Test
+  void getWithNullKeyAndNullLoader_namesTheKey_inEveryForm() {
+    cache.put("k", "v"); // a present key must not let a null loader through either
+    assertThatThrownBy(() -> cache.get(null, null)).isInstanceOf(NullPointerException.class).hasMessage("key");
+    assertThatThrownBy(() -> cache.get(null, Duration.ofSeconds(1), null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("key");
+    assertThatThrownBy(() -> cache.async().get(null, null)).isInstanceOf(NullPointerException.class).hasMessage("key");
+    assertThatThrownBy(() -> cache.get("k", null)).isInstanceOf(NullPointerException.class).hasMessage("loader");
+    assertThatThrownBy(() -> cache.get("k", Duration.ofSeconds(1), null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("loader");
+  }
+
+  @Test
   void zeroOrNegativeTtls_throwNamingTheValue() {
     assertThatThrownBy(() -> cache.put("k", "v", Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
