@@ -130,10 +130,24 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     return stored instanceof TierEntry<?> ? heldValue(key, (TierEntry<?>) stored) : stored;
   }
 
-  /** {@link #getValueIfPresent} for an entry stored with its holder. */
+  /**
+   * {@link #getValueIfPresent} for an entry stored with its holder: when this tier checks expiry
+   * on read and the entry has expired, removes it (unless it was replaced meanwhile) and returns
+   * {@code null}.
+   */
   private @Nullable Object heldValue(K key, TierEntry<?> entry) {
-    if (expiredOnRead(entry)) {
-      removeExpired(key, entry);
+    if (expiryOnRead
+        && entry.expiresAtMillis() != TierEntry.NO_EXPIRY
+        && entry.expiresAtMillis() <= ticker.wallMillis()) {
+      map.computeIfPresent(
+          key,
+          (k, current) -> {
+            if (current != entry) {
+              return current;
+            }
+            unlinkTags(k, current);
+            return null;
+          });
       return null;
     }
     Object value = entry.value();
@@ -150,31 +164,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     if (!(stored instanceof TierEntry<?> entry)) {
       return new TierEntry<>((V) stored, TierEntry.NO_EXPIRY, 0, 0, Set.of());
     }
-    if (expiredOnRead(entry)) {
-      removeExpired(key, entry);
-      return null;
-    }
-    return (TierEntry<V>) entry;
-  }
-
-  /** Whether this tier checks expiry on read and {@code entry} has expired. */
-  private boolean expiredOnRead(TierEntry<?> entry) {
-    return expiryOnRead
-        && entry.expiresAtMillis() != TierEntry.NO_EXPIRY
-        && entry.expiresAtMillis() <= ticker.wallMillis();
-  }
-
-  /** Removes {@code expired} from under {@code key} unless it was replaced meanwhile. */
-  private void removeExpired(K key, TierEntry<?> expired) {
-    map.computeIfPresent(
-        key,
-        (k, current) -> {
-          if (current != expired) {
-            return current;
-          }
-          unlinkTags(k, current);
-          return null;
-        });
+    return heldValue(key, entry) == null ? null : (TierEntry<V>) entry;
   }
 
   /**
@@ -199,16 +189,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
 
   @Override
   public void putLocal(K key, TierEntry<V> entry) {
-    Object stored = stored(entry);
-    map.compute(
-        key,
-        (k, old) -> {
-          if (old != null) {
-            unlinkTags(k, old);
-          }
-          linkTags(k, stored);
-          return stored;
-        });
+    putLocalIf(key, entry, () -> true);
   }
 
   @Override

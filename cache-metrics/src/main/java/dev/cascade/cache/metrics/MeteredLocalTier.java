@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -67,9 +68,19 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
 
   @Override
   public @Nullable Object getValueIfPresent(K key) {
-    Object found;
+    return counted(delegate::getValueIfPresent, key);
+  }
+
+  @Override
+  public @Nullable TierEntry<V> getIfPresent(K key) {
+    return counted(delegate::getIfPresent, key);
+  }
+
+  /** Looks {@code key} up with {@code lookup} (a lookup of the delegate) and counts the outcome. */
+  private <T> @Nullable T counted(Function<? super K, ? extends @Nullable T> lookup, K key) {
+    T found;
     try {
-      found = delegate.getValueIfPresent(key);
+      found = lookup.apply(key);
     } catch (RuntimeException e) {
       meters.failed(Operation.GET);
       throw e;
@@ -80,23 +91,6 @@ final class MeteredLocalTier<K, V> implements LocalTier<K, V> {
       misses.increment();
     }
     return found;
-  }
-
-  @Override
-  public @Nullable TierEntry<V> getIfPresent(K key) {
-    TierEntry<V> entry;
-    try {
-      entry = delegate.getIfPresent(key);
-    } catch (RuntimeException e) {
-      meters.failed(Operation.GET);
-      throw e;
-    }
-    if (entry != null) {
-      hits.increment();
-    } else {
-      misses.increment();
-    }
-    return entry;
   }
 
   /**
