@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -227,9 +228,15 @@ public class L1HitBenchmark {
     }
   }
 
-  static void fillRaw(com.github.benmanes.caffeine.cache.Cache<Integer, String> cache, HitKeys keys) {
+  static void fillRaw(com.github.benmanes.caffeine.cache.Cache<Integer, ? super String> cache, HitKeys keys) {
+    fill(cache, keys, HitKeys::valueOf);
+  }
+
+  /** Puts {@code valueOf(i)} under every key {@code i} of {@code keys}, then checks the size. */
+  static <V> void fill(
+      com.github.benmanes.caffeine.cache.Cache<Integer, V> cache, HitKeys keys, IntFunction<? extends V> valueOf) {
     for (int i = 0; i < keys.size; i++) {
-      cache.put(keys.keys[i], HitKeys.valueOf(i));
+      cache.put(keys.keys[i], valueOf.apply(i));
     }
     cache.cleanUp();
     verifySize("raw caffeine", cache.estimatedSize(), keys.size);

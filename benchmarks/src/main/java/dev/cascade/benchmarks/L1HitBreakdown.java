@@ -96,11 +96,7 @@ public class L1HitBreakdown {
     @Setup(Level.Trial)
     public void setUp(HitKeys keys) {
       cache = Caffeine.newBuilder().maximumSize(keys.size).build();
-      for (int i = 0; i < keys.size; i++) {
-        cache.put(keys.keys[i], L1HitBenchmark.entry(HitKeys.valueOf(i)));
-      }
-      cache.cleanUp();
-      L1HitBenchmark.verifySize("held caffeine", cache.estimatedSize(), keys.size);
+      L1HitBenchmark.fill(cache, keys, i -> L1HitBenchmark.entry(HitKeys.valueOf(i)));
     }
   }
 
@@ -111,41 +107,15 @@ public class L1HitBreakdown {
     @Setup(Level.Trial)
     public void setUp(HitKeys keys) {
       cache = Caffeine.newBuilder().maximumSize(keys.size).build();
-      for (int i = 0; i < keys.size; i++) {
-        cache.put(keys.keys[i], HitKeys.valueOf(i));
-      }
-      cache.cleanUp();
-      L1HitBenchmark.verifySize("bare caffeine", cache.estimatedSize(), keys.size);
-    }
-  }
-
-  @State(Scope.Benchmark)
-  public static class CountedCaffeine {
-    com.github.benmanes.caffeine.cache.Cache<Integer, String> cache;
-    final HitCounter hits = new HitCounter();
-    final LongAdder adder = new LongAdder();
-
-    @Setup(Level.Trial)
-    public void setUp(HitKeys keys) {
-      cache = Caffeine.newBuilder().maximumSize(keys.size).build();
       L1HitBenchmark.fillRaw(cache, keys);
     }
   }
 
+  /** Counters of the benchmark's own, incremented as the cache increments its hit counter. */
   @State(Scope.Benchmark)
-  public static class Tier {
-    CaffeineTier<Integer, String> tier;
+  public static class Counters {
     final HitCounter hits = new HitCounter();
-
-    @Setup(Level.Trial)
-    public void setUp(HitKeys keys) {
-      tier = CaffeineTier.<Integer, String>builder("l1").maximumSize(keys.size).expiringEntries(false).build();
-      for (int i = 0; i < keys.size; i++) {
-        tier.putLocal(keys.keys[i], L1HitBenchmark.entry(HitKeys.valueOf(i)));
-      }
-      tier.cleanUp();
-      L1HitBenchmark.verifySize("tier", tier.estimatedSize(), keys.size);
-    }
+    final LongAdder adder = new LongAdder();
   }
 
   @Benchmark
@@ -174,29 +144,28 @@ public class L1HitBreakdown {
   }
 
   @Benchmark
-  public String withHitCounter(CountedCaffeine c, HitKeys keys, HitCursor cursor) {
+  public String withHitCounter(RawCaffeine c, Counters counters, HitKeys keys, HitCursor cursor) {
     String value = c.cache.getIfPresent(cursor.next(keys));
     if (value != null) {
-      c.hits.increment();
+      counters.hits.increment();
     }
     return value;
   }
 
   @Benchmark
-  public Object tier(Tier t, HitKeys keys, HitCursor cursor) {
+  public Object tier(L1HitBenchmark.Tier t, HitKeys keys, HitCursor cursor) {
     return t.tier.getValueIfPresent(cursor.next(keys));
   }
 
   @Benchmark
-  public Object tierWithHitCounter(Tier t, HitKeys keys, HitCursor cursor) {
-    return countedLookup(t.tier, t.hits, cursor.next(keys));
+  public Object tierWithHitCounter(L1HitBenchmark.Tier t, Counters counters, HitKeys keys, HitCursor cursor) {
+    return countedLookup(t.tier, counters.hits, cursor.next(keys));
   }
 
   /** The in-process tier of a cache built by {@code Cache.builder} and filled through the cache. */
   @State(Scope.Benchmark)
   public static class CacheTier {
     LocalTier<Integer, String> tier;
-    final HitCounter hits = new HitCounter();
 
     @Setup(Level.Trial)
     public void setUp(HitKeys keys) {
@@ -208,7 +177,6 @@ public class L1HitBreakdown {
   @State(Scope.Benchmark)
   public static class CacheTierAfterGc {
     LocalTier<Integer, String> tier;
-    final HitCounter hits = new HitCounter();
 
     @Setup(Level.Trial)
     public void setUp(HitKeys keys) {
@@ -230,13 +198,14 @@ public class L1HitBreakdown {
   }
 
   @Benchmark
-  public Object cacheTierWithHitCounter(CacheTier t, HitKeys keys, HitCursor cursor) {
-    return countedLookup(t.tier, t.hits, cursor.next(keys));
+  public Object cacheTierWithHitCounter(CacheTier t, Counters counters, HitKeys keys, HitCursor cursor) {
+    return countedLookup(t.tier, counters.hits, cursor.next(keys));
   }
 
   @Benchmark
-  public Object cacheTierWithHitCounterAfterGc(CacheTierAfterGc t, HitKeys keys, HitCursor cursor) {
-    return countedLookup(t.tier, t.hits, cursor.next(keys));
+  public Object cacheTierWithHitCounterAfterGc(
+      CacheTierAfterGc t, Counters counters, HitKeys keys, HitCursor cursor) {
+    return countedLookup(t.tier, counters.hits, cursor.next(keys));
   }
 
   @Benchmark
@@ -269,14 +238,14 @@ public class L1HitBreakdown {
   }
 
   @Benchmark
-  public Object hitCounterOnly(CountedCaffeine c, HitKeys keys, HitCursor cursor) {
-    c.hits.increment();
+  public Object hitCounterOnly(Counters counters, HitKeys keys, HitCursor cursor) {
+    counters.hits.increment();
     return cursor.next(keys);
   }
 
   @Benchmark
-  public Object longAdderOnly(CountedCaffeine c, HitKeys keys, HitCursor cursor) {
-    c.adder.increment();
+  public Object longAdderOnly(Counters counters, HitKeys keys, HitCursor cursor) {
+    counters.adder.increment();
     return cursor.next(keys);
   }
 }
