@@ -68,6 +68,8 @@ public final class TieredCache<K, V> implements Cache<K, V> {
   private final Duration leasePoll;
   private final Executor asyncExecutor;
   private final StatsCounter stats;
+  /** {@code stats.localHits}, read on every hit: one dereference fewer there. */
+  private final HitCounter localHits;
   private final ConcurrentHashMap<K, Flight<V>> flights = new ConcurrentHashMap<>();
   private final AtomicLongArray stripeEpochs = new AtomicLongArray(STRIPES);
   private final AtomicLong globalEpoch = new AtomicLong();
@@ -89,6 +91,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     this.leasePoll = settings.leasePoll();
     this.asyncExecutor = settings.asyncExecutor();
     this.stats = settings.stats();
+    this.localHits = stats.localHits;
     this.channel = settings.channel();
     this.keyCodec = settings.keyCodec();
     this.localLookups =
@@ -348,7 +351,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     if (found == null) {
       stats.localMisses.increment();
     } else {
-      stats.localHits.increment();
+      localHits.increment();
       if (found == LocalTier.CACHED_NULL) {
         stats.nullHits.increment();
       }
