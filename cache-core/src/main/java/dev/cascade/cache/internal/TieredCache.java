@@ -34,7 +34,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,6 +52,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TieredCache<K, V> implements Cache<K, V> {
   private static final int STRIPES = 1024;
+  private static final String[] NO_TAGS = {};
 
   private final String name;
   private final @Nullable LocalTier<K, V> local;
@@ -258,7 +261,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
 
   @Override
   public void put(K key, V value) {
-    await(putAsync(key, value, null, new String[0]));
+    await(putAsync(key, value, null, NO_TAGS));
   }
 
   @Override
@@ -840,21 +843,22 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     stats.puts.increment();
     bump(key);
     TierEntry<V> entry = newEntry(value, entryTtl, ticker.wallMillis(), 0, tagSet);
-    return writeRemotes("put of key " + key, tier -> tier.put(key, entry))
-        .whenComplete(
-            (done, error) -> {
-              bump(key); // a fill that read the old remote value during the write must lose
-              if (local == null) {
-                return;
-              }
-              if (error == null && delivering()) {
-                local.putLocal(key, entry);
-              } else {
-                local.invalidateLocal(key);
-              }
-            })
-        .handle((done, error) -> error)
-        .thenCompose(error -> announce(error, InvalidationChannel.Kind.KEYS, encoded(List.of(key))));
+    return write(
+        () -> "put of key " + key,
+        tier -> tier.put(key, entry),
+        error -> {
+          bump(key); // a fill that read the old remote value during the write must lose
+          if (local == null) {
+            return;
+          }
+          if (error == null && delivering()) {
+            local.putLocal(key, entry);
+          } else {
+            local.invalidateLocal(key);
+          }
+        },
+        InvalidationChannel.Kind.KEYS,
+        () -> encoded(List.of(key)));
   }
 
   private CompletableFuture<Void> putAllAsync(Map<? extends K, ? extends V> entries) {
@@ -869,40 +873,42 @@ public final class TieredCache<K, V> implements Cache<K, V> {
         });
     stats.puts.add(typed.size());
     typed.keySet().forEach(this::bump);
-    return writeRemotes("putAll of " + typed.size() + " entries", tier -> tier.putAll(typed))
-        .whenComplete(
-            (done, error) -> {
-              typed.keySet().forEach(this::bump);
-              if (local == null) {
-                return;
-              }
-              boolean keep = error == null && delivering();
-              typed.forEach(
-                  (key, entry) -> {
-                    if (keep) {
-                      local.putLocal(key, entry);
-                    } else {
-                      local.invalidateLocal(key);
-                    }
-                  });
-            })
-        .handle((done, error) -> error)
-        .thenCompose(error -> announce(error, InvalidationChannel.Kind.KEYS, encoded(typed.keySet())));
+    return write(
+        () -> "putAll of " + typed.size() + " entries",
+        tier -> tier.putAll(typed),
+        error -> {
+          typed.keySet().forEach(this::bump);
+          if (local == null) {
+            return;
+          }
+          boolean keep = error == null && delivering();
+          typed.forEach(
+              (key, entry) -> {
+                if (keep) {
+                  local.putLocal(key, entry);
+                } else {
+                  local.invalidateLocal(key);
+                }
+              });
+        },
+        InvalidationChannel.Kind.KEYS,
+        () -> encoded(typed.keySet()));
   }
 
   private CompletableFuture<Void> invalidateAsync(K key) {
     Objects.requireNonNull(key, "key");
     bump(key);
-    return writeRemotes("invalidation of key " + key, tier -> tier.invalidate(key))
-        .whenComplete(
-            (done, error) -> {
-              bump(key); // a fill that read the remote value before the delete must lose
-              if (local != null) {
-                local.invalidateLocal(key);
-              }
-            })
-        .handle((done, error) -> error)
-        .thenCompose(error -> announce(error, InvalidationChannel.Kind.KEYS, encoded(List.of(key))));
+    return write(
+        () -> "invalidation of key " + key,
+        tier -> tier.invalidate(key),
+        error -> {
+          bump(key); // a fill that read the remote value before the delete must lose
+          if (local != null) {
+            local.invalidateLocal(key);
+          }
+        },
+        InvalidationChannel.Kind.KEYS,
+        () -> encoded(List.of(key)));
   }
 
   private CompletableFuture<Void> invalidateAllAsync(Iterable<? extends K> keys) {
@@ -912,50 +918,83 @@ public final class TieredCache<K, V> implements Cache<K, V> {
       keySet.add(Objects.requireNonNull(key, "keys contains a null key"));
     }
     keySet.forEach(this::bump);
-    return writeRemotes("invalidation of " + keySet.size() + " keys", tier -> tier.invalidateAll(keySet))
-        .whenComplete(
-            (done, error) -> {
-              keySet.forEach(this::bump);
-              if (local != null) {
-                keySet.forEach(local::invalidateLocal);
-              }
-            })
-        .handle((done, error) -> error)
-        .thenCompose(error -> announce(error, InvalidationChannel.Kind.KEYS, encoded(keySet)));
+    return write(
+        () -> "invalidation of " + keySet.size() + " keys",
+        tier -> tier.invalidateAll(keySet),
+        error -> {
+          keySet.forEach(this::bump);
+          if (local != null) {
+            keySet.forEach(local::invalidateLocal);
+          }
+        },
+        InvalidationChannel.Kind.KEYS,
+        () -> encoded(keySet));
   }
 
   private CompletableFuture<Void> invalidateAllAsync() {
     globalEpoch.incrementAndGet();
-    return writeRemotes("invalidateAll", Tier::invalidateAll)
-        .whenComplete(
-            (done, error) -> {
-              globalEpoch.incrementAndGet();
-              if (local != null) {
-                local.invalidateAllLocal();
-              }
-            })
-        .handle((done, error) -> error)
-        .thenCompose(error -> announce(error, InvalidationChannel.Kind.ALL, List.of()));
+    return write(
+        () -> "invalidateAll",
+        Tier::invalidateAll,
+        error -> {
+          globalEpoch.incrementAndGet();
+          if (local != null) {
+            local.invalidateAllLocal();
+          }
+        },
+        InvalidationChannel.Kind.ALL,
+        List::of);
   }
 
   private CompletableFuture<Void> invalidateTagAsync(String tag) {
     checkTag(tag);
     globalEpoch.incrementAndGet();
-    return writeRemotes("invalidation of tag " + tag, tier -> tier.invalidateTag(tag))
-        .whenComplete(
-            (done, error) -> {
-              globalEpoch.incrementAndGet();
-              if (local != null) {
-                local.invalidateTagLocal(tag);
-              }
-            })
+    return write(
+        () -> "invalidation of tag " + tag,
+        tier -> tier.invalidateTag(tag),
+        error -> {
+          globalEpoch.incrementAndGet();
+          if (local != null) {
+            local.invalidateTagLocal(tag);
+          }
+        },
+        InvalidationChannel.Kind.TAG,
+        () -> List.of(tag));
+  }
+
+  /**
+   * Every write's sequence: {@code remoteWrite} on each remote tier (farthest first), then {@code
+   * afterRemotes} with the first failure (or null), then the announcement of {@code announced}
+   * keys to other instances (after a failure too: see {@link #announce}). The returned future
+   * fails with the first failure.
+   *
+   * <p>Without remote tiers and without a channel, nothing is waited for: {@code afterRemotes}
+   * runs at once, on the calling thread, and no chain of futures is built (a put into a cache that
+   * is only in-process allocates a few small objects besides Caffeine's own, not a chain).
+   */
+  private CompletableFuture<Void> write(
+      Supplier<String> what,
+      Function<Tier<K, V>, CompletableFuture<Void>> remoteWrite,
+      Consumer<@Nullable Throwable> afterRemotes,
+      InvalidationChannel.Kind kind,
+      Supplier<List<String>> announced) {
+    if (remotes.isEmpty() && channel == null) {
+      try {
+        afterRemotes.accept(null);
+        return CompletableFuture.completedFuture(null);
+      } catch (RuntimeException | Error e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    return writeRemotes(what, remoteWrite)
+        .whenComplete((done, error) -> afterRemotes.accept(error))
         .handle((done, error) -> error)
-        .thenCompose(error -> announce(error, InvalidationChannel.Kind.TAG, List.of(tag)));
+        .thenCompose(error -> announce(error, kind, announced.get()));
   }
 
   /** Runs {@code write} on every remote tier, farthest first; fails with the first error. */
   private CompletableFuture<Void> writeRemotes(
-      String what, Function<Tier<K, V>, CompletableFuture<Void>> write) {
+      Supplier<String> what, Function<Tier<K, V>, CompletableFuture<Void>> write) {
     CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
     for (int i = remotes.size() - 1; i >= 0; i--) {
       Tier<K, V> tier = remotes.get(i);
@@ -976,7 +1015,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
                       }
                       return CompletableFuture.failedFuture(
                           new CacheException(
-                              "cache '" + name + "': " + what + " failed on tier '" + tier.name() + "'", cause));
+                              "cache '" + name + "': " + what.get() + " failed on tier '" + tier.name() + "'", cause));
                     });
               });
     }
@@ -1141,7 +1180,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
     }
   }
 
-  private static <T> CompletableFuture<T> async(java.util.function.Supplier<CompletableFuture<T>> call) {
+  private static <T> CompletableFuture<T> async(Supplier<CompletableFuture<T>> call) {
     try {
       return call.get();
     } catch (NullPointerException | IllegalArgumentException | IllegalStateException e) {
@@ -1212,7 +1251,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
 
     @Override
     public CompletableFuture<Void> put(K key, V value) {
-      return async(() -> putAsync(key, value, null, new String[0]));
+      return async(() -> putAsync(key, value, null, NO_TAGS));
     }
 
     @Override

@@ -189,7 +189,23 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
 
   @Override
   public void putLocal(K key, TierEntry<V> entry) {
-    putLocalIf(key, entry, () -> true);
+    Object stored = stored(entry);
+    if (aliasOf != null || hasTags(stored)) {
+      putLocalIf(key, entry, () -> true);
+      return;
+    }
+    // Nothing to link for the new entry, so no need to replace under the key's lock: a plain put
+    // (Caffeine's compute allocates about four times as much per insert). The replaced entry's tags
+    // are unlinked afterwards; unlinking removes only that entry's own index links, so a
+    // concurrent write that linked a newer entry keeps its links.
+    Object old = map.put(key, stored);
+    if (old != null) {
+      unlinkTags(key, old);
+    }
+  }
+
+  private static boolean hasTags(Object stored) {
+    return stored instanceof TierEntry<?> entry && !entry.tags().isEmpty();
   }
 
   @Override

@@ -6,6 +6,11 @@ import dev.cascade.cache.Ticker;
 import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.TierEntry;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -150,5 +155,55 @@ class CaffeineTierTest {
     tier.cleanUp();
     assertThat(tier.estimatedSize()).isEqualTo(2); // 11 > 10: one entry had to go
     assertThat(tier.evictionCount()).isEqualTo(1);
+  }
+
+  @Test
+  void racingTaggedAndPlainWrites_leaveEveryTaggedEntryIndexedAndNoLinkBehind() throws Exception {
+    CaffeineTier<Integer, String> tier = CaffeineTier.<Integer, String>builder("l1").maximumSize(1_000).build();
+    int keys = 8;
+    int rounds = 20_000;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> tagged =
+          pool.submit(
+              () -> {
+                start.await();
+                for (int i = 0; i < rounds; i++) {
+                  tier.putLocal(i % keys, entry("tagged-" + i, "t" + i % keys));
+                }
+                return null;
+              });
+      Future<?> plain =
+          pool.submit(
+              () -> {
+                start.await();
+                for (int i = 0; i < rounds; i++) {
+                  tier.putLocal(i % keys, entry("plain-" + i));
+                }
+                return null;
+              });
+      start.countDown();
+      tagged.get(1, TimeUnit.MINUTES);
+      plain.get(1, TimeUnit.MINUTES);
+    } finally {
+      pool.shutdownNow();
+    }
+
+    // Whatever the interleaving, the index links exactly the entries that carry a tag now (each
+    // key has its own tag), and invalidating a key's tag removes it if and only if it is tagged.
+    int taggedNow = 0;
+    for (int key = 0; key < keys; key++) {
+      TierEntry<String> current = tier.getIfPresent(key);
+      assertThat(current).isNotNull();
+      taggedNow += current.tags().isEmpty() ? 0 : 1;
+    }
+    assertThat(tier.indexedTagCount()).isEqualTo(taggedNow);
+    for (int key = 0; key < keys; key++) {
+      boolean tagged = !tier.getIfPresent(key).tags().isEmpty();
+      tier.invalidateTagLocal("t" + key);
+      assertThat(tier.getValueIfPresent(key) == null).as("key %s, tagged: %s", key, tagged).isEqualTo(tagged);
+    }
+    assertThat(tier.indexedTagCount()).isZero();
   }
 }

@@ -1,5 +1,6 @@
 package dev.cascade.cache.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cascade.cache.Cache;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 /** Bad input gets a clear exception naming the bad value, and changes nothing. */
@@ -45,6 +47,27 @@ class BadInputTest {
     assertThatThrownBy(() -> cache.get("k", Duration.ofSeconds(1), null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("loader");
+  }
+
+  @Test
+  void weigherReturningANegativeWeight_failsThePutNamingWeightAndKey_andStoresNothing() {
+    Cache<String, String> weighed =
+        Cache.<String, String>builder("weighed")
+            .inMemory(m -> m.maximumWeight(100, (key, value) -> value.equals("bad") ? -3 : 1))
+            .build();
+    weighed.put("kept", "good");
+
+    assertThatThrownBy(() -> weighed.put("k", "bad"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-3")
+        .hasMessageContaining("k");
+    assertThat(weighed.async().put("k2", "bad"))
+        .failsWithin(Duration.ofSeconds(10))
+        .withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(IllegalArgumentException.class);
+    assertThat(weighed.getIfPresent("k")).isNull();
+    assertThat(weighed.getIfPresent("k2")).isNull();
+    assertThat(weighed.getIfPresent("kept")).isEqualTo("good");
   }
 
   @Test
