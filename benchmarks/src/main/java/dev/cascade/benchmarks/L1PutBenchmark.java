@@ -4,22 +4,19 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Cost of a {@code put} that replaces a present entry: Cascade's in-process cache (no TTL, no tags)
  * against raw Caffeine's {@code put}, over the caches, keys and key sequence of {@link
  * L1HitBenchmark}'s head-to-head pair ({@link L1HitBenchmark.SameSetup}: every fork builds and
- * fills both). Run with {@code -prof gc} for the bytes each put allocates.
+ * fills both). Run with {@code -prof gc} for the bytes each put allocates. Warm-up and measurement
+ * are JMH's defaults; {@code docs/benchmarks.md} gives the short options used for its figures.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 5, time = 5)
-@Measurement(iterations = 5, time = 5)
 @Fork(2)
 @Threads(2)
 public class L1PutBenchmark {
