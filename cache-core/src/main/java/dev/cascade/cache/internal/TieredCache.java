@@ -993,7 +993,7 @@ public final class TieredCache<K, V> implements Cache<K, V> {
       try {
         afterRemotes.accept(null);
         return CompletableFuture.completedFuture(null);
-      } catch (RuntimeException | Error e) {
+      } catch (Throwable e) { // what the chain's whenComplete would have caught
         return CompletableFuture.failedFuture(e);
       }
     }

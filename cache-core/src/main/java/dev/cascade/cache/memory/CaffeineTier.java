@@ -31,11 +31,15 @@ import org.jspecify.annotations.Nullable;
  * writtenAtMillis} and {@code loadNanos} are 0: this tier does not keep them for plain entries.
  *
  * <p>Thread-safe. Invariant of the tag index: for every tag, the index maps each key to the very
- * entry object that carries the tag and is (or was, until its removal is being processed) stored
- * under that key. Every path that removes or replaces an entry (our computes, Caffeine's evictions)
- * unlinks exactly that object with {@code remove(key, entry)}, so the index never holds more
- * entries than the cache and never loses one that the cache still holds. The optional alias index
- * (encoded key to key) is maintained on the same paths, with the same bound.
+ * entry object that carries the tag and is (or was, until its removal or replacement is being
+ * processed) stored under that key. Every path that removes or replaces an entry (our computes,
+ * the plain put of an untagged entry, Caffeine's evictions) unlinks exactly that object with
+ * {@code remove(key, entry)}, so the index never holds more entries than the cache, apart from
+ * replaced entries for the moment before their unlink, and never loses one that the cache still
+ * holds. Links are added, and emptied member maps dropped, under the tag's lock in the index.
+ * Writers store a new entry object per write (as the cache does), so an unlink never removes a
+ * link made for a later write. The optional alias index (encoded key to key) is maintained only
+ * under the key's lock (computes), with the same bound.
  */
 public final class CaffeineTier<K, V> implements LocalTier<K, V> {
   // Caffeine treats durations beyond this as "never"; staying under it avoids overflow in its math.
@@ -51,6 +55,8 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
   private final @Nullable Function<? super K, String> aliasOf;
   private final ConcurrentHashMap<String, K> aliasIndex = new ConcurrentHashMap<>();
   private final long maxSize;
+  /** The weigher of a weight-bounded tier, else null. */
+  private final @Nullable ToIntBiFunction<? super K, ? super V> weigher;
   private final Ticker ticker;
   private final boolean expiryOnRead;
 
@@ -67,14 +73,17 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     if (builder.maximumSize >= 0) {
       caffeine.maximumSize(builder.maximumSize);
       this.maxSize = builder.maximumSize;
+      this.weigher = null;
     } else if (builder.maximumWeight >= 0) {
       ToIntBiFunction<? super K, ? super V> weigher = Objects.requireNonNull(builder.weigher);
+      this.weigher = weigher;
       caffeine.maximumWeight(builder.maximumWeight);
       caffeine.weigher(
           (Object key, Object entry) -> weigh(weigher, key, entry));
       this.maxSize = -1;
     } else {
       this.maxSize = -1;
+      this.weigher = null;
     }
     Caffeine<K, Object> typed =
         caffeine.<K, Object>evictionListener(
@@ -206,8 +215,11 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     }
     // Nothing to link for the new entry, so no need to replace under the key's lock: a plain put
     // (Caffeine's compute allocates about four times as much per insert). The replaced entry's tags
-    // are unlinked afterwards; unlinking removes only that entry's own index links, so a
-    // concurrent write that linked a newer entry keeps its links.
+    // are unlinked afterwards: until then the index still links an entry the cache no longer holds,
+    // which an invalidation of that tag skips (it removes only entries that are still the same
+    // object). Unlinking removes only that entry object's own links, and linking and dropping an
+    // emptied member map both happen under the tag's lock, so a concurrent write that linked a
+    // newer entry keeps its links.
     Object old = map.put(key, stored);
     if (old != null) {
       unlinkTags(key, old);
@@ -221,6 +233,11 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
   @Override
   public boolean putLocalIf(K key, TierEntry<V> entry, BooleanSupplier stillCurrent) {
     Object stored = stored(entry);
+    if (weigher != null) {
+      // Caffeine weighs after our remapping function has relinked the index: a weigher that throws
+      // must throw before anything is relinked.
+      weigh(weigher, key, stored);
+    }
     boolean[] done = {false};
     map.compute(
         key,
@@ -311,7 +328,15 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
       return;
     }
     for (String tag : entry.tags()) {
-      tagIndex.computeIfAbsent(tag, t -> new ConcurrentHashMap<>()).put(key, entry);
+      // Under the tag's lock, like unlinkTags' removal of an emptied member map: adding to a map
+      // that a concurrent unlink is about to drop would lose the link.
+      tagIndex.compute(
+          tag,
+          (t, members) -> {
+            ConcurrentHashMap<K, Object> linked = members == null ? new ConcurrentHashMap<>() : members;
+            linked.put(key, entry);
+            return linked;
+          });
     }
   }
 

@@ -59,8 +59,8 @@ class BadInputTest {
 
     assertThatThrownBy(() -> weighed.put("k", "bad"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("-3")
-        .hasMessageContaining("k");
+        .hasMessageContaining("negative weight -3")
+        .hasMessageContaining("for key k");
     assertThat(weighed.async().put("k2", "bad"))
         .failsWithin(Duration.ofSeconds(10))
         .withThrowableOfType(ExecutionException.class)
@@ -68,6 +68,23 @@ class BadInputTest {
     assertThat(weighed.getIfPresent("k")).isNull();
     assertThat(weighed.getIfPresent("k2")).isNull();
     assertThat(weighed.getIfPresent("kept")).isEqualTo("good");
+  }
+
+  @Test
+  void weigherFailingATaggedReplacement_leavesTheOldEntryAndItsTagsAsTheyWere() {
+    Cache<String, String> weighed =
+        Cache.<String, String>builder("weighed-tags")
+            .inMemory(m -> m.maximumWeight(100, (key, value) -> value.equals("bad") ? -1 : 1))
+            .build();
+    weighed.put("k", "good", Duration.ofHours(1), "old-tag");
+
+    assertThatThrownBy(() -> weighed.put("k", "bad", Duration.ofHours(1), "new-tag"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("for key k");
+    weighed.invalidateTag("new-tag");
+    assertThat(weighed.getIfPresent("k")).isEqualTo("good");
+    weighed.invalidateTag("old-tag"); // still linked: the failed write relinked nothing
+    assertThat(weighed.getIfPresent("k")).isNull();
   }
 
   @Test
