@@ -49,12 +49,16 @@ class BadInputTest {
         .hasMessage("loader");
   }
 
+  /** A weight-bounded cache whose weigher gives the value "bad" the weight {@code badWeight}, others 1. */
+  private static Cache<String, String> weighingBadValuesAt(int badWeight) {
+    return Cache.<String, String>builder("weighed")
+        .inMemory(m -> m.maximumWeight(100, (key, value) -> value.equals("bad") ? badWeight : 1))
+        .build();
+  }
+
   @Test
   void weigherReturningANegativeWeight_failsThePutNamingWeightAndKey_andStoresNothing() {
-    Cache<String, String> weighed =
-        Cache.<String, String>builder("weighed")
-            .inMemory(m -> m.maximumWeight(100, (key, value) -> value.equals("bad") ? -3 : 1))
-            .build();
+    Cache<String, String> weighed = weighingBadValuesAt(-3);
     weighed.put("kept", "good");
 
     assertThatThrownBy(() -> weighed.put("k", "bad"))
@@ -72,10 +76,7 @@ class BadInputTest {
 
   @Test
   void weigherFailingATaggedReplacement_leavesTheOldEntryAndItsTagsAsTheyWere() {
-    Cache<String, String> weighed =
-        Cache.<String, String>builder("weighed-tags")
-            .inMemory(m -> m.maximumWeight(100, (key, value) -> value.equals("bad") ? -1 : 1))
-            .build();
+    Cache<String, String> weighed = weighingBadValuesAt(-1);
     weighed.put("k", "good", Duration.ofHours(1), "old-tag");
 
     assertThatThrownBy(() -> weighed.put("k", "bad", Duration.ofHours(1), "new-tag"))
