@@ -70,20 +70,17 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     if (builder.executor != null) {
       caffeine.executor(builder.executor);
     }
+    this.weigher = builder.maximumSize < 0 && builder.maximumWeight >= 0 ? Objects.requireNonNull(builder.weigher) : null;
     if (builder.maximumSize >= 0) {
       caffeine.maximumSize(builder.maximumSize);
       this.maxSize = builder.maximumSize;
-      this.weigher = null;
-    } else if (builder.maximumWeight >= 0) {
-      ToIntBiFunction<? super K, ? super V> weigher = Objects.requireNonNull(builder.weigher);
-      this.weigher = weigher;
+    } else if (weigher != null) {
+      ToIntBiFunction<? super K, ? super V> bound = weigher;
       caffeine.maximumWeight(builder.maximumWeight);
-      caffeine.weigher(
-          (Object key, Object entry) -> weigh(weigher, key, entry));
+      caffeine.weigher((Object key, Object entry) -> weigh(bound, key, entry));
       this.maxSize = -1;
     } else {
       this.maxSize = -1;
-      this.weigher = null;
     }
     Caffeine<K, Object> typed =
         caffeine.<K, Object>evictionListener(
@@ -210,7 +207,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
   public void putLocal(K key, TierEntry<V> entry) {
     Object stored = stored(entry);
     if (aliasOf != null || hasTags(stored)) {
-      putLocalIf(key, entry, () -> true);
+      putStoredIf(key, stored, () -> true);
       return;
     }
     // Nothing to link for the new entry, so no need to replace under the key's lock: a plain put
@@ -232,7 +229,11 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
 
   @Override
   public boolean putLocalIf(K key, TierEntry<V> entry, BooleanSupplier stillCurrent) {
-    Object stored = stored(entry);
+    return putStoredIf(key, stored(entry), stillCurrent);
+  }
+
+  /** {@link #putLocalIf} for the object this tier stores for the entry (see {@link #stored}). */
+  private boolean putStoredIf(K key, Object stored, BooleanSupplier stillCurrent) {
     if (weigher != null) {
       // Caffeine weighs after our remapping function has relinked the index: a weigher that throws
       // must throw before anything is relinked.
