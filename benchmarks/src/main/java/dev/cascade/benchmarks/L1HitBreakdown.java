@@ -100,17 +100,6 @@ public class L1HitBreakdown {
     }
   }
 
-  @State(Scope.Benchmark)
-  public static class BareCaffeine {
-    com.github.benmanes.caffeine.cache.Cache<Integer, Object> cache;
-
-    @Setup(Level.Trial)
-    public void setUp(HitKeys keys) {
-      cache = Caffeine.newBuilder().maximumSize(keys.size).build();
-      L1HitBenchmark.fillRaw(cache, keys);
-    }
-  }
-
   /** Counters of the benchmark's own, incremented as the cache increments its hit counter. */
   @State(Scope.Benchmark)
   public static class Counters {
@@ -138,7 +127,7 @@ public class L1HitBreakdown {
   }
 
   @Benchmark
-  public String withHolderCheck(BareCaffeine c, HitKeys keys, HitCursor cursor) {
+  public String withHolderCheck(RawCaffeine c, HitKeys keys, HitCursor cursor) {
     Object stored = c.cache.getIfPresent(cursor.next(keys));
     return stored instanceof Holder holder ? (String) holder.value : (String) stored;
   }
@@ -162,65 +151,53 @@ public class L1HitBreakdown {
     return countedLookup(t.tier, counters.hits, cursor.next(keys));
   }
 
-  /** The in-process tier of a cache built by {@code Cache.builder} and filled through the cache. */
-  @State(Scope.Benchmark)
-  public static class CacheTier {
-    LocalTier<Integer, String> tier;
-
-    @Setup(Level.Trial)
-    public void setUp(HitKeys keys) {
-      tier = tierOf(filledCache(keys));
-    }
-  }
-
-  /** {@link CacheTier}, then a full GC, which compacts what the fill through the cache left. */
-  @State(Scope.Benchmark)
-  public static class CacheTierAfterGc {
-    LocalTier<Integer, String> tier;
-
-    @Setup(Level.Trial)
-    public void setUp(HitKeys keys) {
-      tier = tierOf(filledCache(keys));
-      System.gc();
-    }
-  }
-
-  /** A cache built by {@code Cache.builder} and filled through it, then a full GC. */
-  @State(Scope.Benchmark)
-  public static class CacheAfterGc {
+  /** A cache built by {@code Cache.builder} and filled through it, and its in-process tier. */
+  abstract static class CacheFields {
     Cache<Integer, String> cache;
+    LocalTier<Integer, String> tier;
 
+    void fill(HitKeys keys) {
+      cache = Cache.<Integer, String>builder("bench").inMemory(m -> m.maximumSize(keys.size)).build();
+      L1HitBenchmark.fillCascade(cache, keys);
+      tier = Objects.requireNonNull(((TieredCache<Integer, String>) cache).localTier(), "local tier");
+    }
+  }
+
+  // The two states below do not extend one another: JMH would run an overridden @Setup once per
+  // declaration.
+
+  @State(Scope.Benchmark)
+  public static class FilledCache extends CacheFields {
     @Setup(Level.Trial)
     public void setUp(HitKeys keys) {
-      cache = filledCache(keys);
+      fill(keys);
+    }
+  }
+
+  /** {@link FilledCache}, then a full GC, which compacts what the fill through the cache left. */
+  @State(Scope.Benchmark)
+  public static class FilledCacheAfterGc extends CacheFields {
+    @Setup(Level.Trial)
+    public void setUp(HitKeys keys) {
+      fill(keys);
       System.gc();
     }
   }
 
   @Benchmark
-  public Object cacheTierWithHitCounter(CacheTier t, Counters counters, HitKeys keys, HitCursor cursor) {
+  public Object cacheTierWithHitCounter(FilledCache t, Counters counters, HitKeys keys, HitCursor cursor) {
     return countedLookup(t.tier, counters.hits, cursor.next(keys));
   }
 
   @Benchmark
   public Object cacheTierWithHitCounterAfterGc(
-      CacheTierAfterGc t, Counters counters, HitKeys keys, HitCursor cursor) {
+      FilledCacheAfterGc t, Counters counters, HitKeys keys, HitCursor cursor) {
     return countedLookup(t.tier, counters.hits, cursor.next(keys));
   }
 
   @Benchmark
-  public String cacheAfterGc(CacheAfterGc c, HitKeys keys, HitCursor cursor) {
+  public String cacheAfterGc(FilledCacheAfterGc c, HitKeys keys, HitCursor cursor) {
     return c.cache.getIfPresent(cursor.next(keys));
-  }
-
-  static Cache<Integer, String> filledCache(HitKeys keys) {
-    Cache<Integer, String> cache = Cache.<Integer, String>builder("bench").inMemory(m -> m.maximumSize(keys.size)).build();
-    L1HitBenchmark.fillCascade(cache, keys);
-    return cache;
-  }
-
-  static LocalTier<Integer, String> tierOf(Cache<Integer, String> cache) {
-    return Objects.requireNonNull(((TieredCache<Integer, String>) cache).localTier(), "local tier");
   }
 
   /** A tier lookup and a hit count, as the cache's hit path makes them. */
