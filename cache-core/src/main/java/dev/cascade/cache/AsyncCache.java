@@ -13,9 +13,11 @@ import org.jspecify.annotations.Nullable;
  * {@link CompletableFuture}. Methods never throw for a failed operation; they fail the future
  * (argument checks such as a {@code null} key still throw at once).
  *
- * <p>Loaders return a {@link CompletionStage}; they are called on the thread that completed the
- * preceding remote read (or the caller's), so they must not block. Concurrent calls for one key
- * share one load; a failed load is not cached. Thread-safe.
+ * <p>Loaders return a {@link CompletionStage}; they are called on the cache's executor ({@link
+ * CacheBuilder#executor}, by default the common pool), never on a client library's I/O thread, and
+ * should not block when that executor is shared. Concurrent calls for one key share one load; a
+ * failed load is not cached. After {@link Cache#close()} every method but {@link #name()}, {@link
+ * #stats()} and {@link #synchronous()} throws {@link IllegalStateException} at once. Thread-safe.
  */
 public interface AsyncCache<K, V> {
 
@@ -50,6 +52,9 @@ public interface AsyncCache<K, V> {
 
   /** See {@link Cache#put(Object, Object, Duration, String...)}. */
   CompletableFuture<Void> put(K key, V value, Duration ttl, String... tags);
+
+  /** See {@link Cache#put(Object, Object, Set)}. */
+  CompletableFuture<Void> put(K key, V value, Set<String> tags);
 
   /** See {@link Cache#putAll}. */
   CompletableFuture<Void> putAll(Map<? extends K, ? extends V> entries);

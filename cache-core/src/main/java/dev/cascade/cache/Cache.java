@@ -23,10 +23,13 @@ import org.jspecify.annotations.Nullable;
  * that key wait for its result. A loader's runtime exception reaches every waiting caller unchanged
  * and nothing is cached; a checked one is wrapped in {@link CacheLoaderException}. A remote tier
  * that fails a read counts the error and is treated as a miss; a failed write or invalidation of a
- * remote tier is thrown as a {@link CacheException} after the in-process copy was dropped.
+ * remote tier is thrown as a {@link CacheException} after the in-process copy was dropped: a {@link
+ * CacheTimeoutException} when the tier did not answer in time, a {@link CacheUnavailableException}
+ * when it could not be reached or its circuit breaker is open.
  *
  * <p>Keys and values are never {@code null}; a {@code null} key or value throws {@link
- * NullPointerException}. Instances are thread-safe.
+ * NullPointerException}. After {@link #close()} every operation on entries throws {@link
+ * IllegalStateException}. Instances are thread-safe.
  */
 public interface Cache<K, V> extends AutoCloseable {
 
@@ -91,6 +94,13 @@ public interface Cache<K, V> extends AutoCloseable {
    */
   void put(K key, V value, Duration ttl, String... tags);
 
+  /**
+   * Stores {@code value} under {@code key} with the cache's default TTL and {@code tags}.
+   *
+   * @throws IllegalArgumentException if a tag is empty
+   */
+  void put(K key, V value, Set<String> tags);
+
   /** Stores every entry of {@code entries} with the default TTL, in one pipeline per tier. */
   void putAll(Map<? extends K, ? extends V> entries);
 
@@ -113,8 +123,17 @@ public interface Cache<K, V> extends AutoCloseable {
   AsyncCache<K, V> async();
 
   /**
-   * Closes the cache. Stores given to the builder are not closed: they may serve other caches, so
-   * they are the caller's to close.
+   * Returns a read-only, live look into the cache's tiers, counts, circuit breakers and loads in
+   * flight; it stays readable after {@link #close()}.
+   */
+  CacheInspector inspect();
+
+  /**
+   * Closes the cache: it stops listening to other instances' invalidations, drops its in-process
+   * entries and refuses every later call except {@link #name()}, {@link #stats()}, {@link
+   * #inspect()}, {@link #async()} and {@code close()} itself, which throw nothing (a second close
+   * does nothing). Stores, stampede locks and invalidation channels given to the builder are not
+   * closed: they belong to their backend and may serve other caches. Loads in flight finish.
    */
   @Override
   void close();

@@ -1,25 +1,22 @@
 package dev.cascade.cache;
 
+import static dev.cascade.cache.spi.Checks.requirePositive;
+import static dev.cascade.cache.spi.Checks.requireUnset;
+
+import dev.cascade.cache.internal.CacheFactory;
 import dev.cascade.cache.internal.CacheSettings;
-import dev.cascade.cache.internal.CircuitBreaker;
-import dev.cascade.cache.internal.RemoteKeys;
-import dev.cascade.cache.internal.RemoteTier;
-import dev.cascade.cache.internal.StatsCounter;
-import dev.cascade.cache.internal.TieredCache;
 import dev.cascade.cache.spi.Codec;
 import dev.cascade.cache.spi.InvalidationChannel;
 import dev.cascade.cache.spi.KeyCodec;
 import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.StampedeLock;
-import dev.cascade.cache.spi.Tier;
 import dev.cascade.cache.spi.TierDecorator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -27,9 +24,20 @@ import org.jspecify.annotations.Nullable;
  * Configures and builds a {@link Cache}. Tiers are listed nearest first: the in-process tier (if
  * any) always comes first, then remote stores in the order given.
  *
+ * <pre>{@code
+ * Cache<Long, Product> products = Cache.builder("products")
+ *     .inMemory(m -> m.maximumSize(10_000))
+ *     .tier(store)
+ *     .valueCodec(JsonCodec.of(Product.class))
+ *     .build();                       // key and value types inferred from the assignment
+ * }</pre>
+ *
  * <p>Mutable and not thread-safe. Each option may be set once (a second call throws {@link
- * IllegalStateException}); a bad value throws {@link IllegalArgumentException} naming it; {@link
- * #build()} checks the options against each other and returns an immutable, thread-safe cache.
+ * IllegalStateException}), except the additive ones, which say so: {@link #tier}, {@link
+ * #decorateTiers} and {@link #eventListener}. A bad value throws {@link IllegalArgumentException}
+ * naming it; {@link #build()} checks the options against each other and returns an immutable,
+ * thread-safe cache. As in Caffeine, {@link #keyCodec}, {@link #valueCodec} and {@link #build()}
+ * narrow the builder's key and value types, so no type witness is needed.
  */
 public final class CacheBuilder<K, V> {
   private static final int MAX_NAME_LENGTH = 128;
@@ -48,6 +56,7 @@ public final class CacheBuilder<K, V> {
   private @Nullable Executor executor;
   private @Nullable Stampede stampede;
   private final List<TierDecorator> decorators = new ArrayList<>();
+  private final List<CacheEventListener.Factory> listeners = new ArrayList<>();
   private @Nullable Integer breakerThreshold;
   private @Nullable InvalidationChannel channel;
   private Duration breakerOpenDuration = Duration.ofSeconds(1);
@@ -71,26 +80,39 @@ public final class CacheBuilder<K, V> {
   }
 
   /**
-   * Adds a remote tier on {@code store}, after any added before. Needs a {@link #valueCodec}. The
-   * cache does not close the store: it may serve other caches.
+   * Adds a remote tier on {@code store}, after any added before (additive: may be called several
+   * times). Needs a {@link #valueCodec}. The cache does not close the store: it belongs to its
+   * backend and may serve other caches.
    */
   public CacheBuilder<K, V> tier(RemoteStore store) {
     stores.add(Objects.requireNonNull(store, "store"));
     return this;
   }
 
-  /** Sets how keys become remote key strings (default: {@link KeyCodec#standard()}). */
-  public CacheBuilder<K, V> keyCodec(KeyCodec<K> keyCodec) {
+  /**
+   * Sets how keys become remote key strings (default: {@link KeyCodec#standard()}), and narrows the
+   * builder's key type to the codec's.
+   */
+  @SuppressWarnings("unchecked")
+  public <K1 extends K> CacheBuilder<K1, V> keyCodec(KeyCodec<K1> keyCodec) {
     requireUnset(this.keyCodec, "keyCodec");
-    this.keyCodec = Objects.requireNonNull(keyCodec, "keyCodec");
-    return this;
+    Objects.requireNonNull(keyCodec, "keyCodec");
+    CacheBuilder<K1, V> self = (CacheBuilder<K1, V>) this;
+    self.keyCodec = keyCodec;
+    return self;
   }
 
-  /** Sets how values become bytes in remote tiers; required when there is a remote tier. */
-  public CacheBuilder<K, V> valueCodec(Codec<V> valueCodec) {
+  /**
+   * Sets how values become bytes in remote tiers, and narrows the builder's value type to the
+   * codec's; required when there is a remote tier.
+   */
+  @SuppressWarnings("unchecked")
+  public <V1 extends V> CacheBuilder<K, V1> valueCodec(Codec<V1> valueCodec) {
     requireUnset(this.valueCodec, "valueCodec");
-    this.valueCodec = Objects.requireNonNull(valueCodec, "valueCodec");
-    return this;
+    Objects.requireNonNull(valueCodec, "valueCodec");
+    CacheBuilder<K, V1> self = (CacheBuilder<K, V1>) this;
+    self.valueCodec = valueCodec;
+    return self;
   }
 
   /** Sets the first segment of every remote key, {@code <prefix>:<cache>:<key>} (default {@code cascade}). */
@@ -107,7 +129,7 @@ public final class CacheBuilder<K, V> {
    */
   public CacheBuilder<K, V> ttl(Duration ttl) {
     requireUnset(this.ttl, "ttl");
-    this.ttl = positive(ttl, "ttl");
+    this.ttl = requirePositive(ttl, "ttl");
     return this;
   }
 
@@ -134,7 +156,7 @@ public final class CacheBuilder<K, V> {
    */
   public CacheBuilder<K, V> nullTtl(Duration nullTtl) {
     requireUnset(this.nullTtl, "nullTtl");
-    this.nullTtl = positive(nullTtl, "nullTtl");
+    this.nullTtl = requirePositive(nullTtl, "nullTtl");
     return this;
   }
 
@@ -194,14 +216,15 @@ public final class CacheBuilder<K, V> {
     if (failureThreshold < 1) {
       throw new IllegalArgumentException("failureThreshold must be at least 1, was " + failureThreshold);
     }
-    this.breakerOpenDuration = positive(openDuration, "openDuration");
+    this.breakerOpenDuration = requirePositive(openDuration, "openDuration");
     this.breakerThreshold = failureThreshold;
     return this;
   }
 
   /**
-   * Wraps every tier of the cache with {@code decorator} (metrics, tracing). May be called several
-   * times: the first decorator wraps the tiers themselves, each later one the previous result.
+   * Wraps every tier of the cache with {@code decorator} (tracing, logging, fault injection).
+   * Additive: the first decorator wraps the tiers themselves, each later one the previous result.
+   * For metrics, prefer an {@link #eventListener}, which costs nothing on an in-process hit.
    */
   public CacheBuilder<K, V> decorateTiers(TierDecorator decorator) {
     decorators.add(Objects.requireNonNull(decorator, "decorator"));
@@ -209,12 +232,25 @@ public final class CacheBuilder<K, V> {
   }
 
   /**
-   * Returns the cache.
-   *
-   * @throws IllegalStateException if there is no tier, if a remote tier has no value codec, or if a
-   *     distributed stampede lock has no remote tier to guard
+   * Adds a listener of the cache's per-tier events (lookups, stores, invalidations, operation
+   * times and failures, circuit changes, in-process flushes, loads), created by {@code factory}
+   * when the cache is built; {@code CacheMetrics.listener(registry)} is one. Additive: every
+   * listener added gets every event.
    */
-  public Cache<K, V> build() {
+  public CacheBuilder<K, V> eventListener(CacheEventListener.Factory factory) {
+    listeners.add(Objects.requireNonNull(factory, "factory"));
+    return this;
+  }
+
+  /**
+   * Returns the cache, typed by the assignment it is given to (as Caffeine's {@code build()}).
+   *
+   * @throws IllegalStateException if there is no tier, if a remote tier has no value codec, if a
+   *     distributed stampede lock has no remote tier to guard, or if an invalidation channel has no
+   *     in-process tier to keep coherent
+   */
+  @SuppressWarnings("unchecked")
+  public <K1 extends K, V1 extends V> Cache<K1, V1> build() {
     if (inMemory == null && stores.isEmpty()) {
       throw new IllegalStateException(
           "cache '" + name + "' has no tier: add inMemory(m -> m.maximumSize(...)) and/or tier(store)");
@@ -229,13 +265,11 @@ public final class CacheBuilder<K, V> {
       throw new IllegalStateException(
           "cache '" + name + "' has a distributed stampede lock but no remote tier whose writes it could guard");
     }
-    Ticker time = ticker == null ? Ticker.system() : ticker;
-    StatsCounter stats = new StatsCounter();
-    // A nullTtl of a century or more (memoization uses one) never expires in practice.
     if (channel != null && inMemory == null) {
       throw new IllegalStateException(
           "cache '" + name + "' has an invalidation channel but no in-memory tier for it to keep coherent");
     }
+    Ticker time = ticker == null ? Ticker.system() : ticker;
     KeyCodec<K> keys = keyCodec == null ? KeyCodec.standard() : keyCodec;
     LocalTier<K, V> local = null;
     if (inMemory != null) {
@@ -251,71 +285,29 @@ public final class CacheBuilder<K, V> {
       }
       local = inMemory.tier.build();
     }
-    for (TierDecorator decorator : decorators) {
-      local = local == null ? null : decorator.decorateLocal(name, local);
-    }
-    List<Tier<K, V>> remotes = new ArrayList<>();
-    String prefix = keyPrefix == null ? "cascade" : keyPrefix;
-    AtomicReference<@Nullable TieredCache<K, V>> built = new AtomicReference<>();
-    Runnable onRecovery =
-        () -> {
-          TieredCache<K, V> cache = built.get();
-          if (cache != null) {
-            cache.onStoreRecovered();
-          }
-        };
-    for (int i = 0; i < stores.size(); i++) {
-      RemoteStore store = stores.get(i);
-      boolean farthest = i == stores.size() - 1;
-      Tier<K, V> tier =
-          new RemoteTier<>(
-              "l" + (i + 1 + (local == null ? 0 : 1)),
-              store,
-              new RemoteKeys<>(prefix, name, keys, store.capabilities()),
-              Objects.requireNonNull(valueCodec),
-              time,
-              farthest ? lock : null,
-              stats,
-              new CircuitBreaker(
-                  breakerThreshold == null ? 3 : breakerThreshold, breakerOpenDuration, time, onRecovery));
-      for (TierDecorator decorator : decorators) {
-        tier = decorator.decorate(name, tier);
-      }
-      remotes.add(tier);
-    }
     CacheSettings<K, V> settings =
         new CacheSettings<>(
             name,
             local,
-            remotes,
+            stores,
+            keys,
+            valueCodec,
+            keyPrefix == null ? "cascade" : keyPrefix,
             ttl,
             jitter == null ? 0 : jitter,
             nullTtl,
             time,
-            lock == null ? null : protection.leaseTime(),
+            lock,
+            protection.leaseTime(),
             protection.maxWait(),
             protection.pollInterval(),
             executor == null ? java.util.concurrent.ForkJoinPool.commonPool() : executor,
-            stats,
             channel,
-            keys);
-    TieredCache<K, V> cache = new TieredCache<>(settings);
-    built.set(cache);
-    return cache;
-  }
-
-  private static Duration positive(Duration duration, String what) {
-    Objects.requireNonNull(duration, what);
-    if (duration.isZero() || duration.isNegative()) {
-      throw new IllegalArgumentException(what + " must be positive, was " + duration);
-    }
-    return duration;
-  }
-
-  private static void requireUnset(@Nullable Object current, String option) {
-    if (current != null) {
-      throw new IllegalStateException(option + " was already set to " + current);
-    }
+            decorators,
+            breakerThreshold == null ? 3 : breakerThreshold,
+            breakerOpenDuration,
+            listeners);
+    return (Cache<K1, V1>) CacheFactory.create(settings);
   }
 
   private static String checkName(String name, String what) {

@@ -1,6 +1,6 @@
 package dev.cascade.cache;
 
-import dev.cascade.cache.internal.TieredCache;
+import dev.cascade.cache.spi.Checks;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -75,7 +75,11 @@ public final class Memoize {
     return new Shared<>(Objects.requireNonNull(cache, "cache"));
   }
 
-  /** Options of memoized functions with their own in-process cache. Not thread-safe. */
+  /**
+   * Options of memoized functions with their own in-process cache. Each option may be set once (a
+   * second call throws {@link IllegalStateException}; {@code maximumSize} and {@code unbounded} are
+   * one option). Not thread-safe.
+   */
   public static final class Builder {
     private long maximumSize = -1;
     private boolean unbounded;
@@ -86,31 +90,28 @@ public final class Memoize {
 
     /** Bounds the number of cached results. */
     public Builder maximumSize(long maximumSize) {
-      if (maximumSize <= 0) {
-        throw new IllegalArgumentException("maximumSize must be positive, was " + maximumSize);
-      }
-      this.maximumSize = maximumSize;
+      Checks.requireUnset(this.maximumSize == -1 && !unbounded ? null : "a bound", "maximumSize");
+      this.maximumSize = Checks.requirePositive(maximumSize, "maximumSize");
       return this;
     }
 
     /** Lets the number of cached results grow without bound. */
     public Builder unbounded() {
+      Checks.requireUnset(this.maximumSize == -1 && !unbounded ? null : "a bound", "unbounded");
       this.unbounded = true;
       return this;
     }
 
     /** Expires each result {@code ttl} after it was computed. */
     public Builder ttl(Duration ttl) {
-      Objects.requireNonNull(ttl, "ttl");
-      if (ttl.isZero() || ttl.isNegative()) {
-        throw new IllegalArgumentException("ttl must be positive, was " + ttl);
-      }
-      this.ttl = ttl;
+      Checks.requireUnset(this.ttl, "ttl");
+      this.ttl = Checks.requirePositive(ttl, "ttl");
       return this;
     }
 
     /** Sets the time source of expiry (for tests). */
     public Builder ticker(Ticker ticker) {
+      Checks.requireUnset(this.ticker, "ticker");
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
     }
@@ -163,7 +164,10 @@ public final class Memoize {
     }
   }
 
-  /** Options of memoized functions cached in a shared cache. Not thread-safe. */
+  /**
+   * Options of memoized functions cached in a shared cache. Each option may be set once (a second
+   * call throws {@link IllegalStateException}). Not thread-safe.
+   */
   public static final class Shared<R> {
     private final Cache<MemoKey, R> cache;
     private String prefix = "";
@@ -175,6 +179,7 @@ public final class Memoize {
 
     /** Prefixes function names, as in {@code prefix.name}, to separate services or versions. */
     public Shared<R> prefix(String prefix) {
+      Checks.requireUnset(this.prefix.isEmpty() ? null : this.prefix, "prefix");
       Objects.requireNonNull(prefix, "prefix");
       if (prefix.isEmpty()) {
         throw new IllegalArgumentException("prefix must not be empty");
@@ -185,11 +190,8 @@ public final class Memoize {
 
     /** Gives each computed result {@code ttl} instead of the cache's default TTL. */
     public Shared<R> ttl(Duration ttl) {
-      Objects.requireNonNull(ttl, "ttl");
-      if (ttl.isZero() || ttl.isNegative()) {
-        throw new IllegalArgumentException("ttl must be positive, was " + ttl);
-      }
-      this.ttl = ttl;
+      Checks.requireUnset(this.ttl, "ttl");
+      this.ttl = Checks.requirePositive(ttl, "ttl");
       return this;
     }
 
@@ -269,9 +271,8 @@ public final class Memoize {
       long total = calls.sum();
       long missed = misses.sum();
       long size = -1;
-      if (owned && cache instanceof TieredCache<K, R> tiered && tiered.localTier() != null) {
-        tiered.localTier().cleanUp();
-        size = tiered.localTier().estimatedSize();
+      if (owned && cache.inspect().hasLocalTier()) {
+        size = cache.inspect().localSizeExact();
       }
       return new MemoStats(Math.max(0, total - missed), missed, maxSize, size);
     }

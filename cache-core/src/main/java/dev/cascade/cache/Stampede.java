@@ -1,5 +1,6 @@
 package dev.cascade.cache;
 
+import dev.cascade.cache.spi.Checks;
 import dev.cascade.cache.spi.StampedeLock;
 import java.time.Duration;
 import java.util.Objects;
@@ -53,21 +54,21 @@ public final class Stampede {
    */
   public Stampede leaseTime(Duration leaseTime) {
     requireDistributed();
-    positive(leaseTime, "leaseTime");
+    Checks.requirePositive(leaseTime, "leaseTime");
     return new Stampede(lock, leaseTime, maxWait, pollInterval);
   }
 
   /** Returns a copy in which callers that lost the lease wait at most {@code maxWait}. */
   public Stampede maxWait(Duration maxWait) {
     requireDistributed();
-    positive(maxWait, "maxWait");
+    Checks.requirePositive(maxWait, "maxWait");
     return new Stampede(lock, leaseTime, maxWait, pollInterval);
   }
 
   /** Returns a copy in which waiting callers look for the holder's value every {@code pollInterval}. */
   public Stampede pollInterval(Duration pollInterval) {
     requireDistributed();
-    positive(pollInterval, "pollInterval");
+    Checks.requirePositive(pollInterval, "pollInterval");
     return new Stampede(lock, leaseTime, maxWait, pollInterval);
   }
 
@@ -94,13 +95,6 @@ public final class Stampede {
   private void requireDistributed() {
     if (lock == null) {
       throw new IllegalStateException("lease options apply to Stampede.distributed(...) only");
-    }
-  }
-
-  private static void positive(Duration duration, String what) {
-    Objects.requireNonNull(duration, what);
-    if (duration.isZero() || duration.isNegative()) {
-      throw new IllegalArgumentException(what + " must be positive, was " + duration);
     }
   }
 

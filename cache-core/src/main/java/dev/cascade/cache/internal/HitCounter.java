@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Invariants: a slot's owner id is set once, by CAS from 0, and never changes (a slot of a dead
  * thread keeps its count); its count is written only by the thread with that id; {@link #sum()}
  * reads every count opaquely, so it sees each writer's increments in order and, after any
- * happens-before edge, all of them. Public for Cascade's own modules; not API.
+ * happens-before edge, all of them.
  */
-public final class HitCounter {
+final class HitCounter {
   private static final int SLOTS = 64; // power of two
   // Longs per slot: 128 bytes, so that no cache line holds parts of two slots whatever the array's
   // (8-byte) alignment: a slot's two longs may straddle two lines, but the next slot starts 112
@@ -32,12 +32,12 @@ public final class HitCounter {
   private final LongAdder overflow = new LongAdder();
 
   /** Adds one. */
-  public void increment() {
+  void increment() {
     add(1);
   }
 
   /** Adds {@code delta}. */
-  public void add(long delta) {
+  void add(long delta) {
     long[] slots = cells; // one load: the opaque store below would make the JIT reload the field
     long id = Thread.currentThread().getId();
     int owner = ((int) id & (SLOTS - 1)) * PAD + PAD;
@@ -57,7 +57,7 @@ public final class HitCounter {
   }
 
   /** Returns the count so far. */
-  public long sum() {
+  long sum() {
     long total = overflow.sum();
     for (int slot = 0; slot < SLOTS; slot++) {
       total += (long) CELLS.getOpaque(cells, (slot + 1) * PAD + 1);

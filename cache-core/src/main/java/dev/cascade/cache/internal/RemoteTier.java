@@ -1,6 +1,8 @@
 package dev.cascade.cache.internal;
 
+import dev.cascade.cache.InvalidationScope;
 import dev.cascade.cache.Ticker;
+import dev.cascade.cache.TierOperation;
 import dev.cascade.cache.codec.Envelope;
 import dev.cascade.cache.spi.Codec;
 import dev.cascade.cache.spi.CodecException;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,32 +35,39 @@ import org.jspecify.annotations.Nullable;
  * its tags still has the version recorded in the entry and was not invalidated after the entry's
  * write (or load) began. Stateless apart from its collaborators; thread-safe.
  */
-public final class RemoteTier<K, V> implements Tier<K, V> {
+final class RemoteTier<K, V> implements Tier<K, V> {
   private final String name;
+  /** This tier's index among the cache's tiers, as events name it. */
+  private final int index;
   private final RemoteStore store;
   private final RemoteKeys<K> keys;
   private final Codec<V> codec;
   private final Ticker ticker;
   private final @Nullable StampedeLock lock;
   private final StatsCounter stats;
+  private final Events events;
   private final @Nullable CircuitBreaker breaker;
 
-  public RemoteTier(
+  RemoteTier(
       String name,
+      int index,
       RemoteStore store,
       RemoteKeys<K> keys,
       Codec<V> codec,
       Ticker ticker,
       @Nullable StampedeLock lock,
       StatsCounter stats,
+      Events events,
       @Nullable CircuitBreaker breaker) {
     this.name = name;
+    this.index = index;
     this.store = store;
     this.keys = keys;
     this.codec = codec;
     this.ticker = ticker;
     this.lock = lock;
     this.stats = stats;
+    this.events = events;
     this.breaker = breaker;
   }
 
@@ -66,18 +76,12 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
     return name;
   }
 
-  /** Returns the store behind this tier. */
-  public RemoteStore store() {
-    return store;
-  }
-
-  /** Returns the key builder of this tier. */
-  public RemoteKeys<K> keys() {
-    return keys;
-  }
-
   @Override
   public CompletableFuture<@Nullable TierEntry<V>> get(K key) {
+    return observe(TierOperation.GET, () -> read(key), entry -> events.tierLookups(index, entry == null ? 0 : 1, entry == null ? 1 : 0));
+  }
+
+  private CompletableFuture<@Nullable TierEntry<V>> read(K key) {
     String remoteKey = keys.entryKey(key);
     return guard(() -> store.get(remoteKey))
         .thenCompose(
@@ -104,6 +108,10 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
 
   @Override
   public CompletableFuture<Map<K, TierEntry<V>>> getAll(Set<K> wanted) {
+    return observe(TierOperation.GET_ALL, () -> readAll(wanted), found -> events.tierLookups(index, found.size(), wanted.size() - found.size()));
+  }
+
+  private CompletableFuture<Map<K, TierEntry<V>>> readAll(Set<K> wanted) {
     Map<String, K> byRemoteKey = new LinkedHashMap<>();
     for (K key : wanted) {
       byRemoteKey.put(keys.entryKey(key), key);
@@ -148,6 +156,10 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
 
   @Override
   public CompletableFuture<Void> put(K key, TierEntry<V> entry) {
+    return observe(TierOperation.PUT, () -> write(key, entry), done -> events.tierStored(index, 1));
+  }
+
+  private CompletableFuture<Void> write(K key, TierEntry<V> entry) {
     String remoteKey = keys.entryKey(key);
     Duration ttl = ttlOf(entry);
     if (ttl != null && ttl.isZero()) {
@@ -161,6 +173,10 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
 
   @Override
   public CompletableFuture<Void> putAll(Map<K, TierEntry<V>> entries) {
+    return observe(TierOperation.PUT_ALL, () -> writeAll(entries), done -> events.tierStored(index, entries.size()));
+  }
+
+  private CompletableFuture<Void> writeAll(Map<K, TierEntry<V>> entries) {
     Set<String> tags = new HashSet<>();
     entries.values().forEach(entry -> tags.addAll(entry.tags()));
     return versionsOf(tags)
@@ -180,6 +196,10 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
 
   @Override
   public CompletableFuture<Void> invalidate(K key) {
+    return observe(TierOperation.INVALIDATE, () -> delete(key), done -> events.tierInvalidated(index, InvalidationScope.KEY, 1));
+  }
+
+  private CompletableFuture<Void> delete(K key) {
     String remoteKey = keys.entryKey(key);
     if (lock == null) {
       return guard(() -> store.delete(remoteKey));
@@ -190,6 +210,10 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
 
   @Override
   public CompletableFuture<Void> invalidateAll(Set<K> keysToDrop) {
+    return observe(TierOperation.INVALIDATE_ALL, () -> deleteAll(keysToDrop), done -> events.tierInvalidated(index, InvalidationScope.KEY, keysToDrop.size()));
+  }
+
+  private CompletableFuture<Void> deleteAll(Set<K> keysToDrop) {
     List<String> remoteKeys = new ArrayList<>(keysToDrop.size());
     keysToDrop.forEach(key -> remoteKeys.add(keys.entryKey(key)));
     if (lock == null) {
@@ -201,26 +225,34 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
 
   @Override
   public CompletableFuture<Void> invalidateAll() {
-    return guard(() -> store.deleteByPrefix(keys.namespace()));
+    return observe(TierOperation.INVALIDATE_ALL, () -> guard(() -> store.deleteByPrefix(keys.namespace())), done -> events.tierInvalidated(index, InvalidationScope.ALL, 1));
   }
 
   @Override
   public CompletableFuture<Void> invalidateTag(String tag) {
-    return guard(() -> store.newTagVersion(keys.tagKey(tag), ticker.wallMillis()));
+    return observe(TierOperation.INVALIDATE_TAG, () -> guard(() -> store.newTagVersion(keys.tagKey(tag), ticker.wallMillis())), done -> events.tierInvalidated(index, InvalidationScope.TAG, 1));
   }
 
   @Override
   public CompletableFuture<@Nullable Lease> tryLease(K key, Duration leaseTime) {
+    return observe(TierOperation.LEASE, () -> lease(key, leaseTime), lease -> {});
+  }
+
+  private CompletableFuture<@Nullable Lease> lease(K key, Duration leaseTime) {
     if (lock == null) {
-      return Tier.super.tryLease(key, leaseTime);
+      return CompletableFuture.completedFuture(new Lease("", "", Long.MAX_VALUE));
     }
     return guard(() -> lock.tryAcquire(keys.entryKey(key), leaseTime));
   }
 
   @Override
   public CompletableFuture<Boolean> putUnderLease(K key, TierEntry<V> entry, Lease lease) {
+    return observe(TierOperation.PUT, () -> writeUnderLease(key, entry, lease), stored -> events.tierStored(index, stored ? 1 : 0));
+  }
+
+  private CompletableFuture<Boolean> writeUnderLease(K key, TierEntry<V> entry, Lease lease) {
     if (lock == null) {
-      return Tier.super.putUnderLease(key, entry, lease);
+      return write(key, entry).thenApply(stored -> true);
     }
     Duration ttl = ttlOf(entry);
     if (ttl != null && ttl.isZero()) {
@@ -231,7 +263,7 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
 
   @Override
   public CompletableFuture<Void> releaseLease(Lease lease) {
-    return lock == null ? CompletableFuture.completedFuture(null) : guard(() -> lock.release(lease));
+    return observe(TierOperation.LEASE, () -> lock == null ? CompletableFuture.completedFuture(null) : guard(() -> lock.release(lease)), done -> {});
   }
 
   @Override
@@ -281,9 +313,27 @@ public final class RemoteTier<K, V> implements Tier<K, V> {
     return Duration.ofMillis(entry.remainingMillis(ticker.wallMillis()));
   }
 
-  /** Returns the breaker of this tier's store, or {@code null} when it has none. */
-  public @Nullable CircuitBreaker breaker() {
-    return breaker;
+  /**
+   * Runs {@code call} as {@code operation}: reports its duration and outcome, and passes its value
+   * to {@code onSuccess} before the returned future completes with it.
+   */
+  private <T> CompletableFuture<T> observe(
+      TierOperation operation, java.util.function.Supplier<CompletableFuture<T>> call, Consumer<? super T> onSuccess) {
+    long start = ticker.read();
+    CompletableFuture<T> future;
+    try {
+      future = call.get();
+    } catch (RuntimeException e) {
+      events.tierOperation(index, operation, ticker.read() - start, e);
+      throw e;
+    }
+    return future.whenComplete(
+        (value, error) -> {
+          events.tierOperation(index, operation, ticker.read() - start, error == null ? null : unwrap(error));
+          if (error == null) {
+            onSuccess.accept(value);
+          }
+        });
   }
 
   /**

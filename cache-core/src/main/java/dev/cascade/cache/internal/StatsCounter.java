@@ -1,7 +1,6 @@
 package dev.cascade.cache.internal;
 
 import dev.cascade.cache.CacheStats;
-import dev.cascade.cache.spi.LocalLookupCounts;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -10,10 +9,10 @@ import java.util.concurrent.atomic.LongAdder;
  * look after registering a load, remote tiers) and the other counters are {@link LongAdder}s so that
  * concurrent updates on different cores do not contend. The cache's hit count is the sum of both
  * hit counters. {@code localHits}, {@code localMisses} and {@code localFailures} count every
- * lookup in the in-process tier exactly once and are what the tier sees through {@link
- * LocalLookupCounts}. A snapshot is not atomic across counters.
+ * lookup in the in-process tier exactly once and are what {@code CacheInspector.localLookups()}
+ * reports. A snapshot is not atomic across counters.
  */
-public final class StatsCounter {
+final class StatsCounter {
   final HitCounter localHits = new HitCounter();
   final LongAdder localMisses = new LongAdder();
   final LongAdder localFailures = new LongAdder();
@@ -31,28 +30,8 @@ public final class StatsCounter {
   final LongAdder puts = new LongAdder();
   final LongAdder localFlushes = new LongAdder();
 
-  /** Returns a live view of the counts of lookups in the in-process tier. */
-  LocalLookupCounts localLookupCounts() {
-    return new LocalLookupCounts() {
-      @Override
-      public long hits() {
-        return localHits.sum();
-      }
-
-      @Override
-      public long misses() {
-        return localMisses.sum();
-      }
-
-      @Override
-      public long failures() {
-        return localFailures.sum();
-      }
-    };
-  }
-
   /** Counts one decode failure of a remote value. */
-  public void recordDecodeFailure() {
+  void recordDecodeFailure() {
     decodeFailures.increment();
   }
 

@@ -89,25 +89,6 @@ public interface LocalTier<K, V> extends Tier<K, V> {
   /** Performs pending maintenance (evictions, expirations) now, so that sizes are exact. */
   default void cleanUp() {}
 
-  /**
-   * Called once by the cache that owns this tier, when the cache is built and before any lookup,
-   * with the cache's own exact counts of its lookups in this tier; returns the tier on which the
-   * cache then calls {@link #getValueIfPresent} (and the {@link #getIfPresent} of the default
-   * {@code getValueIfPresent}). Every other method is still called on this tier.
-   *
-   * <p>The default returns this tier and ignores the counts. A decorator that does nothing on a
-   * lookup but count it (a metrics decorator) may instead report {@code counts} and return what its
-   * delegate's {@code lookupsCountedBy(counts)} returns, so that it costs nothing on the cache's hit
-   * path. Such a decorator must forward every lookup unchanged in meaning, since the cache bypasses
-   * it.
-   *
-   * @param counts thread-safe; readable at any time, from any thread
-   * @return the tier to look keys up in: this tier or one it wraps, never {@code null}
-   */
-  default LocalTier<K, V> lookupsCountedBy(LocalLookupCounts counts) {
-    return this;
-  }
-
   @Override
   default CompletableFuture<@Nullable TierEntry<V>> get(K key) {
     return CompletableFuture.completedFuture(getIfPresent(key));

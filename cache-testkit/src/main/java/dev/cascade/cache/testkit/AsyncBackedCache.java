@@ -73,6 +73,11 @@ public final class AsyncBackedCache<K, V> implements Cache<K, V> {
   }
 
   @Override
+  public void put(K key, V value, java.util.Set<String> tags) {
+    join(async.put(key, value, tags));
+  }
+
+  @Override
   public void putAll(Map<? extends K, ? extends V> entries) {
     join(async.putAll(entries));
   }
@@ -100,6 +105,11 @@ public final class AsyncBackedCache<K, V> implements Cache<K, V> {
   @Override
   public CacheStats stats() {
     return async.stats();
+  }
+
+  @Override
+  public dev.cascade.cache.CacheInspector inspect() {
+    return async.synchronous().inspect();
   }
 
   @Override

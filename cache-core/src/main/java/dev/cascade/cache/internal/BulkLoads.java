@@ -1,0 +1,228 @@
+package dev.cascade.cache.internal;
+
+import dev.cascade.cache.spi.LocalTier;
+import dev.cascade.cache.spi.TierEntry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code getAll}: the in-process tier key by key, then each remote tier once for all keys still
+ * missing (one round trip per tier), then one call of the bulk loader for the keys no tier had, and
+ * one publish pipeline per tier. Keys another caller is loading are not loaded again: they share
+ * {@link SingleFlight}'s flights with single-key loads. Thread-safe.
+ */
+final class BulkLoads<K, V> {
+  /** The engine's counted lookup in the in-process tier (see {@code CacheEngine.lookupLocal}). */
+  interface LocalLookup<K> {
+    @Nullable Object lookup(K key);
+  }
+
+  private final LocalLookup<K> localLookup;
+  private final ReadThrough<K, V> reads;
+  private final SingleFlight<K, V> singleFlight;
+  private final Coherence<K> coherence;
+  private final Entries entries;
+  private final Publisher<K, V> publisher;
+  private final LoadStep<K, V> loads;
+  private final StatsCounter stats;
+
+  BulkLoads(
+      LocalLookup<K> localLookup,
+      ReadThrough<K, V> reads,
+      SingleFlight<K, V> singleFlight,
+      Coherence<K> coherence,
+      Entries entries,
+      Publisher<K, V> publisher,
+      LoadStep<K, V> loads,
+      StatsCounter stats) {
+    this.localLookup = localLookup;
+    this.reads = reads;
+    this.singleFlight = singleFlight;
+    this.coherence = coherence;
+    this.entries = entries;
+    this.publisher = publisher;
+    this.loads = loads;
+    this.stats = stats;
+  }
+
+  /** The values of those {@code keys} some tier holds; never loads. */
+  CompletableFuture<Map<K, V>> getAllPresent(Iterable<? extends K> keys) {
+    Map<K, V> result = new LinkedHashMap<>();
+    Set<K> missing = readLocal(keys, result);
+    if (missing.isEmpty() || !reads.hasRemotes()) {
+      stats.misses.add(missing.size());
+      return CompletableFuture.completedFuture(Collections.unmodifiableMap(result));
+    }
+    Map<K, Flight<V>> flights = new HashMap<>();
+    missing.forEach(key -> flights.put(key, coherence.newFlight(key, null)));
+    return reads
+        .readAll(missing, 0, flights)
+        .thenApply(
+            found -> {
+              found.forEach(
+                  (key, entry) -> {
+                    reads.recordOtherHit(entry);
+                    if (entry.value() != null) {
+                      result.put(key, entry.value());
+                    }
+                  });
+              stats.misses.add(missing.size() - found.size());
+              return Collections.unmodifiableMap(result);
+            });
+  }
+
+  /** The values of {@code keys}, loading the missing ones with one call of {@code bulkLoader}. */
+  CompletableFuture<Map<K, V>> loadAll(
+      Iterable<? extends K> keys,
+      Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader,
+      Executor executor,
+      @Nullable Thread owner) {
+    Map<K, V> result = new LinkedHashMap<>();
+    Set<K> missing = readLocal(keys, result);
+    if (missing.isEmpty()) {
+      return CompletableFuture.completedFuture(Collections.unmodifiableMap(result));
+    }
+    Map<K, Flight<V>> led = new LinkedHashMap<>();
+    Map<K, Flight<V>> followed = new LinkedHashMap<>();
+    for (K key : missing) {
+      Flight<V> flight = coherence.newFlight(key, owner);
+      Flight<V> existing = singleFlight.register(key, flight);
+      if (existing == null) {
+        led.put(key, flight);
+      } else {
+        followed.put(key, existing);
+      }
+    }
+    stats.misses.add(followed.size());
+    stats.coalescedWaits.add(followed.size());
+    CompletableFuture<Void> leading;
+    try {
+      leading = leadAll(led, bulkLoader, executor);
+    } catch (RuntimeException | Error e) {
+      leading = CompletableFuture.failedFuture(e);
+    }
+    // keys the bulk loader did not return end with null
+    CompletableFuture<Void> settled =
+        leading.whenComplete(
+            (done, error) -> led.forEach((key, flight) -> singleFlight.settle(key, flight, null, error)));
+    List<CompletableFuture<?>> all = new ArrayList<>(followed.values());
+    all.add(settled);
+    all.addAll(led.values());
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              led.forEach((key, flight) -> addIfValue(result, key, flight.join()));
+              followed.forEach((key, flight) -> addIfValue(result, key, flight.join()));
+              return Collections.unmodifiableMap(result);
+            });
+  }
+
+  /** Adds the live local values of {@code keys} to {@code result} and returns the missing keys. */
+  private Set<K> readLocal(Iterable<? extends K> keys, Map<K, V> result) {
+    Objects.requireNonNull(keys, "keys");
+    Set<K> missing = new LinkedHashSet<>();
+    for (K key : keys) {
+      Objects.requireNonNull(key, "keys contains a null key");
+      if (result.containsKey(key) || missing.contains(key)) {
+        continue;
+      }
+      Object found = localLookup.lookup(key);
+      if (found == null) {
+        missing.add(key);
+      } else if (found != LocalTier.CACHED_NULL) {
+        @SuppressWarnings("unchecked")
+        V value = (V) found;
+        result.put(key, value);
+      }
+    }
+    return missing;
+  }
+
+  private static <K, V> void addIfValue(Map<K, V> result, K key, @Nullable V value) {
+    if (value != null) {
+      result.put(key, value);
+    }
+  }
+
+  /** Completes the flights of {@code led} with values found in remote tiers, then bulk-loads the rest. */
+  private CompletableFuture<Void> leadAll(
+      Map<K, Flight<V>> led,
+      Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader,
+      Executor executor) {
+    if (led.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return reads
+        .readAll(led.keySet(), 0, led)
+        .thenComposeAsync(
+            found -> {
+              found.forEach(
+                  (key, entry) -> {
+                    reads.recordOtherHit(entry);
+                    led.get(key).complete(entry.value());
+                  });
+              Set<K> toLoad = new LinkedHashSet<>(led.keySet());
+              toLoad.removeAll(found.keySet());
+              stats.misses.add(toLoad.size());
+              if (toLoad.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+              }
+              return loadAndPublish(Collections.unmodifiableSet(toLoad), led, bulkLoader);
+            },
+            executor);
+  }
+
+  private CompletableFuture<Void> loadAndPublish(
+      Set<K> toLoad,
+      Map<K, Flight<V>> led,
+      Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader) {
+    long startNanos = entries.ticker().read();
+    long startWall = entries.ticker().wallMillis();
+    CompletionStage<? extends Map<? extends K, ? extends V>> stage;
+    try {
+      stage = Objects.requireNonNull(bulkLoader.apply(toLoad), "the bulk loader returned a null future");
+    } catch (RuntimeException | Error e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    return stage
+        .handle(
+            (loaded, error) -> {
+              long took = entries.ticker().read() - startNanos;
+              if (error != null || loaded == null) {
+                loads.loadFailed(took);
+                Throwable cause =
+                    error != null
+                        ? Futures.unwrap(error)
+                        : new IllegalStateException("the bulk loader returned a null map");
+                return CompletableFuture.<Void>failedFuture(cause);
+              }
+              loads.loadSucceeded(took);
+              Map<K, TierEntry<V>> toPublish = new LinkedHashMap<>();
+              for (K key : toLoad) {
+                V value = loaded.get(key);
+                if (value != null || entries.cachesAbsences()) {
+                  TierEntry<V> entry = entries.create(value, null, startWall, took, Set.of());
+                  if (coherence.isCurrent(led.get(key))) {
+                    toPublish.put(key, entry);
+                  }
+                }
+                led.get(key).complete(value);
+              }
+              return publisher.publishAll(toPublish, led);
+            })
+        .thenCompose(Function.identity())
+        .toCompletableFuture();
+  }
+}

@@ -1,0 +1,204 @@
+package dev.cascade.cache.internal;
+
+import dev.cascade.cache.CacheStats;
+import dev.cascade.cache.Cached;
+import dev.cascade.cache.spi.LocalTier;
+import dev.cascade.cache.spi.Tier;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The policy engine behind the public views ({@link SyncView}, {@link AsyncView}): it owns the
+ * in-process hit path and the open/closed state, and wires the parts that own everything else:
+ * the {@link MissChain} (single-key misses), {@link BulkLoads}, the {@link WritePipeline}, {@link
+ * Coherence} (epochs and the invalidation channel) and {@link ReadThrough} (remote reads).
+ *
+ * <p>The hit path is {@link #lookupLocal(Object)}: small methods, so that the JIT inlines all of
+ * it into a view's {@code getIfPresent} down to Caffeine's own lookup (see docs/benchmarks.md and
+ * {@code HitPathSizeTest}). It reads {@link #localLookups} plainly: {@link #close()} sets it to
+ * {@code null}, after which every lookup takes a miss path, and every miss path starts with {@link
+ * #ensureOpen()}; so every call that happens after {@code close()} throws, and no hit pays for a
+ * volatile read. Thread-safe.
+ */
+final class CacheEngine<K, V> {
+  final String name;
+  private final @Nullable LocalTier<K, V> local;
+  /** Where {@link #lookupLocal} looks keys up: {@link #local} until the cache is closed, then null. */
+  private @Nullable LocalTier<K, V> localLookups;
+  final List<Tier<K, V>> remotes;
+  final StatsCounter stats;
+  /** {@code stats.localHits}, read on every hit: one dereference fewer there. */
+  private final HitCounter localHits;
+  final Executor asyncExecutor;
+  final Events events;
+  final Coherence<K> coherence;
+  final ReadThrough<K, V> reads;
+  final SingleFlight<K, V> singleFlight;
+  final MissChain<K, V> misses;
+  final BulkLoads<K, V> bulk;
+  final WritePipeline<K, V> writes;
+  private volatile boolean closed;
+
+  CacheEngine(CacheSettings<K, V> settings, @Nullable LocalTier<K, V> local, List<Tier<K, V>> remotes,
+      StatsCounter stats, Events events) {
+    this.name = settings.name();
+    this.local = local;
+    this.localLookups = local;
+    this.remotes = List.copyOf(remotes);
+    this.stats = stats;
+    this.localHits = stats.localHits;
+    this.asyncExecutor = settings.executor();
+    this.events = events;
+    Entries entries = new Entries(settings.ttl(), settings.jitter(), settings.nullTtl(), settings.ticker());
+    LocalWrites<K, V> localWrites = new LocalWrites<>(local, events);
+    this.coherence = new Coherence<>(name, settings.channel(), settings.keyCodec(), localWrites, stats, events);
+    this.reads = new ReadThrough<>(this.remotes, localWrites, coherence, stats);
+    this.singleFlight = new SingleFlight<>(name, coherence, stats);
+    Publisher<K, V> publisher = new Publisher<>(this.remotes, localWrites, coherence, reads);
+    LoadStep<K, V> load = new LoadStep<>(name, entries, publisher, stats, events);
+    Tier<K, V> shared = this.remotes.isEmpty() ? null : this.remotes.get(this.remotes.size() - 1);
+    this.misses =
+        new MissChain<>(
+            List.of(
+                singleFlight,
+                new LocalRecheck<>(localWrites, reads),
+                new RemoteRead<>(reads, stats),
+                new LeaseStep<>(
+                    shared,
+                    settings.stampedeLock() == null ? null : settings.leaseTime(),
+                    settings.leaseMaxWait(),
+                    settings.leasePoll(),
+                    reads,
+                    stats),
+                load));
+    this.bulk = new BulkLoads<>(this::lookupLocal, reads, singleFlight, coherence, entries, publisher, load, stats);
+    this.writes = new WritePipeline<>(name, this.remotes, localWrites, coherence, entries, stats);
+  }
+
+  // ---- the hit path: every method small (see the class comment) ------------------------------
+
+  /**
+   * Looks {@code key} up in the in-process tier, or returns {@code null} when there is none (or the
+   * cache is closed): every lookup of the cache's own methods starts here.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  @Nullable Object lookupLocal(K key) {
+    Objects.requireNonNull(key, "key");
+    LocalTier<K, V> nearest = localLookups;
+    if (nearest == null) {
+      return null;
+    }
+    return lookupLocal(nearest, key);
+  }
+
+  /**
+   * Looks {@code key} up in {@code nearest} and counts the lookup exactly once: a hit also counts as
+   * a hit of the cache. Returns what {@link LocalTier#getValueIfPresent} returned: {@code null} for
+   * a miss, else the value or {@link LocalTier#CACHED_NULL} (see {@link #valueOf}).
+   */
+  private @Nullable Object lookupLocal(LocalTier<K, V> nearest, K key) {
+    try {
+      return countLocalLookup(nearest.getValueIfPresent(key));
+    } catch (RuntimeException | Error e) {
+      stats.localFailures.increment();
+      throw e;
+    }
+  }
+
+  private @Nullable Object countLocalLookup(@Nullable Object found) {
+    if (found == null) {
+      stats.localMisses.increment();
+    } else {
+      localHits.increment();
+      if (found == LocalTier.CACHED_NULL) {
+        stats.nullHits.increment();
+      }
+    }
+    return found;
+  }
+
+  /** The value a non-null result of {@link #lookupLocal} stands for. */
+  @SuppressWarnings("unchecked")
+  static <V> @Nullable V valueOf(Object found) {
+    return found == LocalTier.CACHED_NULL ? null : (V) found;
+  }
+
+  // ---- after an in-process miss ----------------------------------------------------------------
+
+  /** A lookup that missed the in-process tier (or found none). */
+  CompletableFuture<@Nullable Cached<V>> lookupAfterLocalMiss(K key) {
+    ensureOpen();
+    if (local != null && remotes.isEmpty()) {
+      stats.misses.increment();
+      return CompletableFuture.completedFuture(null);
+    }
+    return reads.lookup(key);
+  }
+
+  /** Loads {@code key} through the miss chain; {@code owner} is the blocking caller's thread. */
+  CompletableFuture<@Nullable V> load(
+      K key,
+      @Nullable Duration entryTtl,
+      Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
+      Executor executor,
+      @Nullable Thread owner) {
+    ensureOpen();
+    return misses.serve(new Miss<>(key, entryTtl, loader, executor, owner));
+  }
+
+  // ---- state -----------------------------------------------------------------------------------
+
+  /**
+   * @throws IllegalStateException if the cache was closed
+   */
+  void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("cache '" + name + "' is closed");
+    }
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** Called once the engine is complete: starts listening to other instances. */
+  void start() {
+    coherence.start();
+  }
+
+  /**
+   * Closes the cache: stops listening to other instances, empties the in-process tier and refuses
+   * every later call. Stores, locks and channels belong to their backend and stay open. Idempotent.
+   */
+  void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    localLookups = null;
+    coherence.stop();
+    if (local != null) {
+      local.invalidateAllLocal(); // frees the memory now, not when the cache is collected
+    }
+  }
+
+  /** Called when a remote store comes back after its breaker was open. */
+  void onStoreRecovered() {
+    coherence.flushLocal();
+  }
+
+  @Nullable LocalTier<K, V> localTier() {
+    return local;
+  }
+
+  CacheStats stats() {
+    return stats.snapshot(local == null ? 0 : local.evictionCount());
+  }
+}

@@ -1,0 +1,89 @@
+package dev.cascade.cache.internal;
+
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.CacheEventListener;
+import dev.cascade.cache.spi.LocalTier;
+import dev.cascade.cache.spi.RemoteStore;
+import dev.cascade.cache.spi.Tier;
+import dev.cascade.cache.spi.TierDecorator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one way from a builder's settings to a cache: builds the remote tiers (key and value codecs,
+ * envelope, circuit breaker, events) around the stores, applies the tier decorators, builds the
+ * engine and its inspector, creates the listeners, starts listening to other instances and returns
+ * the blocking view. Stateless.
+ */
+public final class CacheFactory {
+  private CacheFactory() {}
+
+  /** Returns the cache {@code settings} describe. */
+  public static <K, V> Cache<K, V> create(CacheSettings<K, V> settings) {
+    String name = settings.name();
+    StatsCounter stats = new StatsCounter();
+    Events events = new Events();
+    AtomicReference<@Nullable CacheEngine<K, V>> built = new AtomicReference<>();
+    List<String> tierNames = new ArrayList<>();
+    List<@Nullable CircuitBreaker> breakers = new ArrayList<>();
+
+    LocalTier<K, V> local = settings.local();
+    if (local != null) {
+      for (TierDecorator decorator : settings.decorators()) {
+        local = decorator.decorateLocal(name, local);
+      }
+      tierNames.add(local.name());
+      breakers.add(null);
+    }
+    List<Tier<K, V>> remotes = new ArrayList<>();
+    List<RemoteStore> stores = settings.stores();
+    for (int i = 0; i < stores.size(); i++) {
+      RemoteStore store = stores.get(i);
+      int index = tierNames.size();
+      String tierName = "l" + (index + 1);
+      CircuitBreaker breaker =
+          new CircuitBreaker(
+              settings.breakerThreshold(),
+              settings.breakerOpenDuration(),
+              settings.ticker(),
+              () -> {
+                CacheEngine<K, V> engine = built.get();
+                if (engine != null) {
+                  engine.onStoreRecovered();
+                }
+              });
+      Tier<K, V> tier =
+          new RemoteTier<>(
+              tierName,
+              index,
+              store,
+              new RemoteKeys<>(settings.keyPrefix(), name, settings.keyCodec(), store.capabilities()),
+              Objects.requireNonNull(settings.valueCodec(), "valueCodec"),
+              settings.ticker(),
+              i == stores.size() - 1 ? settings.stampedeLock() : null,
+              stats,
+              events,
+              breaker);
+      for (TierDecorator decorator : settings.decorators()) {
+        tier = decorator.decorate(name, tier);
+      }
+      remotes.add(tier);
+      tierNames.add(tierName);
+      breakers.add(breaker);
+    }
+
+    CacheEngine<K, V> engine = new CacheEngine<>(settings, local, remotes, stats, events);
+    built.set(engine);
+    EngineInspector inspector = new EngineInspector(name, tierNames, local, breakers, stats, () -> engine);
+    List<CacheEventListener> listeners = new ArrayList<>();
+    for (CacheEventListener.Factory factory : settings.listeners()) {
+      listeners.add(Objects.requireNonNull(factory.create(inspector), "an event listener factory returned null"));
+    }
+    events.setListeners(listeners);
+    engine.start();
+    return new SyncView<>(engine, inspector);
+  }
+}

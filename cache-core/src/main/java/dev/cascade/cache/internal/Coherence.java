@@ -1,0 +1,171 @@
+package dev.cascade.cache.internal;
+
+import dev.cascade.cache.CacheException;
+import dev.cascade.cache.spi.InvalidationChannel;
+import dev.cascade.cache.spi.KeyCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Keeps the in-process tier coherent: invalidation epochs, the listener of the invalidation
+ * channel, and the announcements of this instance's writes to the others.
+ *
+ * <p>Invariants: an epoch (one per key stripe, one global) is bumped before any write or
+ * invalidation touches a tier and again before the in-process tier applies it; a fill or publish
+ * made for a {@link Flight} checks, under the in-process tier's per-key lock, that neither epoch
+ * moved since the flight began and that the channel still delivers, and gives up otherwise. So an
+ * invalidation that races a fill always wins. Thread-safe.
+ */
+final class Coherence<K> {
+  private static final int STRIPES = 1024;
+
+  private final String cacheName;
+  private final @Nullable InvalidationChannel channel;
+  private final KeyCodec<K> keyCodec;
+  private final LocalWrites<K, ?> local;
+  private final StatsCounter stats;
+  private final Events events;
+  private final AtomicLongArray stripeEpochs = new AtomicLongArray(STRIPES);
+  private final AtomicLong globalEpoch = new AtomicLong();
+  private InvalidationChannel.@Nullable Subscription subscription;
+
+  Coherence(
+      String cacheName,
+      @Nullable InvalidationChannel channel,
+      KeyCodec<K> keyCodec,
+      LocalWrites<K, ?> local,
+      StatsCounter stats,
+      Events events) {
+    this.cacheName = cacheName;
+    this.channel = channel;
+    this.keyCodec = keyCodec;
+    this.local = local;
+    this.stats = stats;
+    this.events = events;
+  }
+
+  /** Starts listening to other instances; called once, when the cache is complete. */
+  void start() {
+    if (channel != null) {
+      subscription = channel.subscribe(cacheName, new ChannelListener());
+    }
+  }
+
+  /** Stops listening; idempotent. */
+  void stop() {
+    InvalidationChannel.Subscription current = subscription;
+    subscription = null;
+    if (current != null) {
+      current.close();
+    }
+  }
+
+  boolean hasChannel() {
+    return channel != null;
+  }
+
+  /** Returns a new flight of {@code key}, which remembers the epochs as of now. */
+  <V> Flight<V> newFlight(K key, @Nullable Thread owner) {
+    int stripe = stripeOf(key);
+    return new Flight<>(owner, stripe, stripeEpochs.get(stripe), globalEpoch.get());
+  }
+
+  /** Whether nothing invalidated {@code flight}'s key since it began and the channel delivers. */
+  boolean isCurrent(Flight<?> flight) {
+    return stripeEpochs.get(flight.stripe) == flight.stripeEpoch
+        && globalEpoch.get() == flight.globalEpoch
+        && delivering();
+  }
+
+  /** Whether invalidations from other instances reach us; without a channel there are none to miss. */
+  boolean delivering() {
+    return channel == null || channel.isDelivering();
+  }
+
+  /** Moves {@code key}'s epoch: fills of it in flight will not be stored. */
+  void bump(K key) {
+    stripeEpochs.incrementAndGet(stripeOf(key));
+  }
+
+  /** Moves the global epoch: no fill in flight will be stored. */
+  void bumpAll() {
+    globalEpoch.incrementAndGet();
+  }
+
+  /**
+   * Drops every in-process entry, because invalidations may have been missed (a store came back
+   * after its breaker was open, or the channel lost messages), and discards fills in flight.
+   */
+  void flushLocal() {
+    stats.localFlushes.increment();
+    globalEpoch.incrementAndGet();
+    local.invalidateAll();
+    events.localFlushed();
+  }
+
+  /** Returns {@code keys} as other instances name them, or nothing when there is no channel. */
+  List<String> encoded(Iterable<? extends K> keys) {
+    List<String> encoded = new ArrayList<>();
+    if (channel != null) {
+      keys.forEach(key -> encoded.add(keyCodec.encode(key)));
+    }
+    return encoded;
+  }
+
+  /**
+   * Tells the other instances, after a write or invalidation, to drop their copies; completes when
+   * the channel says they have (or fails when it cannot say so). {@code error} is the write's own
+   * failure, reported in preference: the announcement is still sent then, but not waited for, so
+   * that a caller pays one timeout, not two, while a server is down.
+   */
+  CompletableFuture<Void> announce(
+      @Nullable Throwable error, InvalidationChannel.Kind kind, List<String> keys) {
+    CompletableFuture<Void> announced =
+        channel == null
+            ? CompletableFuture.completedFuture(null)
+            : channel
+                .publish(cacheName, new InvalidationChannel.Event(kind, keys))
+                .exceptionallyCompose(
+                    failure -> {
+                      Throwable cause = Futures.unwrap(failure);
+                      return CompletableFuture.failedFuture(
+                          new CacheException(
+                              "cache '" + cacheName + "': other instances may not have dropped " + keys
+                                  + " (" + kind + "): " + cause.getMessage(),
+                              cause));
+                    });
+    return error == null ? announced : CompletableFuture.failedFuture(Futures.unwrap(error));
+  }
+
+  private static int stripeOf(Object key) {
+    int h = key.hashCode();
+    return (h ^ (h >>> 16)) & (STRIPES - 1);
+  }
+
+  /**
+   * Applies what other instances invalidated. Each event first moves the global epoch, so that a
+   * fill in flight (which may have read the old remote value) is discarded, then drops the
+   * matching in-process entries.
+   */
+  private final class ChannelListener implements InvalidationChannel.Listener {
+    @Override
+    public void onEvent(InvalidationChannel.Event event) {
+      stats.invalidationsReceived.increment();
+      globalEpoch.incrementAndGet();
+      switch (event.kind()) {
+        case KEYS -> event.keys().forEach(local::invalidateAlias);
+        case TAG -> event.keys().forEach(local::invalidateTag);
+        case ALL -> local.invalidateAll();
+      }
+    }
+
+    @Override
+    public void onPossibleLoss() {
+      flushLocal();
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.cascade.cache.internal;
+
+import dev.cascade.cache.Ticker;
+import dev.cascade.cache.spi.TierEntry;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Makes the entries the engine stores: the cache's TTL (or the entry's own, or the null TTL for an
+ * absence), spread by the jitter, as an absolute expiry by the cache's ticker; and checks what a
+ * caller gives for them. Immutable; thread-safe.
+ */
+final class Entries {
+  private final @Nullable Duration ttl;
+  private final double jitter;
+  private final @Nullable Duration nullTtl;
+  private final Ticker ticker;
+
+  Entries(@Nullable Duration ttl, double jitter, @Nullable Duration nullTtl, Ticker ticker) {
+    this.ttl = ttl;
+    this.jitter = jitter;
+    this.nullTtl = nullTtl;
+    this.ticker = ticker;
+  }
+
+  /** Whether a loader's {@code null} is cached. */
+  boolean cachesAbsences() {
+    return nullTtl != null;
+  }
+
+  Ticker ticker() {
+    return ticker;
+  }
+
+  /**
+   * Returns the entry of {@code value} (a cached absence when {@code null}) written or loaded at
+   * {@code writtenAt}, whose load took {@code loadNanos}, with {@code tags}.
+   */
+  <V> TierEntry<V> create(
+      @Nullable V value, @Nullable Duration entryTtl, long writtenAt, long loadNanos, Set<String> tags) {
+    Duration base = value == null ? nullTtl : entryTtl != null ? entryTtl : ttl;
+    long expiresAt = TierEntry.NO_EXPIRY;
+    if (base != null) {
+      long millis = saturatedMillis(base);
+      if (jitter > 0) {
+        double factor = 1 + jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+        millis = (long) (millis * factor);
+      }
+      long now = ticker.wallMillis();
+      millis = Math.max(1, millis);
+      expiresAt = millis >= TierEntry.NO_EXPIRY - now ? TierEntry.NO_EXPIRY : now + millis;
+    }
+    return new TierEntry<>(value, expiresAt, writtenAt, loadNanos, tags);
+  }
+
+  private static long saturatedMillis(Duration duration) {
+    try {
+      return duration.toMillis();
+    } catch (ArithmeticException overflow) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** Returns {@code tags} as a set after checking each one. */
+  static Set<String> checkTags(Collection<String> tags) {
+    Objects.requireNonNull(tags, "tags");
+    if (tags.isEmpty()) {
+      return Set.of();
+    }
+    for (String tag : tags) {
+      checkTag(tag);
+    }
+    return Set.copyOf(tags);
+  }
+
+  /** Checks one tag: not null, not empty. */
+  static String checkTag(@Nullable String tag) {
+    Objects.requireNonNull(tag, "tag");
+    if (tag.isEmpty()) {
+      throw new IllegalArgumentException("tag must not be empty");
+    }
+    return tag;
+  }
+}

@@ -1,0 +1,65 @@
+package dev.cascade.cache.internal;
+
+import dev.cascade.cache.CacheEventListener;
+import dev.cascade.cache.CircuitState;
+import dev.cascade.cache.InvalidationScope;
+import dev.cascade.cache.TierOperation;
+import java.util.List;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where every part of the engine reports its events: forwards each to the cache's listeners and
+ * drops anything a listener throws, so that observation never breaks a cache. Never on the
+ * in-process hit path.
+ *
+ * <p>Invariant: {@link #listeners} is set once, by the factory, after the engine is built and
+ * before the cache is returned or subscribed to any channel; until then it is empty. Thread-safe.
+ */
+final class Events {
+  private volatile CacheEventListener[] listeners = {};
+
+  /** Sets the listeners; called once by the factory. */
+  void setListeners(List<CacheEventListener> created) {
+    listeners = created.toArray(CacheEventListener[]::new);
+  }
+
+  void tierLookups(int tier, int hits, int misses) {
+    each(listener -> listener.tierLookups(tier, hits, misses));
+  }
+
+  void tierStored(int tier, int entries) {
+    each(listener -> listener.tierStored(tier, entries));
+  }
+
+  void tierInvalidated(int tier, InvalidationScope scope, int count) {
+    each(listener -> listener.tierInvalidated(tier, scope, count));
+  }
+
+  void tierOperation(int tier, TierOperation operation, long nanos, @Nullable Throwable failure) {
+    each(listener -> listener.tierOperation(tier, operation, nanos, failure));
+  }
+
+  void circuitChanged(int tier, CircuitState state) {
+    each(listener -> listener.circuitChanged(tier, state));
+  }
+
+  void localFlushed() {
+    each(CacheEventListener::localFlushed);
+  }
+
+  void loaded(boolean success, long nanos) {
+    each(listener -> listener.loaded(success, nanos));
+  }
+
+  private void each(Consumer<CacheEventListener> event) {
+    CacheEventListener[] current = listeners;
+    for (CacheEventListener listener : current) {
+      try {
+        event.accept(listener);
+      } catch (RuntimeException ignored) {
+        // a listener's failure is not the cache's
+      }
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.cascade.cache.internal;
+
+import dev.cascade.cache.spi.TierEntry;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The step after single-flight: looks at the in-process tier once more, since another flight may
+ * have stored the key between the caller's miss and this flight's registration. Not counted as a
+ * lookup of the tier; a hit counts as a hit of the cache. Thread-safe.
+ */
+final class LocalRecheck<K, V> implements MissStep<K, V> {
+  private final LocalWrites<K, V> local;
+  private final ReadThrough<K, V> counts;
+
+  LocalRecheck(LocalWrites<K, V> local, ReadThrough<K, V> counts) {
+    this.local = local;
+    this.counts = counts;
+  }
+
+  @Override
+  public CompletableFuture<@Nullable V> serve(Miss<K, V> miss, Rest<K, V> rest) {
+    TierEntry<V> entry = local.peek(miss.key);
+    if (entry == null) {
+      return rest.proceed(miss);
+    }
+    counts.recordOtherHit(entry);
+    return CompletableFuture.completedFuture(entry.value());
+  }
+}

@@ -1,0 +1,46 @@
+package dev.cascade.cache.internal;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The miss path of a single key: an ordered chain of steps, each of which serves the miss or hands
+ * it on. The order, stated here once:
+ *
+ * <ol>
+ *   <li>{@link SingleFlight}: one load per key per JVM; later callers wait for the first one's
+ *       result. The leader's flight remembers the invalidation epochs as of now.
+ *   <li>{@link LocalRecheck}: a look at the in-process tier again, since another flight may have
+ *       stored the key between the caller's miss and this flight's start.
+ *   <li>{@link RemoteRead}: the remote tiers, nearest first, filling nearer tiers on the way back.
+ *       It comes before the lease so that a value another instance already stored costs one read,
+ *       not a lease round trip. The steps after it run on the miss's executor.
+ *   <li>{@link LeaseStep}: with a distributed stampede lock, the lease on the key across instances;
+ *       a caller that loses it waits for the holder's value, then loads itself.
+ *   <li>{@link LoadStep}: the loader, then the conditional publish ({@link Publisher}): farthest
+ *       tier first, under the lease when held, unless an invalidation intervened.
+ * </ol>
+ *
+ * A new policy (early refresh, stale-while-revalidate) is one more step in this list. The chain is
+ * built once per cache; serving a miss allocates no chain objects. Thread-safe.
+ */
+final class MissChain<K, V> {
+  private final MissStep.Rest<K, V> head;
+
+  MissChain(List<MissStep<K, V>> steps) {
+    MissStep.Rest<K, V> rest =
+        miss -> CompletableFuture.failedFuture(new IllegalStateException("no step served the miss of " + miss.key));
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      MissStep<K, V> step = steps.get(i);
+      MissStep.Rest<K, V> next = rest;
+      rest = miss -> step.serve(miss, next);
+    }
+    this.head = rest;
+  }
+
+  /** Serves {@code miss} through every step in order. */
+  CompletableFuture<@Nullable V> serve(Miss<K, V> miss) {
+    return head.proceed(miss);
+  }
+}

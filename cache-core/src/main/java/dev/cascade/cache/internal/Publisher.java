@@ -1,0 +1,69 @@
+package dev.cascade.cache.internal;
+
+import dev.cascade.cache.spi.Lease;
+import dev.cascade.cache.spi.Tier;
+import dev.cascade.cache.spi.TierEntry;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes loaded entries to every tier, farthest first, unless an invalidation intervened (the
+ * flight's epochs moved) or the lease was lost (the farthest tier refuses a publish whose lease
+ * lapsed, and nothing nearer is then written). A tier that failed the flight's read is not waited
+ * for again: the caller gets its value within one timeout, and the next caller finds the breaker's
+ * verdict. Failures are counted and absorbed. Thread-safe.
+ */
+final class Publisher<K, V> {
+  private final List<Tier<K, V>> remotes;
+  private final LocalWrites<K, V> local;
+  private final Coherence<K> coherence;
+  private final ReadThrough<K, V> reads;
+
+  Publisher(List<Tier<K, V>> remotes, LocalWrites<K, V> local, Coherence<K> coherence, ReadThrough<K, V> reads) {
+    this.remotes = remotes;
+    this.local = local;
+    this.coherence = coherence;
+    this.reads = reads;
+  }
+
+  /** Publishes one loaded entry; completes with whether every tier stored it. */
+  CompletableFuture<Boolean> publish(K key, TierEntry<V> entry, Flight<V> flight, @Nullable Lease lease) {
+    if (!coherence.isCurrent(flight)) {
+      return CompletableFuture.completedFuture(false);
+    }
+    CompletableFuture<Boolean> chain = CompletableFuture.completedFuture(true);
+    for (int i = flight.degraded ? -1 : remotes.size() - 1; i >= 0; i--) {
+      Tier<K, V> tier = remotes.get(i);
+      boolean guarded = lease != null && i == remotes.size() - 1;
+      chain =
+          chain.thenCompose(
+              stored -> {
+                if (!stored) {
+                  return CompletableFuture.completedFuture(false);
+                }
+                return reads.failOpen(
+                    tier,
+                    t -> guarded ? t.putUnderLease(key, entry, lease) : t.put(key, entry).thenApply(done -> true),
+                    true);
+              });
+    }
+    return chain.thenApply(stored -> stored && local.putIf(key, entry, () -> coherence.isCurrent(flight)));
+  }
+
+  /** Publishes bulk-loaded entries, one pipeline per tier; each in-process fill checks its own flight. */
+  CompletableFuture<Void> publishAll(Map<K, TierEntry<V>> entries, Map<K, Flight<V>> flights) {
+    if (entries.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    boolean degraded = flights.values().stream().anyMatch(flight -> flight.degraded);
+    CompletableFuture<@Nullable Void> chain = CompletableFuture.completedFuture(null);
+    for (int i = degraded ? -1 : remotes.size() - 1; i >= 0; i--) {
+      Tier<K, V> tier = remotes.get(i);
+      chain = chain.thenCompose(done -> reads.failOpen(tier, t -> t.putAll(entries), null));
+    }
+    return chain.thenAccept(
+        done -> entries.forEach((key, entry) -> local.putIf(key, entry, () -> coherence.isCurrent(flights.get(key)))));
+  }
+}

@@ -1,0 +1,152 @@
+package dev.cascade.cache.internal;
+
+import dev.cascade.cache.Cached;
+import dev.cascade.cache.spi.Tier;
+import dev.cascade.cache.spi.TierEntry;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads the remote tiers nearest first and fills the nearer tiers with what it finds, failing open:
+ * a tier that fails counts an error, reads as a miss and marks the flight degraded (later remote
+ * steps of that flight are skipped). A fill of the in-process tier is conditional on the flight's
+ * epochs (see {@link Coherence}). Stateless apart from its collaborators; thread-safe.
+ */
+final class ReadThrough<K, V> {
+  private final List<Tier<K, V>> remotes;
+  private final LocalWrites<K, V> local;
+  private final Coherence<K> coherence;
+  private final StatsCounter stats;
+
+  ReadThrough(List<Tier<K, V>> remotes, LocalWrites<K, V> local, Coherence<K> coherence, StatsCounter stats) {
+    this.remotes = remotes;
+    this.local = local;
+    this.coherence = coherence;
+    this.stats = stats;
+  }
+
+  boolean hasRemotes() {
+    return !remotes.isEmpty();
+  }
+
+  /** A lookup that missed the in-process tier: reads the remote tiers and counts one hit or miss. */
+  CompletableFuture<@Nullable Cached<V>> lookup(K key) {
+    return read(key, 0, coherence.newFlight(key, null))
+        .thenApply(
+            entry -> {
+              if (entry == null) {
+                stats.misses.increment();
+                return null;
+              }
+              recordOtherHit(entry);
+              return new Cached<>(entry.value());
+            });
+  }
+
+  /** Counts a hit not made by the in-process lookup: the second look, or a remote tier's. */
+  void recordOtherHit(TierEntry<V> entry) {
+    stats.otherHits.increment();
+    if (entry.value() == null) {
+      stats.nullHits.increment();
+    }
+  }
+
+  /** Reads the remote tiers from {@code index} on and fills the nearer tiers with what it finds. */
+  CompletableFuture<@Nullable TierEntry<V>> read(K key, int index, Flight<V> flight) {
+    if (index == remotes.size()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return failOpen(remotes.get(index), tier -> tier.get(key), null, flight)
+        .thenCompose(
+            entry -> {
+              if (entry == null) {
+                return read(key, index + 1, flight);
+              }
+              fillNearer(key, entry, index, flight);
+              return CompletableFuture.completedFuture(entry);
+            });
+  }
+
+  /**
+   * Reads {@code keys} from the remote tiers from {@code index} on, each key from the nearest tier
+   * that has it, and fills the nearer tiers; returns the entries found.
+   */
+  CompletableFuture<Map<K, TierEntry<V>>> readAll(Set<K> keys, int index, Map<K, Flight<V>> flights) {
+    if (index == remotes.size() || keys.isEmpty()) {
+      return CompletableFuture.completedFuture(new HashMap<>());
+    }
+    return failOpen(
+            remotes.get(index),
+            tier ->
+                tier.getAll(keys)
+                    .whenComplete(
+                        (found, error) -> {
+                          if (error != null) {
+                            flights.values().forEach(flight -> flight.degraded = true);
+                          }
+                        }),
+            Map.<K, TierEntry<V>>of())
+        .thenCompose(
+            found -> {
+              Map<K, TierEntry<V>> live = new HashMap<>(found);
+              live.keySet().retainAll(keys);
+              live.forEach((key, entry) -> fillNearer(key, entry, index, flights.get(key)));
+              Set<K> remaining = new LinkedHashSet<>(keys);
+              remaining.removeAll(live.keySet());
+              return readAll(remaining, index + 1, flights)
+                  .thenApply(
+                      further -> {
+                        live.putAll(further);
+                        return live;
+                      });
+            });
+  }
+
+  private void fillNearer(K key, TierEntry<V> entry, int foundAt, Flight<V> flight) {
+    for (int i = 0; i < foundAt; i++) {
+      failOpen(remotes.get(i), tier -> tier.put(key, entry), null);
+    }
+    local.putIf(key, entry, () -> coherence.isCurrent(flight));
+  }
+
+  /** Like {@link #failOpen(Tier, Function, Object)}, and marks {@code flight} degraded on failure. */
+  <T> CompletableFuture<T> failOpen(
+      Tier<K, V> tier, Function<Tier<K, V>, CompletableFuture<T>> operation, T fallback, Flight<V> flight) {
+    return failOpen(
+        tier,
+        t ->
+            operation
+                .apply(t)
+                .whenComplete(
+                    (result, error) -> {
+                      if (error != null) {
+                        flight.degraded = true;
+                      }
+                    }),
+        fallback);
+  }
+
+  /** Runs a tier operation, counting a failure and answering {@code fallback} instead. */
+  <T> CompletableFuture<T> failOpen(
+      Tier<K, V> tier, Function<Tier<K, V>, CompletableFuture<T>> operation, T fallback) {
+    CompletableFuture<T> future;
+    try {
+      future = operation.apply(tier);
+    } catch (IllegalArgumentException badInput) {
+      throw badInput; // a key the tier cannot encode is the caller's error, not an outage
+    } catch (RuntimeException e) {
+      future = CompletableFuture.failedFuture(e);
+    }
+    return future.exceptionally(
+        error -> {
+          stats.tierErrors.increment();
+          return fallback;
+        });
+  }
+}

@@ -1,0 +1,72 @@
+package dev.cascade.cache.internal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The first step of the miss chain: at most one load per key per JVM. The first caller of a key
+ * registers a {@link Flight} and leads it through the rest of the chain; callers that come while it
+ * runs wait for its result (a failure included). A blocking caller whose loader asks for the same
+ * key again gets an {@link IllegalStateException} instead of a deadlock. Bulk loads register their
+ * keys here too, so single and bulk loads of one key never run at once.
+ *
+ * <p>Invariant: {@link #flights} holds exactly the flights still running; a flight leaves the map
+ * before its result is published, so a caller that has seen the result starts a new flight, never
+ * joins the finished one. Thread-safe.
+ */
+final class SingleFlight<K, V> implements MissStep<K, V> {
+  private final String cacheName;
+  private final Coherence<K> coherence;
+  private final StatsCounter stats;
+  private final ConcurrentHashMap<K, Flight<V>> flights = new ConcurrentHashMap<>();
+
+  SingleFlight(String cacheName, Coherence<K> coherence, StatsCounter stats) {
+    this.cacheName = cacheName;
+    this.coherence = coherence;
+    this.stats = stats;
+  }
+
+  @Override
+  public CompletableFuture<@Nullable V> serve(Miss<K, V> miss, Rest<K, V> rest) {
+    Flight<V> flight = coherence.newFlight(miss.key, miss.owner);
+    Flight<V> existing = register(miss.key, flight);
+    if (existing != null) {
+      if (miss.owner != null && existing.owner == miss.owner) {
+        throw new IllegalStateException(
+            "recursive load: the loader of key " + miss.key + " asked cache '" + cacheName + "' for the same key");
+      }
+      stats.misses.increment();
+      stats.coalescedWaits.increment();
+      return existing.copy();
+    }
+    miss.flight = flight;
+    CompletableFuture<@Nullable V> result;
+    try {
+      result = rest.proceed(miss);
+    } catch (RuntimeException | Error e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    result.whenComplete((value, error) -> settle(miss.key, flight, value, error));
+    return flight.copy();
+  }
+
+  /** Registers {@code flight} for {@code key}; returns the flight already running, or {@code null}. */
+  @Nullable Flight<V> register(K key, Flight<V> flight) {
+    return flights.putIfAbsent(key, flight);
+  }
+
+  /** Ends {@code flight}: leaves the map first, then gives waiters the value or the failure. */
+  void settle(K key, Flight<V> flight, @Nullable V value, @Nullable Throwable error) {
+    flights.remove(key, flight);
+    if (error != null) {
+      flight.completeExceptionally(Futures.unwrap(error));
+    } else {
+      flight.complete(value);
+    }
+  }
+
+  int inFlightCount() {
+    return flights.size();
+  }
+}

@@ -1,0 +1,253 @@
+package dev.cascade.cache.internal;
+
+import dev.cascade.cache.CacheException;
+import dev.cascade.cache.CacheTimeoutException;
+import dev.cascade.cache.CacheUnavailableException;
+import dev.cascade.cache.spi.InvalidationChannel;
+import dev.cascade.cache.spi.Tier;
+import dev.cascade.cache.spi.TierEntry;
+import dev.cascade.cache.spi.Checks;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Puts and invalidations. Every write runs the same sequence ({@link #write}): move the epochs,
+ * write each remote tier farthest first, move the epochs again and apply the write to the
+ * in-process tier (or drop the key there, if a remote write failed or the channel cannot deliver),
+ * then announce it to the other instances. The second epoch move is not redundant: a load that
+ * missed between the two moves must not overwrite the write with what it loaded.
+ *
+ * <p>A remote failure reaches the caller as a {@link CacheException} (a {@link
+ * CacheTimeoutException} or {@link CacheUnavailableException} when that is what happened) after
+ * the in-process copy was dropped; bad input stays an {@link IllegalArgumentException}.
+ * Thread-safe.
+ */
+final class WritePipeline<K, V> {
+  private final String cacheName;
+  private final List<Tier<K, V>> remotes;
+  private final LocalWrites<K, V> local;
+  private final Coherence<K> coherence;
+  private final Entries entries;
+  private final StatsCounter stats;
+
+  WritePipeline(
+      String cacheName,
+      List<Tier<K, V>> remotes,
+      LocalWrites<K, V> local,
+      Coherence<K> coherence,
+      Entries entries,
+      StatsCounter stats) {
+    this.cacheName = cacheName;
+    this.remotes = remotes;
+    this.local = local;
+    this.coherence = coherence;
+    this.entries = entries;
+    this.stats = stats;
+  }
+
+  /** Puts one entry; checks the key, the value, the TTL and the tags, in this order. */
+  CompletableFuture<Void> put(K key, V value, @Nullable Duration entryTtl, Collection<String> rawTags) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    if (entryTtl != null) {
+      Checks.requirePositive(entryTtl, "ttl");
+    }
+    Set<String> tags = Entries.checkTags(rawTags);
+    stats.puts.increment();
+    coherence.bump(key);
+    TierEntry<V> entry = entries.create(value, entryTtl, entries.ticker().wallMillis(), 0, tags);
+    return write(
+        () -> "put of key " + key,
+        tier -> tier.put(key, entry),
+        error -> {
+          coherence.bump(key); // a fill that read the old remote value during the write must lose
+          if (error == null && coherence.delivering()) {
+            local.put(key, entry);
+          } else {
+            local.invalidate(key);
+          }
+        },
+        InvalidationChannel.Kind.KEYS,
+        () -> coherence.encoded(List.of(key)));
+  }
+
+  CompletableFuture<Void> putAll(Map<? extends K, ? extends V> values) {
+    Objects.requireNonNull(values, "entries");
+    Map<K, TierEntry<V>> typed = new LinkedHashMap<>();
+    long now = entries.ticker().wallMillis();
+    values.forEach(
+        (key, value) -> {
+          Objects.requireNonNull(key, "entries contains a null key");
+          Objects.requireNonNull(value, () -> "entries maps key " + key + " to null");
+          typed.put(key, entries.create(value, null, now, 0, Set.of()));
+        });
+    stats.puts.add(typed.size());
+    typed.keySet().forEach(coherence::bump);
+    return write(
+        () -> "putAll of " + typed.size() + " entries",
+        tier -> tier.putAll(typed),
+        error -> {
+          typed.keySet().forEach(coherence::bump);
+          boolean keep = error == null && coherence.delivering();
+          typed.forEach(
+              (key, entry) -> {
+                if (keep) {
+                  local.put(key, entry);
+                } else {
+                  local.invalidate(key);
+                }
+              });
+        },
+        InvalidationChannel.Kind.KEYS,
+        () -> coherence.encoded(typed.keySet()));
+  }
+
+  CompletableFuture<Void> invalidate(K key) {
+    Objects.requireNonNull(key, "key");
+    coherence.bump(key);
+    return write(
+        () -> "invalidation of key " + key,
+        tier -> tier.invalidate(key),
+        error -> {
+          coherence.bump(key); // a fill that read the remote value before the delete must lose
+          local.invalidate(key);
+        },
+        InvalidationChannel.Kind.KEYS,
+        () -> coherence.encoded(List.of(key)));
+  }
+
+  CompletableFuture<Void> invalidateAll(Iterable<? extends K> keys) {
+    Objects.requireNonNull(keys, "keys");
+    Set<K> keySet = new LinkedHashSet<>();
+    for (K key : keys) {
+      keySet.add(Objects.requireNonNull(key, "keys contains a null key"));
+    }
+    keySet.forEach(coherence::bump);
+    return write(
+        () -> "invalidation of " + keySet.size() + " keys",
+        tier -> tier.invalidateAll(keySet),
+        error -> {
+          keySet.forEach(coherence::bump);
+          keySet.forEach(local::invalidate);
+        },
+        InvalidationChannel.Kind.KEYS,
+        () -> coherence.encoded(keySet));
+  }
+
+  CompletableFuture<Void> invalidateAll() {
+    coherence.bumpAll();
+    return write(
+        () -> "invalidateAll",
+        Tier::invalidateAll,
+        error -> {
+          coherence.bumpAll();
+          local.invalidateAll();
+        },
+        InvalidationChannel.Kind.ALL,
+        List::of);
+  }
+
+  CompletableFuture<Void> invalidateTag(String tag) {
+    Entries.checkTag(tag);
+    coherence.bumpAll();
+    return write(
+        () -> "invalidation of tag " + tag,
+        tier -> tier.invalidateTag(tag),
+        error -> {
+          coherence.bumpAll();
+          local.invalidateTag(tag);
+        },
+        InvalidationChannel.Kind.TAG,
+        () -> List.of(tag));
+  }
+
+  /**
+   * Every write's sequence: {@code remoteWrite} on each remote tier (farthest first), then {@code
+   * afterRemotes} with the first failure (or null), then the announcement of {@code announced}
+   * keys to other instances (after a failure too: see {@link Coherence#announce}). The returned
+   * future fails with the first failure.
+   *
+   * <p>Without remote tiers and without a channel, nothing is waited for: {@code afterRemotes}
+   * runs at once, on the calling thread, and no chain of futures is built.
+   */
+  private CompletableFuture<Void> write(
+      Supplier<String> what,
+      Function<Tier<K, V>, CompletableFuture<Void>> remoteWrite,
+      Consumer<@Nullable Throwable> afterRemotes,
+      InvalidationChannel.Kind kind,
+      Supplier<List<String>> announced) {
+    if (remotes.isEmpty() && !coherence.hasChannel()) {
+      try {
+        afterRemotes.accept(null);
+        return CompletableFuture.completedFuture(null);
+      } catch (Throwable e) { // what the chain's whenComplete would have caught
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    return writeRemotes(what, remoteWrite)
+        .whenComplete((done, error) -> afterRemotes.accept(error))
+        .handle((done, error) -> error)
+        .thenCompose(error -> coherence.announce(error, kind, announced.get()));
+  }
+
+  /** Runs {@code write} on every remote tier, farthest first; fails with the first error. */
+  private CompletableFuture<Void> writeRemotes(
+      Supplier<String> what, Function<Tier<K, V>, CompletableFuture<Void>> write) {
+    CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+    for (int i = remotes.size() - 1; i >= 0; i--) {
+      Tier<K, V> tier = remotes.get(i);
+      chain =
+          chain.thenCompose(
+              done -> {
+                CompletableFuture<Void> written;
+                try {
+                  written = write.apply(tier);
+                } catch (RuntimeException e) {
+                  written = CompletableFuture.failedFuture(e);
+                }
+                return written.exceptionallyCompose(
+                    error -> CompletableFuture.failedFuture(translate(what.get(), tier, Futures.unwrap(error))));
+              });
+    }
+    return chain;
+  }
+
+  /** The exception a caller gets for {@code cause}, which failed {@code what} on {@code tier}. */
+  private RuntimeException translate(String what, Tier<K, V> tier, Throwable cause) {
+    if (cause instanceof IllegalArgumentException badInput) {
+      return badInput; // bad input stays what it is
+    }
+    String message = "cache '" + cacheName + "': " + what + " failed on tier '" + tier.name() + "'";
+    if (hasCause(cause, CacheTimeoutException.class) || hasCause(cause, TimeoutException.class)) {
+      return new CacheTimeoutException(message + ": timed out", cause);
+    }
+    if (hasCause(cause, CacheUnavailableException.class)) {
+      return new CacheUnavailableException(message + ": unavailable", cause);
+    }
+    return new CacheException(message, cause);
+  }
+
+  private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (type.isInstance(cause)) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        return false;
+      }
+    }
+    return false;
+  }
+}
