@@ -229,12 +229,13 @@ final class WritePipeline<K, V> {
     if (cause instanceof IllegalArgumentException badInput) {
       return badInput; // bad input stays what it is
     }
-    String message = "cache '" + cacheName + "': " + what + " failed on tier '" + tier.name() + "'";
+    String message =
+        "cache '" + cacheName + "': " + what + " failed on tier '" + tier.name() + "': " + cause.getMessage();
     if (hasCause(cause, CacheTimeoutException.class) || hasCause(cause, TimeoutException.class)) {
-      return new CacheTimeoutException(message + ": timed out", cause);
+      return new CacheTimeoutException(message + " (timed out)", cause);
     }
     if (hasCause(cause, CacheUnavailableException.class)) {
-      return new CacheUnavailableException(message + ": unavailable", cause);
+      return new CacheUnavailableException(message, cause);
     }
     return new CacheException(message, cause);
   }

@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.codec.StringCodec;
-import dev.cascade.cache.internal.CircuitBreaker;
-import dev.cascade.cache.internal.RemoteTier;
-import dev.cascade.cache.internal.TieredCache;
+import dev.cascade.cache.CircuitState;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,9 +33,8 @@ class LayeredOutageIT {
     }
   }
 
-  private static TieredCache<String, String> cache() {
-    return (TieredCache<String, String>)
-        Cache.<String, String>builder("layered-outage")
+  private static Cache<String, String> cache() {
+    return Cache.<String, String>builder("layered-outage")
             .inMemory(m -> m.maximumSize(1_000))
             .tier(redis.store())
             .valueCodec(StringCodec.create())
@@ -45,9 +42,8 @@ class LayeredOutageIT {
             .build();
   }
 
-  private static CircuitBreaker breaker(TieredCache<String, String> cache) {
-    return ((RemoteTier<String, String>) cache.remoteTiers().get(0)).breaker();
-  }
+  /** The index of the Redis tier: after the in-process tier. */
+  private static final int REDIS_TIER = 1;
 
   private void readLoad(Cache<String, String> cache, int count) {
     for (int i = 0; i < count; i++) {
@@ -59,7 +55,7 @@ class LayeredOutageIT {
   }
 
   private void outage(Runnable stop, Runnable start) {
-    TieredCache<String, String> cache = cache();
+    Cache<String, String> cache = cache();
     for (int i = 0; i < 100; i++) {
       cache.get("k" + i, k -> "loaded-" + k);
     }
@@ -70,7 +66,7 @@ class LayeredOutageIT {
       start.run();
     }
     assertThat(slowestNanos).as("slowest read (ns) during the outage").isLessThan(BOUND_NANOS);
-    assertThat(breaker(cache).openings()).isPositive();
+    assertThat(cache.inspect().circuitOpenings(REDIS_TIER)).isPositive();
     long flushesBefore = cache.stats().localFlushCount();
     java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -80,7 +76,7 @@ class LayeredOutageIT {
         .until(
             () -> {
               cache.get("probe-" + probes.incrementAndGet(), k -> "p"); // an L1 miss: it reaches Redis
-              return breaker(cache).state() == CircuitBreaker.State.CLOSED;
+              return cache.inspect().circuitState(REDIS_TIER) == CircuitState.CLOSED;
             });
     assertThat(cache.stats().localFlushCount()).isGreaterThan(flushesBefore); // L1 flushed on recovery
     slowestNanos = 0;

@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
 /**
  * The contract every tier and every combination of tiers keeps, as seen through the {@link Cache}
  * API: hits and misses, TTLs by the injected ticker, jitter bounds, null caching, single-flight,
@@ -33,52 +32,7 @@ import org.junit.jupiter.api.Test;
  * each other's entries. Override {@link #viaAsync()} to run everything through {@link
  * Cache#async()} instead.
  */
-public abstract class CacheContract {
-
-  /** The time of every cache the contract builds; advance it instead of sleeping. */
-  protected final FakeTicker ticker = new FakeTicker();
-
-  private final List<Cache<?, ?>> built = new ArrayList<>();
-  private final String run = UUID.randomUUID().toString().substring(0, 8);
-
-  /**
-   * Returns a builder of a cache named {@code name} over the backend's tiers, with {@link #ticker}
-   * and a {@code String} value codec set; the contract adds TTLs and other options.
-   */
-  protected abstract CacheBuilder<String, String> newBuilder(String name);
-
-  /** Whether to exercise the asynchronous API (through {@link AsyncBackedCache}). */
-  protected boolean viaAsync() {
-    return false;
-  }
-
-  /** Builds {@code builder} and wraps it for the API flavour under test. */
-  protected final Cache<String, String> build(CacheBuilder<String, String> builder) {
-    Cache<String, String> cache = builder.build();
-    built.add(cache);
-    return viaAsync() ? new AsyncBackedCache<>(cache.async()) : cache;
-  }
-
-  /** Returns a cache name unique to this test run, so runs on a shared server never meet. */
-  protected final String name(String base) {
-    return base + "-" + run;
-  }
-
-  private Cache<String, String> cache() {
-    return build(newBuilder(name("contract")));
-  }
-
-  @AfterEach
-  final void closeCaches() {
-    built.forEach(Cache::close);
-  }
-
-  private static Function<String, String> counting(AtomicInteger calls) {
-    return key -> {
-      calls.incrementAndGet();
-      return "value-of-" + key;
-    };
-  }
+public abstract class CacheContract extends LifecycleContract {
 
   // ---- reads --------------------------------------------------------------------------------
 
@@ -345,95 +299,7 @@ public abstract class CacheContract {
     assertThat(cache.lookup("y")).isNull();
   }
 
-  // ---- invalidation, tags, namespaces ---------------------------------------------------------
-
-  @Test
-  void invalidate_removesKeyAndOnlyThatKey() {
-    Cache<String, String> cache = cache();
-    cache.putAll(Map.of("a", "1", "b", "2", "c", "3"));
-
-    cache.invalidate("a");
-    cache.invalidateAll(List.of("b"));
-
-    assertThat(cache.getAll(List.of("a", "b", "c"))).isEqualTo(Map.of("c", "3"));
-  }
-
-  @Test
-  void invalidateAll_removesEveryEntryOfTheCache() {
-    Cache<String, String> cache = cache();
-    for (int i = 0; i < 50; i++) {
-      cache.put("k" + i, "v");
-    }
-
-    cache.invalidateAll();
-
-    for (int i = 0; i < 50; i++) {
-      assertThat(cache.getIfPresent("k" + i)).isNull();
-    }
-  }
-
-  @Test
-  void invalidateTag_removesTaggedEntriesOnly() {
-    Cache<String, String> cache = build(newBuilder(name("tags")).ttl(Duration.ofMinutes(5)));
-    Duration ttl = Duration.ofMinutes(5);
-    cache.put("one", "1", ttl, "red");
-    cache.put("two", "2", ttl, "red", "blue");
-    cache.put("three", "3", ttl, "blue");
-    cache.put("four", "4");
-
-    cache.invalidateTag("red");
-
-    assertThat(cache.getAll(List.of("one", "two", "three", "four")))
-        .isEqualTo(Map.of("three", "3", "four", "4"));
-  }
-
-  @Test
-  void invalidateTag_thenPutWithSameTag_newEntryIsVisible() {
-    Cache<String, String> cache = cache();
-    Duration ttl = Duration.ofMinutes(5);
-    cache.put("k", "old", ttl, "t");
-
-    cache.invalidateTag("t");
-    cache.put("k", "new", ttl, "t");
-
-    assertThat(cache.getIfPresent("k")).isEqualTo("new");
-    cache.invalidateTag("t");
-    assertThat(cache.getIfPresent("k")).isNull();
-  }
-
-  @Test
-  void namespaces_twoCachesNeverSeeEachOthersKeys() {
-    Cache<String, String> users = build(newBuilder(name("users")));
-    Cache<String, String> orders = build(newBuilder(name("orders")));
-    users.put("42", "alice");
-    orders.put("42", "order-42");
-    users.put("only-users", "x");
-
-    assertThat(users.getIfPresent("42")).isEqualTo("alice");
-    assertThat(orders.getIfPresent("42")).isEqualTo("order-42");
-    assertThat(orders.getIfPresent("only-users")).isNull();
-
-    users.invalidateAll();
-    assertThat(users.getIfPresent("42")).isNull();
-    assertThat(orders.getIfPresent("42")).isEqualTo("order-42");
-  }
-
-  @Test
-  void keys_withSeparatorsAndUnicode_doNotCollide() {
-    Cache<String, String> cache = cache();
-    List<String> keys = List.of("a:b", "a", "b", "#a", "##a", "a b", "ä", "a\nb", "");
-    keys.forEach(key -> cache.put(key, "v:" + key));
-
-    Set<String> seen = new HashSet<>();
-    for (String key : keys) {
-      String value = cache.getIfPresent(key);
-      assertThat(value).isEqualTo("v:" + key);
-      seen.add(value);
-    }
-    assertThat(seen).hasSameSizeAs(keys);
-  }
-
-  // ---- statistics ---------------------------------------------------------------------------
+// ---- statistics ---------------------------------------------------------------------------
 
   @Test
   void stats_scriptedWorkload_countsExactly() {

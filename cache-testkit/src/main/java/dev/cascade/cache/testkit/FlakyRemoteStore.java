@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 public final class FlakyRemoteStore implements RemoteStore {
   private final RemoteStore delegate;
   private final AtomicBoolean down = new AtomicBoolean();
+  private volatile Supplier<? extends Throwable> failure = () -> new CacheException("store is down", null);
   private final AtomicLong calls = new AtomicLong();
   private volatile java.util.concurrent.@Nullable CountDownLatch readGate;
 
@@ -43,6 +44,14 @@ public final class FlakyRemoteStore implements RemoteStore {
     this.readGate = gate;
   }
 
+  /**
+   * Sets what a call fails with while the store is down (default: a plain {@link CacheException}),
+   * such as the timeout or connection exception a backend would report.
+   */
+  public void failWith(Supplier<? extends Throwable> failure) {
+    this.failure = java.util.Objects.requireNonNull(failure, "failure");
+  }
+
   /** Returns how many calls reached this store. */
   public long calls() {
     return calls.get();
@@ -51,7 +60,7 @@ public final class FlakyRemoteStore implements RemoteStore {
   private <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> operation) {
     calls.incrementAndGet();
     if (down.get()) {
-      return CompletableFuture.failedFuture(new CacheException("store is down", null));
+      return CompletableFuture.failedFuture(failure.get());
     }
     return operation.get();
   }
