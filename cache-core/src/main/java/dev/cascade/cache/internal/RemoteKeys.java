@@ -15,12 +15,12 @@ import java.util.HexFormat;
  * truncation. Encoded keys that start with {@code #} get a second {@code #}, so no user key can
  * take the form of a hashed key or a tag key. Immutable and thread-safe.
  */
-public final class RemoteKeys<K> {
+final class RemoteKeys<K> {
   private final String namespace;
   private final KeyCodec<K> keyCodec;
   private final StoreCapabilities capabilities;
 
-  public RemoteKeys(String prefix, String cacheName, KeyCodec<K> keyCodec, StoreCapabilities capabilities) {
+  RemoteKeys(String prefix, String cacheName, KeyCodec<K> keyCodec, StoreCapabilities capabilities) {
     this.namespace = prefix + ":" + cacheName + ":";
     this.keyCodec = keyCodec;
     this.capabilities = capabilities;
