@@ -40,17 +40,17 @@ public final class MemcachedStampedeLock implements StampedeLock {
   @Override
   public CompletableFuture<@Nullable Lease> tryAcquire(String key, Duration leaseTime) {
     Objects.requireNonNull(leaseTime, "leaseTime");
-    return tier.handOff(tier.store().tryLease(key, leaseTime));
+    return tier.handOff(tier.store().leases().tryLease(key, leaseTime));
   }
 
   @Override
   public CompletableFuture<Boolean> publish(Lease lease, byte[] value, @Nullable Duration ttl) {
-    return tier.handOff(tier.store().publish(lease, value, ttl));
+    return tier.handOff(tier.store().leases().publish(lease, value, ttl));
   }
 
   @Override
   public CompletableFuture<Void> release(Lease lease) {
-    return tier.handOff(tier.store().release(lease));
+    return tier.handOff(tier.store().leases().release(lease));
   }
 
   @Override
