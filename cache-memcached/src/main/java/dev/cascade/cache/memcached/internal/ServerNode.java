@@ -66,11 +66,6 @@ public final class ServerNode {
     return name;
   }
 
-  /** Returns the server's address. */
-  public InetSocketAddress address() {
-    return address;
-  }
-
   /** Returns the last namespace versions seen on this server (a cache, for optimistic writes). */
   public ConcurrentHashMap<String, Long> namespaceVersions() {
     return namespaceVersions;
