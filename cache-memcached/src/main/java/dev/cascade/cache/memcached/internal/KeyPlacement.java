@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Keeps the namespace of the last key placed, offered to the next as the string to reuse if its
  * key is in the same namespace (saves a substring per key, and lets the keys of one call share one
  * namespace object). The hint is only a hint: any value, including one written by a racing thread,
- * is correct. Thread-safe; one per store, so that the caches of one store keep their own hint.
+ * is correct. Thread-safe; one per store (a backend makes a store per tier), so that a cache with
+ * a tier of its own keeps its own hint.
  */
 final class KeyPlacement {
   private final MemcachedClient client;

@@ -19,9 +19,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Every value is written with client flags that say which namespace version it belongs to, and
  * served only if they match the version read in the same pipeline from the same server (see {@link
  * NamespaceVersions}). Writes use the last version seen optimistically and repair a write made with
- * an old one in the same call. Thread-safe; never blocks; fails only through futures.
+ * an old one in the same call. Holds no connection of its own: the client it is given is shared
+ * (one per backend) and closed by its owner; once it is, every call fails with {@link
+ * IllegalStateException}. Thread-safe; never blocks; fails only through futures.
  */
-public final class MemcachedStore implements AutoCloseable {
+public final class MemcachedStore {
   private final MemcachedClient client;
   private final KeyPlacement placement;
   private final ItemRules rules;
@@ -62,8 +64,9 @@ public final class MemcachedStore implements AutoCloseable {
     Target t = placement.target(key);
     if (!t.node().isUp()) {
       // Known to be down: its keys are misses (the server's own circuit), so that one dead server
-      // of a pool does not fail every read of the tier. Writes to it still fail.
-      return CompletableFuture.completedFuture(null);
+      // of a pool does not fail every read of the tier. Writes to it still fail, as do all calls
+      // once the client is closed.
+      return t.node().isClosed() ? CompletableFuture.failedFuture(t.node().closedError()) : CompletableFuture.completedFuture(null);
     }
     if (t.namespace() == null) {
       return t.node().submit(Commands.mg(t.key(), "v f")).thenApply(r -> Replies.valueIf(r, NamespaceVersions.PLAIN));
@@ -183,10 +186,5 @@ public final class MemcachedStore implements AutoCloseable {
   /** Gives the namespace {@code prefix} a fresh version on every server. */
   public CompletableFuture<Void> deleteByPrefix(String prefix) {
     return NamespaceVersions.renew(client.nodes(), prefix);
-  }
-
-  @Override
-  public void close() {
-    client.close();
   }
 }

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * #CLASSIC_GET_KEYS}) when every key's wire form is plain, else as one pipelined batch of {@code
  * mg}; the versions of the keys' namespaces are read in the same pipeline, and only values written
  * under the current version are kept. The keys of a server known to be down are misses; the call
- * fails only when no server answered. Tuned: no per-key map or string beyond the result map.
+ * fails only when no server answered (with {@link IllegalStateException} once the client is closed). Tuned: no per-key map or string beyond the result map.
  * Thread-safe; never blocks.
  */
 final class MultiGet {
@@ -45,9 +45,11 @@ final class MultiGet {
     List<CompletableFuture<Map<String, byte[]>>> perNode = new ArrayList<>();
     byNode.forEach(
         (node, nodeTargets) -> {
-          if (node.isUp()) { // the keys of a server known to be down are misses, as in get
+          if (node.isUp()) {
             perNode.add(getAllOn(node, nodeTargets));
-          }
+          } else if (node.isClosed()) {
+            perNode.add(CompletableFuture.failedFuture(node.closedError()));
+          } // else the keys of a server known to be down are misses, as in get
         });
     CompletableFuture<Map<String, byte[]>> result = new CompletableFuture<>();
     CompletableFuture.allOf(perNode.toArray(CompletableFuture[]::new))
