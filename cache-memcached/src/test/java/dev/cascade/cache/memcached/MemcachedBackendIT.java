@@ -77,6 +77,11 @@ class MemcachedBackendIT {
     return counts;
   }
 
+  /** Waits for the servers to have closed every connection opened since {@link #before} was read. */
+  private void awaitConnectionsAsBefore() {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(counts()).isEqualTo(before));
+  }
+
   private List<Long> beforePlus(long each) {
     return before.stream().map(count -> count + each).toList();
   }
@@ -118,7 +123,7 @@ class MemcachedBackendIT {
     caches.forEach(Cache::close);
     backend.close();
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(counts()).isEqualTo(before));
+    awaitConnectionsAsBefore();
   }
 
   @Test
@@ -139,7 +144,7 @@ class MemcachedBackendIT {
     assertFailsClosed(() -> lock.tryAcquire(key, Duration.ofSeconds(5)));
     assertFailsClosed(backend::stats);
     assertThatThrownBy(backend::tier).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(counts()).isEqualTo(before));
+    awaitConnectionsAsBefore();
   }
 
   @Test
@@ -155,7 +160,7 @@ class MemcachedBackendIT {
       assertThat(first.get(key).join()).isEqualTo("v".getBytes(StandardCharsets.UTF_8));
       assertThat(counts()).isEqualTo(beforePlus(CONNECTIONS_PER_SERVER));
     }
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(counts()).isEqualTo(before));
+    awaitConnectionsAsBefore();
   }
 
   @Test
@@ -165,7 +170,7 @@ class MemcachedBackendIT {
 
     tier.close();
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(counts()).isEqualTo(before));
+    awaitConnectionsAsBefore();
     assertFailsClosed(() -> tier.get("cascade:alone-" + run + ":k"));
   }
 
