@@ -3,19 +3,19 @@ package dev.cascade.examples;
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.Stampede;
 import dev.cascade.cache.codec.JsonCodec;
+import dev.cascade.cache.memcached.MemcachedBackend;
 import dev.cascade.cache.memcached.MemcachedConfig;
 import dev.cascade.cache.memcached.MemcachedServerStats;
-import dev.cascade.cache.memcached.MemcachedStampedeLock;
-import dev.cascade.cache.memcached.MemcachedTier;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Cascade on Memcached: two service instances (each with its own client, as two processes would
- * have) share a pool of memcached servers, with an in-process L1, tags, bulk loads and the server's
- * own leases against stampedes. The servers are the arguments ({@code host:port ...}; default
- * {@code localhost:11211}). Run after {@code mvn -q -DskipTests package -pl examples -am}:
+ * Cascade on Memcached: two service instances (each with its own {@link MemcachedBackend}, as two
+ * processes would have) share a pool of memcached servers, with an in-process L1, tags, bulk loads
+ * and the server's own leases against stampedes. The servers are the arguments ({@code host:port
+ * ...}; default {@code localhost:11211}). Run after {@code mvn -q -DskipTests package -pl examples
+ * -am}:
  *
  * <pre>{@code java -cp examples/target/cascade-examples.jar dev.cascade.examples.MemcachedExample}</pre>
  */
@@ -30,8 +30,12 @@ public final class MemcachedExample {
             .commandTimeout(Duration.ofMillis(200)) // a cache must answer fast or not at all
             .build();
     SlowDatabase database = new SlowDatabase(Duration.ofMillis(20));
-    try (Cache<Long, Product> instanceA = products(MemcachedTier.create(config));
-        Cache<Long, Product> instanceB = products(MemcachedTier.create(config))) {
+    // One backend per service instance, however many caches it has; closed after its caches
+    // (try-with-resources closes in reverse order).
+    try (MemcachedBackend backendA = MemcachedBackend.create(config);
+        MemcachedBackend backendB = MemcachedBackend.create(config);
+        Cache<Long, Product> instanceA = products(backendA);
+        Cache<Long, Product> instanceB = products(backendB)) {
       instanceA.invalidateAll(); // one write per server: a new namespace version
 
       Product lamp = instanceA.get(7L, database::findProduct);
@@ -47,23 +51,22 @@ public final class MemcachedExample {
       Map<Long, Product> some = instanceB.getAll(List.of(7L, 9L, 10L), database::findProducts);
       System.out.println("B bulk-loaded " + some.keySet() + " (database queries: " + database.queryCount() + ")");
       System.out.println("A stats       " + instanceA.stats());
-    }
-    try (MemcachedTier tier = MemcachedTier.create(config)) {
-      for (MemcachedServerStats server : tier.stats().join()) {
+      System.out.println("A's backend   " + backendA.connectionCount() + " connection(s), for any number of caches");
+      for (MemcachedServerStats server : backendA.stats().join()) {
         System.out.println("server        " + server);
       }
     }
   }
 
-  // The cache owns the tier it is given and closes it when it is closed.
-  private static Cache<Long, Product> products(MemcachedTier memcached) {
+  // Every cache of an instance takes a tier and the stampede lock from that instance's backend.
+  private static Cache<Long, Product> products(MemcachedBackend memcached) {
     return Cache.<Long, Product>builder("example-products")
         .inMemory(m -> m.maximumSize(10_000).ttl(Duration.ofSeconds(30)))
-        .tier(memcached)
+        .tier(memcached.tier())
         .valueCodec(JsonCodec.of(Product.class))
         .ttl(Duration.ofMinutes(10))
         .ttlJitter(0.1)
-        .stampede(Stampede.distributed(MemcachedStampedeLock.create(memcached)))
+        .stampede(Stampede.distributed(memcached.stampedeLock()))
         .build();
   }
 }

@@ -22,8 +22,11 @@ import org.jspecify.annotations.Nullable;
  *       the lease's own. {@link #revoke}: {@code md <key>}.
  * </ul>
  *
- * <p>The lock must be created from the tier whose keys it guards (it shares its key mapping). Lease
- * times are rounded up to whole seconds. Thread-safe.
+ * <p>Take it from {@link MemcachedBackend#stampedeLock()}: one lock serves every cache of the
+ * backend, on the backend's connections. The lock must be on the pool whose keys it guards (a lease
+ * lives on its key's server): {@link #create(MemcachedTier)} makes one from such a tier, on that
+ * tier's connections. Lease times are rounded up to whole seconds. Thread-safe; once the backend is
+ * closed, every call fails through its future with {@link IllegalStateException}.
  */
 public final class MemcachedStampedeLock implements StampedeLock {
   private final MemcachedTier tier;
@@ -32,7 +35,10 @@ public final class MemcachedStampedeLock implements StampedeLock {
     this.tier = tier;
   }
 
-  /** Returns a lock whose leases live in {@code tier}'s servers, next to the keys they guard. */
+  /**
+   * Returns a lock whose leases live in {@code tier}'s servers, next to the keys they guard, on the
+   * tier's connections (it opens none).
+   */
   public static MemcachedStampedeLock create(MemcachedTier tier) {
     return new MemcachedStampedeLock(Objects.requireNonNull(tier, "tier"));
   }
@@ -40,21 +46,21 @@ public final class MemcachedStampedeLock implements StampedeLock {
   @Override
   public CompletableFuture<@Nullable Lease> tryAcquire(String key, Duration leaseTime) {
     Objects.requireNonNull(leaseTime, "leaseTime");
-    return tier.handOff(tier.store().tryLease(key, leaseTime));
+    return tier.backend().handOff(tier.store().leases().tryLease(key, leaseTime));
   }
 
   @Override
   public CompletableFuture<Boolean> publish(Lease lease, byte[] value, @Nullable Duration ttl) {
-    return tier.handOff(tier.store().publish(lease, value, ttl));
+    return tier.backend().handOff(tier.store().leases().publish(lease, value, ttl));
   }
 
   @Override
   public CompletableFuture<Void> release(Lease lease) {
-    return tier.handOff(tier.store().release(lease));
+    return tier.backend().handOff(tier.store().leases().release(lease));
   }
 
   @Override
   public CompletableFuture<Void> revoke(String key) {
-    return tier.handOff(tier.store().delete(key));
+    return tier.backend().handOff(tier.store().delete(key));
   }
 }

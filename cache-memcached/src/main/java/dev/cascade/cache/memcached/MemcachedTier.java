@@ -1,34 +1,30 @@
 package dev.cascade.cache.memcached;
 
-import dev.cascade.cache.CacheException;
-import dev.cascade.cache.memcached.internal.MemcachedClient;
 import dev.cascade.cache.memcached.internal.MemcachedStore;
-import dev.cascade.cache.memcached.internal.ServerNode;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.StoreCapabilities;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link RemoteStore} on one memcached server or a consistently hashed pool of them, spoken to
  * with memcached's meta protocol (memcached 1.6.10 or later) over pipelined Netty connections.
  *
+ * <p>Get tiers from a {@link MemcachedBackend}, made once per service instance: its tiers share its
+ * connections, whatever the number of caches.
+ *
  * <pre>{@code
- * MemcachedTier memcached = MemcachedTier.create("cache-1:11211", "cache-2:11211", "cache-3:11211");
+ * MemcachedBackend memcached = MemcachedBackend.create("cache-1:11211", "cache-2:11211", "cache-3:11211");
  * Cache<Long, Product> products = Cache.<Long, Product>builder("products")
  *     .inMemory(m -> m.maximumSize(10_000).ttl(Duration.ofSeconds(30)))
- *     .tier(memcached)
+ *     .tier(memcached.tier())
  *     .valueCodec(JsonCodec.of(Product.class))
- *     .stampede(Stampede.distributed(MemcachedStampedeLock.create(memcached)))
+ *     .stampede(Stampede.distributed(memcached.stampedeLock()))
  *     .ttl(Duration.ofMinutes(10))
  *     .build();
  * }</pre>
@@ -50,26 +46,26 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Thread-safe. Futures complete on the I/O threads unless a completion executor is configured
- * (Cascade's caches never run loaders there). Close the tier to release its connections and
- * threads; closing a cache does not close it.
+ * (Cascade's caches never run loaders there). Once the backend is closed, every call fails through
+ * its future with {@link IllegalStateException}. Closing a cache does not close its tier.
  */
 public final class MemcachedTier implements RemoteStore {
+  private final MemcachedBackend backend;
   private final MemcachedStore store;
   private final StoreCapabilities capabilities;
-  private final Executor completion;
+  private final boolean ownsBackend;
 
-  private MemcachedTier(MemcachedStore store, MemcachedConfig config) {
+  MemcachedTier(MemcachedBackend backend, MemcachedStore store, boolean ownsBackend) {
+    this.backend = backend;
     this.store = store;
-    // By default futures complete on the I/O threads, as Lettuce's do: the cache runs blocking
-    // loaders in their caller's thread and asynchronous ones on its own executor, never here.
-    Executor configured = config.completionExecutor();
-    this.completion = configured != null ? configured : Runnable::run;
+    this.ownsBackend = ownsBackend;
     // maxKeyBytes 250: longer keys are hashed by core; keys over 186 bytes by this store.
     this.capabilities = new StoreCapabilities(250, false, store.maxValueBytes(), false);
   }
 
   /**
-   * Connects to {@code servers} ({@code host:port}) with default settings.
+   * Returns a tier with a backend of its own on {@code servers} ({@code host:port}), default
+   * settings; see {@link #create(MemcachedConfig)}.
    *
    * @throws IllegalArgumentException if an address is malformed or none is given
    */
@@ -78,41 +74,23 @@ public final class MemcachedTier implements RemoteStore {
   }
 
   /**
-   * Connects to the servers of {@code config}. Waits at most the connect timeout for the first
-   * connections; servers not reachable yet are retried in the background and fail their keys fast
-   * meanwhile.
+   * Returns a tier with a backend of its own on the servers of {@code config}: it opens {@link
+   * MemcachedConfig#connectionsPerServer()} connections to each server, and its {@link #close()}
+   * closes them. For several caches, share one {@link MemcachedBackend} instead (or this one tier):
+   * each call of this method opens a pool of its own. Waits at most the connect timeout for the
+   * first connections; servers not reachable yet are retried in the background and fail their keys
+   * fast meanwhile.
    */
   public static MemcachedTier create(MemcachedConfig config) {
-    Objects.requireNonNull(config, "config");
-    return new MemcachedTier(new MemcachedStore(MemcachedClient.start(config), config), config);
+    return MemcachedBackend.create(Objects.requireNonNull(config, "config")).newTier(true);
   }
 
   MemcachedStore store() {
     return store;
   }
 
-  /** Completes the returned future on the completion executor rather than on an I/O thread. */
-  <T> CompletableFuture<T> handOff(CompletableFuture<T> reply) {
-    if (reply.isDone()) {
-      return reply;
-    }
-    CompletableFuture<T> result = new CompletableFuture<>();
-    reply.whenComplete(
-        (value, error) -> {
-          try {
-            completion.execute(
-                () -> {
-                  if (error != null) {
-                    result.completeExceptionally(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
-                  } else {
-                    result.complete(value);
-                  }
-                });
-          } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new CacheException("the tier is closed", e));
-          }
-        });
-    return result;
+  MemcachedBackend backend() {
+    return backend;
   }
 
   @Override
@@ -122,37 +100,37 @@ public final class MemcachedTier implements RemoteStore {
 
   @Override
   public CompletableFuture<byte @Nullable []> get(String key) {
-    return handOff(store.get(key));
+    return backend.handOff(store.get(key));
   }
 
   @Override
   public CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys) {
-    return handOff(store.getAll(keys));
+    return backend.handOff(store.getAll(keys));
   }
 
   @Override
   public CompletableFuture<Void> put(String key, byte[] value, @Nullable Duration ttl) {
-    return handOff(store.put(key, value, ttl));
+    return backend.handOff(store.put(key, value, ttl));
   }
 
   @Override
   public CompletableFuture<Void> putAll(Map<String, Write> writes) {
-    return handOff(store.putAll(writes));
+    return backend.handOff(store.putAll(writes));
   }
 
   @Override
   public CompletableFuture<Boolean> putIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
-    return handOff(store.putIfAbsent(key, value, ttl));
+    return backend.handOff(store.putIfAbsent(key, value, ttl));
   }
 
   @Override
   public CompletableFuture<Void> delete(String key) {
-    return handOff(store.delete(key));
+    return backend.handOff(store.delete(key));
   }
 
   @Override
   public CompletableFuture<Void> deleteAll(Collection<String> keys) {
-    return handOff(store.deleteAll(keys));
+    return backend.handOff(store.deleteAll(keys));
   }
 
   /**
@@ -163,14 +141,12 @@ public final class MemcachedTier implements RemoteStore {
    */
   @Override
   public CompletableFuture<Void> deleteByPrefix(String prefix) {
-    return handOff(store.deleteByPrefix(prefix));
+    return backend.handOff(store.deleteByPrefix(prefix));
   }
 
   /** Returns the servers of the pool, {@code host:port}, in configuration order. */
   public List<String> servers() {
-    List<String> names = new ArrayList<>();
-    store.client().nodes().forEach(node -> names.add(node.name()));
-    return List.copyOf(names);
+    return backend.servers();
   }
 
   /** Returns the server ({@code host:port}) that holds {@code key}. */
@@ -180,48 +156,22 @@ public final class MemcachedTier implements RemoteStore {
 
   /**
    * Returns a future of each server's statistics, in configuration order; a server that is down or
-   * does not answer has {@code up == false} and zero counts.
+   * does not answer has {@code up == false} and zero counts. See {@link MemcachedBackend#stats()}.
    */
   public CompletableFuture<List<MemcachedServerStats>> stats() {
-    List<CompletableFuture<MemcachedServerStats>> all = new ArrayList<>();
-    for (ServerNode node : store.client().nodes()) {
-      all.add(
-          store
-              .client()
-              .stats(node)
-              .thenApply(
-                  s ->
-                      new MemcachedServerStats(
-                          node.name(),
-                          true,
-                          number(s, "get_hits"),
-                          number(s, "get_misses"),
-                          number(s, "evictions"),
-                          number(s, "curr_items"),
-                          number(s, "bytes"),
-                          number(s, "limit_maxbytes")))
-              .exceptionally(error -> new MemcachedServerStats(node.name(), false, 0, 0, 0, 0, 0, 0)));
-    }
-    return handOff(
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-            .thenApply(done -> all.stream().map(CompletableFuture::join).toList()));
+    return backend.stats();
   }
 
-  private static long number(Map<String, String> stats, String name) {
-    String value = stats.get(name);
-    if (value == null) {
-      return 0;
-    }
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
-
+  /**
+   * Closes the backend if this tier has one of its own ({@link #create(MemcachedConfig)}); a tier
+   * from {@link MemcachedBackend#tier()} shares its backend's connections, and closing it does
+   * nothing.
+   */
   @Override
   public void close() {
-    store.close();
+    if (ownsBackend) {
+      backend.close();
+    }
   }
 
   @Override

@@ -1,8 +1,11 @@
 /**
- * The Memcached backend: {@link dev.cascade.cache.memcached.MemcachedTier}, a {@link
- * dev.cascade.cache.spi.RemoteStore} on a consistently hashed pool of memcached servers spoken to
- * with the meta protocol; {@link dev.cascade.cache.memcached.MemcachedStampedeLock}, the stampede
- * lock on the server's own leases; and {@link dev.cascade.cache.memcached.MemcachedServerStats}.
+ * The Memcached backend: {@link dev.cascade.cache.memcached.MemcachedBackend}, the connections of
+ * one service instance to a consistently hashed pool of memcached servers spoken to with the meta
+ * protocol, which hands out {@link dev.cascade.cache.memcached.MemcachedTier}s (the caches' {@link
+ * dev.cascade.cache.spi.RemoteStore}) and the {@link
+ * dev.cascade.cache.memcached.MemcachedStampedeLock} on the server's own leases; {@link
+ * dev.cascade.cache.memcached.MemcachedConfig} and {@link
+ * dev.cascade.cache.memcached.MemcachedServerStats}.
  */
 @NullMarked
 package dev.cascade.cache.memcached;

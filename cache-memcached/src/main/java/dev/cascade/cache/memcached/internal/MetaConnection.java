@@ -39,7 +39,7 @@ final class MetaConnection extends ByteToMessageDecoder {
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final ArrayDeque<MetaRequest> inflight = new ArrayDeque<>();
   private final Runnable drain = this::drain;
-  /** The {@code VALUE} line being parsed; event loop only. */
+  /** A copy of the reply line being parsed; event loop only. */
   private byte[] lineScratch = new byte[512];
   private @Nullable Map<String, String> statsLines;
   private volatile @Nullable Channel channel;
@@ -54,10 +54,6 @@ final class MetaConnection extends ByteToMessageDecoder {
 
   long generation() {
     return generation;
-  }
-
-  boolean isOpen() {
-    return !closed && channel != null;
   }
 
   @Override

@@ -39,12 +39,7 @@ public final class MetaResponse {
     this("VA", new String[0], value, clientFlags);
   }
 
-  /** Returns the two-letter status, {@code END} for stats, or the error word. */
-  public String status() {
-    return status;
-  }
-
-  /** Returns whether the status is {@code status}. */
+  /** Returns whether the status is {@code expected}. */
   public boolean is(String expected) {
     return status.equals(expected);
   }

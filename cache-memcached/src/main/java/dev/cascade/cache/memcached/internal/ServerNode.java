@@ -50,6 +50,7 @@ public final class ServerNode {
   private long delayNanos;
   private volatile MetaConnection[] live = new MetaConnection[0];
   private volatile boolean up;
+  private volatile boolean closed;
   private volatile String downReason = "not connected yet";
 
   ServerNode(InetSocketAddress address, EventLoopGroup group, MemcachedConfig config) {
@@ -66,11 +67,6 @@ public final class ServerNode {
     return name;
   }
 
-  /** Returns the server's address. */
-  public InetSocketAddress address() {
-    return address;
-  }
-
   /** Returns the last namespace versions seen on this server (a cache, for optimistic writes). */
   public ConcurrentHashMap<String, Long> namespaceVersions() {
     return namespaceVersions;
@@ -79,6 +75,20 @@ public final class ServerNode {
   /** Returns whether the server is connected and answering. */
   public boolean isUp() {
     return up;
+  }
+
+  /** Returns whether the client was closed: no command is sent any more. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Returns the error of a call made after the client was closed. */
+  public IllegalStateException closedError() {
+    return new IllegalStateException(
+        "memcached "
+            + name
+            + ": the backend is closed, no command is sent after MemcachedBackend.close() (or close() of a"
+            + " MemcachedTier that owns its connections)");
   }
 
   /** Sends one command; the future fails at once if the server is down. */
@@ -169,7 +179,8 @@ public final class ServerNode {
   private MetaRequest send(MetaRequest request) {
     MetaConnection[] connections = live;
     if (!up || connections.length == 0) {
-      request.future.completeExceptionally(new CacheException("memcached " + name + " is down: " + downReason));
+      request.future.completeExceptionally(
+          closed ? closedError() : new CacheException("memcached " + name + " is down: " + downReason));
       return request;
     }
     MetaConnection connection =
@@ -293,6 +304,7 @@ public final class ServerNode {
     lock.lock();
     try {
       state = State.CLOSED;
+      closed = true;
       up = false;
       generation++;
       downReason = "the client is closed";

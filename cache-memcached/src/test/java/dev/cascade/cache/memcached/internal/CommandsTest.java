@@ -55,45 +55,45 @@ class CommandsTest {
 
   @Test
   void parseVersion_acceptsDigitsOnly_elseZero() {
-    assertThat(MemcachedStore.parseVersion("4294967296".getBytes(StandardCharsets.US_ASCII))).isEqualTo(4294967296L);
-    assertThat(MemcachedStore.parseVersion("12x".getBytes(StandardCharsets.US_ASCII))).isZero();
-    assertThat(MemcachedStore.parseVersion("-5".getBytes(StandardCharsets.US_ASCII))).isZero();
-    assertThat(MemcachedStore.parseVersion(new byte[0])).isZero();
-    assertThat(MemcachedStore.parseVersion("1234567890123456789".getBytes(StandardCharsets.US_ASCII))).isZero();
+    assertThat(NamespaceVersions.parseVersion("4294967296".getBytes(StandardCharsets.US_ASCII))).isEqualTo(4294967296L);
+    assertThat(NamespaceVersions.parseVersion("12x".getBytes(StandardCharsets.US_ASCII))).isZero();
+    assertThat(NamespaceVersions.parseVersion("-5".getBytes(StandardCharsets.US_ASCII))).isZero();
+    assertThat(NamespaceVersions.parseVersion(new byte[0])).isZero();
+    assertThat(NamespaceVersions.parseVersion("1234567890123456789".getBytes(StandardCharsets.US_ASCII))).isZero();
   }
 
   @Test
   void expiry_noTtl_isZero() {
-    assertThat(MemcachedStore.expiry(null, CLOCK)).isZero();
+    assertThat(ItemRules.expiry(null, CLOCK)).isZero();
   }
 
   @Test
   void expiry_fractionsRoundUp_neverToZero() {
-    assertThat(MemcachedStore.expiry(Duration.ofNanos(1), CLOCK)).isEqualTo(1);
-    assertThat(MemcachedStore.expiry(Duration.ofMillis(1), CLOCK)).isEqualTo(1);
-    assertThat(MemcachedStore.expiry(Duration.ofMillis(1500), CLOCK)).isEqualTo(2);
-    assertThat(MemcachedStore.expiry(Duration.ofSeconds(2), CLOCK)).isEqualTo(2);
-    assertThat(MemcachedStore.expiry(Duration.ofMillis(2001), CLOCK)).isEqualTo(3);
+    assertThat(ItemRules.expiry(Duration.ofNanos(1), CLOCK)).isEqualTo(1);
+    assertThat(ItemRules.expiry(Duration.ofMillis(1), CLOCK)).isEqualTo(1);
+    assertThat(ItemRules.expiry(Duration.ofMillis(1500), CLOCK)).isEqualTo(2);
+    assertThat(ItemRules.expiry(Duration.ofSeconds(2), CLOCK)).isEqualTo(2);
+    assertThat(ItemRules.expiry(Duration.ofMillis(2001), CLOCK)).isEqualTo(3);
   }
 
   @Test
   void expiry_upToThirtyDays_isRelative() {
-    assertThat(MemcachedStore.expiry(Duration.ofDays(29), CLOCK)).isEqualTo(29 * 86_400);
-    assertThat(MemcachedStore.expiry(Duration.ofDays(30), CLOCK)).isEqualTo(30 * 86_400);
+    assertThat(ItemRules.expiry(Duration.ofDays(29), CLOCK)).isEqualTo(29 * 86_400);
+    assertThat(ItemRules.expiry(Duration.ofDays(30), CLOCK)).isEqualTo(30 * 86_400);
   }
 
   @Test
   void expiry_overThirtyDays_isAbsoluteUnixTimeRoundedUp() {
-    assertThat(MemcachedStore.expiry(Duration.ofDays(30).plusSeconds(1), CLOCK))
+    assertThat(ItemRules.expiry(Duration.ofDays(30).plusSeconds(1), CLOCK))
         .isEqualTo(1_800_000_000L + 30 * 86_400 + 2); // now has 250 ms: the expiry rounds up
-    assertThat(MemcachedStore.expiry(Duration.ofDays(365), CLOCK)).isEqualTo(1_800_000_000L + 365 * 86_400 + 1);
+    assertThat(ItemRules.expiry(Duration.ofDays(365), CLOCK)).isEqualTo(1_800_000_000L + 365 * 86_400 + 1);
   }
 
   @Test
   void namespaceOf_isUpToTheSecondColon() {
-    assertThat(MemcachedStore.namespaceOf("cascade:users:42")).isEqualTo("cascade:users:");
-    assertThat(MemcachedStore.namespaceOf("cascade:users:a:b")).isEqualTo("cascade:users:");
-    assertThat(MemcachedStore.namespaceOf("cascade:users")).isNull();
-    assertThat(MemcachedStore.namespaceOf("plain")).isNull();
+    assertThat(NamespaceVersions.namespaceOf("cascade:users:42")).isEqualTo("cascade:users:");
+    assertThat(NamespaceVersions.namespaceOf("cascade:users:a:b")).isEqualTo("cascade:users:");
+    assertThat(NamespaceVersions.namespaceOf("cascade:users")).isNull();
+    assertThat(NamespaceVersions.namespaceOf("plain")).isNull();
   }
 }

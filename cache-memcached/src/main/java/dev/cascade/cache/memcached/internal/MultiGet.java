@@ -1,0 +1,191 @@
+package dev.cascade.cache.memcached.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Multi-key reads: one round trip per server, servers in parallel.
+ *
+ * <p>Per server, the keys go out as one classic {@code get k1 k2 ...} (in chunks of {@value
+ * #CLASSIC_GET_KEYS}) when every key's wire form is plain, else as one pipelined batch of {@code
+ * mg}; the versions of the keys' namespaces are read in the same pipeline, and only values written
+ * under the current version are kept. The keys of a server known to be down are misses; the call
+ * fails only when no server answered (with {@link IllegalStateException} once the client is closed). Tuned: no per-key map or string beyond the result map.
+ * Thread-safe; never blocks.
+ */
+final class MultiGet {
+  private static final int CLASSIC_GET_KEYS = 100;
+
+  private final KeyPlacement placement;
+
+  MultiGet(KeyPlacement placement) {
+    this.placement = placement;
+  }
+
+  /** Returns a future of the values present among {@code keys}, by key. */
+  CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys) {
+    // Each server's targets in the order given, without duplicates.
+    Map<ServerNode, List<Target>> byNode = new LinkedHashMap<>();
+    Set<String> seen = new HashSet<>((int) (keys.size() / 0.75f) + 1);
+    for (String key : keys) {
+      if (seen.add(key)) {
+        Target t = placement.target(key);
+        byNode.computeIfAbsent(t.node(), n -> new ArrayList<>(keys.size())).add(t);
+      }
+    }
+    List<CompletableFuture<Map<String, byte[]>>> perNode = new ArrayList<>();
+    byNode.forEach(
+        (node, nodeTargets) -> {
+          if (node.isUp()) {
+            perNode.add(getAllOn(node, nodeTargets));
+          } else if (node.isClosed()) {
+            perNode.add(CompletableFuture.failedFuture(node.closedError()));
+          } // else the keys of a server known to be down are misses, as in get
+        });
+    CompletableFuture<Map<String, byte[]>> result = new CompletableFuture<>();
+    CompletableFuture.allOf(perNode.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (done, error) -> {
+              // Each server's map is a fresh HashMap of this call: the first one collects the rest.
+              Map<String, byte[]> found = null;
+              Throwable firstError = null;
+              int failed = 0;
+              for (CompletableFuture<Map<String, byte[]>> f : perNode) {
+                if (f.isCompletedExceptionally()) {
+                  failed++;
+                  firstError = firstError != null ? firstError : Replies.causeOf(f);
+                } else if (found == null) {
+                  found = f.join();
+                } else {
+                  found.putAll(f.join());
+                }
+              }
+              // A down server's keys are misses; only when no server answered is it an error.
+              if (failed > 0 && failed == perNode.size()) {
+                result.completeExceptionally(firstError);
+              } else {
+                result.complete(found == null ? new HashMap<>() : found);
+              }
+            });
+    return result;
+  }
+
+  private CompletableFuture<Map<String, byte[]>> getAllOn(ServerNode node, List<Target> targets) {
+    Map<String, CompletableFuture<MetaResponse>> namespaceVersions = new HashMap<>();
+    String last = null;
+    for (Target t : targets) {
+      String namespace = t.namespace();
+      if (namespace != null && !namespace.equals(last) && !namespaceVersions.containsKey(namespace)) {
+        namespaceVersions.put(namespace, NamespaceVersions.read(node, namespace));
+      }
+      last = namespace;
+    }
+    if (allPlain(targets)) {
+      return getAllClassic(node, targets, namespaceVersions);
+    }
+    List<byte[]> commands = new ArrayList<>(targets.size());
+    for (Target t : targets) {
+      commands.add(Commands.mg(t.key(), "v f"));
+    }
+    CompletableFuture<List<@Nullable MetaResponse>> replies =
+        node.submitBatch(commands).thenApply(Arrays::asList);
+    return keepCurrent(node, targets, namespaceVersions, replies);
+  }
+
+  /**
+   * Whether every key can go out as it is in a classic {@code get}: its wire form is plain (see
+   * {@link Commands#isPlain}), so it is the user's key itself. Such a key names the same item as its
+   * base64 form with the meta {@code b} flag, and one {@code get} of many keys costs the server far
+   * less than as many {@code mg}.
+   */
+  private static boolean allPlain(List<Target> targets) {
+    if (targets.size() < 2) {
+      return false;
+    }
+    for (Target t : targets) {
+      if (!Commands.isPlain(t.wire())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static CompletableFuture<Map<String, byte[]>> getAllClassic(
+      ServerNode node,
+      List<Target> targets,
+      Map<String, CompletableFuture<MetaResponse>> namespaceVersions) {
+    List<String> keys = new ArrayList<>(targets.size()); // plain: each is its own wire key
+    for (Target t : targets) {
+      keys.add(t.userKey());
+    }
+    List<CompletableFuture<MetaResponse[]>> chunks = new ArrayList<>();
+    for (int from = 0; from < keys.size(); from += CLASSIC_GET_KEYS) {
+      chunks.add(node.submitClassicGet(keys.subList(from, Math.min(keys.size(), from + CLASSIC_GET_KEYS))));
+    }
+    CompletableFuture<List<@Nullable MetaResponse>> replies =
+        CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new))
+            .thenApply(
+                done -> {
+                  List<@Nullable MetaResponse> inOrder = new ArrayList<>(keys.size());
+                  chunks.forEach(chunk -> inOrder.addAll(Arrays.asList(chunk.join())));
+                  return inOrder;
+                });
+    return keepCurrent(node, targets, namespaceVersions, replies);
+  }
+
+  /**
+   * Waits for the replies (one per target, in order; {@code null} for a key a classic get did not
+   * return) and the namespace versions read with them, and keeps the values written under the
+   * current version of their namespace.
+   */
+  private static CompletableFuture<Map<String, byte[]>> keepCurrent(
+      ServerNode node,
+      List<Target> targets,
+      Map<String, CompletableFuture<MetaResponse>> namespaceVersions,
+      CompletableFuture<List<@Nullable MetaResponse>> replies) {
+    List<CompletableFuture<?>> all = new ArrayList<>(namespaceVersions.values());
+    all.add(replies);
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              Map<String, Long> current = new HashMap<>();
+              namespaceVersions.forEach(
+                  (namespace, reply) -> current.put(namespace, NamespaceVersions.remember(node, namespace, reply.join())));
+              Map<String, byte[]> found = hashMapFor(targets.size());
+              List<@Nullable MetaResponse> inOrder = replies.join();
+              String lastNamespace = null;
+              long lastVersion = NamespaceVersions.PLAIN;
+              for (int i = 0; i < targets.size(); i++) {
+                MetaResponse reply = inOrder.get(i);
+                if (reply == null) {
+                  continue;
+                }
+                Target t = targets.get(i);
+                String namespace = t.namespace();
+                if (namespace != lastNamespace) { // keys of one call mostly share one namespace object
+                  lastNamespace = namespace;
+                  lastVersion = namespace == null ? NamespaceVersions.PLAIN : current.get(namespace);
+                }
+                byte[] value = Replies.valueIf(reply, lastVersion);
+                if (value != null) {
+                  found.put(t.userKey(), value);
+                }
+              }
+              return found;
+            });
+  }
+
+  /** Returns an empty {@link HashMap} that holds {@code size} entries without resizing. */
+  private static <K, V> HashMap<K, V> hashMapFor(int size) {
+    return new HashMap<>((int) (size / 0.75f) + 1);
+  }
+}
