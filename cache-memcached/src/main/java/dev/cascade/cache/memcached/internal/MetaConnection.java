@@ -1,6 +1,8 @@
 package dev.cascade.cache.memcached.internal;
 
 import dev.cascade.cache.CacheException;
+import dev.cascade.cache.CacheTimeoutException;
+import dev.cascade.cache.CacheUnavailableException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -124,7 +126,7 @@ final class MetaConnection extends ByteToMessageDecoder {
       }
       if (!request.future.isDone()) {
         request.future.completeExceptionally(
-            new CacheException(
+            new CacheTimeoutException(
                 "memcached " + node.name() + ": no reply within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms",
                 new TimeoutException()));
       }
@@ -165,7 +167,8 @@ final class MetaConnection extends ByteToMessageDecoder {
   }
 
   private CacheException closedException() {
-    return new CacheException("memcached " + node.name() + " is down (connection closed); retrying in the background");
+    return new CacheUnavailableException(
+        "memcached " + node.name() + " is down (connection closed); retrying in the background", null);
   }
 
   @Override

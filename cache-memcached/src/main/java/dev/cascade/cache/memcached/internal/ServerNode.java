@@ -1,6 +1,7 @@
 package dev.cascade.cache.memcached.internal;
 
 import dev.cascade.cache.CacheException;
+import dev.cascade.cache.CacheUnavailableException;
 import dev.cascade.cache.memcached.MemcachedConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
@@ -180,7 +181,7 @@ public final class ServerNode {
     MetaConnection[] connections = live;
     if (!up || connections.length == 0) {
       request.future.completeExceptionally(
-          closed ? closedError() : new CacheException("memcached " + name + " is down: " + downReason));
+          closed ? closedError() : new CacheUnavailableException("memcached " + name + " is down: " + downReason, null));
       return request;
     }
     MetaConnection connection =

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Paired rounds of one JMH benchmark built from two versions of the code: each round runs one fork
+# from each jar back to back (alternating which goes first) and prints NEW/OLD; the last line gives
+# the median and geometric mean of the rounds' ratios. Use it to check that a change keeps a figure.
+#
+#   benchmarks/jar-vs-jar.sh ROUNDS OLD_JAR NEW_JAR BENCHMARK_REGEX [JMH options for each fork]
+#
+# e.g. benchmarks/jar-vs-jar.sh 8 /tmp/old.jar benchmarks/target/cascade-benchmarks.jar \
+#        'L1HitBenchmark.cascadeGetIfPresent$' -wi 3 -w 2s -i 3 -r 2s -t 2
+set -euo pipefail
+rounds=$1 old=$2 new=$3 regex=$4
+shift 4
+score() { # jar: prints the benchmark's score in ops/s
+  java -jar "$1" "$regex" -f 1 "$@" -rf csv -rff /tmp/jar-vs-jar.csv >/dev/null 2>&1
+  tail -n 1 /tmp/jar-vs-jar.csv | awk -F, '{gsub(/"/, "", $5); print $5}'
+}
+ratios=()
+for ((round = 1; round <= rounds; round++)); do
+  if ((round % 2 == 1)); then
+    o=$(score "$old" "$@"); n=$(score "$new" "$@")
+  else
+    n=$(score "$new" "$@"); o=$(score "$old" "$@")
+  fi
+  r=$(awk -v n="$n" -v o="$o" 'BEGIN { printf "%.3f", n / o }')
+  ratios+=("$r")
+  printf 'round %d: old %.0f ops/s, new %.0f ops/s, new/old %s\n' "$round" "$o" "$n" "$r"
+done
+printf '%s\n' "${ratios[@]}" | sort -n | awk -v regex="$regex" '
+  { v[NR] = $1; s += log($1) }
+  END {
+    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    printf "%s new/old over %d paired rounds: median %.3f, geometric mean %.3f, min %.3f, max %.3f\n",
+      regex, NR, m, exp(s / NR), v[1], v[NR]
+  }'
