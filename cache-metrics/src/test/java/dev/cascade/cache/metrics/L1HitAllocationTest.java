@@ -29,7 +29,7 @@ class L1HitAllocationTest {
   private Cache<Integer, String> filled(boolean metered) {
     var builder = Cache.<Integer, String>builder("alloc").inMemory(m -> m.maximumSize(10_000));
     if (metered) {
-      builder.decorateTiers(CacheMetrics.decorator(new SimpleMeterRegistry()));
+      builder.eventListener(CacheMetrics.listener(new SimpleMeterRegistry()));
     }
     Cache<Integer, String> cache = builder.build();
     for (Integer key : keys) {
