@@ -23,18 +23,18 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Cost of metrics on an in-process (L1) hit: the same embedded cache with and without {@code
- * CacheMetrics} (tier decorator and cache-level binder on a {@link SimpleMeterRegistry}), over the
+ * CacheMetrics} (event listener and cache-level binder on a {@link SimpleMeterRegistry}), over the
  * same keys and lookup sequence ({@link HitKeys}) in the same run. The target is a metered hit at
  * no less than 0.85 times the plain hit's throughput.
  *
  * <ul>
  *   <li>{@code plain*} and {@code metered*}: every fork builds and fills both caches (same setup,
- *       same JIT history) and measures one of them; the hit path's call sites see only the measured
- *       cache's tier class.
+ *       same JIT history) and measures one of them. Both caches run the same classes on a hit (the
+ *       listener is not on the hit path), so the measured one's call sites are those of a plain
+ *       cache.
  *   <li>{@code sideBySide}: one thread on each cache at the same time in one fork, reported per
  *       method ({@code sideBySide:plain}, {@code sideBySide:metered}). Both see the same machine at
- *       the same moment, which keeps the ratio meaningful on a busy machine; the price is a hit path
- *       that has seen both tier classes.
+ *       the same moment, which keeps the ratio meaningful on a busy machine.
  * </ul>
  *
  * <p>Every lookup hits; each tear-down fails the trial if one missed, and the metered one also if
@@ -67,7 +67,7 @@ public class MeteredHitBenchmark {
           CacheMetrics.monitor(
               Cache.<Integer, String>builder("metered")
                   .inMemory(m -> m.maximumSize(keys.size))
-                  .decorateTiers(CacheMetrics.decorator(registry))
+                  .eventListener(CacheMetrics.listener(registry))
                   .build(),
               registry);
       L1HitBenchmark.fillCascade(plain, keys);

@@ -25,7 +25,7 @@ public final class MetricsExample {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     InMemoryRemoteStore store = InMemoryRemoteStore.create();
 
-    // Per-tier meters (users.l1, users.l2) from the decorator, cache-level meters (users) from
+    // Per-tier meters (users.l1, users.l2) from the listener, cache-level meters (users) from
     // monitor: give both the same extra tags.
     Cache<Integer, String> users =
         CacheMetrics.monitor(
@@ -33,7 +33,7 @@ public final class MetricsExample {
                 .inMemory(m -> m.maximumSize(1_000))
                 .tier(store)
                 .valueCodec(StringCodec.create())
-                .decorateTiers(CacheMetrics.decorator(registry, "service", "example"))
+                .eventListener(CacheMetrics.listener(registry, "service", "example"))
                 .build(),
             registry,
             "service",

@@ -1,7 +1,7 @@
 package dev.cascade.cache.metrics;
 
 import dev.cascade.cache.Cache;
-import dev.cascade.cache.spi.TierDecorator;
+import dev.cascade.cache.CacheEventListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -9,15 +9,15 @@ import java.util.Objects;
 
 /**
  * Micrometer metrics for Cascade caches, in Micrometer's own cache names. Two calls instrument a
- * cache completely: the decorator on the builder counts each tier, {@link #monitor} binds the
- * cache-level meters.
+ * cache completely: the {@link #listener} given to the builder counts each tier, {@link #monitor}
+ * binds the cache-level meters.
  *
  * <pre>{@code
  * Cache<Long, Product> products = Cache.<Long, Product>builder("products")
  *     .inMemory(m -> m.maximumSize(10_000))
  *     .tier(RedisTier.create(redis))
  *     .valueCodec(JsonCodec.of(Product.class))
- *     .decorateTiers(CacheMetrics.decorator(registry, "service", "shop"))
+ *     .eventListener(CacheMetrics.listener(registry, "service", "shop"))
  *     .build();
  * CacheMetrics.monitor(products, registry, "service", "shop");
  * // cache.gets{cache=products}        every lookup once, whichever tier answered
@@ -25,40 +25,48 @@ import java.util.Objects;
  * // cache.gets{cache=products.l2}     lookups in Redis
  * }</pre>
  *
- * <p>Give the decorator and {@link #monitor} the same extra tags: Prometheus requires every meter of
+ * <p>Give the listener and {@link #monitor} the same extra tags: Prometheus requires every meter of
  * one name to carry the same tag keys, and Micrometer's own cache binders ({@code
  * CaffeineCacheMetrics} and the others) share these names. If two caches with the same name are
  * bound to one registry, only the first is reported, as with Micrometer's own binders.
  *
- * <p>Nesting: the decorator counts what the tier it wraps sees. Given to {@code decorateTiers} before
- * another decorator, it wraps the tiers themselves and the other decorator wraps it; the cache-level
- * binder then cannot see it and {@code cache.puts} falls back to counting loads (see {@link
- * CascadeCacheMetrics}). Give it last to keep exact puts.
+ * <p>The listener observes the cache, not its tiers: it sees every tier operation as the cache makes
+ * it, whatever tier decorators the builder also has, and its place among other listeners does not
+ * matter.
  *
- * <p>All methods are thread-safe; the returned decorator is immutable and may serve many caches.
+ * <p>All methods are thread-safe; the returned listener factory is immutable and may serve many
+ * caches.
  */
 public final class CacheMetrics {
   private CacheMetrics() {}
 
   /**
-   * Returns a tier decorator that registers, for each tier of each cache it is given to, per-tier
-   * meters named with the tier as the cache: {@code cache.gets{cache=<name>.l1,result=hit|miss}},
-   * {@code cache.puts}, {@code cache.invalidations{scope}}, {@code cache.errors{operation}}, {@code
-   * cache.evictions} and {@code cache.size} for the in-process tier, and {@code
-   * cache.tier.latency{operation}} timers for remote tiers.
+   * Returns a listener factory that registers, for each cache it is given to (through {@code
+   * CacheBuilder.eventListener}), per-tier meters named with the tier as the cache: {@code
+   * cache.gets{cache=<name>.l1,result=hit|miss}}, {@code cache.puts}, {@code
+   * cache.invalidations{scope}}, {@code cache.errors{operation}}, {@code cache.evictions} and {@code
+   * cache.size} for the in-process tier, and {@code cache.tier.latency{operation}} timers, {@code
+   * cache.circuit.state} and {@code cache.circuit.openings} for remote tiers. The meters are
+   * registered when the cache is built; the registry holds the cache weakly.
    *
    * @param tags extra tags as key-value pairs, such as {@code "service", "shop"}
    * @throws IllegalArgumentException if {@code tags} has an odd number of elements
+   * @throws NullPointerException if {@code registry} or {@code tags} is null
    */
-  public static TierDecorator decorator(MeterRegistry registry, String... tags) {
-    return decorator(registry, Tags.of(tags));
+  public static CacheEventListener.Factory listener(MeterRegistry registry, String... tags) {
+    Objects.requireNonNull(registry, "registry");
+    return listener(registry, Tags.of(Objects.requireNonNull(tags, "tags")));
   }
 
-  /** Like {@link #decorator(MeterRegistry, String...)}, with the extra tags given as {@link Tag}s. */
-  public static TierDecorator decorator(MeterRegistry registry, Iterable<Tag> tags) {
+  /**
+   * Like {@link #listener(MeterRegistry, String...)}, with the extra tags given as {@link Tag}s.
+   *
+   * @throws NullPointerException if {@code registry} or {@code tags} is null
+   */
+  public static CacheEventListener.Factory listener(MeterRegistry registry, Iterable<Tag> tags) {
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(tags, "tags");
-    return new MeteringDecorator(registry, tags);
+    return new MeteringListener.Factory(registry, tags);
   }
 
   /**

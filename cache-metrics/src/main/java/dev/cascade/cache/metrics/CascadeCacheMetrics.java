@@ -1,8 +1,8 @@
 package dev.cascade.cache.metrics;
 
 import dev.cascade.cache.Cache;
+import dev.cascade.cache.CacheInspector;
 import dev.cascade.cache.CacheStats;
-import dev.cascade.cache.spi.LocalTier;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,9 +24,10 @@ import org.jspecify.annotations.Nullable;
  * {@code docs/metrics.md}.
  *
  * <p>Each lookup counts once here, whichever tier answered it; per-tier meters come from {@link
- * CacheMetrics#decorator}. {@code cache.puts} counts the entries written by {@code put} and {@code
+ * CacheMetrics#listener}. {@code cache.puts} counts the entries written by {@code put} and {@code
  * putAll} plus the successful loads (whose values the cache stores). {@code cache.size} is registered only for a cache
- * whose one tier is in-process; a remote tier's size is a server statistic.
+ * whose one tier is in-process (read from {@link Cache#inspect()}); a remote tier's size is a
+ * server statistic.
  *
  * <p>Holds the cache weakly, like every Micrometer cache binder: binding does not keep a cache alive.
  * Thread-safe.
@@ -52,8 +53,11 @@ public final class CascadeCacheMetrics<C extends Cache<?, ?>> extends CacheMeter
   @Override
   protected @Nullable Long size() {
     Cache<?, ?> cache = getCache();
-    LocalTier<?, ?> local = cache == null ? null : TierView.soleLocalTier(cache);
-    return local == null ? null : local.estimatedSize();
+    if (cache == null) {
+      return null;
+    }
+    CacheInspector inspector = cache.inspect();
+    return inspector.hasLocalTier() && !inspector.hasRemoteTier() ? inspector.localSize() : null;
   }
 
   @Override

@@ -2,106 +2,90 @@ package dev.cascade.cache.metrics;
 
 import static dev.cascade.cache.metrics.CacheMeterNames.TAG_CACHE;
 
-import io.micrometer.core.instrument.Clock;
+import dev.cascade.cache.CacheInspector;
+import dev.cascade.cache.CircuitState;
+import dev.cascade.cache.InvalidationScope;
+import dev.cascade.cache.TierOperation;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
-import dev.cascade.cache.internal.HitCounter;
-import dev.cascade.cache.spi.LocalLookupCounts;
-import dev.cascade.cache.spi.LocalTier;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The meters of one tier, registered once when the tier is decorated so that no call looks a meter
- * up. Counts live in this object's {@link LongAdder}s and the registry reads them through function
- * counters, so counting costs one adder increment whatever the registry is (a composite registry's
- * counters would fan out on every increment). The registry holds the adders weakly, as Micrometer's
- * cache binders hold their caches. Timers are the registry's own: they time remote calls only.
+ * The meters of one tier of one cache, registered once when the cache is built so that no event
+ * looks a meter up. Event counts live in this object's {@link LongAdder}s and the registry reads
+ * them through function counters, so counting costs one adder increment whatever the registry is (a
+ * composite registry's counters would fan out on every increment). Timers are the registry's own:
+ * they time remote operations only.
+ *
+ * <p>What the cache counts or holds itself is read from its {@link CacheInspector} when the registry
+ * publishes: the in-process tier's lookups, lookup failures, size and evictions, and a remote tier's
+ * circuit breaker. Those function meters take the inspector as their state object, which Micrometer
+ * holds weakly, and their functions capture at most the tier's index, so the registry never keeps a
+ * cache alive. The adders are held weakly by the registry too and strongly by the cache's listener.
  *
  * <p>Thread-safe: every field is final and every adder and meter is thread-safe.
  */
 final class TierMeters {
-  final String tierCacheName;
-  final HitCounter hits = new HitCounter();
-  /**
-   * The owning cache's counts of the lookups it makes in this tier without calling the metered tier
-   * (see {@link LocalTier#lookupsCountedBy}); added to {@link #hits}, {@link #misses} and the get
-   * errors, which count the lookups that do reach the metered tier. Set at most once; {@link
-   * #NO_LOOKUPS} until then.
-   */
-  private volatile LocalLookupCounts cacheCounted = NO_LOOKUPS;
+  private static final String GETS_DESCRIPTION =
+      "The number of times cache lookup methods have returned a cached (hit) or uncached (newly loaded or null) value (miss).";
+  private static final String ERRORS_DESCRIPTION = "Failed operations of a cache tier";
+  private static final String INVALIDATIONS_DESCRIPTION = "Invalidations a cache tier received";
 
-  /** The counts of a tier whose lookups all reach the metered tier. */
-  private static final LocalLookupCounts NO_LOOKUPS =
-      new LocalLookupCounts() {
-        @Override
-        public long hits() {
-          return 0;
-        }
-
-        @Override
-        public long misses() {
-          return 0;
-        }
-
-        @Override
-        public long failures() {
-          return 0;
-        }
-      };
-  final LongAdder misses = new LongAdder();
-  final LongAdder invalidatedKeys = new LongAdder();
-  final LongAdder invalidatedAll = new LongAdder();
-  final LongAdder invalidatedTags = new LongAdder();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
   private final LongAdder puts = new LongAdder();
-  private final LongAdder[] errors;
+  /** Invalidations by {@link InvalidationScope#ordinal()}. */
+  private final LongAdder[] invalidations = adders(InvalidationScope.values().length);
+  /** Failures by {@link TierOperation#ordinal()}. */
+  private final LongAdder[] errors = adders(TierOperation.values().length);
+  /** Latencies by {@link TierOperation#ordinal()}; {@code null} for the in-process tier. */
   private final Timer @Nullable [] latencies;
-  private final Clock clock;
 
   /**
-   * Registers the meters of tier {@code tierName} of cache {@code cacheName}; {@code timed} adds a
-   * latency timer per operation (remote tiers).
+   * Registers the meters of tier {@code tier} of the cache that {@code cache} inspects, named
+   * {@code <cache>.<tier name>}, with the extra {@code tags}.
    */
-  TierMeters(MeterRegistry registry, Iterable<Tag> tags, String cacheName, String tierName, boolean timed) {
-    this.tierCacheName = cacheName + "." + tierName;
-    this.clock = registry.config().clock();
-    Tags base = Tags.concat(tags, TAG_CACHE, tierCacheName);
-    String getsDescription =
-        "The number of times cache lookup methods have returned a cached (hit) or uncached (newly loaded or null) value (miss).";
-    FunctionCounter.builder(CacheMeterNames.GETS, this, TierMeters::hitCount)
-        .tags(base.and(CacheMeterNames.TAG_RESULT, "hit"))
-        .description(getsDescription)
-        .register(registry);
-    FunctionCounter.builder(CacheMeterNames.GETS, this, TierMeters::missCount)
-        .tags(base.and(CacheMeterNames.TAG_RESULT, "miss"))
-        .description(getsDescription)
-        .register(registry);
+  TierMeters(MeterRegistry registry, Iterable<Tag> tags, CacheInspector cache, int tier) {
+    boolean local = tier == 0 && cache.hasLocalTier();
+    Tags base = Tags.concat(tags, TAG_CACHE, cache.cacheName() + "." + cache.tierNames().get(tier));
+
+    if (local) {
+      // The cache counts its in-process lookups itself, exactly; they are never events.
+      FunctionCounter.builder(CacheMeterNames.GETS, cache, c -> c.localLookups().hits())
+          .tags(base.and(CacheMeterNames.TAG_RESULT, "hit"))
+          .description(GETS_DESCRIPTION)
+          .register(registry);
+      FunctionCounter.builder(CacheMeterNames.GETS, cache, c -> c.localLookups().misses())
+          .tags(base.and(CacheMeterNames.TAG_RESULT, "miss"))
+          .description(GETS_DESCRIPTION)
+          .register(registry);
+    } else {
+      counter(registry, CacheMeterNames.GETS, base.and(CacheMeterNames.TAG_RESULT, "hit"), hits, GETS_DESCRIPTION);
+      counter(registry, CacheMeterNames.GETS, base.and(CacheMeterNames.TAG_RESULT, "miss"), misses, GETS_DESCRIPTION);
+    }
     counter(registry, CacheMeterNames.PUTS, base, puts, "The number of entries added to the cache");
-    String invalidationsDescription = "Invalidations a cache tier received";
-    counter(registry, CacheMeterNames.INVALIDATIONS, base.and(CacheMeterNames.TAG_SCOPE, "key"), invalidatedKeys,
-        invalidationsDescription);
-    counter(registry, CacheMeterNames.INVALIDATIONS, base.and(CacheMeterNames.TAG_SCOPE, "all"), invalidatedAll,
-        invalidationsDescription);
-    counter(registry, CacheMeterNames.INVALIDATIONS, base.and(CacheMeterNames.TAG_SCOPE, "tag"), invalidatedTags,
-        invalidationsDescription);
-    Operation[] operations = Operation.values();
-    this.errors = new LongAdder[operations.length];
-    this.latencies = timed ? new Timer[operations.length] : null;
-    for (Operation operation : operations) {
+    for (InvalidationScope scope : InvalidationScope.values()) {
+      counter(registry, CacheMeterNames.INVALIDATIONS, base.and(CacheMeterNames.TAG_SCOPE, scope.tagValue()),
+          invalidations[scope.ordinal()], INVALIDATIONS_DESCRIPTION);
+    }
+
+    TierOperation[] operations = TierOperation.values();
+    this.latencies = local ? null : new Timer[operations.length];
+    for (TierOperation operation : operations) {
       Tags tagged = base.and(CacheMeterNames.TAG_OPERATION, operation.tagValue());
-      errors[operation.ordinal()] = new LongAdder();
-      String errorsDescription = "Failed operations of a cache tier";
-      if (operation == Operation.GET) {
-        FunctionCounter.builder(CacheMeterNames.ERRORS, this, TierMeters::getErrorCount)
+      if (local && operation == TierOperation.GET) {
+        FunctionCounter.builder(CacheMeterNames.ERRORS, cache, c -> c.localLookups().failures())
             .tags(tagged)
-            .description(errorsDescription)
+            .description(ERRORS_DESCRIPTION)
             .register(registry);
       } else {
-        counter(registry, CacheMeterNames.ERRORS, tagged, errors[operation.ordinal()], errorsDescription);
+        counter(registry, CacheMeterNames.ERRORS, tagged, errors[operation.ordinal()], ERRORS_DESCRIPTION);
       }
       if (latencies != null) {
         latencies[operation.ordinal()] =
@@ -111,52 +95,79 @@ final class TierMeters {
                 .register(registry);
       }
     }
+
+    if (local) {
+      FunctionCounter.builder(CacheMeterNames.EVICTIONS, cache, CacheInspector::localEvictions)
+          .tags(base)
+          .description("The number of times the cache was evicted.")
+          .register(registry);
+      Gauge.builder(CacheMeterNames.SIZE, cache, CacheInspector::localSize)
+          .tags(base)
+          .description(
+              "The number of entries in this cache. This may be an approximation, depending on the type of cache.")
+          .register(registry);
+    } else {
+      Gauge.builder(CacheMeterNames.CIRCUIT_STATE, cache, c -> stateValue(c.circuitState(tier)))
+          .tags(base)
+          .description("State of the tier's circuit breaker: 0 closed, 1 half-open, 2 open")
+          .register(registry);
+      FunctionCounter.builder(CacheMeterNames.CIRCUIT_OPENINGS, cache, c -> c.circuitOpenings(tier))
+          .tags(base)
+          .description("Times the tier's circuit breaker opened")
+          .register(registry);
+    }
+  }
+
+  private static LongAdder[] adders(int count) {
+    LongAdder[] adders = new LongAdder[count];
+    for (int i = 0; i < count; i++) {
+      adders[i] = new LongAdder();
+    }
+    return adders;
   }
 
   private static void counter(MeterRegistry registry, String name, Tags tags, LongAdder adder, String description) {
     FunctionCounter.builder(name, adder, LongAdder::sum).tags(tags).description(description).register(registry);
   }
 
-  /**
-   * From now on the tier's lookup meters add {@code counts}: the lookups the owning cache makes in
-   * the wrapped tier directly, counting them itself.
-   */
-  void addCacheCounted(LocalLookupCounts counts) {
-    cacheCounted = counts;
+  private static double stateValue(CircuitState state) {
+    return switch (state) {
+      case CLOSED -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN -> 2;
+    };
   }
 
-  private double hitCount() {
-    return hits.sum() + cacheCounted.hits();
+  /** Counts lookups in a remote tier. */
+  void lookedUp(int hitCount, int missCount) {
+    if (hitCount > 0) {
+      hits.add(hitCount);
+    }
+    if (missCount > 0) {
+      misses.add(missCount);
+    }
   }
 
-  private double missCount() {
-    return misses.sum() + cacheCounted.misses();
+  /** Counts {@code entries} entries stored in the tier. */
+  void stored(int entries) {
+    if (entries > 0) {
+      puts.add(entries);
+    }
   }
 
-  private double getErrorCount() {
-    return errors[Operation.GET.ordinal()].sum() + cacheCounted.failures();
+  /** Counts an invalidation of {@code scope} reaching {@code count} keys, or one for other scopes. */
+  void invalidated(InvalidationScope scope, int count) {
+    invalidations[scope.ordinal()].add(count);
   }
 
-  /** Counts {@code count} entries stored in the tier. */
-  void stored(long count) {
-    puts.add(count);
-  }
-
-  /** Counts a failure of {@code operation}. */
-  void failed(Operation operation) {
-    errors[operation.ordinal()].increment();
-  }
-
-  /** Returns the registry's monotonic time in nanoseconds, the start of a timed operation. */
-  long start() {
-    return clock.monotonicTime();
-  }
-
-  /** Records the duration of {@code operation} that started at {@code startNanos}. */
-  void finished(Operation operation, long startNanos) {
+  /** Times {@code operation} (remote tiers) and counts it as an error when it {@code failed}. */
+  void operated(TierOperation operation, long nanos, boolean failed) {
     Timer[] timers = latencies;
     if (timers != null) {
-      timers[operation.ordinal()].record(clock.monotonicTime() - startNanos, TimeUnit.NANOSECONDS);
+      timers[operation.ordinal()].record(nanos, TimeUnit.NANOSECONDS);
+    }
+    if (failed) {
+      errors[operation.ordinal()].increment();
     }
   }
 }

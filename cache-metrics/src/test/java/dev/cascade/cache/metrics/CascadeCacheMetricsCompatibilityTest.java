@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Micrometer's own compatibility kit for cache binders, run on Cascade's binder over the embedded
- * default (one in-process tier), built with the metrics decorator as documented.
+ * default (one in-process tier), built with the metrics listener as documented.
  */
 class CascadeCacheMetricsCompatibilityTest extends CacheMeterBinderCompatibilityKit<Cache<String, String>> {
   /** The kit's registry is its own; per-tier meters go here. */
@@ -19,7 +19,7 @@ class CascadeCacheMetricsCompatibilityTest extends CacheMeterBinderCompatibility
   public Cache<String, String> createCache() {
     return Cache.<String, String>builder("mycache")
         .inMemory(m -> m.maximumSize(1_000))
-        .decorateTiers(CacheMetrics.decorator(tierRegistry))
+        .eventListener(CacheMetrics.listener(tierRegistry))
         .build();
   }
 

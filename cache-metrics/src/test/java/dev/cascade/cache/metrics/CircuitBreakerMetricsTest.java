@@ -30,7 +30,7 @@ class CircuitBreakerMetricsTest {
             .valueCodec(StringCodec.create())
             .ticker(ticker)
             .circuitBreaker(2, Duration.ofSeconds(1))
-            .decorateTiers(CacheMetrics.decorator(registry))
+            .eventListener(CacheMetrics.listener(registry))
             .build();
     assertThat(meters.gauge("cache.circuit.state", "cache", "users.l2")).isZero();
 

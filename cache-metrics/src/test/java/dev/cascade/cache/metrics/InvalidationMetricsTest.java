@@ -27,7 +27,7 @@ class InvalidationMetricsTest {
             .tier(store)
             .valueCodec(StringCodec.create())
             .invalidation(bus.newChannel())
-            .decorateTiers(CacheMetrics.decorator(registry))
+            .eventListener(CacheMetrics.listener(registry))
             .build(),
         registry);
   }

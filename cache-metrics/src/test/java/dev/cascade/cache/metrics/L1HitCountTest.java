@@ -9,22 +9,23 @@ import dev.cascade.cache.spi.Tier;
 import dev.cascade.cache.spi.TierDecorator;
 import dev.cascade.cache.spi.TierEntry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
- * The in-process tier's lookup meters report the cache's own lookup counts when the cache lets the
- * metered tier step aside ({@code LocalTier.lookupsCountedBy}), and count by themselves when a
- * decorator that does not step aside wraps the metered tier: exact either way, and never counted
- * twice.
+ * The in-process tier's lookup meters report the cache's own exact lookup counts, which the cache
+ * keeps whether or not it is metered: exact with one listener, with two listeners on two registries,
+ * and with a user's tier decorator around the in-process tier, and never counted twice.
  */
 class L1HitCountTest {
   private static final int KEYS = 10;
 
-  private final SimpleMeterRegistry outer = new SimpleMeterRegistry();
-  private final SimpleMeterRegistry inner = new SimpleMeterRegistry();
+  private final SimpleMeterRegistry first = new SimpleMeterRegistry();
+  private final SimpleMeterRegistry second = new SimpleMeterRegistry();
 
   private static CacheBuilder<Integer, String> builder() {
     return Cache.<Integer, String>builder("c").inMemory(m -> m.maximumSize(100));
@@ -54,50 +55,53 @@ class L1HitCountTest {
   }
 
   @Test
-  void meteredTier_reportsTheCachesOwnLookupCounts() {
-    Cache<Integer, String> cache = builder().decorateTiers(CacheMetrics.decorator(outer)).build();
+  void listener_countsTheCachesOwnLookups() {
+    Cache<Integer, String> cache = builder().eventListener(CacheMetrics.listener(first)).build();
 
     script(cache);
 
-    assertThat(count(outer, "hit")).isEqualTo(13);
-    assertThat(count(outer, "miss")).isEqualTo(3);
+    assertThat(count(first, "hit")).isEqualTo(13);
+    assertThat(count(first, "miss")).isEqualTo(3);
     assertThat(cache.stats().hitCount()).isEqualTo(13);
   }
 
   @Test
-  void twoMeteredTiers_bothReportTheCachesCounts() {
-    // The first decorator wraps the tier, the second wraps the first; both step aside.
+  void twoListenersOnTwoRegistries_bothCountExactly() {
     Cache<Integer, String> cache =
         builder()
-            .decorateTiers(CacheMetrics.decorator(inner))
-            .decorateTiers(CacheMetrics.decorator(outer))
+            .eventListener(CacheMetrics.listener(first))
+            .eventListener(CacheMetrics.listener(second))
             .build();
 
     script(cache);
 
-    assertThat(count(inner, "hit")).isEqualTo(13);
-    assertThat(count(outer, "hit")).isEqualTo(13);
-    assertThat(count(inner, "miss")).isEqualTo(3);
-    assertThat(count(outer, "miss")).isEqualTo(3);
-  }
-
-  @Test
-  void meteredTierWrappedByADecoratorThatDoesNotStepAside_countsItsLookupsItself() {
-    Cache<Integer, String> cache =
-        builder()
-            .decorateTiers(CacheMetrics.decorator(inner))
-            .decorateTiers(new ForwardingDecorator())
-            .build();
-
-    script(cache);
-
-    assertThat(count(inner, "hit")).isEqualTo(13);
-    assertThat(count(inner, "miss")).isEqualTo(3);
+    for (SimpleMeterRegistry registry : List.of(first, second)) {
+      assertThat(count(registry, "hit")).isEqualTo(13);
+      assertThat(count(registry, "miss")).isEqualTo(3);
+      assertThat(new Meters(registry).count(CacheMeterNames.PUTS, "cache", "c.l1")).isEqualTo(KEYS);
+    }
     assertThat(cache.stats().hitCount()).isEqualTo(13);
   }
 
-  /** Wraps in-process tiers in a tier that forwards every call and keeps the default lookupsCountedBy. */
+  @Test
+  void listenerWithAUserTierDecorator_countsExactly() {
+    ForwardingDecorator decorator = new ForwardingDecorator();
+    Cache<Integer, String> cache =
+        builder().decorateTiers(decorator).eventListener(CacheMetrics.listener(first)).build();
+
+    script(cache);
+
+    assertThat(decorator.lookups).hasValue(16); // every lookup went through the decorator
+    assertThat(count(first, "hit")).isEqualTo(13);
+    assertThat(count(first, "miss")).isEqualTo(3);
+    assertThat(new Meters(first).count(CacheMeterNames.PUTS, "cache", "c.l1")).isEqualTo(KEYS);
+    assertThat(cache.stats().hitCount()).isEqualTo(13);
+  }
+
+  /** Wraps in-process tiers in a tier that forwards every call, as a user's tracing decorator would. */
   private static final class ForwardingDecorator implements TierDecorator {
+    final AtomicLong lookups = new AtomicLong();
+
     @Override
     public <K, V> Tier<K, V> decorate(String cacheName, Tier<K, V> tier) {
       return tier;
@@ -105,11 +109,12 @@ class L1HitCountTest {
 
     @Override
     public <K, V> LocalTier<K, V> decorateLocal(String cacheName, LocalTier<K, V> tier) {
-      return new ForwardingLocalTier<>(tier);
+      return new ForwardingLocalTier<>(tier, lookups);
     }
   }
 
-  private record ForwardingLocalTier<K, V>(LocalTier<K, V> delegate) implements LocalTier<K, V> {
+  private record ForwardingLocalTier<K, V>(LocalTier<K, V> delegate, AtomicLong lookups)
+      implements LocalTier<K, V> {
     @Override
     public String name() {
       return delegate.name();
@@ -117,6 +122,7 @@ class L1HitCountTest {
 
     @Override
     public @Nullable TierEntry<V> getIfPresent(K key) {
+      lookups.incrementAndGet();
       return delegate.getIfPresent(key);
     }
 

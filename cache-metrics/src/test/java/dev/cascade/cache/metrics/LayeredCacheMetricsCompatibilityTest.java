@@ -23,7 +23,7 @@ class LayeredCacheMetricsCompatibilityTest extends CacheMeterBinderCompatibility
         .inMemory(m -> m.maximumSize(1_000))
         .tier(store)
         .valueCodec(StringCodec.create())
-        .decorateTiers(CacheMetrics.decorator(tierRegistry))
+        .eventListener(CacheMetrics.listener(tierRegistry))
         .build();
   }
 

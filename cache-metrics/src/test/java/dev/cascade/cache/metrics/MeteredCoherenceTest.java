@@ -24,7 +24,7 @@ class MeteredCoherenceTest extends CoherenceContract {
             .tier(store)
             .valueCodec(StringCodec.create())
             .invalidation(bus.newChannel())
-            .decorateTiers(CacheMetrics.decorator(registry))
+            .eventListener(CacheMetrics.listener(registry))
             .build(),
         registry);
   }

@@ -13,7 +13,7 @@ class MeteredInMemoryTierContractTest extends CacheContract {
   protected CacheBuilder<String, String> newBuilder(String name) {
     return Cache.<String, String>builder(name)
         .inMemory(m -> m.maximumSize(100_000))
-        .decorateTiers(CacheMetrics.decorator(registry))
+        .eventListener(CacheMetrics.listener(registry))
         .ticker(ticker);
   }
 }

@@ -21,7 +21,7 @@ class MeteredLayeredCoherentContractTest extends CacheContract {
         .tier(store)
         .valueCodec(StringCodec.create())
         .invalidation(bus.newChannel())
-        .decorateTiers(CacheMetrics.decorator(registry))
+        .eventListener(CacheMetrics.listener(registry))
         .ticker(ticker);
   }
 }

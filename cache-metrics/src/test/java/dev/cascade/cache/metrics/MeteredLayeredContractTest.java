@@ -21,7 +21,7 @@ class MeteredLayeredContractTest extends CacheContract {
         .inMemory(m -> m.maximumSize(100_000))
         .tier(store)
         .valueCodec(StringCodec.create())
-        .decorateTiers(CacheMetrics.decorator(registry))
+        .eventListener(CacheMetrics.listener(registry))
         .ticker(ticker);
   }
 }

@@ -20,7 +20,7 @@ class MeteredRemoteStoreContractTest extends CacheContract {
     return Cache.<String, String>builder(name)
         .tier(store)
         .valueCodec(StringCodec.create())
-        .decorateTiers(CacheMetrics.decorator(registry))
+        .eventListener(CacheMetrics.listener(registry))
         .ticker(ticker);
   }
 }

@@ -36,13 +36,13 @@ class PrometheusCoexistenceTest {
             .inMemory(m -> m.maximumSize(100))
             .tier(InMemoryRemoteStore.create())
             .valueCodec(StringCodec.create())
-            .decorateTiers(CacheMetrics.decorator(registry, "service", "shop"))
+            .eventListener(CacheMetrics.listener(registry, "service", "shop"))
             .build();
     CacheMetrics.monitor(users, registry, "service", "shop");
     Cache<String, String> local =
         Cache.<String, String>builder("local")
             .inMemory(m -> m.maximumSize(100))
-            .decorateTiers(CacheMetrics.decorator(registry, "service", "shop"))
+            .eventListener(CacheMetrics.listener(registry, "service", "shop"))
             .build();
     CacheMetrics.monitor(local, registry, "service", "shop");
 
@@ -84,7 +84,7 @@ class PrometheusCoexistenceTest {
     Cache<String, String> untagged =
         Cache.<String, String>builder("users")
             .inMemory(m -> m.maximumSize(100))
-            .decorateTiers(CacheMetrics.decorator(registry)) // no "service" tag: keys differ
+            .eventListener(CacheMetrics.listener(registry)) // no "service" tag: keys differ
             .build();
     CacheMetrics.monitor(untagged, registry);
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A scripted workload on a layered cache (in-process L1 over the in-memory remote store as L2,
- * decorated and monitored) and the exact count of every meter it moves.
+ * metered by the listener and monitored) and the exact count of every meter it moves.
  *
  * <p>The script: 100 gets, of which 90 hit L1 and 10 miss it; of those 10, 3 are callers that join
  * a load already running (coalesced waiters) and 7 lead their own read of L2; L2 has 3 of the 7
@@ -76,7 +76,7 @@ class ScriptedWorkloadTest {
   @Test
   void layeredWorkload_countsExactlyPerTierAndPerCache() throws Exception {
     Cache<String, String> cache =
-        CacheMetrics.monitor(users().decorateTiers(CacheMetrics.decorator(registry)).build(), registry);
+        CacheMetrics.monitor(users().eventListener(CacheMetrics.listener(registry)).build(), registry);
     Cache<String, String> otherInstance = users().build(); // shares L2, not metered
 
     // ---- setup: 5 entries in both tiers, 3 only in L2 (written by another instance), 1 garbage --
@@ -130,7 +130,7 @@ class ScriptedWorkloadTest {
     assertThat(registry.find("cache.size").tags("cache", "users").meter()).isNull(); // unknown: layered
 
     // ---- L1: 90 hits, 10 misses (the engine's second look after registering a load is a peek,
-    // which the decorator does not count) -------------------------------------------------------
+    // which the cache does not count as a lookup) -----------------------------------------------
     assertThat(meters.count("cache.gets", "cache", "users.l1", "result", "hit")).isEqualTo(90);
     assertThat(meters.count("cache.gets", "cache", "users.l1", "result", "miss")).isEqualTo(10);
     // 5 puts, 3 fills after L2 hits, 2 published loads
@@ -191,7 +191,7 @@ class ScriptedWorkloadTest {
 
   @Test
   void invalidations_countedPerTierByScope() {
-    Cache<String, String> cache = users().decorateTiers(CacheMetrics.decorator(registry)).build();
+    Cache<String, String> cache = users().eventListener(CacheMetrics.listener(registry)).build();
     cache.put("a", "1", Duration.ofMinutes(1), "t");
     cache.put("b", "2");
     cache.put("c", "3");
@@ -212,7 +212,7 @@ class ScriptedWorkloadTest {
   @Test
   void deadRemoteTier_errorsCountedByOperation_readsFailOpen() {
     Cache<String, String> cache =
-        CacheMetrics.monitor(users().decorateTiers(CacheMetrics.decorator(registry)).build(), registry);
+        CacheMetrics.monitor(users().eventListener(CacheMetrics.listener(registry)).build(), registry);
     store.close(); // every later call of the store fails, as a dead server's would
 
     // the read fails open; the load's value goes to L1 only, since the store failed this flight

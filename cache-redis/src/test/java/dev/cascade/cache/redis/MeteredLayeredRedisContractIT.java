@@ -5,7 +5,7 @@ import dev.cascade.cache.metrics.CacheMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The layered contract over standalone Redis with every tier wrapped by the metrics decorator. */
+/** The layered contract over standalone Redis with every tier metered by the metrics listener. */
 class MeteredLayeredRedisContractIT extends LayeredRedisContract {
   @RegisterExtension static final RedisSetup redis = RedisSetup.standalone();
 
@@ -18,6 +18,6 @@ class MeteredLayeredRedisContractIT extends LayeredRedisContract {
 
   @Override
   protected CacheBuilder<String, String> newBuilder(String name) {
-    return super.newBuilder(name).decorateTiers(CacheMetrics.decorator(registry));
+    return super.newBuilder(name).eventListener(CacheMetrics.listener(registry));
   }
 }
