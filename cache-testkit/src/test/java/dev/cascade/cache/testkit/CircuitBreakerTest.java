@@ -21,14 +21,7 @@ class CircuitBreakerTest {
   private final FakeTicker ticker = new FakeTicker();
   private final InMemoryRemoteStore backing = InMemoryRemoteStore.create(ticker);
   private final FlakyRemoteStore store = new FlakyRemoteStore(backing);
-  private final Cache<String, String> cache =
-      Cache.<String, String>builder("breaker")
-          .inMemory(m -> m.maximumSize(100))
-          .tier(store)
-          .valueCodec(StringCodec.create())
-          .ticker(ticker)
-          .circuitBreaker(3, Duration.ofSeconds(5))
-          .build();
+  private final Cache<String, String> cache = layeredOver("breaker", store);
 
   @Test
   void deadStore_readsFallBackToLoader_andBreakerStopsCallingIt() {
@@ -77,14 +70,7 @@ class CircuitBreakerTest {
     // A store that rejects one key as a bad argument: an error the breaker does not count, since it
     // says nothing about the store's health.
     FlakyRemoteStore flaky = new FlakyRemoteStore(rejectingReadsOf("cascade:rejecting:bad", backing));
-    Cache<String, String> rejecting =
-        Cache.<String, String>builder("rejecting")
-            .inMemory(m -> m.maximumSize(100))
-            .tier(flaky)
-            .valueCodec(StringCodec.create())
-            .ticker(ticker)
-            .circuitBreaker(3, Duration.ofSeconds(5))
-            .build();
+    Cache<String, String> rejecting = layeredOver("rejecting", flaky);
     flaky.down(true);
     for (int i = 0; i < 3; i++) {
       rejecting.get("miss" + i, key -> "x"); // opens the breaker
@@ -103,6 +89,17 @@ class CircuitBreakerTest {
     assertThat(rejecting.get("good", key -> "g")).isEqualTo("g");
 
     assertThat(flaky.calls()).as("a later call reached the store again").isGreaterThan(afterProbe);
+  }
+
+  /** Returns a layered cache over {@code remote} whose breaker opens after 3 failures, for 5 s. */
+  private Cache<String, String> layeredOver(String name, RemoteStore remote) {
+    return Cache.<String, String>builder(name)
+        .inMemory(m -> m.maximumSize(100))
+        .tier(remote)
+        .valueCodec(StringCodec.create())
+        .ticker(ticker)
+        .circuitBreaker(3, Duration.ofSeconds(5))
+        .build();
   }
 
   /** Forwards to {@code delegate}, but fails reads of {@code badKey} with an IllegalArgumentException. */
