@@ -1,7 +1,6 @@
 package dev.cascade.cache.memory;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import dev.cascade.cache.Ticker;
 import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.TierEntry;
@@ -9,8 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
@@ -24,36 +21,29 @@ import org.jspecify.annotations.Nullable;
  * A hit through {@link #getValueIfPresent} (the cache's hit path) is one Caffeine lookup; nothing
  * is allocated for it.
  *
- * <p>Storage: Caffeine holds, per key, either the bare value, for a <em>plain</em> entry (a non-null
- * value that is not itself a {@link TierEntry}, without expiry and without tags: the common case,
- * so that a hit reads no holder object), or else the {@link TierEntry} itself. {@link
- * #getIfPresent} rebuilds a plain entry as a {@code TierEntry} without expiry or tags whose {@code
- * writtenAtMillis} and {@code loadNanos} are 0: this tier does not keep them for plain entries.
+ * <p>Parts, each in its own class: {@code StoredForms} (Caffeine holds the bare value of a plain
+ * entry, so that a hit reads no holder object, else the {@link TierEntry}), {@code EntryExpiry}
+ * (Caffeine's per-entry expiry), {@code TagIndex} and {@code KeyAliases} (the indexes). This class
+ * owns the hit path and keeps the indexes in step with what Caffeine holds.
  *
  * <p>Thread-safe. Invariant of the tag index: for every tag, the index maps each key to the very
  * entry object that carries the tag and is (or was, until its removal or replacement is being
  * processed) stored under that key. Every path that removes or replaces an entry (our computes,
- * the plain put of an untagged entry, Caffeine's evictions) unlinks exactly that object with
- * {@code remove(key, entry)}, so the index never holds more entries than the cache, apart from
- * replaced entries for the moment before their unlink, and never loses one that the cache still
- * holds. Links are added, and emptied member maps dropped, under the tag's lock in the index.
- * Writers store a new entry object per write (as the cache does), so an unlink never removes a
- * link made for a later write. The optional alias index (encoded key to key) is maintained only
- * under the key's lock (computes), with the same bound.
+ * the plain put of an untagged entry, Caffeine's evictions) unlinks exactly that object, so the
+ * index never holds more entries than the cache, apart from replaced entries for the moment before
+ * their unlink, and never loses one that the cache still holds. Writers store a new entry object
+ * per write (as the cache does), so an unlink never removes a link made for a later write. The
+ * optional alias index (encoded key to key) is maintained only under the key's lock (computes),
+ * with the same bound.
  */
 public final class CaffeineTier<K, V> implements LocalTier<K, V> {
-  // Caffeine treats durations beyond this as "never"; staying under it avoids overflow in its math.
-  private static final long FOREVER_NANOS = Long.MAX_VALUE >> 1;
-
   private final String name;
-  /** Values are bare values of plain entries or {@link TierEntry} objects (see {@link #stored}). */
+  /** Values are bare values of plain entries or {@link TierEntry} objects (see {@code StoredForms}). */
   private final com.github.benmanes.caffeine.cache.Cache<K, Object> cache;
   private final Map<K, Object> map;
-  private final ConcurrentHashMap<String, ConcurrentHashMap<K, Object>> tagIndex =
-      new ConcurrentHashMap<>();
+  private final TagIndex<K> tags = new TagIndex<>();
   private final LongAdder evictions = new LongAdder();
-  private final @Nullable Function<? super K, String> aliasOf;
-  private final ConcurrentHashMap<String, K> aliasIndex = new ConcurrentHashMap<>();
+  private final @Nullable KeyAliases<K> aliases;
   private final long maxSize;
   /** The weigher of a weight-bounded tier, else null. */
   private final @Nullable ToIntBiFunction<? super K, ? super V> weigher;
@@ -62,9 +52,9 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
 
   private CaffeineTier(Builder<K, V> builder) {
     this.name = builder.name;
-    this.aliasOf = builder.aliasOf;
+    this.aliases = builder.aliasOf == null ? null : new KeyAliases<>(builder.aliasOf);
     Ticker ticker = builder.ticker;
-    long lifetimeNanos = builder.maxLifetime == null ? FOREVER_NANOS : saturatedNanos(builder.maxLifetime);
+    long lifetimeNanos = EntryExpiry.lifetimeNanos(builder.maxLifetime);
     this.ticker = ticker;
     Caffeine<Object, Object> caffeine = Caffeine.newBuilder();
     if (builder.executor != null) {
@@ -77,7 +67,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     } else if (weigher != null) {
       ToIntBiFunction<? super K, ? super V> bound = weigher;
       caffeine.maximumWeight(builder.maximumWeight);
-      caffeine.weigher((Object key, Object entry) -> weigh(bound, key, entry));
+      caffeine.weigher((Object key, Object entry) -> StoredForms.weigh(bound, key, entry));
       this.maxSize = -1;
     } else {
       this.maxSize = -1;
@@ -101,19 +91,6 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     }
     this.cache = typed.build();
     this.map = cache.asMap();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <K, V> int weigh(ToIntBiFunction<? super K, ? super V> weigher, Object key, Object stored) {
-    V value = stored instanceof TierEntry<?> entry ? (V) entry.value() : (V) stored;
-    if (value == null) {
-      return 1;
-    }
-    int weight = weigher.applyAsInt((K) key, value);
-    if (weight < 0) {
-      throw new IllegalArgumentException("weigher returned negative weight " + weight + " for key " + key);
-    }
-    return weight;
   }
 
   /** Returns a builder of a tier named {@code name} (such as {@code l1}). */
@@ -178,24 +155,9 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
       return null;
     }
     if (!(stored instanceof TierEntry<?> entry)) {
-      return new TierEntry<>((V) stored, TierEntry.NO_EXPIRY, 0, 0, Set.of());
+      return StoredForms.plainEntry(stored);
     }
     return heldValue(key, entry) == null ? null : (TierEntry<V>) entry;
-  }
-
-  /**
-   * What Caffeine holds for {@code entry}: its bare value when the entry is plain (non-null value
-   * that is not a {@code TierEntry}, no expiry, no tags), else the entry itself, so that a stored
-   * object is a {@code TierEntry} exactly when it is a holder.
-   */
-  private static Object stored(TierEntry<?> entry) {
-    Object value = entry.value();
-    boolean plain =
-        value != null
-            && !(value instanceof TierEntry)
-            && entry.expiresAtMillis() == TierEntry.NO_EXPIRY
-            && entry.tags().isEmpty();
-    return plain ? value : entry;
   }
 
   @Override
@@ -205,8 +167,8 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
 
   @Override
   public void putLocal(K key, TierEntry<V> entry) {
-    Object stored = stored(entry);
-    if (aliasOf != null || hasTags(stored)) {
+    Object stored = StoredForms.of(entry);
+    if (aliases != null || StoredForms.hasTags(stored)) {
       putStoredIf(key, stored, () -> true);
       return;
     }
@@ -223,21 +185,17 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     }
   }
 
-  private static boolean hasTags(Object stored) {
-    return stored instanceof TierEntry<?> entry && !entry.tags().isEmpty();
-  }
-
   @Override
   public boolean putLocalIf(K key, TierEntry<V> entry, BooleanSupplier stillCurrent) {
-    return putStoredIf(key, stored(entry), stillCurrent);
+    return putStoredIf(key, StoredForms.of(entry), stillCurrent);
   }
 
-  /** {@link #putLocalIf} for the object this tier stores for the entry (see {@link #stored}). */
+  /** {@link #putLocalIf} for the object this tier stores for the entry (see {@code StoredForms}). */
   private boolean putStoredIf(K key, Object stored, BooleanSupplier stillCurrent) {
     if (weigher != null) {
       // Caffeine weighs after our remapping function has relinked the index: a weigher that throws
       // must throw before anything is relinked.
-      weigh(weigher, key, stored);
+      StoredForms.weigh(weigher, key, stored);
     }
     boolean[] done = {false};
     map.compute(
@@ -275,7 +233,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
 
   @Override
   public void invalidateTagLocal(String tag) {
-    Map<K, Object> members = tagIndex.remove(tag);
+    Map<K, Object> members = tags.remove(tag);
     if (members == null) {
       return;
     }
@@ -309,12 +267,12 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
 
   /** Returns the number of tags that currently have at least one entry; bounded by the entries. */
   public int indexedTagCount() {
-    return tagIndex.size();
+    return tags.size();
   }
 
   @Override
   public void invalidateAliasLocal(String alias) {
-    K key = aliasIndex.get(alias);
+    K key = aliases == null ? null : aliases.keyOf(alias);
     if (key != null) {
       invalidateLocal(key);
     }
@@ -322,83 +280,21 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
 
   /** Indexes {@code stored} (a bare value or a {@code TierEntry}) under its alias and tags. */
   private void linkTags(K key, Object stored) {
-    if (aliasOf != null) {
-      aliasIndex.put(aliasOf.apply(key), key);
+    if (aliases != null) {
+      aliases.add(key);
     }
-    if (!(stored instanceof TierEntry<?> entry)) {
-      return;
-    }
-    for (String tag : entry.tags()) {
-      // Under the tag's lock, like unlinkTags' removal of an emptied member map: adding to a map
-      // that a concurrent unlink is about to drop would lose the link.
-      tagIndex.compute(
-          tag,
-          (t, members) -> {
-            ConcurrentHashMap<K, Object> linked = members == null ? new ConcurrentHashMap<>() : members;
-            linked.put(key, entry);
-            return linked;
-          });
+    if (stored instanceof TierEntry<?> entry) {
+      tags.link(key, entry);
     }
   }
 
   /** Undoes {@link #linkTags} for exactly {@code stored}. */
   private void unlinkTags(K key, Object stored) {
-    if (aliasOf != null) {
-      aliasIndex.remove(aliasOf.apply(key), key);
+    if (aliases != null) {
+      aliases.remove(key);
     }
-    if (!(stored instanceof TierEntry<?> entry)) {
-      return;
-    }
-    for (String tag : entry.tags()) {
-      tagIndex.computeIfPresent(
-          tag,
-          (t, members) -> {
-            members.remove(key, entry);
-            return members.isEmpty() ? null : members;
-          });
-    }
-  }
-
-  private static long saturatedNanos(Duration duration) {
-    try {
-      return Math.min(duration.toNanos(), FOREVER_NANOS);
-    } catch (ArithmeticException overflow) {
-      return FOREVER_NANOS;
-    }
-  }
-
-  /** Expiry from the entry's own logical expiry, never beyond the tier's maximum lifetime. */
-  private static final class EntryExpiry<K> implements Expiry<K, Object> {
-    private final Ticker ticker;
-    private final long lifetimeNanos;
-
-    EntryExpiry(Ticker ticker, long lifetimeNanos) {
-      this.ticker = ticker;
-      this.lifetimeNanos = lifetimeNanos;
-    }
-
-    @Override
-    public long expireAfterCreate(K key, Object stored, long currentTime) {
-      if (!(stored instanceof TierEntry<?> entry) || entry.expiresAtMillis() == TierEntry.NO_EXPIRY) {
-        return lifetimeNanos;
-      }
-      long remainingMillis = entry.expiresAtMillis() - ticker.wallMillis();
-      if (remainingMillis <= 0) {
-        return 0;
-      }
-      long remainingNanos =
-          remainingMillis >= FOREVER_NANOS / 1_000_000 ? FOREVER_NANOS : remainingMillis * 1_000_000;
-      return Math.min(remainingNanos, lifetimeNanos);
-    }
-
-    @Override
-    public long expireAfterUpdate(K key, Object stored, long currentTime, long currentDuration) {
-      return expireAfterCreate(key, stored, currentTime);
-    }
-
-    @Override
-    public long expireAfterRead(K key, Object stored, long currentTime, long currentDuration) {
-      return currentDuration;
+    if (stored instanceof TierEntry<?> entry) {
+      tags.unlink(key, entry);
     }
   }
 

@@ -4,14 +4,17 @@ import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a cache key into the string that, after the cache's prefix, names it in a remote store. Two
- * different keys of one cache must give two different strings; the string must be stable across
- * JVMs and releases (no {@code hashCode}, no default {@code toString} of arbitrary objects).
+ * different keys of one cache (by {@code equals}) must give two different strings, and equal keys
+ * the same string; the string must be stable across JVMs and releases (no {@code hashCode}, no
+ * default {@code toString} of arbitrary objects).
  *
- * <p>{@link #standard()} handles strings, numbers, UUIDs, booleans, characters, enums, lists and
- * records of those (recursively). Implementations must be thread-safe.
+ * <p>{@link #standard()} handles strings, integral numbers, {@code BigDecimal}, UUIDs, booleans,
+ * characters, enums, lists and records of those (recursively). Implementations must be
+ * thread-safe.
  */
 @FunctionalInterface
 public interface KeyCodec<K> {
@@ -24,11 +27,37 @@ public interface KeyCodec<K> {
   String encode(K key);
 
   /**
-   * Returns the standard codec. Strings are used as they are; numbers, UUIDs, booleans and
-   * characters by their canonical string; enums as {@code Type.NAME}; lists as {@code [a,b]};
-   * records as {@code Type(component,component)} with each component encoded by these rules, {@code
-   * null} components as {@code \0} and {@code \ , ( ) [ ]} in nested strings escaped, so that
-   * distinct records never collide.
+   * Returns the standard codec, which gives distinct keys distinct strings even in a cache whose key
+   * type is {@code Object}: {@code 42}, {@code 42L} and {@code "42"} are three keys, and so are
+   * two enums or records of one simple name in different packages.
+   *
+   * <p>A string is used as it is, unless it begins with a lower-case ASCII letter and a colon
+   * ({@code "i:42"}), or is empty inside a list or record: then it gets the prefix {@code s:}
+   * ({@code s:i:42}). Every other key is a one-letter type tag, a colon and a body: {@code i:}
+   * {@code Integer}, {@code l:} {@code Long}, {@code h:} {@code Short}, {@code y:} {@code Byte},
+   * {@code n:} {@code BigInteger}, {@code b:} {@code Boolean}, each with its {@code toString()};
+   * {@code d:} {@code BigDecimal} with its {@code toString()}, which keeps the scale, as {@code
+   * equals} does ({@code d:1.0} and {@code d:1.00} are two keys); {@code c:} a {@code Character};
+   * {@code u:} a UUID; {@code e:} an enum as {@code binary.class.Name.CONSTANT}; {@code a:} a list as
+   * {@code a:[e1,e2]}; {@code r:} a record as {@code r:binary.class.Name(c1,c2)} (names escaped as
+   * nested strings, which Java's names never need). Elements and components are encoded by these
+   * rules, {@code null} as {@code \0}, and {@code \ , ( ) [ ]} in nested strings and characters are
+   * preceded by {@code \}. So a string never takes another key's form: it either does not begin
+   * with a tag, or begins with {@code s:}, which no other key does.
+   *
+   * <pre>{@code
+   * "alice" -> alice          42L -> l:42        MemoKey.of("shop.get", 7L)
+   * "i:42"  -> s:i:42         42  -> i:42          -> r:dev.cascade.cache.MemoKey(shop.get,a:[l:7])
+   * }</pre>
+   *
+   * <p>Migration: earlier builds of this codec (0.1.0 snapshots) wrote non-string keys untagged
+   * ({@code 42}, {@code Region.EU}, {@code Tenant(a,7)}), which let keys of different types collide,
+   * and dropped a {@code BigDecimal}'s trailing zeros. Keys change form once: remote entries
+   * written under those forms are not found by this version (they are misses and expire by their
+   * TTL), and instances of both versions running side by side neither share entries nor invalidate
+   * each other's in-process copies of such keys (those copies live at most the in-process tier's
+   * maximum lifetime). String keys that do not begin with a letter and a colon keep their form.
+   * Renaming or moving an enum or record class changes its keys the same way.
    */
   @SuppressWarnings("unchecked")
   static <K> KeyCodec<K> standard() {
@@ -48,41 +77,48 @@ enum StandardKeyCodec implements KeyCodec<Object> {
 
   private static void append(StringBuilder out, Object key, boolean nested) {
     if (key instanceof String string) {
-      if (nested) {
-        escape(out, string);
-      } else {
-        out.append(string);
+      if (looksTagged(string) || (nested && string.isEmpty())) {
+        out.append("s:");
       }
-    } else if (key instanceof Integer
-        || key instanceof Long
-        || key instanceof Short
-        || key instanceof Byte
-        || key instanceof BigInteger
-        || key instanceof Boolean
-        || key instanceof UUID) {
-      out.append(key);
-    } else if (key instanceof BigDecimal decimal) {
-      out.append(decimal.stripTrailingZeros().toPlainString());
+      text(out, string, nested);
+    } else if (key instanceof Integer) {
+      out.append("i:").append(key);
+    } else if (key instanceof Long) {
+      out.append("l:").append(key);
+    } else if (key instanceof Short) {
+      out.append("h:").append(key);
+    } else if (key instanceof Byte) {
+      out.append("y:").append(key);
+    } else if (key instanceof BigInteger) {
+      out.append("n:").append(key);
+    } else if (key instanceof BigDecimal) {
+      out.append("d:").append(key); // toString: one string per (unscaled value, scale), as equals
+    } else if (key instanceof Boolean) {
+      out.append("b:").append(key);
     } else if (key instanceof Character character) {
-      escape(out, character.toString());
+      out.append("c:");
+      text(out, character.toString(), nested);
+    } else if (key instanceof UUID) {
+      out.append("u:").append(key);
     } else if (key instanceof Enum<?> constant) {
-      out.append(constant.getDeclaringClass().getSimpleName()).append('.').append(constant.name());
+      // Names are escaped like nested strings: Java's never need it, other JVM languages' might.
+      out.append("e:");
+      escape(out, constant.getDeclaringClass().getName());
+      out.append('.');
+      escape(out, constant.name());
     } else if (key instanceof java.util.List<?> list) {
-      out.append('[');
+      out.append("a:[");
       for (int i = 0; i < list.size(); i++) {
         if (i > 0) {
           out.append(',');
         }
-        Object element = list.get(i);
-        if (element == null) {
-          out.append("\\0");
-        } else {
-          append(out, element, true);
-        }
+        element(out, list.get(i));
       }
       out.append(']');
     } else if (key instanceof Record record) {
-      out.append(record.getClass().getSimpleName()).append('(');
+      out.append("r:");
+      escape(out, record.getClass().getName());
+      out.append('(');
       RecordComponent[] components = record.getClass().getRecordComponents();
       for (int i = 0; i < components.length; i++) {
         if (i > 0) {
@@ -96,11 +132,7 @@ enum StandardKeyCodec implements KeyCodec<Object> {
           throw new IllegalArgumentException(
               "cannot read component " + components[i].getName() + " of key " + record, e);
         }
-        if (value == null) {
-          out.append("\\0");
-        } else {
-          append(out, value, true);
-        }
+        element(out, value);
       }
       out.append(')');
     } else {
@@ -110,6 +142,27 @@ enum StandardKeyCodec implements KeyCodec<Object> {
               + " (key "
               + key
               + "): use a String, number, UUID, enum or record key, or give the builder a KeyCodec");
+    }
+  }
+
+  private static void element(StringBuilder out, @Nullable Object element) {
+    if (element == null) {
+      out.append("\\0");
+    } else {
+      append(out, element, true);
+    }
+  }
+
+  /** Whether {@code string} begins as every non-string form does: a lower-case letter and a colon. */
+  private static boolean looksTagged(String string) {
+    return string.length() >= 2 && string.charAt(0) >= 'a' && string.charAt(0) <= 'z' && string.charAt(1) == ':';
+  }
+
+  private static void text(StringBuilder out, String text, boolean nested) {
+    if (nested) {
+      escape(out, text);
+    } else {
+      out.append(text);
     }
   }
 

@@ -28,7 +28,9 @@ class CacheSummaryTest {
       assertThatThrownBy(() -> cache.get("failing", key -> {
         ticker.advance(LOAD_TIME);
         throw new IllegalStateException("database down");
-      }));
+      }))
+          .isExactlyInstanceOf(IllegalStateException.class) // the loader's own exception, unwrapped
+          .hasMessage("database down");
     }
     for (int i = 0; i < 90; i++) {
       cache.get("k" + (i % 8), key -> "never loaded");

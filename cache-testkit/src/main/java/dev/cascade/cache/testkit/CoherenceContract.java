@@ -18,8 +18,17 @@ import org.junit.jupiter.api.Test;
  * <p>A backend extends this class and supplies {@link #newInstance}: a new instance (new
  * in-process tier, new channel end) of the cache named {@code name} over the shared remote tier.
  * {@link #iterations()} sets the number of racing rounds per operation.
+ *
+ * <p>Each test first checks that B and C serve the key from their in-process tiers right before A
+ * writes or invalidates it, so that an implementation whose in-process tier never fills (and so
+ * never goes stale) cannot pass by having nothing to drop. A read is known to come from the
+ * in-process tier when it returns the very object of the read before it: a remote tier decodes a
+ * new object on every read. A flush of a whole in-process tier (the channel's loss detection) may
+ * excuse one such read.
  */
 public abstract class CoherenceContract {
+  private static final int KEYS = 64;
+
   private final List<Cache<String, String>> built = new ArrayList<>();
   private final String run = UUID.randomUUID().toString().substring(0, 8);
 
@@ -55,10 +64,15 @@ public abstract class CoherenceContract {
     Cache<String, String> a = caches.get(0);
     Latencies latencies = new Latencies();
     int stale = 0;
+    int notFromL1 = 0;
     for (int i = 0; i < iterations(); i++) {
-      String key = "k" + (i % 64);
-      for (Cache<String, String> reader : caches) {
-        reader.getIfPresent(key); // every instance holds the current value in its L1
+      String key = "k" + (i % KEYS);
+      a.getIfPresent(key);
+      for (Cache<String, String> reader : caches.subList(1, 3)) {
+        // every instance holds the current value in its L1 (once the key was written)
+        if (!servedFromL1(reader, key) && i >= KEYS) {
+          notFromL1++;
+        }
       }
       String value = "v" + i;
       long start = System.nanoTime();
@@ -71,6 +85,7 @@ public abstract class CoherenceContract {
       }
     }
     report("put", latencies);
+    assertServedFromL1(caches, notFromL1);
     assertThat(stale).as("stale reads after put").isZero();
   }
 
@@ -80,11 +95,14 @@ public abstract class CoherenceContract {
     Cache<String, String> a = caches.get(0);
     Latencies latencies = new Latencies();
     int stale = 0;
+    int notFromL1 = 0;
     for (int i = 0; i < iterations(); i++) {
-      String key = "k" + (i % 64);
+      String key = "k" + (i % KEYS);
       a.put(key, "v" + i);
-      for (Cache<String, String> reader : caches) {
-        reader.getIfPresent(key);
+      for (Cache<String, String> reader : caches.subList(1, 3)) {
+        if (!servedFromL1(reader, key)) {
+          notFromL1++;
+        }
       }
       long start = System.nanoTime();
       a.invalidate(key);
@@ -96,6 +114,7 @@ public abstract class CoherenceContract {
       }
     }
     report("invalidate", latencies);
+    assertServedFromL1(caches, notFromL1);
     assertThat(stale).as("stale reads after invalidate").isZero();
   }
 
@@ -105,12 +124,15 @@ public abstract class CoherenceContract {
     Cache<String, String> a = caches.get(0);
     Latencies latencies = new Latencies();
     int stale = 0;
+    int notFromL1 = 0;
     for (int i = 0; i < iterations(); i++) {
-      String key = "k" + (i % 64);
+      String key = "k" + (i % KEYS);
       String tag = "t" + (i % 8);
       a.put(key, "v" + i, Duration.ofMinutes(5), tag);
-      for (Cache<String, String> reader : caches) {
-        reader.getIfPresent(key);
+      for (Cache<String, String> reader : caches.subList(1, 3)) {
+        if (!servedFromL1(reader, key)) {
+          notFromL1++;
+        }
       }
       long start = System.nanoTime();
       a.invalidateTag(tag);
@@ -122,7 +144,31 @@ public abstract class CoherenceContract {
       }
     }
     report("invalidateTag", latencies);
+    assertServedFromL1(caches, notFromL1);
     assertThat(stale).as("stale reads after invalidateTag").isZero();
+  }
+
+  /**
+   * Reads {@code key} on {@code reader} twice; returns whether it is present and the second read
+   * came from the reader's in-process tier. The first read comes from the in-process tier, or from
+   * the remote tier and fills the in-process tier on its way back; either way the in-process tier
+   * then holds the very object returned, while a remote read would decode a new one.
+   */
+  @SuppressWarnings("ReferenceEquality") // identity tells an in-process copy from a decoded one
+  private static boolean servedFromL1(Cache<String, String> reader, String key) {
+    String first = reader.getIfPresent(key);
+    return first != null && reader.getIfPresent(key) == first;
+  }
+
+  /**
+   * Asserts that B and C served their reads from their in-process tiers before each write, but for
+   * as many reads as they flushed their in-process tiers.
+   */
+  private static void assertServedFromL1(List<Cache<String, String>> caches, int notFromL1) {
+    long flushes = caches.get(1).stats().localFlushCount() + caches.get(2).stats().localFlushCount();
+    assertThat(notFromL1)
+        .as("reads on B and C, right before A's write, that did not come from their in-process tiers")
+        .isLessThanOrEqualTo((int) Math.min(flushes, Integer.MAX_VALUE));
   }
 
   /** Durations of the writes, which include the channel's propagation; nanoseconds. */

@@ -2,12 +2,17 @@ package dev.cascade.cache.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.CacheException;
 import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.memory.InMemoryRemoteStore;
+import dev.cascade.cache.spi.RemoteStore;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -16,14 +21,7 @@ class CircuitBreakerTest {
   private final FakeTicker ticker = new FakeTicker();
   private final InMemoryRemoteStore backing = InMemoryRemoteStore.create(ticker);
   private final FlakyRemoteStore store = new FlakyRemoteStore(backing);
-  private final Cache<String, String> cache =
-      Cache.<String, String>builder("breaker")
-          .inMemory(m -> m.maximumSize(100))
-          .tier(store)
-          .valueCodec(StringCodec.create())
-          .ticker(ticker)
-          .circuitBreaker(3, Duration.ofSeconds(5))
-          .build();
+  private final Cache<String, String> cache = layeredOver("breaker", store);
 
   @Test
   void deadStore_readsFallBackToLoader_andBreakerStopsCallingIt() {
@@ -65,5 +63,60 @@ class CircuitBreakerTest {
     assertThat(cache.get("probe", key -> "p")).isEqualTo("p"); // the probe succeeds
 
     assertThat(cache.getIfPresent("k")).isNull(); // the L1 copy that may have missed an invalidation is gone
+  }
+
+  @Test
+  void probeEndingInABadArgumentError_doesNotLeaveTheBreakerHalfOpen() {
+    // A store that rejects one key as a bad argument: an error the breaker does not count, since it
+    // says nothing about the store's health.
+    FlakyRemoteStore flaky = new FlakyRemoteStore(rejectingReadsOf("cascade:rejecting:bad", backing));
+    Cache<String, String> rejecting = layeredOver("rejecting", flaky);
+    flaky.down(true);
+    for (int i = 0; i < 3; i++) {
+      rejecting.get("miss" + i, key -> "x"); // opens the breaker
+    }
+    flaky.down(false);
+    ticker.advance(Duration.ofSeconds(6));
+    long before = flaky.calls();
+    catchThrowable(() -> rejecting.get("bad", key -> "b")); // the probe, failed with a bad argument
+    assertThat(flaky.calls()).as("the probe reached the store").isGreaterThan(before);
+
+    // Without this advance, the test checks that the probe is handed on at once, which needs
+    // RemoteTier to report the bad argument with onIgnored(); with it, the unreported probe is
+    // replaced after an open duration, which the breaker does by itself.
+    ticker.advance(Duration.ofSeconds(6));
+    long afterProbe = flaky.calls();
+    assertThat(rejecting.get("good", key -> "g")).isEqualTo("g");
+
+    assertThat(flaky.calls()).as("a later call reached the store again").isGreaterThan(afterProbe);
+  }
+
+  /** Returns a layered cache over {@code remote} whose breaker opens after 3 failures, for 5 s. */
+  private Cache<String, String> layeredOver(String name, RemoteStore remote) {
+    return Cache.<String, String>builder(name)
+        .inMemory(m -> m.maximumSize(100))
+        .tier(remote)
+        .valueCodec(StringCodec.create())
+        .ticker(ticker)
+        .circuitBreaker(3, Duration.ofSeconds(5))
+        .build();
+  }
+
+  /** Forwards to {@code delegate}, but fails reads of {@code badKey} with an IllegalArgumentException. */
+  private static RemoteStore rejectingReadsOf(String badKey, RemoteStore delegate) {
+    return (RemoteStore)
+        Proxy.newProxyInstance(
+            RemoteStore.class.getClassLoader(),
+            new Class<?>[] {RemoteStore.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("get") && badKey.equals(args[0])) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("store rejects key " + badKey));
+              }
+              try {
+                return method.invoke(delegate, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 }

@@ -217,10 +217,11 @@ class MemoizeTest {
     assertThat(calls).hasValue(2);
     assertThat(store.keys())
         .containsExactlyInAnyOrder(
-            "cascade:memo:MemoKey(shop.getProduct,[42])", "cascade:memo:MemoKey(shop.getProduct,[7])");
+            "cascade:memo:r:dev.cascade.cache.MemoKey(shop.getProduct,a:[l:42])",
+            "cascade:memo:r:dev.cascade.cache.MemoKey(shop.getProduct,a:[l:7])");
 
     getProduct.invalidate(42L);
-    assertThat(store.keys()).containsExactly("cascade:memo:MemoKey(shop.getProduct,[7])");
+    assertThat(store.keys()).containsExactly("cascade:memo:r:dev.cascade.cache.MemoKey(shop.getProduct,a:[l:7])");
 
     ticker.advance(Duration.ofMinutes(6));
     getProduct.apply(7L);

@@ -1,0 +1,133 @@
+package dev.cascade.cache.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the length of a method's bytecode (the {@code code_length} of its {@code Code} attribute)
+ * from the compiled class file, so that a test can state the size limit a JIT trick depends on
+ * (C1 inlines a callee only up to a size: docs/benchmarks.md). A small reader of the class-file
+ * format (JVMS chapter 4): no dependency. Stateless; safe from any thread.
+ */
+public final class BytecodeSize {
+  private static final int ACC_BRIDGE = 0x0040;
+  private static final int ACC_SYNTHETIC = 0x1000;
+
+  private BytecodeSize() {}
+
+  /**
+   * Returns the number of bytes of bytecode of the method {@code methodName} of {@code type} that
+   * takes {@code parameterTypes} (erased: a parameter of a type variable {@code K} is {@code
+   * Object.class}). Bridge and synthetic methods are ignored when a declared one matches.
+   *
+   * @throws IllegalArgumentException if no method, or more than one, matches, or the method has no
+   *     bytecode (abstract or native)
+   * @throws UncheckedIOException if the class file cannot be read
+   */
+  public static int codeLength(Class<?> type, String methodName, Class<?>... parameterTypes) {
+    String parameters =
+        Arrays.stream(parameterTypes).map(Class::descriptorString).collect(Collectors.joining("", "(", ")"));
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile(type)))) {
+      if (in.readInt() != 0xCAFEBABE) {
+        throw new IllegalArgumentException("not a class file: " + type.getName());
+      }
+      skip(in, 4); // minor and major version
+      String[] utf8 = readConstantPool(in);
+      skip(in, 6); // access flags, this class, super class
+      skip(in, 2 * in.readUnsignedShort()); // interfaces
+      int fields = in.readUnsignedShort();
+      for (int i = 0; i < fields; i++) {
+        skip(in, 6);
+        skipAttributes(in);
+      }
+      List<int[]> matches = new ArrayList<>(); // {access flags, code length or -1}
+      int methods = in.readUnsignedShort();
+      for (int i = 0; i < methods; i++) {
+        int access = in.readUnsignedShort();
+        String name = utf8[in.readUnsignedShort()];
+        String descriptor = utf8[in.readUnsignedShort()];
+        boolean match = name.equals(methodName) && descriptor.startsWith(parameters);
+        int codeLength = -1;
+        int attributes = in.readUnsignedShort();
+        for (int a = 0; a < attributes; a++) {
+          String attribute = utf8[in.readUnsignedShort()];
+          int length = in.readInt();
+          if (match && attribute.equals("Code")) {
+            skip(in, 4); // max_stack, max_locals
+            codeLength = in.readInt();
+            skip(in, length - 8);
+          } else {
+            skip(in, length);
+          }
+        }
+        if (match) {
+          matches.add(new int[] {access, codeLength});
+        }
+      }
+      if (matches.size() > 1) {
+        matches.removeIf(m -> (m[0] & (ACC_BRIDGE | ACC_SYNTHETIC)) != 0);
+      }
+      String method = type.getName() + "." + methodName + parameters;
+      if (matches.size() != 1) {
+        throw new IllegalArgumentException(
+            (matches.isEmpty() ? "no method " : "several methods ") + method + " in the class file");
+      }
+      if (matches.get(0)[1] < 0) {
+        throw new IllegalArgumentException("method " + method + " has no bytecode");
+      }
+      return matches.get(0)[1];
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the class file of " + type.getName(), e);
+    }
+  }
+
+  private static byte[] classFile(Class<?> type) throws IOException {
+    String resource = "/" + type.getName().replace('.', '/') + ".class";
+    try (InputStream in = type.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IOException("no resource " + resource);
+      }
+      return in.readAllBytes();
+    }
+  }
+
+  /** Reads the constant pool; returns its Utf8 entries by index (other entries are null). */
+  private static String[] readConstantPool(DataInputStream in) throws IOException {
+    int count = in.readUnsignedShort();
+    String[] utf8 = new String[count];
+    for (int i = 1; i < count; i++) {
+      int tag = in.readUnsignedByte();
+      switch (tag) {
+        case 1 -> utf8[i] = in.readUTF(); // modified UTF-8 with a u2 length, as DataInput reads it
+        case 7, 8, 16, 19, 20 -> skip(in, 2); // Class, String, MethodType, Module, Package
+        case 15 -> skip(in, 3); // MethodHandle
+        case 3, 4, 9, 10, 11, 12, 17, 18 -> skip(in, 4); // Integer, Float, refs, NameAndType, (Invoke)Dynamic
+        case 5, 6 -> { // Long, Double take two slots
+          skip(in, 8);
+          i++;
+        }
+        default -> throw new IOException("unknown constant pool tag " + tag + " at index " + i);
+      }
+    }
+    return utf8;
+  }
+
+  private static void skipAttributes(DataInputStream in) throws IOException {
+    int attributes = in.readUnsignedShort();
+    for (int a = 0; a < attributes; a++) {
+      skip(in, 2);
+      skip(in, in.readInt());
+    }
+  }
+
+  private static void skip(DataInputStream in, int bytes) throws IOException {
+    in.readFully(new byte[bytes]);
+  }
+}

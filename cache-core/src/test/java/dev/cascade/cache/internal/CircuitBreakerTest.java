@@ -1,0 +1,134 @@
+package dev.cascade.cache.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cascade.cache.Ticker;
+import dev.cascade.cache.internal.CircuitBreaker.State;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The breaker's state machine, on a hand-driven ticker. */
+class CircuitBreakerTest {
+  private static final Duration OPEN = Duration.ofSeconds(5);
+
+  private final ManualTicker ticker = new ManualTicker();
+  private final AtomicInteger recoveries = new AtomicInteger();
+  private final CircuitBreaker breaker = new CircuitBreaker(3, OPEN, ticker, recoveries::incrementAndGet);
+
+  @Test
+  void onFailure_atThreshold_opensAndRefusesCalls() {
+    failThreeTimes();
+
+    assertThat(breaker.state()).isEqualTo(State.OPEN);
+    assertThat(breaker.allow()).isFalse();
+    assertThat(breaker.openings()).isEqualTo(1);
+  }
+
+  @Test
+  void allow_afterOpenDuration_letsExactlyOneProbeThrough() {
+    failThreeTimes();
+    ticker.advance(OPEN);
+
+    assertThat(breaker.allow()).isTrue();
+    assertThat(breaker.state()).isEqualTo(State.HALF_OPEN);
+    assertThat(breaker.allow()).isFalse();
+  }
+
+  @Test
+  void onSuccess_ofTheProbe_closesAndRunsRecovery() {
+    failThreeTimes();
+    ticker.advance(OPEN);
+    breaker.allow();
+
+    breaker.onSuccess();
+
+    assertThat(breaker.state()).isEqualTo(State.CLOSED);
+    assertThat(recoveries).hasValue(1);
+    assertThat(breaker.allow()).isTrue();
+  }
+
+  @Test
+  void onIgnored_ofTheProbe_letsTheNextCallProbe() {
+    failThreeTimes();
+    ticker.advance(OPEN);
+    assertThat(breaker.allow()).isTrue(); // the probe, which ends in a bad-argument error
+
+    breaker.onIgnored();
+
+    assertThat(breaker.allow()).as("a new probe, at once").isTrue();
+    assertThat(breaker.state()).isEqualTo(State.HALF_OPEN);
+    assertThat(breaker.allow()).as("still one probe at a time").isFalse();
+    assertThat(breaker.openings()).isEqualTo(1);
+    assertThat(recoveries).hasValue(0);
+  }
+
+  @Test
+  void onIgnored_whileClosed_neitherCountsNorResetsFailures() {
+    breaker.onFailure();
+    breaker.onFailure();
+
+    breaker.onIgnored();
+    breaker.onFailure();
+
+    assertThat(breaker.state()).isEqualTo(State.OPEN);
+  }
+
+  @Test
+  void allow_probeThatNeverReports_handsOutANewProbeAfterTheOpenDuration() {
+    failThreeTimes();
+    ticker.advance(OPEN);
+    assertThat(breaker.allow()).isTrue(); // a probe whose outcome is never recorded
+
+    ticker.advance(OPEN.minusNanos(1));
+    assertThat(breaker.allow()).isFalse();
+    ticker.advance(Duration.ofNanos(1));
+    assertThat(breaker.allow()).isTrue();
+    assertThat(breaker.allow()).isFalse();
+    breaker.onSuccess();
+    assertThat(breaker.state()).isEqualTo(State.CLOSED);
+  }
+
+  @Test
+  void onFailure_ofTheProbe_opensForAnotherOpenDuration() {
+    failThreeTimes();
+    ticker.advance(OPEN);
+    breaker.allow();
+
+    breaker.onFailure();
+
+    assertThat(breaker.state()).isEqualTo(State.OPEN);
+    assertThat(breaker.openings()).isEqualTo(2);
+    ticker.advance(OPEN.minusNanos(1));
+    assertThat(breaker.allow()).isFalse();
+    ticker.advance(Duration.ofNanos(1));
+    assertThat(breaker.allow()).isTrue();
+  }
+
+  private void failThreeTimes() {
+    for (int i = 0; i < 3; i++) {
+      assertThat(breaker.allow()).isTrue();
+      breaker.onFailure();
+    }
+  }
+
+  /** A ticker that moves only when told to. */
+  private static final class ManualTicker implements Ticker {
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+
+    void advance(Duration duration) {
+      nanos.addAndGet(duration.toNanos());
+    }
+
+    @Override
+    public long read() {
+      return nanos.get();
+    }
+
+    @Override
+    public long wallMillis() {
+      return nanos.get() / 1_000_000;
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.cascade.cache.memory;
+
+import static dev.cascade.cache.internal.BytecodeSize.codeLength;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The in-process tier's part of the hit path stays small enough for C1 to inline it (see
+ * docs/benchmarks.md and the note above TieredCache.getIfPresent). C1 inlines up to 35 bytes of
+ * bytecode into the method it compiles and 90 % of its caller's allowance at each level below: 31,
+ * 27, 24, 21, 18 bytes. {@code CaffeineTier.getValueIfPresent} is four calls below the cache's
+ * {@code getIfPresent} and must fit even when that caller is itself inlined one level down (21
+ * bytes); the holder check it calls is one level further (18 bytes).
+ */
+class HitPathSizeTest {
+
+  @Test
+  void getValueIfPresent_fitsC1sInliningAllowanceAtItsDepth() {
+    assertThat(codeLength(CaffeineTier.class, "getValueIfPresent", Object.class)).isLessThanOrEqualTo(21);
+  }
+
+  @Test
+  void unwrapped_fitsC1sInliningAllowanceOneLevelFurther() {
+    assertThat(codeLength(CaffeineTier.class, "unwrapped", Object.class, Object.class)).isLessThanOrEqualTo(18);
+  }
+}

@@ -1,0 +1,7 @@
+package dev.cascade.cache.spi.elsewhere;
+
+/** An enum whose simple name is also used in another package, for {@code KeyCodecTest}. */
+public enum Region {
+  EU,
+  US
+}
