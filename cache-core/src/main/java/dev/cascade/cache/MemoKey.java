@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The key under which a memoized function's result is cached in a shared {@link Cache}: the
  * function's name and all its arguments. The standard key codec encodes it stably as {@code
- * MemoKey(name,[arg1,arg2])}, so the same call finds the same entry in every JVM.
+ * r:dev.cascade.cache.MemoKey(name,a:[arg1,arg2])} (each argument in its own typed form, such as
+ * {@code l:42} for a {@code long}), so the same call finds the same entry in every JVM.
  *
  * @param function the function's name (with any prefix)
  * @param arguments the call's arguments, in order; may hold {@code null}

@@ -2,6 +2,7 @@ package dev.cascade.cache.internal;
 
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.CacheEventListener;
+import dev.cascade.cache.CircuitState;
 import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.Tier;
@@ -49,10 +50,11 @@ public final class CacheFactory {
               settings.breakerThreshold(),
               settings.breakerOpenDuration(),
               settings.ticker(),
-              () -> {
+              state -> {
+                events.circuitChanged(index, state);
                 CacheEngine<K, V> engine = built.get();
-                if (engine != null) {
-                  engine.onStoreRecovered();
+                if (state == CircuitState.CLOSED && engine != null) {
+                  engine.onStoreRecovered(); // in-process copies may have missed invalidations
                 }
               });
       Tier<K, V> tier =

@@ -1,10 +1,12 @@
 package dev.cascade.cache.internal;
 
+import dev.cascade.cache.CircuitState;
 import dev.cascade.cache.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Stops a cache from paying one timeout per call while a remote store is down. CLOSED counts
@@ -19,29 +21,26 @@ import java.util.concurrent.atomic.AtomicReference;
  * while OPEN, and when the current probe was handed out while HALF_OPEN; at most one probe is
  * handed out per open duration, and a new one only after the last reported or that long passed.
  */
-public final class CircuitBreaker {
-
-  /** The breaker's states. */
-  public enum State {
-    CLOSED,
-    OPEN,
-    HALF_OPEN
-  }
+final class CircuitBreaker {
 
   private final int failureThreshold;
   private final long openNanos;
   private final Ticker ticker;
-  private final Runnable onRecovery;
-  private final AtomicReference<State> state = new AtomicReference<>(State.CLOSED);
+  private final Consumer<CircuitState> onChange;
+  private final AtomicReference<CircuitState> state = new AtomicReference<>(CircuitState.CLOSED);
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
   private final AtomicLong openedAt = new AtomicLong();
   private final AtomicLong openings = new AtomicLong();
 
-  public CircuitBreaker(int failureThreshold, Duration openDuration, Ticker ticker, Runnable onRecovery) {
+  /**
+   * @param onChange told of every change of state, after it happened, on the thread that made it:
+   *     {@code CLOSED} after an outage is the recovery (the cache flushes its in-process tier)
+   */
+  CircuitBreaker(int failureThreshold, Duration openDuration, Ticker ticker, Consumer<CircuitState> onChange) {
     this.failureThreshold = failureThreshold;
     this.openNanos = openDuration.toNanos();
     this.ticker = ticker;
-    this.onRecovery = onRecovery;
+    this.onChange = onChange;
   }
 
   /**
@@ -50,9 +49,9 @@ public final class CircuitBreaker {
    * probe has not reported for an open duration. A caller that was allowed must report the call's
    * outcome with {@link #onSuccess}, {@link #onFailure} or {@link #onIgnored}.
    */
-  public boolean allow() {
-    State current = state.get();
-    if (current == State.CLOSED) {
+  boolean allow() {
+    CircuitState current = state.get();
+    if (current == CircuitState.CLOSED) {
       return true;
     }
     long now = ticker.read();
@@ -60,33 +59,37 @@ public final class CircuitBreaker {
     if (now - since < openNanos) {
       return false;
     }
-    if (current == State.OPEN) {
+    if (current == CircuitState.OPEN) {
       // openedAt first, so that no caller sees HALF_OPEN with the opening's time and probes too
       if (!openedAt.compareAndSet(since, now)) {
         return false;
       }
-      return state.compareAndSet(State.OPEN, State.HALF_OPEN); // this caller is the probe
+      if (!state.compareAndSet(CircuitState.OPEN, CircuitState.HALF_OPEN)) {
+        return false;
+      }
+      onChange.accept(CircuitState.HALF_OPEN);
+      return true; // this caller is the probe
     }
     // HALF_OPEN for an open duration: the probe never reported; this caller is the new probe
     return openedAt.compareAndSet(since, now);
   }
 
   /** Records a call that succeeded. */
-  public void onSuccess() {
+  void onSuccess() {
     consecutiveFailures.set(0);
-    State current = state.get();
-    if (current != State.CLOSED && state.compareAndSet(current, State.CLOSED)) {
-      onRecovery.run();
+    CircuitState current = state.get();
+    if (current != CircuitState.CLOSED && state.compareAndSet(current, CircuitState.CLOSED)) {
+      onChange.accept(CircuitState.CLOSED);
     }
   }
 
   /** Records a call that failed for a reason of the store (timeout, connection). */
-  public void onFailure() {
-    State current = state.get();
-    if (current == State.HALF_OPEN) {
-      open(State.HALF_OPEN);
-    } else if (current == State.CLOSED && consecutiveFailures.incrementAndGet() >= failureThreshold) {
-      open(State.CLOSED);
+  void onFailure() {
+    CircuitState current = state.get();
+    if (current == CircuitState.HALF_OPEN) {
+      open(CircuitState.HALF_OPEN);
+    } else if (current == CircuitState.CLOSED && consecutiveFailures.incrementAndGet() >= failureThreshold) {
+      open(CircuitState.CLOSED);
     }
   }
 
@@ -95,8 +98,8 @@ public final class CircuitBreaker {
    * bad argument, a value the store refuses): counts nothing, and if the call was a half-open
    * breaker's probe, lets the next call probe at once. Does nothing while CLOSED or OPEN.
    */
-  public void onIgnored() {
-    if (state.get() == State.HALF_OPEN) {
+  void onIgnored() {
+    if (state.get() == CircuitState.HALF_OPEN) {
       long probeAt = openedAt.get();
       // As if the probe had been handed out an open duration ago: the next allow() hands out another.
       openedAt.compareAndSet(probeAt, probeAt - openNanos);
@@ -104,19 +107,20 @@ public final class CircuitBreaker {
   }
 
   /** Returns the current state. */
-  public State state() {
+  CircuitState state() {
     return state.get();
   }
 
   /** Returns how many times the breaker has opened. */
-  public long openings() {
+  long openings() {
     return openings.get();
   }
 
-  private void open(State from) {
+  private void open(CircuitState from) {
     openedAt.set(ticker.read());
-    if (state.compareAndSet(from, State.OPEN)) {
+    if (state.compareAndSet(from, CircuitState.OPEN)) {
       openings.incrementAndGet();
+      onChange.accept(CircuitState.OPEN);
     }
   }
 }

@@ -82,14 +82,7 @@ final class EngineInspector implements CacheInspector {
   @Override
   public CircuitState circuitState(int tier) {
     CircuitBreaker breaker = breakers.get(tier);
-    if (breaker == null) {
-      return CircuitState.CLOSED;
-    }
-    return switch (breaker.state()) {
-      case CLOSED -> CircuitState.CLOSED;
-      case OPEN -> CircuitState.OPEN;
-      case HALF_OPEN -> CircuitState.HALF_OPEN;
-    };
+    return breaker == null ? CircuitState.CLOSED : breaker.state();
   }
 
   @Override

@@ -358,7 +358,9 @@ final class RemoteTier<K, V> implements Tier<K, V> {
         (result, error) -> {
           if (error == null) {
             circuit.onSuccess();
-          } else if (!(unwrap(error) instanceof IllegalArgumentException)) {
+          } else if (unwrap(error) instanceof IllegalArgumentException) {
+            circuit.onIgnored(); // bad input says nothing about the store
+          } else {
             circuit.onFailure();
           }
         });

@@ -2,8 +2,8 @@ package dev.cascade.cache.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cascade.cache.CircuitState;
 import dev.cascade.cache.Ticker;
-import dev.cascade.cache.internal.CircuitBreaker.State;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,13 +15,21 @@ class CircuitBreakerTest {
 
   private final ManualTicker ticker = new ManualTicker();
   private final AtomicInteger recoveries = new AtomicInteger();
-  private final CircuitBreaker breaker = new CircuitBreaker(3, OPEN, ticker, recoveries::incrementAndGet);
+  private final CircuitBreaker breaker = new CircuitBreaker(
+          3,
+          OPEN,
+          ticker,
+          state -> {
+            if (state == CircuitState.CLOSED) {
+              recoveries.incrementAndGet();
+            }
+          });
 
   @Test
   void onFailure_atThreshold_opensAndRefusesCalls() {
     failThreeTimes();
 
-    assertThat(breaker.state()).isEqualTo(State.OPEN);
+    assertThat(breaker.state()).isEqualTo(CircuitState.OPEN);
     assertThat(breaker.allow()).isFalse();
     assertThat(breaker.openings()).isEqualTo(1);
   }
@@ -32,7 +40,7 @@ class CircuitBreakerTest {
     ticker.advance(OPEN);
 
     assertThat(breaker.allow()).isTrue();
-    assertThat(breaker.state()).isEqualTo(State.HALF_OPEN);
+    assertThat(breaker.state()).isEqualTo(CircuitState.HALF_OPEN);
     assertThat(breaker.allow()).isFalse();
   }
 
@@ -44,7 +52,7 @@ class CircuitBreakerTest {
 
     breaker.onSuccess();
 
-    assertThat(breaker.state()).isEqualTo(State.CLOSED);
+    assertThat(breaker.state()).isEqualTo(CircuitState.CLOSED);
     assertThat(recoveries).hasValue(1);
     assertThat(breaker.allow()).isTrue();
   }
@@ -58,7 +66,7 @@ class CircuitBreakerTest {
     breaker.onIgnored();
 
     assertThat(breaker.allow()).as("a new probe, at once").isTrue();
-    assertThat(breaker.state()).isEqualTo(State.HALF_OPEN);
+    assertThat(breaker.state()).isEqualTo(CircuitState.HALF_OPEN);
     assertThat(breaker.allow()).as("still one probe at a time").isFalse();
     assertThat(breaker.openings()).isEqualTo(1);
     assertThat(recoveries).hasValue(0);
@@ -72,7 +80,7 @@ class CircuitBreakerTest {
     breaker.onIgnored();
     breaker.onFailure();
 
-    assertThat(breaker.state()).isEqualTo(State.OPEN);
+    assertThat(breaker.state()).isEqualTo(CircuitState.OPEN);
   }
 
   @Test
@@ -87,7 +95,7 @@ class CircuitBreakerTest {
     assertThat(breaker.allow()).isTrue();
     assertThat(breaker.allow()).isFalse();
     breaker.onSuccess();
-    assertThat(breaker.state()).isEqualTo(State.CLOSED);
+    assertThat(breaker.state()).isEqualTo(CircuitState.CLOSED);
   }
 
   @Test
@@ -98,7 +106,7 @@ class CircuitBreakerTest {
 
     breaker.onFailure();
 
-    assertThat(breaker.state()).isEqualTo(State.OPEN);
+    assertThat(breaker.state()).isEqualTo(CircuitState.OPEN);
     assertThat(breaker.openings()).isEqualTo(2);
     ticker.advance(OPEN.minusNanos(1));
     assertThat(breaker.allow()).isFalse();

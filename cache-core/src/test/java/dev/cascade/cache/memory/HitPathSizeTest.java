@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The in-process tier's part of the hit path stays small enough for C1 to inline it (see
- * docs/benchmarks.md and the note above TieredCache.getIfPresent). C1 inlines up to 35 bytes of
+ * docs/benchmarks.md and internal.EngineHitPathSizeTest). C1 inlines up to 35 bytes of
  * bytecode into the method it compiles and 90 % of its caller's allowance at each level below: 31,
  * 27, 24, 21, 18 bytes. {@code CaffeineTier.getValueIfPresent} is four calls below the cache's
  * {@code getIfPresent} and must fit even when that caller is itself inlined one level down (21
