@@ -4,14 +4,10 @@ import dev.cascade.cache.CacheException;
 import dev.cascade.cache.redis.internal.RedisLink;
 import dev.cascade.cache.spi.InvalidationChannel;
 import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,11 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The invalidation channel of layered caches on Redis pub/sub, built to notice its own losses
@@ -70,100 +64,65 @@ import tools.jackson.databind.json.JsonMapper;
  * close it when the service stops (goodbye is sent then).
  */
 public final class RedisInvalidation implements InvalidationChannel {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final int VERSION = 1;
-
   private final String instanceId = UUID.randomUUID().toString();
   private final String broadcast;
   private final String ackChannel;
   private final String markerKey;
   private final Duration heartbeat;
   private final Duration ackTimeout;
-  private final AbstractRedisClient client;
   private final RedisLink publisher;
-  private final StatefulRedisPubSubConnection<String, byte[]> subscriber;
+  private final InvalidationSubscriber subscriber;
   private final ScheduledExecutorService timer;
   private final ReentrantLock sendLock = new ReentrantLock();
   private final AtomicLong lastSeq = new AtomicLong();
-  private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+  private final InvalidationPeers peers = new InvalidationPeers();
+  private final InvalidationAcks acks = new InvalidationAcks();
   private final Map<String, List<Listener>> listeners = new ConcurrentHashMap<>();
-  private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
-  private final AtomicInteger subscribedEvents = new AtomicInteger();
   private final AtomicLong ownEchoNanos = new AtomicLong(System.nanoTime());
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong flushes = new AtomicLong();
   private final AtomicLong unacknowledged = new AtomicLong();
-  private final RedisConnectionStateListener connectionWatcher;
   private volatile long lastBeatNanos = System.nanoTime();
   private final AtomicBoolean delivering = new AtomicBoolean(true);
   private final AtomicBoolean echoing = new AtomicBoolean(true);
 
-  /** What a receiver knows of one other instance. */
-  private static final class Peer {
-    volatile long lastSeq = -1; // -1: no baseline yet
-    volatile long lastSeenNanos = System.nanoTime();
-    volatile boolean responsive = true;
-  }
-
-  /** A write waiting for acknowledgements. */
-  private static final class Pending {
-    final Set<String> waitingFor;
-    final CompletableFuture<Void> done = new CompletableFuture<>();
-
-    Pending(Set<String> waitingFor) {
-      this.waitingFor = waitingFor;
-    }
-  }
-
-  /** The wire form of every message; JSON so that other languages can read it. */
-  record Message(
-      int v, String type, String from, long seq, @Nullable String cache, @Nullable String kind, @Nullable List<String> keys) {}
-
   private RedisInvalidation(Builder builder) {
-    this.client = builder.client;
     this.broadcast = builder.channel;
     this.ackChannel = builder.channel + ":ack:" + instanceId;
     this.markerKey = builder.channel + ":marker:" + instanceId;
     this.heartbeat = builder.heartbeat;
     this.ackTimeout = builder.ackTimeout;
     this.publisher =
-        client instanceof RedisClusterClient cluster
+        builder.client instanceof RedisClusterClient cluster
             ? RedisLink.connect(cluster, builder.commandTimeout)
-            : RedisLink.connect((RedisClient) client, builder.commandTimeout);
+            : RedisLink.connect((RedisClient) builder.client, builder.commandTimeout);
     this.subscriber =
-        client instanceof RedisClusterClient cluster
-            ? cluster.connectPubSub(RedisLink.codec())
-            : ((RedisClient) client).connectPubSub(RedisLink.codec());
-    this.connectionWatcher =
-        new RedisConnectionStateListener() {
-          @Override
-          public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-            if (connection == subscriber && !closed.get()) {
-              delivering.set(false);
-              flushAll(); // from now until resubscription, messages are lost to us
-            }
-          }
-        };
-    client.addListener(connectionWatcher);
-    subscriber.addListener(
-        new RedisPubSubAdapter<>() {
-          @Override
-          public void message(String channel, byte[] message) {
-            receive(channel, message);
-          }
+        new InvalidationSubscriber(
+            builder.client,
+            subscriberName(),
+            new InvalidationSubscriber.Events() {
+              @Override
+              public void message(String channel, byte[] bytes) {
+                receive(channel, bytes);
+              }
 
-          @Override
-          public void subscribed(String channel, long count) {
-            if (subscribedEvents.incrementAndGet() > 2) {
-              flushAll(); // a resubscription after a reconnect: messages in between are lost
-              delivering.set(true);
-              send("hello", null, null, List.of(), false);
-            }
-          }
-        });
-    // Named, so that operators (and tests) can find this connection in CLIENT LIST.
-    subscriber.async().clientSetname(subscriberName()).toCompletableFuture().join();
-    subscriber.async().subscribe(broadcast, ackChannel).toCompletableFuture().join();
+              @Override
+              public void disconnected() {
+                if (!closed.get()) {
+                  delivering.set(false);
+                  flushAll(); // from now until resubscription, messages are lost to us
+                }
+              }
+
+              @Override
+              public void resubscribed() {
+                flushAll(); // messages between the disconnect and now are lost
+                delivering.set(true);
+                send(InvalidationMessage.HELLO, null, null, List.of(), false);
+              }
+            },
+            broadcast,
+            ackChannel);
     publisher.setIfAbsent(markerKey, new byte[] {1}, markerTtl()).join();
     join(builder.channel);
     this.timer =
@@ -184,24 +143,19 @@ public final class RedisInvalidation implements InvalidationChannel {
    */
   private void join(String channel) {
     List<String> markers = publisher.keysMatching(RedisTier.escapeGlob(channel + ":marker:") + "*").join();
-    Set<String> others = ConcurrentHashMap.newKeySet();
+    Set<String> others = new HashSet<>();
     String prefix = channel + ":marker:";
     for (String marker : markers) {
       String id = marker.substring(prefix.length());
       if (!id.equals(instanceId)) {
         others.add(id);
-        peers.computeIfAbsent(id, key -> new Peer());
+        peers.expect(id);
       }
     }
-    Pending welcome = new Pending(others);
-    if (!others.isEmpty()) {
-      pending.put(0L, welcome);
-    }
-    send("hello", null, null, List.of(), false).join();
-    if (!others.isEmpty()) {
-      welcome.done.completeOnTimeout(null, ackTimeout.toNanos(), TimeUnit.NANOSECONDS).join();
-      pending.remove(0L, welcome);
-      welcome.waitingFor.forEach(id -> peers.remove(id)); // stale markers of instances that are gone
+    InvalidationAcks.Wait welcome = acks.expect(0L, others);
+    send(InvalidationMessage.HELLO, null, null, List.of(), false).join();
+    if (welcome != null) {
+      acks.awaitNow(welcome, ackTimeout, peers::forget); // stale markers of instances that are gone
     }
   }
 
@@ -262,76 +216,45 @@ public final class RedisInvalidation implements InvalidationChannel {
     if (closed.get()) {
       return CompletableFuture.failedFuture(new CacheException("invalidation channel is closed", null));
     }
-    return send("inv", cacheName, event.kind().name(), event.keys(), true);
+    return send(InvalidationMessage.INVALIDATION, cacheName, event.kind().name(), event.keys(), true);
   }
 
   private CompletableFuture<Void> send(
       String type, @Nullable String cache, @Nullable String kind, List<String> keys, boolean acknowledged) {
     sendLock.lock(); // sequence order and wire order must agree, or receivers see false gaps
     try {
-      long seq = "inv".equals(type) ? lastSeq.incrementAndGet() : lastSeq.get();
-      byte[] bytes = JSON.writeValueAsBytes(new Message(VERSION, type, instanceId, seq, cache, kind, keys));
-      Pending waiting = null;
-      if (acknowledged) {
-        Set<String> live = ConcurrentHashMap.newKeySet();
-        peers.forEach(
-            (id, peer) -> {
-              if (peer.responsive) {
-                live.add(id);
-              }
-            });
-        if (!live.isEmpty()) {
-          waiting = new Pending(live);
-          pending.put(seq, waiting);
-        }
-      }
+      long seq = InvalidationMessage.INVALIDATION.equals(type) ? lastSeq.incrementAndGet() : lastSeq.get();
+      byte[] bytes = new InvalidationMessage(InvalidationMessage.VERSION, type, instanceId, seq, cache, kind, keys).toBytes();
+      InvalidationAcks.Wait waiting = acknowledged ? acks.expect(seq, peers.responsive()) : null;
       CompletableFuture<Long> published = publisher.publish(broadcast, bytes);
       if (waiting == null) {
         return published.thenApply(receivers -> null);
       }
-      Pending awaited = waiting;
-      return published
-          .thenCompose(
-              receivers ->
-                  awaited.done.completeOnTimeout(null, ackTimeout.toNanos(), TimeUnit.NANOSECONDS))
-          .whenComplete(
-              (done, error) -> {
-                pending.remove(seq, awaited);
-                if (!awaited.waitingFor.isEmpty()) {
-                  unacknowledged.incrementAndGet();
-                  awaited.waitingFor.forEach(id -> {
-                    Peer peer = peers.get(id);
-                    if (peer != null) {
-                      peer.responsive = false;
-                    }
-                  });
-                }
-              });
+      return acks.await(
+          published,
+          waiting,
+          ackTimeout,
+          missed -> {
+            unacknowledged.incrementAndGet();
+            peers.unresponsive(missed);
+          });
     } finally {
       sendLock.unlock();
     }
   }
 
   private void receive(String channel, byte[] bytes) {
-    Message message;
-    try {
-      message = JSON.readValue(bytes, Message.class);
-    } catch (RuntimeException foreign) {
+    InvalidationMessage message = InvalidationMessage.parse(bytes);
+    if (message == null) {
       return; // not ours; nothing to apply
     }
-    if (message.v() != VERSION) {
+    if (message.v() != InvalidationMessage.VERSION) {
       flushAll(); // a peer speaks another version: we cannot tell what it invalidated
       return;
     }
     if (channel.equals(ackChannel)) {
-      Pending waiting = pending.get(message.seq());
-      Peer peer = peers.get(message.from());
-      if (peer != null) {
-        peer.responsive = true;
-      }
-      if (waiting != null && waiting.waitingFor.remove(message.from()) && waiting.waitingFor.isEmpty()) {
-        waiting.done.complete(null);
-      }
+      peers.acknowledged(message.from());
+      acks.acknowledged(message.seq(), message.from());
       return;
     }
     if (message.from().equals(instanceId)) {
@@ -342,43 +265,23 @@ public final class RedisInvalidation implements InvalidationChannel {
       }
       return;
     }
-    Peer peer = peers.computeIfAbsent(message.from(), id -> new Peer());
-    peer.lastSeenNanos = System.nanoTime();
-    switch (message.type()) {
-      case "inv" -> {
-        if (peer.lastSeq >= 0 && message.seq() != peer.lastSeq + 1) {
-          flushAll();
-        }
-        peer.lastSeq = message.seq();
-        apply(message);
-        acknowledge(message);
-      }
-      case "hb", "hello" -> {
-        if (peer.lastSeq >= 0 && message.seq() > peer.lastSeq) {
-          flushAll(); // it sent invalidations we never saw
-        }
-        peer.lastSeq = Math.max(peer.lastSeq, message.seq());
-        if ("hello".equals(message.type())) {
-          peer.responsive = true; // it (re)subscribed: it will acknowledge again
-          acknowledge(message);
-        }
-      }
-      case "bye" -> {
-        if (peer.lastSeq >= 0 && message.seq() > peer.lastSeq) {
-          flushAll();
-        }
-        peers.remove(message.from());
-      }
-      default -> flushAll();
+    if (peers.heard(message)) {
+      flushAll();
+    }
+    if (InvalidationMessage.INVALIDATION.equals(message.type())) {
+      apply(message);
+      acknowledge(message);
+    } else if (InvalidationMessage.HELLO.equals(message.type())) {
+      acknowledge(message);
     }
   }
 
-  private void acknowledge(Message message) {
-    byte[] ack = JSON.writeValueAsBytes(new Message(VERSION, "ack", instanceId, message.seq(), null, null, null));
+  private void acknowledge(InvalidationMessage message) {
+    byte[] ack = InvalidationMessage.control(InvalidationMessage.ACK, instanceId, message.seq()).toBytes();
     publisher.publish(broadcast + ":ack:" + message.from(), ack);
   }
 
-  private void apply(Message message) {
+  private void apply(InvalidationMessage message) {
     List<Listener> forCache = message.cache() == null ? null : listeners.get(message.cache());
     if (forCache == null || forCache.isEmpty()) {
       return;
@@ -404,16 +307,9 @@ public final class RedisInvalidation implements InvalidationChannel {
         flushAll(); // this process stalled: others may have stopped waiting for our acknowledgements
       }
       lastBeatNanos = now;
-      send("hb", null, null, List.of(), false);
+      send(InvalidationMessage.HEARTBEAT, null, null, List.of(), false);
       long silence = 3 * heartbeat.toNanos();
-      List<String> gone = new ArrayList<>();
-      peers.forEach((id, peer) -> {
-        if (now - peer.lastSeenNanos > silence) {
-          gone.add(id);
-        }
-      });
-      if (!gone.isEmpty()) {
-        gone.forEach(peers::remove);
+      if (peers.forgetSilent(now, silence)) {
         flushAll(); // an instance vanished without goodbye: its last messages may be lost
       }
       boolean hearing = now - ownEchoNanos.get() <= silence;
@@ -453,7 +349,7 @@ public final class RedisInvalidation implements InvalidationChannel {
     try {
       sendLock.lock();
       try {
-        byte[] bye = JSON.writeValueAsBytes(new Message(VERSION, "bye", instanceId, lastSeq.get(), null, null, null));
+        byte[] bye = InvalidationMessage.control(InvalidationMessage.BYE, instanceId, lastSeq.get()).toBytes();
         publisher.publish(broadcast, bye).get(1, TimeUnit.SECONDS);
         publisher.unlink(List.of(markerKey)).get(1, TimeUnit.SECONDS); // newcomers must not wait for us
       } finally {
@@ -462,7 +358,6 @@ public final class RedisInvalidation implements InvalidationChannel {
     } catch (Exception e) {
       // receivers will notice the missing heartbeats instead
     }
-    client.removeListener(connectionWatcher);
     subscriber.close();
     publisher.close();
   }
