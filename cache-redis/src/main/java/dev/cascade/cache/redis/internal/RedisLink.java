@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -200,8 +201,7 @@ public final class RedisLink implements AutoCloseable {
     } else {
       for (RedisClusterNode node : cluster.getPartitions()) {
         if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-          String nodeId = node.getNodeId();
-          replies.put(node.getUri().getHost() + ":" + node.getUri().getPort(), bounded("INFO", () -> cluster.getConnection(nodeId).async().info(section)));
+          replies.put(node.getUri().getHost() + ":" + node.getUri().getPort(), bounded("INFO", () -> nodeCommands(node).info(section)));
         }
       }
     }
@@ -221,10 +221,19 @@ public final class RedisLink implements AutoCloseable {
     List<RedisClusterAsyncCommands<String, byte[]>> masters = new ArrayList<>();
     for (RedisClusterNode node : cluster.getPartitions()) {
       if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-        masters.add(cluster.getConnection(node.getNodeId()).async());
+        masters.add(nodeCommands(node));
       }
     }
     return masters;
+  }
+
+  /**
+   * Returns the commands of the connection to {@code node} that Lettuce also routes keyed commands
+   * through: asked by host and port, not by node id, which Lettuce would answer with a second
+   * connection to the same node.
+   */
+  private RedisClusterAsyncCommands<String, byte[]> nodeCommands(RedisClusterNode node) {
+    return Objects.requireNonNull(cluster).getConnection(node.getUri().getHost(), node.getUri().getPort()).async();
   }
 
   /**
