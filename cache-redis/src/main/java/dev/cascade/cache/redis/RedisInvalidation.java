@@ -67,7 +67,6 @@ public final class RedisInvalidation implements InvalidationChannel {
   private final String instanceId = UUID.randomUUID().toString();
   private final String broadcast;
   private final String ackChannel;
-  private final String markerKey;
   private final Duration heartbeat;
   private final Duration ackTimeout;
   private final RedisLink publisher;
@@ -78,24 +77,22 @@ public final class RedisInvalidation implements InvalidationChannel {
   private final InvalidationPeers peers = new InvalidationPeers();
   private final InvalidationAcks acks = new InvalidationAcks();
   private final Map<String, List<Listener>> listeners = new ConcurrentHashMap<>();
-  private final AtomicLong ownEchoNanos = new AtomicLong(System.nanoTime());
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong flushes = new AtomicLong();
   private final AtomicLong unacknowledged = new AtomicLong();
-  private volatile long lastBeatNanos = System.nanoTime();
+  private final InvalidationSelfCheck self;
   private final AtomicBoolean delivering = new AtomicBoolean(true);
-  private final AtomicBoolean echoing = new AtomicBoolean(true);
 
   private RedisInvalidation(Builder builder) {
     this.broadcast = builder.channel;
     this.ackChannel = builder.channel + ":ack:" + instanceId;
-    this.markerKey = builder.channel + ":marker:" + instanceId;
     this.heartbeat = builder.heartbeat;
     this.ackTimeout = builder.ackTimeout;
     this.publisher =
         builder.client instanceof RedisClusterClient cluster
             ? RedisLink.connect(cluster, builder.commandTimeout)
             : RedisLink.connect((RedisClient) builder.client, builder.commandTimeout);
+    this.self = new InvalidationSelfCheck(publisher, builder.channel + ":marker:" + instanceId, heartbeat, this::flushAll);
     this.subscriber =
         new InvalidationSubscriber(
             builder.client,
@@ -123,7 +120,7 @@ public final class RedisInvalidation implements InvalidationChannel {
             },
             broadcast,
             ackChannel);
-    publisher.setIfAbsent(markerKey, new byte[] {1}, markerTtl()).join();
+    self.placeMarker();
     join(builder.channel);
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
@@ -191,7 +188,7 @@ public final class RedisInvalidation implements InvalidationChannel {
 
   @Override
   public boolean isDelivering() {
-    return delivering.get() && echoing.get() && !closed.get();
+    return delivering.get() && self.hearsItself() && !closed.get();
   }
 
   /** Returns how many times this channel told its caches that messages may have been lost. */
@@ -258,11 +255,7 @@ public final class RedisInvalidation implements InvalidationChannel {
       return;
     }
     if (message.from().equals(instanceId)) {
-      ownEchoNanos.set(System.nanoTime());
-      if (!echoing.get()) {
-        flushAll(); // we hear ourselves again; what came in between may be lost
-        echoing.set(true);
-      }
+      self.heardOwnMessage();
       return;
     }
     if (peers.heard(message)) {
@@ -303,36 +296,15 @@ public final class RedisInvalidation implements InvalidationChannel {
     }
     try {
       long now = System.nanoTime();
-      if (now - lastBeatNanos > 3 * heartbeat.toNanos()) {
-        flushAll(); // this process stalled: others may have stopped waiting for our acknowledgements
-      }
-      lastBeatNanos = now;
+      self.beatStarts(now);
       send(InvalidationMessage.HEARTBEAT, null, null, List.of(), false);
-      long silence = 3 * heartbeat.toNanos();
-      if (peers.forgetSilent(now, silence)) {
+      if (peers.forgetSilent(now, 3 * heartbeat.toNanos())) {
         flushAll(); // an instance vanished without goodbye: its last messages may be lost
       }
-      boolean hearing = now - ownEchoNanos.get() <= silence;
-      if (!hearing) {
-        flushAll(); // we do not hear ourselves: our subscription is not delivering
-      }
-      echoing.set(hearing);
-      publisher
-          .setIfPresent(markerKey, new byte[] {1}, markerTtl())
-          .thenAccept(
-              present -> {
-                if (!present) {
-                  flushAll(); // FLUSHALL / FLUSHDB (or an eviction) emptied the server
-                  publisher.setIfAbsent(markerKey, new byte[] {1}, markerTtl());
-                }
-              });
+      self.beatEnds(now);
     } catch (RuntimeException e) {
       // the next beat tries again; a failed send has consumed no sequence number
     }
-  }
-
-  private Duration markerTtl() {
-    return heartbeat.multipliedBy(20);
   }
 
   private void flushAll() {
@@ -351,7 +323,7 @@ public final class RedisInvalidation implements InvalidationChannel {
       try {
         byte[] bye = InvalidationMessage.control(InvalidationMessage.BYE, instanceId, lastSeq.get()).toBytes();
         publisher.publish(broadcast, bye).get(1, TimeUnit.SECONDS);
-        publisher.unlink(List.of(markerKey)).get(1, TimeUnit.SECONDS); // newcomers must not wait for us
+        self.removeMarker().get(1, TimeUnit.SECONDS); // newcomers must not wait for us
       } finally {
         sendLock.unlock();
       }
