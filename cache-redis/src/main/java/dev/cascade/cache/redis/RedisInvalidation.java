@@ -334,43 +334,70 @@ public final class RedisInvalidation implements InvalidationChannel {
     publisher.close();
   }
 
-  /** Options of a {@link RedisInvalidation}. Not thread-safe. */
+  /**
+   * Options of a {@link RedisInvalidation}. Not thread-safe; each option may be set once (a second
+   * time throws {@link IllegalStateException}).
+   */
   public static final class Builder {
     private final AbstractRedisClient client;
     private String channel = "cascade:invalidation";
     private Duration heartbeat = Duration.ofMillis(500);
     private Duration ackTimeout = Duration.ofMillis(250);
     private Duration commandTimeout = Duration.ofMillis(250);
+    private final Set<String> set = new HashSet<>();
 
     private Builder(AbstractRedisClient client) {
       this.client = client;
     }
 
-    /** Sets the pub/sub channel (default {@code cascade:invalidation}); instances must agree on it. */
+    /**
+     * Sets the pub/sub channel (default {@code cascade:invalidation}); instances must agree on it.
+     *
+     * @throws IllegalArgumentException if empty
+     */
     public Builder channel(String channel) {
       Objects.requireNonNull(channel, "channel");
       if (channel.isEmpty()) {
         throw new IllegalArgumentException("channel must not be empty");
       }
+      once("channel", this.channel);
       this.channel = channel;
       return this;
     }
 
-    /** Sets the heartbeat interval (default 500 ms); silence for three beats counts as loss. */
+    /**
+     * Sets the heartbeat interval (default 500 ms); silence for three beats counts as loss.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
     public Builder heartbeat(Duration heartbeat) {
-      this.heartbeat = positive(heartbeat, "heartbeat");
+      Duration checked = RedisOptions.positive(heartbeat, "heartbeat");
+      once("heartbeat", this.heartbeat);
+      this.heartbeat = checked;
       return this;
     }
 
-    /** Sets how long a write waits for other instances' acknowledgements (default 250 ms). */
+    /**
+     * Sets how long a write waits for other instances' acknowledgements (default 250 ms).
+     *
+     * @throws IllegalArgumentException if not positive
+     */
     public Builder ackTimeout(Duration ackTimeout) {
-      this.ackTimeout = positive(ackTimeout, "ackTimeout");
+      Duration checked = RedisOptions.positive(ackTimeout, "ackTimeout");
+      once("ackTimeout", this.ackTimeout);
+      this.ackTimeout = checked;
       return this;
     }
 
-    /** Sets the command timeout of the publishing connection (default 250 ms). */
+    /**
+     * Sets the command timeout of the publishing connection (default 250 ms).
+     *
+     * @throws IllegalArgumentException if not positive
+     */
     public Builder commandTimeout(Duration commandTimeout) {
-      this.commandTimeout = positive(commandTimeout, "commandTimeout");
+      Duration checked = RedisOptions.positive(commandTimeout, "commandTimeout");
+      once("commandTimeout", this.commandTimeout);
+      this.commandTimeout = checked;
       return this;
     }
 
@@ -389,12 +416,10 @@ public final class RedisInvalidation implements InvalidationChannel {
       }
     }
 
-    private static Duration positive(Duration duration, String what) {
-      Objects.requireNonNull(duration, what);
-      if (duration.isZero() || duration.isNegative()) {
-        throw new IllegalArgumentException(what + " must be positive, was " + duration);
+    private void once(String option, Object value) {
+      if (!set.add(option)) {
+        throw new IllegalStateException(option + " was already set to " + value);
       }
-      return duration;
     }
   }
 

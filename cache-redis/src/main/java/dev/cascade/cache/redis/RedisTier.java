@@ -164,10 +164,7 @@ public final class RedisTier implements RemoteStore {
       if (this.commandTimeout != null) {
         throw new IllegalStateException("commandTimeout was already set to " + this.commandTimeout);
       }
-      if (commandTimeout.isZero() || commandTimeout.isNegative()) {
-        throw new IllegalArgumentException("commandTimeout must be positive, was " + commandTimeout);
-      }
-      this.commandTimeout = commandTimeout;
+      this.commandTimeout = RedisOptions.positive(commandTimeout, "commandTimeout");
       return this;
     }
 
