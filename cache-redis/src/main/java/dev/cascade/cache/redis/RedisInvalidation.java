@@ -29,13 +29,16 @@ import org.jspecify.annotations.Nullable;
  * instead of trusting fire-and-forget delivery. Works on standalone servers and on Redis Cluster
  * (classic pub/sub is broadcast over the cluster bus).
  *
+ * <p>One channel serves every cache of a service instance (it tells them apart by cache name);
+ * the usual way to get it is from the instance's {@link RedisBackend}:
+ *
  * <pre>{@code
- * RedisInvalidation channel = RedisInvalidation.create(redis);   // one per service instance
+ * RedisBackend backend = RedisBackend.create(redis);               // one per service instance
  * Cache<Long, Product> products = Cache.<Long, Product>builder("products")
  *     .inMemory(m -> m.maximumSize(10_000))
- *     .tier(RedisTier.create(redis))
+ *     .tier(backend.store())
  *     .valueCodec(JsonCodec.of(Product.class))
- *     .invalidation(channel)
+ *     .invalidation(backend.invalidation())
  *     .build();
  * }</pre>
  *
@@ -60,8 +63,10 @@ import org.jspecify.annotations.Nullable;
  *       serve the old value until it processes the message): the one window this design leaves.
  * </ul>
  *
- * <p>Thread-safe. Opens two connections (one to subscribe, one to publish) and one daemon thread;
- * close it when the service stops (goodbye is sent then).
+ * <p>Thread-safe. Made by {@code create} or {@code builder}, it opens two connections (one to
+ * subscribe, one to publish) and one daemon thread; close it when the service stops (goodbye is
+ * sent then). The channel of a {@link RedisBackend} opens only the subscribing connection, publishes
+ * through the backend's command connection, and is closed by the backend.
  */
 public final class RedisInvalidation implements InvalidationChannel {
   private final String instanceId = UUID.randomUUID().toString();
@@ -70,6 +75,7 @@ public final class RedisInvalidation implements InvalidationChannel {
   private final Duration heartbeat;
   private final Duration ackTimeout;
   private final RedisLink publisher;
+  private final boolean ofBackend;
   private final InvalidationSubscriber subscriber;
   private final ScheduledExecutorService timer;
   private final ReentrantLock sendLock = new ReentrantLock();
@@ -83,15 +89,18 @@ public final class RedisInvalidation implements InvalidationChannel {
   private final InvalidationSelfCheck self;
   private final AtomicBoolean delivering = new AtomicBoolean(true);
 
-  private RedisInvalidation(Builder builder) {
+  /**
+   * Subscribes through the builder's client and publishes through {@code publisher}. A channel of
+   * a backend ({@code ofBackend}) ignores {@link #close()}; the backend ends it with {@link
+   * #shutdown()}.
+   */
+  private RedisInvalidation(Builder builder, RedisLink publisher, boolean ofBackend) {
     this.broadcast = builder.channel;
     this.ackChannel = builder.channel + ":ack:" + instanceId;
     this.heartbeat = builder.heartbeat;
     this.ackTimeout = builder.ackTimeout;
-    this.publisher =
-        builder.client instanceof RedisClusterClient cluster
-            ? RedisLink.connect(cluster, builder.commandTimeout)
-            : RedisLink.connect((RedisClient) builder.client, builder.commandTimeout);
+    this.ofBackend = ofBackend;
+    this.publisher = publisher;
     this.self = new InvalidationSelfCheck(publisher, builder.channel + ":marker:" + instanceId, heartbeat, this::flushAll);
     this.subscriber =
         new InvalidationSubscriber(
@@ -120,8 +129,13 @@ public final class RedisInvalidation implements InvalidationChannel {
             },
             broadcast,
             ackChannel);
-    self.placeMarker();
-    join(builder.channel);
+    try {
+      self.placeMarker();
+      join(builder.channel);
+    } catch (RuntimeException e) {
+      subscriber.close();
+      throw e;
+    }
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -312,8 +326,21 @@ public final class RedisInvalidation implements InvalidationChannel {
     listeners.values().forEach(forCache -> forCache.forEach(Listener::onPossibleLoss));
   }
 
+  /**
+   * Says goodbye (so that receivers need not wait for missed heartbeats), removes this instance's
+   * marker key (so that newcomers do not wait for its acknowledgement), stops the heartbeat and
+   * closes the connections this channel opened. Idempotent. Does nothing on the channel of a {@link
+   * RedisBackend}: closing the backend does all this.
+   */
   @Override
   public void close() {
+    if (!ofBackend) {
+      shutdown();
+    }
+  }
+
+  /** What {@link #close()} does, also for a backend's channel. Idempotent. */
+  void shutdown() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
@@ -402,17 +429,33 @@ public final class RedisInvalidation implements InvalidationChannel {
     }
 
     /**
-     * Connects, subscribes and returns the channel.
+     * Connects, subscribes and returns the channel. It opens two connections of its own (one to
+     * subscribe, one to publish) and closes them when closed.
      *
      * @throws CacheException if Redis cannot be reached
      */
     public RedisInvalidation build() {
+      RedisLink publisher =
+          client instanceof RedisClusterClient cluster
+              ? RedisLink.connect(cluster, commandTimeout)
+              : RedisLink.connect((RedisClient) client, commandTimeout);
+      return start(publisher, false);
+    }
+
+    /**
+     * Subscribes and returns a channel of a backend, which publishes through {@code publisher} (a
+     * borrowed link; its command timeout replaces this builder's) and ignores {@code close()}.
+     */
+    RedisInvalidation buildOn(RedisLink publisher) {
+      return start(publisher, true);
+    }
+
+    private RedisInvalidation start(RedisLink publisher, boolean ofBackend) {
       try {
-        return new RedisInvalidation(this);
-      } catch (CacheException e) {
-        throw e;
+        return new RedisInvalidation(this, publisher, ofBackend);
       } catch (RuntimeException e) {
-        throw new CacheException("cannot start the invalidation channel: " + e.getMessage(), e);
+        publisher.close();
+        throw e instanceof CacheException ? e : new CacheException("cannot start the invalidation channel: " + e.getMessage(), e);
       }
     }
 

@@ -34,6 +34,10 @@ import org.jspecify.annotations.Nullable;
  * bounded by the command timeout and translated into {@link CacheException}s that keep Lettuce's
  * exception as cause. The connection is shared by all callers; Lettuce pipelines their commands.
  *
+ * <p>A link either owns its connection (made by {@code connect}, closed by {@link #close()}) or
+ * borrows another link's ({@link #borrowed()}, whose {@code close()} does nothing), so that several
+ * users can share one connection while one owner decides when it closes.
+ *
  * <p>Thread-safe. Invariant: every returned future completes within the timeout, whatever the
  * server or the network does.
  */
@@ -45,21 +49,24 @@ public final class RedisLink implements AutoCloseable {
   private final @Nullable StatefulRedisClusterConnection<String, byte[]> cluster;
   private final RedisClusterAsyncCommands<String, byte[]> commands;
   private final Duration timeout;
+  private final boolean owner;
 
   private RedisLink(
       @Nullable StatefulRedisConnection<String, byte[]> standalone,
       @Nullable StatefulRedisClusterConnection<String, byte[]> cluster,
-      Duration timeout) {
+      Duration timeout,
+      boolean owner) {
     this.standalone = standalone;
     this.cluster = cluster;
     this.commands = standalone != null ? standalone.async() : cluster.async();
     this.timeout = timeout;
+    this.owner = owner;
   }
 
   /** Connects to a standalone or Sentinel-managed server through {@code client}. */
   public static RedisLink connect(RedisClient client, Duration timeout) {
     try {
-      return new RedisLink(client.connect(CODEC), null, timeout);
+      return new RedisLink(client.connect(CODEC), null, timeout, true);
     } catch (RuntimeException e) {
       throw new CacheException("cannot connect to Redis: " + e.getMessage(), e);
     }
@@ -68,10 +75,18 @@ public final class RedisLink implements AutoCloseable {
   /** Connects to a Redis Cluster through {@code client}. */
   public static RedisLink connect(RedisClusterClient client, Duration timeout) {
     try {
-      return new RedisLink(null, client.connect(CODEC), timeout);
+      return new RedisLink(null, client.connect(CODEC), timeout, true);
     } catch (RuntimeException e) {
       throw new CacheException("cannot connect to Redis Cluster: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Returns a link on this link's connection, with the same timeout, whose {@link #close()} does
+   * nothing: the connection stays open until this link (its owner) is closed.
+   */
+  public RedisLink borrowed() {
+    return new RedisLink(standalone, cluster, timeout, false);
   }
 
   /** Returns whether this link talks to a cluster. */
@@ -265,8 +280,12 @@ public final class RedisLink implements AutoCloseable {
                         : error));
   }
 
+  /** Closes the connection if this link owns it; a {@linkplain #borrowed() borrowed} link does nothing. */
   @Override
   public void close() {
+    if (!owner) {
+      return;
+    }
     if (standalone != null) {
       standalone.close();
     }
