@@ -40,11 +40,14 @@ class RedisBackendTest {
   }
 
   @Test
-  void builder_nonPositiveDuration_throwsNamingTheValue() {
-    assertThatThrownBy(() -> RedisBackend.builder(NOWHERE).ackTimeout(Duration.ZERO))
+  void builder_badValues_throwIllegalArgumentNamingThem() {
+    assertThatThrownBy(() -> RedisBackend.builder(NOWHERE).commandTimeout(Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("ackTimeout")
-        .hasMessageContaining("PT0S");
+        .hasMessageContaining("commandTimeout")
+        .hasMessageContaining("PT-0.001S");
+    assertThatThrownBy(() -> RedisBackend.builder(NOWHERE).maxValueBytes(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxValueBytes");
     assertThatThrownBy(() -> RedisBackend.builder(NOWHERE).invalidationChannel(""))
         .isInstanceOf(IllegalArgumentException.class);
   }
