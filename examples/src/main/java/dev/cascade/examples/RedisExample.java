@@ -3,8 +3,7 @@ package dev.cascade.examples;
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.Stampede;
 import dev.cascade.cache.codec.JsonCodec;
-import dev.cascade.cache.redis.RedisStampedeLock;
-import dev.cascade.cache.redis.RedisTier;
+import dev.cascade.cache.redis.RedisBackend;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +11,8 @@ import java.util.Map;
 
 /**
  * Cascade on Redis: a shared cache two service instances read and write, with tags, bulk loads and
- * the distributed stampede lease. Needs a Redis: the URI is the first argument (default {@code
+ * the distributed stampede lease. One {@link RedisBackend} per instance owns the connections; the
+ * two instances here share one, as two caches of one service would. Needs a Redis: the URI is the first argument (default {@code
  * redis://localhost:6379}). Run after {@code mvn -q -DskipTests package -pl examples -am}:
  *
  * <pre>{@code java -cp examples/target/cascade-examples.jar dev.cascade.examples.RedisExample}</pre>
@@ -24,10 +24,9 @@ public final class RedisExample {
     String uri = args.length > 0 ? args[0] : "redis://localhost:6379";
     RedisClient redis = RedisClient.create(uri);
     SlowDatabase database = new SlowDatabase(Duration.ofMillis(20));
-    try (RedisTier store = RedisTier.create(redis);
-        RedisStampedeLock lock = RedisStampedeLock.create(redis)) {
-      Cache<Long, Product> instanceA = products(store, lock);
-      Cache<Long, Product> instanceB = products(store, lock);
+    try (RedisBackend backend = RedisBackend.create(redis);
+        Cache<Long, Product> instanceA = products(backend);
+        Cache<Long, Product> instanceB = products(backend)) {
       instanceA.invalidateAll();
 
       Product lamp = instanceA.get(7L, database::findProduct);
@@ -47,13 +46,13 @@ public final class RedisExample {
     }
   }
 
-  private static Cache<Long, Product> products(RedisTier store, RedisStampedeLock lock) {
+  private static Cache<Long, Product> products(RedisBackend backend) {
     return Cache.<Long, Product>builder("example-products")
-        .tier(store)
+        .tier(backend.store())
         .valueCodec(JsonCodec.of(Product.class))
         .ttl(Duration.ofMinutes(10))
         .ttlJitter(0.1)
-        .stampede(Stampede.distributed(lock))
+        .stampede(Stampede.distributed(backend.stampedeLock()))
         .build();
   }
 }

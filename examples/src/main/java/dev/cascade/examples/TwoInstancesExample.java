@@ -2,8 +2,8 @@ package dev.cascade.examples;
 
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.codec.JsonCodec;
+import dev.cascade.cache.redis.RedisBackend;
 import dev.cascade.cache.redis.RedisInvalidation;
-import dev.cascade.cache.redis.RedisTier;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 
@@ -17,32 +17,29 @@ import java.time.Duration;
 public final class TwoInstancesExample {
   private TwoInstancesExample() {}
 
-  /** One service instance: its own Redis connections, channel and L1. */
+  /** One service instance: its own Redis client, backend (its connections and channel) and L1. */
   private static final class Instance implements AutoCloseable {
     final RedisClient client;
-    final RedisTier store;
-    final RedisInvalidation channel;
+    final RedisBackend backend;
     final Cache<Long, Product> products;
 
     Instance(String uri) {
       client = RedisClient.create(uri);
-      store = RedisTier.create(client);
-      channel = RedisInvalidation.create(client);
+      backend = RedisBackend.create(client);
       products =
           Cache.<Long, Product>builder("two-instances")
               .inMemory(m -> m.maximumSize(10_000).ttl(Duration.ofMinutes(1)))
-              .tier(store)
+              .tier(backend.store())
               .valueCodec(JsonCodec.of(Product.class))
               .ttl(Duration.ofMinutes(10))
-              .invalidation(channel)
+              .invalidation(backend.invalidation())
               .build();
     }
 
     @Override
     public void close() {
-      products.close();
-      channel.close();
-      store.close();
+      products.close(); // caches first, then the backend that serves them, then the client
+      backend.close();
       client.shutdown();
     }
   }

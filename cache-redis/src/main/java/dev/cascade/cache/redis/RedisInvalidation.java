@@ -4,14 +4,10 @@ import dev.cascade.cache.CacheException;
 import dev.cascade.cache.redis.internal.RedisLink;
 import dev.cascade.cache.spi.InvalidationChannel;
 import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,24 +20,25 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The invalidation channel of layered caches on Redis pub/sub, built to notice its own losses
  * instead of trusting fire-and-forget delivery. Works on standalone servers and on Redis Cluster
  * (classic pub/sub is broadcast over the cluster bus).
  *
+ * <p>One channel serves every cache of a service instance (it tells them apart by cache name);
+ * the usual way to get it is from the instance's {@link RedisBackend}:
+ *
  * <pre>{@code
- * RedisInvalidation channel = RedisInvalidation.create(redis);   // one per service instance
+ * RedisBackend backend = RedisBackend.create(redis);               // one per service instance
  * Cache<Long, Product> products = Cache.<Long, Product>builder("products")
  *     .inMemory(m -> m.maximumSize(10_000))
- *     .tier(RedisTier.create(redis))
+ *     .tier(backend.store())
  *     .valueCodec(JsonCodec.of(Product.class))
- *     .invalidation(channel)
+ *     .invalidation(backend.invalidation())
  *     .build();
  * }</pre>
  *
@@ -66,106 +63,79 @@ import tools.jackson.databind.json.JsonMapper;
  *       serve the old value until it processes the message): the one window this design leaves.
  * </ul>
  *
- * <p>Thread-safe. Opens two connections (one to subscribe, one to publish) and one daemon thread;
- * close it when the service stops (goodbye is sent then).
+ * <p>Thread-safe. Made by {@code create} or {@code builder}, it opens two connections (one to
+ * subscribe, one to publish) and one daemon thread; close it when the service stops (goodbye is
+ * sent then). The channel of a {@link RedisBackend} opens only the subscribing connection, publishes
+ * through the backend's command connection, and is closed by the backend.
  */
 public final class RedisInvalidation implements InvalidationChannel {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final int VERSION = 1;
-
   private final String instanceId = UUID.randomUUID().toString();
   private final String broadcast;
   private final String ackChannel;
-  private final String markerKey;
   private final Duration heartbeat;
   private final Duration ackTimeout;
-  private final AbstractRedisClient client;
   private final RedisLink publisher;
-  private final StatefulRedisPubSubConnection<String, byte[]> subscriber;
+  private final boolean ofBackend;
+  private final InvalidationSubscriber subscriber;
   private final ScheduledExecutorService timer;
   private final ReentrantLock sendLock = new ReentrantLock();
   private final AtomicLong lastSeq = new AtomicLong();
-  private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+  private final InvalidationPeers peers = new InvalidationPeers();
+  private final InvalidationAcks acks = new InvalidationAcks();
   private final Map<String, List<Listener>> listeners = new ConcurrentHashMap<>();
-  private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
-  private final AtomicInteger subscribedEvents = new AtomicInteger();
-  private final AtomicLong ownEchoNanos = new AtomicLong(System.nanoTime());
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong flushes = new AtomicLong();
   private final AtomicLong unacknowledged = new AtomicLong();
-  private final RedisConnectionStateListener connectionWatcher;
-  private volatile long lastBeatNanos = System.nanoTime();
+  private final InvalidationSelfCheck self;
   private final AtomicBoolean delivering = new AtomicBoolean(true);
-  private final AtomicBoolean echoing = new AtomicBoolean(true);
 
-  /** What a receiver knows of one other instance. */
-  private static final class Peer {
-    volatile long lastSeq = -1; // -1: no baseline yet
-    volatile long lastSeenNanos = System.nanoTime();
-    volatile boolean responsive = true;
-  }
-
-  /** A write waiting for acknowledgements. */
-  private static final class Pending {
-    final Set<String> waitingFor;
-    final CompletableFuture<Void> done = new CompletableFuture<>();
-
-    Pending(Set<String> waitingFor) {
-      this.waitingFor = waitingFor;
-    }
-  }
-
-  /** The wire form of every message; JSON so that other languages can read it. */
-  record Message(
-      int v, String type, String from, long seq, @Nullable String cache, @Nullable String kind, @Nullable List<String> keys) {}
-
-  private RedisInvalidation(Builder builder) {
-    this.client = builder.client;
+  /**
+   * Subscribes through the builder's client and publishes through {@code publisher}. A channel of
+   * a backend ({@code ofBackend}) ignores {@link #close()}; the backend ends it with {@link
+   * #shutdown()}.
+   */
+  private RedisInvalidation(Builder builder, RedisLink publisher, boolean ofBackend) {
     this.broadcast = builder.channel;
     this.ackChannel = builder.channel + ":ack:" + instanceId;
-    this.markerKey = builder.channel + ":marker:" + instanceId;
     this.heartbeat = builder.heartbeat;
     this.ackTimeout = builder.ackTimeout;
-    this.publisher =
-        client instanceof RedisClusterClient cluster
-            ? RedisLink.connect(cluster, builder.commandTimeout)
-            : RedisLink.connect((RedisClient) client, builder.commandTimeout);
+    this.ofBackend = ofBackend;
+    this.publisher = publisher;
+    this.self = new InvalidationSelfCheck(publisher, builder.channel + ":marker:" + instanceId, heartbeat, this::flushAll);
     this.subscriber =
-        client instanceof RedisClusterClient cluster
-            ? cluster.connectPubSub(RedisLink.codec())
-            : ((RedisClient) client).connectPubSub(RedisLink.codec());
-    this.connectionWatcher =
-        new RedisConnectionStateListener() {
-          @Override
-          public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-            if (connection == subscriber && !closed.get()) {
-              delivering.set(false);
-              flushAll(); // from now until resubscription, messages are lost to us
-            }
-          }
-        };
-    client.addListener(connectionWatcher);
-    subscriber.addListener(
-        new RedisPubSubAdapter<>() {
-          @Override
-          public void message(String channel, byte[] message) {
-            receive(channel, message);
-          }
+        new InvalidationSubscriber(
+            builder.client,
+            subscriberName(),
+            new InvalidationSubscriber.Events() {
+              @Override
+              public void message(String channel, byte[] bytes) {
+                receive(channel, bytes);
+              }
 
-          @Override
-          public void subscribed(String channel, long count) {
-            if (subscribedEvents.incrementAndGet() > 2) {
-              flushAll(); // a resubscription after a reconnect: messages in between are lost
-              delivering.set(true);
-              send("hello", null, null, List.of(), false);
-            }
-          }
-        });
-    // Named, so that operators (and tests) can find this connection in CLIENT LIST.
-    subscriber.async().clientSetname(subscriberName()).toCompletableFuture().join();
-    subscriber.async().subscribe(broadcast, ackChannel).toCompletableFuture().join();
-    publisher.setIfAbsent(markerKey, new byte[] {1}, markerTtl()).join();
-    join(builder.channel);
+              @Override
+              public void disconnected() {
+                if (!closed.get()) {
+                  delivering.set(false);
+                  flushAll(); // from now until resubscription, messages are lost to us
+                }
+              }
+
+              @Override
+              public void resubscribed() {
+                flushAll(); // messages between the disconnect and now are lost
+                delivering.set(true);
+                send(InvalidationMessage.HELLO, null, null, List.of(), false);
+              }
+            },
+            broadcast,
+            ackChannel);
+    try {
+      self.placeMarker();
+      join(builder.channel);
+    } catch (RuntimeException e) {
+      subscriber.close();
+      throw e;
+    }
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -184,24 +154,19 @@ public final class RedisInvalidation implements InvalidationChannel {
    */
   private void join(String channel) {
     List<String> markers = publisher.keysMatching(RedisTier.escapeGlob(channel + ":marker:") + "*").join();
-    Set<String> others = ConcurrentHashMap.newKeySet();
+    Set<String> others = new HashSet<>();
     String prefix = channel + ":marker:";
     for (String marker : markers) {
       String id = marker.substring(prefix.length());
       if (!id.equals(instanceId)) {
         others.add(id);
-        peers.computeIfAbsent(id, key -> new Peer());
+        peers.expect(id);
       }
     }
-    Pending welcome = new Pending(others);
-    if (!others.isEmpty()) {
-      pending.put(0L, welcome);
-    }
-    send("hello", null, null, List.of(), false).join();
-    if (!others.isEmpty()) {
-      welcome.done.completeOnTimeout(null, ackTimeout.toNanos(), TimeUnit.NANOSECONDS).join();
-      pending.remove(0L, welcome);
-      welcome.waitingFor.forEach(id -> peers.remove(id)); // stale markers of instances that are gone
+    InvalidationAcks.Wait welcome = acks.expect(0L, others);
+    send(InvalidationMessage.HELLO, null, null, List.of(), false).join();
+    if (welcome != null) {
+      acks.awaitNow(welcome, ackTimeout, peers::forget); // stale markers of instances that are gone
     }
   }
 
@@ -237,7 +202,7 @@ public final class RedisInvalidation implements InvalidationChannel {
 
   @Override
   public boolean isDelivering() {
-    return delivering.get() && echoing.get() && !closed.get();
+    return delivering.get() && self.hearsItself() && !closed.get();
   }
 
   /** Returns how many times this channel told its caches that messages may have been lost. */
@@ -262,123 +227,68 @@ public final class RedisInvalidation implements InvalidationChannel {
     if (closed.get()) {
       return CompletableFuture.failedFuture(new CacheException("invalidation channel is closed", null));
     }
-    return send("inv", cacheName, event.kind().name(), event.keys(), true);
+    return send(InvalidationMessage.INVALIDATION, cacheName, event.kind().name(), event.keys(), true);
   }
 
   private CompletableFuture<Void> send(
       String type, @Nullable String cache, @Nullable String kind, List<String> keys, boolean acknowledged) {
     sendLock.lock(); // sequence order and wire order must agree, or receivers see false gaps
     try {
-      long seq = "inv".equals(type) ? lastSeq.incrementAndGet() : lastSeq.get();
-      byte[] bytes = JSON.writeValueAsBytes(new Message(VERSION, type, instanceId, seq, cache, kind, keys));
-      Pending waiting = null;
-      if (acknowledged) {
-        Set<String> live = ConcurrentHashMap.newKeySet();
-        peers.forEach(
-            (id, peer) -> {
-              if (peer.responsive) {
-                live.add(id);
-              }
-            });
-        if (!live.isEmpty()) {
-          waiting = new Pending(live);
-          pending.put(seq, waiting);
-        }
-      }
+      long seq = InvalidationMessage.INVALIDATION.equals(type) ? lastSeq.incrementAndGet() : lastSeq.get();
+      byte[] bytes = new InvalidationMessage(InvalidationMessage.VERSION, type, instanceId, seq, cache, kind, keys).toBytes();
+      InvalidationAcks.Wait waiting = acknowledged ? acks.expect(seq, peers.responsive()) : null;
       CompletableFuture<Long> published = publisher.publish(broadcast, bytes);
       if (waiting == null) {
         return published.thenApply(receivers -> null);
       }
-      Pending awaited = waiting;
-      return published
-          .thenCompose(
-              receivers ->
-                  awaited.done.completeOnTimeout(null, ackTimeout.toNanos(), TimeUnit.NANOSECONDS))
-          .whenComplete(
-              (done, error) -> {
-                pending.remove(seq, awaited);
-                if (!awaited.waitingFor.isEmpty()) {
-                  unacknowledged.incrementAndGet();
-                  awaited.waitingFor.forEach(id -> {
-                    Peer peer = peers.get(id);
-                    if (peer != null) {
-                      peer.responsive = false;
-                    }
-                  });
-                }
-              });
+      return acks.await(
+          published,
+          waiting,
+          ackTimeout,
+          missed -> {
+            unacknowledged.incrementAndGet();
+            peers.unresponsive(missed);
+          });
     } finally {
       sendLock.unlock();
     }
   }
 
   private void receive(String channel, byte[] bytes) {
-    Message message;
-    try {
-      message = JSON.readValue(bytes, Message.class);
-    } catch (RuntimeException foreign) {
+    InvalidationMessage message = InvalidationMessage.parse(bytes);
+    if (message == null) {
       return; // not ours; nothing to apply
     }
-    if (message.v() != VERSION) {
+    if (message.v() != InvalidationMessage.VERSION) {
       flushAll(); // a peer speaks another version: we cannot tell what it invalidated
       return;
     }
     if (channel.equals(ackChannel)) {
-      Pending waiting = pending.get(message.seq());
-      Peer peer = peers.get(message.from());
-      if (peer != null) {
-        peer.responsive = true;
-      }
-      if (waiting != null && waiting.waitingFor.remove(message.from()) && waiting.waitingFor.isEmpty()) {
-        waiting.done.complete(null);
-      }
+      peers.acknowledged(message.from());
+      acks.acknowledged(message.seq(), message.from());
       return;
     }
     if (message.from().equals(instanceId)) {
-      ownEchoNanos.set(System.nanoTime());
-      if (!echoing.get()) {
-        flushAll(); // we hear ourselves again; what came in between may be lost
-        echoing.set(true);
-      }
+      self.heardOwnMessage();
       return;
     }
-    Peer peer = peers.computeIfAbsent(message.from(), id -> new Peer());
-    peer.lastSeenNanos = System.nanoTime();
-    switch (message.type()) {
-      case "inv" -> {
-        if (peer.lastSeq >= 0 && message.seq() != peer.lastSeq + 1) {
-          flushAll();
-        }
-        peer.lastSeq = message.seq();
-        apply(message);
-        acknowledge(message);
-      }
-      case "hb", "hello" -> {
-        if (peer.lastSeq >= 0 && message.seq() > peer.lastSeq) {
-          flushAll(); // it sent invalidations we never saw
-        }
-        peer.lastSeq = Math.max(peer.lastSeq, message.seq());
-        if ("hello".equals(message.type())) {
-          peer.responsive = true; // it (re)subscribed: it will acknowledge again
-          acknowledge(message);
-        }
-      }
-      case "bye" -> {
-        if (peer.lastSeq >= 0 && message.seq() > peer.lastSeq) {
-          flushAll();
-        }
-        peers.remove(message.from());
-      }
-      default -> flushAll();
+    if (peers.heard(message)) {
+      flushAll();
+    }
+    if (InvalidationMessage.INVALIDATION.equals(message.type())) {
+      apply(message);
+      acknowledge(message);
+    } else if (InvalidationMessage.HELLO.equals(message.type())) {
+      acknowledge(message);
     }
   }
 
-  private void acknowledge(Message message) {
-    byte[] ack = JSON.writeValueAsBytes(new Message(VERSION, "ack", instanceId, message.seq(), null, null, null));
+  private void acknowledge(InvalidationMessage message) {
+    byte[] ack = InvalidationMessage.control(InvalidationMessage.ACK, instanceId, message.seq()).toBytes();
     publisher.publish(broadcast + ":ack:" + message.from(), ack);
   }
 
-  private void apply(Message message) {
+  private void apply(InvalidationMessage message) {
     List<Listener> forCache = message.cache() == null ? null : listeners.get(message.cache());
     if (forCache == null || forCache.isEmpty()) {
       return;
@@ -400,43 +310,15 @@ public final class RedisInvalidation implements InvalidationChannel {
     }
     try {
       long now = System.nanoTime();
-      if (now - lastBeatNanos > 3 * heartbeat.toNanos()) {
-        flushAll(); // this process stalled: others may have stopped waiting for our acknowledgements
-      }
-      lastBeatNanos = now;
-      send("hb", null, null, List.of(), false);
-      long silence = 3 * heartbeat.toNanos();
-      List<String> gone = new ArrayList<>();
-      peers.forEach((id, peer) -> {
-        if (now - peer.lastSeenNanos > silence) {
-          gone.add(id);
-        }
-      });
-      if (!gone.isEmpty()) {
-        gone.forEach(peers::remove);
+      self.beatStarts(now);
+      send(InvalidationMessage.HEARTBEAT, null, null, List.of(), false);
+      if (peers.forgetSilent(now, 3 * heartbeat.toNanos())) {
         flushAll(); // an instance vanished without goodbye: its last messages may be lost
       }
-      boolean hearing = now - ownEchoNanos.get() <= silence;
-      if (!hearing) {
-        flushAll(); // we do not hear ourselves: our subscription is not delivering
-      }
-      echoing.set(hearing);
-      publisher
-          .setIfPresent(markerKey, new byte[] {1}, markerTtl())
-          .thenAccept(
-              present -> {
-                if (!present) {
-                  flushAll(); // FLUSHALL / FLUSHDB (or an eviction) emptied the server
-                  publisher.setIfAbsent(markerKey, new byte[] {1}, markerTtl());
-                }
-              });
+      self.beatEnds(now);
     } catch (RuntimeException e) {
       // the next beat tries again; a failed send has consumed no sequence number
     }
-  }
-
-  private Duration markerTtl() {
-    return heartbeat.multipliedBy(20);
   }
 
   private void flushAll() {
@@ -444,8 +326,21 @@ public final class RedisInvalidation implements InvalidationChannel {
     listeners.values().forEach(forCache -> forCache.forEach(Listener::onPossibleLoss));
   }
 
+  /**
+   * Says goodbye (so that receivers need not wait for missed heartbeats), removes this instance's
+   * marker key (so that newcomers do not wait for its acknowledgement), stops the heartbeat and
+   * closes the connections this channel opened. Idempotent. Does nothing on the channel of a {@link
+   * RedisBackend}: closing the backend does all this.
+   */
   @Override
   public void close() {
+    if (!ofBackend) {
+      shutdown();
+    }
+  }
+
+  /** What {@link #close()} does, also for a backend's channel. Idempotent. */
+  void shutdown() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
@@ -453,81 +348,121 @@ public final class RedisInvalidation implements InvalidationChannel {
     try {
       sendLock.lock();
       try {
-        byte[] bye = JSON.writeValueAsBytes(new Message(VERSION, "bye", instanceId, lastSeq.get(), null, null, null));
+        byte[] bye = InvalidationMessage.control(InvalidationMessage.BYE, instanceId, lastSeq.get()).toBytes();
         publisher.publish(broadcast, bye).get(1, TimeUnit.SECONDS);
-        publisher.unlink(List.of(markerKey)).get(1, TimeUnit.SECONDS); // newcomers must not wait for us
+        self.removeMarker().get(1, TimeUnit.SECONDS); // newcomers must not wait for us
       } finally {
         sendLock.unlock();
       }
     } catch (Exception e) {
       // receivers will notice the missing heartbeats instead
     }
-    client.removeListener(connectionWatcher);
     subscriber.close();
     publisher.close();
   }
 
-  /** Options of a {@link RedisInvalidation}. Not thread-safe. */
+  /**
+   * Options of a {@link RedisInvalidation}. Not thread-safe; each option may be set once (a second
+   * time throws {@link IllegalStateException}).
+   */
   public static final class Builder {
     private final AbstractRedisClient client;
     private String channel = "cascade:invalidation";
     private Duration heartbeat = Duration.ofMillis(500);
     private Duration ackTimeout = Duration.ofMillis(250);
     private Duration commandTimeout = Duration.ofMillis(250);
+    private final Set<String> set = new HashSet<>();
 
     private Builder(AbstractRedisClient client) {
       this.client = client;
     }
 
-    /** Sets the pub/sub channel (default {@code cascade:invalidation}); instances must agree on it. */
+    /**
+     * Sets the pub/sub channel (default {@code cascade:invalidation}); instances must agree on it.
+     *
+     * @throws IllegalArgumentException if empty
+     */
     public Builder channel(String channel) {
       Objects.requireNonNull(channel, "channel");
       if (channel.isEmpty()) {
         throw new IllegalArgumentException("channel must not be empty");
       }
+      once("channel", this.channel);
       this.channel = channel;
       return this;
     }
 
-    /** Sets the heartbeat interval (default 500 ms); silence for three beats counts as loss. */
+    /**
+     * Sets the heartbeat interval (default 500 ms); silence for three beats counts as loss.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
     public Builder heartbeat(Duration heartbeat) {
-      this.heartbeat = positive(heartbeat, "heartbeat");
-      return this;
-    }
-
-    /** Sets how long a write waits for other instances' acknowledgements (default 250 ms). */
-    public Builder ackTimeout(Duration ackTimeout) {
-      this.ackTimeout = positive(ackTimeout, "ackTimeout");
-      return this;
-    }
-
-    /** Sets the command timeout of the publishing connection (default 250 ms). */
-    public Builder commandTimeout(Duration commandTimeout) {
-      this.commandTimeout = positive(commandTimeout, "commandTimeout");
+      Duration checked = RedisOptions.positive(heartbeat, "heartbeat");
+      once("heartbeat", this.heartbeat);
+      this.heartbeat = checked;
       return this;
     }
 
     /**
-     * Connects, subscribes and returns the channel.
+     * Sets how long a write waits for other instances' acknowledgements (default 250 ms).
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder ackTimeout(Duration ackTimeout) {
+      Duration checked = RedisOptions.positive(ackTimeout, "ackTimeout");
+      once("ackTimeout", this.ackTimeout);
+      this.ackTimeout = checked;
+      return this;
+    }
+
+    /**
+     * Sets the command timeout of the publishing connection (default 250 ms).
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder commandTimeout(Duration commandTimeout) {
+      Duration checked = RedisOptions.positive(commandTimeout, "commandTimeout");
+      once("commandTimeout", this.commandTimeout);
+      this.commandTimeout = checked;
+      return this;
+    }
+
+    /**
+     * Connects, subscribes and returns the channel. It opens two connections of its own (one to
+     * subscribe, one to publish) and closes them when closed.
      *
      * @throws CacheException if Redis cannot be reached
      */
     public RedisInvalidation build() {
+      RedisLink publisher =
+          client instanceof RedisClusterClient cluster
+              ? RedisLink.connect(cluster, commandTimeout)
+              : RedisLink.connect((RedisClient) client, commandTimeout);
+      return start(publisher, false);
+    }
+
+    /**
+     * Subscribes and returns a channel of a backend, which publishes through {@code publisher} (a
+     * borrowed link; its command timeout replaces this builder's) and ignores {@code close()}.
+     */
+    RedisInvalidation buildOn(RedisLink publisher) {
+      return start(publisher, true);
+    }
+
+    private RedisInvalidation start(RedisLink publisher, boolean ofBackend) {
       try {
-        return new RedisInvalidation(this);
-      } catch (CacheException e) {
-        throw e;
+        return new RedisInvalidation(this, publisher, ofBackend);
       } catch (RuntimeException e) {
-        throw new CacheException("cannot start the invalidation channel: " + e.getMessage(), e);
+        publisher.close();
+        throw e instanceof CacheException ? e : new CacheException("cannot start the invalidation channel: " + e.getMessage(), e);
       }
     }
 
-    private static Duration positive(Duration duration, String what) {
-      Objects.requireNonNull(duration, what);
-      if (duration.isZero() || duration.isNegative()) {
-        throw new IllegalArgumentException(what + " must be positive, was " + duration);
+    private void once(String option, Object value) {
+      if (!set.add(option)) {
+        throw new IllegalStateException(option + " was already set to " + value);
       }
-      return duration;
     }
   }
 

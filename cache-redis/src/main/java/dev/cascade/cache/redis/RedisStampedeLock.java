@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * .stampede(Stampede.distributed(RedisStampedeLock.create(redis)))
  * }</pre>
  *
- * <p>Thread-safe. Opens one connection of its own; close it when done.
+ * <p>Thread-safe. Made by {@code create}, it opens one connection of its own; close it when done.
+ * The lock of a {@link RedisBackend} uses the backend's connection, and closing it does nothing.
  */
 public final class RedisStampedeLock implements StampedeLock, AutoCloseable {
   private static final String PUBLISH =
@@ -39,7 +40,8 @@ public final class RedisStampedeLock implements StampedeLock, AutoCloseable {
 
   private final RedisLink link;
 
-  private RedisStampedeLock(RedisLink link) {
+  /** A lock on {@code link}; closing the lock closes {@code link}. */
+  RedisStampedeLock(RedisLink link) {
     this.link = link;
   }
 
@@ -87,7 +89,7 @@ public final class RedisStampedeLock implements StampedeLock, AutoCloseable {
     return CompletableFuture.completedFuture(null);
   }
 
-  /** Closes the lock's connection. */
+  /** Closes the lock's connection; does nothing on the lock of a {@link RedisBackend}. */
   @Override
   public void close() {
     link.close();

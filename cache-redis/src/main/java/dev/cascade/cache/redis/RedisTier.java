@@ -28,7 +28,9 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>Each instance opens one connection, shared by every caller (Lettuce pipelines their commands).
+ * <p>Each instance made by {@code create} or {@code builder} opens one connection, shared by every
+ * caller (Lettuce pipelines their commands); the store of a {@link RedisBackend} uses the backend's
+ * connection instead, and serves every cache of the service.
  * Every command is bounded by the command timeout (default 250 ms, far below Lettuce's 60 s): a
  * stopped or unreachable server costs a caller at most that long, and the cache's circuit breaker
  * stops even that while the server stays down. TTLs are sent in milliseconds ({@code SET PX});
@@ -37,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  * UNLINK} on every master, with glob characters of the prefix escaped — never {@code KEYS} or {@code
  * FLUSHDB}.
  *
- * <p>Thread-safe. Close it to close its connection; the client stays the caller's.
+ * <p>Thread-safe. Close it to close its connection; the client stays the caller's. Closing a
+ * backend's store does nothing: the backend closes the connection.
  */
 public final class RedisTier implements RemoteStore {
   /** Redis's own limit on a bulk string. */
@@ -123,7 +126,10 @@ public final class RedisTier implements RemoteStore {
     return RedisServerStats.read(link);
   }
 
-  /** Closes this store's connection (not the Lettuce client). */
+  /**
+   * Closes this store's connection (not the Lettuce client); does nothing on the store of a {@link
+   * RedisBackend}, whose connection the backend closes.
+   */
   @Override
   public void close() {
     link.close();
@@ -164,10 +170,7 @@ public final class RedisTier implements RemoteStore {
       if (this.commandTimeout != null) {
         throw new IllegalStateException("commandTimeout was already set to " + this.commandTimeout);
       }
-      if (commandTimeout.isZero() || commandTimeout.isNegative()) {
-        throw new IllegalArgumentException("commandTimeout must be positive, was " + commandTimeout);
-      }
-      this.commandTimeout = commandTimeout;
+      this.commandTimeout = RedisOptions.positive(commandTimeout, "commandTimeout");
       return this;
     }
 
@@ -193,8 +196,17 @@ public final class RedisTier implements RemoteStore {
      * @throws dev.cascade.cache.CacheException if the server cannot be reached
      */
     public RedisTier build() {
+      return buildOn(connect());
+    }
+
+    /** Opens a connection with the command timeout set here, for a store or a whole backend. */
+    RedisLink connect() {
       Duration timeout = commandTimeout == null ? Duration.ofMillis(250) : commandTimeout;
-      RedisLink link = client != null ? RedisLink.connect(client, timeout) : RedisLink.connect(Objects.requireNonNull(clusterClient), timeout);
+      return client != null ? RedisLink.connect(client, timeout) : RedisLink.connect(Objects.requireNonNull(clusterClient), timeout);
+    }
+
+    /** Returns a store with the options set here on {@code link}; closing the store closes {@code link}. */
+    RedisTier buildOn(RedisLink link) {
       return new RedisTier(link, maxValueBytes == null ? REDIS_MAX_VALUE_BYTES : maxValueBytes);
     }
   }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,6 +33,10 @@ import org.jspecify.annotations.Nullable;
  * One Lettuce connection (standalone or cluster) with the handful of commands Cascade uses, each
  * bounded by the command timeout and translated into {@link CacheException}s that keep Lettuce's
  * exception as cause. The connection is shared by all callers; Lettuce pipelines their commands.
+ *
+ * <p>A link either owns its connection (made by {@code connect}, closed by {@link #close()}) or
+ * borrows another link's ({@link #borrowed()}, whose {@code close()} does nothing), so that several
+ * users can share one connection while one owner decides when it closes.
  *
  * <p>Thread-safe. Invariant: every returned future completes within the timeout, whatever the
  * server or the network does.
@@ -44,21 +49,24 @@ public final class RedisLink implements AutoCloseable {
   private final @Nullable StatefulRedisClusterConnection<String, byte[]> cluster;
   private final RedisClusterAsyncCommands<String, byte[]> commands;
   private final Duration timeout;
+  private final boolean owner;
 
   private RedisLink(
       @Nullable StatefulRedisConnection<String, byte[]> standalone,
       @Nullable StatefulRedisClusterConnection<String, byte[]> cluster,
-      Duration timeout) {
+      Duration timeout,
+      boolean owner) {
     this.standalone = standalone;
     this.cluster = cluster;
     this.commands = standalone != null ? standalone.async() : cluster.async();
     this.timeout = timeout;
+    this.owner = owner;
   }
 
   /** Connects to a standalone or Sentinel-managed server through {@code client}. */
   public static RedisLink connect(RedisClient client, Duration timeout) {
     try {
-      return new RedisLink(client.connect(CODEC), null, timeout);
+      return new RedisLink(client.connect(CODEC), null, timeout, true);
     } catch (RuntimeException e) {
       throw new CacheException("cannot connect to Redis: " + e.getMessage(), e);
     }
@@ -67,10 +75,18 @@ public final class RedisLink implements AutoCloseable {
   /** Connects to a Redis Cluster through {@code client}. */
   public static RedisLink connect(RedisClusterClient client, Duration timeout) {
     try {
-      return new RedisLink(null, client.connect(CODEC), timeout);
+      return new RedisLink(null, client.connect(CODEC), timeout, true);
     } catch (RuntimeException e) {
       throw new CacheException("cannot connect to Redis Cluster: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Returns a link on this link's connection, with the same timeout, whose {@link #close()} does
+   * nothing: the connection stays open until this link (its owner) is closed.
+   */
+  public RedisLink borrowed() {
+    return new RedisLink(standalone, cluster, timeout, false);
   }
 
   /** Returns whether this link talks to a cluster. */
@@ -200,8 +216,7 @@ public final class RedisLink implements AutoCloseable {
     } else {
       for (RedisClusterNode node : cluster.getPartitions()) {
         if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-          String nodeId = node.getNodeId();
-          replies.put(node.getUri().getHost() + ":" + node.getUri().getPort(), bounded("INFO", () -> cluster.getConnection(nodeId).async().info(section)));
+          replies.put(node.getUri().getHost() + ":" + node.getUri().getPort(), bounded("INFO", () -> nodeCommands(node).info(section)));
         }
       }
     }
@@ -221,10 +236,19 @@ public final class RedisLink implements AutoCloseable {
     List<RedisClusterAsyncCommands<String, byte[]>> masters = new ArrayList<>();
     for (RedisClusterNode node : cluster.getPartitions()) {
       if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-        masters.add(cluster.getConnection(node.getNodeId()).async());
+        masters.add(nodeCommands(node));
       }
     }
     return masters;
+  }
+
+  /**
+   * Returns the commands of the connection to {@code node} that Lettuce also routes keyed commands
+   * through: asked by host and port, not by node id, which Lettuce would answer with a second
+   * connection to the same node.
+   */
+  private RedisClusterAsyncCommands<String, byte[]> nodeCommands(RedisClusterNode node) {
+    return Objects.requireNonNull(cluster).getConnection(node.getUri().getHost(), node.getUri().getPort()).async();
   }
 
   /**
@@ -256,8 +280,12 @@ public final class RedisLink implements AutoCloseable {
                         : error));
   }
 
+  /** Closes the connection if this link owns it; a {@linkplain #borrowed() borrowed} link does nothing. */
   @Override
   public void close() {
+    if (!owner) {
+      return;
+    }
     if (standalone != null) {
       standalone.close();
     }
