@@ -1,6 +1,10 @@
 package dev.cascade.cache.redis.internal;
 
 import dev.cascade.cache.CacheException;
+import dev.cascade.cache.CacheTimeoutException;
+import dev.cascade.cache.CacheUnavailableException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
@@ -68,7 +72,7 @@ public final class RedisLink implements AutoCloseable {
     try {
       return new RedisLink(client.connect(CODEC), null, timeout, true);
     } catch (RuntimeException e) {
-      throw new CacheException("cannot connect to Redis: " + e.getMessage(), e);
+      throw new CacheUnavailableException("cannot connect to Redis: " + e.getMessage(), e);
     }
   }
 
@@ -77,7 +81,7 @@ public final class RedisLink implements AutoCloseable {
     try {
       return new RedisLink(null, client.connect(CODEC), timeout, true);
     } catch (RuntimeException e) {
-      throw new CacheException("cannot connect to Redis Cluster: " + e.getMessage(), e);
+      throw new CacheUnavailableException("cannot connect to Redis Cluster: " + e.getMessage(), e);
     }
   }
 
@@ -262,13 +266,13 @@ public final class RedisLink implements AutoCloseable {
           .whenComplete(
               (value, error) -> {
                 if (error != null) {
-                  result.completeExceptionally(new CacheException("Redis " + command + " failed: " + error.getMessage(), error));
+                  result.completeExceptionally(translate(command, error));
                 } else {
                   result.complete(value);
                 }
               });
     } catch (RuntimeException e) {
-      result.completeExceptionally(new CacheException("Redis " + command + " failed: " + e.getMessage(), e));
+      result.completeExceptionally(translate(command, e));
     }
     return result
         .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
@@ -276,8 +280,20 @@ public final class RedisLink implements AutoCloseable {
             error ->
                 CompletableFuture.failedFuture(
                     error instanceof TimeoutException
-                        ? new CacheException("Redis " + command + " timed out after " + timeout.toMillis() + " ms", error)
+                        ? new CacheTimeoutException("Redis " + command + " timed out after " + timeout.toMillis() + " ms", error)
                         : error));
+  }
+
+  /** Lettuce's failure of {@code command} as Cascade's: a timeout, a lost connection, or other. */
+  private static CacheException translate(String command, Throwable error) {
+    String message = "Redis " + command + " failed: " + error.getMessage();
+    if (error instanceof RedisCommandTimeoutException) {
+      return new CacheTimeoutException(message, error);
+    }
+    if (error instanceof RedisConnectionException || error instanceof java.io.IOException) {
+      return new CacheUnavailableException(message, error);
+    }
+    return new CacheException(message, error);
   }
 
   /** Closes the connection if this link owns it; a {@linkplain #borrowed() borrowed} link does nothing. */
