@@ -10,8 +10,10 @@
 set -euo pipefail
 rounds=$1 old=$2 new=$3 regex=$4
 shift 4
-score() { # jar: prints the benchmark's score in ops/s
-  java -jar "$1" "$regex" -f 1 "$@" -rf csv -rff /tmp/jar-vs-jar.csv >/dev/null 2>&1
+score() { # JAR [JMH options]: prints the benchmark's score in ops/s
+  local jar=$1
+  shift
+  java -jar "$jar" "$regex" -f 1 "$@" -rf csv -rff /tmp/jar-vs-jar.csv >/dev/null 2>&1
   tail -n 1 /tmp/jar-vs-jar.csv | awk -F, '{gsub(/"/, "", $5); print $5}'
 }
 ratios=()

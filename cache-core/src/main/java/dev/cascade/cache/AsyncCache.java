@@ -56,6 +56,16 @@ public interface AsyncCache<K, V> {
   /** See {@link Cache#put(Object, Object, Set)}. */
   CompletableFuture<Void> put(K key, V value, Set<String> tags);
 
+  /**
+   * See {@link Cache#write}: {@code writer}'s stage must complete once the system of record took
+   * the value; the cache changes only then.
+   */
+  CompletableFuture<Void> write(
+      K key, V value, java.util.function.BiFunction<? super K, ? super V, ? extends CompletionStage<?>> writer);
+
+  /** See {@link Cache#delete}: the cache changes only once {@code deleter}'s stage completed. */
+  CompletableFuture<Void> delete(K key, Function<? super K, ? extends CompletionStage<?>> deleter);
+
   /** See {@link Cache#putAll}. */
   CompletableFuture<Void> putAll(Map<? extends K, ? extends V> entries);
 

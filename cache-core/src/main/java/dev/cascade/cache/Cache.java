@@ -101,6 +101,31 @@ public interface Cache<K, V> extends AutoCloseable {
    */
   void put(K key, V value, Set<String> tags);
 
+  /**
+   * Write-through: stores {@code value} under {@code key} in the system of record with {@code
+   * writer} (called on this thread), and only if that succeeded puts it into every tier and tells
+   * the other instances; when this returns, every instance's next read sees {@code value}. If
+   * {@code writer} throws, every tier is left unchanged and the exception reaches the caller (a
+   * checked one wrapped in {@link CacheWriterException}). A load of the key in this JVM that began
+   * before the write finishes before the writer is called, and its value is then overwritten; a
+   * load that asks during the write gets {@code value}. Loads racing in other instances cannot
+   * publish an older value when the cache has a distributed stampede lock (the put revokes their
+   * lease). See docs/writes.md.
+   *
+   * @throws CacheException if the system of record took the value but a remote tier did not (the
+   *     in-process copy is dropped then)
+   * @throws IllegalStateException if called from a loader or writer of the same key
+   */
+  void write(K key, V value, CacheWriter<? super K, ? super V> writer);
+
+  /**
+   * Write-through delete: deletes {@code key} from the system of record with {@code deleter}, and
+   * only if that succeeded invalidates it in every tier and instance. Ordered with loads of the key
+   * as {@link #write} is; a load that asks during the delete loads afresh after it. If {@code
+   * deleter} throws, every tier is left unchanged and the exception reaches the caller.
+   */
+  void delete(K key, CacheDeleter<? super K> deleter);
+
   /** Stores every entry of {@code entries} with the default TTL, in one pipeline per tier. */
   void putAll(Map<? extends K, ? extends V> entries);
 

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -107,6 +108,25 @@ final class AsyncView<K, V> implements AsyncCache<K, V> {
     Objects.requireNonNull(tags, "tags");
     engine.ensureOpen();
     return async(() -> engine.writes.put(key, value, null, tags));
+  }
+
+  @Override
+  public CompletableFuture<Void> write(
+      K key, V value, BiFunction<? super K, ? super V, ? extends CompletionStage<?>> writer) {
+    Objects.requireNonNull(writer, "writer");
+    engine.ensureOpen();
+    return async(
+        () ->
+            engine.writeThrough.write(
+                key, value, k -> Futures.wrapChecked(k, writer.apply(k, value)), engine.asyncExecutor, null));
+  }
+
+  @Override
+  public CompletableFuture<Void> delete(K key, Function<? super K, ? extends CompletionStage<?>> deleter) {
+    Objects.requireNonNull(deleter, "deleter");
+    engine.ensureOpen();
+    return async(
+        () -> engine.writeThrough.delete(key, k -> Futures.wrapChecked(k, deleter.apply(k)), engine.asyncExecutor, null));
   }
 
   @Override

@@ -117,16 +117,40 @@ final class BulkLoads<K, V> {
     CompletableFuture<Void> settled =
         leading.whenComplete(
             (done, error) -> led.forEach((key, flight) -> singleFlight.settle(key, flight, null, error)));
-    List<CompletableFuture<?>> all = new ArrayList<>(followed.values());
+    Map<K, CompletableFuture<@Nullable V>> followedValues = new LinkedHashMap<>();
+    followed.forEach(
+        (key, flight) ->
+            followedValues.put(key, flight.write ? afterWrite(key, flight, bulkLoader, executor, owner) : flight));
+    List<CompletableFuture<?>> all = new ArrayList<>(followedValues.values());
     all.add(settled);
     all.addAll(led.values());
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
         .thenApply(
             done -> {
               led.forEach((key, flight) -> addIfValue(result, key, flight.join()));
-              followed.forEach((key, flight) -> addIfValue(result, key, flight.join()));
+              followedValues.forEach((key, value) -> addIfValue(result, key, value.join()));
               return Collections.unmodifiableMap(result);
             });
+  }
+
+  /**
+   * The value of {@code key} after the write-through {@code write} of it: the written value, or,
+   * when the write failed or was a delete, a bulk load of the key alone (a reader never gets a
+   * writer's failure).
+   */
+  private CompletableFuture<@Nullable V> afterWrite(
+      K key,
+      Flight<V> write,
+      Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader,
+      Executor executor,
+      @Nullable Thread owner) {
+    return write
+        .handle(
+            (value, error) ->
+                error == null
+                    ? CompletableFuture.<@Nullable V>completedFuture(value)
+                    : loadAll(Set.of(key), bulkLoader, executor, owner).thenApply(loaded -> loaded.get(key)))
+        .thenCompose(Function.identity());
   }
 
   /** Adds the live local values of {@code keys} to {@code result} and returns the missing keys. */

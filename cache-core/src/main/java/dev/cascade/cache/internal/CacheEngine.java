@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * The policy engine behind the public views ({@link SyncView}, {@link AsyncView}): it owns the
  * in-process hit path and the open/closed state, and wires the parts that own everything else:
  * the {@link MissChain} (single-key misses), {@link BulkLoads}, the {@link WritePipeline}, {@link
- * Coherence} (epochs and the invalidation channel) and {@link ReadThrough} (remote reads).
+ * WriteThrough}, {@link Coherence} (epochs and the invalidation channel) and {@link ReadThrough}
+ * (remote reads).
  *
  * <p>The hit path is {@link #lookupLocal(Object)}: small methods, so that the JIT inlines all of
  * it into a view's {@code getIfPresent} down to Caffeine's own lookup (see docs/benchmarks.md and
@@ -43,6 +44,7 @@ final class CacheEngine<K, V> {
   final MissChain<K, V> misses;
   final BulkLoads<K, V> bulk;
   final WritePipeline<K, V> writes;
+  final WriteThrough<K, V> writeThrough;
   private volatile boolean closed;
 
   CacheEngine(CacheSettings<K, V> settings, @Nullable LocalTier<K, V> local, List<Tier<K, V>> remotes,
@@ -79,6 +81,7 @@ final class CacheEngine<K, V> {
                 load));
     this.bulk = new BulkLoads<>(this::lookupLocal, reads, singleFlight, coherence, entries, publisher, load, stats);
     this.writes = new WritePipeline<>(name, this.remotes, localWrites, coherence, entries, stats);
+    this.writeThrough = new WriteThrough<>(singleFlight, coherence, writes);
   }
 
   // ---- the hit path: every method small (see the class comment) ------------------------------

@@ -74,6 +74,12 @@ final class Coherence<K> {
     return new Flight<>(owner, stripe, stripeEpochs.get(stripe), globalEpoch.get());
   }
 
+  /** Returns a new write-through flight of {@code key} (see {@link Flight#write}). */
+  <V> Flight<V> newWriteFlight(K key, @Nullable Thread owner) {
+    int stripe = stripeOf(key);
+    return new Flight<>(owner, stripe, stripeEpochs.get(stripe), globalEpoch.get(), true);
+  }
+
   /** Whether nothing invalidated {@code flight}'s key since it began and the channel delivers. */
   boolean isCurrent(Flight<?> flight) {
     return stripeEpochs.get(flight.stripe) == flight.stripeEpoch

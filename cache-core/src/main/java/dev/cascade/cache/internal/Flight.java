@@ -4,8 +4,8 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One load of one key in this JVM, shared by every caller that asks for the key while it runs,
- * plus the invalidation epochs seen when it began. A fill or publish made on behalf of the flight
+ * One load (or write-through, {@link #write}) of one key in this JVM, shared by every caller that
+ * asks for the key while it runs, plus the invalidation epochs seen when it began. A fill or publish made on behalf of the flight
  * is stored only if no invalidation touched its key (or the whole cache) since then, which is how an
  * invalidation that races a fill or a load wins.
  */
@@ -14,13 +14,23 @@ final class Flight<V> extends CompletableFuture<@Nullable V> {
   final int stripe;
   final long stripeEpoch;
   final long globalEpoch;
+  /**
+   * Whether this flight is a write-through rather than a load: callers that wait for it get the
+   * written value, and if the write fails they load for themselves instead of failing with it.
+   */
+  final boolean write;
   /** Set when a remote tier failed during this flight: later remote steps are skipped. */
   volatile boolean degraded;
 
   Flight(@Nullable Thread owner, int stripe, long stripeEpoch, long globalEpoch) {
+    this(owner, stripe, stripeEpoch, globalEpoch, false);
+  }
+
+  Flight(@Nullable Thread owner, int stripe, long stripeEpoch, long globalEpoch, boolean write) {
     this.owner = owner;
     this.stripe = stripe;
     this.stripeEpoch = stripeEpoch;
     this.globalEpoch = globalEpoch;
+    this.write = write;
   }
 }

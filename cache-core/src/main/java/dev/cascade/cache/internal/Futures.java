@@ -1,6 +1,7 @@
 package dev.cascade.cache.internal;
 
 import dev.cascade.cache.CacheLoaderException;
+import dev.cascade.cache.CacheWriterException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -51,6 +52,44 @@ final class Futures {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * Runs a blocking writer or deleter where the engine calls it: a checked exception becomes a
+   * {@link CacheWriterException}, anything else fails the returned stage unchanged.
+   */
+  static CompletionStage<Void> callWriter(Object key, WriterCall call) {
+    try {
+      call.run();
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException | Error e) {
+      return CompletableFuture.failedFuture(e);
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(
+          new CacheWriterException("the writer of key " + key + " failed: " + e.getMessage(), e));
+    }
+  }
+
+  /** A blocking write to the system of record. */
+  @FunctionalInterface
+  interface WriterCall {
+    void run() throws Exception;
+  }
+
+  /**
+   * Returns {@code stage} with a checked failure wrapped in a {@link CacheWriterException}: how an
+   * asynchronous writer's failure reaches the caller.
+   */
+  static CompletionStage<?> wrapChecked(Object key, CompletionStage<?> stage) {
+    return stage.toCompletableFuture()
+        .exceptionallyCompose(
+            error -> {
+              Throwable cause = unwrap(error);
+              return CompletableFuture.failedFuture(
+                  cause instanceof RuntimeException || cause instanceof Error
+                      ? cause
+                      : new CacheWriterException("the writer of key " + key + " failed: " + cause.getMessage(), cause));
+            });
   }
 
   /** Adapts a blocking loader to the engine's asynchronous one; it runs where the engine calls it. */

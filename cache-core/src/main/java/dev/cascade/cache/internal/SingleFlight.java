@@ -38,6 +38,13 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
       }
       stats.misses.increment();
       stats.coalescedWaits.increment();
+      if (existing.write) {
+        // the written value, or, if the write failed, a load of our own: a reader never gets a
+        // writer's failure
+        return existing
+            .handle((value, error) -> error == null ? CompletableFuture.completedFuture(value) : serve(miss, rest))
+            .thenCompose(java.util.function.Function.identity());
+      }
       return existing.copy();
     }
     miss.flight = flight;

@@ -4,8 +4,10 @@ import static dev.cascade.cache.internal.Futures.await;
 
 import dev.cascade.cache.AsyncCache;
 import dev.cascade.cache.Cache;
+import dev.cascade.cache.CacheDeleter;
 import dev.cascade.cache.CacheInspector;
 import dev.cascade.cache.CacheStats;
+import dev.cascade.cache.CacheWriter;
 import dev.cascade.cache.Cached;
 import dev.cascade.cache.spi.Checks;
 import java.time.Duration;
@@ -125,6 +127,28 @@ final class SyncView<K, V> implements Cache<K, V> {
     Objects.requireNonNull(tags, "tags");
     engine.ensureOpen();
     await(engine.writes.put(key, value, null, tags));
+  }
+
+  @Override
+  public void write(K key, V value, CacheWriter<? super K, ? super V> writer) {
+    Objects.requireNonNull(writer, "writer");
+    engine.ensureOpen();
+    CallerRunsLoop loop = new CallerRunsLoop();
+    await(
+        loop.drive(
+            engine.writeThrough.write(
+                key, value, k -> Futures.callWriter(k, () -> writer.write(k, value)), loop, Thread.currentThread())));
+  }
+
+  @Override
+  public void delete(K key, CacheDeleter<? super K> deleter) {
+    Objects.requireNonNull(deleter, "deleter");
+    engine.ensureOpen();
+    CallerRunsLoop loop = new CallerRunsLoop();
+    await(
+        loop.drive(
+            engine.writeThrough.delete(
+                key, k -> Futures.callWriter(k, () -> deleter.delete(k)), loop, Thread.currentThread())));
   }
 
   @Override

@@ -9,8 +9,9 @@ import org.jspecify.annotations.Nullable;
  * took, and its tags. Times are wall-clock milliseconds so that remote tiers shared by several
  * processes agree on them.
  *
- * <p>Immutable and thread-safe. In-process tiers store the instance itself, so a hit allocates
- * nothing.
+ * <p>Immutable and thread-safe. The in-process tier stores an entry with a value, no expiry and no
+ * tags as the bare value, and every other entry as its {@code TierEntry}; its hit path ({@link
+ * LocalTier#getValueIfPresent}) allocates nothing either way.
  *
  * @param value the value, or {@code null} when the entry records that the loader found nothing
  * @param expiresAtMillis logical expiry (epoch millis), or {@link #NO_EXPIRY}
@@ -26,11 +27,6 @@ public record TierEntry<V>(
 
   public TierEntry {
     tags = Set.copyOf(tags);
-  }
-
-  /** Returns whether this entry records a cached absence rather than a value. */
-  public boolean isNullMarker() {
-    return value == null;
   }
 
   /** Returns whether the entry's logical expiry is at or before {@code nowMillis}. */

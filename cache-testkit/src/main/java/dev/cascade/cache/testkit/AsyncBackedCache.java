@@ -78,6 +78,34 @@ public final class AsyncBackedCache<K, V> implements Cache<K, V> {
   }
 
   @Override
+  public void write(K key, V value, dev.cascade.cache.CacheWriter<? super K, ? super V> writer) {
+    join(async.write(key, value, (k, v) -> completed(() -> {
+      try {
+        writer.write(k, v);
+        return null;
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    })));
+  }
+
+  @Override
+  public void delete(K key, dev.cascade.cache.CacheDeleter<? super K> deleter) {
+    join(async.delete(key, k -> completed(() -> {
+      try {
+        deleter.delete(k);
+        return null;
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    })));
+  }
+
+  @Override
   public void putAll(Map<? extends K, ? extends V> entries) {
     join(async.putAll(entries));
   }

@@ -1,11 +1,14 @@
 package dev.cascade.cache.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.cascade.cache.Cache;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -147,6 +150,39 @@ public abstract class CoherenceContract {
     assertServedFromL1(caches, notFromL1);
     assertThat(stale).as("stale reads after invalidateTag").isZero();
   }
+  @Test
+  void write_onA_isSeenByBAndC_whenItReturns_aFailedWriteChangesNothing() {
+    List<Cache<String, String>> caches = instances("write");
+    Cache<String, String> a = caches.get(0);
+    Map<String, String> database = new ConcurrentHashMap<>();
+    int rounds = Math.min(iterations(), 1_000);
+    int notFromL1 = 0;
+    for (int i = 0; i < rounds; i++) {
+      String key = "k" + (i % KEYS);
+      String before = a.getIfPresent(key);
+      for (Cache<String, String> reader : caches.subList(1, 3)) {
+        if (i >= KEYS && !servedFromL1(reader, key)) {
+          notFromL1++;
+        }
+      }
+      // a write the database refuses changes nothing anywhere
+      Throwable refused = catchThrowable(() -> a.write(key, "refused", (k, v) -> {
+        throw new IllegalStateException("database down");
+      }));
+      assertThat(refused).hasMessage("database down");
+      for (Cache<String, String> reader : caches) {
+        assertThat(reader.getIfPresent(key)).as("after a refused write, round %d", i).isEqualTo(before);
+      }
+      String value = "w" + i;
+      a.write(key, value, database::put);
+      assertThat(database).containsEntry(key, value);
+      for (Cache<String, String> reader : caches) {
+        assertThat(reader.getIfPresent(key)).as("after the write, round %d", i).isEqualTo(value);
+      }
+    }
+    assertServedFromL1(caches, notFromL1);
+  }
+
 
   /**
    * Reads {@code key} on {@code reader} twice; returns whether it is present and the second read

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * {@code invalidate}, {@code invalidateTag}, {@code put} with tags and {@code close} guarantee on
  * every backend. Run through {@link CacheContract}, which extends it.
  */
-public abstract class LifecycleContract extends ContractBase {
+public abstract class LifecycleContract extends WriteThroughContract {
 
   // ---- invalidation, tags, namespaces ---------------------------------------------------------
 
