@@ -2,6 +2,7 @@ package dev.cascade.cache.memory;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cascade.cache.Ticker;
+import dev.cascade.cache.spi.Checks;
 import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.TierEntry;
 import java.time.Duration;
@@ -351,10 +352,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
       if (this.maxLifetime != null) {
         throw new IllegalStateException("in-memory ttl was already set to " + this.maxLifetime);
       }
-      if (ttl.isNegative() || ttl.isZero()) {
-        throw new IllegalArgumentException("in-memory ttl must be positive, was " + ttl);
-      }
-      this.maxLifetime = ttl;
+      this.maxLifetime = Checks.requirePositive(ttl, "in-memory ttl");
       return this;
     }
 

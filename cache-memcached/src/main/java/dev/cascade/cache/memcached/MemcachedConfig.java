@@ -1,5 +1,6 @@
 package dev.cascade.cache.memcached;
 
+import dev.cascade.cache.spi.Checks;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -277,11 +278,7 @@ public final class MemcachedConfig {
     }
 
     private static Duration positive(Duration duration, String what) {
-      Objects.requireNonNull(duration, what);
-      if (duration.isZero() || duration.isNegative()) {
-        throw new IllegalArgumentException(what + " must be positive, was " + duration);
-      }
-      return duration;
+      return Checks.requirePositive(duration, what);
     }
   }
 }

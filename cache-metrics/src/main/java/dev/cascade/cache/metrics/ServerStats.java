@@ -1,5 +1,6 @@
 package dev.cascade.cache.metrics;
 
+import dev.cascade.cache.spi.Checks;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -44,11 +45,7 @@ public interface ServerStats {
   static ServerStats async(
       Supplier<? extends CompletionStage<? extends Map<String, ? extends Number>>> query, Duration timeout) {
     Objects.requireNonNull(query, "query");
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isZero() || timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-    }
-    long nanos = timeout.toNanos();
+    long nanos = Checks.requirePositive(timeout, "timeout").toNanos();
     return () -> {
       try {
         return query.get().toCompletableFuture().get(nanos, TimeUnit.NANOSECONDS);

@@ -1,7 +1,7 @@
 package dev.cascade.cache.redis;
 
+import dev.cascade.cache.spi.Checks;
 import java.time.Duration;
-import java.util.Objects;
 
 /** The argument checks the builders of this package share. Stateless. */
 final class RedisOptions {
@@ -14,10 +14,6 @@ final class RedisOptions {
    * @throws IllegalArgumentException naming {@code what} and the value if it is zero or negative
    */
   static Duration positive(Duration duration, String what) {
-    Objects.requireNonNull(duration, what);
-    if (duration.isZero() || duration.isNegative()) {
-      throw new IllegalArgumentException(what + " must be positive, was " + duration);
-    }
-    return duration;
+    return Checks.requirePositive(duration, what);
   }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cascade.cache.Cache;
-import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.CircuitState;
+import dev.cascade.cache.codec.StringCodec;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

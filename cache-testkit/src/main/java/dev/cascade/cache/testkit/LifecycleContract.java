@@ -2,24 +2,13 @@ package dev.cascade.cache.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import dev.cascade.cache.Cache;
-import dev.cascade.cache.CacheBuilder;
-import dev.cascade.cache.CacheStats;
-import dev.cascade.cache.Cached;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 /**
  * The part of the contract about invalidation, tags, namespaces and the cache's lifecycle: what
