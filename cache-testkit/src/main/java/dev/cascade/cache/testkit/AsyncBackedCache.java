@@ -79,30 +79,31 @@ public final class AsyncBackedCache<K, V> implements Cache<K, V> {
 
   @Override
   public void write(K key, V value, dev.cascade.cache.CacheWriter<? super K, ? super V> writer) {
-    join(async.write(key, value, (k, v) -> completed(() -> {
-      try {
-        writer.write(k, v);
-        return null;
-      } catch (RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new java.util.concurrent.CompletionException(e);
-      }
-    })));
+    join(async.write(key, value, (k, v) -> completedWrite(() -> writer.write(k, v))));
   }
 
   @Override
   public void delete(K key, dev.cascade.cache.CacheDeleter<? super K> deleter) {
-    join(async.delete(key, k -> completed(() -> {
+    join(async.delete(key, k -> completedWrite(() -> deleter.delete(k))));
+  }
+
+  /** A write to the system of record that may throw a checked exception. */
+  private interface RecordWrite {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code write} on the loader pool: its checked exception fails the future as it is. */
+  private static CompletableFuture<@Nullable Void> completedWrite(RecordWrite write) {
+    return completed(() -> {
       try {
-        deleter.delete(k);
+        write.run();
         return null;
       } catch (RuntimeException e) {
         throw e;
       } catch (Exception e) {
-        throw new java.util.concurrent.CompletionException(e);
+        throw new CompletionException(e);
       }
-    })));
+    });
   }
 
   @Override
