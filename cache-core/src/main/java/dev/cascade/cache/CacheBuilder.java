@@ -205,8 +205,10 @@ public final class CacheBuilder<K, V> {
   /**
    * Configures the circuit breaker of each remote tier (default: open after 3 consecutive failures,
    * probe again after 1 s). While open, calls skip the store at once (reads become misses, writes
-   * fail with a {@link CacheException}); when a probe succeeds the in-process tier is flushed, since
-   * it may have missed invalidations meanwhile.
+   * fail with a {@link CacheUnavailableException}); when a probe succeeds the in-process tier is
+   * flushed, since it may have missed invalidations meanwhile. Caches whose stores share a failure
+   * domain ({@code RemoteStore.failureDomain()}, such as one backend's) share one breaker, which
+   * takes the settings of the first cache built on it.
    *
    * @throws IllegalArgumentException if {@code failureThreshold} is below 1 or {@code openDuration}
    *     is not positive

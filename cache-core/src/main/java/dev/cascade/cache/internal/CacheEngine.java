@@ -46,6 +46,8 @@ final class CacheEngine<K, V> {
   final WritePipeline<K, V> writes;
   final WriteThrough<K, V> writeThrough;
   private volatile boolean closed;
+  /** What {@link #close()} runs besides its own steps, such as leaving shared circuit breakers. */
+  private final List<Runnable> closeHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   CacheEngine(CacheSettings<K, V> settings, @Nullable LocalTier<K, V> local, List<Tier<K, V>> remotes,
       StatsCounter stats, Events events) {
@@ -187,9 +189,15 @@ final class CacheEngine<K, V> {
     closed = true;
     localLookups = null;
     coherence.stop();
+    closeHooks.forEach(Runnable::run);
     if (local != null) {
       local.invalidateAllLocal(); // frees the memory now, not when the cache is collected
     }
+  }
+
+  /** Adds {@code hook} to what {@link #close()} runs; called by the factory while building. */
+  void onClose(Runnable hook) {
+    closeHooks.add(hook);
   }
 
   /** Called when a remote store comes back after its breaker was open. */

@@ -2,7 +2,6 @@ package dev.cascade.cache.internal;
 
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.CacheEventListener;
-import dev.cascade.cache.CircuitState;
 import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.Tier;
@@ -10,7 +9,6 @@ import dev.cascade.cache.spi.TierDecorator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,7 +25,6 @@ public final class CacheFactory {
     String name = settings.name();
     StatsCounter stats = new StatsCounter();
     Events events = new Events();
-    AtomicReference<@Nullable CacheEngine<K, V>> built = new AtomicReference<>();
     List<String> tierNames = new ArrayList<>();
     List<@Nullable CircuitBreaker> breakers = new ArrayList<>();
 
@@ -46,17 +43,8 @@ public final class CacheFactory {
       int index = tierNames.size();
       String tierName = "l" + (index + 1);
       CircuitBreaker breaker =
-          new CircuitBreaker(
-              settings.breakerThreshold(),
-              settings.breakerOpenDuration(),
-              settings.ticker(),
-              state -> {
-                events.circuitChanged(index, state);
-                CacheEngine<K, V> engine = built.get();
-                if (state == CircuitState.CLOSED && engine != null) {
-                  engine.onStoreRecovered(); // in-process copies may have missed invalidations
-                }
-              });
+          CircuitBreakers.forDomain(
+              store.failureDomain(), settings.breakerThreshold(), settings.breakerOpenDuration(), settings.ticker());
       Tier<K, V> tier =
           new RemoteTier<>(
               tierName,
@@ -78,7 +66,12 @@ public final class CacheFactory {
     }
 
     CacheEngine<K, V> engine = new CacheEngine<>(settings, local, remotes, stats, events);
-    built.set(engine);
+    for (int tier = 0; tier < breakers.size(); tier++) {
+      CircuitBreaker breaker = breakers.get(tier);
+      if (breaker != null) {
+        engine.onClose(CircuitBreakers.subscribe(breaker, engine, tier));
+      }
+    }
     EngineInspector inspector = new EngineInspector(name, tierNames, local, breakers, stats, () -> engine);
     List<CacheEventListener> listeners = new ArrayList<>();
     for (CacheEventListener.Factory factory : settings.listeners()) {

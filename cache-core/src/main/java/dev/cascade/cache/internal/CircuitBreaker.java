@@ -3,6 +3,8 @@ package dev.cascade.cache.internal;
 import dev.cascade.cache.CircuitState;
 import dev.cascade.cache.Ticker;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,21 +28,35 @@ final class CircuitBreaker {
   private final int failureThreshold;
   private final long openNanos;
   private final Ticker ticker;
-  private final Consumer<CircuitState> onChange;
+  private final List<Consumer<CircuitState>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicReference<CircuitState> state = new AtomicReference<>(CircuitState.CLOSED);
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
   private final AtomicLong openedAt = new AtomicLong();
   private final AtomicLong openings = new AtomicLong();
 
-  /**
-   * @param onChange told of every change of state, after it happened, on the thread that made it:
-   *     {@code CLOSED} after an outage is the recovery (the cache flushes its in-process tier)
-   */
-  CircuitBreaker(int failureThreshold, Duration openDuration, Ticker ticker, Consumer<CircuitState> onChange) {
+  CircuitBreaker(int failureThreshold, Duration openDuration, Ticker ticker) {
     this.failureThreshold = failureThreshold;
     this.openNanos = openDuration.toNanos();
     this.ticker = ticker;
-    this.onChange = onChange;
+  }
+
+  /**
+   * Tells {@code listener} of every later change of state, after it happened, on the thread that
+   * made it: {@code CLOSED} after an outage is the recovery (each cache flushes its in-process tier).
+   */
+  void addListener(Consumer<CircuitState> listener) {
+    listeners.add(listener);
+  }
+
+  /** Stops telling {@code listener}; called when its cache closes. */
+  void removeListener(Consumer<CircuitState> listener) {
+    listeners.remove(listener);
+  }
+
+  private void changed(CircuitState state) {
+    for (Consumer<CircuitState> listener : listeners) {
+      listener.accept(state);
+    }
   }
 
   /**
@@ -67,7 +83,7 @@ final class CircuitBreaker {
       if (!state.compareAndSet(CircuitState.OPEN, CircuitState.HALF_OPEN)) {
         return false;
       }
-      onChange.accept(CircuitState.HALF_OPEN);
+      changed(CircuitState.HALF_OPEN);
       return true; // this caller is the probe
     }
     // HALF_OPEN for an open duration: the probe never reported; this caller is the new probe
@@ -79,7 +95,7 @@ final class CircuitBreaker {
     consecutiveFailures.set(0);
     CircuitState current = state.get();
     if (current != CircuitState.CLOSED && state.compareAndSet(current, CircuitState.CLOSED)) {
-      onChange.accept(CircuitState.CLOSED);
+      changed(CircuitState.CLOSED);
     }
   }
 
@@ -120,7 +136,7 @@ final class CircuitBreaker {
     openedAt.set(ticker.read());
     if (state.compareAndSet(from, CircuitState.OPEN)) {
       openings.incrementAndGet();
-      onChange.accept(CircuitState.OPEN);
+      changed(CircuitState.OPEN);
     }
   }
 }

@@ -28,6 +28,17 @@ public interface RemoteStore extends AutoCloseable {
   /** Returns what this store can do. */
   StoreCapabilities capabilities();
 
+  /**
+   * Returns the object whose health this store shares with others: every store (of every cache)
+   * that returns the same object is behind one circuit breaker, so a dead server costs one
+   * breaker's worth of timeouts, not one per cache. A backend's stores return the backend (or the
+   * one store it hands out); the default, {@code this}, gives each store object its own breaker.
+   * Compared by identity; must not change.
+   */
+  default Object failureDomain() {
+    return this;
+  }
+
   /** Returns a future of the value under {@code key}, or of {@code null} when there is none. */
   CompletableFuture<byte @Nullable []> get(String key);
 

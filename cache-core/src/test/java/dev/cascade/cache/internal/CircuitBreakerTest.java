@@ -15,15 +15,16 @@ class CircuitBreakerTest {
 
   private final ManualTicker ticker = new ManualTicker();
   private final AtomicInteger recoveries = new AtomicInteger();
-  private final CircuitBreaker breaker = new CircuitBreaker(
-          3,
-          OPEN,
-          ticker,
-          state -> {
-            if (state == CircuitState.CLOSED) {
-              recoveries.incrementAndGet();
-            }
-          });
+  private final CircuitBreaker breaker = new CircuitBreaker(3, OPEN, ticker);
+
+  {
+    breaker.addListener(
+        state -> {
+          if (state == CircuitState.CLOSED) {
+            recoveries.incrementAndGet();
+          }
+        });
+  }
 
   @Test
   void onFailure_atThreshold_opensAndRefusesCalls() {

@@ -89,6 +89,12 @@ public final class MemcachedTier implements RemoteStore {
     return store;
   }
 
+  /** Returns the backend: the tiers of one backend share their servers, so one circuit breaker. */
+  @Override
+  public Object failureDomain() {
+    return backend;
+  }
+
   MemcachedBackend backend() {
     return backend;
   }
