@@ -202,7 +202,7 @@ final class CacheEngine<K, V> {
 
   /** Called when a remote store comes back after its breaker was open. */
   void onStoreRecovered() {
-    coherence.flushLocal();
+    coherence.flushLocal("a remote tier came back after its circuit breaker was open");
   }
 
   @Nullable LocalTier<K, V> localTier() {

@@ -25,6 +25,7 @@ import java.util.function.Consumer;
  */
 final class CircuitBreaker {
 
+  private final String name;
   private final int failureThreshold;
   private final long openNanos;
   private final Ticker ticker;
@@ -35,6 +36,12 @@ final class CircuitBreaker {
   private final AtomicLong openings = new AtomicLong();
 
   CircuitBreaker(int failureThreshold, Duration openDuration, Ticker ticker) {
+    this("a remote store", failureThreshold, openDuration, ticker);
+  }
+
+  /** @param name what the breaker guards, as its log lines name it */
+  CircuitBreaker(String name, int failureThreshold, Duration openDuration, Ticker ticker) {
+    this.name = name;
     this.failureThreshold = failureThreshold;
     this.openNanos = openDuration.toNanos();
     this.ticker = ticker;
@@ -54,6 +61,13 @@ final class CircuitBreaker {
   }
 
   private void changed(CircuitState state) {
+    OperatorLog.BREAKER.log(
+        state == CircuitState.CLOSED ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+        "circuit breaker of {0}: {1}{2}",
+        name,
+        state,
+        state == CircuitState.OPEN ? " after " + failureThreshold + " consecutive failures; calls refused for "
+            + java.time.Duration.ofNanos(openNanos) : "");
     for (Consumer<CircuitState> listener : listeners) {
       listener.accept(state);
     }

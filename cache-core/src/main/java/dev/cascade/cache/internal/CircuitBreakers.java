@@ -26,7 +26,7 @@ final class CircuitBreakers {
   /** Returns the breaker of {@code domain}, creating it with these settings if it has none yet. */
   static CircuitBreaker forDomain(Object domain, int failureThreshold, Duration openDuration, Ticker ticker) {
     synchronized (BY_DOMAIN) {
-      return BY_DOMAIN.computeIfAbsent(domain, d -> new CircuitBreaker(failureThreshold, openDuration, ticker));
+      return BY_DOMAIN.computeIfAbsent(domain, d -> new CircuitBreaker(String.valueOf(d), failureThreshold, openDuration, ticker));
     }
   }
 

@@ -106,7 +106,9 @@ final class Coherence<K> {
    * Drops every in-process entry, because invalidations may have been missed (a store came back
    * after its breaker was open, or the channel lost messages), and discards fills in flight.
    */
-  void flushLocal() {
+  void flushLocal(String reason) {
+    OperatorLog.COHERENCE.log(
+        System.Logger.Level.WARNING, "cache {0}: in-process tier flushed: {1}", cacheName, reason);
     stats.localFlushes.increment();
     globalEpoch.incrementAndGet();
     local.invalidateAll();
@@ -171,7 +173,7 @@ final class Coherence<K> {
 
     @Override
     public void onPossibleLoss() {
-      flushLocal();
+      flushLocal("the invalidation channel may have lost messages");
     }
   }
 }

@@ -46,6 +46,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private final @Nullable StampedeLock lock;
   private final StatsCounter stats;
   private final Events events;
+  private final OperatorLog.RejectionLog rejections;
   private final @Nullable CircuitBreaker breaker;
 
   RemoteTier(
@@ -68,6 +69,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     this.lock = lock;
     this.stats = stats;
     this.events = events;
+    this.rejections = new OperatorLog.RejectionLog(keys.namespace() + " (" + name + ")");
     this.breaker = breaker;
   }
 
@@ -437,6 +439,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   }
 
   private void corrupt(String remoteKey) {
+    rejections.rejected(remoteKey, ticker.read());
     stats.recordDecodeFailure();
     guard(() -> store.delete(remoteKey));
   }

@@ -231,6 +231,7 @@ final class WritePipeline<K, V> {
     }
     String message =
         "cache '" + cacheName + "': " + what + " failed on tier '" + tier.name() + "': " + cause.getMessage();
+    OperatorLog.WRITES.log(System.Logger.Level.WARNING, message);
     if (hasCause(cause, CacheTimeoutException.class) || hasCause(cause, TimeoutException.class)) {
       return new CacheTimeoutException(message + " (timed out)", cause);
     }
