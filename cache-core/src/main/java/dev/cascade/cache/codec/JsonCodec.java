@@ -70,6 +70,16 @@ public final class JsonCodec<V> implements Codec<V> {
     return new JsonCodec<>(mapper, mapper.constructType(type));
   }
 
+  /**
+   * Returns a codec for a generic type such as {@code new TypeReference<List<Product>>() {}} using
+   * {@code mapper}, under the same rule as {@link #of(Class, ObjectMapper)}.
+   */
+  public static <V> JsonCodec<V> of(TypeReference<V> type, ObjectMapper mapper) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(mapper, "mapper");
+    return new JsonCodec<>(mapper, mapper.constructType(type));
+  }
+
   @Override
   public byte[] encode(V value) {
     try {

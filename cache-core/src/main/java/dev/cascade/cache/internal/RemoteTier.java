@@ -398,7 +398,9 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     if (!envelope.isNullMarker()) {
       try {
         value = codec.decode(envelope.payload());
-      } catch (RuntimeException e) { // a user codec may throw anything: still a counted miss
+      } catch (VirtualMachineError fatal) {
+        throw fatal; // out of memory or stack: the JVM's trouble, not the value's
+      } catch (RuntimeException | Error e) { // a user codec may throw anything: still a counted miss
         corrupt(remoteKey);
         return null;
       }

@@ -141,7 +141,8 @@ enum StandardKeyCodec implements KeyCodec<Object> {
               + key.getClass().getName()
               + " (key "
               + key
-              + "): use a String, number, UUID, enum or record key, or give the builder a KeyCodec");
+              + "): use a String, number, UUID, enum, list or record key, or give the builder"
+              + " keyCodec(key -> ...) with a stable string per key (a Kotlin data class: keyCodec { \"${it.id}:${it.tenant}\" })");
     }
   }
 
