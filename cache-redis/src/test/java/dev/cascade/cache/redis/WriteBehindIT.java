@@ -1,0 +1,219 @@
+package dev.cascade.cache.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.codec.StringCodec;
+import io.lettuce.core.RedisClient;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Write-behind against a real Redis, with the consumer in this JVM and a map as the database. */
+class WriteBehindIT {
+  @RegisterExtension static final RedisSetup redis = RedisSetup.standalone();
+
+  private final Map<String, String> database = new ConcurrentHashMap<>();
+  private final List<AutoCloseable> opened = new ArrayList<>();
+  private RedisBackend backend;
+  private Cache<String, String> cache;
+
+  @BeforeEach
+  void open() {
+    backend = RedisBackend.builder((RedisClient) redis.client()).commandTimeout(RedisTests.RELAXED_TIMEOUT).build();
+    cache = Cache.<String, String>builder("wb-it").inMemory(m -> m.maximumSize(50_000)).build();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable closeable : opened) {
+      closeable.close();
+    }
+    cache.close();
+    backend.close();
+  }
+
+  private WriteBehindBuilder<String, String> queue(String name) {
+    return WriteBehind.builder(backend, name, cache)
+        .keyCodec(StringCodec.create())
+        .valueCodec(StringCodec.create())
+        .blockTime(Duration.ofMillis(100))
+        .minIdle(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100));
+  }
+
+  private WriteBehind<String, String> opened(WriteBehind<String, String> queue) {
+    opened.add(0, queue);
+    return queue;
+  }
+
+  /** Applies {@code batch} in order to the map standing for the database. */
+  private void applyToDatabase(List<Change<String, String>> batch, int count) {
+    for (Change<String, String> change : batch.subList(0, count)) {
+      if (change.isDelete()) {
+        database.remove(change.key());
+      } else {
+        database.put(change.key(), change.value());
+      }
+    }
+  }
+
+  @Test
+  void putPutDelete_10000KeysWriterFailingAtRandom_everyKeyEndsDeleted() throws Exception {
+    Random failures = new Random(42);
+    Set<String> everWritten = ConcurrentHashMap.newKeySet();
+    WriteBehind<String, String> queue =
+        opened(
+            queue("put-put-delete")
+                .batchSize(100)
+                .maxDeliveries(1_000)
+                .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
+                .writer(
+                    batch -> {
+                      batch.forEach(change -> everWritten.add(change.key()));
+                      if (failures.nextInt(100) < 15) {
+                        // a failure after part of the batch was written, as a database can fail mid-way
+                        applyToDatabase(batch, failures.nextInt(batch.size() + 1));
+                        throw new IOException("injected failure");
+                      }
+                      applyToDatabase(batch, batch.size());
+                    })
+                .build()
+                .start());
+
+    int keys = 10_000;
+    int producers = 4;
+    dev.cascade.cache.testkit.Concurrently.run(
+        producers,
+        p -> {
+          for (int i = p; i < keys; i += producers) {
+            String key = "key" + i;
+            queue.put(key, "A" + i);
+            queue.put(key, "B" + i);
+            queue.delete(key);
+          }
+          return null;
+        });
+
+    await().atMost(Duration.ofSeconds(120)).until(() -> queue.stats().queueLength() == 0);
+    WriteBehindStats stats = queue.stats();
+    assertThat(everWritten).hasSize(keys);
+    assertThat(database).as("keys left in the database").isEmpty();
+    assertThat(stats.retries()).as("injected failures").isPositive();
+    assertThat(stats.deadLetters()).isZero();
+    assertThat(stats.pendingEntries()).isZero();
+  }
+
+  @Test
+  void poisonChange_reachesDeadLetterStreamAfterMaxDeliveries_restKeepsFlowing() {
+    WriteBehind<String, String> queue =
+        opened(
+            queue("poison")
+                .maxDeliveries(3)
+                .retryBackoff(Duration.ofMillis(5), Duration.ofMillis(20))
+                .writer(
+                    batch -> {
+                      for (Change<String, String> change : batch) {
+                        if (change.key().equals("poison")) {
+                          throw new IllegalArgumentException("the database refuses " + change.key());
+                        }
+                      }
+                      applyToDatabase(batch, batch.size());
+                    })
+                .build()
+                .start());
+
+    for (int i = 0; i < 200; i++) {
+      if (i == 100) {
+        queue.put("poison", "bad");
+      }
+      queue.put("k" + i, "v" + i);
+    }
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> queue.stats().queueLength() == 0);
+    assertThat(database).hasSize(200).doesNotContainKey("poison").containsEntry("k199", "v199");
+    String deadLetters = "cascade:wb:{poison:" + queue.partition("poison") + "}:dead";
+    List<?> dead = (List<?>) redis.server().command(0, "XRANGE", deadLetters, "-", "+");
+    assertThat(dead).hasSize(1);
+    List<?> fields = (List<?>) ((List<?>) dead.get(0)).get(1);
+    Map<String, String> entry = new java.util.HashMap<>();
+    for (int i = 0; i < fields.size(); i += 2) {
+      entry.put((String) fields.get(i), (String) fields.get(i + 1));
+    }
+    assertThat(entry).containsEntry("k", "poison").containsEntry("v", "bad").containsEntry("deliveries", "3");
+    assertThat(entry.get("error")).contains("the database refuses poison");
+    assertThat(queue.stats().deadLetters()).isEqualTo(1);
+    // the cache no longer holds the value the database never got, and loads go to the database
+    assertThat(cache.getIfPresent("poison")).isNull();
+    assertThat(queue.loader(key -> "from-database").apply("poison")).isEqualTo("from-database");
+  }
+
+  @Test
+  void loader_whileWriteQueued_returnsQueuedValueNotDatabases() {
+    WriteBehind<String, String> queue =
+        opened(queue("loader").writer(batch -> applyToDatabase(batch, batch.size())).build());
+    database.put("k", "old");
+    database.put("gone", "old");
+    Function<String, String> loader = queue.loader(database::get);
+
+    queue.put("k", "queued");
+    queue.delete("gone");
+    cache.invalidate("k");
+
+    assertThat(cache.get("k", loader)).isEqualTo("queued");
+    assertThat(loader.apply("gone")).as("a queued delete").isNull();
+    assertThat(database).containsEntry("k", "old").containsEntry("gone", "old");
+
+    queue.start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> queue.stats().queueLength() == 0);
+    assertThat(database).containsEntry("k", "queued").doesNotContainKey("gone");
+    assertThat(redis.server().command(0, "HLEN", "cascade:wb:{loader:" + queue.partition("k") + "}:pending")).isEqualTo(0L);
+    assertThat(loader.apply("k")).isEqualTo("queued");
+  }
+
+  @Test
+  void put_partitionFull_throwsNamingTheLimit_nothingDropped() {
+    WriteBehind<String, String> queue = opened(queue("full").partitions(1).maxLength(5).build());
+    for (int i = 0; i < 5; i++) {
+      queue.put("k" + i, "v" + i);
+    }
+
+    assertThatThrownBy(() -> queue.put("k5", "v5"))
+        .isInstanceOf(WriteBehindFullException.class)
+        .hasMessageContaining("maxLength=5");
+    assertThat(cache.getIfPresent("k5")).as("a refused change leaves the cache unchanged").isNull();
+    WriteBehindStats stats = queue.stats();
+    assertThat(stats.queueLength()).isEqualTo(5);
+    assertThat(stats.pendingEntries()).isZero();
+    assertThat(redis.server().command(0, "XLEN", "cascade:wb:{full:0}:stream")).isEqualTo(5L);
+  }
+
+  @Test
+  void close_stopsTheConsumer_queuedChangesWaitForTheNext() {
+    WriteBehind<String, String> first = queue("handover").writer(batch -> applyToDatabase(batch, batch.size())).build().start();
+    first.put("a", "1");
+    await().atMost(Duration.ofSeconds(30)).until(() -> "1".equals(database.get("a")));
+    assertThat(first.close(Duration.ofSeconds(5))).as("stopped cleanly").isTrue();
+
+    WriteBehind<String, String> producer = opened(queue("handover").build());
+    producer.put("b", "2");
+    assertThat(database).doesNotContainKey("b");
+    WriteBehind<String, String> next =
+        opened(queue("handover").writer(batch -> applyToDatabase(batch, batch.size())).build().start());
+    // the first consumer gave its leases up: the next takes them at once, not after minIdle (10 s)
+    await().atMost(Duration.ofSeconds(5)).until(() -> "2".equals(database.get("b")));
+    assertThat(next.stats().queueLength()).isZero();
+  }
+}
