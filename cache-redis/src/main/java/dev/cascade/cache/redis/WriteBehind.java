@@ -71,7 +71,7 @@ public final class WriteBehind<K, V> implements AutoCloseable {
   private @Nullable WriteBehindConsumer consumer; // guarded by lifecycle
   private volatile boolean closed;
 
-  WriteBehind(WriteBehindBuilder<K, V> options, ConsumerSettings settings) {
+  WriteBehind(WriteBehindBuilder<K, V> options, ConsumerSettings settings, long maxLength, Duration fullQueueWait) {
     this.name = options.name;
     this.cache = options.cache;
     this.keyCodec = Objects.requireNonNull(options.keyCodec);
@@ -79,8 +79,8 @@ public final class WriteBehind<K, V> implements AutoCloseable {
     this.writer = options.writer;
     this.backend = options.backend;
     this.streams = WriteBehindStreams.of(backend.commandLink(), name);
-    this.maxLength = options.maxLength;
-    this.fullQueueWait = options.fullQueueWait;
+    this.maxLength = maxLength;
+    this.fullQueueWait = fullQueueWait;
     this.settings = settings;
   }
 

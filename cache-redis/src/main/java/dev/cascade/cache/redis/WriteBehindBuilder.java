@@ -22,8 +22,8 @@ public final class WriteBehindBuilder<K, V> {
   @Nullable Codec<K> keyCodec;
   @Nullable Codec<V> valueCodec;
   @Nullable BatchWriter<K, V> writer;
-  long maxLength = 100_000;
-  Duration fullQueueWait = Duration.ZERO;
+  private @Nullable Long maxLength;
+  private @Nullable Duration fullQueueWait;
   private @Nullable Integer partitions;
   private @Nullable Integer batchSize;
   private @Nullable Duration blockTime;
@@ -33,8 +33,6 @@ public final class WriteBehindBuilder<K, V> {
   private @Nullable Duration retryBackoff;
   private @Nullable Duration maxRetryBackoff;
   private @Nullable String consumerName;
-  private boolean maxLengthSet;
-  private boolean fullQueueWaitSet;
 
   WriteBehindBuilder(RedisBackend backend, String name, Cache<K, V> cache) {
     this.backend = backend;
@@ -110,14 +108,11 @@ public final class WriteBehindBuilder<K, V> {
    * @throws IllegalArgumentException if not positive
    */
   public WriteBehindBuilder<K, V> maxLength(long maxLength) {
-    if (maxLengthSet) {
-      throw new IllegalStateException("maxLength was already set to " + this.maxLength);
-    }
+    once(this.maxLength, "maxLength");
     if (maxLength <= 0) {
       throw new IllegalArgumentException("maxLength must be positive, was " + maxLength);
     }
     this.maxLength = maxLength;
-    maxLengthSet = true;
     return this;
   }
 
@@ -128,15 +123,12 @@ public final class WriteBehindBuilder<K, V> {
    * @throws IllegalArgumentException if negative
    */
   public WriteBehindBuilder<K, V> fullQueueWait(Duration fullQueueWait) {
-    if (fullQueueWaitSet) {
-      throw new IllegalStateException("fullQueueWait was already set to " + this.fullQueueWait);
-    }
+    once(this.fullQueueWait, "fullQueueWait");
     Objects.requireNonNull(fullQueueWait, "fullQueueWait");
     if (fullQueueWait.isNegative()) {
       throw new IllegalArgumentException("fullQueueWait must not be negative, was " + fullQueueWait);
     }
     this.fullQueueWait = fullQueueWait;
-    fullQueueWaitSet = true;
     return this;
   }
 
@@ -239,7 +231,8 @@ public final class WriteBehindBuilder<K, V> {
             poll,
             retryBackoff == null ? Duration.ofMillis(100) : retryBackoff,
             maxRetryBackoff == null ? Duration.ofSeconds(10) : maxRetryBackoff);
-    return new WriteBehind<>(this, settings);
+    return new WriteBehind<>(
+        this, settings, maxLength == null ? 100_000 : maxLength, fullQueueWait == null ? Duration.ZERO : fullQueueWait);
   }
 
   private static void once(@Nullable Object current, String what) {

@@ -216,4 +216,34 @@ class WriteBehindIT {
     await().atMost(Duration.ofSeconds(5)).until(() -> "2".equals(database.get("b")));
     assertThat(next.stats().queueLength()).isZero();
   }
+
+  @Test
+  void builder_badOrRepeatedOptions_throwNamingThem_closedQueueRefusesWrites() {
+    assertThatThrownBy(() -> queue("options").batchSize(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("batchSize must be between 1 and 10000, was 0");
+    assertThatThrownBy(() -> queue("options").partitions(2).partitions(3))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("partitions was already set to 2");
+    assertThatThrownBy(() -> WriteBehind.builder(backend, "a{b}", cache))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a{b}");
+    assertThatThrownBy(() -> WriteBehind.builder(backend, "options", cache).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("keyCodec");
+    assertThatThrownBy(
+            () ->
+                WriteBehind.builder(backend, "options", cache)
+                    .keyCodec(StringCodec.create())
+                    .valueCodec(StringCodec.create())
+                    .minIdle(Duration.ofSeconds(1))
+                    .pollInterval(Duration.ofMillis(500))
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("pollInterval PT0.5S must be at most a third of minIdle PT1S");
+    WriteBehind<String, String> producerOnly = queue("options").build();
+    assertThatThrownBy(producerOnly::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("no writer");
+    producerOnly.close();
+    assertThatThrownBy(() -> producerOnly.put("k", "v")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+  }
 }
