@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Drains one partition, on its own thread and its own connection (a blocking read holds a
@@ -113,16 +114,29 @@ final class PartitionConsumer implements Runnable {
       return;
     }
     checkLease(generation);
-    try {
-      sink.apply(List.copyOf(fresh));
-    } catch (Exception failure) {
-      counters.retries.increment();
-      for (int i = 0; i < fresh.size(); i++) {
-        applyAlone(fresh.get(i), i == 0, failure, generation);
-      }
+    Throwable failure = write(fresh);
+    if (failure == null) {
+      acknowledge(fresh);
       return;
     }
-    acknowledge(fresh);
+    counters.retries.increment();
+    for (int i = 0; i < fresh.size(); i++) {
+      applyAlone(fresh.get(i), i == 0, failure, generation);
+    }
+  }
+
+  /**
+   * Hands {@code changes} to the writer; returns what it threw, or {@code null}. Errors count as
+   * failures too (a writer's StackOverflowError on one change must not end the partition's thread
+   * while its lease is still renewed).
+   */
+  private @Nullable Throwable write(List<QueuedChange> changes) {
+    try {
+      sink.apply(List.copyOf(changes));
+      return null;
+    } catch (Exception | Error e) {
+      return e;
+    }
   }
 
   /**
@@ -130,9 +144,9 @@ final class PartitionConsumer implements Runnable {
    * maxDeliveries} times. The first change of the batch waits before its first try (the writer
    * just failed); the others are tried at once.
    */
-  private void applyAlone(QueuedChange change, boolean pauseFirst, Exception batchFailure, int generation)
+  private void applyAlone(QueuedChange change, boolean pauseFirst, Throwable batchFailure, int generation)
       throws InterruptedException {
-    Exception failure = batchFailure;
+    Throwable failure = batchFailure;
     if (change.deliveries() >= settings.maxDeliveries()) {
       deadLetter(change, describe(failure), generation);
       return;
@@ -153,20 +167,18 @@ final class PartitionConsumer implements Runnable {
         return; // no longer pending: another consumer applied it
       }
       attempt = attempt.redelivered();
-      try {
-        sink.apply(List.of(attempt));
-      } catch (Exception e) {
-        counters.retries.increment();
-        failure = e;
-        if (attempt.deliveries() >= settings.maxDeliveries()) {
-          deadLetter(attempt, describe(failure), generation);
-          return;
-        }
-        pause = true;
-        continue;
+      Throwable error = write(List.of(attempt));
+      if (error == null) {
+        acknowledge(List.of(attempt));
+        return;
       }
-      acknowledge(List.of(attempt));
-      return;
+      counters.retries.increment();
+      failure = error;
+      if (attempt.deliveries() >= settings.maxDeliveries()) {
+        deadLetter(attempt, describe(failure), generation);
+        return;
+      }
+      pause = true;
     }
   }
 
@@ -218,7 +230,7 @@ final class PartitionConsumer implements Runnable {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
-  private static String describe(Exception failure) {
+  private static String describe(Throwable failure) {
     return failure.getClass().getName() + ": " + failure.getMessage();
   }
 
