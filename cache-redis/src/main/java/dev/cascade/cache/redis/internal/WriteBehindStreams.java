@@ -4,6 +4,7 @@ import dev.cascade.cache.CacheException;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
@@ -17,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -90,6 +93,8 @@ public final class WriteBehindStreams {
           + "local now = redis.call('TIME') "
           + "return {length, pending, oldest, redis.call('XLEN', KEYS[2]), now[1], now[2]}";
 
+  private static final Map<String, String> DIGESTS = new ConcurrentHashMap<>();
+
   private final RedisLink link;
   private final String prefix;
 
@@ -137,9 +142,7 @@ public final class WriteBehindStreams {
     byte[][] args = {
       ascii(GROUP), ascii(Long.toString(maxLength)), key, new byte[] {delete ? QueuedChange.DELETE : QueuedChange.PUT}, value
     };
-    return link.bounded(
-            "EVAL (write-behind append)",
-            () -> link.commands().<byte[]>eval(APPEND, ScriptOutputType.VALUE, new String[] {stream(partition), pending(partition)}, args))
+    return this.<byte[]>run("EVALSHA (write-behind append)", APPEND, ScriptOutputType.VALUE, new String[] {stream(partition), pending(partition)}, args)
         .thenApply(
             reply -> {
               String id = new String(reply, StandardCharsets.US_ASCII);
@@ -149,15 +152,13 @@ public final class WriteBehindStreams {
 
   /** Returns the latest queued change of {@code key}, or {@code null} when none is queued. */
   public CompletableFuture<@Nullable QueuedChange> queued(int partition, byte[] key) {
-    return link.bounded(
-            "EVAL (write-behind queued)",
-            () -> link.commands().<byte[]>eval(QUEUED, ScriptOutputType.VALUE, new String[] {pending(partition)}, key))
+    return this.<byte[]>run("EVALSHA (write-behind queued)", QUEUED, ScriptOutputType.VALUE, new String[] {pending(partition)}, key)
         .thenApply(record -> QueuedChange.fromPendingRecord(key, record));
   }
 
   /** Creates the partition's stream and consumer group if they do not exist. */
   public CompletableFuture<Void> ensureGroup(int partition) {
-    return script("EVAL (write-behind group)", ENSURE_GROUP, new String[] {stream(partition)}, ascii(GROUP)).thenApply(ok -> null);
+    return script("EVALSHA (write-behind group)", ENSURE_GROUP, new String[] {stream(partition)}, ascii(GROUP)).thenApply(ok -> null);
   }
 
   /**
@@ -202,7 +203,7 @@ public final class WriteBehindStreams {
       args[1 + 2 * i] = ascii(changes.get(i).id());
       args[2 + 2 * i] = changes.get(i).key();
     }
-    return script("EVAL (write-behind ack)", ACK, new String[] {stream(partition), pending(partition)}, args).thenApply(ok -> null);
+    return script("EVALSHA (write-behind ack)", ACK, new String[] {stream(partition), pending(partition)}, args).thenApply(ok -> null);
   }
 
   /** Moves {@code change} to the dead-letter stream with {@code error}, and acknowledges it. */
@@ -217,31 +218,48 @@ public final class WriteBehindStreams {
       error.getBytes(StandardCharsets.UTF_8)
     };
     String[] keys = {stream(partition), pending(partition), deadLetters(partition)};
-    return script("EVAL (write-behind dead letter)", DEAD_LETTER, keys, args).thenApply(ok -> null);
+    return script("EVALSHA (write-behind dead letter)", DEAD_LETTER, keys, args).thenApply(ok -> null);
   }
 
   /** Takes or extends the partition's lease for {@code holder}: 2 taken now, 1 extended, 0 held by another. */
   public CompletableFuture<Long> keepLease(int partition, String holder, Duration leaseTime) {
-    return script("EVAL (write-behind lease)", KEEP_LEASE, new String[] {lease(partition)}, ascii(holder), ascii(Long.toString(leaseTime.toMillis())));
+    return script("EVALSHA (write-behind lease)", KEEP_LEASE, new String[] {lease(partition)}, ascii(holder), ascii(Long.toString(leaseTime.toMillis())));
   }
 
   /** Gives the partition's lease up if {@code holder} has it. */
   public CompletableFuture<Void> releaseLease(int partition, String holder) {
-    return script("EVAL (write-behind release)", RELEASE_LEASE, new String[] {lease(partition)}, ascii(holder)).thenApply(ok -> null);
+    return script("EVALSHA (write-behind release)", RELEASE_LEASE, new String[] {lease(partition)}, ascii(holder)).thenApply(ok -> null);
   }
 
   /** Returns the partition's figures: see {@link PartitionFigures}. */
   public CompletableFuture<PartitionFigures> figures(int partition) {
-    return link.bounded(
-            "EVAL (write-behind stats)",
-            () ->
-                link.commands()
-                    .<List<Object>>eval(STATS, ScriptOutputType.MULTI, new String[] {stream(partition), deadLetters(partition)}, ascii(GROUP)))
+    return this.<List<Object>>run(
+            "EVALSHA (write-behind stats)", STATS, ScriptOutputType.MULTI, new String[] {stream(partition), deadLetters(partition)}, ascii(GROUP))
         .thenApply(PartitionFigures::of);
   }
 
   private CompletableFuture<Long> script(String command, String script, String[] keys, byte[]... args) {
-    return link.bounded(command, () -> link.commands().<Long>eval(script, ScriptOutputType.INTEGER, keys, args));
+    return run(command, script, ScriptOutputType.INTEGER, keys, args);
+  }
+
+  /**
+   * Runs {@code script} by its SHA-1 ({@code EVALSHA}: the script's text is not sent on every
+   * call), and by its text ({@code EVAL}, which caches it again) when the server does not know it:
+   * the first time, or after a restart or {@code SCRIPT FLUSH}.
+   */
+  private <T> CompletableFuture<T> run(String command, String script, ScriptOutputType type, String[] keys, byte[]... args) {
+    String sha = DIGESTS.computeIfAbsent(script, text -> link.commands().digest(text));
+    return link.<T>bounded(command, () -> link.commands().<T>evalsha(sha, type, keys, args))
+        .exceptionallyCompose(
+            error ->
+                unknownScript(error)
+                    ? link.<T>bounded(command.replace("EVALSHA", "EVAL"), () -> link.commands().<T>eval(script, type, keys, args))
+                    : CompletableFuture.failedFuture(error));
+  }
+
+  private static boolean unknownScript(Throwable error) {
+    Throwable failure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return failure.getCause() instanceof RedisNoScriptException;
   }
 
   private CompletableFuture<Map<String, Long>> deliveries(int partition, List<StreamMessage<String, byte[]>> messages) {
