@@ -246,4 +246,46 @@ class WriteBehindIT {
     producerOnly.close();
     assertThatThrownBy(() -> producerOnly.put("k", "v")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
   }
+
+  @Test
+  void twoConsumers_oneClosedMidRun_neverApplyAPartitionAtOnce_everyKeyEndsDeleted() throws Exception {
+    int partitions = 4;
+    java.util.concurrent.atomic.AtomicIntegerArray applying = new java.util.concurrent.atomic.AtomicIntegerArray(partitions);
+    Set<String> overlaps = ConcurrentHashMap.newKeySet();
+    Set<String> appliedBy = ConcurrentHashMap.newKeySet();
+    Function<String, BatchWriter<String, String>> writerOf =
+        consumer ->
+            batch -> {
+              int partition = batch.get(0).partition();
+              if (applying.incrementAndGet(partition) != 1) {
+                overlaps.add("partition " + partition + " by " + consumer);
+              }
+              try {
+                appliedBy.add(consumer);
+                applyToDatabase(batch, batch.size());
+              } finally {
+                applying.decrementAndGet(partition);
+              }
+            };
+    WriteBehind<String, String> first = queue("two").partitions(partitions).consumerName("first").writer(writerOf.apply("first")).build().start();
+    WriteBehind<String, String> second =
+        opened(queue("two").partitions(partitions).consumerName("second").writer(writerOf.apply("second")).build().start());
+
+    int keys = 5_000;
+    for (int i = 0; i < keys; i++) {
+      String key = "key" + i;
+      WriteBehind<String, String> producer = i < keys / 2 && i % 2 == 0 ? first : second;
+      producer.put(key, "A" + i);
+      producer.put(key, "B" + i);
+      if (i == keys / 2) {
+        first.close(Duration.ofSeconds(5)); // its partitions move to the second consumer
+      }
+      (i < keys / 2 && i % 3 == 0 ? first : second).delete(key);
+    }
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> second.stats().queueLength() == 0);
+    assertThat(overlaps).as("partitions applied by two consumers at once").isEmpty();
+    assertThat(database).as("keys left in the database").isEmpty();
+    assertThat(appliedBy).containsExactlyInAnyOrder("first", "second");
+  }
 }
