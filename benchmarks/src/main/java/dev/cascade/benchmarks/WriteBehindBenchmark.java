@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -79,6 +80,10 @@ public final class WriteBehindBenchmark {
               .writer((List<Change<String, String>> batch) -> batch.forEach(change -> measurement.sunk(Long.parseLong(change.value()))))
               .build()
               .start();
+      queue.put("probe", "0"); // the consumer holds its leases before the clock starts
+      while (queue.stats().queueLength() > 0) {
+        LockSupport.parkNanos(1_000_000);
+      }
       double throughput =
           measurement.produce(
               "write-behind",
@@ -170,7 +175,7 @@ public final class WriteBehindBenchmark {
         if (System.nanoTime() - drainStart > Duration.ofSeconds(120).toNanos()) {
           throw new IllegalStateException(label + ": not drained after 120 s");
         }
-        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        LockSupport.parkNanos(1_000_000);
       }
       double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
       Histogram histogram = toSink.getIntervalHistogram();

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,8 +61,8 @@ final class PartitionConsumer implements Runnable {
     while (running()) {
       try {
         if (!leases.trusted(partition)) {
-          // a local check: look often, so a lease taken by the lease thread is used at once
-          pause(settings.pollInterval().dividedBy(10));
+          // the lease thread unparks this thread after each renewal, and close() does too
+          LockSupport.parkNanos(settings.pollInterval().toNanos());
           continue;
         }
         int generation = leases.generation(partition);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +34,7 @@ public final class WriteBehindConsumer {
             () -> {
               while (stopping.getCount() > 0) {
                 leases.renewAll(counters);
+                partitionThreads.forEach(LockSupport::unpark); // a lease taken now is used at once
                 try {
                   stopping.await(settings.pollInterval().toNanos(), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
@@ -79,6 +81,7 @@ public final class WriteBehindConsumer {
    */
   public boolean close(Duration deadline) {
     stopping.countDown();
+    partitionThreads.forEach(LockSupport::unpark);
     long until = System.nanoTime() + deadline.toNanos();
     boolean clean = true;
     try {
