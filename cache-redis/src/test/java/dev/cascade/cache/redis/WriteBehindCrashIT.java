@@ -73,6 +73,7 @@ class WriteBehindCrashIT {
       long killedAt = System.nanoTime();
       long heldByTheDead = pendingOf(name, "worker-1");
       assertThat(heldByTheDead).as("changes the killed consumer held").isPositive();
+      assertThat(inAnyGroup(name, "worker-1")).isTrue();
 
       queue.start();
       Duration bound = MIN_IDLE.plus(POLL).plus(SLACK).minusNanos(System.nanoTime() - killedAt);
@@ -80,6 +81,8 @@ class WriteBehindCrashIT {
       System.out.printf(
           "WriteBehindCrashIT: %d changes held by the killed consumer, claimed %d ms after the kill (bound %d ms + %d ms slack)%n",
           heldByTheDead, (System.nanoTime() - killedAt) / 1_000_000, MIN_IDLE.plus(POLL).toMillis(), SLACK.toMillis());
+
+      await("the dead consumer forgotten by every partition's group").atMost(Duration.ofSeconds(10)).until(() -> !inAnyGroup(name, "worker-1"));
 
       producer.get();
       await("the queue drained").atMost(Duration.ofSeconds(60)).until(() -> queue.stats().queueLength() == 0);
@@ -138,6 +141,17 @@ class WriteBehindCrashIT {
       }
     }
     return pending;
+  }
+
+  private static boolean inAnyGroup(String name, String consumer) {
+    for (int partition = 0; partition < 4; partition++) {
+      String stream = "cascade:wb:{" + name + ":" + partition + "}:stream";
+      if ((Long) redis.server().command(0, "EXISTS", stream) == 1L
+          && String.valueOf(redis.server().command(0, "XINFO", "CONSUMERS", stream, "cascade")).contains(consumer)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Map<String, String> sink() {

@@ -215,6 +215,13 @@ class WriteBehindIT {
     // the first consumer gave its leases up: the next takes them at once, not after minIdle (10 s)
     await().atMost(Duration.ofSeconds(5)).until(() -> "2".equals(database.get("b")));
     assertThat(next.stats().queueLength()).isZero();
+    // the closed consumer left nothing pending, so it left the group too
+    for (int partition = 0; partition < 4; partition++) {
+      String stream = "cascade:wb:{handover:" + partition + "}:stream";
+      if ((Long) redis.server().command(0, "EXISTS", stream) == 1L) {
+        assertThat(String.valueOf(redis.server().command(0, "XINFO", "CONSUMERS", stream, "cascade"))).doesNotContain(first.consumerName());
+      }
+    }
   }
 
   @Test

@@ -100,6 +100,10 @@ final class PartitionConsumer implements Runnable {
       }
       cursor = page.next();
     } while (!cursor.equals("0-0") && running());
+    if (cursor.equals("0-0")) {
+      // the consumers that held the partition before have nothing pending now: drop their records
+      await(streams.forgetIdleConsumers(partition, settings.consumer(), true));
+    }
   }
 
   private void apply(List<QueuedChange> batch, int generation) throws InterruptedException {

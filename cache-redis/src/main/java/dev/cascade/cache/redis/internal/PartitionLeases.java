@@ -76,11 +76,15 @@ final class PartitionLeases {
     return generation.get(partition);
   }
 
-  /** Gives up the lease of {@code partition} in Redis so that another consumer takes it at once. */
+  /**
+   * Gives up the lease of {@code partition} in Redis so that another consumer takes it at once, and
+   * drops this consumer from the partition's group if it has nothing pending.
+   */
   void release(int partition) {
     trustedUntil.set(partition, System.nanoTime());
     try {
       streams.releaseLease(partition, holder).get(streams.link().timeout().toNanos() * 2, TimeUnit.NANOSECONDS);
+      streams.forgetIdleConsumers(partition, holder, false).get(streams.link().timeout().toNanos() * 2, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {

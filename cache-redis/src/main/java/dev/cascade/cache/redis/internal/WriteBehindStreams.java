@@ -81,6 +81,17 @@ public final class WriteBehindStreams {
           + "return 0";
   private static final String RELEASE_LEASE =
       "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+  // ARGV[2] 'others': every consumer but ARGV[3]; 'self': ARGV[3] only. Only those with nothing pending.
+  private static final String FORGET_CONSUMERS =
+      "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end "
+          + "local forgotten = 0 "
+          + "for _, consumer in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do "
+          + "local name, pending "
+          + "for i = 1, #consumer, 2 do "
+          + "if consumer[i] == 'name' then name = consumer[i + 1] elseif consumer[i] == 'pending' then pending = consumer[i + 1] end end "
+          + "if pending == 0 and ((ARGV[2] == 'others' and name ~= ARGV[3]) or (ARGV[2] == 'self' and name == ARGV[3])) then "
+          + "redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], name) forgotten = forgotten + 1 end end "
+          + "return forgotten";
   private static final String STATS =
       "local length = redis.call('XLEN', KEYS[1]) "
           + "local pending = 0 "
@@ -229,6 +240,22 @@ public final class WriteBehindStreams {
   /** Gives the partition's lease up if {@code holder} has it. */
   public CompletableFuture<Void> releaseLease(int partition, String holder) {
     return script("EVALSHA (write-behind release)", RELEASE_LEASE, new String[] {lease(partition)}, ascii(holder)).thenApply(ok -> null);
+  }
+
+  /**
+   * Deletes from the partition's consumer group the consumers that have nothing pending: every one
+   * but {@code consumer} when {@code others}, else {@code consumer} itself. Consumers named afresh at
+   * each start would otherwise pile up in the group; one with pending changes is never deleted (its
+   * changes would become unclaimable).
+   */
+  public CompletableFuture<Long> forgetIdleConsumers(int partition, String consumer, boolean others) {
+    return script(
+        "EVALSHA (write-behind forget consumers)",
+        FORGET_CONSUMERS,
+        new String[] {stream(partition)},
+        ascii(GROUP),
+        ascii(others ? "others" : "self"),
+        consumer.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Returns the partition's figures: see {@link PartitionFigures}. */
