@@ -62,6 +62,7 @@ public final class RedisBackend implements AutoCloseable {
   private final RedisTier store;
   private final RedisStampedeLock lock;
   private final RedisInvalidation.Builder channelOptions;
+  private final RedisTier.Builder storeOptions;
   private final ReentrantLock lifecycle = new ReentrantLock();
   private @Nullable RedisInvalidation channel; // guarded by lifecycle
   private volatile boolean closed;
@@ -71,6 +72,7 @@ public final class RedisBackend implements AutoCloseable {
     this.store = storeOptions.buildOn(link.borrowed());
     this.lock = new RedisStampedeLock(link.borrowed());
     this.channelOptions = channelOptions;
+    this.storeOptions = storeOptions;
   }
 
   /**
@@ -160,6 +162,30 @@ public final class RedisBackend implements AutoCloseable {
     } finally {
       lifecycle.unlock();
     }
+  }
+
+  /**
+   * Returns a link on the backend's command connection (closing it does nothing), for the
+   * write-behind queues the backend serves.
+   *
+   * @throws IllegalStateException if the backend is closed
+   */
+  RedisLink commandLink() {
+    requireOpen();
+    return link.borrowed();
+  }
+
+  /**
+   * Opens a connection of its own, owned by the caller, whose commands are bounded by {@code
+   * timeout}: for a write-behind consumer's blocking reads, which would hold up every other command
+   * on the shared connection.
+   *
+   * @throws IllegalStateException if the backend is closed
+   * @throws dev.cascade.cache.CacheException if the server cannot be reached
+   */
+  RedisLink openLink(Duration timeout) {
+    requireOpen();
+    return storeOptions.connect(timeout);
   }
 
   /** Returns the server's statistics, summed over every master; see {@link RedisTier#serverStats()}. */

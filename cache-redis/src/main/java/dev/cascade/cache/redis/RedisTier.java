@@ -201,7 +201,11 @@ public final class RedisTier implements RemoteStore {
 
     /** Opens a connection with the command timeout set here, for a store or a whole backend. */
     RedisLink connect() {
-      Duration timeout = commandTimeout == null ? Duration.ofMillis(250) : commandTimeout;
+      return connect(commandTimeout == null ? Duration.ofMillis(250) : commandTimeout);
+    }
+
+    /** Opens a connection whose commands are bounded by {@code timeout} instead. */
+    RedisLink connect(Duration timeout) {
       return client != null ? RedisLink.connect(client, timeout) : RedisLink.connect(Objects.requireNonNull(clusterClient), timeout);
     }
 

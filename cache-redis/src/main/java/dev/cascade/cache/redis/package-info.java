@@ -3,7 +3,8 @@
  * instance: owns the connections and hands out the rest to any number of caches), {@link
  * dev.cascade.cache.redis.RedisTier} (a remote store for standalone, Sentinel and Cluster
  * deployments), {@link dev.cascade.cache.redis.RedisStampedeLock}, {@link
- * dev.cascade.cache.redis.RedisInvalidation} and server statistics.
+ * dev.cascade.cache.redis.RedisInvalidation}, server statistics, and durable write-behind on Redis
+ * Streams ({@link dev.cascade.cache.redis.WriteBehind}).
  */
 @NullMarked
 package dev.cascade.cache.redis;

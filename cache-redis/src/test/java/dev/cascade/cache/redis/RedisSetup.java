@@ -37,6 +37,11 @@ final class RedisSetup implements BeforeAllCallback, AfterAllCallback, AfterEach
     return new RedisSetup(RedisServerExtension.standalone(), RedisTests.RELAXED_TIMEOUT, true);
   }
 
+  /** A standalone server with {@code appendonly yes} and {@code appendfsync always}, restartable on its data. */
+  static RedisSetup durableStandalone() {
+    return new RedisSetup(RedisServerExtension.durableStandalone(), RedisTests.RELAXED_TIMEOUT, true);
+  }
+
   static RedisSetup cluster() {
     return new RedisSetup(RedisServerExtension.cluster(), RedisTests.RELAXED_TIMEOUT, true);
   }

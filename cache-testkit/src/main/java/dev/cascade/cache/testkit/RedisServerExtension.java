@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -33,21 +34,34 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
   private static final int CLUSTER_MASTERS = 3;
 
   private final boolean cluster;
+  private final boolean durable;
   private final List<ServerProcess> processes = new ArrayList<>();
   private final List<String> external = new ArrayList<>();
 
-  private RedisServerExtension(boolean cluster) {
+  private RedisServerExtension(boolean cluster, boolean durable) {
     this.cluster = cluster;
+    this.durable = durable;
   }
 
   /** Returns an extension that provides one standalone server. */
   public static RedisServerExtension standalone() {
-    return new RedisServerExtension(false);
+    return new RedisServerExtension(false, false);
+  }
+
+  /**
+   * Returns an extension that provides one standalone server that logs every write to its
+   * append-only file and fsyncs it before answering ({@code appendonly yes}, {@code appendfsync
+   * always}). It starts with an empty data directory; {@link ServerProcess#restart()} after {@link
+   * ServerProcess#kill()} starts it again on the same directory, so it comes back with every write
+   * it acknowledged.
+   */
+  public static RedisServerExtension durableStandalone() {
+    return new RedisServerExtension(false, true);
   }
 
   /** Returns an extension that provides a Redis Cluster of three masters with all slots assigned. */
   public static RedisServerExtension cluster() {
-    return new RedisServerExtension(true);
+    return new RedisServerExtension(true, false);
   }
 
   @Override
@@ -70,7 +84,21 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     if (cluster) {
       startCluster(binary.get());
     } else {
-      processes.add(ServerProcess.start("redis", port -> redisArgs(binary.get(), port, false)));
+      AtomicBoolean firstLaunch = new AtomicBoolean(true);
+      processes.add(
+          ServerProcess.start(
+              "redis",
+              port -> {
+                List<String> args = redisArgs(binary.get(), port, false);
+                if (durable) {
+                  // a fresh log at the first start (a port may be reused from an earlier run), the same one after
+                  if (firstLaunch.getAndSet(false)) {
+                    deleteTree(workDir(port).resolve("appendonlydir"));
+                  }
+                  args.addAll(List.of("--appendonly", "yes", "--appendfsync", "always"));
+                }
+                return args;
+              }));
     }
   }
 
@@ -164,6 +192,19 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
       Files.createDirectories(dir);
       Files.deleteIfExists(dir.resolve("nodes-" + port + ".conf"));
       return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -103,6 +103,11 @@ public final class RedisLink implements AutoCloseable {
     return timeout;
   }
 
+  /** Lettuce's commands on this link's connection, for the other classes of this package. */
+  RedisClusterAsyncCommands<String, byte[]> commands() {
+    return commands;
+  }
+
   public CompletableFuture<byte @Nullable []> get(String key) {
     return bounded("GET", () -> commands.get(key));
   }
@@ -259,7 +264,7 @@ public final class RedisLink implements AutoCloseable {
    * Issues a command and bounds it by the timeout. The returned future is our own, so timing it
    * out never cancels Lettuce's command object under Lettuce's feet.
    */
-  private <T> CompletableFuture<T> bounded(String command, Supplier<RedisFuture<T>> issue) {
+  <T> CompletableFuture<T> bounded(String command, Supplier<RedisFuture<T>> issue) {
     CompletableFuture<T> result = new CompletableFuture<>();
     try {
       issue.get()
