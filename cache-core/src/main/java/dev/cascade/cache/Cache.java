@@ -114,7 +114,8 @@ public interface Cache<K, V> extends AutoCloseable {
    *
    * @throws CacheException if the system of record took the value but a remote tier did not (the
    *     in-process copy is dropped then)
-   * @throws IllegalStateException if called from a loader or writer of the same key
+   * @throws IllegalStateException if called from a blocking loader or writer of the same key (an
+   *     asynchronous one that waits for its own key is not detected and never completes)
    */
   void write(K key, V value, CacheWriter<? super K, ? super V> writer);
 

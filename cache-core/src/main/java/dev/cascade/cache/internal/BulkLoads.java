@@ -30,6 +30,7 @@ final class BulkLoads<K, V> {
   }
 
   private final LocalLookup<K> localLookup;
+  private final LocalWrites<K, V> local;
   private final ReadThrough<K, V> reads;
   private final SingleFlight<K, V> singleFlight;
   private final Coherence<K> coherence;
@@ -40,6 +41,7 @@ final class BulkLoads<K, V> {
 
   BulkLoads(
       LocalLookup<K> localLookup,
+      LocalWrites<K, V> local,
       ReadThrough<K, V> reads,
       SingleFlight<K, V> singleFlight,
       Coherence<K> coherence,
@@ -48,6 +50,7 @@ final class BulkLoads<K, V> {
       LoadStep<K, V> loads,
       StatsCounter stats) {
     this.localLookup = localLookup;
+    this.local = local;
     this.reads = reads;
     this.singleFlight = singleFlight;
     this.coherence = coherence;
@@ -60,7 +63,7 @@ final class BulkLoads<K, V> {
   /** The values of those {@code keys} some tier holds; never loads. */
   CompletableFuture<Map<K, V>> getAllPresent(Iterable<? extends K> keys) {
     Map<K, V> result = new LinkedHashMap<>();
-    Set<K> missing = readLocal(keys, result);
+    Set<K> missing = readLocal(keys, result, new Counting(true));
     if (missing.isEmpty() || !reads.hasRemotes()) {
       stats.misses.add(missing.size());
       return CompletableFuture.completedFuture(Collections.unmodifiableMap(result));
@@ -89,8 +92,31 @@ final class BulkLoads<K, V> {
       Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader,
       Executor executor,
       @Nullable Thread owner) {
+    return loadAll(keys, bulkLoader, executor, owner, new Counting(true));
+  }
+
+  /**
+   * Whether a bulk load counts its lookups: not when it runs again for keys already counted (after
+   * a write-through the caller waited for failed or deleted the key).
+   */
+  private record Counting(boolean counts) {}
+
+  private CompletableFuture<Map<K, V>> loadAll(
+      Iterable<? extends K> keys,
+      Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader,
+      Executor executor,
+      @Nullable Thread owner,
+      Counting counting) {
     Map<K, V> result = new LinkedHashMap<>();
-    Set<K> missing = readLocal(keys, result);
+    Set<K> missing = readLocal(keys, result, counting);
+    if (owner != null) {
+      for (K key : missing) {
+        if (singleFlight.isOwnedBy(key, owner)) {
+          throw new IllegalStateException(
+              "recursive load: a loader or writer of key " + key + " asked for the same key through getAll");
+        }
+      }
+    }
     if (missing.isEmpty()) {
       return CompletableFuture.completedFuture(Collections.unmodifiableMap(result));
     }
@@ -105,11 +131,13 @@ final class BulkLoads<K, V> {
         followed.put(key, existing);
       }
     }
-    stats.misses.add(followed.size());
-    stats.coalescedWaits.add(followed.size());
+    if (counting.counts()) {
+      stats.misses.add(followed.size());
+      stats.coalescedWaits.add(followed.size());
+    }
     CompletableFuture<Void> leading;
     try {
-      leading = leadAll(led, bulkLoader, executor);
+      leading = leadAll(led, bulkLoader, executor, counting);
     } catch (RuntimeException | Error e) {
       leading = CompletableFuture.failedFuture(e);
     }
@@ -149,12 +177,13 @@ final class BulkLoads<K, V> {
             (value, error) ->
                 error == null
                     ? CompletableFuture.<@Nullable V>completedFuture(value)
-                    : loadAll(Set.of(key), bulkLoader, executor, owner).thenApply(loaded -> loaded.get(key)))
+                    : loadAll(Set.of(key), bulkLoader, executor, owner, new Counting(false))
+                        .thenApply(loaded -> loaded.get(key)))
         .thenCompose(Function.identity());
   }
 
   /** Adds the live local values of {@code keys} to {@code result} and returns the missing keys. */
-  private Set<K> readLocal(Iterable<? extends K> keys, Map<K, V> result) {
+  private Set<K> readLocal(Iterable<? extends K> keys, Map<K, V> result, Counting counting) {
     Objects.requireNonNull(keys, "keys");
     Set<K> missing = new LinkedHashSet<>();
     for (K key : keys) {
@@ -162,7 +191,7 @@ final class BulkLoads<K, V> {
       if (result.containsKey(key) || missing.contains(key)) {
         continue;
       }
-      Object found = localLookup.lookup(key);
+      Object found = counting.counts() ? localLookup.lookup(key) : uncounted(key);
       if (found == null) {
         missing.add(key);
       } else if (found != LocalTier.CACHED_NULL) {
@@ -172,6 +201,16 @@ final class BulkLoads<K, V> {
       }
     }
     return missing;
+  }
+
+  /** The in-process tier's answer for {@code key} in the form of the counted lookup, uncounted. */
+  private @Nullable Object uncounted(K key) {
+    TierEntry<V> entry = local.peek(key);
+    if (entry == null) {
+      return null;
+    }
+    V value = entry.value();
+    return value == null ? LocalTier.CACHED_NULL : value;
   }
 
   private static <K, V> void addIfValue(Map<K, V> result, K key, @Nullable V value) {
@@ -184,7 +223,8 @@ final class BulkLoads<K, V> {
   private CompletableFuture<Void> leadAll(
       Map<K, Flight<V>> led,
       Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader,
-      Executor executor) {
+      Executor executor,
+      Counting counting) {
     if (led.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
@@ -194,12 +234,16 @@ final class BulkLoads<K, V> {
             found -> {
               found.forEach(
                   (key, entry) -> {
-                    reads.recordOtherHit(entry);
+                    if (counting.counts()) {
+                      reads.recordOtherHit(entry);
+                    }
                     led.get(key).complete(entry.value());
                   });
               Set<K> toLoad = new LinkedHashSet<>(led.keySet());
               toLoad.removeAll(found.keySet());
-              stats.misses.add(toLoad.size());
+              if (counting.counts()) {
+                stats.misses.add(toLoad.size());
+              }
               if (toLoad.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
               }

@@ -81,7 +81,7 @@ final class CacheEngine<K, V> {
                     reads,
                     stats),
                 load));
-    this.bulk = new BulkLoads<>(this::lookupLocal, reads, singleFlight, coherence, entries, publisher, load, stats);
+    this.bulk = new BulkLoads<>(this::lookupLocal, localWrites, reads, singleFlight, coherence, entries, publisher, load, stats);
     this.writes = new WritePipeline<>(name, this.remotes, localWrites, coherence, entries, stats);
     this.writeThrough = new WriteThrough<>(singleFlight, coherence, writes);
   }
@@ -190,6 +190,7 @@ final class CacheEngine<K, V> {
     localLookups = null;
     coherence.stop();
     closeHooks.forEach(Runnable::run);
+    coherence.bumpAll(); // a load still running must not fill the emptied tier after this
     if (local != null) {
       local.invalidateAllLocal(); // frees the memory now, not when the cache is collected
     }

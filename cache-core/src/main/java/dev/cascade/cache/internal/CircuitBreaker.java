@@ -69,7 +69,11 @@ final class CircuitBreaker {
         state == CircuitState.OPEN ? " after " + failureThreshold + " consecutive failures; calls refused for "
             + java.time.Duration.ofNanos(openNanos) : "");
     for (Consumer<CircuitState> listener : listeners) {
-      listener.accept(state);
+      try {
+        listener.accept(state);
+      } catch (RuntimeException e) { // one cache's failing flush must not keep the others from theirs
+        OperatorLog.BREAKER.log(System.Logger.Level.WARNING, "a cache failed to apply a circuit change", e);
+      }
     }
   }
 

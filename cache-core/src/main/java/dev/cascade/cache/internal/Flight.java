@@ -19,6 +19,12 @@ final class Flight<V> extends CompletableFuture<@Nullable V> {
    * written value, and if the write fails they load for themselves instead of failing with it.
    */
   final boolean write;
+  /**
+   * Completes (with nothing) once the flight has left the single-flight map: what a write waits for
+   * before it claims the key. A bulk load completes its flights' values before it publishes them and
+   * leaves the map only after, so the value's completion is not that moment.
+   */
+  final CompletableFuture<@Nullable Void> settled = new CompletableFuture<>();
   /** Set when a remote tier failed during this flight: later remote steps are skipped. */
   volatile boolean degraded;
 

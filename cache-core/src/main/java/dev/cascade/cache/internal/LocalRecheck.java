@@ -24,7 +24,9 @@ final class LocalRecheck<K, V> implements MissStep<K, V> {
     if (entry == null) {
       return rest.proceed(miss);
     }
-    counts.recordOtherHit(entry);
+    if (!miss.counted) {
+      counts.recordOtherHit(entry);
+    }
     return CompletableFuture.completedFuture(entry.value());
   }
 }

@@ -23,6 +23,11 @@ final class Miss<K, V> {
   final @Nullable Thread owner;
   /** Set by the single-flight step: the flight this miss leads. */
   @Nullable Flight<V> flight;
+  /**
+   * Whether this call's lookup was counted already (it waited for a write-through that failed or
+   * deleted the key, and runs the chain again): then no step counts a hit or a miss for it.
+   */
+  boolean counted;
   /** Set by the lease step when this instance holds the distributed lease on the key. */
   @Nullable Lease lease;
 

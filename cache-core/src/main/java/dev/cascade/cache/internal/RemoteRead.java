@@ -24,10 +24,14 @@ final class RemoteRead<K, V> implements MissStep<K, V> {
         .thenComposeAsync(
             found -> {
               if (found != null) {
-                reads.recordOtherHit(found);
+                if (!miss.counted) {
+                  reads.recordOtherHit(found);
+                }
                 return CompletableFuture.completedFuture(found.value());
               }
-              stats.misses.increment();
+              if (!miss.counted) {
+                stats.misses.increment();
+              }
               return rest.proceed(miss);
             },
             miss.executor);

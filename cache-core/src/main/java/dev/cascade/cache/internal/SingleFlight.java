@@ -36,13 +36,15 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
         throw new IllegalStateException(
             "recursive load: the loader of key " + miss.key + " asked cache '" + cacheName + "' for the same key");
       }
-      stats.misses.increment();
-      stats.coalescedWaits.increment();
+      if (!miss.counted) {
+        stats.misses.increment();
+        stats.coalescedWaits.increment();
+      }
       if (existing.write) {
         // the written value, or, if the write failed, a load of our own: a reader never gets a
         // writer's failure
         return existing
-            .handle((value, error) -> error == null ? CompletableFuture.completedFuture(value) : serve(miss, rest))
+            .handle((value, error) -> error == null ? CompletableFuture.completedFuture(value) : serveAgain(miss, rest))
             .thenCompose(java.util.function.Function.identity());
       }
       return existing.copy();
@@ -58,6 +60,12 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
     return flight.copy();
   }
 
+  /** Serves {@code miss} again, its lookup already counted (a miss and a coalesced wait). */
+  private CompletableFuture<@Nullable V> serveAgain(Miss<K, V> miss, Rest<K, V> rest) {
+    miss.counted = true;
+    return serve(miss, rest);
+  }
+
   /** Registers {@code flight} for {@code key}; returns the flight already running, or {@code null}. */
   @Nullable Flight<V> register(K key, Flight<V> flight) {
     return flights.putIfAbsent(key, flight);
@@ -66,11 +74,18 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
   /** Ends {@code flight}: leaves the map first, then gives waiters the value or the failure. */
   void settle(K key, Flight<V> flight, @Nullable V value, @Nullable Throwable error) {
     flights.remove(key, flight);
+    flight.settled.complete(null);
     if (error != null) {
       flight.completeExceptionally(Futures.unwrap(error));
     } else {
       flight.complete(value);
     }
+  }
+
+  /** Whether a flight of {@code key} is running on behalf of the blocking caller {@code owner}. */
+  boolean isOwnedBy(K key, Thread owner) {
+    Flight<V> flight = flights.get(key);
+    return flight != null && flight.owner == owner;
   }
 
   int inFlightCount() {

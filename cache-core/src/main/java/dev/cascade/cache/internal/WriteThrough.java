@@ -83,8 +83,7 @@ final class WriteThrough<K, V> {
             "recursive write: a loader or writer of key " + key + " wrote the same key through the cache");
       }
       // wait for the load or write of the key to end, whatever its outcome, then try again
-      return running
-          .handle((value, error) -> null)
+      return running.settled
           .thenComposeAsync(
               ended -> underClaim(key, owner, executor, recordChange, cacheChange, written, readersLoad),
               executor);

@@ -101,6 +101,12 @@ public final class WriteBehind<K, V> implements AutoCloseable {
     return new WriteBehindBuilder<>(backend, name, cache);
   }
 
+  /**
+   * The meters' state ({@link WriteBehindMetrics}), kept here so that it lives exactly as long as
+   * this queue: Micrometer holds it weakly.
+   */
+  volatile @Nullable Object meters;
+
   /** Returns the queue's name. */
   public String name() {
     return name;

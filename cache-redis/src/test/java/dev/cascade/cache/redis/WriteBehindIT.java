@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.codec.StringCodec;
 import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,6 +159,33 @@ class WriteBehindIT {
     // the cache no longer holds the value the database never got, and loads go to the database
     assertThat(cache.getIfPresent("poison")).isNull();
     assertThat(queue.loader(key -> "from-database").apply("poison")).isEqualTo("from-database");
+  }
+
+  @Test
+  void metrics_reportTheQueueWhileItWaits_andTheBatchesOnceItDrains() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    WriteBehind<String, String> queue =
+        opened(
+            queue("metered")
+                .writer(batch -> applyToDatabase(batch, batch.size()))
+                .build());
+    WriteBehindMetrics.monitor(queue, registry, "service", "test");
+    for (int i = 0; i < 25; i++) {
+      queue.put("m" + i, "v" + i);
+    }
+
+    assertThat(registry.get("cache.writebehind.queue.length").tags("queue", "metered", "service", "test").gauge().value())
+        .isEqualTo(25);
+    queue.start();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(registry.get("cache.writebehind.queue.length").gauge().value()).isZero();
+              assertThat(registry.get("cache.writebehind.batches").functionCounter().count()).isPositive();
+            });
+    assertThat(registry.get("cache.writebehind.dead.letters").gauge().value()).isZero();
+    assertThat(database).hasSize(25);
   }
 
   @Test
