@@ -4,7 +4,6 @@ import dev.cascade.cache.Cache;
 import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.redis.RedisInvalidation;
 import dev.cascade.cache.redis.RedisTier;
-import dev.cascade.cache.testkit.ServerProcess;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,15 +29,8 @@ public final class LayeredRedisBenchmark {
   private LayeredRedisBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    ServerProcess server = null;
-    String uri;
-    if (args.length > 0 && !args[0].equals("-")) {
-      uri = args[0];
-    } else {
-      String binary = ServerProcess.findBinary("redis-server").orElseThrow(() -> new IllegalStateException("install redis-server"));
-      server = ServerProcess.start("bench-redis", port -> List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
-      uri = "redis://127.0.0.1:" + server.port();
-    }
+    BenchRedis redis = BenchRedis.fromArgs(args);
+    String uri = redis.uri();
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     RedisClient client = RedisClient.create(uri);
@@ -74,9 +66,7 @@ public final class LayeredRedisBenchmark {
           optimalHitRatio(0.99));
     } finally {
       client.shutdown();
-      if (server != null) {
-        server.close();
-      }
+      redis.close();
     }
   }
 

@@ -5,7 +5,6 @@ import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.redis.Change;
 import dev.cascade.cache.redis.RedisBackend;
 import dev.cascade.cache.redis.WriteBehind;
-import dev.cascade.cache.testkit.ServerProcess;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -41,15 +40,8 @@ public final class WriteBehindBenchmark {
   private WriteBehindBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    ServerProcess server = null;
-    String uri;
-    if (args.length > 0 && !args[0].equals("-")) {
-      uri = args[0];
-    } else {
-      String binary = ServerProcess.findBinary("redis-server").orElseThrow(() -> new IllegalStateException("install redis-server"));
-      server = ServerProcess.start("bench-redis", port -> List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
-      uri = "redis://127.0.0.1:" + server.port();
-    }
+    BenchRedis redis = BenchRedis.fromArgs(args);
+    String uri = redis.uri();
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     RedisClient client = RedisClient.create(uri);
@@ -61,9 +53,7 @@ public final class WriteBehindBenchmark {
       System.out.printf(Locale.ROOT, "write-behind / raw RPUSH list = %.2fx%n", queued / raw);
     } finally {
       client.shutdown();
-      if (server != null) {
-        server.close();
-      }
+      redis.close();
     }
   }
 

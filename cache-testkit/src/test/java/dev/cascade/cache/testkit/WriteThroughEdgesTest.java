@@ -37,23 +37,11 @@ class WriteThroughEdgesTest {
   @Test
   void readerThatWaitedForADelete_countsOneMissAndOneWait_thenLoads() throws Exception {
     Cache<String, String> cache = cache("delete-counts");
-    CountDownLatch deleting = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Void> delete =
-        CompletableFuture.runAsync(
-            () ->
-                cache.delete(
-                    "k",
-                    key -> {
-                      deleting.countDown();
-                      release.await(10, TimeUnit.SECONDS);
-                    }));
-    assertThat(deleting.await(10, TimeUnit.SECONDS)).isTrue();
+    BlockedDelete delete = BlockedDelete.of(cache, "k");
     CompletableFuture<String> reader = CompletableFuture.supplyAsync(() -> cache.get("k", key -> "loaded"));
     org.awaitility.Awaitility.await().until(() -> cache.stats().coalescedWaitCount() == 1);
 
-    release.countDown();
-    delete.get(10, TimeUnit.SECONDS);
+    delete.finish();
 
     assertThat(reader.get(10, TimeUnit.SECONDS)).isEqualTo("loaded");
     CacheStats stats = cache.stats();
@@ -65,28 +53,40 @@ class WriteThroughEdgesTest {
   @Test
   void readerOfGetAllThatWaitedForADelete_countsItsKeyOnce() throws Exception {
     Cache<String, String> cache = cache("delete-counts-bulk");
-    CountDownLatch deleting = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Void> delete =
-        CompletableFuture.runAsync(
-            () ->
-                cache.delete(
-                    "k",
-                    key -> {
-                      deleting.countDown();
-                      release.await(10, TimeUnit.SECONDS);
-                    }));
-    assertThat(deleting.await(10, TimeUnit.SECONDS)).isTrue();
+    BlockedDelete delete = BlockedDelete.of(cache, "k");
     CompletableFuture<Map<String, String>> reader =
         CompletableFuture.supplyAsync(() -> cache.getAll(List.of("k"), keys -> Map.of("k", "loaded")));
     org.awaitility.Awaitility.await().until(() -> cache.stats().coalescedWaitCount() == 1);
 
-    release.countDown();
-    delete.get(10, TimeUnit.SECONDS);
+    delete.finish();
 
     assertThat(reader.get(10, TimeUnit.SECONDS)).containsEntry("k", "loaded");
     assertThat(cache.stats().requestCount()).isEqualTo(1);
     assertThat(cache.inspect().localLookups().misses()).isEqualTo(1);
+  }
+
+  /** A write-through delete of one key whose deleter waits, holding the key, until {@link #finish}. */
+  private record BlockedDelete(CountDownLatch release, CompletableFuture<Void> done) {
+    static BlockedDelete of(Cache<String, String> cache, String key) throws InterruptedException {
+      CountDownLatch deleting = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<Void> done =
+          CompletableFuture.runAsync(
+              () ->
+                  cache.delete(
+                      key,
+                      k -> {
+                        deleting.countDown();
+                        release.await(10, TimeUnit.SECONDS);
+                      }));
+      assertThat(deleting.await(10, TimeUnit.SECONDS)).isTrue();
+      return new BlockedDelete(release, done);
+    }
+
+    void finish() throws Exception {
+      release.countDown();
+      done.get(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
