@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * #ensureOpen()}; so every call that happens after {@code close()} throws, and no hit pays for a
  * volatile read. Thread-safe.
  */
-final class CacheEngine<K, V> {
+class CacheEngine<K, V> {
   final String name;
   private final @Nullable LocalTier<K, V> local;
   /** Where {@link #lookupLocal} looks keys up: {@link #local} until the cache is closed, then null. */

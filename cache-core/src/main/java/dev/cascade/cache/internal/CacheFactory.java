@@ -65,7 +65,7 @@ public final class CacheFactory {
       breakers.add(breaker);
     }
 
-    CacheEngine<K, V> engine = new CacheEngine<>(settings, local, remotes, stats, events);
+    SyncView<K, V> engine = new SyncView<>(settings, local, remotes, stats, events);
     for (int tier = 0; tier < breakers.size(); tier++) {
       CircuitBreaker breaker = breakers.get(tier);
       if (breaker != null) {
@@ -79,6 +79,7 @@ public final class CacheFactory {
     }
     events.setListeners(listeners);
     engine.start();
-    return new SyncView<>(engine, inspector);
+    engine.inspector(inspector);
+    return engine;
   }
 }

@@ -9,6 +9,9 @@ import dev.cascade.cache.CacheInspector;
 import dev.cascade.cache.CacheStats;
 import dev.cascade.cache.CacheWriter;
 import dev.cascade.cache.Cached;
+import dev.cascade.cache.spi.LocalTier;
+import dev.cascade.cache.spi.Tier;
+import java.util.List;
 import dev.cascade.cache.spi.Checks;
 import java.time.Duration;
 import java.util.Arrays;
@@ -19,25 +22,32 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The blocking view of a {@link CacheEngine}: what {@code CacheBuilder.build()} returns. Misses run
+ * The blocking view of the engine, and the engine itself (it extends {@link CacheEngine}, as
+ * Caffeine's manual cache is its bounded cache, so that an in-process hit starts in the engine's own
+ * methods, one field read nearer than a view holding an engine): what {@code CacheBuilder.build()}
+ * returns. Misses run
  * the engine's asynchronous path on the calling thread through a {@link CallerRunsLoop}, so a
  * blocking loader always runs in its caller's thread. Package-private, so that no user code can
  * cast a cache to it. Thread-safe.
  */
-final class SyncView<K, V> implements Cache<K, V> {
-  private final CacheEngine<K, V> engine;
+final class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
   private final AsyncView<K, V> asyncView;
-  private final CacheInspector inspector;
+  private @Nullable CacheInspector inspector;
 
-  SyncView(CacheEngine<K, V> engine, CacheInspector inspector) {
-    this.engine = engine;
+  SyncView(CacheSettings<K, V> settings, @Nullable LocalTier<K, V> local, List<Tier<K, V>> remotes,
+      StatsCounter stats, Events events) {
+    super(settings, local, remotes, stats, events);
+    this.asyncView = new AsyncView<>(this, this);
+  }
+
+  /** Sets the inspector; called once by the factory, before the cache is returned. */
+  void inspector(CacheInspector inspector) {
     this.inspector = inspector;
-    this.asyncView = new AsyncView<>(engine, this);
   }
 
   @Override
   public String name() {
-    return engine.name;
+    return name;
   }
 
   // On the hit paths of getIfPresent and get(key, loader), the methods that lead to the in-process
@@ -48,25 +58,25 @@ final class SyncView<K, V> implements Cache<K, V> {
 
   @Override
   public @Nullable V getIfPresent(K key) {
-    Object found = engine.lookupLocal(key);
+    Object found = lookupLocal(key);
     return found != null ? CacheEngine.valueOf(found) : getIfPresentAfterLocalMiss(key);
   }
 
   private @Nullable V getIfPresentAfterLocalMiss(K key) {
-    Cached<V> found = await(engine.lookupAfterLocalMiss(key));
+    Cached<V> found = await(lookupAfterLocalMiss(key));
     return found == null ? null : found.value();
   }
 
   @Override
   public @Nullable Cached<V> lookup(K key) {
-    Object found = engine.lookupLocal(key);
-    return found != null ? new Cached<>(CacheEngine.valueOf(found)) : await(engine.lookupAfterLocalMiss(key));
+    Object found = lookupLocal(key);
+    return found != null ? new Cached<>(CacheEngine.valueOf(found)) : await(lookupAfterLocalMiss(key));
   }
 
   @Override
   public @Nullable V get(K key, Function<? super K, ? extends @Nullable V> loader) {
     requireKeyAndLoader(key, loader);
-    Object found = engine.lookupLocal(key);
+    Object found = lookupLocal(key);
     return found != null ? CacheEngine.valueOf(found) : loadBlocking(key, null, loader);
   }
 
@@ -74,7 +84,7 @@ final class SyncView<K, V> implements Cache<K, V> {
   public @Nullable V get(K key, Duration ttl, Function<? super K, ? extends @Nullable V> loader) {
     Checks.requirePositive(ttl, "ttl");
     requireKeyAndLoader(key, loader);
-    Object found = engine.lookupLocal(key);
+    Object found = lookupLocal(key);
     return found != null ? CacheEngine.valueOf(found) : loadBlocking(key, ttl, loader);
   }
 
@@ -88,13 +98,13 @@ final class SyncView<K, V> implements Cache<K, V> {
       K key, @Nullable Duration entryTtl, Function<? super K, ? extends @Nullable V> loader) {
     CallerRunsLoop loop = new CallerRunsLoop();
     return await(
-        loop.drive(engine.load(key, entryTtl, Futures.callInline(loader), loop, Thread.currentThread())));
+        loop.drive(load(key, entryTtl, Futures.callInline(loader), loop, Thread.currentThread())));
   }
 
   @Override
   public Map<K, V> getAll(Iterable<? extends K> keys) {
-    engine.ensureOpen();
-    return await(engine.bulk.getAllPresent(keys));
+    ensureOpen();
+    return await(bulk.getAllPresent(keys));
   }
 
   @Override
@@ -102,93 +112,93 @@ final class SyncView<K, V> implements Cache<K, V> {
       Iterable<? extends K> keys,
       Function<? super Set<K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
     Objects.requireNonNull(bulkLoader, "bulkLoader");
-    engine.ensureOpen();
+    ensureOpen();
     CallerRunsLoop loop = new CallerRunsLoop();
     return await(
-        loop.drive(engine.bulk.loadAll(keys, Futures.callInline(bulkLoader), loop, Thread.currentThread())));
+        loop.drive(bulk.loadAll(keys, Futures.callInline(bulkLoader), loop, Thread.currentThread())));
   }
 
   @Override
   public void put(K key, V value) {
-    engine.ensureOpen();
-    await(engine.writes.put(key, value, null, Set.of()));
+    ensureOpen();
+    await(writes.put(key, value, null, Set.of()));
   }
 
   @Override
   public void put(K key, V value, Duration ttl, String... tags) {
     Objects.requireNonNull(ttl, "ttl");
     Objects.requireNonNull(tags, "tags");
-    engine.ensureOpen();
-    await(engine.writes.put(key, value, ttl, Arrays.asList(tags)));
+    ensureOpen();
+    await(writes.put(key, value, ttl, Arrays.asList(tags)));
   }
 
   @Override
   public void put(K key, V value, Set<String> tags) {
     Objects.requireNonNull(tags, "tags");
-    engine.ensureOpen();
-    await(engine.writes.put(key, value, null, tags));
+    ensureOpen();
+    await(writes.put(key, value, null, tags));
   }
 
   @Override
   public void write(K key, V value, CacheWriter<? super K, ? super V> writer) {
     Objects.requireNonNull(writer, "writer");
-    engine.ensureOpen();
+    ensureOpen();
     CallerRunsLoop loop = new CallerRunsLoop();
     await(
         loop.drive(
-            engine.writeThrough.write(
+            writeThrough.write(
                 key, value, k -> Futures.callWriter(k, () -> writer.write(k, value)), loop, Thread.currentThread())));
   }
 
   @Override
   public void delete(K key, CacheDeleter<? super K> deleter) {
     Objects.requireNonNull(deleter, "deleter");
-    engine.ensureOpen();
+    ensureOpen();
     CallerRunsLoop loop = new CallerRunsLoop();
     await(
         loop.drive(
-            engine.writeThrough.delete(
+            writeThrough.delete(
                 key, k -> Futures.callWriter(k, () -> deleter.delete(k)), loop, Thread.currentThread())));
   }
 
   @Override
   public void putAll(Map<? extends K, ? extends V> entries) {
-    engine.ensureOpen();
-    await(engine.writes.putAll(entries));
+    ensureOpen();
+    await(writes.putAll(entries));
   }
 
   @Override
   public void invalidate(K key) {
-    engine.ensureOpen();
-    await(engine.writes.invalidate(key));
+    ensureOpen();
+    await(writes.invalidate(key));
   }
 
   @Override
   public void invalidateAll(Iterable<? extends K> keys) {
-    engine.ensureOpen();
-    await(engine.writes.invalidateAll(keys));
+    ensureOpen();
+    await(writes.invalidateAll(keys));
   }
 
   @Override
   public void invalidateAll() {
-    engine.ensureOpen();
-    await(engine.writes.invalidateAll());
+    ensureOpen();
+    await(writes.invalidateAll());
   }
 
   @Override
   public void invalidateTag(String tag) {
-    engine.ensureOpen();
-    await(engine.writes.invalidateTag(tag));
+    ensureOpen();
+    await(writes.invalidateTag(tag));
   }
 
   @Override
   public CacheStats stats() {
-    return engine.stats();
+    return super.stats();
   }
 
   @Override
   public CacheInspector inspect() {
-    return inspector;
+    return java.util.Objects.requireNonNull(inspector, "inspector");
   }
 
   @Override
@@ -198,11 +208,11 @@ final class SyncView<K, V> implements Cache<K, V> {
 
   @Override
   public void close() {
-    engine.close();
+    super.close();
   }
 
   @Override
   public String toString() {
-    return "Cache[" + engine.name + "]";
+    return "Cache[" + name + "]";
   }
 }
