@@ -30,10 +30,9 @@ public final class LayeredRedisBenchmark {
 
   public static void main(String[] args) throws Exception {
     BenchRedis redis = BenchRedis.fromArgs(args);
-    String uri = redis.uri();
-    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-    int threads = args.length > 2 ? Integer.parseInt(args[2]) : 8;
-    RedisClient client = RedisClient.create(uri);
+    RedisClient client = redis.client();
+    int seconds = redis.seconds();
+    int threads = redis.threads();
     try (RedisTier store = RedisTier.builder(client).commandTimeout(Duration.ofSeconds(2)).build();
         RedisInvalidation channel = RedisInvalidation.create(client)) {
       Cache<Integer, String> remoteOnly =
@@ -65,7 +64,6 @@ public final class LayeredRedisBenchmark {
           1 / (1 - optimalHitRatio(0.99)),
           optimalHitRatio(0.99));
     } finally {
-      client.shutdown();
       redis.close();
     }
   }

@@ -41,10 +41,9 @@ public final class WriteBehindBenchmark {
 
   public static void main(String[] args) throws Exception {
     BenchRedis redis = BenchRedis.fromArgs(args);
-    String uri = redis.uri();
-    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-    int threads = args.length > 2 ? Integer.parseInt(args[2]) : 8;
-    RedisClient client = RedisClient.create(uri);
+    RedisClient client = redis.client();
+    int seconds = redis.seconds();
+    int threads = redis.threads();
     try {
       rawList(client, threads, Math.max(2, seconds / 3)); // warm-up
       writeBehind(client, threads, Math.max(2, seconds / 3));
@@ -52,7 +51,6 @@ public final class WriteBehindBenchmark {
       double queued = writeBehind(client, threads, seconds);
       System.out.printf(Locale.ROOT, "write-behind / raw RPUSH list = %.2fx%n", queued / raw);
     } finally {
-      client.shutdown();
       redis.close();
     }
   }

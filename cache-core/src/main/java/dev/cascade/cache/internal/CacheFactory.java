@@ -72,7 +72,7 @@ public final class CacheFactory {
         engine.onClose(CircuitBreakers.subscribe(breaker, engine, tier));
       }
     }
-    EngineInspector inspector = new EngineInspector(name, tierNames, local, breakers, stats, () -> engine);
+    EngineInspector inspector = new EngineInspector(engine, tierNames, breakers);
     List<CacheEventListener> listeners = new ArrayList<>();
     for (CacheEventListener.Factory factory : settings.listeners()) {
       listeners.add(Objects.requireNonNull(factory.create(inspector), "an event listener factory returned null"));

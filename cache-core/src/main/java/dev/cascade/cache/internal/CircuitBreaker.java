@@ -35,10 +35,6 @@ final class CircuitBreaker {
   private final AtomicLong openedAt = new AtomicLong();
   private final AtomicLong openings = new AtomicLong();
 
-  CircuitBreaker(int failureThreshold, Duration openDuration, Ticker ticker) {
-    this("a remote store", failureThreshold, openDuration, ticker);
-  }
-
   /** @param name what the breaker guards, as its log lines name it */
   CircuitBreaker(String name, int failureThreshold, Duration openDuration, Ticker ticker) {
     this.name = name;

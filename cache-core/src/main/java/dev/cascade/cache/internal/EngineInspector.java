@@ -4,7 +4,6 @@ import dev.cascade.cache.CacheInspector;
 import dev.cascade.cache.CircuitState;
 import dev.cascade.cache.spi.LocalTier;
 import java.util.List;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,31 +12,23 @@ import org.jspecify.annotations.Nullable;
  * of its own; thread-safe.
  */
 final class EngineInspector implements CacheInspector {
-  private final String cacheName;
+  private final CacheEngine<?, ?> engine;
   private final List<String> tierNames;
   private final @Nullable LocalTier<?, ?> local;
   private final List<@Nullable CircuitBreaker> breakers;
   private final StatsCounter stats;
-  private final Supplier<CacheEngine<?, ?>> engine;
 
-  EngineInspector(
-      String cacheName,
-      List<String> tierNames,
-      @Nullable LocalTier<?, ?> local,
-      List<@Nullable CircuitBreaker> breakers,
-      StatsCounter stats,
-      Supplier<CacheEngine<?, ?>> engine) {
-    this.cacheName = cacheName;
-    this.tierNames = List.copyOf(tierNames);
-    this.local = local;
-    this.breakers = breakers;
-    this.stats = stats;
+  EngineInspector(CacheEngine<?, ?> engine, List<String> tierNames, List<@Nullable CircuitBreaker> breakers) {
     this.engine = engine;
+    this.tierNames = List.copyOf(tierNames);
+    this.local = engine.localTier();
+    this.breakers = breakers;
+    this.stats = engine.stats;
   }
 
   @Override
   public String cacheName() {
-    return cacheName;
+    return engine.name;
   }
 
   @Override
@@ -93,16 +84,16 @@ final class EngineInspector implements CacheInspector {
 
   @Override
   public int inFlightLoads() {
-    return engine.get().singleFlight.inFlightCount();
+    return engine.singleFlight.inFlightCount();
   }
 
   @Override
   public boolean isClosed() {
-    return engine.get().isClosed();
+    return engine.isClosed();
   }
 
   @Override
   public String toString() {
-    return "CacheInspector[" + cacheName + "]";
+    return "CacheInspector[" + engine.name + "]";
   }
 }

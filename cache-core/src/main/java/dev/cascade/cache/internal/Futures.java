@@ -65,9 +65,12 @@ final class Futures {
     } catch (RuntimeException | Error e) {
       return CompletableFuture.failedFuture(e);
     } catch (Exception e) {
-      return CompletableFuture.failedFuture(
-          new CacheWriterException("the writer of key " + key + " failed: " + e.getMessage(), e));
+      return CompletableFuture.failedFuture(writerFailed(key, e));
     }
+  }
+
+  private static CacheWriterException writerFailed(Object key, Throwable checked) {
+    return new CacheWriterException("the writer of key " + key + " failed: " + checked.getMessage(), checked);
   }
 
   /** A blocking write to the system of record. */
@@ -88,7 +91,7 @@ final class Futures {
               return CompletableFuture.failedFuture(
                   cause instanceof RuntimeException || cause instanceof Error
                       ? cause
-                      : new CacheWriterException("the writer of key " + key + " failed: " + cause.getMessage(), cause));
+                      : writerFailed(key, cause));
             });
   }
 

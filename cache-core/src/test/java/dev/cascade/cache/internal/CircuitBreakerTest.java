@@ -15,7 +15,7 @@ class CircuitBreakerTest {
 
   private final ManualTicker ticker = new ManualTicker();
   private final AtomicInteger recoveries = new AtomicInteger();
-  private final CircuitBreaker breaker = new CircuitBreaker(3, OPEN, ticker);
+  private final CircuitBreaker breaker = new CircuitBreaker("test store", 3, OPEN, ticker);
 
   {
     breaker.addListener(
