@@ -23,6 +23,16 @@ package dev.cascade.cache;
  * @param localFlushCount times the whole in-process tier was dropped because invalidations may have
  *     been lost (channel reconnect, sequence gap, silent peer, server flush, store recovery)
  * @param putCount entries written by {@code put} and {@code putAll} (loads not included)
+ * @param refreshSuccessCount background refreshes (early refresh, stale-while-revalidate) that put
+ *     a newer value in place, by loading it or by finding one another instance stored
+ * @param refreshFailureCount background refreshes whose loader failed, or whose result an
+ *     invalidation made void; the old value stays until its own expiry
+ * @param staleRevalidateCount hits answered with a logically expired value while it was refreshed
+ *     in the background (stale-while-revalidate); included in {@code hitCount}
+ * @param staleErrorCount calls answered with a logically expired value because the loader failed
+ *     (stale-if-error); their lookups count as misses, their loads as failures
+ * @param unacknowledgedInvalidationCount invalidations this cache sent that some other instance did
+ *     not confirm within the channel's acknowledgement timeout
  */
 public record CacheStats(
     long hitCount,
@@ -38,7 +48,12 @@ public record CacheStats(
     long leaseWaitCount,
     long invalidationsReceivedCount,
     long localFlushCount,
-    long putCount) {
+    long putCount,
+    long refreshSuccessCount,
+    long refreshFailureCount,
+    long staleRevalidateCount,
+    long staleErrorCount,
+    long unacknowledgedInvalidationCount) {
 
   /** Returns {@code hitCount + missCount}. */
   public long requestCount() {

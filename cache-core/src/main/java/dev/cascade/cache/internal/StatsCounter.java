@@ -29,6 +29,10 @@ final class StatsCounter {
   final LongAdder invalidationsReceived = new LongAdder();
   final LongAdder puts = new LongAdder();
   final LongAdder localFlushes = new LongAdder();
+  final LongAdder refreshSuccesses = new LongAdder();
+  final LongAdder refreshFailures = new LongAdder();
+  final LongAdder staleRevalidates = new LongAdder();
+  final LongAdder staleErrors = new LongAdder();
 
   /** Counts one decode failure of a remote value. */
   void recordDecodeFailure() {
@@ -50,6 +54,11 @@ final class StatsCounter {
         leaseWaits.sum(),
         invalidationsReceived.sum(),
         localFlushes.sum(),
-        puts.sum());
+        puts.sum(),
+        refreshSuccesses.sum(),
+        refreshFailures.sum(),
+        staleRevalidates.sum(),
+        staleErrors.sum(),
+        0);
   }
 }
