@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -60,6 +62,10 @@ public final class CacheBuilder<K, V> {
   private @Nullable Integer breakerThreshold;
   private @Nullable InvalidationChannel channel;
   private Duration breakerOpenDuration = Duration.ofSeconds(1);
+  private @Nullable Double earlyRefreshBeta;
+  private @Nullable Duration staleWhileRevalidate;
+  private @Nullable Duration staleIfError;
+  private @Nullable RandomGenerator random;
 
   CacheBuilder(String name) {
     this.name = checkName(name, "cache name");
@@ -160,6 +166,73 @@ public final class CacheBuilder<K, V> {
     return this;
   }
 
+  /**
+   * Refreshes entries early, before they expire, with XFetch: a hit of {@code get(key, loader)} at
+   * time {@code now} starts a background refresh when {@code now - delta * beta * ln(u) >= expiry},
+   * where {@code u} is drawn uniformly from (0, 1] on every hit, {@code delta} is how long the
+   * entry's last load took and {@code expiry} its expiry. The caller gets the current value at once;
+   * the refresh calls that caller's loader on the cache's {@link #executor}, once per key in this
+   * JVM (and once across instances with a distributed {@link #stampede} lease). {@code beta} 1 is
+   * XFetch's optimum; larger refreshes earlier, 0 never. A hot key then never expires, and no reader
+   * waits for its loader after the first load. Entries written by {@code put} (no load time), and
+   * reads without a loader ({@code getIfPresent}, {@code getAll}), never refresh. Needs {@link
+   * #ttl}. See docs/freshness.md.
+   *
+   * @throws IllegalArgumentException if {@code beta} is negative, infinite or NaN
+   */
+  public CacheBuilder<K, V> earlyRefresh(double beta) {
+    requireUnset(this.earlyRefreshBeta, "earlyRefresh");
+    if (!(beta >= 0 && beta < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("earlyRefresh beta must be finite and at least 0, was " + beta);
+    }
+    this.earlyRefreshBeta = beta;
+    return this;
+  }
+
+  /**
+   * Serves an entry for up to {@code window} after it expires while it is refreshed: the first call
+   * with a loader that finds it expired gets the old value at once and starts one background
+   * refresh with its loader (once per key in this JVM; once across instances with a distributed
+   * {@link #stampede} lease); later calls get the old value until the new one is in place. Calls
+   * without a loader, and bulk loads, treat the expired entry as absent. Remote tiers keep each
+   * entry for its TTL plus the larger of this window and {@link #staleIfError}'s bound; the
+   * in-process tier keeps its own cap ({@link InMemoryOptions#ttl}). An invalidated entry is never
+   * served stale. Needs {@link #ttl}. See docs/freshness.md.
+   *
+   * @throws IllegalArgumentException if {@code window} is not positive
+   */
+  public CacheBuilder<K, V> staleWhileRevalidate(Duration window) {
+    requireUnset(this.staleWhileRevalidate, "staleWhileRevalidate");
+    this.staleWhileRevalidate = requirePositive(window, "staleWhileRevalidate");
+    return this;
+  }
+
+  /**
+   * Answers a call whose loader fails with the key's expired value, if it expired less than {@code
+   * bound} ago: the loader's exception reaches the caller only past the bound, or when there is no
+   * old value (an invalidation, of the key, a tag or the cache, removes it for good). Each such
+   * answer is counted ({@link CacheStats#staleErrorCount()}). Needs {@link #ttl}. See
+   * docs/freshness.md.
+   *
+   * @throws IllegalArgumentException if {@code bound} is not positive
+   */
+  public CacheBuilder<K, V> staleIfError(Duration bound) {
+    requireUnset(this.staleIfError, "staleIfError");
+    this.staleIfError = requirePositive(bound, "staleIfError");
+    return this;
+  }
+
+  /**
+   * Sets the source of the cache's random draws: early refresh's {@code u} and the TTL jitter
+   * (default: {@link ThreadLocalRandom}). Tests inject a seeded one to make both repeatable; it is
+   * called from many threads, so it must be thread-safe ({@link java.util.Random} is).
+   */
+  public CacheBuilder<K, V> random(RandomGenerator random) {
+    requireUnset(this.random, "random");
+    this.random = Objects.requireNonNull(random, "random");
+    return this;
+  }
+
   /** Sets the time source for expiry (default {@link Ticker#system()}); tests inject a fake one. */
   public CacheBuilder<K, V> ticker(Ticker ticker) {
     requireUnset(this.ticker, "ticker");
@@ -248,8 +321,8 @@ public final class CacheBuilder<K, V> {
    * Returns the cache, typed by the assignment it is given to (as Caffeine's {@code build()}).
    *
    * @throws IllegalStateException if there is no tier, if a remote tier has no value codec, if a
-   *     distributed stampede lock has no remote tier to guard, or if an invalidation channel has no
-   *     in-process tier to keep coherent
+   *     distributed stampede lock has no remote tier to guard, if an invalidation channel has no
+   *     in-process tier to keep coherent, or if early refresh or stale serving has no {@link #ttl}
    */
   @SuppressWarnings("unchecked")
   public <K1 extends K, V1 extends V> Cache<K1, V1> build() {
@@ -270,6 +343,12 @@ public final class CacheBuilder<K, V> {
     if (channel != null && inMemory == null) {
       throw new IllegalStateException(
           "cache '" + name + "' has an invalidation channel but no in-memory tier for it to keep coherent");
+    }
+    boolean freshness =
+        (earlyRefreshBeta != null && earlyRefreshBeta > 0) || staleWhileRevalidate != null || staleIfError != null;
+    if (freshness && ttl == null) {
+      throw new IllegalStateException(
+          "cache '" + name + "' refreshes early or serves stale entries but has no ttl: set ttl(...), the expiry they work from");
     }
     Ticker time = ticker == null ? Ticker.system() : ticker;
     KeyCodec<K> keys = keyCodec == null ? KeyCodec.standard() : keyCodec;
@@ -308,7 +387,11 @@ public final class CacheBuilder<K, V> {
             decorators,
             breakerThreshold == null ? 3 : breakerThreshold,
             breakerOpenDuration,
-            listeners);
+            listeners,
+            earlyRefreshBeta == null ? 0 : earlyRefreshBeta,
+            staleWhileRevalidate,
+            staleIfError,
+            random == null ? ThreadLocalRandomSource.INSTANCE : random);
     return (Cache<K1, V1>) CacheFactory.create(settings);
   }
 
@@ -326,5 +409,20 @@ public final class CacheBuilder<K, V> {
       }
     }
     return name;
+  }
+
+  /** The default random source: the calling thread's {@link ThreadLocalRandom}. */
+  private enum ThreadLocalRandomSource implements RandomGenerator {
+    INSTANCE;
+
+    @Override
+    public long nextLong() {
+      return ThreadLocalRandom.current().nextLong();
+    }
+
+    @Override
+    public double nextDouble() {
+      return ThreadLocalRandom.current().nextDouble();
+    }
   }
 }

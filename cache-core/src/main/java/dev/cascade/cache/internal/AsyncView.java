@@ -68,9 +68,13 @@ final class AsyncView<K, V> implements AsyncCache<K, V> {
       Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
     SyncView.requireKeyAndLoader(key, loader);
     Object found = engine.lookupLocal(key);
-    return found != null
-        ? CompletableFuture.completedFuture(CacheEngine.<V>valueOf(found))
-        : engine.load(key, entryTtl, loader, engine.asyncExecutor, null);
+    if (found == null) {
+      return engine.load(key, entryTtl, loader, engine.asyncExecutor, null);
+    }
+    if (engine.refresher != null) {
+      engine.afterLocalHit(key, entryTtl, loader);
+    }
+    return CompletableFuture.completedFuture(CacheEngine.<V>valueOf(found));
   }
 
   @Override

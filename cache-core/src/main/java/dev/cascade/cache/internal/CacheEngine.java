@@ -4,6 +4,7 @@ import dev.cascade.cache.CacheStats;
 import dev.cascade.cache.Cached;
 import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.Tier;
+import dev.cascade.cache.spi.TierEntry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -45,6 +46,9 @@ class CacheEngine<K, V> {
   final BulkLoads<K, V> bulk;
   final WritePipeline<K, V> writes;
   final WriteThrough<K, V> writeThrough;
+  final Freshness freshness;
+  /** Starts background refreshes; {@code null} unless the cache refreshes early or revalidates. */
+  final @Nullable Refresher<K, V> refresher;
   private volatile boolean closed;
   /** What {@link #close()} runs besides its own steps, such as leaving shared circuit breakers. */
   private final List<Runnable> closeHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -52,38 +56,87 @@ class CacheEngine<K, V> {
   CacheEngine(CacheSettings<K, V> settings, @Nullable LocalTier<K, V> local, List<Tier<K, V>> remotes,
       StatsCounter stats, Events events) {
     this.name = settings.name();
-    this.local = local;
-    this.localLookups = local;
+    this.freshness = freshness(settings);
+    // with a grace, the tier holds expired entries that only the stale-serving steps may see
+    this.local = local != null && freshness.graceMillis() > 0 ? new FreshLocalTier<>(local, freshness) : local;
+    this.localLookups = this.local;
     this.remotes = List.copyOf(remotes);
     this.stats = stats;
     this.localHits = stats.localHits;
     this.asyncExecutor = settings.executor();
     this.events = events;
-    Entries entries = new Entries(settings.ttl(), settings.jitter(), settings.nullTtl(), settings.ticker());
-    LocalWrites<K, V> localWrites = new LocalWrites<>(local, events);
+    Entries entries =
+        new Entries(
+            settings.ttl(),
+            settings.jitter(),
+            settings.nullTtl(),
+            settings.ticker(),
+            freshness.graceMillis(),
+            settings.random());
+    LocalWrites<K, V> localWrites = new LocalWrites<>(this.local, events);
     this.coherence = new Coherence<>(name, settings.channel(), settings.keyCodec(), localWrites, stats, events);
-    this.reads = new ReadThrough<>(this.remotes, localWrites, coherence, stats);
+    this.reads = new ReadThrough<>(this.remotes, localWrites, coherence, stats, freshness);
     this.singleFlight = new SingleFlight<>(name, coherence, stats);
     Publisher<K, V> publisher = new Publisher<>(this.remotes, localWrites, coherence, reads);
     LoadStep<K, V> load = new LoadStep<>(name, entries, publisher, stats, events);
     Tier<K, V> shared = this.remotes.isEmpty() ? null : this.remotes.get(this.remotes.size() - 1);
+    Refresher<K, V> refreshes = new Refresher<>(asyncExecutor, stats);
+    List<@Nullable MissStep<K, V>> afterFlight =
+        java.util.Arrays.asList(
+            new LocalRecheck<>(localWrites, reads, freshness),
+            new RemoteRead<>(reads, stats, freshness, refreshes),
+            new LeaseStep<>(
+                shared,
+                settings.stampedeLock() == null ? null : settings.leaseTime(),
+                settings.leaseMaxWait(),
+                settings.leasePoll(),
+                reads,
+                stats,
+                freshness),
+            freshness.servesStaleOnError() ? new StaleIfError<>(freshness, coherence, stats) : null,
+            load);
     this.misses =
         new MissChain<>(
-            List.of(
+            steps(
+                freshness.revalidates() && this.local != null ? new Revalidate<>(localWrites, freshness, refreshes, reads, stats) : null,
                 singleFlight,
-                new LocalRecheck<>(localWrites, reads),
-                new RemoteRead<>(reads, stats),
-                new LeaseStep<>(
-                    shared,
-                    settings.stampedeLock() == null ? null : settings.leaseTime(),
-                    settings.leaseMaxWait(),
-                    settings.leasePoll(),
-                    reads,
-                    stats),
-                load));
+                afterFlight));
+    if (freshness.active()) {
+      refreshes.chain(new MissChain<>(steps(singleFlight, refreshes, afterFlight)));
+      this.refresher = refreshes;
+    } else {
+      this.refresher = null;
+    }
     this.bulk = new BulkLoads<>(this::lookupLocal, localWrites, reads, singleFlight, coherence, entries, publisher, load, stats);
     this.writes = new WritePipeline<>(name, this.remotes, localWrites, coherence, entries, stats);
     this.writeThrough = new WriteThrough<>(singleFlight, coherence, writes);
+  }
+
+  private static Freshness freshness(CacheSettings<?, ?> settings) {
+    return new Freshness(
+        settings.earlyRefreshBeta(),
+        settings.staleWhileRevalidate(),
+        settings.staleIfError(),
+        settings.random(),
+        settings.ticker());
+  }
+
+  /** Returns the non-null steps in order: {@code first}, {@code second}, then {@code rest}. */
+  private static <K, V> List<MissStep<K, V>> steps(
+      @Nullable MissStep<K, V> first, @Nullable MissStep<K, V> second, List<@Nullable MissStep<K, V>> rest) {
+    List<MissStep<K, V>> steps = new java.util.ArrayList<>();
+    if (first != null) {
+      steps.add(first);
+    }
+    if (second != null) {
+      steps.add(second);
+    }
+    for (MissStep<K, V> step : rest) {
+      if (step != null) {
+        steps.add(step);
+      }
+    }
+    return steps;
   }
 
   // ---- the hit path: every method small (see the class comment) ------------------------------
@@ -136,6 +189,26 @@ class CacheEngine<K, V> {
   }
 
   // ---- after an in-process miss ----------------------------------------------------------------
+
+  /**
+   * After an in-process hit of {@code key} by a call with {@code loader}: starts a background
+   * refresh if the entry's early refresh is due (see {@link Freshness}). Only the views of a cache
+   * that refreshes early call this; it costs a second look at the in-process tier.
+   */
+  void afterLocalHit(
+      K key,
+      @Nullable Duration entryTtl,
+      Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
+    Refresher<K, V> refreshes = refresher;
+    LocalTier<K, V> nearest = local;
+    if (refreshes == null || nearest == null || !freshness.refreshesEarly()) {
+      return;
+    }
+    TierEntry<V> entry = nearest.peek(key);
+    if (entry != null && freshness.isFresh(entry, freshness.now()) && freshness.isEarlyRefreshDue(entry, freshness.now())) {
+      refreshes.start(key, entryTtl, loader, entry);
+    }
+  }
 
   /** A lookup that missed the in-process tier (or found none). */
   CompletableFuture<@Nullable Cached<V>> lookupAfterLocalMiss(K key) {

@@ -65,7 +65,10 @@ public final class CacheFactory {
       breakers.add(breaker);
     }
 
-    SyncView<K, V> engine = new SyncView<>(settings, local, remotes, stats, events);
+    SyncView<K, V> engine =
+        settings.earlyRefreshBeta() > 0
+            ? new EarlyRefreshingView<>(settings, local, remotes, stats, events)
+            : new SyncView<>(settings, local, remotes, stats, events);
     for (int tier = 0; tier < breakers.size(); tier++) {
       CircuitBreaker breaker = breakers.get(tier);
       if (breaker != null) {

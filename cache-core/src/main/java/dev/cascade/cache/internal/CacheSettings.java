@@ -12,6 +12,7 @@ import dev.cascade.cache.spi.TierDecorator;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,6 +39,12 @@ import org.jspecify.annotations.Nullable;
  * @param breakerThreshold consecutive failures that open a remote tier's circuit breaker
  * @param breakerOpenDuration how long an open breaker refuses calls before a probe
  * @param listeners factories of the cache's event listeners
+ * @param earlyRefreshBeta XFetch's beta of early refresh, 0 for none
+ * @param staleWhileRevalidate how long past expiry a hit serves the old value while refreshing it,
+ *     {@code null} for never
+ * @param staleIfError how long past expiry the old value answers a failed load, {@code null} for
+ *     never
+ * @param random the source of early refresh's draws and of TTL jitter
  */
 public record CacheSettings<K, V>(
     String name,
@@ -59,7 +66,11 @@ public record CacheSettings<K, V>(
     List<TierDecorator> decorators,
     int breakerThreshold,
     Duration breakerOpenDuration,
-    List<CacheEventListener.Factory> listeners) {
+    List<CacheEventListener.Factory> listeners,
+    double earlyRefreshBeta,
+    @Nullable Duration staleWhileRevalidate,
+    @Nullable Duration staleIfError,
+    RandomGenerator random) {
 
   public CacheSettings {
     stores = List.copyOf(stores);

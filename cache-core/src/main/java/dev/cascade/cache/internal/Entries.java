@@ -6,25 +6,36 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Makes the entries the engine stores: the cache's TTL (or the entry's own, or the null TTL for an
- * absence), spread by the jitter, as an absolute expiry by the cache's ticker; and checks what a
- * caller gives for them. Immutable; thread-safe.
+ * absence), spread by the jitter, as an absolute expiry by the cache's ticker, plus the freshness
+ * policy's grace (see {@link Freshness}: tiers keep an entry for as long as it may be served stale);
+ * and checks what a caller gives for them. Immutable; thread-safe.
  */
 final class Entries {
   private final @Nullable Duration ttl;
   private final double jitter;
   private final @Nullable Duration nullTtl;
   private final Ticker ticker;
+  private final long graceMillis;
+  private final RandomGenerator random;
 
-  Entries(@Nullable Duration ttl, double jitter, @Nullable Duration nullTtl, Ticker ticker) {
+  Entries(
+      @Nullable Duration ttl,
+      double jitter,
+      @Nullable Duration nullTtl,
+      Ticker ticker,
+      long graceMillis,
+      RandomGenerator random) {
     this.ttl = ttl;
     this.jitter = jitter;
     this.nullTtl = nullTtl;
     this.ticker = ticker;
+    this.graceMillis = graceMillis;
+    this.random = random;
   }
 
   /** Whether a loader's {@code null} is cached. */
@@ -47,11 +58,12 @@ final class Entries {
     if (base != null) {
       long millis = saturatedMillis(base);
       if (jitter > 0) {
-        double factor = 1 + jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+        double factor = 1 + jitter * (2 * random.nextDouble() - 1);
         millis = (long) (millis * factor);
       }
       long now = ticker.wallMillis();
       millis = Math.max(1, millis);
+      millis = millis >= Long.MAX_VALUE - graceMillis ? Long.MAX_VALUE : millis + graceMillis;
       expiresAt = millis >= TierEntry.NO_EXPIRY - now ? TierEntry.NO_EXPIRY : now + millis;
     }
     return new TierEntry<>(value, expiresAt, writtenAt, loadNanos, tags);

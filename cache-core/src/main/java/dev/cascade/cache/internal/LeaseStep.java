@@ -25,6 +25,7 @@ final class LeaseStep<K, V> implements MissStep<K, V> {
   private final Duration poll;
   private final ReadThrough<K, V> reads;
   private final StatsCounter stats;
+  private final Freshness freshness;
 
   /**
    * @param shared the farthest remote tier, which holds the lock; {@code null} without remote tiers
@@ -36,13 +37,15 @@ final class LeaseStep<K, V> implements MissStep<K, V> {
       Duration maxWait,
       Duration poll,
       ReadThrough<K, V> reads,
-      StatsCounter stats) {
+      StatsCounter stats,
+      Freshness freshness) {
     this.shared = shared;
     this.leaseTime = leaseTime;
     this.maxWait = maxWait;
     this.poll = poll;
     this.reads = reads;
     this.stats = stats;
+    this.freshness = freshness;
   }
 
   @Override
@@ -92,6 +95,19 @@ final class LeaseStep<K, V> implements MissStep<K, V> {
         .thenCompose(key -> reads.read(key, 0, miss.flight()))
         .thenCompose(
             found ->
-                found != null ? CompletableFuture.completedFuture(found) : awaitHolder(miss, deadlineNanos));
+                isHolders(miss, found) ? CompletableFuture.completedFuture(found) : awaitHolder(miss, deadlineNanos));
+  }
+
+  /**
+   * Whether {@code found} is the holder's value: a fresh entry, and for a refresh one that replaces
+   * the entry the refresh was started for (the old one may still be there, kept for stale serving).
+   */
+  private boolean isHolders(Miss<K, V> miss, @Nullable TierEntry<V> found) {
+    if (found == null) {
+      return false;
+    }
+    long now = freshness.now();
+    TierEntry<V> trigger = miss.trigger;
+    return trigger != null ? freshness.supersedes(found, trigger, now) : freshness.isFresh(found, now);
   }
 }

@@ -1,6 +1,7 @@
 package dev.cascade.cache.internal;
 
 import dev.cascade.cache.spi.Lease;
+import dev.cascade.cache.spi.TierEntry;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -30,6 +31,19 @@ final class Miss<K, V> {
   boolean counted;
   /** Set by the lease step when this instance holds the distributed lease on the key. */
   @Nullable Lease lease;
+  /**
+   * The entry a background refresh was started for, {@code null} for a caller's miss: a refresh
+   * counts no lookup, never joins another flight and ends without a load when it finds a fresh
+   * entry that {@linkplain Freshness#supersedes supersedes} this one.
+   */
+  final @Nullable TierEntry<V> trigger;
+  /** Set by the single-flight step when a refresh found the key's flight running and did nothing. */
+  boolean skipped;
+  /**
+   * The newest logically expired entry the steps after single-flight found for the key: what
+   * stale-if-error may answer if the load fails.
+   */
+  @Nullable TierEntry<V> stale;
 
   Miss(
       K key,
@@ -37,11 +51,36 @@ final class Miss<K, V> {
       Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
       Executor executor,
       @Nullable Thread owner) {
+    this(key, entryTtl, loader, executor, owner, null);
+  }
+
+  Miss(
+      K key,
+      @Nullable Duration entryTtl,
+      Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
+      Executor executor,
+      @Nullable Thread owner,
+      @Nullable TierEntry<V> trigger) {
     this.key = key;
     this.entryTtl = entryTtl;
     this.loader = loader;
     this.executor = executor;
     this.owner = owner;
+    this.trigger = trigger;
+    this.counted = trigger != null;
+  }
+
+  /** Whether this miss is a background refresh rather than a caller's. */
+  boolean isRefresh() {
+    return trigger != null;
+  }
+
+  /** Keeps {@code entry} as the stale candidate if it is newer than the one kept. */
+  void offerStale(TierEntry<V> entry) {
+    TierEntry<V> kept = stale;
+    if (kept == null || entry.writtenAtMillis() >= kept.writtenAtMillis()) {
+      stale = entry;
+    }
   }
 
   /** Returns the flight set by the single-flight step. */

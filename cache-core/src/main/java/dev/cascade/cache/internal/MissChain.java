@@ -9,6 +9,9 @@ import org.jspecify.annotations.Nullable;
  * it on. The order, stated here once:
  *
  * <ol>
+ *   <li>{@link Revalidate} (only with stale-while-revalidate and an in-process tier): an entry of
+ *       the in-process tier past its expiry but within the window is served at once, and one
+ *       background refresh starts.
  *   <li>{@link SingleFlight}: one load per key per JVM; later callers wait for the first one's
  *       result. The leader's flight remembers the invalidation epochs as of now.
  *   <li>{@link LocalRecheck}: a look at the in-process tier again, since another flight may have
@@ -18,12 +21,17 @@ import org.jspecify.annotations.Nullable;
  *       not a lease round trip. The steps after it run on the miss's executor.
  *   <li>{@link LeaseStep}: with a distributed stampede lock, the lease on the key across instances;
  *       a caller that loses it waits for the holder's value, then loads itself.
+ *   <li>{@link StaleIfError} (only with stale-if-error): if the load fails, an expired entry found
+ *       by the steps above, within the bound, answers instead.
  *   <li>{@link LoadStep}: the loader, then the conditional publish ({@link Publisher}): farthest
  *       tier first, under the lease when held, unless an invalidation intervened.
  * </ol>
  *
- * A new policy (early refresh, stale-while-revalidate) is one more step in this list. The chain is
- * built once per cache; serving a miss allocates no chain objects. Thread-safe.
+ * A background refresh (early refresh, or the revalidation above) runs a second chain built from
+ * the same steps: {@link SingleFlight} (a refresh never joins a running flight), {@link Refresher}
+ * (the rest runs on the cache's executor), then the steps from {@link LocalRecheck} on, which end a
+ * refresh early when they find a newer fresh entry. Chains are built once per cache; serving a
+ * miss allocates no chain objects. Thread-safe.
  */
 final class MissChain<K, V> {
   private final MissStep.Rest<K, V> head;

@@ -23,12 +23,19 @@ final class ReadThrough<K, V> {
   private final LocalWrites<K, V> local;
   private final Coherence<K> coherence;
   private final StatsCounter stats;
+  private final Freshness freshness;
 
-  ReadThrough(List<Tier<K, V>> remotes, LocalWrites<K, V> local, Coherence<K> coherence, StatsCounter stats) {
+  ReadThrough(
+      List<Tier<K, V>> remotes,
+      LocalWrites<K, V> local,
+      Coherence<K> coherence,
+      StatsCounter stats,
+      Freshness freshness) {
     this.remotes = remotes;
     this.local = local;
     this.coherence = coherence;
     this.stats = stats;
+    this.freshness = freshness;
   }
 
   boolean hasRemotes() {
@@ -40,7 +47,7 @@ final class ReadThrough<K, V> {
     return read(key, 0, coherence.newFlight(key, null))
         .thenApply(
             entry -> {
-              if (entry == null) {
+              if (entry == null || !freshness.isFresh(entry, freshness.now())) {
                 stats.misses.increment();
                 return null;
               }
@@ -57,7 +64,11 @@ final class ReadThrough<K, V> {
     }
   }
 
-  /** Reads the remote tiers from {@code index} on and fills the nearer tiers with what it finds. */
+  /**
+   * Reads the remote tiers from {@code index} on and fills the nearer tiers with what it finds: the
+   * nearest fresh entry, or else the nearest logically expired one (which fills nothing; see {@link
+   * Freshness}), or {@code null}.
+   */
   CompletableFuture<@Nullable TierEntry<V>> read(K key, int index, Flight<V> flight) {
     if (index == remotes.size()) {
       return CompletableFuture.completedFuture(null);
@@ -68,9 +79,22 @@ final class ReadThrough<K, V> {
               if (entry == null) {
                 return read(key, index + 1, flight);
               }
+              if (!freshness.isFresh(entry, freshness.now())) {
+                return read(key, index + 1, flight).thenApply(farther -> newer(farther, entry));
+              }
               fillNearer(key, entry, index, flight);
               return CompletableFuture.completedFuture(entry);
             });
+  }
+
+  /** Returns {@code farther} if it is fresh or newer than the expired {@code nearer}, else {@code nearer}. */
+  private TierEntry<V> newer(@Nullable TierEntry<V> farther, TierEntry<V> nearer) {
+    if (farther == null) {
+      return nearer;
+    }
+    boolean better =
+        freshness.isFresh(farther, freshness.now()) || farther.writtenAtMillis() > nearer.writtenAtMillis();
+    return better ? farther : nearer;
   }
 
   /**
@@ -96,6 +120,8 @@ final class ReadThrough<K, V> {
             found -> {
               Map<K, TierEntry<V>> live = new HashMap<>(found);
               live.keySet().retainAll(keys);
+              long now = freshness.now();
+              live.values().removeIf(entry -> !freshness.isFresh(entry, now)); // bulk reads serve nothing stale
               live.forEach((key, entry) -> fillNearer(key, entry, index, flights.get(key)));
               Set<K> remaining = new LinkedHashSet<>(keys);
               remaining.removeAll(live.keySet());

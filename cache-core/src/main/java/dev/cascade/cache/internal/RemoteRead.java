@@ -1,20 +1,28 @@
 package dev.cascade.cache.internal;
 
+import dev.cascade.cache.spi.TierEntry;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The step that reads the remote tiers (through {@link ReadThrough}, which fills nearer tiers). A
  * hit ends the miss; otherwise the miss is counted and the rest of the chain runs on the miss's
- * executor, never on a client library's I/O thread. Thread-safe.
+ * executor, never on a client library's I/O thread. With a freshness policy, an entry within its
+ * revalidation window is served and refreshed in the background once this miss's flight has ended,
+ * as is a fresh one whose early refresh is due; one expired past that is kept for stale-if-error and
+ * the miss goes on. Thread-safe.
  */
 final class RemoteRead<K, V> implements MissStep<K, V> {
   private final ReadThrough<K, V> reads;
   private final StatsCounter stats;
+  private final Freshness freshness;
+  private final Refresher<K, V> refresher;
 
-  RemoteRead(ReadThrough<K, V> reads, StatsCounter stats) {
+  RemoteRead(ReadThrough<K, V> reads, StatsCounter stats, Freshness freshness, Refresher<K, V> refresher) {
     this.reads = reads;
     this.stats = stats;
+    this.freshness = freshness;
+    this.refresher = refresher;
   }
 
   @Override
@@ -24,10 +32,10 @@ final class RemoteRead<K, V> implements MissStep<K, V> {
         .thenComposeAsync(
             found -> {
               if (found != null) {
-                if (!miss.counted) {
-                  reads.recordOtherHit(found);
+                CompletableFuture<@Nullable V> served = serveFound(miss, found);
+                if (served != null) {
+                  return served;
                 }
-                return CompletableFuture.completedFuture(found.value());
               }
               if (!miss.counted) {
                 stats.misses.increment();
@@ -35,5 +43,32 @@ final class RemoteRead<K, V> implements MissStep<K, V> {
               return rest.proceed(miss);
             },
             miss.executor);
+  }
+
+  /**
+   * Returns the answer {@code found} gives {@code miss}, or {@code null} when it gives none (it is
+   * expired past revalidation, or a refresh needs a newer one) and the miss goes on.
+   */
+  private @Nullable CompletableFuture<@Nullable V> serveFound(Miss<K, V> miss, TierEntry<V> found) {
+    long now = freshness.now();
+    TierEntry<V> trigger = miss.trigger;
+    if (trigger != null) {
+      return freshness.supersedes(found, trigger, now) ? CompletableFuture.completedFuture(found.value()) : null;
+    }
+    boolean fresh = freshness.isFresh(found, now);
+    if (!fresh && !freshness.isRevalidatable(found, now)) {
+      miss.offerStale(found);
+      return null;
+    }
+    if (!miss.counted) {
+      reads.recordOtherHit(found);
+      if (!fresh) {
+        stats.staleRevalidates.increment();
+      }
+    }
+    if (!fresh || freshness.isEarlyRefreshDue(found, now)) {
+      refresher.startAfter(miss, found);
+    }
+    return CompletableFuture.completedFuture(found.value());
   }
 }

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  * The first step of the miss chain: at most one load per key per JVM. The first caller of a key
  * registers a {@link Flight} and leads it through the rest of the chain; callers that come while it
  * runs wait for its result (a failure included). A blocking caller whose loader asks for the same
- * key again gets an {@link IllegalStateException} instead of a deadlock. Bulk loads register their
+ * key again gets an {@link IllegalStateException} instead of a deadlock. A background refresh
+ * ({@link Refresher}) that finds the key's flight running does nothing instead of waiting. Bulk loads register their
  * keys here too, so single and bulk loads of one key never run at once.
  *
  * <p>Invariant: {@link #flights} holds exactly the flights still running; a flight leaves the map
@@ -32,6 +33,10 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
     Flight<V> flight = coherence.newFlight(miss.key, miss.owner);
     Flight<V> existing = register(miss.key, flight);
     if (existing != null) {
+      if (miss.isRefresh()) {
+        miss.skipped = true; // the running flight will put a newer value in place, or fail
+        return CompletableFuture.completedFuture(null);
+      }
       if (miss.owner != null && existing.owner == miss.owner) {
         throw new IllegalStateException(
             "recursive load: the loader of key " + miss.key + " asked cache '" + cacheName + "' for the same key");

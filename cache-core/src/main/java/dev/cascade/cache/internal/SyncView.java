@@ -28,9 +28,10 @@ import org.jspecify.annotations.Nullable;
  * returns. Misses run
  * the engine's asynchronous path on the calling thread through a {@link CallerRunsLoop}, so a
  * blocking loader always runs in its caller's thread. Package-private, so that no user code can
- * cast a cache to it. Thread-safe.
+ * cast a cache to it. Not final only for {@link EarlyRefreshingView}, which adds early refresh to
+ * the hits of {@code get}. Thread-safe.
  */
-final class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
+class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
   private final AsyncView<K, V> asyncView;
   private @Nullable CacheInspector inspector;
 
@@ -94,7 +95,7 @@ final class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
     Objects.requireNonNull(loader, "loader");
   }
 
-  private @Nullable V loadBlocking(
+  final @Nullable V loadBlocking(
       K key, @Nullable Duration entryTtl, Function<? super K, ? extends @Nullable V> loader) {
     CallerRunsLoop loop = new CallerRunsLoop();
     return await(

@@ -1,0 +1,49 @@
+package dev.cascade.cache.internal;
+
+import dev.cascade.cache.spi.Checks;
+import dev.cascade.cache.spi.LocalTier;
+import dev.cascade.cache.spi.Tier;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The blocking view of a cache that refreshes early (XFetch, see {@link Freshness}): an in-process
+ * hit of {@code get(key, loader)} may start a background refresh with that loader. A subclass, so
+ * that the hit path of every other cache stays as it is. Thread-safe.
+ */
+final class EarlyRefreshingView<K, V> extends SyncView<K, V> {
+
+  EarlyRefreshingView(
+      CacheSettings<K, V> settings,
+      @Nullable LocalTier<K, V> local,
+      List<Tier<K, V>> remotes,
+      StatsCounter stats,
+      Events events) {
+    super(settings, local, remotes, stats, events);
+  }
+
+  @Override
+  public @Nullable V get(K key, Function<? super K, ? extends @Nullable V> loader) {
+    requireKeyAndLoader(key, loader);
+    Object found = lookupLocal(key);
+    if (found == null) {
+      return loadBlocking(key, null, loader);
+    }
+    afterLocalHit(key, null, Futures.callInline(loader));
+    return CacheEngine.valueOf(found);
+  }
+
+  @Override
+  public @Nullable V get(K key, Duration ttl, Function<? super K, ? extends @Nullable V> loader) {
+    Checks.requirePositive(ttl, "ttl");
+    requireKeyAndLoader(key, loader);
+    Object found = lookupLocal(key);
+    if (found == null) {
+      return loadBlocking(key, ttl, loader);
+    }
+    afterLocalHit(key, ttl, Futures.callInline(loader));
+    return CacheEngine.valueOf(found);
+  }
+}

@@ -1,0 +1,77 @@
+package dev.cascade.cache.internal;
+
+import dev.cascade.cache.spi.TierEntry;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs background refreshes (early refresh and stale-while-revalidate) through the refresh chain:
+ * single-flight, then this class as a step that moves the rest to the cache's executor, then the
+ * steps of a miss. The flight is registered on the calling thread, so a key has one refresh per JVM
+ * however many callers ask at once; a refresh that finds the key's flight running does nothing.
+ * The refresh loads with the loader of the call that started it. Counts each refresh's outcome.
+ * Thread-safe.
+ */
+final class Refresher<K, V> implements MissStep<K, V> {
+  private final Executor executor;
+  private final StatsCounter stats;
+  private @Nullable MissChain<K, V> chain;
+
+  Refresher(Executor executor, StatsCounter stats) {
+    this.executor = executor;
+    this.stats = stats;
+  }
+
+  /** Sets the refresh chain, which holds this step; called once while the engine is built. */
+  void chain(MissChain<K, V> refreshChain) {
+    this.chain = refreshChain;
+  }
+
+  /** The hop: the rest of a refresh runs on the cache's executor, never on the caller's thread. */
+  @Override
+  public CompletableFuture<@Nullable V> serve(Miss<K, V> miss, Rest<K, V> rest) {
+    return CompletableFuture.supplyAsync(() -> miss, executor).thenCompose(rest::proceed);
+  }
+
+  /**
+   * Starts a refresh of {@code key}, whose current entry is {@code trigger}, with {@code loader};
+   * returns at once.
+   */
+  void start(
+      K key,
+      @Nullable Duration entryTtl,
+      Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
+      TierEntry<V> trigger) {
+    MissChain<K, V> refreshes = chain;
+    if (refreshes == null) {
+      throw new IllegalStateException("the refresh chain was not set");
+    }
+    Miss<K, V> refresh = new Miss<>(key, entryTtl, loader, executor, null, trigger);
+    CompletableFuture<@Nullable V> outcome;
+    try {
+      outcome = refreshes.serve(refresh);
+    } catch (RuntimeException | Error e) {
+      outcome = CompletableFuture.failedFuture(e);
+    }
+    outcome.whenComplete(
+        (value, error) -> {
+          if (refresh.skipped) {
+            return;
+          }
+          if (error == null) {
+            stats.refreshSuccesses.increment();
+          } else {
+            stats.refreshFailures.increment();
+          }
+        });
+  }
+
+  /** Starts a refresh like {@link #start} once {@code miss}'s own flight has left single-flight. */
+  void startAfter(Miss<K, V> miss, TierEntry<V> trigger) {
+    miss.flight().settled.thenRun(() -> start(miss.key, miss.entryTtl, miss.loader, trigger));
+  }
+}
