@@ -76,7 +76,7 @@ class CacheEngine<K, V> {
     LocalWrites<K, V> localWrites = new LocalWrites<>(this.local, events);
     this.coherence = new Coherence<>(name, settings.channel(), settings.keyCodec(), localWrites, stats, events);
     this.reads = new ReadThrough<>(this.remotes, localWrites, coherence, stats, freshness);
-    this.singleFlight = new SingleFlight<>(name, coherence, stats);
+    this.singleFlight = new SingleFlight<>(name, coherence, stats, freshness);
     Publisher<K, V> publisher = new Publisher<>(this.remotes, localWrites, coherence, reads);
     LoadStep<K, V> load = new LoadStep<>(name, entries, publisher, stats, events);
     Tier<K, V> shared = this.remotes.isEmpty() ? null : this.remotes.get(this.remotes.size() - 1);

@@ -1,5 +1,6 @@
 package dev.cascade.cache.internal;
 
+import dev.cascade.cache.spi.TierEntry;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +26,12 @@ final class Flight<V> extends CompletableFuture<@Nullable V> {
    * leaves the map only after, so the value's completion is not that moment.
    */
   final CompletableFuture<@Nullable Void> settled = new CompletableFuture<>();
+  /**
+   * For a background refresh, the entry it refreshes: callers that come while it runs are answered
+   * with it (see {@code SingleFlight}) instead of waiting for the load. Set before the flight is
+   * registered, which publishes it; {@code null} for every other flight.
+   */
+  @Nullable TierEntry<V> refreshing;
   /** Set when a remote tier failed during this flight: later remote steps are skipped. */
   volatile boolean degraded;
 

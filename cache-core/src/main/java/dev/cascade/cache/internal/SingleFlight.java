@@ -1,5 +1,6 @@
 package dev.cascade.cache.internal;
 
+import dev.cascade.cache.spi.TierEntry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -9,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * registers a {@link Flight} and leads it through the rest of the chain; callers that come while it
  * runs wait for its result (a failure included). A blocking caller whose loader asks for the same
  * key again gets an {@link IllegalStateException} instead of a deadlock. A background refresh
- * ({@link Refresher}) that finds the key's flight running does nothing instead of waiting. Bulk loads register their
+ * ({@link Refresher}) that finds the key's flight running does nothing instead of waiting; a caller
+ * that finds a refresh running gets the value being refreshed, while it may still be served. Bulk loads register their
  * keys here too, so single and bulk loads of one key never run at once.
  *
  * <p>Invariant: {@link #flights} holds exactly the flights still running; a flight leaves the map
@@ -20,22 +22,29 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
   private final String cacheName;
   private final Coherence<K> coherence;
   private final StatsCounter stats;
+  private final Freshness freshness;
   private final ConcurrentHashMap<K, Flight<V>> flights = new ConcurrentHashMap<>();
 
-  SingleFlight(String cacheName, Coherence<K> coherence, StatsCounter stats) {
+  SingleFlight(String cacheName, Coherence<K> coherence, StatsCounter stats, Freshness freshness) {
     this.cacheName = cacheName;
     this.coherence = coherence;
     this.stats = stats;
+    this.freshness = freshness;
   }
 
   @Override
   public CompletableFuture<@Nullable V> serve(Miss<K, V> miss, Rest<K, V> rest) {
     Flight<V> flight = coherence.newFlight(miss.key, miss.owner);
+    flight.refreshing = miss.trigger;
     Flight<V> existing = register(miss.key, flight);
     if (existing != null) {
       if (miss.isRefresh()) {
         miss.skipped = true; // the running flight will put a newer value in place, or fail
         return CompletableFuture.completedFuture(null);
+      }
+      CompletableFuture<@Nullable V> whileRefreshing = whileRefreshing(miss, existing);
+      if (whileRefreshing != null) {
+        return whileRefreshing;
       }
       if (miss.owner != null && existing.owner == miss.owner) {
         throw new IllegalStateException(
@@ -63,6 +72,33 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
     }
     result.whenComplete((value, error) -> settle(miss.key, flight, value, error));
     return flight.copy();
+  }
+
+  /**
+   * Answers a caller that came while {@code running}, a background refresh, runs: with the entry
+   * being refreshed, if it is still fresh or within its revalidation window and nothing invalidated
+   * it; else {@code null}, and the caller waits for the refresh like any flight.
+   */
+  private @Nullable CompletableFuture<@Nullable V> whileRefreshing(Miss<K, V> miss, Flight<V> running) {
+    TierEntry<V> entry = running.refreshing;
+    if (entry == null || !coherence.isCurrent(running)) {
+      return null;
+    }
+    long now = freshness.now();
+    boolean fresh = freshness.isFresh(entry, now);
+    if (!fresh && !freshness.isRevalidatable(entry, now)) {
+      return null;
+    }
+    if (!miss.counted) {
+      stats.otherHits.increment();
+      if (entry.value() == null) {
+        stats.nullHits.increment();
+      }
+      if (!fresh) {
+        stats.staleRevalidates.increment();
+      }
+    }
+    return CompletableFuture.completedFuture(entry.value());
   }
 
   /** Serves {@code miss} again, its lookup already counted (a miss and a coalesced wait). */

@@ -1,0 +1,283 @@
+package dev.cascade.cache.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.CacheBuilder;
+import dev.cascade.cache.CacheStats;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The freshness contract: early refresh (XFetch), stale-while-revalidate and stale-if-error, on the
+ * backend's tiers, with simulated time ({@link #ticker}), a seeded random source and background
+ * refreshes run when the test says ({@link ManualExecutor}) or on a real pool where readers must not
+ * wait. A backend runs it by extending this class, as with {@link CacheContract}.
+ *
+ * <p>The XFetch figures are computed in docs/freshness.md: a key read once per millisecond, with a
+ * load time δ and a beta β, is refreshed on average δβ(ln(δβ per ms) + γ) before it expires (γ is
+ * Euler's constant), because every read makes its own draw. With δ = 100 ms and β = 1 that is about
+ * 518 ms, so a 1 s TTL sees about 1.7 loads per TTL window (each load also pauses the simulated
+ * reads for its 100 ms), while β = 0.2 refreshes about 71 ms early: one load per window.
+ */
+public abstract class FreshnessContract extends ContractBase {
+  private static final Duration TTL = Duration.ofSeconds(1);
+  private static final Duration LOAD_TIME = Duration.ofMillis(100);
+
+  /** Where refreshes of the simulated tests run: on the test's thread, when it drains it. */
+  protected final ManualExecutor background = new ManualExecutor();
+
+  private final ExecutorService pool = Executors.newFixedThreadPool(4);
+
+  @AfterEach
+  final void stopPool() {
+    pool.shutdownNow();
+  }
+
+  // ---- early refresh (XFetch) ---------------------------------------------------------------
+
+  /** The outcome of {@link #readHotKey}: loads, loads a reader waited for, and TTL windows read. */
+  record HotKeyRun(int loads, int waitedLoads, long windows, CacheStats stats) {
+    double loadsPerWindow() {
+      return (double) loads / windows;
+    }
+  }
+
+  /**
+   * Reads one key once per simulated millisecond for {@code windows} TTLs, after a first load; each
+   * load takes {@link #LOAD_TIME} of simulated time, and refreshes run right after the read that
+   * started them.
+   */
+  private HotKeyRun readHotKey(double beta, int windows) {
+    Cache<String, String> cache =
+        build(
+            newBuilder(name("xfetch"))
+                .ttl(TTL)
+                .earlyRefresh(beta)
+                .random(new Random(42))
+                .executor(background));
+    AtomicInteger loads = new AtomicInteger();
+    AtomicInteger waited = new AtomicInteger();
+    boolean[] reading = {false};
+    Function<String, String> loader =
+        key -> {
+          int load = loads.incrementAndGet();
+          if (reading[0]) {
+            waited.incrementAndGet();
+          }
+          ticker.advance(LOAD_TIME);
+          return "v" + load;
+        };
+    cache.get("hot", loader); // the first load: the only one a reader may wait for
+    int firstWaits = waited.get();
+    int firstLoads = loads.get();
+    long end = ticker.wallMillis() + TTL.toMillis() * windows;
+    while (ticker.wallMillis() < end) {
+      ticker.advance(Duration.ofMillis(1));
+      reading[0] = true;
+      assertThat(cache.get("hot", loader)).startsWith("v");
+      reading[0] = false;
+      background.runAll();
+    }
+    return new HotKeyRun(loads.get() - firstLoads, waited.get() - firstWaits, windows, cache.stats());
+  }
+
+  @Test
+  void earlyRefresh_hotKeyOver200Windows_noReadWaits_andLoadsMatchXFetchsExpectation() {
+    HotKeyRun run = readHotKey(1.0, 200);
+
+    assertThat(run.waitedLoads()).as("reads that waited for a loader after the first load").isZero();
+    // expected about 1.7 per window (class comment); a refresh on every read would be hundreds
+    assertThat(run.loadsPerWindow()).isBetween(1.4, 2.0);
+    assertThat(run.stats().refreshSuccessCount()).isEqualTo(run.loads());
+  }
+
+  @Test
+  void earlyRefresh_smallBeta_loadsAboutOncePerWindow_andNoReadWaits() {
+    HotKeyRun run = readHotKey(0.2, 50);
+
+    assertThat(run.waitedLoads()).isZero();
+    assertThat(run.loadsPerWindow()).isLessThanOrEqualTo(1.2);
+  }
+
+  @Test
+  void earlyRefresh_beta2_refreshesEarlierThanBeta1_andBeta0Never() {
+    HotKeyRun one = readHotKey(1.0, 30);
+    HotKeyRun two = readHotKey(2.0, 30);
+    HotKeyRun zero = readHotKey(0.0, 30);
+
+    assertThat(two.loads()).as("beta 2 refreshes earlier, hence more often").isGreaterThan(one.loads() * 3 / 2);
+    assertThat(zero.stats().refreshSuccessCount()).isZero();
+    assertThat(zero.waitedLoads()).as("without early refresh every expiry makes a reader wait").isEqualTo(zero.loads());
+    assertThat(zero.loadsPerWindow()).isLessThanOrEqualTo(1.0);
+  }
+
+  @Test
+  void earlyRefresh_readsWithoutLoader_neverRefresh() {
+    Cache<String, String> cache =
+        build(newBuilder(name("xfetch-plain")).ttl(TTL).earlyRefresh(5.0).random(new Random(7)).executor(background));
+    cache.get("k", key -> {
+      ticker.advance(LOAD_TIME);
+      return "v";
+    });
+    ticker.advance(Duration.ofMillis(900));
+
+    for (int i = 0; i < 50; i++) {
+      assertThat(cache.getIfPresent("k")).isEqualTo("v");
+    }
+    assertThat(background.queued()).isZero();
+    assertThat(cache.stats().refreshSuccessCount()).isZero();
+  }
+
+  // ---- stale-while-revalidate ---------------------------------------------------------------
+
+  private Cache<String, String> revalidating(String base) {
+    return build(newBuilder(name(base)).ttl(TTL).staleWhileRevalidate(Duration.ofSeconds(10)).executor(pool));
+  }
+
+  @Test
+  void staleWhileRevalidate_500ConcurrentReadsAtExpiry_getOldValueWithoutWaiting_andOneLoad() throws Exception {
+    Cache<String, String> cache = revalidating("swr");
+    assertThat(cache.get("k", key -> "old")).isEqualTo("old");
+    ticker.advance(TTL.plusMillis(1));
+    CountDownLatch readsDone = new CountDownLatch(1);
+    AtomicInteger loads = new AtomicInteger();
+    Function<String, String> blockedLoader =
+        key -> {
+          loads.incrementAndGet();
+          awaitLatch(readsDone); // returns only after every read has returned: no read can wait for it
+          return "new";
+        };
+
+    List<Object> values = Concurrently.run(500, i -> cache.get("k", blockedLoader));
+    readsDone.countDown();
+
+    assertThat(values).hasSize(500).allMatch("old"::equals);
+    await().atMost(Duration.ofSeconds(30)).until(() -> cache.stats().refreshSuccessCount() == 1);
+    assertThat(loads).hasValue(1);
+    assertThat(cache.get("k", blockedLoader)).isEqualTo("new");
+    assertThat(cache.stats().staleRevalidateCount()).isBetween(1L, 500L);
+    assertThat(loads).hasValue(1);
+  }
+
+  @Test
+  void staleWhileRevalidate_pastTheWindow_readerLoads_andGetIfPresentNeverSeesStale() {
+    Cache<String, String> cache =
+        build(newBuilder(name("swr-past")).ttl(TTL).staleWhileRevalidate(Duration.ofSeconds(2)).executor(background));
+    cache.get("k", key -> "old");
+    ticker.advance(Duration.ofMillis(1_500));
+
+    assertThat(cache.getIfPresent("k")).as("a read without a loader treats the expired entry as absent").isNull();
+    assertThat(cache.get("k", key -> "new")).isEqualTo("old");
+    assertThat(background.runAll()).as("the refresh ran in the background").isPositive();
+    assertThat(cache.get("k", key -> "unused")).isEqualTo("new");
+
+    ticker.advance(Duration.ofSeconds(4)); // past expiry and the 2 s window: nothing stale to serve
+    assertThat(cache.get("k", key -> "newer")).isEqualTo("newer");
+    assertThat(background.queued()).isZero();
+  }
+
+  @Test
+  void staleWhileRevalidate_invalidatedKey_isNeverServedStale() {
+    Cache<String, String> cache = revalidating("swr-invalidated");
+    cache.get("k", key -> "old");
+    cache.put("t", "tagged-old", Set.of("group"));
+    ticker.advance(TTL.plusMillis(1));
+
+    cache.invalidate("k");
+    cache.invalidateTag("group");
+
+    assertThat(cache.get("k", key -> "fresh")).isEqualTo("fresh");
+    assertThat(cache.get("t", key -> "tagged-fresh")).isEqualTo("tagged-fresh");
+    assertThat(cache.stats().staleRevalidateCount()).isZero();
+  }
+
+  // ---- stale-if-error -----------------------------------------------------------------------
+
+  private Cache<String, String> onError(String base) {
+    return build(newBuilder(name(base)).ttl(TTL).staleIfError(Duration.ofSeconds(10)).executor(background));
+  }
+
+  private static String failingLoad(String key) {
+    throw new IllegalStateException("database down for " + key);
+  }
+
+  @Test
+  void staleIfError_loaderFails_oldValueServedAndCounted_pastTheBound_loadersException() {
+    Cache<String, String> cache = onError("sie");
+    cache.get("k", key -> "old");
+    ticker.advance(Duration.ofSeconds(5));
+
+    assertThat(cache.get("k", FreshnessContract::failingLoad)).isEqualTo("old");
+    assertThat(cache.stats().staleErrorCount()).isEqualTo(1);
+    assertThat(cache.stats().loadFailureCount()).isEqualTo(1);
+
+    ticker.advance(Duration.ofSeconds(7)); // 12 s past expiry: past the 10 s bound
+    assertThatThrownBy(() -> cache.get("k", FreshnessContract::failingLoad))
+        .hasMessageContaining("database down for k");
+    assertThat(cache.stats().staleErrorCount()).isEqualTo(1);
+  }
+
+  @Test
+  void staleIfError_freshValueAfterRecovery_replacesTheOldOne() {
+    Cache<String, String> cache = onError("sie-recovery");
+    cache.get("k", key -> "old");
+    ticker.advance(Duration.ofSeconds(2));
+    assertThat(cache.get("k", FreshnessContract::failingLoad)).isEqualTo("old");
+
+    assertThat(cache.get("k", key -> "new")).isEqualTo("new");
+    assertThat(cache.get("k", FreshnessContract::failingLoad)).isEqualTo("new");
+  }
+
+  @Test
+  void staleIfError_invalidatedKeyOrTag_isNeverServedStale() {
+    Cache<String, String> cache = onError("sie-invalidated");
+    cache.get("k", key -> "old");
+    cache.put("t", "tagged-old", Set.of("group"));
+    cache.get("all", key -> "old");
+    ticker.advance(Duration.ofSeconds(2));
+
+    cache.invalidate("k");
+    cache.invalidateTag("group");
+
+    assertThatThrownBy(() -> cache.get("k", FreshnessContract::failingLoad)).hasMessageContaining("database down");
+    assertThatThrownBy(() -> cache.get("t", FreshnessContract::failingLoad)).hasMessageContaining("database down");
+    assertThat(cache.get("all", FreshnessContract::failingLoad)).isEqualTo("old");
+    cache.invalidateAll();
+    assertThatThrownBy(() -> cache.get("all", FreshnessContract::failingLoad)).hasMessageContaining("database down");
+    assertThat(cache.stats().staleErrorCount()).isEqualTo(1);
+  }
+
+  @Test
+  void builder_freshnessWithoutTtl_throwsNamingTheOption() {
+    assertThatThrownBy(() -> newBuilder(name("no-ttl")).staleWhileRevalidate(Duration.ofSeconds(1)).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("ttl");
+    assertThatThrownBy(() -> newBuilder(name("bad-beta")).earlyRefresh(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-1.0");
+  }
+
+  static void awaitLatch(CountDownLatch latch) {
+    try {
+      if (!latch.await(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the test never released the loader");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

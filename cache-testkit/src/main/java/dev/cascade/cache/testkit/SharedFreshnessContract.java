@@ -1,0 +1,86 @@
+package dev.cascade.cache.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.CacheBuilder;
+import dev.cascade.cache.Stampede;
+import dev.cascade.cache.spi.StampedeLock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The freshness contract across instances (stand-ins for service instances) that share a remote
+ * tier and a distributed stampede lock: stale-while-revalidate refreshes an expired key once across
+ * all of them. A backend runs it by extending this class and giving the shared parts; {@link
+ * #newBuilder} gives each instance its tiers over them, with {@link #ticker}.
+ */
+public abstract class SharedFreshnessContract extends FreshnessContract {
+  private final ExecutorService refreshPool = Executors.newFixedThreadPool(6);
+
+  /** Returns the lock the instances share, on the remote tier {@link #newBuilder} gives them. */
+  protected abstract StampedeLock lock();
+
+  @AfterEach
+  final void stopRefreshPool() {
+    refreshPool.shutdownNow();
+  }
+
+  private Cache<String, String> instance(String name) {
+    CacheBuilder<String, String> builder =
+        newBuilder(name)
+            .ttl(Duration.ofSeconds(1))
+            .staleWhileRevalidate(Duration.ofSeconds(20))
+            .executor(refreshPool)
+            .stampede(
+                Stampede.distributed(lock())
+                    .leaseTime(Duration.ofSeconds(30))
+                    .maxWait(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(10)));
+    return build(builder);
+  }
+
+  @Test
+  void staleWhileRevalidate_threeInstances500ReadsAtExpiry_getOldValue_andOneLoadAcrossThem() {
+    String name = name("swr-shared");
+    List<Cache<String, String>> instances = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      instances.add(instance(name));
+    }
+    assertThat(instances.get(0).get("k", key -> "old")).isEqualTo("old");
+    for (Cache<String, String> instance : instances) {
+      assertThat(instance.get("k", key -> "not-loaded")).isEqualTo("old");
+    }
+    ticker.advance(Duration.ofMillis(1_001));
+    CountDownLatch readsDone = new CountDownLatch(1);
+    AtomicInteger loads = new AtomicInteger();
+    Function<String, String> blockedLoader =
+        key -> {
+          loads.incrementAndGet();
+          awaitLatch(readsDone);
+          return "new";
+        };
+
+    List<Object> values = Concurrently.run(500, i -> instances.get(i % 3).get("k", blockedLoader));
+    readsDone.countDown();
+
+    assertThat(values).hasSize(500).allMatch("old"::equals);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> instances.stream().mapToLong(c -> c.stats().refreshSuccessCount()).sum() == 3);
+    assertThat(loads).as("loads across the three instances").hasValue(1);
+    for (Cache<String, String> instance : instances) {
+      assertThat(instance.get("k", blockedLoader)).isEqualTo("new");
+    }
+    assertThat(loads).hasValue(1);
+  }
+}

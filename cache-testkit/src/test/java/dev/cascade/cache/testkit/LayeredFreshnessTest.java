@@ -1,0 +1,28 @@
+package dev.cascade.cache.testkit;
+
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.CacheBuilder;
+import dev.cascade.cache.codec.StringCodec;
+import dev.cascade.cache.memory.InMemoryRemoteStore;
+import dev.cascade.cache.memory.InMemoryStampedeLock;
+import dev.cascade.cache.spi.StampedeLock;
+
+/** The freshness contract on an in-process tier in front of the in-memory remote store. */
+class LayeredFreshnessTest extends SharedFreshnessContract {
+  private final InMemoryRemoteStore store = InMemoryRemoteStore.create(ticker);
+  private final InMemoryStampedeLock lock = InMemoryStampedeLock.create(store, ticker);
+
+  @Override
+  protected StampedeLock lock() {
+    return lock;
+  }
+
+  @Override
+  protected CacheBuilder<String, String> newBuilder(String name) {
+    return Cache.<String, String>builder(name)
+        .inMemory(m -> m.maximumSize(1_000))
+        .tier(store)
+        .valueCodec(StringCodec.create())
+        .ticker(ticker);
+  }
+}
