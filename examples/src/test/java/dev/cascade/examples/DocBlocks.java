@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code <!-- snippet: members -->}: the Java block is class members (methods, fields, nested
  *       classes), not statements.
+ *   <li>{@code <!-- snippet: unit -->}: the Java block is a whole source file (package, imports, a
+ *       public type), compiled as it is.
  *   <li>{@code <!-- snippet: continues -->}: the Java block goes on from the previous Java block of
  *       the same page (same kind), in one compilation unit: it may use what that block declared.
  *   <li>{@code <!-- snippet: excerpt of <path> -->}: the Java block is quoted from a compiled source

@@ -133,6 +133,29 @@ class DocSnippetsTest {
   }
 
   @Test
+  void compile_unitSnippet_compilesAsItsOwnFile_errorsAtItsPageLine() {
+    List<Block> page =
+        DocBlocks.parse(
+            "docs/unit.md",
+            List.of(
+                "<!-- snippet: unit -->",
+                "```java",
+                "package com.example;",
+                "",
+                "import dev.cascade.cache.Cache;",
+                "",
+                "public class Hello {",
+                "  static Cache<String, String> cache = Cache.<String, String>builder(\"h\").unbounded().build();",
+                "}",
+                "```"));
+
+    List<Problem> problems = SnippetCompiler.compile(page);
+
+    assertThat(problems).extracting(Problem::where).containsExactly("docs/unit.md:8");
+    assertThat(problems.get(0).message()).contains("unbounded");
+  }
+
+  @Test
   void parse_markerNotRightBeforeABlock_isRejected() {
     assertThatThrownBy(() -> DocBlocks.parse("docs/m.md", List.of("<!-- snippet: members -->", "", "```java", "```")))
         .hasMessageContaining("docs/m.md:1");

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
@@ -29,9 +31,13 @@ import javax.tools.ToolProvider;
  * declaring them: {@code repository}, {@code users}, {@code registry}, ...) and imports the public
  * packages of every Cascade module, {@code java.time}, {@code java.util(.concurrent, .function)},
  * {@code java.math}, Lettuce, Micrometer, JUnit 5, and statically AssertJ's and Awaitility's
- * assertions. A members block becomes the body of such a class. Thread-safe (no state).
+ * assertions. A members block becomes the body of such a class. A unit block is a whole source file,
+ * compiled as written (its own package and imports). Thread-safe (no state).
  */
 final class SnippetCompiler {
+  private static final Pattern PUBLIC_TYPE =
+      Pattern.compile("(?m)^public\\s+(?:final\\s+|abstract\\s+)*(?:class|record|interface|enum)\\s+(\\w+)");
+  private static final Pattern PACKAGE = Pattern.compile("(?m)^package\\s+([\\w.]+)\\s*;");
   static final List<String> IMPORTS =
       List.of(
           "dev.cascade.cache.*",
@@ -106,6 +112,7 @@ final class SnippetCompiler {
         for (String word : argument.split("\\s+")) {
           switch (word) {
             case "members" -> kind = "members";
+            case "unit" -> kind = "unit";
             case "continues" -> continues = true;
             default -> problems.add(new Problem(block.where(), "unknown snippet marker word '" + word + "'"));
           }
@@ -148,6 +155,9 @@ final class SnippetCompiler {
     }
 
     Source source() {
+      if (kind.equals("unit")) {
+        return unitSource();
+      }
       String className =
           "Snippet" + index + "_" + blocks.get(0).file().replaceAll("[^A-Za-z0-9]", "_") + "_" + blocks.get(0).firstLine();
       StringBuilder text = new StringBuilder();
@@ -171,7 +181,23 @@ final class SnippetCompiler {
         line(text, origins, "}", blocks.get(blocks.size() - 1).where());
       }
       line(text, origins, "}", blocks.get(blocks.size() - 1).where());
-      return new Source(className, text.toString(), origins);
+      return new Source(URI.create("string:///dev/cascade/examples/" + className + ".java"), text.toString(), origins);
+    }
+
+    /** A complete compilation unit, as written: named for its public type, in its own package. */
+    private Source unitSource() {
+      StringBuilder text = new StringBuilder();
+      List<String> origins = new ArrayList<>();
+      for (Block block : blocks) {
+        for (int i = 0; i < block.lines().size(); i++) {
+          line(text, origins, block.lines().get(i), block.file() + ":" + (block.firstLine() + i));
+        }
+      }
+      Matcher type = PUBLIC_TYPE.matcher(text);
+      Matcher pkg = PACKAGE.matcher(text);
+      String name = type.find() ? type.group(1) : "Unit" + index;
+      String path = pkg.find() ? pkg.group(1).replace('.', '/') + "/" : "";
+      return new Source(URI.create("string:///" + path + name + ".java"), text.toString(), origins);
     }
 
     private static void line(StringBuilder text, List<String> origins, String line, String where) {
@@ -185,8 +211,8 @@ final class SnippetCompiler {
     final String text;
     final List<String> origins;
 
-    Source(String className, String text, List<String> origins) {
-      super(URI.create("string:///dev/cascade/examples/" + className + ".java"), Kind.SOURCE);
+    Source(URI uri, String text, List<String> origins) {
+      super(uri, Kind.SOURCE);
       this.text = text;
       this.origins = origins;
     }
