@@ -6,11 +6,8 @@ import dev.cascade.cache.codec.JsonCodec;
 import dev.cascade.cache.redis.RedisBackend;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Cascade on Redis, built as docs/redis.md shows: two service instances share a Redis, each with its
@@ -25,8 +22,6 @@ import java.util.concurrent.CountDownLatch;
  * <pre>{@code java -cp examples/target/cascade-examples.jar dev.cascade.examples.RedisExample}</pre>
  */
 public final class RedisExample {
-  private static final int CALLERS_PER_INSTANCE = 8;
-
   private RedisExample() {}
 
   public static void main(String[] args) {
@@ -37,7 +32,7 @@ public final class RedisExample {
       a.products.invalidateAll(); // start from an empty cache: this cache's keys only
 
       long before = database.queryCount();
-      List<Product> got = concurrentGets(List.of(a.products, b.products), 7L, database);
+      List<Product> got = ConcurrentGets.of(List.of(a.products, b.products), 7L, database);
       System.out.println(got.size() + " concurrent gets of product 7 on A and B; database queries: "
           + (database.queryCount() - before) + " (one lease holder loads, the others wait for its value)");
 
@@ -84,29 +79,5 @@ public final class RedisExample {
       backend.close();
       redis.shutdown();
     }
-  }
-
-  /** Gets {@code id} from each cache on {@link #CALLERS_PER_INSTANCE} threads started together. */
-  private static List<Product> concurrentGets(List<Cache<Long, Product>> caches, long id, SlowDatabase database) {
-    CountDownLatch start = new CountDownLatch(1);
-    List<CompletableFuture<Product>> gets = new ArrayList<>();
-    for (Cache<Long, Product> cache : caches) {
-      for (int i = 0; i < CALLERS_PER_INSTANCE; i++) {
-        CompletableFuture<Product> get = new CompletableFuture<>();
-        gets.add(get);
-        new Thread(
-                () -> {
-                  try {
-                    start.await();
-                    get.complete(cache.get(id, database::findProduct));
-                  } catch (InterruptedException | RuntimeException e) {
-                    get.completeExceptionally(e);
-                  }
-                })
-            .start();
-      }
-    }
-    start.countDown();
-    return gets.stream().map(CompletableFuture::join).toList();
   }
 }

@@ -27,9 +27,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code <!-- snippet: excerpt of <path> -->}: the Java block is quoted from a compiled source
  *       file (relative to the repository root); its lines must appear there, consecutively, with
  *       the same text apart from indentation.
- *   <li>{@code <!-- output of <main class> -->} (optionally followed by {@code needs=redis}): the
- *       block is an extract of what that example prints: its lines must appear in the output in
- *       this order. A number written {@code ~123} in the extract stands for any number (durations
+ *   <li>{@code <!-- output of <main class> -->}, optionally followed by {@code needs=redis} or
+ *       {@code needs=memcached} (the example then runs against a testkit server, given its address
+ *       as the first argument): the block is an extract of what that example prints: its lines must
+ *       appear in the output in this order. A number written {@code ~123} in the extract stands for any number (durations
  *       and other figures that differ from run to run).
  * </ul>
  *
