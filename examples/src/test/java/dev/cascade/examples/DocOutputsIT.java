@@ -76,7 +76,7 @@ class DocOutputsIT {
       }
     }
     assertThat(failures).as(String.join("\n", failures)).isEmpty();
-    assertThat(compared).as("quoted outputs of server examples compared").hasSizeGreaterThanOrEqualTo(3);
+    assertThat(compared).as("quoted outputs of server examples compared").hasSizeGreaterThanOrEqualTo(4);
   }
 
   /** Clients connected to the Redis, this command's own connection included. */
