@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * (argument checks such as a {@code null} key still throw at once).
  *
  * <p>Loaders return a {@link CompletionStage}; they are called on the cache's executor ({@link
- * CacheBuilder#executor}, by default the common pool), never on a client library's I/O thread, and
- * should not block when that executor is shared. Concurrent calls for one key share one load; a
+ * CacheBuilder#executor}, by default the common pool), so never on a client library's I/O thread
+ * unless that executor runs tasks in place ({@code executor(Runnable::run)}, for loaders that never
+ * block). They should not block when the executor is shared. Concurrent calls for one key share one load; a
  * failed load is not cached. After {@link Cache#close()} every method but {@link #name()}, {@link
  * #stats()} and {@link #synchronous()} throws {@link IllegalStateException} at once. Thread-safe.
  */

@@ -38,18 +38,25 @@ public final class MemcachedExample {
         Cache<Long, Product> instanceB = products(backendB)) {
       instanceA.invalidateAll(); // one write per server: a new namespace version
 
+      List<Product> got = ConcurrentGets.of(List.of(instanceA, instanceB), 11L, database);
+      System.out.println(got.size() + " concurrent gets of product 11 on A and B; database queries: "
+          + database.queryCount() + " (the server's lease lets one load, the others wait for its value)");
+
+      long before = database.queryCount();
       Product lamp = instanceA.get(7L, database::findProduct);
-      System.out.println("A loaded      " + lamp + " (database queries: " + database.queryCount() + ")");
+      System.out.println("A loaded      " + lamp + " (database queries: " + (database.queryCount() - before) + ")");
       System.out.println("B reads       " + instanceB.get(7L, database::findProduct) + " from memcached"
-          + " (database queries: " + database.queryCount() + ")");
+          + " (database queries: " + (database.queryCount() - before) + ")");
 
       instanceB.put(8L, new Product(8, "Desk", 15_000), Duration.ofMinutes(5), "category:furniture");
       System.out.println("A reads       " + instanceA.getIfPresent(8L) + " written by B");
       instanceA.invalidateTag("category:furniture");
       System.out.println("after tag invalidation A reads " + instanceA.getIfPresent(8L));
 
+      before = database.queryCount();
       Map<Long, Product> some = instanceB.getAll(List.of(7L, 9L, 10L), database::findProducts);
-      System.out.println("B bulk-loaded " + some.keySet() + " (database queries: " + database.queryCount() + ")");
+      System.out.println("B bulk-loaded " + some.keySet() + "; database queries: " + (database.queryCount() - before)
+          + " (for 9 and 10: 7 was cached)");
       System.out.println("A stats       " + instanceA.stats());
       System.out.println("A's backend   " + backendA.connectionCount() + " connection(s), for any number of caches");
       for (MemcachedServerStats server : backendA.stats().join()) {

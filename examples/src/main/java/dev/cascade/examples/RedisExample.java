@@ -10,10 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Cascade on Redis: a shared cache two service instances read and write, with tags, bulk loads and
- * the distributed stampede lease. One {@link RedisBackend} per instance owns the connections; the
- * two instances here share one, as two caches of one service would. Needs a Redis: the URI is the first argument (default {@code
- * redis://localhost:6379}). Run after {@code mvn -q -DskipTests package -pl examples -am}:
+ * Cascade on Redis, built as docs/redis.md shows: two service instances share a Redis, each with its
+ * own Lettuce client, {@link RedisBackend} and layered cache (an in-process L1 in front of Redis,
+ * kept coherent by the backend's invalidation channel, with the distributed stampede lease). It
+ * shows the lease (16 concurrent gets of a cold key, 8 on each instance, make one database query),
+ * a read through Redis, an update on one instance seen at once by the other, a tag invalidation and
+ * a bulk load. Needs a Redis: the URI is the first argument (default {@code
+ * redis://localhost:6379}); it deletes the keys of its cache {@code example-products} there. Run
+ * after {@code mvn -q -DskipTests package -pl examples -am}:
  *
  * <pre>{@code java -cp examples/target/cascade-examples.jar dev.cascade.examples.RedisExample}</pre>
  */
@@ -22,37 +26,58 @@ public final class RedisExample {
 
   public static void main(String[] args) {
     String uri = args.length > 0 ? args[0] : "redis://localhost:6379";
-    RedisClient redis = RedisClient.create(uri);
     SlowDatabase database = new SlowDatabase(Duration.ofMillis(20));
-    try (RedisBackend backend = RedisBackend.create(redis);
-        Cache<Long, Product> instanceA = products(backend);
-        Cache<Long, Product> instanceB = products(backend)) {
-      instanceA.invalidateAll();
+    try (Instance a = new Instance(uri);
+        Instance b = new Instance(uri)) {
+      a.products.invalidateAll(); // start from an empty cache: this cache's keys only
 
-      Product lamp = instanceA.get(7L, database::findProduct);
-      System.out.println("A loaded      " + lamp + " (database queries: " + database.queryCount() + ")");
-      System.out.println("B reads       " + instanceB.getIfPresent(7L) + " from Redis");
+      long before = database.queryCount();
+      List<Product> got = ConcurrentGets.of(List.of(a.products, b.products), 7L, database);
+      System.out.println(got.size() + " concurrent gets of product 7 on A and B; database queries: "
+          + (database.queryCount() - before) + " (one lease holder loads, the others wait for its value)");
 
-      instanceB.put(8L, new Product(8, "Desk", 15_000), Duration.ofMinutes(5), "category:furniture");
-      System.out.println("A reads       " + instanceA.getIfPresent(8L) + " written by B");
-      instanceA.invalidateTag("category:furniture");
-      System.out.println("after tag invalidation B reads " + instanceB.getIfPresent(8L));
+      System.out.println("B reads       " + b.products.getIfPresent(7L));
+      a.products.put(7L, new Product(7, "Lamp", 1_999));
+      System.out.println("A updates 7;  B reads " + b.products.getIfPresent(7L));
 
-      Map<Long, Product> some = instanceB.getAll(List.of(7L, 9L, 10L), missing -> database.findProducts(missing));
-      System.out.println("B bulk-loaded " + some.keySet() + " (database queries: " + database.queryCount() + ")");
-      System.out.println("A stats       " + instanceA.stats());
-    } finally {
-      redis.shutdown();
+      b.products.put(8L, new Product(8, "Desk", 15_000), Duration.ofMinutes(5), "category:furniture");
+      System.out.println("A reads       " + a.products.getIfPresent(8L) + " written by B");
+      a.products.invalidateTag("category:furniture");
+      System.out.println("after A invalidates the tag, B reads " + b.products.getIfPresent(8L));
+
+      before = database.queryCount();
+      Map<Long, Product> some = b.products.getAll(List.of(7L, 9L, 10L), database::findProducts);
+      System.out.println("B bulk-loaded " + some.keySet() + "; database queries: " + (database.queryCount() - before)
+          + " (for 9 and 10: 7 was cached)");
     }
   }
 
-  private static Cache<Long, Product> products(RedisBackend backend) {
-    return Cache.<Long, Product>builder("example-products")
-        .tier(backend.store())
-        .valueCodec(JsonCodec.of(Product.class))
-        .ttl(Duration.ofMinutes(10))
-        .ttlJitter(0.1)
-        .stampede(Stampede.distributed(backend.stampedeLock()))
-        .build();
+  /** One service instance: its own client, its backend (connections and channel) and its cache. */
+  private static final class Instance implements AutoCloseable {
+    final RedisClient redis;
+    final RedisBackend backend;
+    final Cache<Long, Product> products;
+
+    Instance(String uri) {
+      redis = RedisClient.create(uri);
+      backend = RedisBackend.builder(redis).commandTimeout(Duration.ofMillis(250)).build();
+      products =
+          Cache.<Long, Product>builder("example-products")
+              .inMemory(m -> m.maximumSize(10_000).ttl(Duration.ofSeconds(30)))
+              .tier(backend.store())
+              .valueCodec(JsonCodec.of(Product.class))
+              .ttl(Duration.ofMinutes(10))
+              .ttlJitter(0.10)
+              .invalidation(backend.invalidation())
+              .stampede(Stampede.distributed(backend.stampedeLock()))
+              .build();
+    }
+
+    @Override
+    public void close() {
+      products.close(); // the caches first, then the backend that serves them, then the client
+      backend.close();
+      redis.shutdown();
+    }
   }
 }

@@ -1,0 +1,81 @@
+package dev.cascade.benchmarks;
+
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.memory.InMemoryInvalidationBus;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * A rough measure of the in-process tier's memory per entry, for docs/operations.md: the heap used
+ * (after full collections) before and after {@code n} puts, divided by {@code n}, for the shapes of
+ * cache that store entries differently. Keys are created beforehand and all values are one shared
+ * string, so the figure is the cache's own cost per entry, without the key and value objects
+ * themselves. Run with one collector and enough heap for steady figures:
+ *
+ * <pre>{@code java -Xmx3g -XX:+UseSerialGC -Dn=200000 -cp benchmarks/target/cascade-benchmarks.jar dev.cascade.benchmarks.L1Footprint}</pre>
+ *
+ * Figures move with the hash table's growth (a power of two) and Caffeine's frequency sketch, so
+ * try several {@code n}. Not a benchmark of speed; single-threaded.
+ */
+public final class L1Footprint {
+  private static final String VALUE = "v";
+
+  private L1Footprint() {}
+
+  public static void main(String[] args) {
+    int n = Integer.getInteger("n", 200_000);
+    Long[] keys = new Long[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = 1_000_000L + i;
+    }
+    long bound = Math.max(n, 1_000);
+    measure("in-process only, no TTL (bare values)", keys, false, () ->
+        Cache.<Long, String>builder("bare").inMemory(m -> m.maximumSize(bound)).build());
+    measure("with a TTL (entries with expiry, as in a layered L1)", keys, false, () ->
+        Cache.<Long, String>builder("ttl")
+            .inMemory(m -> m.maximumSize(bound))
+            .ttl(Duration.ofMinutes(5))
+            .build());
+    measure("with a TTL and one tag per entry (100 tags)", keys, true, () ->
+        Cache.<Long, String>builder("tags")
+            .inMemory(m -> m.maximumSize(bound))
+            .ttl(Duration.ofMinutes(5))
+            .build());
+    InMemoryInvalidationBus bus = new InMemoryInvalidationBus();
+    measure("with a TTL and an invalidation channel (alias index)", keys, false, () ->
+        Cache.<Long, String>builder("channel")
+            .inMemory(m -> m.maximumSize(bound))
+            .ttl(Duration.ofMinutes(5))
+            .invalidation(bus.newChannel())
+            .build());
+  }
+
+  private static void measure(String shape, Long[] keys, boolean tags, Supplier<Cache<Long, String>> build) {
+    try (Cache<Long, String> cache = build.get()) {
+      long before = usedHeap();
+      for (int i = 0; i < keys.length; i++) {
+        if (tags) {
+          cache.put(keys[i], VALUE, Duration.ofMinutes(5), "tag-" + (i % 100));
+        } else {
+          cache.put(keys[i], VALUE);
+        }
+      }
+      long after = usedHeap();
+      System.out.printf(
+          Locale.ROOT,
+          "%-55s %6.1f bytes per entry (%d entries)%n",
+          shape,
+          (after - before) / (double) keys.length,
+          cache.inspect().localSizeExact());
+    }
+  }
+
+  private static long usedHeap() {
+    Runtime runtime = Runtime.getRuntime();
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+    }
+    return runtime.totalMemory() - runtime.freeMemory();
+  }
+}

@@ -1,0 +1,62 @@
+package dev.cascade.cache.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cascade.cache.AsyncCache;
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.codec.StringCodec;
+import dev.cascade.cache.memory.InMemoryRemoteStore;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which thread runs an {@link AsyncCache} loader, as its Javadoc states: the cache's executor, not
+ * the thread that completed the remote read (a client library's I/O thread); with an executor that
+ * runs tasks in place, that thread. The remote read here is completed by a thread of
+ * CompletableFuture's default async pool, the stand-in for an I/O thread.
+ */
+class AsyncLoaderThreadTest {
+
+  @Test
+  void asyncGet_afterARemoteMiss_runsTheLoaderOnTheCachesExecutor() throws Exception {
+    ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "cache-executor"));
+    try {
+      assertThat(loaderThreadAfterHeldRead(executor::execute)).isEqualTo("cache-executor");
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
+  void asyncGet_withAnInPlaceExecutor_runsTheLoaderOnTheThreadThatCompletedTheRead() throws Exception {
+    // the held read completes on a thread of CompletableFuture's default async pool
+    assertThat(loaderThreadAfterHeldRead(Runnable::run)).isNotEqualTo(Thread.currentThread().getName());
+  }
+
+  /** The name of the thread that ran the loader of an async get whose remote read completed on another thread. */
+  private static String loaderThreadAfterHeldRead(java.util.concurrent.Executor executor) throws Exception {
+    FlakyRemoteStore store = new FlakyRemoteStore(InMemoryRemoteStore.create());
+    CountDownLatch gate = new CountDownLatch(1);
+    store.holdReads(gate);
+    AtomicReference<String> loaderThread = new AtomicReference<>();
+    try (Cache<String, String> cache =
+        Cache.<String, String>builder("threads").tier(store).valueCodec(StringCodec.create()).executor(executor).build()) {
+      CompletableFuture<String> value =
+          cache
+              .async()
+              .get(
+                  "k",
+                  key -> {
+                    loaderThread.set(Thread.currentThread().getName());
+                    return CompletableFuture.completedFuture("v");
+                  });
+      gate.countDown();
+      assertThat(value.get()).isEqualTo("v");
+    }
+    return loaderThread.get();
+  }
+}
