@@ -20,6 +20,9 @@ public final class CacheMeterNames {
   /** Tag key of a lookup's outcome, {@code hit} or {@code miss}, or a load's outcome. */
   public static final String TAG_RESULT = "result";
 
+  /** The tag saying why a stale value was served: {@code revalidate} or {@code error}. */
+  public static final String TAG_REASON = "reason";
+
   /** Tag key of a tier operation, such as {@code get} or {@code put_all}. */
   public static final String TAG_OPERATION = "operation";
 
@@ -74,6 +77,15 @@ public final class CacheMeterNames {
    * reconnect, sequence gap, silent peer, server flush, store recovery (counter).
    */
   public static final String L1_FLUSHES = "cache.l1.flushes";
+
+  /** Background refreshes (early refresh, stale-while-revalidate), tagged {@code result=success|failure}. */
+  public static final String REFRESHES = "cache.refreshes";
+
+  /**
+   * Calls answered with a logically expired value, tagged {@code reason=revalidate} (while it was
+   * refreshed) or {@code reason=error} (its loader failed).
+   */
+  public static final String STALE_SERVED = "cache.stale.served";
 
   /** Share of lookups that hit since the cache was built (gauge, 0 to 1). */
   public static final String HIT_RATIO = "cache.hit.ratio";

@@ -19,8 +19,9 @@ import org.jspecify.annotations.Nullable;
  * cache.evictions}, {@code cache.size}, {@code cache.load}, {@code cache.load.duration}) plus
  * Cascade's extras ({@code cache.coalesced.waits}, {@code cache.lease.waits}, {@code
  * cache.null.hits}, {@code cache.decode.failures}, {@code cache.tier.errors}, {@code
- * cache.invalidations.received}, {@code cache.l1.flushes}, {@code cache.hit.ratio}, {@code
- * cache.load.saved}), all tagged {@code cache=<name>}. The meters list is in
+ * cache.invalidations.received}, {@code cache.l1.flushes}, {@code cache.refreshes}, {@code
+ * cache.stale.served}, {@code cache.hit.ratio}, {@code cache.load.saved}), all tagged {@code
+ * cache=<name>}. The meters list is in
  * {@code docs/metrics.md}.
  *
  * <p>Each lookup counts once here, whichever tier answered it; per-tier meters come from {@link
@@ -118,6 +119,15 @@ public final class CascadeCacheMetrics<C extends Cache<?, ?>> extends CacheMeter
         "Invalidations applied that other instances sent over the invalidation channel");
     counter(registry, cache, CacheMeterNames.L1_FLUSHES, null, s -> s.localFlushCount(),
         "Times the whole in-process tier was dropped because invalidations may have been lost");
+    counter(registry, cache, CacheMeterNames.REFRESHES, "success", s -> s.refreshSuccessCount(),
+        "Background refreshes that put a newer value in place");
+    counter(registry, cache, CacheMeterNames.REFRESHES, "failure", s -> s.refreshFailureCount(),
+        "Background refreshes whose loader failed");
+    String staleDescription = "Calls answered with a logically expired value";
+    counter(registry, cache, CacheMeterNames.STALE_SERVED, CacheMeterNames.TAG_REASON, "revalidate",
+        s -> s.staleRevalidateCount(), staleDescription);
+    counter(registry, cache, CacheMeterNames.STALE_SERVED, CacheMeterNames.TAG_REASON, "error",
+        s -> s.staleErrorCount(), staleDescription);
 
     Gauge.builder(CacheMeterNames.HIT_RATIO, cache, c -> c.stats().hitRate())
         .tags(getTagsWithCacheName())
@@ -145,12 +155,23 @@ public final class CascadeCacheMetrics<C extends Cache<?, ?>> extends CacheMeter
       @Nullable String result,
       ToDoubleFunction<CacheStats> stat,
       String description) {
+    counter(registry, cache, name, result == null ? null : CacheMeterNames.TAG_RESULT, result, stat, description);
+  }
+
+  private void counter(
+      MeterRegistry registry,
+      Cache<?, ?> cache,
+      String name,
+      @Nullable String tagKey,
+      @Nullable String tagValue,
+      ToDoubleFunction<CacheStats> stat,
+      String description) {
     FunctionCounter.Builder<Cache<?, ?>> builder =
         FunctionCounter.<Cache<?, ?>>builder(name, cache, c -> stat.applyAsDouble(c.stats()))
             .tags(getTagsWithCacheName())
             .description(description);
-    if (result != null) {
-      builder.tag(CacheMeterNames.TAG_RESULT, result);
+    if (tagKey != null && tagValue != null) {
+      builder.tag(tagKey, tagValue);
     }
     builder.register(registry);
   }
