@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.cascade.cache.AsyncCache;
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.CacheBuilder;
 import dev.cascade.cache.CacheStats;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -114,6 +116,22 @@ public abstract class FreshnessContract extends ContractBase {
     background.runAll();
   }
 
+  /**
+   * Returns {@code future}'s value, running {@link #background} until it completes: asynchronous
+   * calls continue there after a remote read.
+   */
+  protected final <T> T drain(CompletableFuture<T> future) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(1))
+        .until(
+            () -> {
+              background.runAll();
+              return future.isDone();
+            });
+    return future.join();
+  }
+
   private static long refreshesEnded(Cache<String, String> cache) {
     CacheStats stats = cache.stats();
     return stats.refreshSuccessCount() + stats.refreshFailureCount();
@@ -166,7 +184,44 @@ public abstract class FreshnessContract extends ContractBase {
     assertThat(cache.stats().refreshSuccessCount()).isZero();
   }
 
+  @Test
+  void earlyRefresh_asyncApi_hitStartsARefreshWithItsOwnLoader() {
+    Cache<String, String> cache =
+        build(newBuilder(name("xfetch-async")).ttl(TTL).earlyRefresh(1.0).random(new Random(3)).executor(background));
+    AsyncCache<String, String> async = cache.async();
+    drain(
+        async.get(
+            "k",
+            key -> {
+              ticker.advance(LOAD_TIME);
+              return CompletableFuture.completedFuture("v1");
+            }));
+    ticker.advance(Duration.ofMillis(999)); // 1 ms before expiry: a refresh is due on any draw
+
+    String served = drain(async.get("k", key -> CompletableFuture.completedFuture("v2")));
+    settleRefreshes(cache);
+
+    assertThat(served).isEqualTo("v1");
+    assertThat(cache.stats().refreshSuccessCount()).isEqualTo(1);
+    assertThat(drain(async.get("k", key -> CompletableFuture.completedFuture("unused")))).isEqualTo("v2");
+  }
+
   // ---- stale-while-revalidate ---------------------------------------------------------------
+
+  @Test
+  void staleWhileRevalidate_asyncApi_servesTheOldValue_thenTheRefreshedOne() {
+    Cache<String, String> cache =
+        build(newBuilder(name("swr-async")).ttl(TTL).staleWhileRevalidate(Duration.ofSeconds(5)).executor(background));
+    AsyncCache<String, String> async = cache.async();
+    drain(async.get("k", key -> CompletableFuture.completedFuture("old")));
+    ticker.advance(TTL.plusMillis(1));
+
+    assertThat(drain(async.get("k", key -> CompletableFuture.completedFuture("new")))).isEqualTo("old");
+    settleRefreshes(cache);
+
+    assertThat(drain(async.get("k", key -> CompletableFuture.completedFuture("unused")))).isEqualTo("new");
+    assertThat(cache.stats().staleRevalidateCount()).isEqualTo(1);
+  }
 
   private Cache<String, String> revalidating(String base) {
     return build(newBuilder(name(base)).ttl(TTL).staleWhileRevalidate(Duration.ofSeconds(10)).executor(pool));
