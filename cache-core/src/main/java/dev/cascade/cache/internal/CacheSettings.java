@@ -38,6 +38,9 @@ import org.jspecify.annotations.Nullable;
  * @param breakerThreshold consecutive failures that open a remote tier's circuit breaker
  * @param breakerOpenDuration how long an open breaker refuses calls before a probe
  * @param listeners factories of the cache's event listeners
+ * @param expireAfterAccess the sliding TTL, {@code null} for none; when set, {@code ttl} holds the
+ *     same duration (every entry's lifetime until it is first read) and each read in a remote tier
+ *     moves the entry's expiry to now plus this
  */
 public record CacheSettings<K, V>(
     String name,
@@ -59,7 +62,8 @@ public record CacheSettings<K, V>(
     List<TierDecorator> decorators,
     int breakerThreshold,
     Duration breakerOpenDuration,
-    List<CacheEventListener.Factory> listeners) {
+    List<CacheEventListener.Factory> listeners,
+    @Nullable Duration expireAfterAccess) {
 
   public CacheSettings {
     stores = List.copyOf(stores);
