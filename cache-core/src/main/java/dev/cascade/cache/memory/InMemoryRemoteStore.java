@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * codec, envelope, prefixes, tag versions) without a server. Several caches sharing one instance
  * behave like several service instances sharing one Redis, which makes it the store for core's own
  * tests and for single-process use. Expiry follows the given {@link Ticker}; unbounded in size.
+ * Reads and touches in one step ({@link #getAndTouch}), so it serves caches with a sliding TTL.
  *
  * <p>Thread-safe; every future it returns is already complete.
  */

@@ -43,6 +43,8 @@ import org.jspecify.annotations.Nullable;
  *       version on every server; values of older versions are never served again.
  *   <li>Values over the item size limit are refused with {@link IllegalArgumentException} before
  *       anything is sent.
+ *   <li>Reads of a cache with a sliding TTL ({@link #getAndTouch}, {@link #getAllAndTouch}) are meta
+ *       gets with the {@code T} flag: value and new TTL in one command.
  * </ul>
  *
  * <p>Thread-safe. Futures complete on the I/O threads unless a completion executor is configured
