@@ -1,6 +1,7 @@
 package dev.cascade.cache.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cascade.cache.Cache;
 import java.time.Duration;
@@ -88,6 +89,35 @@ public abstract class RemoteSlidingTtlContract extends SlidingTtlContract {
 
     for (String key : keys) {
       assertThat(storeTtl(name, key)).as(key).isNotNull().isGreaterThan(SHORT).isLessThanOrEqualTo(LONG_SLIDE);
+    }
+  }
+
+  /**
+   * The entry is read each time the store says half its sliding duration is left: on a server's own
+   * clock, that is real time passing (watched, not slept), and the entry outlives its first
+   * lifetime by half again.
+   */
+  @Test
+  void getIfPresent_eachTimeTheStoreHasHalfTheSlideLeft_entryOutlivesItsFirstLifetime() {
+    Duration slide = storeFollowsTicker() ? SLIDE : Duration.ofSeconds(4);
+    Duration half = slide.dividedBy(2);
+    String name = name("slide-store-clock");
+    Cache<String, String> cache = build(sliding(name, slide));
+    cache.put("k", "v");
+
+    for (int i = 0; i < 3; i++) {
+      ticker.advance(half); // any in-process copy lapses; a store on the ticker has half left
+      await("half the sliding duration left on the store")
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> {
+            Duration left = storeTtl(name, "k");
+            return left == null || left.compareTo(half) <= 0;
+          });
+      assertThat(storeTtl(name, "k")).as("round %d", i).isNotNull();
+
+      assertThat(cache.getIfPresent("k")).as("round %d", i).isEqualTo("v");
+
+      assertThat(storeTtl(name, "k")).as("round %d", i).isNotNull().isGreaterThan(half);
     }
   }
 
