@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The in-process tier on Caffeine: typed keys and values, no serialization, per-entry expiry taken
  * from each entry's logical expiry and capped by the tier's own maximum lifetime (optionally sliding:
- * see {@link Builder#expireAfterAccess}), and a tag index.
+ * see {@link Builder#expireAfterAccess} and {@link Builder#slidingCopies}), and a tag index.
  * A hit through {@link #getValueIfPresent} (the cache's hit path) is one Caffeine lookup; nothing
  * is allocated for it.
  *
