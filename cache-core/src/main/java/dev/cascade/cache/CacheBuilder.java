@@ -66,6 +66,7 @@ public final class CacheBuilder<K, V> {
   private @Nullable Duration staleWhileRevalidate;
   private @Nullable Duration staleIfError;
   private @Nullable RandomGenerator random;
+  private @Nullable Duration expireAfterAccess;
 
   CacheBuilder(String name) {
     this.name = checkName(name, "cache name");
@@ -129,13 +130,48 @@ public final class CacheBuilder<K, V> {
   }
 
   /**
-   * Sets the default TTL of entries (default: none; entries live until evicted or invalidated).
+   * Sets the default TTL of entries (default: none; entries live until evicted or invalidated): a
+   * fixed TTL, counted from the write or load. Exclusive with {@link #expireAfterAccess}.
    *
    * @throws IllegalArgumentException if not positive
    */
   public CacheBuilder<K, V> ttl(Duration ttl) {
     requireUnset(this.ttl, "ttl");
     this.ttl = requirePositive(ttl, "ttl");
+    return this;
+  }
+
+  /**
+   * Gives the cache a sliding TTL: an entry lives until it has not been read for {@code duration}.
+   * A hit in a tier moves the entry's expiry to now + {@code duration} in that tier and in the nearer
+   * tiers it fills (Caffeine's {@code expireAfterAccess}; {@code GETEX PX} on Redis; a meta get with
+   * the {@code T} flag on Memcached; one round trip either way, bulk reads included).
+   *
+   * <ul>
+   *   <li>A write (a put or a load) gives the entry {@code duration} to live until its first read;
+   *       a per-entry TTL ({@code put(key, value, ttl)}, {@code get(key, ttl, loader)}) replaces
+   *       that first lifetime only, since a remote store touches every key with the cache's one
+   *       duration. {@link #ttlJitter} spreads that first lifetime too.
+   *   <li>Cached absences ({@link #nullTtl}) do not slide: they expire {@code nullTtl} after their
+   *       load (a remote read still sets their server-side TTL to {@code duration}).
+   *   <li>In a cache with remote tiers, an in-process copy lives half the time its entry had left
+   *       when it was filled or written ({@code duration / 2} after a remote hit; at most {@link
+   *       InMemoryOptions#ttl}), and its hits do not reach the remote tier: the next read after that
+   *       goes to the remote tier, whose entry is then still alive and is touched. So an entry read
+   *       at least every {@code duration / 2} never expires; one not read for {@code duration} has
+   *       expired everywhere.
+   *   <li>Every remote tier must touch on read ({@link
+   *       dev.cascade.cache.spi.StoreCapabilities#touchOnRead()}); Cascade's Redis, Memcached and
+   *       in-memory stores do.
+   * </ul>
+   *
+   * @throws IllegalArgumentException if not positive
+   * @throws IllegalStateException if already set; {@link #build()} throws it too when {@link #ttl}
+   *     is also set (they are exclusive) or when a remote store cannot touch on read
+   */
+  public CacheBuilder<K, V> expireAfterAccess(Duration duration) {
+    requireUnset(this.expireAfterAccess, "expireAfterAccess");
+    this.expireAfterAccess = requirePositive(duration, "expireAfterAccess");
     return this;
   }
 
@@ -322,7 +358,10 @@ public final class CacheBuilder<K, V> {
    *
    * @throws IllegalStateException if there is no tier, if a remote tier has no value codec, if a
    *     distributed stampede lock has no remote tier to guard, if an invalidation channel has no
-   *     in-process tier to keep coherent, or if early refresh or stale serving has no {@link #ttl}
+   *     in-process tier to keep coherent, if early refresh or stale serving has no {@link #ttl} or
+   *     is combined with {@link #expireAfterAccess}, if both {@link #ttl} and {@link
+   *     #expireAfterAccess} are set, or if {@link #expireAfterAccess} is set and a remote store
+   *     cannot touch on read
    */
   @SuppressWarnings("unchecked")
   public <K1 extends K, V1 extends V> Cache<K1, V1> build() {
@@ -346,10 +385,16 @@ public final class CacheBuilder<K, V> {
     }
     boolean freshness =
         (earlyRefreshBeta != null && earlyRefreshBeta > 0) || staleWhileRevalidate != null || staleIfError != null;
+    if (freshness && expireAfterAccess != null) {
+      throw new IllegalStateException(
+          "cache '" + name + "' refreshes early or serves stale entries, which work from a fixed expiry, and has"
+              + " expireAfterAccess(" + expireAfterAccess + "): choose one");
+    }
     if (freshness && ttl == null) {
       throw new IllegalStateException(
           "cache '" + name + "' refreshes early or serves stale entries but has no ttl: set ttl(...), the expiry they work from");
     }
+    checkSliding();
     Ticker time = ticker == null ? Ticker.system() : ticker;
     KeyCodec<K> keys = keyCodec == null ? KeyCodec.standard() : keyCodec;
     LocalTier<K, V> local = null;
@@ -359,8 +404,15 @@ public final class CacheBuilder<K, V> {
       }
       // A nullTtl of a century or more (memoization uses one) never expires in practice.
       boolean expiring =
-          ttl != null || (nullTtl != null && nullTtl.compareTo(Duration.ofDays(36_500)) < 0);
+          ttl != null
+              || expireAfterAccess != null
+              || (nullTtl != null && nullTtl.compareTo(Duration.ofDays(36_500)) < 0);
       inMemory.tier.ticker(time).expiringEntries(expiring);
+      if (expireAfterAccess != null && stores.isEmpty()) {
+        inMemory.tier.expireAfterAccess(expireAfterAccess);
+      } else if (expireAfterAccess != null) {
+        inMemory.tier.slidingCopies(); // each copy lapses while the remote entry it came from lives
+      }
       if (channel != null) {
         inMemory.tier.keyAliases(keys::encode);
       }
@@ -374,7 +426,7 @@ public final class CacheBuilder<K, V> {
             keys,
             valueCodec,
             keyPrefix == null ? "cascade" : keyPrefix,
-            ttl,
+            expireAfterAccess != null ? expireAfterAccess : ttl,
             jitter == null ? 0 : jitter,
             nullTtl,
             time,
@@ -391,8 +443,28 @@ public final class CacheBuilder<K, V> {
             earlyRefreshBeta == null ? 0 : earlyRefreshBeta,
             staleWhileRevalidate,
             staleIfError,
-            random == null ? ThreadLocalRandomSource.INSTANCE : random);
+            random == null ? ThreadLocalRandomSource.INSTANCE : random,
+            expireAfterAccess);
     return (Cache<K1, V1>) CacheFactory.create(settings);
+  }
+
+  /** Checks {@link #expireAfterAccess} against the other options. */
+  private void checkSliding() {
+    if (expireAfterAccess == null) {
+      return;
+    }
+    if (ttl != null) {
+      throw new IllegalStateException(
+          "cache '" + name + "' sets both ttl (" + ttl + ") and expireAfterAccess (" + expireAfterAccess
+              + "): choose one, a fixed or a sliding TTL");
+    }
+    for (RemoteStore store : stores) {
+      if (!store.capabilities().touchOnRead()) {
+        throw new IllegalStateException(
+            "cache '" + name + "' sets expireAfterAccess (" + expireAfterAccess + ") but its store " + store
+                + " cannot read and touch in one step (StoreCapabilities.touchOnRead is false)");
+      }
+    }
   }
 
   private static String checkName(String name, String what) {

@@ -7,6 +7,7 @@ import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.memory.InMemoryInvalidationBus;
 import dev.cascade.cache.memory.InMemoryRemoteStore;
 import dev.cascade.cache.spi.KeyCodec;
+import dev.cascade.cache.spi.StoreCapabilities;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -55,7 +56,8 @@ class CacheBuilderTest {
             new NamedOption("executor", b -> b.executor(Runnable::run)),
             new NamedOption("stampede", b -> b.stampede(Stampede.local())),
             new NamedOption("invalidation", b -> b.invalidation(new InMemoryInvalidationBus().newChannel())),
-            new NamedOption("circuitBreaker", b -> b.circuitBreaker(3, Duration.ofSeconds(1))));
+            new NamedOption("circuitBreaker", b -> b.circuitBreaker(3, Duration.ofSeconds(1))),
+            new NamedOption("expireAfterAccess", b -> b.expireAfterAccess(Duration.ofSeconds(1))));
     for (NamedOption option : options) {
       CacheBuilder<String, String> builder = Cache.builder("twice");
       option.set().accept(builder);
@@ -65,6 +67,63 @@ class CacheBuilderTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessageStartingWith(option.name() + " was already set");
     }
+  }
+
+  @Test
+  void expireAfterAccess_withTtl_buildThrowsNamingBothValues() {
+    CacheBuilder<String, String> builder =
+        Cache.<String, String>builder("both")
+            .inMemory(m -> m.maximumSize(10))
+            .ttl(Duration.ofMinutes(5))
+            .expireAfterAccess(Duration.ofSeconds(30));
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("ttl (PT5M)")
+        .hasMessageContaining("expireAfterAccess (PT30S)");
+  }
+
+  @Test
+  void expireAfterAccess_notPositive_throwsNamingTheValue() {
+    assertThatThrownBy(() -> Cache.builder("zero").expireAfterAccess(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("expireAfterAccess")
+        .hasMessageContaining("PT0S");
+    assertThatThrownBy(() -> Cache.builder("negative").expireAfterAccess(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("PT-1S");
+  }
+
+  @Test
+  void expireAfterAccess_onAStoreThatCannotTouch_buildThrowsNamingTheStore() {
+    InMemoryRemoteStore cannotTouch =
+        InMemoryRemoteStore.create(Ticker.system(), new StoreCapabilities(65_536, true, Integer.MAX_VALUE, true));
+    CacheBuilder<String, String> builder =
+        Cache.<String, String>builder("untouchable")
+            .tier(cannotTouch)
+            .valueCodec(StringCodec.create())
+            .expireAfterAccess(Duration.ofMinutes(1));
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("expireAfterAccess (PT1M)")
+        .hasMessageContaining(cannotTouch.toString())
+        .hasMessageContaining("touchOnRead");
+  }
+
+  @Test
+  void expireAfterAccess_onStoresThatTouch_builds() {
+    Cache<String, String> cache =
+        Cache.<String, String>builder("touching")
+            .inMemory(m -> m.maximumSize(10))
+            .tier(InMemoryRemoteStore.create(Ticker.system()))
+            .valueCodec(StringCodec.create())
+            .expireAfterAccess(Duration.ofMinutes(1))
+            .ttlJitter(0.1)
+            .build();
+    cache.put("k", "v");
+
+    assertThat(cache.getIfPresent("k")).isEqualTo("v");
   }
 
   @Test

@@ -56,7 +56,8 @@ public final class CacheFactory {
               i == stores.size() - 1 ? settings.stampedeLock() : null,
               stats,
               events,
-              breaker);
+              breaker,
+              settings.expireAfterAccess());
       for (TierDecorator decorator : settings.decorators()) {
         tier = decorator.decorate(name, tier);
       }

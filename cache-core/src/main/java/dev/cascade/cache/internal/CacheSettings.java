@@ -45,6 +45,9 @@ import org.jspecify.annotations.Nullable;
  * @param staleIfError how long past expiry the old value answers a failed load, {@code null} for
  *     never
  * @param random the source of early refresh's draws and of TTL jitter
+ * @param expireAfterAccess the sliding TTL, {@code null} for none; when set, {@code ttl} holds the
+ *     same duration (every entry's lifetime until it is first read) and each read in a remote tier
+ *     moves the entry's expiry to now plus this
  */
 public record CacheSettings<K, V>(
     String name,
@@ -70,7 +73,8 @@ public record CacheSettings<K, V>(
     double earlyRefreshBeta,
     @Nullable Duration staleWhileRevalidate,
     @Nullable Duration staleIfError,
-    RandomGenerator random) {
+    RandomGenerator random,
+    @Nullable Duration expireAfterAccess) {
 
   public CacheSettings {
     stores = List.copyOf(stores);

@@ -34,6 +34,14 @@ import org.jspecify.annotations.Nullable;
  * miss, never thrown; an entry is returned only if its logical expiry is in the future and each of
  * its tags still has the version recorded in the entry and was not invalidated after the entry's
  * write (or load) began. Stateless apart from its collaborators; thread-safe.
+ *
+ * <p>With a sliding TTL, reads go through the store's {@link RemoteStore#getAndTouch} (and {@link
+ * RemoteStore#getAllAndTouch}), which move the entry's server-side TTL in the same step. The
+ * envelope's logical expiry then only records the entry's first lifetime, which the touches have
+ * overtaken: for an entry with a value the store's TTL rules, and the entry is returned expiring
+ * the sliding duration after the read, so that the nearer tiers it fills keep it that long and a
+ * value that keeps being read never reads as expired. A cached absence does not slide: its logical
+ * expiry is checked as without a sliding TTL.
  */
 final class RemoteTier<K, V> implements Tier<K, V> {
   private final String name;
@@ -48,6 +56,8 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private final Events events;
   private final OperatorLog.RejectionLog rejections;
   private final @Nullable CircuitBreaker breaker;
+  /** The sliding TTL, or {@code null} for plain reads and fixed expiries. */
+  private final @Nullable Duration sliding;
 
   RemoteTier(
       String name,
@@ -59,7 +69,8 @@ final class RemoteTier<K, V> implements Tier<K, V> {
       @Nullable StampedeLock lock,
       StatsCounter stats,
       Events events,
-      @Nullable CircuitBreaker breaker) {
+      @Nullable CircuitBreaker breaker,
+      @Nullable Duration sliding) {
     this.name = name;
     this.index = index;
     this.store = store;
@@ -71,6 +82,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     this.events = events;
     this.rejections = new OperatorLog.RejectionLog(keys.namespace() + " (" + name + ")");
     this.breaker = breaker;
+    this.sliding = sliding;
   }
 
   @Override
@@ -85,7 +97,8 @@ final class RemoteTier<K, V> implements Tier<K, V> {
 
   private CompletableFuture<@Nullable TierEntry<V>> read(K key) {
     String remoteKey = keys.entryKey(key);
-    return guard(() -> store.get(remoteKey))
+    Duration touch = sliding;
+    return guard(() -> touch == null ? store.get(remoteKey) : store.getAndTouch(remoteKey, touch))
         .thenCompose(
             bytes -> {
               if (bytes == null) {
@@ -118,7 +131,8 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     for (K key : wanted) {
       byRemoteKey.put(keys.entryKey(key), key);
     }
-    return guard(() -> store.getAll(byRemoteKey.keySet()))
+    Duration touch = sliding;
+    return guard(() -> touch == null ? store.getAll(byRemoteKey.keySet()) : store.getAllAndTouch(byRemoteKey.keySet(), touch))
         .thenCompose(
             found -> {
               Map<String, Envelope> envelopes = new LinkedHashMap<>();
@@ -389,8 +403,27 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   }
 
   private boolean expired(Envelope envelope) {
+    if (sliding != null && !envelope.isNullMarker()) {
+      return false; // touched as it was read: the store's TTL rules (see the class comment)
+    }
     return envelope.expiresAtMillis() != TierEntry.NO_EXPIRY
         && envelope.expiresAtMillis() <= ticker.wallMillis();
+  }
+
+  /** Returns the expiry of the entry read in {@code envelope}: its own, or slid from now. */
+  private long expiryOf(Envelope envelope) {
+    Duration slide = sliding;
+    if (slide == null || envelope.isNullMarker()) {
+      return envelope.expiresAtMillis();
+    }
+    long now = ticker.wallMillis();
+    long millis;
+    try {
+      millis = Math.max(1, slide.toMillis());
+    } catch (ArithmeticException overflow) {
+      return TierEntry.NO_EXPIRY;
+    }
+    return millis >= TierEntry.NO_EXPIRY - now ? TierEntry.NO_EXPIRY : now + millis;
   }
 
   private @Nullable TierEntry<V> toEntry(String remoteKey, Envelope envelope) {
@@ -407,7 +440,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     }
     return new TierEntry<>(
         value,
-        envelope.expiresAtMillis(),
+        expiryOf(envelope),
         envelope.writtenAtMillis(),
         envelope.loadNanos(),
         envelope.tagVersions().keySet());

@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The in-process tier on Caffeine: typed keys and values, no serialization, per-entry expiry taken
- * from each entry's logical expiry and capped by the tier's own maximum lifetime, and a tag index.
+ * from each entry's logical expiry and capped by the tier's own maximum lifetime (optionally sliding:
+ * see {@link Builder#expireAfterAccess} and {@link Builder#slidingCopies}), and a tag index.
  * A hit through {@link #getValueIfPresent} (the cache's hit path) is one Caffeine lookup; nothing
  * is allocated for it.
  *
@@ -86,9 +87,10 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     // Caffeine's variable expiry reads the clock on every hit and costs several times a plain
     // lookup. A tier whose entries rarely expire checks expiry itself, on read, and only for the
     // entries that carry one.
-    this.expiryOnRead = !builder.expiringEntries && builder.maxLifetime == null;
+    this.expiryOnRead =
+        !builder.expiringEntries && builder.maxLifetime == null && builder.slideNanos < 0 && !builder.slidingCopies;
     if (!expiryOnRead) {
-      typed.ticker(ticker::read).expireAfter(new EntryExpiry<K>(ticker, lifetimeNanos));
+      typed.ticker(ticker::read).expireAfter(new EntryExpiry<K>(ticker, lifetimeNanos, builder.slideNanos, builder.slidingCopies));
     }
     this.cache = typed.build();
     this.map = cache.asMap();
@@ -313,6 +315,8 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     private @Nullable Executor executor;
     private boolean expiringEntries = true;
     private @Nullable Function<? super K, String> aliasOf;
+    private long slideNanos = -1;
+    private boolean slidingCopies;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -354,6 +358,44 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
       }
       this.maxLifetime = Checks.requirePositive(ttl, "in-memory ttl");
       return this;
+    }
+
+    /**
+     * Makes expiry slide: a read of an entry that has a value and an expiry keeps it for {@code
+     * duration} from the read, whatever was left, but never beyond the {@link #ttl} cap counted
+     * from the entry's write (or load start). Cached absences and entries without expiry do not
+     * slide. Turns on Caffeine's variable expiry (so the clock is read on every hit). For a tier
+     * that is a cache's only tier; in front of remote tiers, use {@link #slidingCopies()}.
+     *
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if this or {@link #slidingCopies()} was already set
+     */
+    public Builder<K, V> expireAfterAccess(Duration duration) {
+      Checks.requirePositive(duration, "expireAfterAccess");
+      requireNoSliding();
+      this.slideNanos = EntryExpiry.lifetimeNanos(duration);
+      return this;
+    }
+
+    /**
+     * Makes this tier hold copies of entries whose expiry slides in the remote tiers behind it: an
+     * entry with a value is kept for half the time its expiry leaves when it is stored (and at most
+     * the {@link #ttl} cap), and reads here do not move it. The copy thus lapses while the remote
+     * entry, touched when the copy was filled, is still alive, and the next read reaches and touches
+     * that one: an entry read at least every half of its sliding duration never expires.
+     *
+     * @throws IllegalStateException if this or {@link #expireAfterAccess} was already set
+     */
+    public Builder<K, V> slidingCopies() {
+      requireNoSliding();
+      this.slidingCopies = true;
+      return this;
+    }
+
+    private void requireNoSliding() {
+      if (slideNanos >= 0 || slidingCopies) {
+        throw new IllegalStateException("the in-memory tier's sliding expiry was already set");
+      }
     }
 
     /** Sets the time source (default: the system's). */

@@ -9,7 +9,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * Caffeine's expiry of a {@link CaffeineTier}: from the entry's own logical expiry, never beyond
  * the tier's maximum lifetime. A stored bare value (a plain entry, see {@link StoredForms}) has no
- * expiry of its own. Immutable and thread-safe.
+ * expiry of its own. In a sliding tier ({@code slideNanos >= 0}), a read of an entry that has a
+ * value and an expiry gives it {@code slideNanos} more from the read, capped by the maximum lifetime
+ * counted from the entry's write (or load start); absences and entries without expiry do not slide.
+ * The stored entry's {@code expiresAtMillis} then keeps its first expiry: Caffeine holds the slid
+ * one. In a tier of copies of sliding entries ({@code halveValues}), an entry with a value is kept
+ * for half the time its expiry leaves when stored, and reads do not move it: the copy lapses while
+ * the remote entry it came from is still alive, so the next read reaches and touches that one.
+ * Immutable and thread-safe.
  */
 final class EntryExpiry<K> implements Expiry<K, Object> {
   /** Caffeine treats durations beyond this as "never"; staying under it avoids overflow in its math. */
@@ -17,10 +24,20 @@ final class EntryExpiry<K> implements Expiry<K, Object> {
 
   private final Ticker ticker;
   private final long lifetimeNanos;
+  /** How long a read keeps an entry, or -1 when reads do not move expiries. */
+  private final long slideNanos;
+  /** Whether an entry with a value is kept half the time its expiry leaves (copies of sliding entries). */
+  private final boolean halveValues;
 
   EntryExpiry(Ticker ticker, long lifetimeNanos) {
+    this(ticker, lifetimeNanos, -1, false);
+  }
+
+  EntryExpiry(Ticker ticker, long lifetimeNanos, long slideNanos, boolean halveValues) {
     this.ticker = ticker;
     this.lifetimeNanos = lifetimeNanos;
+    this.slideNanos = slideNanos;
+    this.halveValues = halveValues;
   }
 
   /** Returns {@code maxLifetime} in nanoseconds, capped at {@link #FOREVER_NANOS}, which null means. */
@@ -46,6 +63,9 @@ final class EntryExpiry<K> implements Expiry<K, Object> {
     }
     long remainingNanos =
         remainingMillis >= FOREVER_NANOS / 1_000_000 ? FOREVER_NANOS : remainingMillis * 1_000_000;
+    if (halveValues && entry.value() != null) {
+      remainingNanos = Math.max(1, remainingNanos / 2);
+    }
     return Math.min(remainingNanos, lifetimeNanos);
   }
 
@@ -56,6 +76,19 @@ final class EntryExpiry<K> implements Expiry<K, Object> {
 
   @Override
   public long expireAfterRead(K key, Object stored, long currentTime, long currentDuration) {
-    return currentDuration;
+    if (slideNanos < 0
+        || !(stored instanceof TierEntry<?> entry)
+        || entry.value() == null
+        || entry.expiresAtMillis() == TierEntry.NO_EXPIRY) {
+      return currentDuration;
+    }
+    if (lifetimeNanos >= FOREVER_NANOS) {
+      return slideNanos;
+    }
+    long capLeftMillis = entry.writtenAtMillis() + lifetimeNanos / 1_000_000 - ticker.wallMillis();
+    if (capLeftMillis <= 0) {
+      return 0;
+    }
+    return Math.min(slideNanos, capLeftMillis * 1_000_000);
   }
 }

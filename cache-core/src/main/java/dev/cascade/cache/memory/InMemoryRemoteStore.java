@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * codec, envelope, prefixes, tag versions) without a server. Several caches sharing one instance
  * behave like several service instances sharing one Redis, which makes it the store for core's own
  * tests and for single-process use. Expiry follows the given {@link Ticker}; unbounded in size.
+ * Reads and touches in one step ({@link #getAndTouch}), so it serves caches with a sliding TTL.
  *
  * <p>Thread-safe; every future it returns is already complete.
  */
@@ -43,7 +44,7 @@ public final class InMemoryRemoteStore implements RemoteStore {
 
   /** Returns a store whose entries expire by {@code ticker}'s wall clock. */
   public static InMemoryRemoteStore create(Ticker ticker) {
-    return create(ticker, new StoreCapabilities(65_536, true, Integer.MAX_VALUE, true));
+    return create(ticker, new StoreCapabilities(65_536, true, Integer.MAX_VALUE, true, true));
   }
 
   /**
@@ -111,6 +112,55 @@ public final class InMemoryRemoteStore implements RemoteStore {
       }
     }
     return CompletableFuture.completedFuture(found);
+  }
+
+  /**
+   * Reads and touches {@code key} atomically (under the key's lock in the map), whatever the
+   * declared capabilities say.
+   */
+  @Override
+  public CompletableFuture<byte @Nullable []> getAndTouch(String key, Duration ttl) {
+    checkOpen();
+    return CompletableFuture.completedFuture(touchNow(key, Objects.requireNonNull(ttl, "ttl")));
+  }
+
+  @Override
+  public CompletableFuture<Map<String, byte[]>> getAllAndTouch(Collection<String> keys, Duration ttl) {
+    checkOpen();
+    Objects.requireNonNull(ttl, "ttl");
+    Map<String, byte[]> found = new HashMap<>();
+    for (String key : keys) {
+      byte[] value = touchNow(key, ttl);
+      if (value != null) {
+        found.put(key, value);
+      }
+    }
+    return CompletableFuture.completedFuture(found);
+  }
+
+  /** Returns the live value under {@code key}, whose expiry becomes now + {@code ttl}; or {@code null}. */
+  private byte @Nullable [] touchNow(String key, Duration ttl) {
+    long now = ticker.wallMillis();
+    Item touched =
+        items.computeIfPresent(
+            key, (k, current) -> current.expiresAtMillis <= now ? null : new Item(current.value, expiry(ttl)));
+    return touched == null ? null : touched.value.clone();
+  }
+
+  /**
+   * Returns the time {@code key} has left by the store's ticker, or {@code null} when it is absent
+   * or expired ({@link Duration#ZERO} never); {@code ChronoUnit.FOREVER}'s duration for no expiry.
+   * For tests and diagnostics, as {@code PTTL} on Redis.
+   */
+  public @Nullable Duration remainingTtl(String key) {
+    Item item = items.get(key);
+    long now = ticker.wallMillis();
+    if (item == null || item.expiresAtMillis <= now) {
+      return null;
+    }
+    return item.expiresAtMillis == Long.MAX_VALUE
+        ? java.time.temporal.ChronoUnit.FOREVER.getDuration()
+        : Duration.ofMillis(item.expiresAtMillis - now);
   }
 
   @Override

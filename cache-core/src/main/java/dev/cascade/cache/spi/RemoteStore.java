@@ -48,6 +48,37 @@ public interface RemoteStore extends AutoCloseable {
    */
   CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys);
 
+  /**
+   * Returns a future of the value under {@code key} (or of {@code null} when there is none) and, if
+   * there is one, sets its remaining TTL to {@code ttl}, in one atomic step: what a cache with
+   * {@code expireAfterAccess} (sliding TTL) reads with. Redis does it with {@code GETEX key PX ms},
+   * Memcached with a meta get carrying the {@code T} flag. A store that implements it declares
+   * {@link StoreCapabilities#touchOnRead()}; core calls it on no other store.
+   *
+   * <p>The default fails with {@link UnsupportedOperationException} (through the future). There is
+   * deliberately no fallback built on {@link #get} and {@link #put}: re-putting the bytes just read
+   * would not be atomic, and a write or delete landing between the two steps would be undone by
+   * the re-put (a value resurrected after its invalidation).
+   *
+   * @param ttl positive; the entry's new remaining lifetime
+   */
+  default CompletableFuture<byte @Nullable []> getAndTouch(String key, Duration ttl) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(getClass().getName() + " cannot read and touch in one step"));
+  }
+
+  /**
+   * {@link #getAndTouch} for many keys: returns the values present among {@code keys} (absent keys
+   * are not in the map) and sets the remaining TTL of each one found to {@code ttl}. Each key is
+   * read and touched atomically, the keys together are not; stores use one round trip per server
+   * (Redis pipelines one {@code GETEX} per key, Memcached one batch of meta gets per server). The
+   * default fails as {@link #getAndTouch}'s does.
+   */
+  default CompletableFuture<Map<String, byte[]>> getAllAndTouch(Collection<String> keys, Duration ttl) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(getClass().getName() + " cannot read and touch in one step"));
+  }
+
   /** Stores {@code value} under {@code key}, replacing what was there. */
   CompletableFuture<Void> put(String key, byte[] value, @Nullable Duration ttl);
 

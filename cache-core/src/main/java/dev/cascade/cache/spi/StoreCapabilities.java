@@ -9,9 +9,17 @@ package dev.cascade.cache.spi;
  *     are hashed
  * @param maxValueBytes the largest value the store accepts, or {@link Integer#MAX_VALUE}
  * @param atomicMultiGet whether {@link RemoteStore#getAll} is one atomic read
+ * @param touchOnRead whether {@link RemoteStore#getAndTouch} and {@link RemoteStore#getAllAndTouch}
+ *     read and move a TTL in one atomic step per key; a cache with {@code expireAfterAccess} accepts
+ *     only stores that say so
  */
 public record StoreCapabilities(
-    int maxKeyBytes, boolean binarySafeKeys, int maxValueBytes, boolean atomicMultiGet) {
+    int maxKeyBytes, boolean binarySafeKeys, int maxValueBytes, boolean atomicMultiGet, boolean touchOnRead) {
+
+  /** Capabilities of a store that cannot read and touch in one step ({@code touchOnRead} false). */
+  public StoreCapabilities(int maxKeyBytes, boolean binarySafeKeys, int maxValueBytes, boolean atomicMultiGet) {
+    this(maxKeyBytes, binarySafeKeys, maxValueBytes, atomicMultiGet, false);
+  }
 
   public StoreCapabilities {
     if (maxKeyBytes < 80) {

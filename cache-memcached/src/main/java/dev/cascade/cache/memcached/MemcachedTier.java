@@ -43,6 +43,8 @@ import org.jspecify.annotations.Nullable;
  *       version on every server; values of older versions are never served again.
  *   <li>Values over the item size limit are refused with {@link IllegalArgumentException} before
  *       anything is sent.
+ *   <li>Reads of a cache with a sliding TTL ({@link #getAndTouch}, {@link #getAllAndTouch}) are meta
+ *       gets with the {@code T} flag: value and new TTL in one command.
  * </ul>
  *
  * <p>Thread-safe. Futures complete on the I/O threads unless a completion executor is configured
@@ -60,7 +62,7 @@ public final class MemcachedTier implements RemoteStore {
     this.store = store;
     this.ownsBackend = ownsBackend;
     // maxKeyBytes 250: longer keys are hashed by core; keys over 186 bytes by this store.
-    this.capabilities = new StoreCapabilities(250, false, store.maxValueBytes(), false);
+    this.capabilities = new StoreCapabilities(250, false, store.maxValueBytes(), false, true);
   }
 
   /**
@@ -112,6 +114,21 @@ public final class MemcachedTier implements RemoteStore {
   @Override
   public CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys) {
     return backend.handOff(store.getAll(keys));
+  }
+
+  /**
+   * Reads {@code key} and moves its TTL with one meta get carrying the {@code T} flag ({@code mg
+   * <key> v f T<seconds>}); the TTL is rounded up to whole seconds, as on writes.
+   */
+  @Override
+  public CompletableFuture<byte @Nullable []> getAndTouch(String key, Duration ttl) {
+    return backend.handOff(store.getAndTouch(key, ttl));
+  }
+
+  /** One batch of meta gets with the {@code T} flag per server, servers in parallel. */
+  @Override
+  public CompletableFuture<Map<String, byte[]>> getAllAndTouch(Collection<String> keys, Duration ttl) {
+    return backend.handOff(store.getAllAndTouch(keys, ttl));
   }
 
   @Override

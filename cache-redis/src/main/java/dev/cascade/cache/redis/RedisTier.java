@@ -34,7 +34,9 @@ import org.jspecify.annotations.Nullable;
  * Every command is bounded by the command timeout (default 250 ms, far below Lettuce's 60 s): a
  * stopped or unreachable server costs a caller at most that long, and the cache's circuit breaker
  * stops even that while the server stays down. TTLs are sent in milliseconds ({@code SET PX});
- * {@code getAll} is one {@code MGET} (on a cluster, one per slot, in parallel); {@code putAll} is
+ * {@code getAll} is one {@code MGET} (on a cluster, one per slot, in parallel); reads of a cache
+ * with a sliding TTL are {@code GETEX key PX ms}, which reads and moves the TTL in one command
+ * (pipelined, one per key, for {@code getAllAndTouch}; needs Redis 6.2); {@code putAll} is
  * pipelined; deletes use {@code UNLINK}; clearing a cache is {@code SCAN MATCH <prefix>*} and {@code
  * UNLINK} on every master, with glob characters of the prefix escaped — never {@code KEYS} or {@code
  * FLUSHDB}.
@@ -51,7 +53,7 @@ public final class RedisTier implements RemoteStore {
 
   private RedisTier(RedisLink link, int maxValueBytes) {
     this.link = link;
-    this.capabilities = new StoreCapabilities(1024, true, maxValueBytes, false);
+    this.capabilities = new StoreCapabilities(1024, true, maxValueBytes, false, true);
   }
 
   /** Returns a store on {@code client} (standalone or Sentinel) with the default options. */
@@ -87,6 +89,18 @@ public final class RedisTier implements RemoteStore {
   @Override
   public CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys) {
     return link.mget(new ArrayList<>(keys));
+  }
+
+  /** {@code GETEX key PX <ttl in ms>}: one command, atomic, routed to the key's slot on a cluster. */
+  @Override
+  public CompletableFuture<byte @Nullable []> getAndTouch(String key, Duration ttl) {
+    return link.getex(key, Objects.requireNonNull(ttl, "ttl"));
+  }
+
+  /** One pipelined {@code GETEX PX} per key: one round trip per server. */
+  @Override
+  public CompletableFuture<Map<String, byte[]>> getAllAndTouch(Collection<String> keys, Duration ttl) {
+    return link.getexAll(new ArrayList<>(keys), Objects.requireNonNull(ttl, "ttl"));
   }
 
   @Override

@@ -94,6 +94,16 @@ public final class FlakyRemoteStore implements RemoteStore {
   }
 
   @Override
+  public CompletableFuture<byte @Nullable []> getAndTouch(String key, Duration ttl) {
+    return call(() -> delegate.getAndTouch(key, ttl));
+  }
+
+  @Override
+  public CompletableFuture<Map<String, byte[]>> getAllAndTouch(Collection<String> keys, Duration ttl) {
+    return call(() -> delegate.getAllAndTouch(keys, ttl));
+  }
+
+  @Override
   public CompletableFuture<Void> put(String key, byte[] value, @Nullable Duration ttl) {
     return call(() -> delegate.put(key, value, ttl));
   }

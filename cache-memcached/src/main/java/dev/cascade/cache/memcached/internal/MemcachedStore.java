@@ -61,6 +61,22 @@ public final class MemcachedStore {
   // ---- reads -------------------------------------------------------------------------------
 
   public CompletableFuture<byte @Nullable []> get(String key) {
+    return read(key, "v f");
+  }
+
+  /**
+   * Reads {@code key} and sets its remaining TTL to {@code ttl} in the same meta get ({@code mg <key>
+   * v f T<seconds>}, whole seconds rounded up, as writes are): one command, atomic on the server.
+   */
+  public CompletableFuture<byte @Nullable []> getAndTouch(String key, Duration ttl) {
+    try {
+      return read(key, "v f" + rules.ttlFlag(ttl));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private CompletableFuture<byte @Nullable []> read(String key, String flags) {
     Target t = placement.target(key);
     if (!t.node().isUp()) {
       // Known to be down: its keys are misses (the server's own circuit), so that one dead server
@@ -69,15 +85,24 @@ public final class MemcachedStore {
       return t.node().isClosed() ? CompletableFuture.failedFuture(t.node().closedError()) : CompletableFuture.completedFuture(null);
     }
     if (t.namespace() == null) {
-      return t.node().submit(Commands.mg(t.key(), "v f")).thenApply(r -> Replies.valueIf(r, NamespaceVersions.PLAIN));
+      return t.node().submit(Commands.mg(t.key(), flags)).thenApply(r -> Replies.valueIf(r, NamespaceVersions.PLAIN));
     }
     CompletableFuture<MetaResponse> version = NamespaceVersions.read(t.node(), t.namespace());
-    CompletableFuture<MetaResponse> value = t.node().submit(Commands.mg(t.key(), "v f"));
+    CompletableFuture<MetaResponse> value = t.node().submit(Commands.mg(t.key(), flags));
     return version.thenCombine(value, (v, r) -> Replies.valueIf(r, NamespaceVersions.remember(t, v)));
   }
 
   public CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys) {
-    return multiGet.getAll(keys);
+    return multiGet.getAll(keys, "");
+  }
+
+  /** {@link #getAll} whose meta gets carry the {@code T} flag: each key found gets {@code ttl} to live. */
+  public CompletableFuture<Map<String, byte[]>> getAllAndTouch(Collection<String> keys, Duration ttl) {
+    try {
+      return multiGet.getAll(keys, rules.ttlFlag(ttl));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   // ---- writes ------------------------------------------------------------------------------

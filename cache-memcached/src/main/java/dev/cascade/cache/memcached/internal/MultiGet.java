@@ -31,8 +31,11 @@ final class MultiGet {
     this.placement = placement;
   }
 
-  /** Returns a future of the values present among {@code keys}, by key. */
-  CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys) {
+  /**
+   * Returns a future of the values present among {@code keys}, by key; {@code touchFlag} is {@code
+   * ""} for a plain read, else the {@code " T<expiry>"} flag each meta get carries.
+   */
+  CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys, String touchFlag) {
     // Each server's targets in the order given, without duplicates.
     Map<ServerNode, List<Target>> byNode = new LinkedHashMap<>();
     Set<String> seen = new HashSet<>((int) (keys.size() / 0.75f) + 1);
@@ -46,7 +49,7 @@ final class MultiGet {
     byNode.forEach(
         (node, nodeTargets) -> {
           if (node.isUp()) {
-            perNode.add(getAllOn(node, nodeTargets));
+            perNode.add(getAllOn(node, nodeTargets, touchFlag));
           } else if (node.isClosed()) {
             perNode.add(CompletableFuture.failedFuture(node.closedError()));
           } // else the keys of a server known to be down are misses, as in get
@@ -79,7 +82,7 @@ final class MultiGet {
     return result;
   }
 
-  private CompletableFuture<Map<String, byte[]>> getAllOn(ServerNode node, List<Target> targets) {
+  private CompletableFuture<Map<String, byte[]>> getAllOn(ServerNode node, List<Target> targets, String touchFlag) {
     Map<String, CompletableFuture<MetaResponse>> namespaceVersions = new HashMap<>();
     String last = null;
     for (Target t : targets) {
@@ -89,12 +92,13 @@ final class MultiGet {
       }
       last = namespace;
     }
-    if (allPlain(targets)) {
+    if (touchFlag.isEmpty() && allPlain(targets)) {
       return getAllClassic(node, targets, namespaceVersions);
     }
+    String flags = "v f" + touchFlag;
     List<byte[]> commands = new ArrayList<>(targets.size());
     for (Target t : targets) {
-      commands.add(Commands.mg(t.key(), "v f"));
+      commands.add(Commands.mg(t.key(), flags));
     }
     CompletableFuture<List<@Nullable MetaResponse>> replies =
         node.submitBatch(commands).thenApply(Arrays::asList);

@@ -3,6 +3,7 @@ package dev.cascade.cache.redis.internal;
 import dev.cascade.cache.CacheException;
 import dev.cascade.cache.CacheTimeoutException;
 import dev.cascade.cache.CacheUnavailableException;
+import io.lettuce.core.GetExArgs;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
@@ -110,6 +111,38 @@ public final class RedisLink implements AutoCloseable {
 
   public CompletableFuture<byte @Nullable []> get(String key) {
     return bounded("GET", () -> commands.get(key));
+  }
+
+  /** GETEX PX: the value under {@code key}, whose TTL becomes {@code ttl} in the same command. */
+  public CompletableFuture<byte @Nullable []> getex(String key, Duration ttl) {
+    long millis = Math.max(1, ttl.toMillis());
+    return bounded("GETEX", () -> commands.getex(key, GetExArgs.Builder.px(millis)));
+  }
+
+  /**
+   * One GETEX PX per key, pipelined on the shared connection (on a cluster, each goes to its
+   * slot's master): one round trip per server, each key read and touched atomically.
+   */
+  public CompletableFuture<Map<String, byte[]>> getexAll(List<String> keys, Duration ttl) {
+    if (keys.isEmpty()) {
+      return CompletableFuture.completedFuture(Map.of());
+    }
+    List<CompletableFuture<byte @Nullable []>> reads = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      reads.add(getex(key, ttl));
+    }
+    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              Map<String, byte[]> found = new HashMap<>();
+              for (int i = 0; i < keys.size(); i++) {
+                byte[] value = reads.get(i).join();
+                if (value != null) {
+                  found.put(keys.get(i), value);
+                }
+              }
+              return found;
+            });
   }
 
   /** MGET; on a cluster Lettuce splits it into one MGET per slot and runs them in parallel. */
