@@ -29,7 +29,7 @@ final class InvalidationPeers {
     volatile boolean responsive = true;
   }
 
-  /** Starts knowing {@code id} (an instance found by its marker key), without a sequence baseline. */
+  /** Starts knowing {@code id} (an instance found subscribed at startup), without a sequence baseline. */
   void expect(String id) {
     peers.computeIfAbsent(id, key -> new Peer());
   }

@@ -148,16 +148,18 @@ public final class RedisInvalidation implements InvalidationChannel {
   }
 
   /**
-   * Announces this instance and waits (up to the ack timeout) until every instance whose marker key
-   * exists has acknowledged it: when the constructor returns, the others wait for this instance's
-   * acknowledgements, so its first fills can already be invalidated.
+   * Announces this instance and waits (up to the ack timeout) until every other instance subscribed
+   * to the channel has acknowledged it: when the constructor returns, the others wait for this
+   * instance's acknowledgements, so its first fills can already be invalidated. The others are found
+   * by their acknowledgement channels ({@code PUBSUB CHANNELS <channel>:ack:*}, the server's table
+   * of subscribed channels), never by scanning keys.
    */
   private void join(String channel) {
-    List<String> markers = publisher.keysMatching(RedisTier.escapeGlob(channel + ":marker:") + "*").join();
+    String prefix = channel + ":ack:";
+    List<String> subscribed = publisher.channelsMatching(RedisTier.escapeGlob(prefix) + "*").join();
     Set<String> others = new HashSet<>();
-    String prefix = channel + ":marker:";
-    for (String marker : markers) {
-      String id = marker.substring(prefix.length());
+    for (String ackChannelOfPeer : subscribed) {
+      String id = ackChannelOfPeer.substring(prefix.length());
       if (!id.equals(instanceId)) {
         others.add(id);
         peers.expect(id);
@@ -166,7 +168,7 @@ public final class RedisInvalidation implements InvalidationChannel {
     InvalidationAcks.Wait welcome = acks.expect(0L, others);
     send(InvalidationMessage.HELLO, null, null, List.of(), false).join();
     if (welcome != null) {
-      acks.awaitNow(welcome, ackTimeout, peers::forget); // stale markers of instances that are gone
+      acks.awaitNow(welcome, ackTimeout, peers::forget); // instances that vanished meanwhile
     }
   }
 
@@ -198,6 +200,11 @@ public final class RedisInvalidation implements InvalidationChannel {
   /** Returns the client name of the subscribing connection, as {@code CLIENT LIST} shows it. */
   public String subscriberName() {
     return "cascade-inv-" + instanceId;
+  }
+
+  /** Whether this channel knows instance {@code id} and waits for its acknowledgements (for tests). */
+  boolean waitsFor(String id) {
+    return peers.responsive().contains(id);
   }
 
   @Override
@@ -328,7 +335,7 @@ public final class RedisInvalidation implements InvalidationChannel {
 
   /**
    * Says goodbye (so that receivers need not wait for missed heartbeats), removes this instance's
-   * marker key (so that newcomers do not wait for its acknowledgement), stops the heartbeat and
+   * marker key, stops the heartbeat and
    * closes the connections this channel opened. Idempotent. Does nothing on the channel of a {@link
    * RedisBackend}: closing the backend does all this.
    */
@@ -350,7 +357,7 @@ public final class RedisInvalidation implements InvalidationChannel {
       try {
         byte[] bye = InvalidationMessage.control(InvalidationMessage.BYE, instanceId, lastSeq.get()).toBytes();
         publisher.publish(broadcast, bye).get(1, TimeUnit.SECONDS);
-        self.removeMarker().get(1, TimeUnit.SECONDS); // newcomers must not wait for us
+        self.removeMarker().get(1, TimeUnit.SECONDS); // leave nothing behind
       } finally {
         sendLock.unlock();
       }

@@ -182,32 +182,6 @@ public final class RedisLink implements AutoCloseable {
     return CompletableFuture.allOf(sweeps.toArray(CompletableFuture[]::new));
   }
 
-  /** Returns every key matching {@code pattern} on every master, by SCAN (never KEYS). */
-  public CompletableFuture<List<String>> keysMatching(String pattern) {
-    List<CompletableFuture<List<String>>> perNode = new ArrayList<>();
-    for (RedisClusterAsyncCommands<String, byte[]> node : masters()) {
-      perNode.add(collect(node, pattern, ScanCursor.INITIAL, new ArrayList<>()));
-    }
-    return CompletableFuture.allOf(perNode.toArray(CompletableFuture[]::new))
-        .thenApply(
-            done -> {
-              List<String> all = new ArrayList<>();
-              perNode.forEach(keys -> all.addAll(keys.join()));
-              return all;
-            });
-  }
-
-  private CompletableFuture<List<String>> collect(
-      RedisClusterAsyncCommands<String, byte[]> node, String pattern, ScanCursor cursor, List<String> found) {
-    ScanArgs args = ScanArgs.Builder.matches(pattern).limit(SCAN_PAGE);
-    return bounded("SCAN", () -> node.scan(cursor, args))
-        .thenCompose(
-            (KeyScanCursor<String> page) -> {
-              found.addAll(page.getKeys());
-              return page.isFinished() ? CompletableFuture.completedFuture(found) : collect(node, pattern, page, found);
-            });
-  }
-
   private CompletableFuture<Void> sweep(RedisClusterAsyncCommands<String, byte[]> node, String pattern, ScanCursor cursor) {
     ScanArgs args = ScanArgs.Builder.matches(pattern).limit(SCAN_PAGE);
     return bounded("SCAN", () -> node.scan(cursor, args))
@@ -215,6 +189,30 @@ public final class RedisLink implements AutoCloseable {
             (KeyScanCursor<String> page) ->
                 unlink(page.getKeys())
                     .thenCompose(done -> page.isFinished() ? CompletableFuture.completedFuture(null) : sweep(node, pattern, page)));
+  }
+
+  /**
+   * Returns the pub/sub channels matching {@code pattern} that have subscribers ({@code PUBSUB
+   * CHANNELS}): the server's channel table, not its keyspace, so the cost does not grow with the
+   * number of keys. On a cluster every known node is asked (a subscription lives on the node its
+   * connection reached) and the answers are merged.
+   */
+  public CompletableFuture<List<String>> channelsMatching(String pattern) {
+    List<CompletableFuture<List<String>>> perNode = new ArrayList<>();
+    if (cluster == null) {
+      perNode.add(bounded("PUBSUB CHANNELS", () -> commands.pubsubChannels(pattern)));
+    } else {
+      for (RedisClusterNode node : cluster.getPartitions()) {
+        perNode.add(bounded("PUBSUB CHANNELS", () -> nodeCommands(node).pubsubChannels(pattern)));
+      }
+    }
+    return CompletableFuture.allOf(perNode.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<String> all = new ArrayList<>();
+              perNode.forEach(channels -> all.addAll(channels.join()));
+              return all;
+            });
   }
 
   /** Returns {@code INFO <section>} of every master, keyed by node address. */
