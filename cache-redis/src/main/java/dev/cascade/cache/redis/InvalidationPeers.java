@@ -74,7 +74,12 @@ final class InvalidationPeers {
     }
   }
 
-  /** Returns the ids of the instances a write waits for: those that still acknowledge. */
+  /** Returns the ids of every instance this one knows (heard within three beats, or found at startup). */
+  Set<String> known() {
+    return Set.copyOf(peers.keySet());
+  }
+
+  /** Returns the ids of the instances a write waits for by default: those that still acknowledge. */
   Set<String> responsive() {
     Set<String> live = ConcurrentHashMap.newKeySet();
     peers.forEach(

@@ -292,6 +292,16 @@ public final class RedisBackend implements AutoCloseable {
     }
 
     /**
+     * Chooses what a write does when another instance has not acknowledged its invalidation within
+     * {@code ackTimeout} (default {@link RedisInvalidation.Unacknowledged#PROCEED}); see {@link
+     * RedisInvalidation.Builder#unacknowledged}.
+     */
+    public Builder unacknowledged(RedisInvalidation.Unacknowledged unacknowledged) {
+      channelOptions.unacknowledged(unacknowledged);
+      return this;
+    }
+
+    /**
      * Opens the command connection and returns the backend; the pub/sub connection waits for the
      * first {@link RedisBackend#invalidation()}.
      *

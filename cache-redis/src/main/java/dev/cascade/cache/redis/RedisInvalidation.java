@@ -1,6 +1,7 @@
 package dev.cascade.cache.redis;
 
 import dev.cascade.cache.CacheException;
+import dev.cascade.cache.CacheTimeoutException;
 import dev.cascade.cache.redis.internal.RedisLink;
 import dev.cascade.cache.spi.InvalidationChannel;
 import io.lettuce.core.AbstractRedisClient;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,11 +58,23 @@ import org.jspecify.annotations.Nullable;
  *       makes every receiver flush: its last messages may not have arrived.
  *   <li>Each instance keeps a marker key; when {@code FLUSHALL} or {@code FLUSHDB} removes it, the
  *       instance flushes within one beat.
- *   <li>A write completes once every instance heard from within the last three beats has
- *       acknowledged applying it, or after {@code ackTimeout} (default 250 ms). An instance that
- *       misses an acknowledgement is not waited for again until it acknowledges something; it is
- *       then either gone, cut off (and flushes when its subscription returns), or stalled (and may
- *       serve the old value until it processes the message): the one window this design leaves.
+ *   <li>A write waits until every other live instance (heard from within the last three beats, or
+ *       found subscribed when this one started) has acknowledged applying it, for at most {@code
+ *       ackTimeout} (default 250 ms). A write that some live instance did not acknowledge by the
+ *       time it completes is <em>unacknowledged</em>: it is counted ({@link #unacknowledgedCount()},
+ *       and per cache in {@code CacheStats.unacknowledgedInvalidationCount}), and {@link
+ *       Builder#unacknowledged(Unacknowledged)} chooses what the call does: {@link
+ *       Unacknowledged#PROCEED} (the default) completes it normally; {@link Unacknowledged#FAIL}
+ *       fails it with a {@link CacheTimeoutException} naming the cache, the keys and the instances
+ *       that did not answer. The write itself is done either way (Redis and this instance's
+ *       in-process tier hold it); what is not known is whether those instances dropped their copy.
+ *       They are gone (and forgotten after three beats), cut off (and flush when their subscription
+ *       returns), or stalled (and may serve the old value until they process the message).
+ *   <li>With {@code PROCEED}, an instance that missed an acknowledgement is not waited for again
+ *       until it acknowledges something, so a stalled instance costs one {@code ackTimeout}, not
+ *       one per write; the writes it has not acknowledged by the time they complete are still
+ *       counted. With {@code FAIL}, every write waits for every live instance, so each write fails
+ *       after {@code ackTimeout} while one is stalled, until it answers again or is forgotten.
  * </ul>
  *
  * <p>Thread-safe. Made by {@code create} or {@code builder}, it opens two connections (one to
@@ -69,11 +83,14 @@ import org.jspecify.annotations.Nullable;
  * through the backend's command connection, and is closed by the backend.
  */
 public final class RedisInvalidation implements InvalidationChannel {
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
   private final String instanceId = UUID.randomUUID().toString();
   private final String broadcast;
   private final String ackChannel;
   private final Duration heartbeat;
   private final Duration ackTimeout;
+  private final Unacknowledged whenUnacknowledged;
   private final RedisLink publisher;
   private final boolean ofBackend;
   private final InvalidationSubscriber subscriber;
@@ -99,6 +116,7 @@ public final class RedisInvalidation implements InvalidationChannel {
     this.ackChannel = builder.channel + ":ack:" + instanceId;
     this.heartbeat = builder.heartbeat;
     this.ackTimeout = builder.ackTimeout;
+    this.whenUnacknowledged = builder.unacknowledged;
     this.ofBackend = ofBackend;
     this.publisher = publisher;
     this.self = new InvalidationSelfCheck(publisher, builder.channel + ":marker:" + instanceId, heartbeat, this::flushAll);
@@ -124,7 +142,7 @@ public final class RedisInvalidation implements InvalidationChannel {
               public void resubscribed() {
                 flushAll(); // messages between the disconnect and now are lost
                 delivering.set(true);
-                send(InvalidationMessage.HELLO, null, null, List.of(), false);
+                send(InvalidationMessage.HELLO, null, null, List.of(), false, null);
               }
             },
             broadcast,
@@ -165,8 +183,8 @@ public final class RedisInvalidation implements InvalidationChannel {
         peers.expect(id);
       }
     }
-    InvalidationAcks.Wait welcome = acks.expect(0L, others);
-    send(InvalidationMessage.HELLO, null, null, List.of(), false).join();
+    InvalidationAcks.Wait welcome = acks.expect(0L, others, Set.of());
+    send(InvalidationMessage.HELLO, null, null, List.of(), false, null).join();
     if (welcome != null) {
       acks.awaitNow(welcome, ackTimeout, peers::forget); // instances that vanished meanwhile
     }
@@ -217,9 +235,18 @@ public final class RedisInvalidation implements InvalidationChannel {
     return flushes.get();
   }
 
-  /** Returns how many writes completed without every live instance's acknowledgement. */
+  /**
+   * Returns how many writes, of all the caches on this channel, some other live instance had not
+   * acknowledged when they completed (with {@link Unacknowledged#FAIL}: when they failed for it).
+   * Each cache counts its own in {@code CacheStats.unacknowledgedInvalidationCount}.
+   */
   public long unacknowledgedCount() {
     return unacknowledged.get();
+  }
+
+  /** Returns what this channel does with a write some live instance did not acknowledge in time. */
+  public Unacknowledged whenUnacknowledged() {
+    return whenUnacknowledged;
   }
 
   @Override
@@ -229,36 +256,81 @@ public final class RedisInvalidation implements InvalidationChannel {
     return () -> forCache.remove(listener);
   }
 
+  /**
+   * Sends {@code event} to the other instances and completes when every live one acknowledged it,
+   * or after {@code ackTimeout}: normally with {@link Unacknowledged#PROCEED}, with a {@link
+   * CacheTimeoutException} with {@link Unacknowledged#FAIL}. Fails with a {@link CacheException}
+   * when the message cannot be published or the channel is closed.
+   */
   @Override
   public CompletableFuture<Void> publish(String cacheName, Event event) {
+    return publish(cacheName, event, () -> {});
+  }
+
+  /**
+   * Sends {@code event} as {@link #publish(String, Event)} does and runs {@code unacknowledged}
+   * first when some live instance did not acknowledge it in time.
+   */
+  @Override
+  public CompletableFuture<Void> publish(String cacheName, Event event, Runnable unacknowledged) {
+    Objects.requireNonNull(unacknowledged, "unacknowledged");
     if (closed.get()) {
       return CompletableFuture.failedFuture(new CacheException("invalidation channel is closed", null));
     }
-    return send(InvalidationMessage.INVALIDATION, cacheName, event.kind().name(), event.keys(), true);
+    return send(InvalidationMessage.INVALIDATION, cacheName, event.kind().name(), event.keys(), true, unacknowledged);
   }
 
   private CompletableFuture<Void> send(
-      String type, @Nullable String cache, @Nullable String kind, List<String> keys, boolean acknowledged) {
+      String type,
+      @Nullable String cache,
+      @Nullable String kind,
+      List<String> keys,
+      boolean acknowledged,
+      @Nullable Runnable unacknowledgedHook) {
     sendLock.lock(); // sequence order and wire order must agree, or receivers see false gaps
     try {
       long seq = InvalidationMessage.INVALIDATION.equals(type) ? lastSeq.incrementAndGet() : lastSeq.get();
       byte[] bytes = new InvalidationMessage(InvalidationMessage.VERSION, type, instanceId, seq, cache, kind, keys).toBytes();
-      InvalidationAcks.Wait waiting = acknowledged ? acks.expect(seq, peers.responsive()) : null;
+      InvalidationAcks.Wait waiting = null;
+      if (acknowledged) {
+        Set<String> known = peers.known();
+        waiting =
+            whenUnacknowledged == Unacknowledged.FAIL
+                ? acks.expect(seq, known, Set.of())
+                : acks.expect(seq, peers.responsive(), known);
+      }
       CompletableFuture<Long> published = publisher.publish(broadcast, bytes);
       if (waiting == null) {
         return published.thenApply(receivers -> null);
       }
-      return acks.await(
-          published,
-          waiting,
-          ackTimeout,
-          missed -> {
-            unacknowledged.incrementAndGet();
-            peers.unresponsive(missed);
-          });
+      return acks.await(published, waiting, ackTimeout, peers::unresponsive)
+          .thenCompose(missed -> missed.isEmpty() ? DONE : unacknowledged(cache, kind, keys, missed, unacknowledgedHook));
     } finally {
       sendLock.unlock();
     }
+  }
+
+  /** Counts a write {@code missed} did not acknowledge, tells its cache, and ends it as configured. */
+  private CompletableFuture<Void> unacknowledged(
+      @Nullable String cache, @Nullable String kind, List<String> keys, Set<String> missed, @Nullable Runnable hook) {
+    unacknowledged.incrementAndGet();
+    if (hook != null) {
+      try {
+        hook.run();
+      } catch (RuntimeException e) {
+        // the cache's counter; it must not turn a delivered write into a failed one
+      }
+    }
+    if (whenUnacknowledged == Unacknowledged.PROCEED) {
+      return DONE;
+    }
+    String shown = keys.size() <= 10 ? keys.toString() : keys.subList(0, 10) + " and " + (keys.size() - 10) + " more";
+    return CompletableFuture.failedFuture(
+        new CacheTimeoutException(
+            "invalidation of cache '" + cache + "' (" + kind + " " + shown + ") was not acknowledged within "
+                + ackTimeout.toMillis() + " ms by instance(s) " + new TreeSet<>(missed)
+                + "; they may still serve the old value",
+            null));
   }
 
   private void receive(String channel, byte[] bytes) {
@@ -318,7 +390,7 @@ public final class RedisInvalidation implements InvalidationChannel {
     try {
       long now = System.nanoTime();
       self.beatStarts(now);
-      send(InvalidationMessage.HEARTBEAT, null, null, List.of(), false);
+      send(InvalidationMessage.HEARTBEAT, null, null, List.of(), false, null);
       if (peers.forgetSilent(now, 3 * heartbeat.toNanos())) {
         flushAll(); // an instance vanished without goodbye: its last messages may be lost
       }
@@ -378,6 +450,7 @@ public final class RedisInvalidation implements InvalidationChannel {
     private Duration heartbeat = Duration.ofMillis(500);
     private Duration ackTimeout = Duration.ofMillis(250);
     private Duration commandTimeout = Duration.ofMillis(250);
+    private Unacknowledged unacknowledged = Unacknowledged.PROCEED;
     private final Set<String> set = new HashSet<>();
 
     private Builder(AbstractRedisClient client) {
@@ -420,6 +493,18 @@ public final class RedisInvalidation implements InvalidationChannel {
       Duration checked = RedisOptions.positive(ackTimeout, "ackTimeout");
       once("ackTimeout", this.ackTimeout);
       this.ackTimeout = checked;
+      return this;
+    }
+
+    /**
+     * Chooses what a write does when some other live instance has not acknowledged it within
+     * {@code ackTimeout}: {@link Unacknowledged#PROCEED} (the default) completes it normally, {@link
+     * Unacknowledged#FAIL} fails it with a {@link CacheTimeoutException}. Either way it is counted.
+     */
+    public Builder unacknowledged(Unacknowledged unacknowledged) {
+      Objects.requireNonNull(unacknowledged, "unacknowledged");
+      once("unacknowledged", this.unacknowledged);
+      this.unacknowledged = unacknowledged;
       return this;
     }
 
@@ -471,6 +556,26 @@ public final class RedisInvalidation implements InvalidationChannel {
         throw new IllegalStateException(option + " was already set to " + value);
       }
     }
+  }
+
+  /**
+   * What a write does when some other live instance has not acknowledged its invalidation within
+   * the channel's {@code ackTimeout}. In both cases the write itself is done and the channel and the
+   * cache count it as unacknowledged.
+   */
+  public enum Unacknowledged {
+    /**
+     * Complete the call normally (the default): writes stay fast while an instance is stalled or
+     * gone, and the count tells how often another instance may have served an old value after a
+     * write returned.
+     */
+    PROCEED,
+    /**
+     * Fail the call with a {@link CacheTimeoutException} naming the cache, the keys and the
+     * instances that did not answer: a write that returns normally was applied by every live
+     * instance.
+     */
+    FAIL
   }
 
   @Override
