@@ -50,6 +50,13 @@ final class InvalidationSelfCheck {
     return link.unlink(List.of(markerKey));
   }
 
+  /** Starts the checks afresh at {@code nowNanos}, for a channel that starts late (Redis was down). */
+  void restart(long nowNanos) {
+    ownEchoNanos.set(nowNanos);
+    lastBeatNanos = nowNanos;
+    echoing.set(true);
+  }
+
   /** Records that this instance heard one of its own messages; a loss if it had stopped hearing them. */
   void heardOwnMessage() {
     ownEchoNanos.set(System.nanoTime());

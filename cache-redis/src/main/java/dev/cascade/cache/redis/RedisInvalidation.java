@@ -2,6 +2,7 @@ package dev.cascade.cache.redis;
 
 import dev.cascade.cache.CacheException;
 import dev.cascade.cache.CacheTimeoutException;
+import dev.cascade.cache.CacheUnavailableException;
 import dev.cascade.cache.redis.internal.RedisLink;
 import dev.cascade.cache.spi.InvalidationChannel;
 import io.lettuce.core.AbstractRedisClient;
@@ -77,6 +78,12 @@ import org.jspecify.annotations.Nullable;
  *       after {@code ackTimeout} while one is stalled, until it answers again or is forgotten.
  * </ul>
  *
+ * <p>Starting with Redis down: when the channel cannot subscribe, place its marker or join (Redis
+ * not reachable, for one), it is made all the same and tries again on every heartbeat. Until it has
+ * started, {@link #isDelivering()} answers {@code false} (layered caches keep nothing new in their
+ * in-process tier, so nothing there can miss an invalidation) and {@link #publish} fails at once
+ * with a {@link CacheUnavailableException}; once it has, it works as if it had started at once.
+ *
  * <p>Thread-safe. Made by {@code create} or {@code builder}, it opens two connections (one to
  * subscribe, one to publish) and one daemon thread; close it when the service stops (goodbye is
  * sent then). The channel of a {@link RedisBackend} opens only the subscribing connection, publishes
@@ -84,6 +91,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RedisInvalidation implements InvalidationChannel {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+  private static final System.Logger LOG = System.getLogger("dev.cascade.cache.redis");
 
   private final String instanceId = UUID.randomUUID().toString();
   private final String broadcast;
@@ -93,7 +101,11 @@ public final class RedisInvalidation implements InvalidationChannel {
   private final Unacknowledged whenUnacknowledged;
   private final RedisLink publisher;
   private final boolean ofBackend;
-  private final InvalidationSubscriber subscriber;
+  private final AbstractRedisClient client;
+  private final InvalidationSubscriber.Events events;
+  private volatile @Nullable InvalidationSubscriber subscriber; // set by start(), on the constructor's or the timer's thread
+  private volatile boolean started;
+  private volatile String notStarted = "not started yet";
   private final ScheduledExecutorService timer;
   private final ReentrantLock sendLock = new ReentrantLock();
   private final AtomicLong lastSeq = new AtomicLong();
@@ -120,40 +132,29 @@ public final class RedisInvalidation implements InvalidationChannel {
     this.ofBackend = ofBackend;
     this.publisher = publisher;
     this.self = new InvalidationSelfCheck(publisher, builder.channel + ":marker:" + instanceId, heartbeat, this::flushAll);
-    this.subscriber =
-        new InvalidationSubscriber(
-            builder.client,
-            subscriberName(),
-            new InvalidationSubscriber.Events() {
-              @Override
-              public void message(String channel, byte[] bytes) {
-                receive(channel, bytes);
-              }
+    this.client = builder.client;
+    this.events =
+        new InvalidationSubscriber.Events() {
+          @Override
+          public void message(String channel, byte[] bytes) {
+            receive(channel, bytes);
+          }
 
-              @Override
-              public void disconnected() {
-                if (!closed.get()) {
-                  delivering.set(false);
-                  flushAll(); // from now until resubscription, messages are lost to us
-                }
-              }
+          @Override
+          public void disconnected() {
+            if (!closed.get()) {
+              delivering.set(false);
+              flushAll(); // from now until resubscription, messages are lost to us
+            }
+          }
 
-              @Override
-              public void resubscribed() {
-                flushAll(); // messages between the disconnect and now are lost
-                delivering.set(true);
-                send(InvalidationMessage.HELLO, null, null, List.of(), false, null);
-              }
-            },
-            broadcast,
-            ackChannel);
-    try {
-      self.placeMarker();
-      join(builder.channel);
-    } catch (RuntimeException e) {
-      subscriber.close();
-      throw e;
-    }
+          @Override
+          public void resubscribed() {
+            flushAll(); // messages between the disconnect and now are lost
+            delivering.set(true);
+            send(InvalidationMessage.HELLO, null, null, List.of(), false, null);
+          }
+        };
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -161,8 +162,41 @@ public final class RedisInvalidation implements InvalidationChannel {
               thread.setDaemon(true);
               return thread;
             });
+    if (!start()) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "invalidation channel {0} cannot start ({1}); it keeps trying every heartbeat, and its caches keep nothing new in"
+              + " their in-process tier until it does",
+          broadcast,
+          notStarted);
+    }
     long beat = heartbeat.toNanos();
     timer.scheduleAtFixedRate(this::beat, beat, beat, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Subscribes, places the marker key and joins the other instances; returns whether it succeeded
+   * (if not, what was opened is closed and a later beat tries again). Runs on the constructor's
+   * thread, then only on the timer's, so never twice at once.
+   */
+  private boolean start() {
+    InvalidationSubscriber made = null;
+    try {
+      made = new InvalidationSubscriber(client, subscriberName(), events, publisher.timeout(), broadcast, ackChannel);
+      subscriber = made;
+      self.placeMarker();
+      join(broadcast);
+      self.restart(System.nanoTime());
+      started = true;
+      return true;
+    } catch (RuntimeException e) {
+      notStarted = e.getMessage() == null ? e.toString() : e.getMessage();
+      subscriber = null;
+      if (made != null) {
+        made.close();
+      }
+      return false;
+    }
   }
 
   /**
@@ -225,9 +259,14 @@ public final class RedisInvalidation implements InvalidationChannel {
     return peers.responsive().contains(id);
   }
 
+  /**
+   * Returns whether events from other instances reach this one: the channel has started (it
+   * connected, subscribed and joined), its subscription is not being re-established, it hears its
+   * own messages, and it is not closed.
+   */
   @Override
   public boolean isDelivering() {
-    return delivering.get() && self.hearsItself() && !closed.get();
+    return started && delivering.get() && self.hearsItself() && !closed.get();
   }
 
   /** Returns how many times this channel told its caches that messages may have been lost. */
@@ -276,6 +315,10 @@ public final class RedisInvalidation implements InvalidationChannel {
     Objects.requireNonNull(unacknowledged, "unacknowledged");
     if (closed.get()) {
       return CompletableFuture.failedFuture(new CacheException("invalidation channel is closed", null));
+    }
+    if (!started) {
+      return CompletableFuture.failedFuture(
+          new CacheUnavailableException("invalidation channel " + broadcast + " has not started: " + notStarted, null));
     }
     return send(InvalidationMessage.INVALIDATION, cacheName, event.kind().name(), event.keys(), true, unacknowledged);
   }
@@ -387,6 +430,12 @@ public final class RedisInvalidation implements InvalidationChannel {
     if (closed.get()) {
       return;
     }
+    if (!started) {
+      if (start()) {
+        LOG.log(System.Logger.Level.INFO, "invalidation channel {0} started", broadcast);
+      }
+      return;
+    }
     try {
       long now = System.nanoTime();
       self.beatStarts(now);
@@ -425,18 +474,29 @@ public final class RedisInvalidation implements InvalidationChannel {
     }
     timer.shutdownNow();
     try {
-      sendLock.lock();
-      try {
-        byte[] bye = InvalidationMessage.control(InvalidationMessage.BYE, instanceId, lastSeq.get()).toBytes();
-        publisher.publish(broadcast, bye).get(1, TimeUnit.SECONDS);
-        self.removeMarker().get(1, TimeUnit.SECONDS); // leave nothing behind
-      } finally {
-        sendLock.unlock();
-      }
-    } catch (Exception e) {
-      // receivers will notice the missing heartbeats instead
+      // a start in progress on the timer thread ends within its bounded commands and the ack timeout
+      timer.awaitTermination(ackTimeout.toMillis() + 5 * publisher.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    subscriber.close();
+    if (started) { // a channel that never started has no one to say goodbye to and no marker
+      try {
+        sendLock.lock();
+        try {
+          byte[] bye = InvalidationMessage.control(InvalidationMessage.BYE, instanceId, lastSeq.get()).toBytes();
+          publisher.publish(broadcast, bye).get(1, TimeUnit.SECONDS);
+          self.removeMarker().get(1, TimeUnit.SECONDS); // leave nothing behind
+        } finally {
+          sendLock.unlock();
+        }
+      } catch (Exception e) {
+        // receivers will notice the missing heartbeats instead
+      }
+    }
+    InvalidationSubscriber current = subscriber;
+    if (current != null) {
+      current.close();
+    }
     publisher.close();
   }
 
@@ -522,9 +582,9 @@ public final class RedisInvalidation implements InvalidationChannel {
 
     /**
      * Connects, subscribes and returns the channel. It opens two connections of its own (one to
-     * subscribe, one to publish) and closes them when closed.
-     *
-     * @throws CacheException if Redis cannot be reached
+     * subscribe, one to publish) and closes them when closed. If Redis cannot be reached, or the
+     * channel cannot start for another reason, the channel is returned all the same and tries again
+     * on every heartbeat (see {@link RedisInvalidation}).
      */
     public RedisInvalidation build() {
       RedisLink publisher =
