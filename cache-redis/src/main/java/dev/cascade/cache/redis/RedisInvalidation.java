@@ -456,9 +456,10 @@ public final class RedisInvalidation implements InvalidationChannel {
 
   /**
    * Says goodbye (so that receivers need not wait for missed heartbeats), removes this instance's
-   * marker key, stops the heartbeat and
-   * closes the connections this channel opened. Idempotent. Does nothing on the channel of a {@link
-   * RedisBackend}: closing the backend does all this.
+   * marker key, stops the heartbeat (or the attempts to start) and closes the connections this
+   * channel opened; closing its subscription is what keeps newcomers from waiting for its
+   * acknowledgement. Idempotent. Does nothing on the channel of a {@link RedisBackend}: closing the
+   * backend does all this.
    */
   @Override
   public void close() {
