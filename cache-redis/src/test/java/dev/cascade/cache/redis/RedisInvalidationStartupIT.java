@@ -59,8 +59,17 @@ class RedisInvalidationStartupIT {
 
   /** Returns {@code calls} of {@code command} in {@code INFO commandstats}, 0 when it never ran. */
   private static long calls(String command) {
-    String stats = (String) server.command(0, "INFO", "commandstats");
-    Matcher matcher = Pattern.compile("cmdstat_" + Pattern.quote(command) + ":calls=(\\d+)").matcher(stats);
-    return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+    return calls(server, command);
+  }
+
+  /** Returns {@code calls} of {@code command} summed over every server of {@code redis}. */
+  static long calls(RedisServerExtension redis, String command) {
+    long calls = 0;
+    for (int i = 0; i < redis.size(); i++) {
+      String stats = (String) redis.command(i, "INFO", "commandstats");
+      Matcher matcher = Pattern.compile("cmdstat_" + Pattern.quote(command) + ":calls=(\\d+)").matcher(stats);
+      calls += matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+    }
+    return calls;
   }
 }
