@@ -1,6 +1,8 @@
 package dev.cascade.cache.internal;
 
 import dev.cascade.cache.CacheException;
+import dev.cascade.cache.CacheTimeoutException;
+import dev.cascade.cache.CacheUnavailableException;
 import dev.cascade.cache.spi.InvalidationChannel;
 import dev.cascade.cache.spi.KeyCodec;
 import java.util.ArrayList;
@@ -31,6 +33,7 @@ final class Coherence<K> {
   private final Events events;
   private final AtomicLongArray stripeEpochs = new AtomicLongArray(STRIPES);
   private final AtomicLong globalEpoch = new AtomicLong();
+  private final Runnable countUnacknowledged;
   private InvalidationChannel.@Nullable Subscription subscription;
 
   Coherence(
@@ -46,6 +49,7 @@ final class Coherence<K> {
     this.local = local;
     this.stats = stats;
     this.events = events;
+    this.countUnacknowledged = stats.unacknowledgedInvalidations::increment;
   }
 
   /** Starts listening to other instances; called once, when the cache is complete. */
@@ -126,9 +130,11 @@ final class Coherence<K> {
 
   /**
    * Tells the other instances, after a write or invalidation, to drop their copies; completes when
-   * the channel says they have (or fails when it cannot say so). {@code error} is the write's own
-   * failure, reported in preference: the announcement is still sent then, but not waited for, so
-   * that a caller pays one timeout, not two, while a server is down.
+   * the channel considers it delivered, fails when the channel fails it (a {@link
+   * CacheTimeoutException} or {@link CacheUnavailableException} from the channel keeps its type),
+   * and counts each announcement the channel reports as unacknowledged. {@code error} is the write's
+   * own failure, reported in preference: the announcement is still sent then, but not waited for,
+   * so that a caller pays one timeout, not two, while a server is down.
    */
   CompletableFuture<Void> announce(
       @Nullable Throwable error, InvalidationChannel.Kind kind, List<String> keys) {
@@ -136,15 +142,22 @@ final class Coherence<K> {
         channel == null
             ? CompletableFuture.completedFuture(null)
             : channel
-                .publish(cacheName, new InvalidationChannel.Event(kind, keys))
+                .publish(
+                    cacheName,
+                    new InvalidationChannel.Event(kind, keys),
+                    countUnacknowledged)
                 .exceptionallyCompose(
                     failure -> {
                       Throwable cause = Futures.unwrap(failure);
+                      String message =
+                          "cache '" + cacheName + "': other instances may not have dropped " + keys
+                              + " (" + kind + "): " + cause.getMessage();
                       return CompletableFuture.failedFuture(
-                          new CacheException(
-                              "cache '" + cacheName + "': other instances may not have dropped " + keys
-                                  + " (" + kind + "): " + cause.getMessage(),
-                              cause));
+                          cause instanceof CacheTimeoutException
+                              ? new CacheTimeoutException(message, cause)
+                              : cause instanceof CacheUnavailableException
+                                  ? new CacheUnavailableException(message, cause)
+                                  : new CacheException(message, cause));
                     });
     return error == null ? announced : CompletableFuture.failedFuture(Futures.unwrap(error));
   }

@@ -33,6 +33,7 @@ final class StatsCounter {
   final LongAdder refreshFailures = new LongAdder();
   final LongAdder staleRevalidates = new LongAdder();
   final LongAdder staleErrors = new LongAdder();
+  final LongAdder unacknowledgedInvalidations = new LongAdder();
 
   /** Counts one decode failure of a remote value. */
   void recordDecodeFailure() {
@@ -59,6 +60,6 @@ final class StatsCounter {
         refreshFailures.sum(),
         staleRevalidates.sum(),
         staleErrors.sum(),
-        0);
+        unacknowledgedInvalidations.sum());
   }
 }

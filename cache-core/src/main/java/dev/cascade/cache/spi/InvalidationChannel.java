@@ -16,8 +16,29 @@ public interface InvalidationChannel extends AutoCloseable {
   /** Starts delivering the events of {@code cacheName} from other instances to {@code listener}. */
   Subscription subscribe(String cacheName, Listener listener);
 
-  /** Sends {@code event} to the other instances of {@code cacheName}. */
+  /**
+   * Sends {@code event} to the other instances of {@code cacheName}. The future completes when the
+   * channel considers the event delivered (a channel that waits for acknowledgements says in its
+   * own documentation when that is) and fails, with a {@link dev.cascade.cache.CacheException},
+   * when it cannot send it or, if the channel is configured so, when it cannot confirm it.
+   */
   CompletableFuture<Void> publish(String cacheName, Event event);
+
+  /**
+   * Sends {@code event} as {@link #publish(String, Event)} does, and runs {@code unacknowledged}
+   * when the channel knows that some other live instance did not confirm applying it in time:
+   * at most once per call, before the returned future completes (normally or not). A cache calls
+   * this form for every write and counts the calls of {@code unacknowledged} in its {@link
+   * dev.cascade.cache.CacheStats#unacknowledgedInvalidationCount()}, so the count is exact per cache
+   * object even when several caches share one channel.
+   *
+   * <p>The default ignores {@code unacknowledged} and calls {@link #publish(String, Event)}: a
+   * channel that cannot tell whether others applied an event reports nothing, and its caches count
+   * 0. {@code unacknowledged} must be cheap and must not block; it may run on the channel's thread.
+   */
+  default CompletableFuture<Void> publish(String cacheName, Event event, Runnable unacknowledged) {
+    return publish(cacheName, event);
+  }
 
   /**
    * Returns whether events from other instances currently reach this one. While it answers {@code

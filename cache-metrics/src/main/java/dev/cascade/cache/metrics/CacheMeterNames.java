@@ -73,6 +73,12 @@ public final class CacheMeterNames {
   public static final String INVALIDATIONS_RECEIVED = "cache.invalidations.received";
 
   /**
+   * Invalidations this cache sent that some other live instance had not acknowledged when the write
+   * completed (or failed for it), {@code CacheStats.unacknowledgedInvalidationCount} (counter).
+   */
+  public static final String INVALIDATIONS_UNACKNOWLEDGED = "cache.invalidations.unacknowledged";
+
+  /**
    * Times the whole in-process tier was dropped because invalidations may have been lost: channel
    * reconnect, sequence gap, silent peer, server flush, store recovery (counter).
    */

@@ -19,9 +19,9 @@ import org.jspecify.annotations.Nullable;
  * cache.evictions}, {@code cache.size}, {@code cache.load}, {@code cache.load.duration}) plus
  * Cascade's extras ({@code cache.coalesced.waits}, {@code cache.lease.waits}, {@code
  * cache.null.hits}, {@code cache.decode.failures}, {@code cache.tier.errors}, {@code
- * cache.invalidations.received}, {@code cache.l1.flushes}, {@code cache.refreshes}, {@code
- * cache.stale.served}, {@code cache.hit.ratio}, {@code cache.load.saved}), all tagged {@code
- * cache=<name>}. The meters list is in
+ * cache.invalidations.received}, {@code cache.invalidations.unacknowledged}, {@code
+ * cache.l1.flushes}, {@code cache.refreshes}, {@code cache.stale.served}, {@code cache.hit.ratio},
+ * {@code cache.load.saved}), all tagged {@code cache=<name>}. The meters list is in
  * {@code docs/metrics.md}.
  *
  * <p>Each lookup counts once here, whichever tier answered it; per-tier meters come from {@link
@@ -117,6 +117,9 @@ public final class CascadeCacheMetrics<C extends Cache<?, ?>> extends CacheMeter
     counter(registry, cache, CacheMeterNames.INVALIDATIONS_RECEIVED, null,
         s -> s.invalidationsReceivedCount(),
         "Invalidations applied that other instances sent over the invalidation channel");
+    counter(registry, cache, CacheMeterNames.INVALIDATIONS_UNACKNOWLEDGED, null,
+        s -> s.unacknowledgedInvalidationCount(),
+        "Invalidations this cache sent that some other live instance did not acknowledge in time");
     counter(registry, cache, CacheMeterNames.L1_FLUSHES, null, s -> s.localFlushCount(),
         "Times the whole in-process tier was dropped because invalidations may have been lost");
     counter(registry, cache, CacheMeterNames.REFRESHES, "success", s -> s.refreshSuccessCount(),

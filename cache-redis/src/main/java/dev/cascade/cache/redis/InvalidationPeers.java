@@ -29,7 +29,7 @@ final class InvalidationPeers {
     volatile boolean responsive = true;
   }
 
-  /** Starts knowing {@code id} (an instance found by its marker key), without a sequence baseline. */
+  /** Starts knowing {@code id} (an instance found subscribed at startup), without a sequence baseline. */
   void expect(String id) {
     peers.computeIfAbsent(id, key -> new Peer());
   }
@@ -74,7 +74,12 @@ final class InvalidationPeers {
     }
   }
 
-  /** Returns the ids of the instances a write waits for: those that still acknowledge. */
+  /** Returns the ids of every instance this one knows (heard within three beats, or found at startup). */
+  Set<String> known() {
+    return Set.copyOf(peers.keySet());
+  }
+
+  /** Returns the ids of the instances a write waits for by default: those that still acknowledge. */
   Set<String> responsive() {
     Set<String> live = ConcurrentHashMap.newKeySet();
     peers.forEach(

@@ -40,14 +40,21 @@ final class InvalidationSelfCheck {
     this.loss = loss;
   }
 
-  /** Writes the marker key (blocking), so that newcomers know this instance. */
+  /** Writes the marker key (blocking), whose disappearance later reveals a flush of the server. */
   void placeMarker() {
     link.setIfAbsent(markerKey, MARK, markerTtl).join();
   }
 
-  /** Removes the marker key, so that newcomers do not wait for this instance. */
+  /** Removes the marker key, when the instance closes. */
   CompletableFuture<Void> removeMarker() {
     return link.unlink(List.of(markerKey));
+  }
+
+  /** Starts the checks afresh at {@code nowNanos}, for a channel that starts late (Redis was down). */
+  void restart(long nowNanos) {
+    ownEchoNanos.set(nowNanos);
+    lastBeatNanos = nowNanos;
+    echoing.set(true);
   }
 
   /** Records that this instance heard one of its own messages; a loss if it had stopped hearing them. */

@@ -1,5 +1,7 @@
 package dev.cascade.cache.redis;
 
+import dev.cascade.cache.CacheException;
+import dev.cascade.cache.CacheUnavailableException;
 import dev.cascade.cache.redis.internal.RedisLink;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisChannelHandler;
@@ -8,6 +10,10 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -39,9 +45,12 @@ final class InvalidationSubscriber implements AutoCloseable {
 
   /**
    * Connects through {@code client} (a {@link RedisClient} or {@link RedisClusterClient}), names the
-   * connection {@code name}, subscribes to {@code channels} and returns once subscribed.
+   * connection {@code name}, subscribes to {@code channels} and returns once subscribed; each of the
+   * two commands waits at most {@code timeout}.
+   *
+   * @throws CacheException if the connection or a command fails or times out (nothing stays open)
    */
-  InvalidationSubscriber(AbstractRedisClient client, String name, Events events, String... channels) {
+  InvalidationSubscriber(AbstractRedisClient client, String name, Events events, Duration timeout, String... channels) {
     this.client = client;
     this.connection =
         client instanceof RedisClusterClient cluster
@@ -73,8 +82,17 @@ final class InvalidationSubscriber implements AutoCloseable {
             }
           }
         });
-    connection.async().clientSetname(name).toCompletableFuture().join();
-    connection.async().subscribe(channels).toCompletableFuture().join();
+    try {
+      connection.async().clientSetname(name).toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      connection.async().subscribe(channels).toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close();
+      throw new CacheException("interrupted while subscribing", e);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      close();
+      throw new CacheUnavailableException("cannot subscribe to " + String.join(", ", channels) + ": " + e, e);
+    }
   }
 
   /** Stops watching the connection and closes it. */

@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Connections, whatever the number of caches:
  *
  * <ul>
- *   <li>one command connection, opened by {@code create} / {@code build}: the store, the lock, the
+ *   <li>one command connection, opened by {@code create} / {@code build} (or in the background, if
+ *       Redis is not reachable then): the store, the lock, the
  *       server statistics and the channel's publishes, heartbeats and acknowledgements all go
  *       through it (Lettuce pipelines concurrent commands on it);
  *   <li>one pub/sub connection, opened by the first call of {@link #invalidation()} (with the
@@ -76,18 +77,16 @@ public final class RedisBackend implements AutoCloseable {
   }
 
   /**
-   * Returns a backend on {@code client} (standalone or Sentinel) with the default options.
-   *
-   * @throws dev.cascade.cache.CacheException if the server cannot be reached
+   * Returns a backend on {@code client} (standalone or Sentinel) with the default options; see
+   * {@link Builder#build()} for a server that cannot be reached yet.
    */
   public static RedisBackend create(RedisClient client) {
     return builder(client).build();
   }
 
   /**
-   * Returns a backend on the cluster of {@code client} with the default options.
-   *
-   * @throws dev.cascade.cache.CacheException if the cluster cannot be reached
+   * Returns a backend on the cluster of {@code client} with the default options; see {@link
+   * Builder#build()} for a cluster that cannot be reached yet.
    */
   public static RedisBackend create(RedisClusterClient client) {
     return builder(client).build();
@@ -145,11 +144,12 @@ public final class RedisBackend implements AutoCloseable {
    * Returns the invalidation channel for {@code CacheBuilder.invalidation(...)}; the same object for
    * every cache (it tells caches apart by name). The first call opens the pub/sub connection,
    * subscribes, announces this instance and waits for the others' acknowledgement (at most the
-   * channel's {@code ackTimeout}); later calls return at once.
+   * channel's {@code ackTimeout}); later calls return at once. If Redis cannot be reached, the
+   * channel is returned all the same and starts in the background once it can (see {@link
+   * RedisInvalidation}); until then it does not deliver, so layered caches keep nothing new in their
+   * in-process tier.
    *
    * @throws IllegalStateException if the backend is closed
-   * @throws dev.cascade.cache.CacheException if the channel cannot be started (a later call tries
-   *     again)
    */
   public RedisInvalidation invalidation() {
     lifecycle.lock();
@@ -185,7 +185,7 @@ public final class RedisBackend implements AutoCloseable {
    */
   RedisLink openLink(Duration timeout) {
     requireOpen();
-    return storeOptions.connect(timeout);
+    return storeOptions.connectNow(timeout);
   }
 
   /** Returns the server's statistics, summed over every master; see {@link RedisTier#serverStats()}. */
@@ -292,10 +292,23 @@ public final class RedisBackend implements AutoCloseable {
     }
 
     /**
+     * Chooses what a write does when another instance has not acknowledged its invalidation within
+     * {@code ackTimeout} (default {@link RedisInvalidation.Unacknowledged#PROCEED}); see {@link
+     * RedisInvalidation.Builder#unacknowledged}.
+     */
+    public Builder unacknowledged(RedisInvalidation.Unacknowledged unacknowledged) {
+      channelOptions.unacknowledged(unacknowledged);
+      return this;
+    }
+
+    /**
      * Opens the command connection and returns the backend; the pub/sub connection waits for the
-     * first {@link RedisBackend#invalidation()}.
-     *
-     * @throws dev.cascade.cache.CacheException if the server cannot be reached
+     * first {@link RedisBackend#invalidation()}. If Redis cannot be reached now (it waits at most
+     * the client's connect timeout), the backend is returned all the same and connects in the
+     * background, first after 100 ms, then at doubling intervals up to 2 s: until then the store's
+     * and the lock's calls fail at once with a {@link dev.cascade.cache.CacheUnavailableException}
+     * (caches read through their loaders and report their writes), and once Redis answers they are
+     * served with no restart.
      */
     public RedisBackend build() {
       return new RedisBackend(storeOptions.connect(), storeOptions, channelOptions);

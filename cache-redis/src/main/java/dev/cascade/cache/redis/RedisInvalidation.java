@@ -1,6 +1,8 @@
 package dev.cascade.cache.redis;
 
 import dev.cascade.cache.CacheException;
+import dev.cascade.cache.CacheTimeoutException;
+import dev.cascade.cache.CacheUnavailableException;
 import dev.cascade.cache.redis.internal.RedisLink;
 import dev.cascade.cache.spi.InvalidationChannel;
 import io.lettuce.core.AbstractRedisClient;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,12 +59,30 @@ import org.jspecify.annotations.Nullable;
  *       makes every receiver flush: its last messages may not have arrived.
  *   <li>Each instance keeps a marker key; when {@code FLUSHALL} or {@code FLUSHDB} removes it, the
  *       instance flushes within one beat.
- *   <li>A write completes once every instance heard from within the last three beats has
- *       acknowledged applying it, or after {@code ackTimeout} (default 250 ms). An instance that
- *       misses an acknowledgement is not waited for again until it acknowledges something; it is
- *       then either gone, cut off (and flushes when its subscription returns), or stalled (and may
- *       serve the old value until it processes the message): the one window this design leaves.
+ *   <li>A write waits until every other live instance (heard from within the last three beats, or
+ *       found subscribed when this one started) has acknowledged applying it, for at most {@code
+ *       ackTimeout} (default 250 ms). A write that some live instance did not acknowledge by the
+ *       time it completes is <em>unacknowledged</em>: it is counted ({@link #unacknowledgedCount()},
+ *       and per cache in {@code CacheStats.unacknowledgedInvalidationCount}), and {@link
+ *       Builder#unacknowledged(Unacknowledged)} chooses what the call does: {@link
+ *       Unacknowledged#PROCEED} (the default) completes it normally; {@link Unacknowledged#FAIL}
+ *       fails it with a {@link CacheTimeoutException} naming the cache, the keys and the instances
+ *       that did not answer. The write itself is done either way (Redis and this instance's
+ *       in-process tier hold it); what is not known is whether those instances dropped their copy.
+ *       They are gone (and forgotten after three beats), cut off (and flush when their subscription
+ *       returns), or stalled (and may serve the old value until they process the message).
+ *   <li>With {@code PROCEED}, an instance that missed an acknowledgement is not waited for again
+ *       until it acknowledges something, so a stalled instance costs one {@code ackTimeout}, not
+ *       one per write; the writes it has not acknowledged by the time they complete are still
+ *       counted. With {@code FAIL}, every write waits for every live instance, so each write fails
+ *       after {@code ackTimeout} while one is stalled, until it answers again or is forgotten.
  * </ul>
+ *
+ * <p>Starting with Redis down: when the channel cannot subscribe, place its marker or join (Redis
+ * not reachable, for one), it is made all the same and tries again on every heartbeat. Until it has
+ * started, {@link #isDelivering()} answers {@code false} (layered caches keep nothing new in their
+ * in-process tier, so nothing there can miss an invalidation) and {@link #publish} fails at once
+ * with a {@link CacheUnavailableException}; once it has, it works as if it had started at once.
  *
  * <p>Thread-safe. Made by {@code create} or {@code builder}, it opens two connections (one to
  * subscribe, one to publish) and one daemon thread; close it when the service stops (goodbye is
@@ -69,14 +90,22 @@ import org.jspecify.annotations.Nullable;
  * through the backend's command connection, and is closed by the backend.
  */
 public final class RedisInvalidation implements InvalidationChannel {
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+  private static final System.Logger LOG = System.getLogger("dev.cascade.cache.redis");
+
   private final String instanceId = UUID.randomUUID().toString();
   private final String broadcast;
   private final String ackChannel;
   private final Duration heartbeat;
   private final Duration ackTimeout;
+  private final Unacknowledged whenUnacknowledged;
   private final RedisLink publisher;
   private final boolean ofBackend;
-  private final InvalidationSubscriber subscriber;
+  private final AbstractRedisClient client;
+  private final InvalidationSubscriber.Events events;
+  private volatile @Nullable InvalidationSubscriber subscriber; // set by start(), on the constructor's or the timer's thread
+  private volatile boolean started;
+  private volatile String notStarted = "not started yet";
   private final ScheduledExecutorService timer;
   private final ReentrantLock sendLock = new ReentrantLock();
   private final AtomicLong lastSeq = new AtomicLong();
@@ -99,43 +128,33 @@ public final class RedisInvalidation implements InvalidationChannel {
     this.ackChannel = builder.channel + ":ack:" + instanceId;
     this.heartbeat = builder.heartbeat;
     this.ackTimeout = builder.ackTimeout;
+    this.whenUnacknowledged = builder.unacknowledged;
     this.ofBackend = ofBackend;
     this.publisher = publisher;
     this.self = new InvalidationSelfCheck(publisher, builder.channel + ":marker:" + instanceId, heartbeat, this::flushAll);
-    this.subscriber =
-        new InvalidationSubscriber(
-            builder.client,
-            subscriberName(),
-            new InvalidationSubscriber.Events() {
-              @Override
-              public void message(String channel, byte[] bytes) {
-                receive(channel, bytes);
-              }
+    this.client = builder.client;
+    this.events =
+        new InvalidationSubscriber.Events() {
+          @Override
+          public void message(String channel, byte[] bytes) {
+            receive(channel, bytes);
+          }
 
-              @Override
-              public void disconnected() {
-                if (!closed.get()) {
-                  delivering.set(false);
-                  flushAll(); // from now until resubscription, messages are lost to us
-                }
-              }
+          @Override
+          public void disconnected() {
+            if (!closed.get()) {
+              delivering.set(false);
+              flushAll(); // from now until resubscription, messages are lost to us
+            }
+          }
 
-              @Override
-              public void resubscribed() {
-                flushAll(); // messages between the disconnect and now are lost
-                delivering.set(true);
-                send(InvalidationMessage.HELLO, null, null, List.of(), false);
-              }
-            },
-            broadcast,
-            ackChannel);
-    try {
-      self.placeMarker();
-      join(builder.channel);
-    } catch (RuntimeException e) {
-      subscriber.close();
-      throw e;
-    }
+          @Override
+          public void resubscribed() {
+            flushAll(); // messages between the disconnect and now are lost
+            delivering.set(true);
+            send(InvalidationMessage.HELLO, null, null, List.of(), false, null);
+          }
+        };
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -143,30 +162,65 @@ public final class RedisInvalidation implements InvalidationChannel {
               thread.setDaemon(true);
               return thread;
             });
+    if (!start()) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "invalidation channel {0} cannot start ({1}); it keeps trying every heartbeat, and its caches keep nothing new in"
+              + " their in-process tier until it does",
+          broadcast,
+          notStarted);
+    }
     long beat = heartbeat.toNanos();
     timer.scheduleAtFixedRate(this::beat, beat, beat, TimeUnit.NANOSECONDS);
   }
 
   /**
-   * Announces this instance and waits (up to the ack timeout) until every instance whose marker key
-   * exists has acknowledged it: when the constructor returns, the others wait for this instance's
-   * acknowledgements, so its first fills can already be invalidated.
+   * Subscribes, places the marker key and joins the other instances; returns whether it succeeded
+   * (if not, what was opened is closed and a later beat tries again). Runs on the constructor's
+   * thread, then only on the timer's, so never twice at once.
+   */
+  private boolean start() {
+    InvalidationSubscriber made = null;
+    try {
+      made = new InvalidationSubscriber(client, subscriberName(), events, publisher.timeout(), broadcast, ackChannel);
+      subscriber = made;
+      self.placeMarker();
+      join(broadcast);
+      self.restart(System.nanoTime());
+      started = true;
+      return true;
+    } catch (RuntimeException e) {
+      notStarted = e.getMessage() == null ? e.toString() : e.getMessage();
+      subscriber = null;
+      if (made != null) {
+        made.close();
+      }
+      return false;
+    }
+  }
+
+  /**
+   * Announces this instance and waits (up to the ack timeout) until every other instance subscribed
+   * to the channel has acknowledged it: when the constructor returns, the others wait for this
+   * instance's acknowledgements, so its first fills can already be invalidated. The others are found
+   * by their acknowledgement channels ({@code PUBSUB CHANNELS <channel>:ack:*}, the server's table
+   * of subscribed channels), never by scanning keys.
    */
   private void join(String channel) {
-    List<String> markers = publisher.keysMatching(RedisTier.escapeGlob(channel + ":marker:") + "*").join();
+    String prefix = channel + ":ack:";
+    List<String> subscribed = publisher.channelsMatching(RedisTier.escapeGlob(prefix) + "*").join();
     Set<String> others = new HashSet<>();
-    String prefix = channel + ":marker:";
-    for (String marker : markers) {
-      String id = marker.substring(prefix.length());
+    for (String ackChannelOfPeer : subscribed) {
+      String id = ackChannelOfPeer.substring(prefix.length());
       if (!id.equals(instanceId)) {
         others.add(id);
         peers.expect(id);
       }
     }
-    InvalidationAcks.Wait welcome = acks.expect(0L, others);
-    send(InvalidationMessage.HELLO, null, null, List.of(), false).join();
+    InvalidationAcks.Wait welcome = acks.expect(0L, others, Set.of());
+    send(InvalidationMessage.HELLO, null, null, List.of(), false, null).join();
     if (welcome != null) {
-      acks.awaitNow(welcome, ackTimeout, peers::forget); // stale markers of instances that are gone
+      acks.awaitNow(welcome, ackTimeout, peers::forget); // instances that vanished meanwhile
     }
   }
 
@@ -200,9 +254,19 @@ public final class RedisInvalidation implements InvalidationChannel {
     return "cascade-inv-" + instanceId;
   }
 
+  /** Whether this channel knows instance {@code id} and waits for its acknowledgements (for tests). */
+  boolean waitsFor(String id) {
+    return peers.responsive().contains(id);
+  }
+
+  /**
+   * Returns whether events from other instances reach this one: the channel has started (it
+   * connected, subscribed and joined), its subscription is not being re-established, it hears its
+   * own messages, and it is not closed.
+   */
   @Override
   public boolean isDelivering() {
-    return delivering.get() && self.hearsItself() && !closed.get();
+    return started && delivering.get() && self.hearsItself() && !closed.get();
   }
 
   /** Returns how many times this channel told its caches that messages may have been lost. */
@@ -210,9 +274,18 @@ public final class RedisInvalidation implements InvalidationChannel {
     return flushes.get();
   }
 
-  /** Returns how many writes completed without every live instance's acknowledgement. */
+  /**
+   * Returns how many writes, of all the caches on this channel, some other live instance had not
+   * acknowledged when they completed (with {@link Unacknowledged#FAIL}: when they failed for it).
+   * Each cache counts its own in {@code CacheStats.unacknowledgedInvalidationCount}.
+   */
   public long unacknowledgedCount() {
     return unacknowledged.get();
+  }
+
+  /** Returns what this channel does with a write some live instance did not acknowledge in time. */
+  public Unacknowledged whenUnacknowledged() {
+    return whenUnacknowledged;
   }
 
   @Override
@@ -222,36 +295,85 @@ public final class RedisInvalidation implements InvalidationChannel {
     return () -> forCache.remove(listener);
   }
 
+  /**
+   * Sends {@code event} to the other instances and completes when every live one acknowledged it,
+   * or after {@code ackTimeout}: normally with {@link Unacknowledged#PROCEED}, with a {@link
+   * CacheTimeoutException} with {@link Unacknowledged#FAIL}. Fails with a {@link CacheException}
+   * when the message cannot be published or the channel is closed.
+   */
   @Override
   public CompletableFuture<Void> publish(String cacheName, Event event) {
+    return publish(cacheName, event, () -> {});
+  }
+
+  /**
+   * Sends {@code event} as {@link #publish(String, Event)} does and runs {@code unacknowledged}
+   * first when some live instance did not acknowledge it in time.
+   */
+  @Override
+  public CompletableFuture<Void> publish(String cacheName, Event event, Runnable unacknowledged) {
+    Objects.requireNonNull(unacknowledged, "unacknowledged");
     if (closed.get()) {
       return CompletableFuture.failedFuture(new CacheException("invalidation channel is closed", null));
     }
-    return send(InvalidationMessage.INVALIDATION, cacheName, event.kind().name(), event.keys(), true);
+    if (!started) {
+      return CompletableFuture.failedFuture(
+          new CacheUnavailableException("invalidation channel " + broadcast + " has not started: " + notStarted, null));
+    }
+    return send(InvalidationMessage.INVALIDATION, cacheName, event.kind().name(), event.keys(), true, unacknowledged);
   }
 
   private CompletableFuture<Void> send(
-      String type, @Nullable String cache, @Nullable String kind, List<String> keys, boolean acknowledged) {
+      String type,
+      @Nullable String cache,
+      @Nullable String kind,
+      List<String> keys,
+      boolean acknowledged,
+      @Nullable Runnable unacknowledgedHook) {
     sendLock.lock(); // sequence order and wire order must agree, or receivers see false gaps
     try {
       long seq = InvalidationMessage.INVALIDATION.equals(type) ? lastSeq.incrementAndGet() : lastSeq.get();
       byte[] bytes = new InvalidationMessage(InvalidationMessage.VERSION, type, instanceId, seq, cache, kind, keys).toBytes();
-      InvalidationAcks.Wait waiting = acknowledged ? acks.expect(seq, peers.responsive()) : null;
+      InvalidationAcks.Wait waiting = null;
+      if (acknowledged) {
+        Set<String> known = peers.known();
+        waiting =
+            whenUnacknowledged == Unacknowledged.FAIL
+                ? acks.expect(seq, known, Set.of())
+                : acks.expect(seq, peers.responsive(), known);
+      }
       CompletableFuture<Long> published = publisher.publish(broadcast, bytes);
       if (waiting == null) {
         return published.thenApply(receivers -> null);
       }
-      return acks.await(
-          published,
-          waiting,
-          ackTimeout,
-          missed -> {
-            unacknowledged.incrementAndGet();
-            peers.unresponsive(missed);
-          });
+      return acks.await(published, waiting, ackTimeout, peers::unresponsive)
+          .thenCompose(missed -> missed.isEmpty() ? DONE : unacknowledged(cache, kind, keys, missed, unacknowledgedHook));
     } finally {
       sendLock.unlock();
     }
+  }
+
+  /** Counts a write {@code missed} did not acknowledge, tells its cache, and ends it as configured. */
+  private CompletableFuture<Void> unacknowledged(
+      @Nullable String cache, @Nullable String kind, List<String> keys, Set<String> missed, @Nullable Runnable hook) {
+    unacknowledged.incrementAndGet();
+    if (hook != null) {
+      try {
+        hook.run();
+      } catch (RuntimeException e) {
+        // the cache's counter; it must not turn a delivered write into a failed one
+      }
+    }
+    if (whenUnacknowledged == Unacknowledged.PROCEED) {
+      return DONE;
+    }
+    String shown = keys.size() <= 10 ? keys.toString() : keys.subList(0, 10) + " and " + (keys.size() - 10) + " more";
+    return CompletableFuture.failedFuture(
+        new CacheTimeoutException(
+            "invalidation of cache '" + cache + "' (" + kind + " " + shown + ") was not acknowledged within "
+                + ackTimeout.toMillis() + " ms by instance(s) " + new TreeSet<>(missed)
+                + "; they may still serve the old value",
+            null));
   }
 
   private void receive(String channel, byte[] bytes) {
@@ -308,10 +430,16 @@ public final class RedisInvalidation implements InvalidationChannel {
     if (closed.get()) {
       return;
     }
+    if (!started) {
+      if (start()) {
+        LOG.log(System.Logger.Level.INFO, "invalidation channel {0} started", broadcast);
+      }
+      return;
+    }
     try {
       long now = System.nanoTime();
       self.beatStarts(now);
-      send(InvalidationMessage.HEARTBEAT, null, null, List.of(), false);
+      send(InvalidationMessage.HEARTBEAT, null, null, List.of(), false, null);
       if (peers.forgetSilent(now, 3 * heartbeat.toNanos())) {
         flushAll(); // an instance vanished without goodbye: its last messages may be lost
       }
@@ -328,9 +456,10 @@ public final class RedisInvalidation implements InvalidationChannel {
 
   /**
    * Says goodbye (so that receivers need not wait for missed heartbeats), removes this instance's
-   * marker key (so that newcomers do not wait for its acknowledgement), stops the heartbeat and
-   * closes the connections this channel opened. Idempotent. Does nothing on the channel of a {@link
-   * RedisBackend}: closing the backend does all this.
+   * marker key, stops the heartbeat (or the attempts to start) and closes the connections this
+   * channel opened; closing its subscription is what keeps newcomers from waiting for its
+   * acknowledgement. Idempotent. Does nothing on the channel of a {@link RedisBackend}: closing the
+   * backend does all this.
    */
   @Override
   public void close() {
@@ -346,18 +475,29 @@ public final class RedisInvalidation implements InvalidationChannel {
     }
     timer.shutdownNow();
     try {
-      sendLock.lock();
-      try {
-        byte[] bye = InvalidationMessage.control(InvalidationMessage.BYE, instanceId, lastSeq.get()).toBytes();
-        publisher.publish(broadcast, bye).get(1, TimeUnit.SECONDS);
-        self.removeMarker().get(1, TimeUnit.SECONDS); // newcomers must not wait for us
-      } finally {
-        sendLock.unlock();
-      }
-    } catch (Exception e) {
-      // receivers will notice the missing heartbeats instead
+      // a start in progress on the timer thread ends within its bounded commands and the ack timeout
+      timer.awaitTermination(ackTimeout.toMillis() + 5 * publisher.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    subscriber.close();
+    if (started) { // a channel that never started has no one to say goodbye to and no marker
+      try {
+        sendLock.lock();
+        try {
+          byte[] bye = InvalidationMessage.control(InvalidationMessage.BYE, instanceId, lastSeq.get()).toBytes();
+          publisher.publish(broadcast, bye).get(1, TimeUnit.SECONDS);
+          self.removeMarker().get(1, TimeUnit.SECONDS); // leave nothing behind
+        } finally {
+          sendLock.unlock();
+        }
+      } catch (Exception e) {
+        // receivers will notice the missing heartbeats instead
+      }
+    }
+    InvalidationSubscriber current = subscriber;
+    if (current != null) {
+      current.close();
+    }
     publisher.close();
   }
 
@@ -371,6 +511,7 @@ public final class RedisInvalidation implements InvalidationChannel {
     private Duration heartbeat = Duration.ofMillis(500);
     private Duration ackTimeout = Duration.ofMillis(250);
     private Duration commandTimeout = Duration.ofMillis(250);
+    private Unacknowledged unacknowledged = Unacknowledged.PROCEED;
     private final Set<String> set = new HashSet<>();
 
     private Builder(AbstractRedisClient client) {
@@ -417,6 +558,18 @@ public final class RedisInvalidation implements InvalidationChannel {
     }
 
     /**
+     * Chooses what a write does when some other live instance has not acknowledged it within
+     * {@code ackTimeout}: {@link Unacknowledged#PROCEED} (the default) completes it normally, {@link
+     * Unacknowledged#FAIL} fails it with a {@link CacheTimeoutException}. Either way it is counted.
+     */
+    public Builder unacknowledged(Unacknowledged unacknowledged) {
+      Objects.requireNonNull(unacknowledged, "unacknowledged");
+      once("unacknowledged", this.unacknowledged);
+      this.unacknowledged = unacknowledged;
+      return this;
+    }
+
+    /**
      * Sets the command timeout of the publishing connection (default 250 ms).
      *
      * @throws IllegalArgumentException if not positive
@@ -430,9 +583,9 @@ public final class RedisInvalidation implements InvalidationChannel {
 
     /**
      * Connects, subscribes and returns the channel. It opens two connections of its own (one to
-     * subscribe, one to publish) and closes them when closed.
-     *
-     * @throws CacheException if Redis cannot be reached
+     * subscribe, one to publish) and closes them when closed. If Redis cannot be reached, or the
+     * channel cannot start for another reason, the channel is returned all the same and tries again
+     * on every heartbeat (see {@link RedisInvalidation}).
      */
     public RedisInvalidation build() {
       RedisLink publisher =
@@ -464,6 +617,26 @@ public final class RedisInvalidation implements InvalidationChannel {
         throw new IllegalStateException(option + " was already set to " + value);
       }
     }
+  }
+
+  /**
+   * What a write does when some other live instance has not acknowledged its invalidation within
+   * the channel's {@code ackTimeout}. In both cases the write itself is done and the channel and the
+   * cache count it as unacknowledged.
+   */
+  public enum Unacknowledged {
+    /**
+     * Complete the call normally (the default): writes stay fast while an instance is stalled or
+     * gone, and the count tells how often another instance may have served an old value after a
+     * write returned.
+     */
+    PROCEED,
+    /**
+     * Fail the call with a {@link CacheTimeoutException} naming the cache, the keys and the
+     * instances that did not answer: a write that returns normally was applied by every live
+     * instance.
+     */
+    FAIL
   }
 
   @Override

@@ -45,7 +45,11 @@ public final class RedisStampedeLock implements StampedeLock, AutoCloseable {
     this.link = link;
   }
 
-  /** Returns a lock on {@code client} with a 250 ms command timeout. */
+  /**
+   * Returns a lock on {@code client} with a 250 ms command timeout. If Redis cannot be reached now,
+   * the lock connects in the background and its calls fail at once until then (see {@link
+   * RedisTier.Builder#build()}).
+   */
   public static RedisStampedeLock create(RedisClient client) {
     return new RedisStampedeLock(RedisLink.connect(Objects.requireNonNull(client, "client"), Duration.ofMillis(250)));
   }

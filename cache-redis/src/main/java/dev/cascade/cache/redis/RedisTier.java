@@ -41,6 +41,10 @@ import org.jspecify.annotations.Nullable;
  * UNLINK} on every master, with glob characters of the prefix escaped — never {@code KEYS} or {@code
  * FLUSHDB}.
  *
+ * <p>A store can be made while Redis is down: it connects in the background, its calls fail at once
+ * until then, and it serves as soon as the server answers, with no restart ({@link
+ * Builder#build()}).
+ *
  * <p>Thread-safe. Close it to close its connection; the client stays the caller's. Closing a
  * backend's store does nothing: the backend closes the connection.
  */
@@ -56,7 +60,10 @@ public final class RedisTier implements RemoteStore {
     this.capabilities = new StoreCapabilities(1024, true, maxValueBytes, false, true);
   }
 
-  /** Returns a store on {@code client} (standalone or Sentinel) with the default options. */
+  /**
+   * Returns a store on {@code client} (standalone or Sentinel) with the default options; see {@link
+   * Builder#build()} for a server that cannot be reached yet.
+   */
   public static RedisTier create(RedisClient client) {
     return builder(client).build();
   }
@@ -205,22 +212,33 @@ public final class RedisTier implements RemoteStore {
     }
 
     /**
-     * Connects and returns the store.
-     *
-     * @throws dev.cascade.cache.CacheException if the server cannot be reached
+     * Connects and returns the store. If Redis cannot be reached now, the store is returned all the
+     * same and connects in the background (first retry after 100 ms, then at doubling intervals up
+     * to 2 s); until then each of its calls fails at once with a {@link
+     * dev.cascade.cache.CacheUnavailableException}, which a cache absorbs on reads (the loader runs)
+     * and reports on writes. Waits at most the client's connect timeout.
      */
     public RedisTier build() {
       return buildOn(connect());
     }
 
-    /** Opens a connection with the command timeout set here, for a store or a whole backend. */
+    /** Opens a connection with the command timeout set here, for a store or a whole backend (see {@link #build()}). */
     RedisLink connect() {
       return connect(commandTimeout == null ? Duration.ofMillis(250) : commandTimeout);
     }
 
-    /** Opens a connection whose commands are bounded by {@code timeout} instead. */
+    /** Opens a connection whose commands are bounded by {@code timeout} instead (see {@link #build()}). */
     RedisLink connect(Duration timeout) {
       return client != null ? RedisLink.connect(client, timeout) : RedisLink.connect(Objects.requireNonNull(clusterClient), timeout);
+    }
+
+    /**
+     * Opens a connection now, bounded by {@code timeout}.
+     *
+     * @throws dev.cascade.cache.CacheUnavailableException if Redis cannot be reached
+     */
+    RedisLink connectNow(Duration timeout) {
+      return client != null ? RedisLink.connectNow(client, timeout) : RedisLink.connectNow(Objects.requireNonNull(clusterClient), timeout);
     }
 
     /** Returns a store with the options set here on {@code link}; closing the store closes {@code link}. */

@@ -3,9 +3,12 @@ package dev.cascade.cache.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cascade.cache.CacheException;
+import dev.cascade.cache.CacheUnavailableException;
+import dev.cascade.cache.spi.InvalidationChannel;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +56,21 @@ class RedisBackendTest {
   }
 
   @Test
-  void build_serverUnreachable_throwsCacheException() {
-    assertThatThrownBy(() -> RedisBackend.create(NOWHERE)).isInstanceOf(CacheException.class);
+  void build_serverUnreachable_buildsAndFailsCallsAtOnceWithUnavailable() {
+    try (RedisBackend backend = RedisBackend.create(NOWHERE)) {
+      assertThat(backend.store().get("k")).failsWithin(Duration.ofSeconds(5))
+          .withThrowableOfType(ExecutionException.class)
+          .withCauseInstanceOf(CacheUnavailableException.class);
+      assertThat(backend.stampedeLock().tryAcquire("k", Duration.ofSeconds(1))).failsWithin(Duration.ofSeconds(5))
+          .withThrowableOfType(ExecutionException.class)
+          .withCauseInstanceOf(CacheUnavailableException.class);
+
+      RedisInvalidation channel = backend.invalidation();
+      assertThat(channel.isDelivering()).isFalse();
+      assertThat(channel.publish("c", new InvalidationChannel.Event(InvalidationChannel.Kind.ALL, List.of())))
+          .failsWithin(Duration.ofSeconds(5))
+          .withThrowableOfType(ExecutionException.class)
+          .withCauseInstanceOf(CacheUnavailableException.class);
+    }
   }
 }

@@ -29,8 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -43,44 +46,67 @@ import org.jspecify.annotations.Nullable;
  * borrows another link's ({@link #borrowed()}, whose {@code close()} does nothing), so that several
  * users can share one connection while one owner decides when it closes.
  *
+ * <p>A link made by {@link #connect(RedisClient, Duration)} exists even while Redis cannot be
+ * reached: the first connection attempt is made at once (for at most the client's connect timeout);
+ * if it fails, attempts go on in the background, on one daemon thread, 100 ms after the failure and
+ * then at doubling intervals up to 2 s, until one succeeds or the link is closed. Meanwhile every
+ * command fails at once with a {@link CacheUnavailableException} (so a cache's reads fail open and
+ * its circuit breaker opens); once connected, Lettuce's own reconnection takes over and the link
+ * never needs to connect again.
+ *
  * <p>Thread-safe. Invariant: every returned future completes within the timeout, whatever the
  * server or the network does.
  */
 public final class RedisLink implements AutoCloseable {
   private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   private static final int SCAN_PAGE = 1_000;
+  private static final System.Logger LOG = System.getLogger("dev.cascade.cache.redis");
 
-  private final @Nullable StatefulRedisConnection<String, byte[]> standalone;
-  private final @Nullable StatefulRedisClusterConnection<String, byte[]> cluster;
-  private final RedisClusterAsyncCommands<String, byte[]> commands;
+  private final Connection connection;
   private final Duration timeout;
   private final boolean owner;
 
-  private RedisLink(
-      @Nullable StatefulRedisConnection<String, byte[]> standalone,
-      @Nullable StatefulRedisClusterConnection<String, byte[]> cluster,
-      Duration timeout,
-      boolean owner) {
-    this.standalone = standalone;
-    this.cluster = cluster;
-    this.commands = standalone != null ? standalone.async() : cluster.async();
+  private RedisLink(Connection connection, Duration timeout, boolean owner) {
+    this.connection = connection;
     this.timeout = timeout;
     this.owner = owner;
   }
 
-  /** Connects to a standalone or Sentinel-managed server through {@code client}. */
+  /**
+   * Returns a link to a standalone or Sentinel-managed server through {@code client}, connected if
+   * the server answers now, otherwise connecting in the background (see the class comment). Never
+   * fails because the server is unreachable.
+   */
   public static RedisLink connect(RedisClient client, Duration timeout) {
+    return new RedisLink(Connection.start(false, () -> Open.of(client.connect(CODEC))), timeout, true);
+  }
+
+  /** Returns a link to a Redis Cluster through {@code client}, connecting as {@link #connect(RedisClient, Duration)} does. */
+  public static RedisLink connect(RedisClusterClient client, Duration timeout) {
+    return new RedisLink(Connection.start(true, () -> Open.of(client.connect(CODEC))), timeout, true);
+  }
+
+  /**
+   * Returns a link connected now to the server of {@code client}.
+   *
+   * @throws CacheUnavailableException if the server cannot be reached
+   */
+  public static RedisLink connectNow(RedisClient client, Duration timeout) {
     try {
-      return new RedisLink(client.connect(CODEC), null, timeout, true);
+      return new RedisLink(Connection.opened(false, Open.of(client.connect(CODEC))), timeout, true);
     } catch (RuntimeException e) {
       throw new CacheUnavailableException("cannot connect to Redis: " + e.getMessage(), e);
     }
   }
 
-  /** Connects to a Redis Cluster through {@code client}. */
-  public static RedisLink connect(RedisClusterClient client, Duration timeout) {
+  /**
+   * Returns a link connected now to the cluster of {@code client}.
+   *
+   * @throws CacheUnavailableException if the cluster cannot be reached
+   */
+  public static RedisLink connectNow(RedisClusterClient client, Duration timeout) {
     try {
-      return new RedisLink(null, client.connect(CODEC), timeout, true);
+      return new RedisLink(Connection.opened(true, Open.of(client.connect(CODEC))), timeout, true);
     } catch (RuntimeException e) {
       throw new CacheUnavailableException("cannot connect to Redis Cluster: " + e.getMessage(), e);
     }
@@ -88,15 +114,21 @@ public final class RedisLink implements AutoCloseable {
 
   /**
    * Returns a link on this link's connection, with the same timeout, whose {@link #close()} does
-   * nothing: the connection stays open until this link (its owner) is closed.
+   * nothing: the connection stays open until this link (its owner) is closed. A borrowed link
+   * connects when its owner does.
    */
   public RedisLink borrowed() {
-    return new RedisLink(standalone, cluster, timeout, false);
+    return new RedisLink(connection, timeout, false);
+  }
+
+  /** Returns whether the connection is open (it may still be reconnecting after a drop). */
+  public boolean isConnected() {
+    return connection.open != null;
   }
 
   /** Returns whether this link talks to a cluster. */
   public boolean isCluster() {
-    return cluster != null;
+    return connection.cluster;
   }
 
   /** Returns the command timeout. */
@@ -104,13 +136,27 @@ public final class RedisLink implements AutoCloseable {
     return timeout;
   }
 
-  /** Lettuce's commands on this link's connection, for the other classes of this package. */
+  /**
+   * Lettuce's commands on this link's connection, for the other classes of this package.
+   *
+   * @throws CacheUnavailableException if the link has not connected yet
+   */
   RedisClusterAsyncCommands<String, byte[]> commands() {
-    return commands;
+    return connection.open().commands();
+  }
+
+  /** Returns the SHA-1 of {@code script} in hex, as {@code EVALSHA} names it; computed here, no server needed. */
+  static String sha1(String script) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-1").digest(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+    }
   }
 
   public CompletableFuture<byte @Nullable []> get(String key) {
-    return bounded("GET", () -> commands.get(key));
+    return bounded("GET", () -> commands().get(key));
   }
 
   /** GETEX PX: the value under {@code key}, whose TTL becomes {@code ttl} in the same command. */
@@ -150,7 +196,7 @@ public final class RedisLink implements AutoCloseable {
     if (keys.isEmpty()) {
       return CompletableFuture.completedFuture(Map.of());
     }
-    return bounded("MGET", () -> commands.mget(keys.toArray(String[]::new)))
+    return bounded("MGET", () -> commands().mget(keys.toArray(String[]::new)))
         .thenApply(
             values -> {
               Map<String, byte[]> found = new HashMap<>();
@@ -165,24 +211,24 @@ public final class RedisLink implements AutoCloseable {
 
   /** SET with an optional PX TTL. */
   public CompletableFuture<Void> set(String key, byte[] value, @Nullable Duration ttl) {
-    return bounded("SET", () -> ttl == null ? commands.set(key, value) : commands.set(key, value, SetArgs.Builder.px(ttl)))
+    return bounded("SET", () -> ttl == null ? commands().set(key, value) : commands().set(key, value, SetArgs.Builder.px(ttl)))
         .thenApply(ok -> null);
   }
 
   /** SET NX with an optional PX TTL; returns whether it was set. */
   public CompletableFuture<Boolean> setIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
     SetArgs args = ttl == null ? SetArgs.Builder.nx() : SetArgs.Builder.nx().px(ttl);
-    return bounded("SET NX", () -> commands.set(key, value, args)).thenApply("OK"::equals);
+    return bounded("SET NX", () -> commands().set(key, value, args)).thenApply("OK"::equals);
   }
 
   /** SET XX with a PX TTL; returns whether the key existed (and was set). */
   public CompletableFuture<Boolean> setIfPresent(String key, byte[] value, Duration ttl) {
-    return bounded("SET XX", () -> commands.set(key, value, SetArgs.Builder.xx().px(ttl))).thenApply("OK"::equals);
+    return bounded("SET XX", () -> commands().set(key, value, SetArgs.Builder.xx().px(ttl))).thenApply("OK"::equals);
   }
 
   /** PUBLISH; returns the number of subscribers the server handed the message to. */
   public CompletableFuture<Long> publish(String channel, byte[] message) {
-    return bounded("PUBLISH", () -> commands.publish(channel, message));
+    return bounded("PUBLISH", () -> commands().publish(channel, message));
   }
 
   /** The codec of every Cascade connection: string keys and channels, byte values and messages. */
@@ -195,12 +241,12 @@ public final class RedisLink implements AutoCloseable {
     if (keys.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    return bounded("UNLINK", () -> commands.unlink(keys.toArray(String[]::new))).thenApply(count -> null);
+    return bounded("UNLINK", () -> commands().unlink(keys.toArray(String[]::new))).thenApply(count -> null);
   }
 
   /** Runs a Lua script on one key and returns its integer result. */
   public CompletableFuture<Long> evalOnKey(String script, String key, byte[]... args) {
-    return bounded("EVAL", () -> commands.<Long>eval(script, ScriptOutputType.INTEGER, new String[] {key}, args));
+    return bounded("EVAL", () -> commands().<Long>eval(script, ScriptOutputType.INTEGER, new String[] {key}, args));
   }
 
   /**
@@ -208,37 +254,17 @@ public final class RedisLink implements AutoCloseable {
    * KEYS). Each page is bounded by the timeout; the whole sweep is not.
    */
   public CompletableFuture<Void> unlinkMatching(String pattern) {
+    List<RedisClusterAsyncCommands<String, byte[]>> masters;
+    try {
+      masters = masters();
+    } catch (CacheException notConnected) {
+      return CompletableFuture.failedFuture(notConnected);
+    }
     List<CompletableFuture<Void>> sweeps = new ArrayList<>();
-    for (RedisClusterAsyncCommands<String, byte[]> node : masters()) {
+    for (RedisClusterAsyncCommands<String, byte[]> node : masters) {
       sweeps.add(sweep(node, pattern, ScanCursor.INITIAL));
     }
     return CompletableFuture.allOf(sweeps.toArray(CompletableFuture[]::new));
-  }
-
-  /** Returns every key matching {@code pattern} on every master, by SCAN (never KEYS). */
-  public CompletableFuture<List<String>> keysMatching(String pattern) {
-    List<CompletableFuture<List<String>>> perNode = new ArrayList<>();
-    for (RedisClusterAsyncCommands<String, byte[]> node : masters()) {
-      perNode.add(collect(node, pattern, ScanCursor.INITIAL, new ArrayList<>()));
-    }
-    return CompletableFuture.allOf(perNode.toArray(CompletableFuture[]::new))
-        .thenApply(
-            done -> {
-              List<String> all = new ArrayList<>();
-              perNode.forEach(keys -> all.addAll(keys.join()));
-              return all;
-            });
-  }
-
-  private CompletableFuture<List<String>> collect(
-      RedisClusterAsyncCommands<String, byte[]> node, String pattern, ScanCursor cursor, List<String> found) {
-    ScanArgs args = ScanArgs.Builder.matches(pattern).limit(SCAN_PAGE);
-    return bounded("SCAN", () -> node.scan(cursor, args))
-        .thenCompose(
-            (KeyScanCursor<String> page) -> {
-              found.addAll(page.getKeys());
-              return page.isFinished() ? CompletableFuture.completedFuture(found) : collect(node, pattern, page, found);
-            });
   }
 
   private CompletableFuture<Void> sweep(RedisClusterAsyncCommands<String, byte[]> node, String pattern, ScanCursor cursor) {
@@ -250,17 +276,52 @@ public final class RedisLink implements AutoCloseable {
                     .thenCompose(done -> page.isFinished() ? CompletableFuture.completedFuture(null) : sweep(node, pattern, page)));
   }
 
+  /**
+   * Returns the pub/sub channels matching {@code pattern} that have subscribers ({@code PUBSUB
+   * CHANNELS}): the server's channel table, not its keyspace, so the cost does not grow with the
+   * number of keys. On a cluster every known node is asked (a subscription lives on the node its
+   * connection reached) and the answers are merged.
+   */
+  public CompletableFuture<List<String>> channelsMatching(String pattern) {
+    List<CompletableFuture<List<String>>> perNode = new ArrayList<>();
+    try {
+      Open open = connection.open();
+      if (open.cluster() == null) {
+        perNode.add(bounded("PUBSUB CHANNELS", () -> open.commands().pubsubChannels(pattern)));
+      } else {
+        for (RedisClusterNode node : open.cluster().getPartitions()) {
+          perNode.add(bounded("PUBSUB CHANNELS", () -> nodeCommands(open, node).pubsubChannels(pattern)));
+        }
+      }
+    } catch (CacheException notConnected) {
+      return CompletableFuture.failedFuture(notConnected);
+    }
+    return CompletableFuture.allOf(perNode.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<String> all = new ArrayList<>();
+              perNode.forEach(channels -> all.addAll(channels.join()));
+              return all;
+            });
+  }
+
   /** Returns {@code INFO <section>} of every master, keyed by node address. */
   public CompletableFuture<Map<String, String>> info(String section) {
     Map<String, CompletableFuture<String>> replies = new HashMap<>();
-    if (cluster == null) {
-      replies.put("standalone", bounded("INFO", () -> commands.info(section)));
-    } else {
-      for (RedisClusterNode node : cluster.getPartitions()) {
-        if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-          replies.put(node.getUri().getHost() + ":" + node.getUri().getPort(), bounded("INFO", () -> nodeCommands(node).info(section)));
+    try {
+      Open open = connection.open();
+      if (open.cluster() == null) {
+        replies.put("standalone", bounded("INFO", () -> open.commands().info(section)));
+      } else {
+        for (RedisClusterNode node : open.cluster().getPartitions()) {
+          if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+            replies.put(
+                node.getUri().getHost() + ":" + node.getUri().getPort(), bounded("INFO", () -> nodeCommands(open, node).info(section)));
+          }
         }
       }
+    } catch (CacheException notConnected) {
+      return CompletableFuture.failedFuture(notConnected);
     }
     return CompletableFuture.allOf(replies.values().toArray(CompletableFuture[]::new))
         .thenApply(
@@ -272,13 +333,14 @@ public final class RedisLink implements AutoCloseable {
   }
 
   private List<RedisClusterAsyncCommands<String, byte[]>> masters() {
-    if (cluster == null) {
-      return List.of(commands);
+    Open open = connection.open();
+    if (open.cluster() == null) {
+      return List.of(open.commands());
     }
     List<RedisClusterAsyncCommands<String, byte[]>> masters = new ArrayList<>();
-    for (RedisClusterNode node : cluster.getPartitions()) {
+    for (RedisClusterNode node : open.cluster().getPartitions()) {
       if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-        masters.add(nodeCommands(node));
+        masters.add(nodeCommands(open, node));
       }
     }
     return masters;
@@ -289,8 +351,8 @@ public final class RedisLink implements AutoCloseable {
    * through: asked by host and port, not by node id, which Lettuce would answer with a second
    * connection to the same node.
    */
-  private RedisClusterAsyncCommands<String, byte[]> nodeCommands(RedisClusterNode node) {
-    return Objects.requireNonNull(cluster).getConnection(node.getUri().getHost(), node.getUri().getPort()).async();
+  private static RedisClusterAsyncCommands<String, byte[]> nodeCommands(Open open, RedisClusterNode node) {
+    return Objects.requireNonNull(open.cluster()).getConnection(node.getUri().getHost(), node.getUri().getPort()).async();
   }
 
   /**
@@ -324,6 +386,9 @@ public final class RedisLink implements AutoCloseable {
 
   /** Lettuce's failure of {@code command} as Cascade's: a timeout, a lost connection, or other. */
   private static CacheException translate(String command, Throwable error) {
+    if (error instanceof CacheException ours) {
+      return ours; // not connected yet
+    }
     String message = "Redis " + command + " failed: " + error.getMessage();
     if (error instanceof RedisCommandTimeoutException) {
       return new CacheTimeoutException(message, error);
@@ -334,17 +399,168 @@ public final class RedisLink implements AutoCloseable {
     return new CacheException(message, error);
   }
 
-  /** Closes the connection if this link owns it; a {@linkplain #borrowed() borrowed} link does nothing. */
+  /**
+   * Closes the connection if this link owns it, and stops connecting if it was still trying; a
+   * {@linkplain #borrowed() borrowed} link does nothing.
+   */
   @Override
   public void close() {
-    if (!owner) {
-      return;
+    if (owner) {
+      connection.close();
     }
-    if (standalone != null) {
-      standalone.close();
+  }
+
+  /** An open Lettuce connection: standalone or cluster, and its asynchronous commands. */
+  private record Open(
+      @Nullable StatefulRedisConnection<String, byte[]> standalone,
+      @Nullable StatefulRedisClusterConnection<String, byte[]> cluster,
+      RedisClusterAsyncCommands<String, byte[]> commands) {
+    static Open of(StatefulRedisConnection<String, byte[]> standalone) {
+      return new Open(standalone, null, standalone.async());
     }
-    if (cluster != null) {
-      cluster.close();
+
+    static Open of(StatefulRedisClusterConnection<String, byte[]> cluster) {
+      return new Open(null, cluster, cluster.async());
+    }
+
+    void close() {
+      if (standalone != null) {
+        standalone.close();
+      }
+      if (cluster != null) {
+        cluster.close();
+      }
+    }
+  }
+
+  /**
+   * The connection of an owning link and of the links it lent: open, or being connected in the
+   * background. Invariants: {@code open} is set at most once and only while not closed (both under
+   * {@code lock}); the retry thread exists only while neither is the case; each attempt runs on
+   * that one thread, so attempts never overlap.
+   */
+  private static final class Connection {
+    private static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    final boolean cluster;
+    private final @Nullable Supplier<Open> connector;
+    private final ReentrantLock lock = new ReentrantLock();
+    volatile @Nullable Open open;
+    private volatile String notConnected = "not connected yet";
+    private @Nullable ScheduledExecutorService retries; // guarded by lock
+    private boolean closed; // guarded by lock
+    private long delayNanos = FIRST_RETRY_NANOS; // the retry thread's
+
+    private Connection(boolean cluster, @Nullable Supplier<Open> connector, @Nullable Open open) {
+      this.cluster = cluster;
+      this.connector = connector;
+      this.open = open;
+    }
+
+    static Connection opened(boolean cluster, Open open) {
+      return new Connection(cluster, null, open);
+    }
+
+    /** Tries to connect now; if that fails, keeps trying in the background. */
+    static Connection start(boolean cluster, Supplier<Open> connector) {
+      Connection connection = new Connection(cluster, connector, null);
+      if (!connection.attempt()) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "Redis{0} not reachable ({1}); Cascade keeps trying in the background, and its caches fail open meanwhile",
+            cluster ? " Cluster" : "",
+            connection.notConnected);
+        connection.lock.lock();
+        try {
+          if (!connection.closed) {
+            connection.retries =
+                Executors.newSingleThreadScheduledExecutor(
+                    task -> {
+                      Thread thread = new Thread(task, "cascade-redis-connect");
+                      thread.setDaemon(true);
+                      return thread;
+                    });
+            connection.retries.schedule(connection::retry, connection.delayNanos, TimeUnit.NANOSECONDS);
+          }
+        } finally {
+          connection.lock.unlock();
+        }
+      }
+      return connection;
+    }
+
+    /** Returns the open connection. @throws CacheUnavailableException if there is none yet */
+    Open open() {
+      Open current = open;
+      if (current == null) {
+        throw new CacheUnavailableException("Redis is not connected: " + notConnected, null);
+      }
+      return current;
+    }
+
+    /** One connection attempt; returns whether the connection is open (or the link closed) now. */
+    private boolean attempt() {
+      Open made;
+      try {
+        made = Objects.requireNonNull(connector).get();
+      } catch (RuntimeException e) {
+        notConnected = e.getMessage() + "; connecting in the background";
+        return false;
+      }
+      lock.lock();
+      try {
+        if (closed) {
+          made.close();
+        } else {
+          open = made;
+        }
+        if (retries != null) {
+          retries.shutdown();
+          retries = null;
+        }
+        return true;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    private void retry() {
+      if (attempt()) {
+        LOG.log(System.Logger.Level.INFO, "Redis{0} connected", cluster ? " Cluster" : "");
+        return;
+      }
+      delayNanos = Math.min(delayNanos * 2, MAX_RETRY_NANOS);
+      lock.lock();
+      try {
+        if (retries != null && !closed) {
+          retries.schedule(this::retry, delayNanos, TimeUnit.NANOSECONDS);
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    void close() {
+      Open current;
+      lock.lock();
+      try {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        notConnected = "the link is closed";
+        if (retries != null) {
+          retries.shutdownNow();
+          retries = null;
+        }
+        current = open;
+      } finally {
+        lock.unlock();
+      }
+      if (current != null) {
+        current.close();
+      }
     }
   }
 }

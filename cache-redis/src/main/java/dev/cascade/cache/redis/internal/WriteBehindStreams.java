@@ -275,7 +275,7 @@ public final class WriteBehindStreams {
    * the first time, or after a restart or {@code SCRIPT FLUSH}.
    */
   private <T> CompletableFuture<T> run(String command, String script, ScriptOutputType type, String[] keys, byte[]... args) {
-    String sha = DIGESTS.computeIfAbsent(script, text -> link.commands().digest(text));
+    String sha = DIGESTS.computeIfAbsent(script, RedisLink::sha1);
     return link.<T>bounded(command, () -> link.commands().<T>evalsha(sha, type, keys, args))
         .exceptionallyCompose(
             error ->
