@@ -48,6 +48,12 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private final Events events;
   private final OperatorLog.RejectionLog rejections;
   private final @Nullable CircuitBreaker breaker;
+  /**
+   * Whether a lease may be asked for a key that holds a value (the cache keeps entries past their
+   * expiry, or refreshes them before it): then a key whose plain lease is refused because a value
+   * is there gets the lock's lease over that value.
+   */
+  private final boolean leasesOverValues;
 
   RemoteTier(
       String name,
@@ -59,7 +65,8 @@ final class RemoteTier<K, V> implements Tier<K, V> {
       @Nullable StampedeLock lock,
       StatsCounter stats,
       Events events,
-      @Nullable CircuitBreaker breaker) {
+      @Nullable CircuitBreaker breaker,
+      boolean leasesOverValues) {
     this.name = name;
     this.index = index;
     this.store = store;
@@ -71,6 +78,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     this.events = events;
     this.rejections = new OperatorLog.RejectionLog(keys.namespace() + " (" + name + ")");
     this.breaker = breaker;
+    this.leasesOverValues = leasesOverValues;
   }
 
   @Override
@@ -244,7 +252,33 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     if (lock == null) {
       return CompletableFuture.completedFuture(new Lease("", "", Long.MAX_VALUE));
     }
-    return guard(() -> lock.tryAcquire(keys.entryKey(key), leaseTime));
+    StampedeLock held = lock;
+    String remoteKey = keys.entryKey(key);
+    CompletableFuture<@Nullable Lease> plain = guard(() -> held.tryAcquire(remoteKey, leaseTime));
+    if (!leasesOverValues) {
+      return plain;
+    }
+    return plain.thenCompose(
+        lease -> lease != null ? CompletableFuture.completedFuture(lease) : leaseOverValue(held, remoteKey, leaseTime));
+  }
+
+  /**
+   * After a refused plain lease: if the key holds a value (kept for stale serving, or being
+   * refreshed early), the lease over it; if it holds another holder's marker, none; if it emptied
+   * meanwhile, one more plain try.
+   */
+  private CompletableFuture<@Nullable Lease> leaseOverValue(StampedeLock held, String remoteKey, Duration leaseTime) {
+    return guard(() -> store.get(remoteKey))
+        .thenCompose(
+            present -> {
+              if (present == null) {
+                return guard(() -> held.tryAcquire(remoteKey, leaseTime));
+              }
+              if (LeaseMarker.isMarker(present)) {
+                return CompletableFuture.completedFuture(null);
+              }
+              return guard(() -> held.tryAcquireOver(remoteKey, present, leaseTime));
+            });
   }
 
   @Override
