@@ -103,8 +103,9 @@ public final class RedisStampedeLock implements StampedeLock, AutoCloseable {
       return link.evalOnKey(PUBLISH, lease.key(), LeaseMarker.of(lease.token()), value, ttlArg)
           .thenApply(written -> written == 1L);
     }
+    // The mutex is only cleanup: if deleting it fails, it lapses with the lease; the write stands.
     return link.evalOnKey(PUBLISH, lease.key(), replaces, value, ttlArg)
-        .thenCompose(written -> releaseMutex(lease).thenApply(released -> written == 1L));
+        .thenCompose(written -> releaseMutex(lease).handle((released, error) -> written == 1L));
   }
 
   @Override
