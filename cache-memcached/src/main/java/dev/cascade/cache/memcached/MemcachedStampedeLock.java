@@ -29,7 +29,9 @@ import org.jspecify.annotations.Nullable;
  *       namespace on meanwhile. Releasing never deletes the value: it writes the same value back
  *       with CAS and its remaining TTL (a new item, without the server's "win sent" mark), so that
  *       the next caller can win. A value of an old namespace generation is not a live value: it is
- *       replaced by a placeholder with CAS, as {@code tryAcquire} does.
+ *       replaced by a placeholder with CAS, as {@code tryAcquire} does. The server keeps the win
+ *       mark until the item is replaced or expires, not for the lease time: a holder that dies
+ *       without releasing leaves the others to wait for {@code maxWait} and load themselves.
  * </ul>
  *
  * <p>Take it from {@link MemcachedBackend#stampedeLock()}: one lock serves every cache of the
