@@ -112,7 +112,8 @@ class CacheEngine<K, V> {
     this.writeThrough = new WriteThrough<>(singleFlight, coherence, writes);
   }
 
-  private static Freshness freshness(CacheSettings<?, ?> settings) {
+  /** Returns the freshness policy {@code settings} describe. */
+  static Freshness freshness(CacheSettings<?, ?> settings) {
     return new Freshness(
         settings.earlyRefreshBeta(),
         settings.staleWhileRevalidate(),

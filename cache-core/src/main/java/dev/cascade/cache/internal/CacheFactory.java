@@ -36,6 +36,9 @@ public final class CacheFactory {
       tierNames.add(local.name());
       breakers.add(null);
     }
+    // a refresh, and a miss of an expired entry kept for stale serving, ask for the lease on a key
+    // that holds a value
+    boolean leasesOverValues = CacheEngine.freshness(settings).active();
     List<Tier<K, V>> remotes = new ArrayList<>();
     List<RemoteStore> stores = settings.stores();
     for (int i = 0; i < stores.size(); i++) {
@@ -57,7 +60,8 @@ public final class CacheFactory {
               stats,
               events,
               breaker,
-              settings.expireAfterAccess());
+              settings.expireAfterAccess(),
+              leasesOverValues);
       for (TierDecorator decorator : settings.decorators()) {
         tier = decorator.decorate(name, tier);
       }

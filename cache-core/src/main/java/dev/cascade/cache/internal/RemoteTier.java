@@ -58,6 +58,12 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private final @Nullable CircuitBreaker breaker;
   /** The sliding TTL, or {@code null} for plain reads and fixed expiries. */
   private final @Nullable Duration sliding;
+  /**
+   * Whether a lease may be asked for a key that holds a value (the cache keeps entries past their
+   * expiry, or refreshes them before it): then a key whose plain lease is refused because a value
+   * is there gets the lock's lease over that value.
+   */
+  private final boolean leasesOverValues;
 
   RemoteTier(
       String name,
@@ -70,7 +76,8 @@ final class RemoteTier<K, V> implements Tier<K, V> {
       StatsCounter stats,
       Events events,
       @Nullable CircuitBreaker breaker,
-      @Nullable Duration sliding) {
+      @Nullable Duration sliding,
+      boolean leasesOverValues) {
     this.name = name;
     this.index = index;
     this.store = store;
@@ -83,6 +90,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     this.rejections = new OperatorLog.RejectionLog(keys.namespace() + " (" + name + ")");
     this.breaker = breaker;
     this.sliding = sliding;
+    this.leasesOverValues = leasesOverValues;
   }
 
   @Override
@@ -258,7 +266,33 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     if (lock == null) {
       return CompletableFuture.completedFuture(new Lease("", "", Long.MAX_VALUE));
     }
-    return guard(() -> lock.tryAcquire(keys.entryKey(key), leaseTime));
+    StampedeLock held = lock;
+    String remoteKey = keys.entryKey(key);
+    CompletableFuture<@Nullable Lease> plain = guard(() -> held.tryAcquire(remoteKey, leaseTime));
+    if (!leasesOverValues) {
+      return plain;
+    }
+    return plain.thenCompose(
+        lease -> lease != null ? CompletableFuture.completedFuture(lease) : leaseOverValue(held, remoteKey, leaseTime));
+  }
+
+  /**
+   * After a refused plain lease: if the key holds a value (kept for stale serving, or being
+   * refreshed early), the lease over it; if it holds another holder's marker, none; if it emptied
+   * meanwhile, one more plain try.
+   */
+  private CompletableFuture<@Nullable Lease> leaseOverValue(StampedeLock held, String remoteKey, Duration leaseTime) {
+    return guard(() -> store.get(remoteKey))
+        .thenCompose(
+            present -> {
+              if (present == null) {
+                return guard(() -> held.tryAcquire(remoteKey, leaseTime));
+              }
+              if (LeaseMarker.isMarker(present)) {
+                return CompletableFuture.completedFuture(null);
+              }
+              return guard(() -> held.tryAcquireOver(remoteKey, present, leaseTime));
+            });
   }
 
   @Override

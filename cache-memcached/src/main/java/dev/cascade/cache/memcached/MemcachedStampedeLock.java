@@ -20,6 +20,18 @@ import org.jspecify.annotations.Nullable;
  *       lapsed and was taken again, the CAS check fails and nothing is written.
  *   <li>{@link #release}: {@code md <key> C<token>}: removes the placeholder only if it is still
  *       the lease's own. {@link #revoke}: {@code md <key>}.
+ *   <li>{@link #tryAcquireOver}, for a key that holds a value kept for stale serving: {@code mg
+ *       <key> R<far> c f t v}. The recache threshold lies past any expiry, so the first caller on
+ *       the item gets W (and the item's CAS value, the lease's token) and everyone else Z, while
+ *       the value stays served to readers. Publishing is the same {@code ms <key> C<token>}, so a
+ *       key invalidated or rewritten meanwhile is not overwritten; it writes with the namespace
+ *       version the value had, and counts as not written if an {@code invalidateAll} moved the
+ *       namespace on meanwhile. Releasing never deletes the value: it writes the same value back
+ *       with CAS and its remaining TTL (a new item, without the server's "win sent" mark), so that
+ *       the next caller can win. A value of an old namespace generation is not a live value: it is
+ *       replaced by a placeholder with CAS, as {@code tryAcquire} does. The server keeps the win
+ *       mark until the item is replaced or expires, not for the lease time: a holder that dies
+ *       without releasing leaves the others to wait for {@code maxWait} and load themselves.
  * </ul>
  *
  * <p>Take it from {@link MemcachedBackend#stampedeLock()}: one lock serves every cache of the
@@ -47,6 +59,13 @@ public final class MemcachedStampedeLock implements StampedeLock {
   public CompletableFuture<@Nullable Lease> tryAcquire(String key, Duration leaseTime) {
     Objects.requireNonNull(leaseTime, "leaseTime");
     return tier.backend().handOff(tier.store().leases().tryLease(key, leaseTime));
+  }
+
+  @Override
+  public CompletableFuture<@Nullable Lease> tryAcquireOver(String key, byte[] present, Duration leaseTime) {
+    Objects.requireNonNull(present, "present");
+    Objects.requireNonNull(leaseTime, "leaseTime");
+    return tier.backend().handOff(tier.store().leases().tryLeaseOver(key, present, leaseTime));
   }
 
   @Override

@@ -139,6 +139,78 @@ class MemcachedProtocolIT {
     assertThat(lock.tryAcquire(key, Duration.ofSeconds(10)).join()).isNull(); // a value is there
   }
 
+  // ---- leases over a value kept for stale serving (the contract: MemcachedLeaseOverValueIT) ----
+
+  @Test
+  void tryAcquireOver_takesTheServersWin_andReleaseHandsItBack() {
+    MemcachedTier tier = tier();
+    MemcachedStampedeLock lock = MemcachedStampedeLock.create(tier);
+    String key = "cascade:win-" + run + ":k";
+    tier.put(key, bytes("stale"), Duration.ofMinutes(5)).join();
+
+    Lease lease = lock.tryAcquireOver(key, bytes("stale"), Duration.ofSeconds(10)).join();
+
+    assertThat(lease).isNotNull();
+    assertThat(lease.isOverValue()).isTrue();
+    assertThat(inspect(tier, key, "v").hasFlag('Z')).as("the server marks the win as sent").isTrue();
+    lock.release(lease).join();
+    MetaResponse after = inspect(tier, key, "c f t v");
+    assertThat(after.hasFlag('Z')).as("the win was handed back").isFalse();
+    assertThat(after.value()).isEqualTo(bytes("stale"));
+    assertThat(after.longFlag('t', 0)).as("the value keeps its TTL").isBetween(290L, 300L);
+  }
+
+  @Test
+  void tryAcquireOver_valueOfAnInvalidatedNamespace_isNotALiveValue_andGetsAPlainLease() {
+    MemcachedTier tier = tier();
+    MemcachedStampedeLock lock = MemcachedStampedeLock.create(tier);
+    String namespace = "cascade:gen-" + run + ":";
+    tier.put(namespace + "k", bytes("old-generation"), Duration.ofMinutes(5)).join();
+    tier.deleteByPrefix(namespace).join(); // invalidateAll: the value is dead, though still stored
+
+    Lease lease = lock.tryAcquireOver(namespace + "k", bytes("old-generation"), Duration.ofSeconds(10)).join();
+
+    assertThat(lease).isNotNull();
+    assertThat(lease.isOverValue()).as("a lease on an empty key: nothing to keep serving").isFalse();
+    assertThat(lock.tryAcquireOver(namespace + "k", bytes("old-generation"), Duration.ofSeconds(10)).join()).isNull();
+    assertThat(lock.tryAcquire(namespace + "k", Duration.ofSeconds(10)).join()).isNull();
+    assertThat(tier.get(namespace + "k").join()).isNull();
+    assertThat(lock.publish(lease, bytes("fresh"), Duration.ofMinutes(1)).join()).isTrue();
+    assertThat(tier.get(namespace + "k").join()).isEqualTo(bytes("fresh"));
+  }
+
+  @Test
+  void publish_underLeaseOverValue_afterInvalidateAll_staysInvisible() {
+    MemcachedTier tier = tier();
+    MemcachedStampedeLock lock = MemcachedStampedeLock.create(tier);
+    String namespace = "cascade:genpub-" + run + ":";
+    tier.put(namespace + "k", bytes("stale"), Duration.ofMinutes(5)).join();
+    Lease lease = lock.tryAcquireOver(namespace + "k", bytes("stale"), Duration.ofSeconds(10)).join();
+    assertThat(lease).isNotNull();
+
+    tier.deleteByPrefix(namespace).join(); // invalidateAll while the holder loads
+
+    assertThat(lock.publish(lease, bytes("loaded-before"), Duration.ofMinutes(1)).join()).isFalse();
+    assertThat(tier.get(namespace + "k").join()).isNull();
+  }
+
+  @Test
+  void tryAcquireOver_valueRewrittenSinceItWasRead_givesNoLease_andLeavesTheWinForTheNewValue() {
+    MemcachedTier tier = tier();
+    MemcachedStampedeLock lock = MemcachedStampedeLock.create(tier);
+    String key = "cascade:moved-" + run + ":k";
+    tier.put(key, bytes("stale"), Duration.ofMinutes(5)).join();
+    byte[] read = tier.get(key).join();
+    tier.put(key, bytes("newer"), Duration.ofMinutes(5)).join(); // another instance's refresh landed
+
+    assertThat(lock.tryAcquireOver(key, read, Duration.ofSeconds(10)).join()).isNull();
+
+    assertThat(tier.get(key).join()).isEqualTo(bytes("newer"));
+    assertThat(lock.tryAcquireOver(key, bytes("newer"), Duration.ofSeconds(10)).join())
+        .as("the next refresh of the newer value")
+        .isNotNull();
+  }
+
   @Test
   void invalidationDuringLoad_throughTheCache_isNotPublished() throws Exception {
     MemcachedTier tier = tier();

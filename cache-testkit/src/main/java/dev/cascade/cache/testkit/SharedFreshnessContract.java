@@ -83,4 +83,56 @@ public abstract class SharedFreshnessContract extends FreshnessContract {
     }
     assertThat(loads).hasValue(1);
   }
+
+  /**
+   * Early refresh without a stale bound: the key still holds its (fresh) value when the instances'
+   * refreshes ask for the lease, which one of them gets over that value; the others wait for its
+   * result instead of loading.
+   */
+  @Test
+  void earlyRefresh_threeInstancesRefreshAtOnce_oneLoadAcrossThem() {
+    String name = name("xfetch-shared");
+    List<Cache<String, String>> instances = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      instances.add(
+          build(
+              newBuilder(name)
+                  .ttl(Duration.ofMinutes(1))
+                  .earlyRefresh(1e9) // every hit refreshes
+                  .random(new java.util.Random(42))
+                  .executor(refreshPool)
+                  .stampede(
+                      Stampede.distributed(lock())
+                          .leaseTime(Duration.ofSeconds(30))
+                          .maxWait(Duration.ofSeconds(60))
+                          .pollInterval(Duration.ofMillis(10)))));
+    }
+    String first =
+        instances.get(0).get("k", key -> {
+          ticker.advance(Duration.ofMillis(10)); // a load that takes time: what XFetch works from
+          return "old";
+        });
+    assertThat(first).isEqualTo("old");
+    CountDownLatch othersWaiting = new CountDownLatch(1);
+    AtomicInteger loads = new AtomicInteger();
+    Function<String, String> blockedLoader =
+        key -> {
+          loads.incrementAndGet();
+          awaitLatch(othersWaiting);
+          return "new";
+        };
+
+    for (Cache<String, String> instance : instances) {
+      assertThat(instance.get("k", blockedLoader)).isEqualTo("old");
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> instances.stream().mapToLong(c -> c.stats().leaseWaitCount()).sum() == 2);
+    othersWaiting.countDown();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> instances.stream().mapToLong(c -> c.stats().refreshSuccessCount()).sum() == 3);
+    assertThat(loads).as("loads across the three instances").hasValue(1);
+  }
 }
