@@ -217,12 +217,12 @@ public final class FreshnessBenchmark {
     System.out.println(
         "| configuration | reads | reads/s | reads that waited for a loader (own + coalesced) | reads ≥ 10 ms |"
             + " loads | loads per TTL window | refreshes (CacheStats) | stale served | p50 | p99 | p99.9 | p99.99 | max |"
-            + " B/read | GCs (ms) |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            + " reads ≥ 5 µs per s | B/read | GCs (ms) |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Result r : results) {
       System.out.printf(
           Locale.ROOT,
-          "| %s | %,d | %,.0f | %d (%d + %d) | %d | %d | %s | %d | %,d | %s | %s | %s | %s | %s | %.1f | %d (%d) |%n",
+          "| %s | %,d | %,.0f | %d (%d + %d) | %d | %d | %s | %d | %,d | %s | %s | %s | %s | %s | %,.0f | %.1f | %d (%d) |%n",
           r.label(),
           r.reads(),
           r.readsPerSecond(),
@@ -239,6 +239,7 @@ public final class FreshnessBenchmark {
           micros(r.latencies().getValueAtPercentile(99.9)),
           micros(r.latencies().getValueAtPercentile(99.99)),
           micros(r.latencies().getMaxValue()),
+          (double) r.latencies().getCountBetweenValues(5_000, r.latencies().getMaxValue()) / r.measuredSeconds(),
           r.bytesPerRead(),
           r.gcCount(),
           r.gcMillis());
