@@ -162,7 +162,7 @@ public final class RedisLink implements AutoCloseable {
   /** GETEX PX: the value under {@code key}, whose TTL becomes {@code ttl} in the same command. */
   public CompletableFuture<byte @Nullable []> getex(String key, Duration ttl) {
     long millis = Math.max(1, ttl.toMillis());
-    return bounded("GETEX", () -> commands.getex(key, GetExArgs.Builder.px(millis)));
+    return bounded("GETEX", () -> commands().getex(key, GetExArgs.Builder.px(millis)));
   }
 
   /**
