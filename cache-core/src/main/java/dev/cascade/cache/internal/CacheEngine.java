@@ -47,6 +47,7 @@ class CacheEngine<K, V> {
   final WritePipeline<K, V> writes;
   final WriteThrough<K, V> writeThrough;
   final Freshness freshness;
+  private final dev.cascade.cache.Ticker ticker;
   /** Starts background refreshes; {@code null} unless the cache refreshes early or revalidates. */
   final @Nullable Refresher<K, V> refresher;
   private volatile boolean closed;
@@ -56,6 +57,7 @@ class CacheEngine<K, V> {
   CacheEngine(CacheSettings<K, V> settings, @Nullable LocalTier<K, V> local, List<Tier<K, V>> remotes,
       StatsCounter stats, Events events) {
     this.name = settings.name();
+    this.ticker = settings.ticker();
     this.freshness = freshness(settings);
     // with a grace, the tier holds expired entries that only the stale-serving steps may see
     this.local = local != null && freshness.graceMillis() > 0 ? new FreshLocalTier<>(local, freshness) : local;
@@ -80,7 +82,7 @@ class CacheEngine<K, V> {
     Publisher<K, V> publisher = new Publisher<>(this.remotes, localWrites, coherence, reads);
     LoadStep<K, V> load = new LoadStep<>(name, entries, publisher, stats, events);
     Tier<K, V> shared = this.remotes.isEmpty() ? null : this.remotes.get(this.remotes.size() - 1);
-    Refresher<K, V> refreshes = new Refresher<>(asyncExecutor, stats);
+    Refresher<K, V> refreshes = new Refresher<>(asyncExecutor, stats, settings.ticker());
     List<@Nullable MissStep<K, V>> afterFlight =
         java.util.Arrays.asList(
             new LocalRecheck<>(localWrites, reads, freshness),
@@ -200,14 +202,35 @@ class CacheEngine<K, V> {
       K key,
       @Nullable Duration entryTtl,
       Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
-    Refresher<K, V> refreshes = refresher;
+    TierEntry<V> due = earlyRefreshDue(key);
+    if (due != null) {
+      startRefresh(key, entryTtl, loader, due);
+    }
+  }
+
+  /**
+   * Returns the in-process entry of {@code key} if its early refresh is due, else {@code null}: the
+   * first half of {@link #afterLocalHit}, for a view that makes the loader only when one is.
+   */
+  @Nullable TierEntry<V> earlyRefreshDue(K key) {
     LocalTier<K, V> nearest = local;
-    if (refreshes == null || nearest == null || !freshness.refreshesEarly()) {
-      return;
+    if (refresher == null || nearest == null || !freshness.refreshesEarly()) {
+      return null;
     }
     TierEntry<V> entry = nearest.peek(key);
-    if (entry != null && freshness.isFresh(entry, freshness.now()) && freshness.isEarlyRefreshDue(entry, freshness.now())) {
-      refreshes.start(key, entryTtl, loader, entry);
+    long now = freshness.now();
+    return entry != null && freshness.isFresh(entry, now) && freshness.isEarlyRefreshDue(entry, now) ? entry : null;
+  }
+
+  /** Starts a background refresh of {@code key}, whose entry is {@code trigger}, with {@code loader}. */
+  void startRefresh(
+      K key,
+      @Nullable Duration entryTtl,
+      Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
+      TierEntry<V> trigger) {
+    Refresher<K, V> refreshes = refresher;
+    if (refreshes != null) {
+      refreshes.start(key, entryTtl, loader, trigger);
     }
   }
 
@@ -229,7 +252,7 @@ class CacheEngine<K, V> {
       Executor executor,
       @Nullable Thread owner) {
     ensureOpen();
-    return misses.serve(new Miss<>(key, entryTtl, loader, executor, owner));
+    return misses.serve(new Miss<>(key, entryTtl, loader, executor, owner, ticker.read()));
   }
 
   // ---- state -----------------------------------------------------------------------------------

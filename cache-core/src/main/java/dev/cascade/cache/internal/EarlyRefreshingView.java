@@ -3,6 +3,7 @@ package dev.cascade.cache.internal;
 import dev.cascade.cache.spi.Checks;
 import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.Tier;
+import dev.cascade.cache.spi.TierEntry;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -31,7 +32,7 @@ final class EarlyRefreshingView<K, V> extends SyncView<K, V> {
     if (found == null) {
       return loadBlocking(key, null, loader);
     }
-    afterLocalHit(key, null, Futures.callInline(loader));
+    refreshIfDue(key, null, loader);
     return CacheEngine.valueOf(found);
   }
 
@@ -43,7 +44,15 @@ final class EarlyRefreshingView<K, V> extends SyncView<K, V> {
     if (found == null) {
       return loadBlocking(key, ttl, loader);
     }
-    afterLocalHit(key, ttl, Futures.callInline(loader));
+    refreshIfDue(key, ttl, loader);
     return CacheEngine.valueOf(found);
+  }
+
+  /** Starts a refresh with {@code loader} if the entry's early refresh is due; allocates nothing if not. */
+  private void refreshIfDue(K key, @Nullable Duration ttl, Function<? super K, ? extends @Nullable V> loader) {
+    TierEntry<V> due = earlyRefreshDue(key);
+    if (due != null) {
+      startRefresh(key, ttl, Futures.callInline(loader), due);
+    }
   }
 }

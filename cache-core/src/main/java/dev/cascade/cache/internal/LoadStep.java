@@ -51,7 +51,9 @@ final class LoadStep<K, V> implements MissStep<K, V> {
                 return CompletableFuture.<@Nullable V>failedFuture(nullWithoutNullCaching(miss.key));
               }
               loadSucceeded(took);
-              TierEntry<V> entry = entries.create(value, miss.entryTtl, startWall, took, Set.of());
+              // what early refresh needs to know: the whole refresh, its reads and hand-offs included
+              long needed = Math.max(took, entries.ticker().read() - miss.startedNanos);
+              TierEntry<V> entry = entries.create(value, miss.entryTtl, startWall, needed, Set.of());
               return publisher
                   .publish(miss.key, entry, miss.flight(), miss.lease)
                   .thenApply(stored -> (@Nullable V) value);

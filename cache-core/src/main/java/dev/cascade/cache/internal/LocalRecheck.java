@@ -31,10 +31,12 @@ final class LocalRecheck<K, V> implements MissStep<K, V> {
     long now = freshness.now();
     TierEntry<V> trigger = miss.trigger;
     if (trigger != null) {
-      // a refresh: done if another load or put already replaced the entry it was started for
-      return freshness.supersedes(entry, trigger, now)
-          ? CompletableFuture.completedFuture(entry.value())
-          : rest.proceed(miss);
+      // a refresh: done, and not counted, if another load or put here already replaced its entry
+      if (freshness.supersedes(entry, trigger, now)) {
+        miss.skipped = true;
+        return CompletableFuture.completedFuture(entry.value());
+      }
+      return rest.proceed(miss);
     }
     if (!freshness.isFresh(entry, now)) {
       miss.offerStale(entry);

@@ -22,6 +22,11 @@ final class Miss<K, V> {
   final Executor executor;
   /** The blocking caller's thread, for recursion detection; {@code null} for the async API. */
   final @Nullable Thread owner;
+  /**
+   * When the miss (or refresh) began, by the cache's ticker: an entry it loads records the time
+   * from here to its value, which early refresh takes as the time a refresh needs.
+   */
+  final long startedNanos;
   /** Set by the single-flight step: the flight this miss leads. */
   @Nullable Flight<V> flight;
   /**
@@ -50,8 +55,9 @@ final class Miss<K, V> {
       @Nullable Duration entryTtl,
       Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
       Executor executor,
-      @Nullable Thread owner) {
-    this(key, entryTtl, loader, executor, owner, null);
+      @Nullable Thread owner,
+      long startedNanos) {
+    this(key, entryTtl, loader, executor, owner, startedNanos, null);
   }
 
   Miss(
@@ -60,8 +66,10 @@ final class Miss<K, V> {
       Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
       Executor executor,
       @Nullable Thread owner,
+      long startedNanos,
       @Nullable TierEntry<V> trigger) {
     this.key = key;
+    this.startedNanos = startedNanos;
     this.entryTtl = entryTtl;
     this.loader = loader;
     this.executor = executor;

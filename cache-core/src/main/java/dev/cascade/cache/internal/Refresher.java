@@ -1,5 +1,6 @@
 package dev.cascade.cache.internal;
 
+import dev.cascade.cache.Ticker;
 import dev.cascade.cache.spi.TierEntry;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -13,17 +14,21 @@ import org.jspecify.annotations.Nullable;
  * single-flight, then this class as a step that moves the rest to the cache's executor, then the
  * steps of a miss. The flight is registered on the calling thread, so a key has one refresh per JVM
  * however many callers ask at once; a refresh that finds the key's flight running does nothing.
- * The refresh loads with the loader of the call that started it. Counts each refresh's outcome.
- * Thread-safe.
+ * The refresh loads with the loader of the call that started it. Counts each refresh's outcome: a
+ * success when it loaded a value or got the lease holder's, a failure when its loader failed; not
+ * at all when it did nothing (the key's flight was running, or the in-process tier already held a
+ * newer value: a second refresh of the same expiry). Thread-safe.
  */
 final class Refresher<K, V> implements MissStep<K, V> {
   private final Executor executor;
   private final StatsCounter stats;
+  private final Ticker ticker;
   private @Nullable MissChain<K, V> chain;
 
-  Refresher(Executor executor, StatsCounter stats) {
+  Refresher(Executor executor, StatsCounter stats, Ticker ticker) {
     this.executor = executor;
     this.stats = stats;
+    this.ticker = ticker;
   }
 
   /** Sets the refresh chain, which holds this step; called once while the engine is built. */
@@ -50,7 +55,7 @@ final class Refresher<K, V> implements MissStep<K, V> {
     if (refreshes == null) {
       throw new IllegalStateException("the refresh chain was not set");
     }
-    Miss<K, V> refresh = new Miss<>(key, entryTtl, loader, executor, null, trigger);
+    Miss<K, V> refresh = new Miss<>(key, entryTtl, loader, executor, null, ticker.read(), trigger);
     CompletableFuture<@Nullable V> outcome;
     try {
       outcome = refreshes.serve(refresh);
