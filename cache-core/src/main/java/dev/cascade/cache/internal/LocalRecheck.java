@@ -42,9 +42,6 @@ final class LocalRecheck<K, V> implements MissStep<K, V> {
       miss.offerStale(entry);
       return rest.proceed(miss);
     }
-    if (!miss.counted) {
-      counts.recordOtherHit(entry);
-    }
-    return CompletableFuture.completedFuture(entry.value());
+    return counts.serveOtherHit(miss, entry);
   }
 }

@@ -56,6 +56,17 @@ final class ReadThrough<K, V> {
             });
   }
 
+  /**
+   * Answers {@code miss} with {@code entry}, found by a look other than the in-process lookup,
+   * counting it as a hit unless the call was counted already.
+   */
+  CompletableFuture<@Nullable V> serveOtherHit(Miss<K, V> miss, TierEntry<V> entry) {
+    if (!miss.counted) {
+      recordOtherHit(entry);
+    }
+    return CompletableFuture.completedFuture(entry.value());
+  }
+
   /** Counts a hit not made by the in-process lookup: the second look, or a remote tier's. */
   void recordOtherHit(TierEntry<V> entry) {
     stats.otherHits.increment();

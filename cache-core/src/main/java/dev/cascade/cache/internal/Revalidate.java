@@ -40,10 +40,7 @@ final class Revalidate<K, V> implements MissStep<K, V> {
     }
     long now = freshness.now();
     if (freshness.isFresh(entry, now)) {
-      if (!miss.counted) {
-        counts.recordOtherHit(entry);
-      }
-      return CompletableFuture.completedFuture(entry.value());
+      return counts.serveOtherHit(miss, entry);
     }
     if (!freshness.isRevalidatable(entry, now)) {
       return rest.proceed(miss);

@@ -15,7 +15,7 @@ class MemcachedFreshnessIT extends SharedFreshnessContract {
   @RegisterExtension static final MemcachedServerExtension MEMCACHED = MemcachedServerExtension.single();
 
   // One client per test, closed after it; the lock lives on the same client, next to the keys.
-  private final MemcachedTier tier =
+  final MemcachedTier tier =
       MemcachedTier.create(
           MemcachedConfig.builder()
               .servers(MEMCACHED.addresses().toArray(String[]::new))

@@ -118,14 +118,7 @@ public abstract class FreshnessContract extends ContractBase {
       return;
     }
     long ended = refreshesEnded(cache);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(1))
-        .until(
-            () -> {
-              background.runAll();
-              return refreshesEnded(cache) > ended;
-            });
+    runBackgroundUntil(() -> refreshesEnded(cache) > ended);
     background.runAll();
   }
 
@@ -134,14 +127,7 @@ public abstract class FreshnessContract extends ContractBase {
    * calls continue there after a remote read.
    */
   protected final <T> T drain(CompletableFuture<T> future) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(1))
-        .until(
-            () -> {
-              background.runAll();
-              return future.isDone();
-            });
+    runBackgroundUntil(future::isDone);
     return future.join();
   }
 
@@ -151,13 +137,18 @@ public abstract class FreshnessContract extends ContractBase {
    * server answers.
    */
   protected final void awaitRefreshesEnded(Cache<String, String> cache, long count) {
+    runBackgroundUntil(() -> refreshesEnded(cache) >= count);
+  }
+
+  /** Runs {@link #background} over and over until {@code done} says so (at most 30 s). */
+  private void runBackgroundUntil(java.util.function.BooleanSupplier done) {
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(1))
         .until(
             () -> {
               background.runAll();
-              return refreshesEnded(cache) >= count;
+              return done.getAsBoolean();
             });
   }
 

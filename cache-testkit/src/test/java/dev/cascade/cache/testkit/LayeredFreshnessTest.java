@@ -3,20 +3,9 @@ package dev.cascade.cache.testkit;
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.CacheBuilder;
 import dev.cascade.cache.codec.StringCodec;
-import dev.cascade.cache.memory.InMemoryRemoteStore;
-import dev.cascade.cache.memory.InMemoryStampedeLock;
-import dev.cascade.cache.spi.StampedeLock;
 
 /** The freshness contract on an in-process tier in front of the in-memory remote store. */
-class LayeredFreshnessTest extends SharedFreshnessContract {
-  private final InMemoryRemoteStore store = InMemoryRemoteStore.create(ticker);
-  private final InMemoryStampedeLock lock = InMemoryStampedeLock.create(store, ticker);
-
-  @Override
-  protected StampedeLock lock() {
-    return lock;
-  }
-
+class LayeredFreshnessTest extends RemoteStoreFreshnessTest {
   @Override
   protected CacheBuilder<String, String> newBuilder(String name) {
     return Cache.<String, String>builder(name)

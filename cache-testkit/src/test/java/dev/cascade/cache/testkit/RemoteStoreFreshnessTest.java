@@ -9,7 +9,7 @@ import dev.cascade.cache.spi.StampedeLock;
 
 /** The freshness contract on the in-memory remote store alone. */
 class RemoteStoreFreshnessTest extends SharedFreshnessContract {
-  private final InMemoryRemoteStore store = InMemoryRemoteStore.create(ticker);
+  final InMemoryRemoteStore store = InMemoryRemoteStore.create(ticker);
   private final InMemoryStampedeLock lock = InMemoryStampedeLock.create(store, ticker);
 
   @Override
