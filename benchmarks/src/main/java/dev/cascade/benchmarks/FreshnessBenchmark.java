@@ -41,7 +41,10 @@ import org.HdrHistogram.Histogram;
  * latency percentiles (HdrHistogram, one per thread). For each background load it also reconstructs
  * the refresh's course from the cache's events (the refresh chain's Redis read, the loader, the new
  * value reaching L1) against the expiry of the value it replaces. It prints Markdown tables: the
- * results, the refreshes' course, and for the XFetch runs the model's expectation.
+ * results, the refreshes' course, and for the XFetch runs the model's expectation, with the delta the
+ * cache itself uses: the load time each loaded entry carries (since the engine takes it from the hit
+ * that started a refresh to the loader's return, not the loader call alone), read off the entries'
+ * writes to Redis; then the p99.9 read latency of (a) against the others.
  *
  * <pre>{@code java -cp benchmarks/target/cascade-benchmarks.jar dev.cascade.benchmarks.FreshnessBenchmark [uri|-] [seconds] [threads] [warm-up seconds] [small beta|auto]}</pre>
  *
@@ -94,16 +97,18 @@ public final class FreshnessBenchmark {
       results.add(xfetch);
       double smallBeta;
       if (smallBetaArg.equals("auto")) {
-        double exact = betaFor(MAX_LOADS_PER_WINDOW, xfetch.readsPerSecond(), xfetch.medianLoadSeconds());
+        double exact = betaFor(MAX_LOADS_PER_WINDOW, xfetch.readsPerSecond(), xfetch.medianDeltaSeconds());
         smallBeta = new BigDecimal(exact).round(new MathContext(2, RoundingMode.DOWN)).doubleValue();
         System.out.printf(
             Locale.ROOT,
             "small beta: %s (XFetch's model gives %s loads per window at beta %s, for (b)'s %,.0f reads/s and"
-                + " %s ms loads; rounded down to two digits)%n",
+                + " a delta of %s ms, the median load time its entries carried (the whole refresh up to the"
+                + " loader's return; the loader call alone: %s ms); rounded down to two digits)%n",
             fmt(smallBeta, 2),
             fmt(MAX_LOADS_PER_WINDOW, 2),
             fmt(exact, 4),
             xfetch.readsPerSecond(),
+            fmt(xfetch.medianDeltaSeconds() * 1e3, 1),
             fmt(xfetch.medianLoadSeconds() * 1e3, 1));
       } else {
         smallBeta = Double.parseDouble(smallBetaArg);
@@ -131,7 +136,8 @@ public final class FreshnessBenchmark {
               .inMemory(m -> m.maximumSize(1000))
               .tier(store)
               .ttl(TTL)
-              .eventListener(inspector -> timeline);
+              .eventListener(inspector -> timeline)
+              .decorateTiers(timeline); // the remote tier only: logs each loaded entry's delta
       try (Cache<String, String> cache = options.apply(builder).valueCodec(StringCodec.create()).build()) {
         long started = System.nanoTime();
         long measureFrom = started + TimeUnit.SECONDS.toNanos(warmUp);
@@ -183,7 +189,7 @@ public final class FreshnessBenchmark {
         System.out.printf(
             Locale.ROOT,
             "(%s) %s: %,d reads (%,.0f/s), %d waited (%d own loads + %d coalesced), %d loads (%s per window,"
-                + " %d in the background), median load %.1f ms, refreshes %d (failed %d), stale served %,d,"
+                + " %d in the background), median load %.1f ms (delta the entries carry %.1f ms), refreshes %d (failed %d), stale served %,d,"
                 + " misses %,d, %.1f B allocated per read, %d GCs (%d ms), p50 %s p99 %s p99.9 %s max %s%n",
             id,
             label,
@@ -196,6 +202,7 @@ public final class FreshnessBenchmark {
             fmt(result.loadsPerWindow(), 2),
             result.refreshCourses().size(),
             result.medianLoadSeconds() * 1e3,
+            result.medianDeltaSeconds() * 1e3,
             result.refreshes(),
             result.refreshFailures(),
             result.staleServed(),
@@ -250,8 +257,8 @@ public final class FreshnessBenchmark {
             + " that expiry): median [min…max], or median (max) for durations:%n%n");
     System.out.println(
         "| configuration | refresh loads | Redis read started | Redis read | read → loader | loader | loader → L1 |"
-            + " new value in L1 | in L1 after the expiry |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            + " new value in L1 | in L1 after the expiry | delta the entry carries |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Result r : results) {
       List<RefreshCourse> courses = r.refreshCourses();
       if (courses.isEmpty()) {
@@ -259,7 +266,7 @@ public final class FreshnessBenchmark {
       }
       System.out.printf(
           Locale.ROOT,
-          "| %s | %d | %s | %s | %s | %s | %s | %s | %d |%n",
+          "| %s | %d | %s | %s | %s | %s | %s | %s | %d | %s |%n",
           r.label(),
           courses.size(),
           range(courses, RefreshCourse::readStart),
@@ -268,7 +275,8 @@ public final class FreshnessBenchmark {
           spread(courses, RefreshCourse::loaderMillis),
           spread(courses, RefreshCourse::publishMillis),
           range(courses, RefreshCourse::inL1),
-          courses.stream().filter(c -> c.inL1() > 0).count());
+          courses.stream().filter(c -> c.inL1() > 0).count(),
+          spread(courses, RefreshCourse::deltaMillis));
     }
     System.out.println();
     System.out.println(
@@ -276,23 +284,28 @@ public final class FreshnessBenchmark {
             + " at R reads/s the first trigger comes E[T] = x (ln(R x) + 0.5772) before expiry, and if the new"
             + " value is in place delta after the trigger, a load comes every ttl - E[T] + delta:"
             + " ttl / (ttl - E[T] + delta) loads per TTL window (E[T] capped at the ttl; delta: the median"
-            + " loader call; the cache uses each entry's own load time).");
+            + " load time the configuration's entries carried, which the cache takes from the hit that"
+            + " started the refresh (or the miss) to the loader's return; the loader call alone in the"
+            + " last column but one for comparison).");
     System.out.println();
     System.out.println(
-        "| configuration | beta | R (reads/s) | delta (median load) | x = delta·beta | expected E[T] |"
-            + " measured: Redis read started, median | expected loads per window | measured |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        "| configuration | beta | R (reads/s) | delta (entries' median) | x = delta·beta | expected E[T] |"
+            + " measured: Redis read started, median | expected loads per window | measured |"
+            + " loader call (median) | expected with the loader call as delta |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Result r : results) {
       if (r.beta() <= 0) {
         continue;
       }
-      double delta = r.medianLoadSeconds();
+      double delta = r.medianDeltaSeconds();
       double x = delta * r.beta();
       double earliness = Math.min(TTL_NANOS / 1e9, expectedEarliness(x, r.readsPerSecond()));
       double ttl = TTL_NANOS / 1e9;
+      double loader = r.medianLoadSeconds();
+      double loaderEarliness = Math.min(ttl, expectedEarliness(loader * r.beta(), r.readsPerSecond()));
       System.out.printf(
           Locale.ROOT,
-          "| %s | %s | %,.0f | %s ms | %s ms | %s ms | %s ms | %s | %s |%n",
+          "| %s | %s | %,.0f | %s ms | %s ms | %s ms | %s ms | %s | %s | %s ms | %s |%n",
           r.label(),
           fmt(r.beta(), 2),
           r.readsPerSecond(),
@@ -301,8 +314,23 @@ public final class FreshnessBenchmark {
           fmt(earliness * 1e3, 0),
           r.refreshCourses().isEmpty() ? "–" : fmt(-median(r.refreshCourses(), RefreshCourse::readStart), 0),
           fmt(ttl / (ttl - earliness + delta), 2),
-          fmt(r.loadsPerWindow(), 2));
+          fmt(r.loadsPerWindow(), 2),
+          fmt(loader * 1e3, 1),
+          fmt(ttl / (ttl - loaderEarliness + loader), 2));
     }
+    System.out.println();
+    Result plain = results.get(0);
+    StringBuilder tail = new StringBuilder("p99.9 read latency, (a) plain TTL against the freshness options: ");
+    double plainTail = plain.latencies().getValueAtPercentile(99.9);
+    for (Result r : results) {
+      double p999 = r.latencies().getValueAtPercentile(99.9);
+      tail.append(r.label()).append(' ').append(micros((long) p999));
+      if (r != plain) {
+        tail.append(" (").append(fmt(p999 / plainTail, 1)).append("× (a))");
+      }
+      tail.append(r == results.get(results.size() - 1) ? "" : "; ");
+    }
+    System.out.println(tail);
   }
 
   /** XFetch's expected lead of the first refresh over the expiry: {@code x (ln(R x) + gamma)}. */
@@ -486,6 +514,12 @@ public final class FreshnessBenchmark {
 
     double loadsPerWindow() {
       return loads().size() / (measuredSeconds / (TTL_NANOS / 1e9));
+    }
+
+    /** The median load time the loaded entries carried (XFetch's delta); the loader's if none was seen. */
+    double medianDeltaSeconds() {
+      long[] nanos = loadLog.deltas().stream().mapToLong(Long::longValue).sorted().toArray();
+      return nanos.length == 0 ? medianLoadSeconds() : nanos[nanos.length / 2] / 1e9;
     }
 
     double medianLoadSeconds() {
