@@ -42,6 +42,9 @@ import org.jspecify.annotations.Nullable;
  * the sliding duration after the read, so that the nearer tiers it fills keep it that long and a
  * value that keeps being read never reads as expired. A cached absence does not slide: its logical
  * expiry is checked as without a sliding TTL.
+ *
+ * <p>Leases (asking, publishing under one, releasing) belong to {@link RemoteLeases}; every store and
+ * lock call goes through one {@link CircuitGuard}.
  */
 final class RemoteTier<K, V> implements Tier<K, V> {
   private final String name;
@@ -55,15 +58,11 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private final StatsCounter stats;
   private final Events events;
   private final OperatorLog.RejectionLog rejections;
-  private final @Nullable CircuitBreaker breaker;
+  /** Runs each store and lock call through the circuit breaker, if any. */
+  private final CircuitGuard guard;
+  private final RemoteLeases<K> leases;
   /** The sliding TTL, or {@code null} for plain reads and fixed expiries. */
   private final @Nullable Duration sliding;
-  /**
-   * Whether a lease may be asked for a key that holds a value (the cache keeps entries past their
-   * expiry, or refreshes them before it): then a key whose plain lease is refused because a value
-   * is there gets the lock's lease over that value.
-   */
-  private final boolean leasesOverValues;
 
   RemoteTier(
       String name,
@@ -88,9 +87,9 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     this.stats = stats;
     this.events = events;
     this.rejections = new OperatorLog.RejectionLog(keys.namespace() + " (" + name + ")");
-    this.breaker = breaker;
+    this.guard = new CircuitGuard(name, breaker);
+    this.leases = new RemoteLeases<>(store, keys, lock, guard, leasesOverValues);
     this.sliding = sliding;
-    this.leasesOverValues = leasesOverValues;
   }
 
   @Override
@@ -106,7 +105,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private CompletableFuture<@Nullable TierEntry<V>> read(K key) {
     String remoteKey = keys.entryKey(key);
     Duration touch = sliding;
-    return guard(() -> touch == null ? store.get(remoteKey) : store.getAndTouch(remoteKey, touch))
+    return guard.call(() -> touch == null ? store.get(remoteKey) : store.getAndTouch(remoteKey, touch))
         .thenCompose(
             bytes -> {
               if (bytes == null) {
@@ -122,7 +121,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
               if (envelope.tagVersions().isEmpty()) {
                 return CompletableFuture.completedFuture(toEntry(remoteKey, envelope));
               }
-              return guard(() -> store.getAll(tagKeys(envelope.tagVersions().keySet())))
+              return guard.call(() -> store.getAll(tagKeys(envelope.tagVersions().keySet())))
                   .thenApply(
                       versions ->
                           tagsValid(envelope, versions) ? toEntry(remoteKey, envelope) : dropStale(remoteKey));
@@ -140,7 +139,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
       byRemoteKey.put(keys.entryKey(key), key);
     }
     Duration touch = sliding;
-    return guard(() -> touch == null ? store.getAll(byRemoteKey.keySet()) : store.getAllAndTouch(byRemoteKey.keySet(), touch))
+    return guard.call(() -> touch == null ? store.getAll(byRemoteKey.keySet()) : store.getAllAndTouch(byRemoteKey.keySet(), touch))
         .thenCompose(
             found -> {
               Map<String, Envelope> envelopes = new LinkedHashMap<>();
@@ -158,7 +157,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
               CompletableFuture<Map<String, byte[]>> tagVersions =
                   tags.isEmpty()
                       ? CompletableFuture.completedFuture(Map.of())
-                      : guard(() -> store.getAll(tagKeys(tags)));
+                      : guard.call(() -> store.getAll(tagKeys(tags)));
               return tagVersions.thenApply(
                   versions -> {
                     Map<K, TierEntry<V>> entries = new HashMap<>();
@@ -187,12 +186,12 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     String remoteKey = keys.entryKey(key);
     Duration ttl = ttlOf(entry);
     if (ttl != null && ttl.isZero()) {
-      return guard(() -> store.delete(remoteKey)); // already expired: the older value must not stay
+      return guard.call(() -> store.delete(remoteKey)); // already expired: the older value must not stay
     }
-    CompletableFuture<Void> revoked = lock == null ? CompletableFuture.completedFuture(null) : guard(() -> lock.revoke(remoteKey));
+    CompletableFuture<Void> revoked = lock == null ? CompletableFuture.completedFuture(null) : guard.call(() -> lock.revoke(remoteKey));
     return revoked
         .thenCompose(done -> encode(entry))
-        .thenCompose(bytes -> guard(() -> store.put(remoteKey, bytes, ttl)));
+        .thenCompose(bytes -> guard.call(() -> store.put(remoteKey, bytes, ttl)));
   }
 
   @Override
@@ -214,7 +213,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
                       writes.put(keys.entryKey(key), new RemoteStore.Write(envelope(entry, versions), ttl));
                     }
                   });
-              return guard(() -> store.putAll(writes));
+              return guard.call(() -> store.putAll(writes));
             });
   }
 
@@ -226,10 +225,10 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private CompletableFuture<Void> delete(K key) {
     String remoteKey = keys.entryKey(key);
     if (lock == null) {
-      return guard(() -> store.delete(remoteKey));
+      return guard.call(() -> store.delete(remoteKey));
     }
     // Revoke first: a holder publishing between the two steps then fails, or is deleted after.
-    return guard(() -> lock.revoke(remoteKey)).thenCompose(done -> guard(() -> store.delete(remoteKey)));
+    return guard.call(() -> lock.revoke(remoteKey)).thenCompose(done -> guard.call(() -> store.delete(remoteKey)));
   }
 
   @Override
@@ -241,58 +240,25 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     List<String> remoteKeys = new ArrayList<>(keysToDrop.size());
     keysToDrop.forEach(key -> remoteKeys.add(keys.entryKey(key)));
     if (lock == null) {
-      return guard(() -> store.deleteAll(remoteKeys));
+      return guard.call(() -> store.deleteAll(remoteKeys));
     }
-    return CompletableFuture.allOf(remoteKeys.stream().map(k -> guard(() -> lock.revoke(k))).toArray(CompletableFuture[]::new))
-        .thenCompose(done -> guard(() -> store.deleteAll(remoteKeys)));
+    return CompletableFuture.allOf(remoteKeys.stream().map(k -> guard.call(() -> lock.revoke(k))).toArray(CompletableFuture[]::new))
+        .thenCompose(done -> guard.call(() -> store.deleteAll(remoteKeys)));
   }
 
   @Override
   public CompletableFuture<Void> invalidateAll() {
-    return observe(TierOperation.INVALIDATE_ALL, () -> guard(() -> store.deleteByPrefix(keys.namespace())), done -> events.tierInvalidated(index, InvalidationScope.ALL, 1));
+    return observe(TierOperation.INVALIDATE_ALL, () -> guard.call(() -> store.deleteByPrefix(keys.namespace())), done -> events.tierInvalidated(index, InvalidationScope.ALL, 1));
   }
 
   @Override
   public CompletableFuture<Void> invalidateTag(String tag) {
-    return observe(TierOperation.INVALIDATE_TAG, () -> guard(() -> store.newTagVersion(keys.tagKey(tag), ticker.wallMillis())), done -> events.tierInvalidated(index, InvalidationScope.TAG, 1));
+    return observe(TierOperation.INVALIDATE_TAG, () -> guard.call(() -> store.newTagVersion(keys.tagKey(tag), ticker.wallMillis())), done -> events.tierInvalidated(index, InvalidationScope.TAG, 1));
   }
 
   @Override
   public CompletableFuture<@Nullable Lease> tryLease(K key, Duration leaseTime) {
-    return observe(TierOperation.LEASE, () -> lease(key, leaseTime), lease -> {});
-  }
-
-  private CompletableFuture<@Nullable Lease> lease(K key, Duration leaseTime) {
-    if (lock == null) {
-      return CompletableFuture.completedFuture(new Lease("", "", Long.MAX_VALUE));
-    }
-    StampedeLock held = lock;
-    String remoteKey = keys.entryKey(key);
-    CompletableFuture<@Nullable Lease> plain = guard(() -> held.tryAcquire(remoteKey, leaseTime));
-    if (!leasesOverValues) {
-      return plain;
-    }
-    return plain.thenCompose(
-        lease -> lease != null ? CompletableFuture.completedFuture(lease) : leaseOverValue(held, remoteKey, leaseTime));
-  }
-
-  /**
-   * After a refused plain lease: if the key holds a value (kept for stale serving, or being
-   * refreshed early), the lease over it; if it holds another holder's marker, none; if it emptied
-   * meanwhile, one more plain try.
-   */
-  private CompletableFuture<@Nullable Lease> leaseOverValue(StampedeLock held, String remoteKey, Duration leaseTime) {
-    return guard(() -> store.get(remoteKey))
-        .thenCompose(
-            present -> {
-              if (present == null) {
-                return guard(() -> held.tryAcquire(remoteKey, leaseTime));
-              }
-              if (LeaseMarker.isMarker(present)) {
-                return CompletableFuture.completedFuture(null);
-              }
-              return guard(() -> held.tryAcquireOver(remoteKey, present, leaseTime));
-            });
+    return observe(TierOperation.LEASE, () -> leases.acquire(key, leaseTime), lease -> {});
   }
 
   @Override
@@ -308,12 +274,12 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     if (ttl != null && ttl.isZero()) {
       return CompletableFuture.completedFuture(false);
     }
-    return encode(entry).thenCompose(bytes -> guard(() -> lock.publish(lease, bytes, ttl)));
+    return encode(entry).thenCompose(bytes -> leases.publish(lease, bytes, ttl));
   }
 
   @Override
   public CompletableFuture<Void> releaseLease(Lease lease) {
-    return observe(TierOperation.LEASE, () -> lock == null ? CompletableFuture.completedFuture(null) : guard(() -> lock.release(lease)), done -> {});
+    return observe(TierOperation.LEASE, () -> leases.release(lease), done -> {});
   }
 
   @Override
@@ -329,7 +295,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     if (tags.isEmpty()) {
       return CompletableFuture.completedFuture(Map.of());
     }
-    return guard(() -> store.tagVersions(tagKeys(tags)));
+    return guard.call(() -> store.tagVersions(tagKeys(tags)));
   }
 
   private byte[] envelope(TierEntry<V> entry, Map<String, TagVersion> versionsByTagKey) {
@@ -379,49 +345,11 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     }
     return future.whenComplete(
         (value, error) -> {
-          events.tierOperation(index, operation, ticker.read() - start, error == null ? null : unwrap(error));
+          events.tierOperation(index, operation, ticker.read() - start, error == null ? null : CircuitGuard.unwrap(error));
           if (error == null) {
             onSuccess.accept(value);
           }
         });
-  }
-
-  /**
-   * Runs one store call through the circuit breaker: refused at once while it is open; a failure
-   * other than bad input (a timeout, a lost connection) counts towards opening it.
-   */
-  private <T> CompletableFuture<T> guard(java.util.function.Supplier<CompletableFuture<T>> call) {
-    CircuitBreaker circuit = breaker;
-    if (circuit == null) {
-      return call.get();
-    }
-    if (!circuit.allow()) {
-      return CompletableFuture.failedFuture(new CircuitOpenException(name));
-    }
-    CompletableFuture<T> future;
-    try {
-      future = call.get();
-    } catch (RuntimeException e) {
-      future = CompletableFuture.failedFuture(e);
-    }
-    return future.whenComplete(
-        (result, error) -> {
-          if (error == null) {
-            circuit.onSuccess();
-          } else if (unwrap(error) instanceof IllegalArgumentException) {
-            circuit.onIgnored(); // bad input says nothing about the store
-          } else {
-            circuit.onFailure();
-          }
-        });
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable cause = error;
-    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 
   private @Nullable Envelope parse(String remoteKey, byte[] bytes) {
@@ -503,13 +431,13 @@ final class RemoteTier<K, V> implements Tier<K, V> {
    * taken on its key. Racing a newer write, this can only cause a miss.
    */
   private @Nullable TierEntry<V> dropStale(String remoteKey) {
-    guard(() -> store.delete(remoteKey));
+    guard.call(() -> store.delete(remoteKey));
     return null;
   }
 
   private void corrupt(String remoteKey) {
     rejections.rejected(remoteKey, ticker.read());
     stats.recordDecodeFailure();
-    guard(() -> store.delete(remoteKey));
+    guard.call(() -> store.delete(remoteKey));
   }
 }

@@ -11,21 +11,14 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The invalidation channel of layered caches on Redis pub/sub, built to notice its own losses
@@ -90,71 +83,43 @@ import org.jspecify.annotations.Nullable;
  * through the backend's command connection, and is closed by the backend.
  */
 public final class RedisInvalidation implements InvalidationChannel {
-  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
-  private static final System.Logger LOG = System.getLogger("dev.cascade.cache.redis");
-
   private final String instanceId = UUID.randomUUID().toString();
   private final String broadcast;
-  private final String ackChannel;
   private final Duration heartbeat;
   private final Duration ackTimeout;
-  private final Unacknowledged whenUnacknowledged;
   private final RedisLink publisher;
   private final boolean ofBackend;
-  private final AbstractRedisClient client;
-  private final InvalidationSubscriber.Events events;
-  private volatile @Nullable InvalidationSubscriber subscriber; // set by start(), on the constructor's or the timer's thread
-  private volatile boolean started;
-  private volatile String notStarted = "not started yet";
   private final ScheduledExecutorService timer;
-  private final ReentrantLock sendLock = new ReentrantLock();
-  private final AtomicLong lastSeq = new AtomicLong();
   private final InvalidationPeers peers = new InvalidationPeers();
-  private final InvalidationAcks acks = new InvalidationAcks();
-  private final Map<String, List<Listener>> listeners = new ConcurrentHashMap<>();
+  private final InvalidationListeners listeners = new InvalidationListeners();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicLong flushes = new AtomicLong();
-  private final AtomicLong unacknowledged = new AtomicLong();
   private final InvalidationSelfCheck self;
-  private final AtomicBoolean delivering = new AtomicBoolean(true);
+  private final InvalidationSender sender;
+  private final InvalidationReceiver receiver;
+  private final InvalidationStartup startup;
 
   /**
    * Subscribes through the builder's client and publishes through {@code publisher}. A channel of
    * a backend ({@code ofBackend}) ignores {@link #close()}; the backend ends it with {@link
-   * #shutdown()}.
+   * #shutdown()}. Sending and the acknowledgement policy are {@link InvalidationSender}'s, what
+   * arrives is {@link InvalidationReceiver}'s, starting (and retrying it) is {@link
+   * InvalidationStartup}'s; this class beats, publishes and closes.
    */
   private RedisInvalidation(Builder builder, RedisLink publisher, boolean ofBackend) {
     this.broadcast = builder.channel;
-    this.ackChannel = builder.channel + ":ack:" + instanceId;
+    String ackChannel = builder.channel + ":ack:" + instanceId;
     this.heartbeat = builder.heartbeat;
     this.ackTimeout = builder.ackTimeout;
-    this.whenUnacknowledged = builder.unacknowledged;
     this.ofBackend = ofBackend;
     this.publisher = publisher;
-    this.self = new InvalidationSelfCheck(publisher, builder.channel + ":marker:" + instanceId, heartbeat, this::flushAll);
-    this.client = builder.client;
-    this.events =
-        new InvalidationSubscriber.Events() {
-          @Override
-          public void message(String channel, byte[] bytes) {
-            receive(channel, bytes);
-          }
-
-          @Override
-          public void disconnected() {
-            if (!closed.get()) {
-              delivering.set(false);
-              flushAll(); // from now until resubscription, messages are lost to us
-            }
-          }
-
-          @Override
-          public void resubscribed() {
-            flushAll(); // messages between the disconnect and now are lost
-            delivering.set(true);
-            send(InvalidationMessage.HELLO, null, null, List.of(), false, null);
-          }
-        };
+    InvalidationAcks acks = new InvalidationAcks();
+    this.sender = new InvalidationSender(instanceId, broadcast, publisher, ackTimeout, builder.unacknowledged, peers, acks);
+    this.self = new InvalidationSelfCheck(publisher, builder.channel + ":marker:" + instanceId, heartbeat, listeners::flushAll);
+    this.receiver =
+        new InvalidationReceiver(instanceId, broadcast, ackChannel, publisher, peers, acks, self, listeners, sender, closed::get);
+    this.startup =
+        new InvalidationStartup(
+            builder.client, subscriberName(), receiver, publisher, instanceId, broadcast, ackChannel, ackTimeout, self, peers, acks, sender);
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -162,66 +127,9 @@ public final class RedisInvalidation implements InvalidationChannel {
               thread.setDaemon(true);
               return thread;
             });
-    if (!start()) {
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "invalidation channel {0} cannot start ({1}); it keeps trying every heartbeat, and its caches keep nothing new in"
-              + " their in-process tier until it does",
-          broadcast,
-          notStarted);
-    }
+    startup.first();
     long beat = heartbeat.toNanos();
     timer.scheduleAtFixedRate(this::beat, beat, beat, TimeUnit.NANOSECONDS);
-  }
-
-  /**
-   * Subscribes, places the marker key and joins the other instances; returns whether it succeeded
-   * (if not, what was opened is closed and a later beat tries again). Runs on the constructor's
-   * thread, then only on the timer's, so never twice at once.
-   */
-  private boolean start() {
-    InvalidationSubscriber made = null;
-    try {
-      made = new InvalidationSubscriber(client, subscriberName(), events, publisher.timeout(), broadcast, ackChannel);
-      subscriber = made;
-      self.placeMarker();
-      join(broadcast);
-      self.restart(System.nanoTime());
-      started = true;
-      return true;
-    } catch (RuntimeException e) {
-      notStarted = e.getMessage() == null ? e.toString() : e.getMessage();
-      subscriber = null;
-      if (made != null) {
-        made.close();
-      }
-      return false;
-    }
-  }
-
-  /**
-   * Announces this instance and waits (up to the ack timeout) until every other instance subscribed
-   * to the channel has acknowledged it: when the constructor returns, the others wait for this
-   * instance's acknowledgements, so its first fills can already be invalidated. The others are found
-   * by their acknowledgement channels ({@code PUBSUB CHANNELS <channel>:ack:*}, the server's table
-   * of subscribed channels), never by scanning keys.
-   */
-  private void join(String channel) {
-    String prefix = channel + ":ack:";
-    List<String> subscribed = publisher.channelsMatching(RedisTier.escapeGlob(prefix) + "*").join();
-    Set<String> others = new HashSet<>();
-    for (String ackChannelOfPeer : subscribed) {
-      String id = ackChannelOfPeer.substring(prefix.length());
-      if (!id.equals(instanceId)) {
-        others.add(id);
-        peers.expect(id);
-      }
-    }
-    InvalidationAcks.Wait welcome = acks.expect(0L, others, Set.of());
-    send(InvalidationMessage.HELLO, null, null, List.of(), false, null).join();
-    if (welcome != null) {
-      acks.awaitNow(welcome, ackTimeout, peers::forget); // instances that vanished meanwhile
-    }
   }
 
   /** Returns a channel on {@code client} with the default options. */
@@ -266,12 +174,12 @@ public final class RedisInvalidation implements InvalidationChannel {
    */
   @Override
   public boolean isDelivering() {
-    return started && delivering.get() && self.hearsItself() && !closed.get();
+    return startup.started() && receiver.delivering() && self.hearsItself() && !closed.get();
   }
 
   /** Returns how many times this channel told its caches that messages may have been lost. */
   public long lossFlushCount() {
-    return flushes.get();
+    return listeners.flushCount();
   }
 
   /**
@@ -280,19 +188,17 @@ public final class RedisInvalidation implements InvalidationChannel {
    * Each cache counts its own in {@code CacheStats.unacknowledgedInvalidationCount}.
    */
   public long unacknowledgedCount() {
-    return unacknowledged.get();
+    return sender.unacknowledgedCount();
   }
 
   /** Returns what this channel does with a write some live instance did not acknowledge in time. */
   public Unacknowledged whenUnacknowledged() {
-    return whenUnacknowledged;
+    return sender.whenUnacknowledged();
   }
 
   @Override
   public Subscription subscribe(String cacheName, Listener listener) {
-    List<Listener> forCache = listeners.computeIfAbsent(cacheName, name -> new CopyOnWriteArrayList<>());
-    forCache.add(listener);
-    return () -> forCache.remove(listener);
+    return listeners.subscribe(cacheName, listener);
   }
 
   /**
@@ -316,113 +222,11 @@ public final class RedisInvalidation implements InvalidationChannel {
     if (closed.get()) {
       return CompletableFuture.failedFuture(new CacheException("invalidation channel is closed", null));
     }
-    if (!started) {
+    if (!startup.started()) {
       return CompletableFuture.failedFuture(
-          new CacheUnavailableException("invalidation channel " + broadcast + " has not started: " + notStarted, null));
+          new CacheUnavailableException("invalidation channel " + broadcast + " has not started: " + startup.notStarted(), null));
     }
-    return send(InvalidationMessage.INVALIDATION, cacheName, event.kind().name(), event.keys(), true, unacknowledged);
-  }
-
-  private CompletableFuture<Void> send(
-      String type,
-      @Nullable String cache,
-      @Nullable String kind,
-      List<String> keys,
-      boolean acknowledged,
-      @Nullable Runnable unacknowledgedHook) {
-    sendLock.lock(); // sequence order and wire order must agree, or receivers see false gaps
-    try {
-      long seq = InvalidationMessage.INVALIDATION.equals(type) ? lastSeq.incrementAndGet() : lastSeq.get();
-      byte[] bytes = new InvalidationMessage(InvalidationMessage.VERSION, type, instanceId, seq, cache, kind, keys).toBytes();
-      InvalidationAcks.Wait waiting = null;
-      if (acknowledged) {
-        Set<String> known = peers.known();
-        waiting =
-            whenUnacknowledged == Unacknowledged.FAIL
-                ? acks.expect(seq, known, Set.of())
-                : acks.expect(seq, peers.responsive(), known);
-      }
-      CompletableFuture<Long> published = publisher.publish(broadcast, bytes);
-      if (waiting == null) {
-        return published.thenApply(receivers -> null);
-      }
-      return acks.await(published, waiting, ackTimeout, peers::unresponsive)
-          .thenCompose(missed -> missed.isEmpty() ? DONE : unacknowledged(cache, kind, keys, missed, unacknowledgedHook));
-    } finally {
-      sendLock.unlock();
-    }
-  }
-
-  /** Counts a write {@code missed} did not acknowledge, tells its cache, and ends it as configured. */
-  private CompletableFuture<Void> unacknowledged(
-      @Nullable String cache, @Nullable String kind, List<String> keys, Set<String> missed, @Nullable Runnable hook) {
-    unacknowledged.incrementAndGet();
-    if (hook != null) {
-      try {
-        hook.run();
-      } catch (RuntimeException e) {
-        // the cache's counter; it must not turn a delivered write into a failed one
-      }
-    }
-    if (whenUnacknowledged == Unacknowledged.PROCEED) {
-      return DONE;
-    }
-    String shown = keys.size() <= 10 ? keys.toString() : keys.subList(0, 10) + " and " + (keys.size() - 10) + " more";
-    return CompletableFuture.failedFuture(
-        new CacheTimeoutException(
-            "invalidation of cache '" + cache + "' (" + kind + " " + shown + ") was not acknowledged within "
-                + ackTimeout.toMillis() + " ms by instance(s) " + new TreeSet<>(missed)
-                + "; they may still serve the old value",
-            null));
-  }
-
-  private void receive(String channel, byte[] bytes) {
-    InvalidationMessage message = InvalidationMessage.parse(bytes);
-    if (message == null) {
-      return; // not ours; nothing to apply
-    }
-    if (message.v() != InvalidationMessage.VERSION) {
-      flushAll(); // a peer speaks another version: we cannot tell what it invalidated
-      return;
-    }
-    if (channel.equals(ackChannel)) {
-      peers.acknowledged(message.from());
-      acks.acknowledged(message.seq(), message.from());
-      return;
-    }
-    if (message.from().equals(instanceId)) {
-      self.heardOwnMessage();
-      return;
-    }
-    if (peers.heard(message)) {
-      flushAll();
-    }
-    if (InvalidationMessage.INVALIDATION.equals(message.type())) {
-      apply(message);
-      acknowledge(message);
-    } else if (InvalidationMessage.HELLO.equals(message.type())) {
-      acknowledge(message);
-    }
-  }
-
-  private void acknowledge(InvalidationMessage message) {
-    byte[] ack = InvalidationMessage.control(InvalidationMessage.ACK, instanceId, message.seq()).toBytes();
-    publisher.publish(broadcast + ":ack:" + message.from(), ack);
-  }
-
-  private void apply(InvalidationMessage message) {
-    List<Listener> forCache = message.cache() == null ? null : listeners.get(message.cache());
-    if (forCache == null || forCache.isEmpty()) {
-      return;
-    }
-    Event event;
-    try {
-      event = new Event(Kind.valueOf(message.kind()), message.keys() == null ? List.of() : message.keys());
-    } catch (RuntimeException unknownKind) {
-      forCache.forEach(Listener::onPossibleLoss);
-      return;
-    }
-    forCache.forEach(listener -> listener.onEvent(event));
+    return sender.send(InvalidationMessage.INVALIDATION, cacheName, event.kind().name(), event.keys(), true, unacknowledged);
   }
 
   /** One heartbeat: announce ourselves, then look for every kind of silent loss. */
@@ -430,28 +234,21 @@ public final class RedisInvalidation implements InvalidationChannel {
     if (closed.get()) {
       return;
     }
-    if (!started) {
-      if (start()) {
-        LOG.log(System.Logger.Level.INFO, "invalidation channel {0} started", broadcast);
-      }
+    if (!startup.started()) {
+      startup.retry();
       return;
     }
     try {
       long now = System.nanoTime();
       self.beatStarts(now);
-      send(InvalidationMessage.HEARTBEAT, null, null, List.of(), false, null);
+      sender.send(InvalidationMessage.HEARTBEAT, null, null, List.of(), false, null);
       if (peers.forgetSilent(now, 3 * heartbeat.toNanos())) {
-        flushAll(); // an instance vanished without goodbye: its last messages may be lost
+        listeners.flushAll(); // an instance vanished without goodbye: its last messages may be lost
       }
       self.beatEnds(now);
     } catch (RuntimeException e) {
       // the next beat tries again; a failed send has consumed no sequence number
     }
-  }
-
-  private void flushAll() {
-    flushes.incrementAndGet();
-    listeners.values().forEach(forCache -> forCache.forEach(Listener::onPossibleLoss));
   }
 
   /**
@@ -480,21 +277,14 @@ public final class RedisInvalidation implements InvalidationChannel {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (started) { // a channel that never started has no one to say goodbye to and no marker
+    if (startup.started()) { // a channel that never started has no one to say goodbye to and no marker
       try {
-        sendLock.lock();
-        try {
-          byte[] bye = InvalidationMessage.control(InvalidationMessage.BYE, instanceId, lastSeq.get()).toBytes();
-          publisher.publish(broadcast, bye).get(1, TimeUnit.SECONDS);
-          self.removeMarker().get(1, TimeUnit.SECONDS); // leave nothing behind
-        } finally {
-          sendLock.unlock();
-        }
+        sender.sayGoodbye(self);
       } catch (Exception e) {
         // receivers will notice the missing heartbeats instead
       }
     }
-    InvalidationSubscriber current = subscriber;
+    InvalidationSubscriber current = startup.subscriber();
     if (current != null) {
       current.close();
     }

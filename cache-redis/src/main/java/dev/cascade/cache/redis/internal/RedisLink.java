@@ -14,9 +14,7 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -29,11 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -49,7 +44,8 @@ import org.jspecify.annotations.Nullable;
  * <p>A link made by {@link #connect(RedisClient, Duration)} exists even while Redis cannot be
  * reached: the first connection attempt is made at once (for at most the client's connect timeout);
  * if it fails, attempts go on in the background, on one daemon thread, 100 ms after the failure and
- * then at doubling intervals up to 2 s, until one succeeds or the link is closed. Meanwhile every
+ * then at doubling intervals up to 2 s, until one succeeds or the link is closed ({@link
+ * LazyConnection} owns this). Meanwhile every
  * command fails at once with a {@link CacheUnavailableException} (so a cache's reads fail open and
  * its circuit breaker opens); once connected, Lettuce's own reconnection takes over and the link
  * never needs to connect again.
@@ -60,13 +56,12 @@ import org.jspecify.annotations.Nullable;
 public final class RedisLink implements AutoCloseable {
   private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   private static final int SCAN_PAGE = 1_000;
-  private static final System.Logger LOG = System.getLogger("dev.cascade.cache.redis");
 
-  private final Connection connection;
+  private final LazyConnection connection;
   private final Duration timeout;
   private final boolean owner;
 
-  private RedisLink(Connection connection, Duration timeout, boolean owner) {
+  private RedisLink(LazyConnection connection, Duration timeout, boolean owner) {
     this.connection = connection;
     this.timeout = timeout;
     this.owner = owner;
@@ -78,12 +73,12 @@ public final class RedisLink implements AutoCloseable {
    * fails because the server is unreachable.
    */
   public static RedisLink connect(RedisClient client, Duration timeout) {
-    return new RedisLink(Connection.start(false, () -> Open.of(client.connect(CODEC))), timeout, true);
+    return new RedisLink(LazyConnection.start(false, () -> OpenConnection.of(client.connect(CODEC))), timeout, true);
   }
 
   /** Returns a link to a Redis Cluster through {@code client}, connecting as {@link #connect(RedisClient, Duration)} does. */
   public static RedisLink connect(RedisClusterClient client, Duration timeout) {
-    return new RedisLink(Connection.start(true, () -> Open.of(client.connect(CODEC))), timeout, true);
+    return new RedisLink(LazyConnection.start(true, () -> OpenConnection.of(client.connect(CODEC))), timeout, true);
   }
 
   /**
@@ -93,7 +88,7 @@ public final class RedisLink implements AutoCloseable {
    */
   public static RedisLink connectNow(RedisClient client, Duration timeout) {
     try {
-      return new RedisLink(Connection.opened(false, Open.of(client.connect(CODEC))), timeout, true);
+      return new RedisLink(LazyConnection.opened(false, OpenConnection.of(client.connect(CODEC))), timeout, true);
     } catch (RuntimeException e) {
       throw new CacheUnavailableException("cannot connect to Redis: " + e.getMessage(), e);
     }
@@ -106,7 +101,7 @@ public final class RedisLink implements AutoCloseable {
    */
   public static RedisLink connectNow(RedisClusterClient client, Duration timeout) {
     try {
-      return new RedisLink(Connection.opened(true, Open.of(client.connect(CODEC))), timeout, true);
+      return new RedisLink(LazyConnection.opened(true, OpenConnection.of(client.connect(CODEC))), timeout, true);
     } catch (RuntimeException e) {
       throw new CacheUnavailableException("cannot connect to Redis Cluster: " + e.getMessage(), e);
     }
@@ -285,7 +280,7 @@ public final class RedisLink implements AutoCloseable {
   public CompletableFuture<List<String>> channelsMatching(String pattern) {
     List<CompletableFuture<List<String>>> perNode = new ArrayList<>();
     try {
-      Open open = connection.open();
+      OpenConnection open = connection.open();
       if (open.cluster() == null) {
         perNode.add(bounded("PUBSUB CHANNELS", () -> open.commands().pubsubChannels(pattern)));
       } else {
@@ -309,7 +304,7 @@ public final class RedisLink implements AutoCloseable {
   public CompletableFuture<Map<String, String>> info(String section) {
     Map<String, CompletableFuture<String>> replies = new HashMap<>();
     try {
-      Open open = connection.open();
+      OpenConnection open = connection.open();
       if (open.cluster() == null) {
         replies.put("standalone", bounded("INFO", () -> open.commands().info(section)));
       } else {
@@ -333,7 +328,7 @@ public final class RedisLink implements AutoCloseable {
   }
 
   private List<RedisClusterAsyncCommands<String, byte[]>> masters() {
-    Open open = connection.open();
+    OpenConnection open = connection.open();
     if (open.cluster() == null) {
       return List.of(open.commands());
     }
@@ -351,7 +346,7 @@ public final class RedisLink implements AutoCloseable {
    * through: asked by host and port, not by node id, which Lettuce would answer with a second
    * connection to the same node.
    */
-  private static RedisClusterAsyncCommands<String, byte[]> nodeCommands(Open open, RedisClusterNode node) {
+  private static RedisClusterAsyncCommands<String, byte[]> nodeCommands(OpenConnection open, RedisClusterNode node) {
     return Objects.requireNonNull(open.cluster()).getConnection(node.getUri().getHost(), node.getUri().getPort()).async();
   }
 
@@ -407,160 +402,6 @@ public final class RedisLink implements AutoCloseable {
   public void close() {
     if (owner) {
       connection.close();
-    }
-  }
-
-  /** An open Lettuce connection: standalone or cluster, and its asynchronous commands. */
-  private record Open(
-      @Nullable StatefulRedisConnection<String, byte[]> standalone,
-      @Nullable StatefulRedisClusterConnection<String, byte[]> cluster,
-      RedisClusterAsyncCommands<String, byte[]> commands) {
-    static Open of(StatefulRedisConnection<String, byte[]> standalone) {
-      return new Open(standalone, null, standalone.async());
-    }
-
-    static Open of(StatefulRedisClusterConnection<String, byte[]> cluster) {
-      return new Open(null, cluster, cluster.async());
-    }
-
-    void close() {
-      if (standalone != null) {
-        standalone.close();
-      }
-      if (cluster != null) {
-        cluster.close();
-      }
-    }
-  }
-
-  /**
-   * The connection of an owning link and of the links it lent: open, or being connected in the
-   * background. Invariants: {@code open} is set at most once and only while not closed (both under
-   * {@code lock}); the retry thread exists only while neither is the case; each attempt runs on
-   * that one thread, so attempts never overlap.
-   */
-  private static final class Connection {
-    private static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
-
-    final boolean cluster;
-    private final @Nullable Supplier<Open> connector;
-    private final ReentrantLock lock = new ReentrantLock();
-    volatile @Nullable Open open;
-    private volatile String notConnected = "not connected yet";
-    private @Nullable ScheduledExecutorService retries; // guarded by lock
-    private boolean closed; // guarded by lock
-    private long delayNanos = FIRST_RETRY_NANOS; // the retry thread's
-
-    private Connection(boolean cluster, @Nullable Supplier<Open> connector, @Nullable Open open) {
-      this.cluster = cluster;
-      this.connector = connector;
-      this.open = open;
-    }
-
-    static Connection opened(boolean cluster, Open open) {
-      return new Connection(cluster, null, open);
-    }
-
-    /** Tries to connect now; if that fails, keeps trying in the background. */
-    static Connection start(boolean cluster, Supplier<Open> connector) {
-      Connection connection = new Connection(cluster, connector, null);
-      if (!connection.attempt()) {
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "Redis{0} not reachable ({1}); Cascade keeps trying in the background, and its caches fail open meanwhile",
-            cluster ? " Cluster" : "",
-            connection.notConnected);
-        connection.lock.lock();
-        try {
-          if (!connection.closed) {
-            connection.retries =
-                Executors.newSingleThreadScheduledExecutor(
-                    task -> {
-                      Thread thread = new Thread(task, "cascade-redis-connect");
-                      thread.setDaemon(true);
-                      return thread;
-                    });
-            connection.retries.schedule(connection::retry, connection.delayNanos, TimeUnit.NANOSECONDS);
-          }
-        } finally {
-          connection.lock.unlock();
-        }
-      }
-      return connection;
-    }
-
-    /** Returns the open connection. @throws CacheUnavailableException if there is none yet */
-    Open open() {
-      Open current = open;
-      if (current == null) {
-        throw new CacheUnavailableException("Redis is not connected: " + notConnected, null);
-      }
-      return current;
-    }
-
-    /** One connection attempt; returns whether the connection is open (or the link closed) now. */
-    private boolean attempt() {
-      Open made;
-      try {
-        made = Objects.requireNonNull(connector).get();
-      } catch (RuntimeException e) {
-        notConnected = e.getMessage() + "; connecting in the background";
-        return false;
-      }
-      lock.lock();
-      try {
-        if (closed) {
-          made.close();
-        } else {
-          open = made;
-        }
-        if (retries != null) {
-          retries.shutdown();
-          retries = null;
-        }
-        return true;
-      } finally {
-        lock.unlock();
-      }
-    }
-
-    private void retry() {
-      if (attempt()) {
-        LOG.log(System.Logger.Level.INFO, "Redis{0} connected", cluster ? " Cluster" : "");
-        return;
-      }
-      delayNanos = Math.min(delayNanos * 2, MAX_RETRY_NANOS);
-      lock.lock();
-      try {
-        if (retries != null && !closed) {
-          retries.schedule(this::retry, delayNanos, TimeUnit.NANOSECONDS);
-        }
-      } finally {
-        lock.unlock();
-      }
-    }
-
-    void close() {
-      Open current;
-      lock.lock();
-      try {
-        if (closed) {
-          return;
-        }
-        closed = true;
-        notConnected = "the link is closed";
-        if (retries != null) {
-          retries.shutdownNow();
-          retries = null;
-        }
-        current = open;
-      } finally {
-        lock.unlock();
-      }
-      if (current != null) {
-        current.close();
-      }
     }
   }
 }

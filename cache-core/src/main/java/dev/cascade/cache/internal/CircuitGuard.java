@@ -1,0 +1,62 @@
+package dev.cascade.cache.internal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs a remote tier's store and lock calls through the tier's circuit breaker, one call at a time:
+ * a call is refused at once (failed with {@link CircuitOpenException}) while the breaker is open; a
+ * failure other than bad input (a timeout, a lost connection) counts towards opening it, a success
+ * towards closing it, and bad input ({@link IllegalArgumentException}) towards neither.
+ *
+ * <p>Without a breaker a call runs as is (and a call that throws, throws). With one, a call that
+ * throws instead of returning a future is reported as a failed future. Stateless apart from the
+ * breaker; thread-safe.
+ */
+final class CircuitGuard {
+  private final String tierName;
+  private final @Nullable CircuitBreaker breaker;
+
+  CircuitGuard(String tierName, @Nullable CircuitBreaker breaker) {
+    this.tierName = tierName;
+    this.breaker = breaker;
+  }
+
+  /** Returns the future of {@code call}, run through the breaker as the class comment says. */
+  <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
+    CircuitBreaker circuit = breaker;
+    if (circuit == null) {
+      return call.get();
+    }
+    if (!circuit.allow()) {
+      return CompletableFuture.failedFuture(new CircuitOpenException(tierName));
+    }
+    CompletableFuture<T> future;
+    try {
+      future = call.get();
+    } catch (RuntimeException e) {
+      future = CompletableFuture.failedFuture(e);
+    }
+    return future.whenComplete(
+        (result, error) -> {
+          if (error == null) {
+            circuit.onSuccess();
+          } else if (unwrap(error) instanceof IllegalArgumentException) {
+            circuit.onIgnored(); // bad input says nothing about the store
+          } else {
+            circuit.onFailure();
+          }
+        });
+  }
+
+  /** Returns the failure inside {@code error}'s completion wrappers. */
+  static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+}

@@ -1,0 +1,147 @@
+package dev.cascade.cache.redis.internal;
+
+import dev.cascade.cache.CacheUnavailableException;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The connection of an owning {@link RedisLink} and of the links it lent: open, or being connected
+ * in the background. Made by {@link #start}, it tries once at once (for at most the client's connect
+ * timeout); if that fails, it keeps trying on one daemon thread, 100 ms after the failure and then at
+ * doubling intervals up to 2 s, until an attempt succeeds or it is closed. Once open it never
+ * connects again (Lettuce's own reconnection takes over).
+ *
+ * <p>Thread-safe. Invariants: {@code open} is set at most once and only while not closed (both under
+ * {@code lock}); the retry thread exists only while neither is the case; each attempt runs on
+ * that one thread, so attempts never overlap.
+ */
+final class LazyConnection {
+  private static final System.Logger LOG = System.getLogger("dev.cascade.cache.redis");
+  private static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  final boolean cluster;
+  private final @Nullable Supplier<OpenConnection> connector;
+  private final ReentrantLock lock = new ReentrantLock();
+  volatile @Nullable OpenConnection open;
+  private volatile String notConnected = "not connected yet";
+  private @Nullable ScheduledExecutorService retries; // guarded by lock
+  private boolean closed; // guarded by lock
+  private long delayNanos = FIRST_RETRY_NANOS; // the retry thread's
+
+  private LazyConnection(boolean cluster, @Nullable Supplier<OpenConnection> connector, @Nullable OpenConnection open) {
+    this.cluster = cluster;
+    this.connector = connector;
+    this.open = open;
+  }
+
+  static LazyConnection opened(boolean cluster, OpenConnection open) {
+    return new LazyConnection(cluster, null, open);
+  }
+
+  /** Tries to connect now; if that fails, keeps trying in the background. */
+  static LazyConnection start(boolean cluster, Supplier<OpenConnection> connector) {
+    LazyConnection connection = new LazyConnection(cluster, connector, null);
+    if (!connection.attempt()) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Redis{0} not reachable ({1}); Cascade keeps trying in the background, and its caches fail open meanwhile",
+          cluster ? " Cluster" : "",
+          connection.notConnected);
+      connection.lock.lock();
+      try {
+        if (!connection.closed) {
+          connection.retries =
+              Executors.newSingleThreadScheduledExecutor(
+                  task -> {
+                    Thread thread = new Thread(task, "cascade-redis-connect");
+                    thread.setDaemon(true);
+                    return thread;
+                  });
+          connection.retries.schedule(connection::retry, connection.delayNanos, TimeUnit.NANOSECONDS);
+        }
+      } finally {
+        connection.lock.unlock();
+      }
+    }
+    return connection;
+  }
+
+  /** Returns the open connection. @throws CacheUnavailableException if there is none yet */
+  OpenConnection open() {
+    OpenConnection current = open;
+    if (current == null) {
+      throw new CacheUnavailableException("Redis is not connected: " + notConnected, null);
+    }
+    return current;
+  }
+
+  /** One connection attempt; returns whether the connection is open (or the link closed) now. */
+  private boolean attempt() {
+    OpenConnection made;
+    try {
+      made = Objects.requireNonNull(connector).get();
+    } catch (RuntimeException e) {
+      notConnected = e.getMessage() + "; connecting in the background";
+      return false;
+    }
+    lock.lock();
+    try {
+      if (closed) {
+        made.close();
+      } else {
+        open = made;
+      }
+      if (retries != null) {
+        retries.shutdown();
+        retries = null;
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void retry() {
+    if (attempt()) {
+      LOG.log(System.Logger.Level.INFO, "Redis{0} connected", cluster ? " Cluster" : "");
+      return;
+    }
+    delayNanos = Math.min(delayNanos * 2, MAX_RETRY_NANOS);
+    lock.lock();
+    try {
+      if (retries != null && !closed) {
+        retries.schedule(this::retry, delayNanos, TimeUnit.NANOSECONDS);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void close() {
+    OpenConnection current;
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      notConnected = "the link is closed";
+      if (retries != null) {
+        retries.shutdownNow();
+        retries = null;
+      }
+      current = open;
+    } finally {
+      lock.unlock();
+    }
+    if (current != null) {
+      current.close();
+    }
+  }
+}
