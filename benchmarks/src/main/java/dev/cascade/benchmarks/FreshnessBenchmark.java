@@ -54,8 +54,8 @@ import org.HdrHistogram.Histogram;
 public final class FreshnessBenchmark {
   private static final String KEY = "hot";
   private static final Duration TTL = Duration.ofSeconds(1);
-  private static final long TTL_NANOS = TTL.toNanos();
-  private static final long LOAD_MILLIS = 50;
+  static final long TTL_NANOS = TTL.toNanos();
+  static final long LOAD_MILLIS = 50;
   /** Euler-Mascheroni constant: the mean of a standard Gumbel variable. */
   private static final double GAMMA = 0.5772156649;
   /** The bound on loads per TTL window. */
@@ -91,9 +91,9 @@ public final class FreshnessBenchmark {
           ForkJoinPool.getCommonPoolParallelism(),
           System.getProperty("java.version"));
       Measurement m = new Measurement(store, run, seconds, warmUp, threads);
-      List<Result> results = new ArrayList<>();
+      List<FreshnessResult> results = new ArrayList<>();
       results.add(m.measure("a", "plain TTL (no freshness option)", b -> b, 0));
-      Result xfetch = m.measure("b", "earlyRefresh(1.0)", b -> b.earlyRefresh(1.0), 1.0);
+      FreshnessResult xfetch = m.measure("b", "earlyRefresh(1.0)", b -> b.earlyRefresh(1.0), 1.0);
       results.add(xfetch);
       double smallBeta;
       if (smallBetaArg.equals("auto")) {
@@ -128,7 +128,7 @@ public final class FreshnessBenchmark {
   private record Measurement(RedisTier store, String run, int seconds, int warmUp, int threads) {
 
     /** Runs one configuration: {@code options} applied to the layered builder. */
-    Result measure(String id, String label, UnaryOperator<CacheBuilder<Object, Object>> options, double beta)
+    FreshnessResult measure(String id, String label, UnaryOperator<CacheBuilder<Object, Object>> options, double beta)
         throws InterruptedException {
       RefreshTimeline timeline = new RefreshTimeline(LOAD_MILLIS, TTL);
       CacheBuilder<Object, Object> builder =
@@ -169,8 +169,8 @@ public final class FreshnessBenchmark {
           slow += reader.slowReads;
           allocated += reader.allocatedBytes;
         }
-        Result result =
-            new Result(
+        FreshnessResult result =
+            new FreshnessResult(
                 label,
                 beta,
                 seconds - warmUp,
@@ -219,14 +219,14 @@ public final class FreshnessBenchmark {
     }
   }
 
-  private static void printTables(List<Result> results, int measuredSeconds) {
+  private static void printTables(List<FreshnessResult> results, int measuredSeconds) {
     System.out.printf(Locale.ROOT, "%nResults (%d s measured per configuration, after the warm-up):%n%n", measuredSeconds);
     System.out.println(
         "| configuration | reads | reads/s | reads that waited for a loader (own + coalesced) | reads ≥ 10 ms |"
             + " loads | loads per TTL window | refreshes (CacheStats) | stale served | p50 | p99 | p99.9 | p99.99 | max |"
             + " reads ≥ 5 µs per s | B/read | GCs (ms) |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (Result r : results) {
+    for (FreshnessResult r : results) {
       System.out.printf(
           Locale.ROOT,
           "| %s | %,d | %,.0f | %d (%d + %d) | %d | %d | %s | %d | %,d | %s | %s | %s | %s | %s | %,.0f | %.1f | %d (%d) |%n",
@@ -259,7 +259,7 @@ public final class FreshnessBenchmark {
         "| configuration | refresh loads | Redis read started | Redis read | read → loader | loader | loader → L1 |"
             + " new value in L1 | in L1 after the expiry | delta the entry carries |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (Result r : results) {
+    for (FreshnessResult r : results) {
       List<RefreshCourse> courses = r.refreshCourses();
       if (courses.isEmpty()) {
         continue;
@@ -293,7 +293,7 @@ public final class FreshnessBenchmark {
             + " measured: Redis read started, median | expected loads per window | measured |"
             + " loader call (median) | expected with the loader call as delta |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (Result r : results) {
+    for (FreshnessResult r : results) {
       if (r.beta() <= 0) {
         continue;
       }
@@ -319,10 +319,10 @@ public final class FreshnessBenchmark {
           fmt(ttl / (ttl - loaderEarliness + loader), 2));
     }
     System.out.println();
-    Result plain = results.get(0);
+    FreshnessResult plain = results.get(0);
     StringBuilder tail = new StringBuilder("p99.9 read latency, (a) plain TTL against the freshness options: ");
     double plainTail = plain.latencies().getValueAtPercentile(99.9);
-    for (Result r : results) {
+    for (FreshnessResult r : results) {
       double p999 = r.latencies().getValueAtPercentile(99.9);
       tail.append(r.label()).append(' ').append(micros((long) p999));
       if (r != plain) {
@@ -475,56 +475,6 @@ public final class FreshnessBenchmark {
       if (allocatedAtWarmUpEnd >= 0) {
         allocatedBytes = memory.getCurrentThreadAllocatedBytes() - allocatedAtWarmUpEnd;
       }
-    }
-  }
-
-  /** One configuration's figures after the warm-up. */
-  private record Result(
-      String label,
-      double beta,
-      int measuredSeconds,
-      long reads,
-      long ownLoads,
-      long coalesced,
-      long slowReads,
-      Loads loadLog,
-      long refreshes,
-      long refreshFailures,
-      long staleServed,
-      double bytesPerRead,
-      long gcCount,
-      long gcMillis,
-      Histogram latencies) {
-
-    List<LoadCall> loads() {
-      return loadLog.calls();
-    }
-
-    List<RefreshCourse> refreshCourses() {
-      return loadLog.courses();
-    }
-
-    long waited() {
-      return ownLoads + coalesced;
-    }
-
-    double readsPerSecond() {
-      return (double) reads / measuredSeconds;
-    }
-
-    double loadsPerWindow() {
-      return loads().size() / (measuredSeconds / (TTL_NANOS / 1e9));
-    }
-
-    /** The median load time the loaded entries carried (XFetch's delta); the loader's if none was seen. */
-    double medianDeltaSeconds() {
-      long[] nanos = loadLog.deltas().stream().mapToLong(Long::longValue).sorted().toArray();
-      return nanos.length == 0 ? medianLoadSeconds() : nanos[nanos.length / 2] / 1e9;
-    }
-
-    double medianLoadSeconds() {
-      double[] millis = loads().stream().mapToDouble(LoadCall::millis).sorted().toArray();
-      return millis.length == 0 ? LOAD_MILLIS / 1e3 : millis[millis.length / 2] / 1e3;
     }
   }
 }
