@@ -37,7 +37,7 @@ class ExampleStderrIT {
     String stdout = Files.readString(out, StandardCharsets.UTF_8);
     String stderr = Files.readString(err, StandardCharsets.UTF_8);
     assertThat(process.exitValue()).as("exit value; stderr:\n%s", stderr).isZero();
-    assertThat(stdout).as("the example ran against Redis").contains("A loaded").contains("B bulk-loaded");
+    assertThat(stdout).as("the example ran against Redis").contains("database queries: 1").contains("B bulk-loaded");
     assertThat(stderr.lines().filter(line -> line.startsWith("SLF4J:")).toList()).as("stderr:\n%s", stderr).isEmpty();
   }
 
