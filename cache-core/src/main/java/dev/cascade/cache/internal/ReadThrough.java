@@ -69,10 +69,7 @@ final class ReadThrough<K, V> {
 
   /** Counts a hit not made by the in-process lookup: the second look, or a remote tier's. */
   void recordOtherHit(TierEntry<V> entry) {
-    stats.otherHits.increment();
-    if (entry.value() == null) {
-      stats.nullHits.increment();
-    }
+    stats.recordOtherHit(entry);
   }
 
   /**

@@ -90,10 +90,7 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
       return null;
     }
     if (!miss.counted) {
-      stats.otherHits.increment();
-      if (entry.value() == null) {
-        stats.nullHits.increment();
-      }
+      stats.recordOtherHit(entry);
       if (!fresh) {
         stats.staleRevalidates.increment();
       }

@@ -35,6 +35,17 @@ final class StatsCounter {
   final LongAdder staleErrors = new LongAdder();
   final LongAdder unacknowledgedInvalidations = new LongAdder();
 
+  /**
+   * Counts a hit not made by the in-process lookup (a second look, a remote tier, a refresh's
+   * value): a hit of the cache, and a null hit if {@code entry} is a cached absence.
+   */
+  void recordOtherHit(dev.cascade.cache.spi.TierEntry<?> entry) {
+    otherHits.increment();
+    if (entry.value() == null) {
+      nullHits.increment();
+    }
+  }
+
   /** Counts one decode failure of a remote value. */
   void recordDecodeFailure() {
     decodeFailures.increment();
