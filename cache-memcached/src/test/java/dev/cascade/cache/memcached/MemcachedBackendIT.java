@@ -24,7 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,23 +42,36 @@ class MemcachedBackendIT {
   private static final int CACHES = 20;
   private static final int CONNECTIONS_PER_SERVER = 2;
 
+  /**
+   * One probe per server for the whole class: a probe closed by one test and opened again by the
+   * next would still be counted by a server that has not yet seen the close, and the next test's
+   * baseline would be one too high.
+   */
+  private static final List<ConnectionProbe> probes = new ArrayList<>();
+
   private final String run = UUID.randomUUID().toString().substring(0, 8);
-  private final List<ConnectionProbe> probes = new ArrayList<>();
   private List<Long> before;
 
-  @BeforeEach
-  void countConnectionsBefore() throws IOException {
+  @BeforeAll
+  static void openProbes() throws IOException {
     for (String address : MEMCACHED.addresses()) {
       probes.add(new ConnectionProbe(address));
     }
-    before = counts(); // includes the listening socket(s) and the probes themselves
   }
 
-  @AfterEach
-  void closeProbes() throws IOException {
+  @AfterAll
+  static void closeProbes() throws IOException {
     for (ConnectionProbe probe : probes) {
       probe.close();
     }
+    probes.clear();
+  }
+
+  @BeforeEach
+  void countConnectionsBefore() {
+    // Every test waits for its own connections to be given back, so this is the servers at rest:
+    // the listening socket(s) and the probes.
+    before = counts();
   }
 
   private static MemcachedConfig config() {
@@ -69,7 +83,7 @@ class MemcachedBackendIT {
         .build();
   }
 
-  private List<Long> counts() {
+  private static List<Long> counts() {
     List<Long> counts = new ArrayList<>();
     for (ConnectionProbe probe : probes) {
       counts.add(probe.currConnections());
