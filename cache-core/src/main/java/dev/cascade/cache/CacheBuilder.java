@@ -313,11 +313,11 @@ public final class CacheBuilder<K, V> {
 
   /**
    * Configures the circuit breaker of each remote tier (default: open after 3 consecutive failures,
-   * probe again after 1 s). While open, calls skip the store at once (reads become misses, writes
-   * fail with a {@link CacheUnavailableException}); when a probe succeeds the in-process tier is
-   * flushed, since it may have missed invalidations meanwhile. Caches whose stores share a failure
-   * domain ({@code RemoteStore.failureDomain()}, such as one backend's) share one breaker, which
-   * takes the settings of the first cache built on it.
+   * probe every 1 s). A timeout makes the next call probe at once instead, and a failed probe opens
+   * it: a dead server costs one command timeout and the probe's. Open, calls skip the store (reads
+   * miss, writes throw {@link CacheUnavailableException}); a successful probe flushes the in-process
+   * tier, which may have missed invalidations. Caches whose stores share a failure domain ({@code
+   * RemoteStore.failureDomain()}, e.g. one backend's) share one breaker, set by the first cache built.
    *
    * @throws IllegalArgumentException if {@code failureThreshold} is below 1 or {@code openDuration}
    *     is not positive

@@ -15,7 +15,11 @@ import java.util.function.Consumer;
  * consecutive failures; at the threshold it turns OPEN and refuses calls at once for the open
  * duration; then one call is let through as a probe (HALF_OPEN): success closes the breaker and
  * runs the recovery action (flush the in-process tier, which may have missed invalidations),
- * failure opens it again. A probe whose call ends in an error that says nothing about the store (a
+ * failure opens it again. A timeout while CLOSED is not one failure among the threshold's: its
+ * caller has already waited a whole command timeout, and every later caller would wait as long, so
+ * it turns the breaker HALF_OPEN at once with the probe due now ({@link #onTimeout}). A store that
+ * merely had one slow command answers that probe and the breaker closes within one round trip; a
+ * dead one has cost one timeout, plus the probes. A probe whose call ends in an error that says nothing about the store (a
  * bad argument, {@link #onIgnored}) hands the probe to the next call; a probe that never reports
  * is replaced by a new one after another open duration, so a half-open breaker cannot stay so.
  *
@@ -56,14 +60,13 @@ final class CircuitBreaker {
     listeners.remove(listener);
   }
 
-  private void changed(CircuitState state) {
+  private void changed(CircuitState state, String why) {
     OperatorLog.BREAKER.log(
         state == CircuitState.CLOSED ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
         "circuit breaker of {0}: {1}{2}",
         name,
         state,
-        state == CircuitState.OPEN ? " after " + failureThreshold + " consecutive failures; calls refused for "
-            + java.time.Duration.ofNanos(openNanos) : "");
+        why);
     for (Consumer<CircuitState> listener : listeners) {
       try {
         listener.accept(state);
@@ -97,7 +100,7 @@ final class CircuitBreaker {
       if (!state.compareAndSet(CircuitState.OPEN, CircuitState.HALF_OPEN)) {
         return false;
       }
-      changed(CircuitState.HALF_OPEN);
+      changed(CircuitState.HALF_OPEN, "; this call probes the store");
       return true; // this caller is the probe
     }
     // HALF_OPEN for an open duration: the probe never reported; this caller is the new probe
@@ -109,7 +112,7 @@ final class CircuitBreaker {
     consecutiveFailures.set(0);
     CircuitState current = state.get();
     if (current != CircuitState.CLOSED && state.compareAndSet(current, CircuitState.CLOSED)) {
-      changed(CircuitState.CLOSED);
+      changed(CircuitState.CLOSED, "");
     }
   }
 
@@ -120,6 +123,25 @@ final class CircuitBreaker {
       open(CircuitState.HALF_OPEN);
     } else if (current == CircuitState.CLOSED && consecutiveFailures.incrementAndGet() >= failureThreshold) {
       open(CircuitState.CLOSED);
+    }
+  }
+
+  /**
+   * Records a call that timed out (the store did not answer within its command timeout): while
+   * CLOSED, turns the breaker HALF_OPEN with its probe due at once; while HALF_OPEN, opens it, as
+   * any failure does; while OPEN, does nothing.
+   */
+  void onTimeout() {
+    CircuitState current = state.get();
+    if (current == CircuitState.HALF_OPEN) {
+      open(CircuitState.HALF_OPEN);
+    } else if (current == CircuitState.CLOSED) {
+      // openedAt first, as allow() does: an open duration ago, so that the next allow() probes
+      openedAt.set(ticker.read() - openNanos);
+      if (state.compareAndSet(CircuitState.CLOSED, CircuitState.HALF_OPEN)) {
+        consecutiveFailures.set(0);
+        changed(CircuitState.HALF_OPEN, " after a command timeout; the next call probes the store");
+      }
     }
   }
 
@@ -150,7 +172,10 @@ final class CircuitBreaker {
     openedAt.set(ticker.read());
     if (state.compareAndSet(from, CircuitState.OPEN)) {
       openings.incrementAndGet();
-      changed(CircuitState.OPEN);
+      changed(
+          CircuitState.OPEN,
+          (from == CircuitState.HALF_OPEN ? " after its probe failed" : " after " + failureThreshold + " consecutive failures")
+              + "; calls refused for " + Duration.ofNanos(openNanos));
     }
   }
 }

@@ -1,14 +1,17 @@
 package dev.cascade.cache.internal;
 
+import dev.cascade.cache.CacheTimeoutException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a remote tier's store and lock calls through the tier's circuit breaker, one call at a time:
  * a call is refused at once (failed with {@link CircuitOpenException}) while the breaker is open; a
- * failure other than bad input (a timeout, a lost connection) counts towards opening it, a success
+ * timeout ({@link CacheTimeoutException} or {@link TimeoutException}) makes the breaker probe at
+ * once, any other failure but bad input (a lost connection) counts towards opening it, a success
  * towards closing it, and bad input ({@link IllegalArgumentException}) towards neither.
  *
  * <p>Without a breaker a call runs as is (and a call that throws, throws). With one, a call that
@@ -45,10 +48,16 @@ final class CircuitGuard {
             circuit.onSuccess();
           } else if (unwrap(error) instanceof IllegalArgumentException) {
             circuit.onIgnored(); // bad input says nothing about the store
+          } else if (isTimeout(unwrap(error))) {
+            circuit.onTimeout();
           } else {
             circuit.onFailure();
           }
         });
+  }
+
+  private static boolean isTimeout(Throwable failure) {
+    return failure instanceof CacheTimeoutException || failure instanceof TimeoutException;
   }
 
   /** Returns the failure inside {@code error}'s completion wrappers. */

@@ -115,6 +115,72 @@ class CircuitBreakerTest {
     assertThat(breaker.allow()).isTrue();
   }
 
+  @Test
+  void onTimeout_whileClosed_handsOutOneProbeAtOnce() {
+    assertThat(breaker.allow()).isTrue();
+
+    breaker.onTimeout();
+
+    assertThat(breaker.state()).isEqualTo(CircuitState.HALF_OPEN);
+    assertThat(breaker.allow()).as("the probe, with no open duration first").isTrue();
+    assertThat(breaker.allow()).as("one probe at a time").isFalse();
+    assertThat(breaker.openings()).isZero();
+  }
+
+  @Test
+  void onTimeout_probeAnswers_closesAndRunsRecovery() {
+    breaker.onTimeout();
+    assertThat(breaker.allow()).isTrue();
+
+    breaker.onSuccess();
+
+    assertThat(breaker.state()).isEqualTo(CircuitState.CLOSED);
+    assertThat(recoveries).hasValue(1);
+    assertThat(breaker.openings()).isZero();
+  }
+
+  @Test
+  void onTimeout_ofTheProbe_opensForTheOpenDuration() {
+    breaker.onTimeout();
+    assertThat(breaker.allow()).isTrue();
+
+    breaker.onTimeout();
+
+    assertThat(breaker.state()).isEqualTo(CircuitState.OPEN);
+    assertThat(breaker.openings()).isEqualTo(1);
+    ticker.advance(OPEN.minusNanos(1));
+    assertThat(breaker.allow()).isFalse();
+    ticker.advance(Duration.ofNanos(1));
+    assertThat(breaker.allow()).isTrue();
+  }
+
+  @Test
+  void onTimeout_whileOpen_changesNothing() {
+    failThreeTimes();
+    ticker.advance(OPEN.minusNanos(1));
+
+    breaker.onTimeout();
+
+    assertThat(breaker.state()).isEqualTo(CircuitState.OPEN);
+    assertThat(breaker.allow()).isFalse();
+    ticker.advance(Duration.ofNanos(1));
+    assertThat(breaker.allow()).as("the open duration still counts from the opening").isTrue();
+  }
+
+  @Test
+  void onTimeout_whileClosed_startsTheFailureCountAfresh() {
+    breaker.onFailure();
+    breaker.onFailure();
+    breaker.onTimeout();
+    breaker.allow();
+    breaker.onSuccess();
+
+    breaker.onFailure();
+    breaker.onFailure();
+
+    assertThat(breaker.state()).as("two failures after the recovery, below the threshold").isEqualTo(CircuitState.CLOSED);
+  }
+
   private void failThreeTimes() {
     for (int i = 0; i < 3; i++) {
       assertThat(breaker.allow()).isTrue();

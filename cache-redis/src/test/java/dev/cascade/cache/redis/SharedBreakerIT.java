@@ -21,14 +21,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One timeout per dead server, not per cache: twenty caches on one {@link RedisBackend} share the
- * backend's circuit breaker, so a SIGSTOPped server costs the breaker's threshold of command
- * timeouts in all, where a breaker per cache cost twenty times that.
+ * backend's circuit breaker, and a timeout makes it probe at once, so a SIGSTOPped server costs one
+ * command timeout plus the probe's in all, where a breaker per cache that counted timeouts to its
+ * threshold cost 60.
  */
 class SharedBreakerIT {
   @RegisterExtension static final RedisServerExtension redis = RedisServerExtension.standalone();
 
   private static final int CACHES = 20;
-  private static final int THRESHOLD = 3;
 
   private final List<Cache<String, String>> caches = new ArrayList<>();
   private @Nullable RedisBackend backend;
@@ -49,28 +49,39 @@ class SharedBreakerIT {
   }
 
   @Test
-  void pausedServer_twentyCaches_payTheThresholdOfTimeoutsInAll() {
+  void pausedServer_twentyCaches_payOneTimeoutPlusTheProbeInAll() {
     client = RedisClient.create(redis.uri());
     backend = RedisBackend.builder(client).commandTimeout(Duration.ofMillis(300)).build();
     AtomicInteger timeouts = new AtomicInteger();
-    CacheEventListener.Factory countTimeouts =
-        inspector ->
-            new CacheEventListener() {
-              @Override
-              public void tierOperation(int tier, TierOperation operation, long nanos, @Nullable Throwable failure) {
-                if (failure instanceof CacheTimeoutException) {
-                  timeouts.incrementAndGet();
-                }
-              }
-            };
+    AtomicInteger probes = new AtomicInteger();
     for (int i = 0; i < CACHES; i++) {
+      boolean first = i == 0; // every cache hears the shared breaker's changes: count them once
+      CacheEventListener.Factory count =
+          inspector ->
+              new CacheEventListener() {
+                @Override
+                public void tierOperation(int tier, TierOperation operation, long nanos, @Nullable Throwable failure) {
+                  if (failure instanceof CacheTimeoutException) {
+                    timeouts.incrementAndGet();
+                  }
+                }
+
+                @Override
+                public void circuitChanged(int tier, CircuitState state) {
+                  if (first && state == CircuitState.HALF_OPEN) {
+                    probes.incrementAndGet();
+                  }
+                }
+              };
       caches.add(
           Cache.<String, String>builder("shared-breaker-" + i)
               .inMemory(m -> m.maximumSize(100))
               .tier(backend.store())
               .valueCodec(StringCodec.create())
-              .circuitBreaker(THRESHOLD, Duration.ofMinutes(1))
-              .eventListener(countTimeouts)
+              // the default threshold (3 failures for errors that come back at once); a long open
+              // duration so that no second probe falls within the test
+              .circuitBreaker(3, Duration.ofMinutes(1))
+              .eventListener(count)
               .build());
     }
     caches.forEach(cache -> cache.put("warm", "w")); // every cache has used the connection
@@ -84,7 +95,8 @@ class SharedBreakerIT {
       redis.process(0).resume();
     }
 
-    assertThat(timeouts).as("command timeouts across all %d caches", CACHES).hasValue(THRESHOLD);
+    assertThat(probes).as("probes handed out").hasValue(1);
+    assertThat(timeouts).as("command timeouts across all %d caches: the first, then the probe's", CACHES).hasValue(2);
     caches.forEach(cache -> assertThat(cache.inspect().circuitState(1)).isEqualTo(CircuitState.OPEN));
   }
 }
