@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real Redis (standalone or 3-master cluster) plus what every Redis test needs on top of it: a
@@ -24,13 +25,28 @@ final class RedisSetup implements BeforeAllCallback, AfterAllCallback, AfterEach
   private final boolean checkCommands;
   private final List<AutoCloseable> perTest = new ArrayList<>();
   private final List<AbstractRedisClient> clients = new ArrayList<>();
+  private final @Nullable SecureAccess secure;
   private AbstractRedisClient client;
   private RedisTier store;
 
   private RedisSetup(RedisServerExtension server, Duration timeout, boolean checkCommands) {
+    this(server, timeout, checkCommands, null);
+  }
+
+  private RedisSetup(RedisServerExtension server, Duration timeout, boolean checkCommands, @Nullable SecureAccess secure) {
     this.server = server;
     this.timeout = timeout;
     this.checkCommands = checkCommands;
+    this.secure = secure;
+  }
+
+  /**
+   * A standalone server reached over TLS (the server's certificate checked against the run's
+   * certificate authority) as an ACL user set with {@code aclLine}: every client of this setup,
+   * the shared store's included, is such a client.
+   */
+  static RedisSetup tlsWithAcl(SecureAccess access) {
+    return new RedisSetup(RedisServerExtension.standaloneWithTls(), RedisTests.RELAXED_TIMEOUT, true, access);
   }
 
   static RedisSetup standalone() {
@@ -59,6 +75,9 @@ final class RedisSetup implements BeforeAllCallback, AfterAllCallback, AfterEach
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     server.beforeAll(context);
+    if (secure != null) {
+      secure.grant(server);
+    }
     client = newClient();
     store = client instanceof RedisClusterClient cluster
         ? RedisTier.builder(cluster).commandTimeout(timeout).build()
@@ -88,7 +107,10 @@ final class RedisSetup implements BeforeAllCallback, AfterAllCallback, AfterEach
 
   /** Returns a new client (closed after the class), as a separate service instance would have. */
   AbstractRedisClient newClient() {
-    AbstractRedisClient created = server.isCluster() ? RedisTests.clusterClient(server) : RedisTests.client(server);
+    AbstractRedisClient created =
+        secure != null
+            ? secure.client(server)
+            : server.isCluster() ? RedisTests.clusterClient(server) : RedisTests.client(server);
     clients.add(created);
     return created;
   }

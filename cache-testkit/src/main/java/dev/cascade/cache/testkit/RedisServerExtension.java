@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -35,12 +36,20 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
   private final boolean cluster;
   private final boolean durable;
+  private final boolean tls;
   private final List<ServerProcess> processes = new ArrayList<>();
   private final List<String> external = new ArrayList<>();
+  private int tlsPort;
+  private @Nullable TestCertificates certificates;
 
   private RedisServerExtension(boolean cluster, boolean durable) {
+    this(cluster, durable, false);
+  }
+
+  private RedisServerExtension(boolean cluster, boolean durable, boolean tls) {
     this.cluster = cluster;
     this.durable = durable;
+    this.tls = tls;
   }
 
   /** Returns an extension that provides one standalone server. */
@@ -59,6 +68,33 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     return new RedisServerExtension(false, true);
   }
 
+  /**
+   * Returns an extension that provides one standalone server that also listens for TLS on {@link
+   * #tlsPort()}, with a certificate for {@code 127.0.0.1} signed by a certificate authority made for
+   * the run ({@link #certificates()}; needs {@code openssl}). Clients are not asked for
+   * certificates. {@link #uri()} and {@link #command} stay on the plain port, for the test's own
+   * set-up (such as {@code ACL SETUSER}). Never an external server: it needs the test's certificates.
+   */
+  public static RedisServerExtension standaloneWithTls() {
+    return new RedisServerExtension(false, false, true);
+  }
+
+  /** Returns the TLS port of a {@link #standaloneWithTls()} server. @throws IllegalStateException for another kind */
+  public int tlsPort() {
+    if (!tls) {
+      throw new IllegalStateException("this server has no TLS port: use RedisServerExtension.standaloneWithTls()");
+    }
+    return tlsPort;
+  }
+
+  /** Returns the certificates of a {@link #standaloneWithTls()} server. @throws IllegalStateException for another kind */
+  public TestCertificates certificates() {
+    if (certificates == null) {
+      throw new IllegalStateException("this server has no certificates: use RedisServerExtension.standaloneWithTls()");
+    }
+    return certificates;
+  }
+
   /** Returns an extension that provides a Redis Cluster of three masters with all slots assigned. */
   public static RedisServerExtension cluster() {
     return new RedisServerExtension(true, false);
@@ -68,7 +104,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
   public void beforeAll(ExtensionContext context) {
     String variable = cluster ? "CASCADE_REDIS_CLUSTER" : "CASCADE_REDIS_URI";
     String address = System.getenv(variable);
-    if (address != null && !address.isBlank()) {
+    if (address != null && !address.isBlank() && !tls) {
       for (String part : address.split(",")) {
         external.add(part.trim().replaceFirst("^redis://", ""));
       }
@@ -83,6 +119,24 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     }
     if (cluster) {
       startCluster(binary.get());
+    } else if (tls) {
+      tlsPort = ServerProcess.freePort();
+      TestCertificates made = TestCertificates.create(Path.of("target", "servers", "tls-" + tlsPort).toAbsolutePath());
+      certificates = made;
+      processes.add(
+          ServerProcess.start(
+              "redis-tls",
+              port -> {
+                List<String> args = redisArgs(binary.get(), port, false);
+                args.addAll(
+                    List.of(
+                        "--tls-port", Integer.toString(tlsPort),
+                        "--tls-cert-file", made.serverCertificate().toString(),
+                        "--tls-key-file", made.serverKey().toString(),
+                        "--tls-ca-cert-file", made.caCertificate().toString(),
+                        "--tls-auth-clients", "no"));
+                return args;
+              }));
     } else {
       AtomicBoolean firstLaunch = new AtomicBoolean(true);
       processes.add(

@@ -87,7 +87,7 @@ final class LazyConnection {
     try {
       made = Objects.requireNonNull(connector).get();
     } catch (RuntimeException e) {
-      notConnected = e.getMessage() + "; connecting in the background";
+      notConnected = reason(e) + "; connecting in the background";
       return false;
     }
     lock.lock();
@@ -105,6 +105,28 @@ final class LazyConnection {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Returns why a connection attempt failed: Lettuce's message ("Unable to connect to host:port")
+   * and, when they differ, the innermost cause's (a refused password) or, for a failed TLS handshake
+   * (an untrusted certificate), the handshake's, so that the reason reaches the caller's exception.
+   * Lettuce's messages carry no credentials.
+   */
+  static String reason(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+      if (root instanceof javax.net.ssl.SSLException) {
+        return failure.getMessage() + ": TLS handshake failed (is the server's certificate trusted, and issued for this host?): "
+            + root.getMessage();
+      }
+    }
+    String message = String.valueOf(failure.getMessage());
+    if (root == failure || root.getMessage() == null || message.contains(root.getMessage())) {
+      return message;
+    }
+    return message + ": " + root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 
   private void retry() {
