@@ -216,7 +216,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     return "127.0.0.1:" + processes.get(index).port();
   }
 
-  private static List<String> redisArgs(String binary, int port, boolean clusterEnabled) {
+  static List<String> redisArgs(String binary, int port, boolean clusterEnabled) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -240,7 +240,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     return args;
   }
 
-  private static Path workDir(int port) {
+  static Path workDir(int port) {
     try {
       Path dir = Path.of("target", "servers", "redis-" + port).toAbsolutePath();
       Files.createDirectories(dir);
