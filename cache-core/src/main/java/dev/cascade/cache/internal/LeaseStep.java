@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * The distributed stampede step: takes the lease on the key in the farthest (shared) tier, so that
  * one instance loads it; the holder's load publishes under the lease (the stale-set guard) and
  * releases it. A caller that loses the lease polls the remote tiers, with jitter, for the holder's
- * value until a deadline, then loads itself. When the lock server fails, the load goes on unguarded.
+ * value until a deadline, then loads itself; a poll that finds neither a value nor the lease (an
+ * invalidation removed it) takes the lease and loads under it. When the lock server fails, the load goes on unguarded.
  * Without a distributed lock, or once the flight is degraded, the step only hands the miss on.
  * Thread-safe.
  */
@@ -69,10 +70,19 @@ final class LeaseStep<K, V> implements MissStep<K, V> {
               }
               stats.leaseWaits.increment();
               long deadline = System.nanoTime() + maxWait.toNanos();
-              return awaitHolder(miss, deadline)
+              return awaitHolder(lockTier, time, miss, deadline)
                   .thenComposeAsync(
-                      found ->
-                          found != null ? CompletableFuture.completedFuture(found.value()) : rest.proceed(miss),
+                      waited -> {
+                        if (waited.found() != null) {
+                          return CompletableFuture.completedFuture(waited.found().value());
+                        }
+                        Lease taken = waited.lease();
+                        if (taken != null) { // the holder's lease went without a value: ours now
+                          miss.lease = taken;
+                          return rest.proceed(miss).whenComplete((value, error) -> release(lockTier, taken));
+                        }
+                        return rest.proceed(miss); // the deadline passed: load unguarded
+                      },
                       miss.executor);
             },
             miss.executor);
@@ -82,11 +92,20 @@ final class LeaseStep<K, V> implements MissStep<K, V> {
     reads.failOpen(lockTier, tier -> tier.releaseLease(lease), null);
   }
 
-  /** Polls the remote tiers, with jitter, for the value the lease holder is loading. */
-  private CompletableFuture<@Nullable TierEntry<V>> awaitHolder(Miss<K, V> miss, long deadlineNanos) {
+  /** How a wait for the lease holder ended: its value found, the lease taken over, or neither (the deadline). */
+  private record Waited<V>(@Nullable TierEntry<V> found, @Nullable Lease lease) {}
+
+  /**
+   * Polls the remote tiers, with jitter, for the value the lease holder is loading. When a plain
+   * miss's poll finds no value, it tries the lease again: the holder's lease is gone without a value
+   * when an invalidation, a write or {@code invalidateAll} removed it (the holder's value will then
+   * not be kept), and waiting on would leave every waiter of every instance idle until the deadline,
+   * and then load at once.
+   */
+  private CompletableFuture<Waited<V>> awaitHolder(Tier<K, V> lockTier, Duration time, Miss<K, V> miss, long deadlineNanos) {
     long remaining = deadlineNanos - System.nanoTime();
     if (remaining <= 0) {
-      return CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(new Waited<>(null, null));
     }
     long mean = poll.toNanos();
     long delay = Math.min(remaining, mean / 2 + ThreadLocalRandom.current().nextLong(mean + 1));
@@ -94,8 +113,21 @@ final class LeaseStep<K, V> implements MissStep<K, V> {
     return CompletableFuture.supplyAsync(() -> miss.key, later)
         .thenCompose(key -> reads.read(key, 0, miss.flight()))
         .thenCompose(
-            found ->
-                isHolders(miss, found) ? CompletableFuture.completedFuture(found) : awaitHolder(miss, deadlineNanos));
+            found -> {
+              if (isHolders(miss, found)) {
+                return CompletableFuture.completedFuture(new Waited<>(found, null));
+              }
+              if (found != null || miss.trigger != null) {
+                return awaitHolder(lockTier, time, miss, deadlineNanos);
+              }
+              return reads
+                  .failOpen(lockTier, tier -> tier.tryLease(miss.key, time), null, miss.flight())
+                  .thenCompose(
+                      lease ->
+                          lease != null
+                              ? CompletableFuture.completedFuture(new Waited<>(null, lease))
+                              : awaitHolder(lockTier, time, miss, deadlineNanos));
+            });
   }
 
   /**

@@ -150,6 +150,41 @@ public abstract class StampedeContract {
   }
 
   @Test
+  void leaseRevokedWhileOthersWait_aWaiterTakesItAndLoads_beforeItsDeadline() throws Exception {
+    String name = name("takeover");
+    Cache<String, String> holder = newInstance(name, Duration.ofSeconds(60));
+    Cache<String, String> waiter = newInstance(name, Duration.ofSeconds(60)); // waits up to 60 s
+    Cache<String, String> other = newInstance(name, Duration.ofSeconds(60));
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger waiterLoads = new AtomicInteger();
+    try {
+      CompletableFuture<String> holderCall = CompletableFuture.supplyAsync(() -> holder.get("k", key -> {
+        loading.countDown();
+        awaitLatch(release);
+        return "read-before-update";
+      }));
+      assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<String> waiterCall = CompletableFuture.supplyAsync(() -> waiter.get("k", key -> {
+        waiterLoads.incrementAndGet();
+        return "read-after-update";
+      }));
+      await().atMost(Duration.ofSeconds(30)).until(() -> waiter.stats().leaseWaitCount() == 1);
+
+      other.invalidate("k"); // the row changed: the holder's load is doomed, and its lease is gone
+
+      // Long before the waiter's 60 s deadline: it took the freed lease and loaded the new data.
+      assertThat(waiterCall.get(30, TimeUnit.SECONDS)).isEqualTo("read-after-update");
+      assertThat(waiterLoads).hasValue(1);
+      release.countDown();
+      assertThat(holderCall.get(30, TimeUnit.SECONDS)).isEqualTo("read-before-update");
+      assertThat(newInstance(name, Duration.ofSeconds(60)).getIfPresent("k")).isEqualTo("read-after-update");
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
   void release_neverDeletesAnotherHoldersLease() {
     String key = remoteKey(name("lease"), "k");
     Duration shortLease = Duration.ofMillis(200);
