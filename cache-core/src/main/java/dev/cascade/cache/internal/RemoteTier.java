@@ -30,8 +30,9 @@ import org.jspecify.annotations.Nullable;
  * The adapter that makes a byte-level {@link RemoteStore} a typed {@link Tier}: key codec and
  * prefix, value codec, envelope, tag versions and leases.
  *
- * <p>Invariants: a value that cannot be parsed or decoded is counted, deleted and reported as a
- * miss, never thrown; an entry is returned only if its logical expiry is in the future and each of
+ * <p>Invariants: a value that cannot be parsed or decoded is counted, deleted (only if the key
+ * still holds it: never another instance's newer value or lease marker) and reported as a miss,
+ * never thrown; an entry is returned only if its logical expiry is in the future and each of
  * its tags still has the version recorded in the entry and was not invalidated after the entry's
  * write (or load) began. Stateless apart from its collaborators; thread-safe.
  *
@@ -116,15 +117,15 @@ final class RemoteTier<K, V> implements Tier<K, V> {
                 return CompletableFuture.completedFuture(null);
               }
               if (expired(envelope)) {
-                return CompletableFuture.completedFuture(dropStale(remoteKey));
+                return CompletableFuture.completedFuture(dropStale(remoteKey, bytes));
               }
               if (envelope.tagVersions().isEmpty()) {
-                return CompletableFuture.completedFuture(toEntry(remoteKey, envelope));
+                return CompletableFuture.completedFuture(toEntry(remoteKey, envelope, bytes));
               }
               return guard.call(() -> store.getAll(tagKeys(envelope.tagVersions().keySet())))
                   .thenApply(
                       versions ->
-                          tagsValid(envelope, versions) ? toEntry(remoteKey, envelope) : dropStale(remoteKey));
+                          tagsValid(envelope, versions) ? toEntry(remoteKey, envelope, bytes) : dropStale(remoteKey, bytes));
             });
   }
 
@@ -148,7 +149,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
                   (remoteKey, bytes) -> {
                     Envelope envelope = parse(remoteKey, bytes);
                     if (envelope != null && expired(envelope)) {
-                      dropStale(remoteKey);
+                      dropStale(remoteKey, bytes);
                     } else if (envelope != null) {
                       envelopes.put(remoteKey, envelope);
                       tags.addAll(envelope.tagVersions().keySet());
@@ -163,11 +164,12 @@ final class RemoteTier<K, V> implements Tier<K, V> {
                     Map<K, TierEntry<V>> entries = new HashMap<>();
                     envelopes.forEach(
                         (remoteKey, envelope) -> {
+                          byte[] bytes = found.get(remoteKey);
                           if (!tagsValid(envelope, versions)) {
-                            dropStale(remoteKey);
+                            dropStale(remoteKey, bytes);
                             return;
                           }
-                          TierEntry<V> entry = toEntry(remoteKey, envelope);
+                          TierEntry<V> entry = toEntry(remoteKey, envelope, bytes);
                           if (entry != null) {
                             entries.put(byRemoteKey.get(remoteKey), entry);
                           }
@@ -359,7 +361,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     try {
       return Envelope.parse(bytes);
     } catch (CodecException e) {
-      corrupt(remoteKey);
+      corrupt(remoteKey, bytes);
       return null;
     }
   }
@@ -388,7 +390,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     return millis >= TierEntry.NO_EXPIRY - now ? TierEntry.NO_EXPIRY : now + millis;
   }
 
-  private @Nullable TierEntry<V> toEntry(String remoteKey, Envelope envelope) {
+  private @Nullable TierEntry<V> toEntry(String remoteKey, Envelope envelope, byte[] bytes) {
     V value = null;
     if (!envelope.isNullMarker()) {
       try {
@@ -396,7 +398,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
       } catch (VirtualMachineError fatal) {
         throw fatal; // out of memory or stack: the JVM's trouble, not the value's
       } catch (RuntimeException | Error e) { // a user codec may throw anything: still a counted miss
-        corrupt(remoteKey);
+        corrupt(remoteKey, bytes);
         return null;
       }
     }
@@ -428,16 +430,19 @@ final class RemoteTier<K, V> implements Tier<K, V> {
 
   /**
    * Deletes an expired or tag-invalidated entry, so that it stops costing reads and a lease can be
-   * taken on its key. Racing a newer write, this can only cause a miss.
+   * taken on its key; only if the key still holds {@code bytes}, the value read
+   * ({@code RemoteStore.deleteIfUnchanged}): another instance may have replaced it since with a
+   * newer value or with its lease marker, which an unconditional delete would take away (and with
+   * the marker, the lease: two instances would then load the key at once).
    */
-  private @Nullable TierEntry<V> dropStale(String remoteKey) {
-    guard.call(() -> store.delete(remoteKey));
+  private @Nullable TierEntry<V> dropStale(String remoteKey, byte[] bytes) {
+    guard.call(() -> store.deleteIfUnchanged(remoteKey, bytes));
     return null;
   }
 
-  private void corrupt(String remoteKey) {
+  private void corrupt(String remoteKey, byte[] bytes) {
     rejections.rejected(remoteKey, ticker.read());
     stats.recordDecodeFailure();
-    guard.call(() -> store.delete(remoteKey));
+    guard.call(() -> store.deleteIfUnchanged(remoteKey, bytes));
   }
 }

@@ -55,6 +55,9 @@ public final class RedisTier implements RemoteStore {
   private final RedisLink link;
   private final StoreCapabilities capabilities;
 
+  private static final String DELETE_IF_UNCHANGED =
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
   private RedisTier(RedisLink link, int maxValueBytes) {
     this.link = link;
     this.capabilities = new StoreCapabilities(1024, true, maxValueBytes, false, true);
@@ -130,6 +133,12 @@ public final class RedisTier implements RemoteStore {
   @Override
   public CompletableFuture<Void> delete(String key) {
     return link.unlink(List.of(key));
+  }
+
+  /** Compares and deletes in one step: a Lua script ({@code GET}, then {@code DEL} if equal). */
+  @Override
+  public CompletableFuture<Boolean> deleteIfUnchanged(String key, byte[] expected) {
+    return link.evalOnKey(DELETE_IF_UNCHANGED, key, expected).thenApply(deleted -> deleted != null && deleted > 0);
   }
 
   @Override
