@@ -184,6 +184,7 @@ public final class RedisTier implements RemoteStore {
     private final @Nullable RedisClusterClient clusterClient;
     private @Nullable Duration commandTimeout;
     private @Nullable Integer maxValueBytes;
+    private @Nullable Integer maxCommandsInFlight;
 
     private Builder(@Nullable RedisClient client, @Nullable RedisClusterClient clusterClient) {
       this.client = client;
@@ -221,6 +222,27 @@ public final class RedisTier implements RemoteStore {
     }
 
     /**
+     * Bounds how many commands may await Redis's answer at once on the store's connection (default
+     * 50 000). A server that stops answering while the connection stays open keeps every command
+     * sent meanwhile queued in Lettuce, however long ago its caller's timeout passed; beyond this
+     * bound each new command fails at once with a {@link dev.cascade.cache.CacheUnavailableException}
+     * (a cache's read fails open, a write throws), counted by the backend, instead of the queue
+     * growing until the heap is gone.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxCommandsInFlight(int maxCommandsInFlight) {
+      if (this.maxCommandsInFlight != null) {
+        throw new IllegalStateException("maxCommandsInFlight was already set to " + this.maxCommandsInFlight);
+      }
+      if (maxCommandsInFlight <= 0) {
+        throw new IllegalArgumentException("maxCommandsInFlight must be positive, was " + maxCommandsInFlight);
+      }
+      this.maxCommandsInFlight = maxCommandsInFlight;
+      return this;
+    }
+
+    /**
      * Connects and returns the store. If Redis cannot be reached now, the store is returned all the
      * same and connects in the background (first retry after 100 ms, then at doubling intervals up
      * to 2 s); until then each of its calls fails at once with a {@link
@@ -238,7 +260,10 @@ public final class RedisTier implements RemoteStore {
 
     /** Opens a connection whose commands are bounded by {@code timeout} instead (see {@link #build()}). */
     RedisLink connect(Duration timeout) {
-      return client != null ? RedisLink.connect(client, timeout) : RedisLink.connect(Objects.requireNonNull(clusterClient), timeout);
+      int max = maxCommandsInFlight == null ? RedisLink.DEFAULT_MAX_IN_FLIGHT : maxCommandsInFlight;
+      return client != null
+          ? RedisLink.connect(client, timeout, max)
+          : RedisLink.connect(Objects.requireNonNull(clusterClient), timeout, max);
     }
 
     /**
