@@ -1,0 +1,361 @@
+package dev.cascade.cache.http;
+
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.CacheException;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The servlet filter of an {@link HttpResponseCache}: serves {@code GET} and {@code HEAD} requests
+ * of its routes from the cache, runs the handler once per cold key (single-flight, and the
+ * distributed lease if the cache has one), and stores what may be shared. Everything else passes
+ * through untouched. Obtain one from {@link HttpResponseCache#filter()}; register it for {@code
+ * REQUEST} dispatches, before filters that write the body. Thread-safe.
+ *
+ * <p>A request passes through, neither served from nor stored in the cache, when: it is not {@code
+ * GET}/{@code HEAD} or matches no route; it says {@code Cache-Control: no-store}; or it carries
+ * {@code Authorization} or a session while its route has no {@link RouteOptions#perUser} key naming
+ * its caller. A response is not stored when it sets a cookie, says {@code no-store}, {@code
+ * no-cache} or {@code private} (unless {@link RouteOptions#storePrivatePerUser}), {@code Vary: *},
+ * has a status the route does not store, outgrows the body limit, flushes (streams), goes async, or
+ * was written by {@code sendError}/{@code sendRedirect}.
+ */
+public final class ResponseCacheFilter extends HttpFilter {
+  private static final long serialVersionUID = 1L;
+
+  private final transient HttpResponseCache owner;
+
+  ResponseCacheFilter(HttpResponseCache owner) {
+    this.owner = owner;
+  }
+
+  @Override
+  protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    String method = request.getMethod();
+    boolean head = "HEAD".equals(method);
+    if (!head && !"GET".equals(method)) {
+      chain.doFilter(request, response);
+      return;
+    }
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    HttpResponseCache.Match match = owner.match(path);
+    if (match == null) {
+      chain.doFilter(request, response);
+      return;
+    }
+    Route route = match.route();
+    List<String> requestDirectives = Http.directives(Collections.list(request.getHeaders("Cache-Control")));
+    String user = route.userKey() == null ? null : route.userKey().of(request);
+    boolean credentials = request.getHeader("Authorization") != null || request.getRequestedSessionId() != null;
+    if (requestDirectives.contains("no-store") || (credentials && user == null)) {
+      response.setHeader(Http.CACHE_STATUS, "pass");
+      chain.doFilter(request, response);
+      return;
+    }
+    String base = RequestKeys.base(route, request, path, owner.includeHost(), user);
+    Exchange exchange = new Exchange(request, response, chain, route, match.variables(), base);
+    try {
+      if (head) {
+        exchange.serveHead();
+      } else if (requestDirectives.contains("no-cache")
+          || (requestDirectives.isEmpty() && "no-cache".equalsIgnoreCase(request.getHeader("Pragma")))) {
+        exchange.revalidate();
+      } else {
+        exchange.serve();
+      }
+    } catch (HandlerFailure failure) {
+      failure.rethrow();
+    }
+  }
+
+  /** One request on one route: looks up, leads a load or waits for one, and writes the answer. */
+  private final class Exchange {
+    private final HttpServletRequest request;
+    private final HttpServletResponse response;
+    private final FilterChain chain;
+    private final Route route;
+    private final Map<String, String> variables;
+    private final String base;
+    private final Cache<String, CachedResponse> cache;
+    private boolean led;
+    private @Nullable CapturingResponse capture;
+    private byte @Nullable [] body;
+    private @Nullable CachedResponse produced;
+
+    Exchange(
+        HttpServletRequest request,
+        HttpServletResponse response,
+        FilterChain chain,
+        Route route,
+        Map<String, String> variables,
+        String base) {
+      this.request = request;
+      this.response = response;
+      this.chain = chain;
+      this.route = route;
+      this.variables = variables;
+      this.base = base;
+      this.cache = owner.cache();
+    }
+
+    void serve() throws IOException, ServletException {
+      CachedResponse entry = cache.get(base, route.ttl(), key -> load(key, null));
+      if (led) {
+        finishLead();
+      } else if (entry == null || entry.kind() == CachedResponse.Kind.PASS) {
+        pass();
+      } else if (entry.kind() == CachedResponse.Kind.VARIANTS) {
+        serveVariant(entry.vary());
+      } else {
+        write(entry, false);
+      }
+    }
+
+    private void serveVariant(List<String> vary) throws IOException, ServletException {
+      String key = RequestKeys.variant(base, vary, request);
+      CachedResponse entry = cache.get(key, route.ttl(), k -> load(k, vary));
+      if (led) {
+        finishLead();
+      } else if (entry != null && entry.kind() == CachedResponse.Kind.RESPONSE) {
+        write(entry, false);
+      } else {
+        pass();
+      }
+    }
+
+    /** A HEAD request: answered from a stored GET response, else passed to the handler (never stored). */
+    void serveHead() throws IOException, ServletException {
+      CachedResponse entry = cache.getIfPresent(base);
+      if (entry != null && entry.kind() == CachedResponse.Kind.VARIANTS) {
+        entry = cache.getIfPresent(RequestKeys.variant(base, entry.vary(), request));
+      }
+      if (entry != null && entry.kind() == CachedResponse.Kind.RESPONSE) {
+        write(entry, true);
+      } else {
+        pass();
+      }
+    }
+
+    /** {@code Cache-Control: no-cache}: runs the handler whatever is stored, and stores its answer. */
+    void revalidate() throws IOException, ServletException {
+      load(base, null);
+      finishLead();
+    }
+
+    /**
+     * Runs the handler for {@code key} (the base key, or a variant key chosen by {@code
+     * markerVary}), stores what it produced under every key it belongs to, and returns the entry
+     * for {@code key}. Every path stores something under {@code key}: that put moves the key's
+     * epoch, so the cache never publishes the loader's return value itself, which would carry no
+     * tags. Runs in this request's thread, as the cache's loader or directly.
+     */
+    private CachedResponse load(String key, @Nullable List<String> markerVary) {
+      led = true;
+      long invalidationsBefore = owner.invalidations();
+      response.setHeader(Http.CACHE_STATUS, "miss");
+      CapturingResponse captured = new CapturingResponse(response, route.maxBodyBytes());
+      capture = captured;
+      try {
+        chain.doFilter(request, captured);
+        body = captured.finish();
+        if (body != null && request.isAsyncStarted()) {
+          captured.passThrough();
+          body = null;
+        }
+      } catch (IOException | ServletException e) {
+        throw new HandlerFailure(e);
+      }
+      long now = owner.ticker().wallMillis();
+      boolean current = owner.invalidations() == invalidationsBefore;
+      CachedResponse stored = current ? storable(captured, body, now) : null;
+      produced = stored;
+      if (stored == null) {
+        // Nothing to share; a marker lets the next requests skip the queue, and waiting ones run their own.
+        CachedResponse pass = CachedResponse.pass(now);
+        store(key, pass, owner.passTtl());
+        return pass;
+      }
+      List<String> vary = stored.vary();
+      if (vary.isEmpty()) {
+        if (markerVary != null) {
+          store(base, stored, route.ttl()); // the response stopped varying: the base key holds it again
+        }
+        store(key, stored, route.ttl());
+        return stored;
+      }
+      String variantKey = RequestKeys.variant(base, vary, request);
+      CachedResponse marker = CachedResponse.variants(vary, now);
+      if (markerVary == null) {
+        store(variantKey, stored, route.ttl());
+        store(base, marker, route.ttl());
+        return marker;
+      }
+      store(variantKey, stored, route.ttl());
+      if (vary.equals(markerVary)) {
+        return stored; // key is variantKey
+      }
+      store(base, marker, route.ttl());
+      CachedResponse pass = CachedResponse.pass(now);
+      store(key, pass, owner.passTtl());
+      return pass;
+    }
+
+    private void store(String key, CachedResponse entry, Duration ttl) {
+      List<String> tags = new ArrayList<>(1 + route.tags().size());
+      tags.add(HttpResponseCache.NAMESPACE_TAG + route.namespace());
+      for (String tag : route.tagsFor(variables)) {
+        tags.add(HttpResponseCache.USER_TAG + tag);
+      }
+      try {
+        cache.put(key, entry, ttl, tags.toArray(String[]::new));
+      } catch (CacheException e) {
+        // The response is still served; it is not cached (the tier's failure is counted by the cache).
+      }
+    }
+
+    /** Returns the entry to store for what the handler wrote, or {@code null} if it must not be stored. */
+    private @Nullable CachedResponse storable(CapturingResponse captured, byte @Nullable [] bytes, long now) {
+      if (bytes == null || captured.passedThrough() || captured.cookieAdded()) {
+        return null;
+      }
+      int status = response.getStatus();
+      if (!route.statuses().contains(status)) {
+        return null;
+      }
+      if (!response.getHeaders("Set-Cookie").isEmpty()) {
+        return null;
+      }
+      List<String> directives = Http.directives(response.getHeaders("Cache-Control"));
+      if (directives.contains("no-store") || directives.contains("no-cache")) {
+        return null;
+      }
+      if (directives.contains("private") && !route.storePrivate()) {
+        return null;
+      }
+      Set<String> vary = new TreeSet<>(Http.directives(response.getHeaders("Vary")));
+      if (vary.contains("*")) {
+        return null;
+      }
+      List<Map.Entry<String, String>> headers = new ArrayList<>();
+      String etag = null;
+      Set<String> seen = new HashSet<>();
+      String contentType = response.getContentType();
+      if (contentType != null) {
+        headers.add(Map.entry("Content-Type", contentType));
+      }
+      for (String name : response.getHeaderNames()) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (!seen.add(lower) || Http.NOT_STORED.contains(lower) || lower.equals("content-type")) {
+          continue;
+        }
+        Collection<String> values = response.getHeaders(name);
+        if (lower.equals("etag")) {
+          etag = values.isEmpty() ? null : values.iterator().next();
+          continue;
+        }
+        for (String value : values) {
+          headers.add(Map.entry(name, value));
+        }
+      }
+      return new CachedResponse(
+          CachedResponse.Kind.RESPONSE,
+          status,
+          headers,
+          bytes,
+          etag == null ? Http.etag(bytes) : etag,
+          now,
+          List.copyOf(vary));
+    }
+
+    /** Writes the leader's own response: it ran the handler, so it answers with what the handler wrote. */
+    private void finishLead() throws IOException {
+      CapturingResponse captured = capture;
+      byte[] bytes = body;
+      if (captured == null || bytes == null || captured.passedThrough()) {
+        return; // the handler's output went (or goes) to the client directly
+      }
+      CachedResponse stored = produced;
+      if (stored != null) {
+        response.setHeader("ETag", stored.etag());
+        if (Http.matches(Collections.list(request.getHeaders("If-None-Match")), stored.etag())) {
+          response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+          return;
+        }
+      }
+      response.setContentLength(bytes.length);
+      response.getOutputStream().write(bytes);
+    }
+
+    /** Answers from a stored response: {@code 304} if the client has it, else the whole response. */
+    private void write(CachedResponse entry, boolean head) throws IOException {
+      long age = Math.max(0, (owner.ticker().wallMillis() - entry.storedAtMillis()) / 1000);
+      boolean notModified = Http.matches(Collections.list(request.getHeaders("If-None-Match")), entry.etag());
+      response.setStatus(notModified ? HttpServletResponse.SC_NOT_MODIFIED : entry.status());
+      Set<String> set = new HashSet<>();
+      for (Map.Entry<String, String> header : entry.headers()) {
+        String lower = header.getKey().toLowerCase(Locale.ROOT);
+        if (notModified && !Http.NOT_MODIFIED_HEADERS.contains(lower)) {
+          continue;
+        }
+        if (set.add(lower)) {
+          response.setHeader(header.getKey(), header.getValue());
+        } else {
+          response.addHeader(header.getKey(), header.getValue());
+        }
+      }
+      response.setHeader("ETag", entry.etag());
+      response.setHeader("Age", Long.toString(age));
+      response.setHeader(Http.CACHE_STATUS, "hit");
+      if (notModified) {
+        return;
+      }
+      byte[] bytes = entry.bodyBytes();
+      response.setContentLength(bytes.length);
+      if (!head) {
+        response.getOutputStream().write(bytes);
+      }
+    }
+
+    private void pass() throws IOException, ServletException {
+      response.setHeader(Http.CACHE_STATUS, "pass");
+      chain.doFilter(request, response);
+    }
+  }
+
+  /** A handler's checked exception on its way through the cache's loader, to be thrown as it was. */
+  private static final class HandlerFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    HandlerFailure(Exception cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+
+    void rethrow() throws IOException, ServletException {
+      Throwable cause = getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof ServletException servlet) {
+        throw servlet;
+      }
+      throw new UncheckedIOException(new IOException(cause));
+    }
+  }
+}
