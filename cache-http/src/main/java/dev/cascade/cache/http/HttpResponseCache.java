@@ -45,6 +45,7 @@ public final class HttpResponseCache implements AutoCloseable {
   private final Ticker ticker;
   private final Duration passTtl;
   private final boolean includeHost;
+  private final java.util.Set<String> credentialCookies;
   private final AtomicLong invalidations;
 
   private HttpResponseCache(Builder builder, Cache<String, CachedResponse> cache, AtomicLong invalidations) {
@@ -53,6 +54,7 @@ public final class HttpResponseCache implements AutoCloseable {
     this.ticker = builder.ticker == null ? Ticker.system() : builder.ticker;
     this.passTtl = builder.passTtl;
     this.includeHost = builder.includeHost;
+    this.credentialCookies = builder.credentialCookies;
     this.invalidations = invalidations;
   }
 
@@ -141,6 +143,10 @@ public final class HttpResponseCache implements AutoCloseable {
     return includeHost;
   }
 
+  java.util.Set<String> credentialCookies() {
+    return credentialCookies;
+  }
+
   /** Counts namespace, tag and whole-cache invalidations seen here or from other instances. */
   long invalidations() {
     return invalidations.get();
@@ -160,6 +166,7 @@ public final class HttpResponseCache implements AutoCloseable {
     private Duration passTtl = Duration.ofSeconds(5);
     private int maxBodyBytes = 1 << 20;
     private boolean includeHost = true;
+    private java.util.Set<String> credentialCookies = java.util.Set.of("JSESSIONID", "SESSION");
     private final java.util.Set<String> set = new java.util.HashSet<>();
 
     private Builder(CacheBuilder<String, CachedResponse> cache) {
@@ -217,6 +224,26 @@ public final class HttpResponseCache implements AutoCloseable {
     public Builder includeHost(boolean includeHost) {
       once("includeHost");
       this.includeHost = includeHost;
+      return this;
+    }
+
+    /**
+     * Sets the names of cookies that carry a session or credentials (default {@code JSESSIONID}
+     * and {@code SESSION}, the servlet containers' and Spring Session's). A request with one of
+     * them, like one with {@code Authorization}, is cached only on a {@link RouteOptions#perUser}
+     * route that names its caller. A session the container knows counts whatever its cookie's name.
+     */
+    public Builder credentialCookies(String... names) {
+      once("credentialCookies");
+      java.util.Set<String> set = new java.util.HashSet<>();
+      for (String name : names) {
+        Objects.requireNonNull(name, "credentialCookies contains null");
+        if (name.isEmpty()) {
+          throw new IllegalArgumentException("a cookie name must not be empty");
+        }
+        set.add(name);
+      }
+      this.credentialCookies = java.util.Set.copyOf(set);
       return this;
     }
 

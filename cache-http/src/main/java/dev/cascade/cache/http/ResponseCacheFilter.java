@@ -4,6 +4,7 @@ import dev.cascade.cache.Cache;
 import dev.cascade.cache.CacheException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -30,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A request passes through, neither served from nor stored in the cache, when: it is not {@code
  * GET}/{@code HEAD} or matches no route; it says {@code Cache-Control: no-store}; or it carries
- * {@code Authorization} or a session while its route has no {@link RouteOptions#perUser} key naming
+ * {@code Authorization} or a session (the container's, or a cookie named in {@link
+ * HttpResponseCache.Builder#credentialCookies}) while its route has no {@link RouteOptions#perUser} key naming
  * its caller. A response is not stored when it sets a cookie, says {@code no-store}, {@code
  * no-cache} or {@code private} (unless {@link RouteOptions#storePrivatePerUser}), {@code Vary: *},
  * has a status the route does not store, outgrows the body limit, flushes (streams), goes async, or
@@ -63,7 +65,7 @@ public final class ResponseCacheFilter extends HttpFilter {
     Route route = match.route();
     List<String> requestDirectives = Http.directives(Collections.list(request.getHeaders("Cache-Control")));
     String user = route.userKey() == null ? null : route.userKey().of(request);
-    boolean credentials = request.getHeader("Authorization") != null || request.getRequestedSessionId() != null;
+    boolean credentials = request.getHeader("Authorization") != null || hasSession(request);
     if (requestDirectives.contains("no-store") || (credentials && user == null)) {
       response.setHeader(Http.CACHE_STATUS, "pass");
       chain.doFilter(request, response);
@@ -83,6 +85,22 @@ public final class ResponseCacheFilter extends HttpFilter {
     } catch (HandlerFailure failure) {
       failure.rethrow();
     }
+  }
+
+  /** Whether the request names a session: the container's, or a cookie the builder lists as one. */
+  private boolean hasSession(HttpServletRequest request) {
+    if (request.getRequestedSessionId() != null) {
+      return true;
+    }
+    Cookie[] cookies = request.getCookies();
+    if (cookies != null) {
+      for (Cookie cookie : cookies) {
+        if (owner.credentialCookies().contains(cookie.getName())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** One request on one route: looks up, leads a load or waits for one, and writes the answer. */

@@ -1,0 +1,386 @@
+package dev.cascade.cache.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.testkit.FakeTicker;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServlet;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The filter in a real Jetty 12 with a real HTTP client, on the embedded in-process cache with a
+ * fake ticker. Each test has paths of its own; the cache is emptied before each.
+ */
+class ResponseCacheFilterIT {
+  private static final FakeTicker ticker = new FakeTicker();
+  private static final Map<String, CountingServlet> servlets = new LinkedHashMap<>();
+  private static final CountDownLatch stampedeGo = new CountDownLatch(1);
+  private static HttpResponseCache http;
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    http =
+        HttpResponseCache.builder(Cache.<String, CachedResponse>builder("http").inMemory(m -> m.maximumSize(10_000)))
+            .ticker(ticker)
+            .route("/ttl", r -> r.ttl(Duration.ofSeconds(60)).namespace("stats"))
+            .route("/items", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/search", r -> r.ttl(Duration.ofMinutes(5)).ignoreQueryParams("utm_source", "utm_medium"))
+            .route("/page", r -> r.ttl(Duration.ofMinutes(5)).queryParams("page"))
+            .route("/lang", r -> r.ttl(Duration.ofMinutes(5)).headers("Accept-Language"))
+            .route("/vary", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/etag", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/nostore", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/private", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/cookie", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/head", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/shared", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/error", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/missing", r -> r.ttl(Duration.ofMinutes(5)).alsoCacheStatuses(404))
+            .route("/big", r -> r.ttl(Duration.ofMinutes(5)).maxBodyBytes(1000))
+            .route("/stream", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/stampede", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/revalidate", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/products/{id}", r -> r.ttl(Duration.ofMinutes(5)).namespace("catalog").tags("product:{id}"))
+            .build();
+    servlets.put("/ttl", CountingServlet.echo());
+    servlets.put("/items", CountingServlet.echo());
+    servlets.put("/search", CountingServlet.echo());
+    servlets.put("/page", CountingServlet.echo());
+    servlets.put("/lang", new CountingServlet((request, response, run) ->
+        response.getWriter().print("run " + run + " for " + request.getHeader("Accept-Language"))));
+    servlets.put("/vary", new CountingServlet((request, response, run) -> {
+      response.setHeader("Vary", "Accept-Language");
+      response.getWriter().print("run " + run + " for " + request.getHeader("Accept-Language"));
+    }));
+    servlets.put("/etag", CountingServlet.echo());
+    servlets.put("/nostore", new CountingServlet((request, response, run) -> {
+      response.setHeader("Cache-Control", "no-store");
+      response.getWriter().print("run " + run);
+    }));
+    servlets.put("/private", new CountingServlet((request, response, run) -> {
+      response.setHeader("Cache-Control", "private, max-age=60");
+      response.getWriter().print("run " + run);
+    }));
+    servlets.put("/cookie", new CountingServlet((request, response, run) -> {
+      response.addCookie(new Cookie("visitor", "v" + run));
+      response.getWriter().print("run " + run);
+    }));
+    servlets.put("/head", new CountingServlet((request, response, run) -> {
+      response.setContentType("application/json");
+      response.setHeader("X-Handler", "yes");
+      response.getWriter().print("{\"run\":" + run + "}");
+    }));
+    servlets.put("/shared", CountingServlet.echo());
+    servlets.put("/error", new CountingServlet((request, response, run) -> {
+      response.setStatus(503);
+      response.getWriter().print("down, run " + run);
+    }));
+    servlets.put("/missing", new CountingServlet((request, response, run) -> {
+      response.setStatus(404);
+      response.getWriter().print("no such thing, run " + run);
+    }));
+    servlets.put("/big", new CountingServlet((request, response, run) -> {
+      response.getWriter().print("run " + run + " " + "x".repeat(5000));
+    }));
+    servlets.put("/stream", new CountingServlet((request, response, run) -> {
+      response.getWriter().print("event 1 of run " + run);
+      response.flushBuffer();
+      response.getWriter().print(", event 2");
+    }));
+    servlets.put("/stampede", new CountingServlet((request, response, run) -> {
+      try {
+        stampedeGo.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      response.getWriter().print("run " + run);
+    }));
+    servlets.put("/revalidate", CountingServlet.echo());
+    servlets.put("/products/*", CountingServlet.echo());
+    server = TestServer.start(http, new LinkedHashMap<String, HttpServlet>(servlets));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+    http.close();
+  }
+
+  @BeforeEach
+  void emptyCache() {
+    http.invalidateAll();
+    servlets.values().forEach(servlet -> servlet.runs.set(0));
+  }
+
+  private static int runs(String path) {
+    return servlets.get(path).runs.get();
+  }
+
+  @Test
+  void get_withinRouteTtl_servedFromCacheAfterTtl_handlerRunsAgain() {
+    HttpResponse<String> first = server.get("/ttl");
+    ticker.advance(Duration.ofSeconds(59));
+    HttpResponse<String> second = server.get("/ttl");
+    ticker.advance(Duration.ofSeconds(2));
+    HttpResponse<String> third = server.get("/ttl");
+
+    assertThat(first.body()).isEqualTo("run 1 of /ttl?null");
+    assertThat(second.body()).isEqualTo(first.body());
+    assertThat(second.headers().firstValue("Age")).hasValue("59");
+    assertThat(second.headers().firstValue("X-Cascade-Cache")).hasValue("hit");
+    assertThat(third.body()).isEqualTo("run 2 of /ttl?null");
+    assertThat(runs("/ttl")).isEqualTo(2);
+  }
+
+  @Test
+  void get_queryParametersInAnotherOrder_shareOneEntry() {
+    HttpResponse<String> first = server.get("/items?b=2&a=1&a=0");
+    HttpResponse<String> second = server.get("/items?a=1&a=0&b=2");
+    HttpResponse<String> otherValueOrder = server.get("/items?a=0&a=1&b=2");
+
+    assertThat(second.body()).isEqualTo(first.body());
+    assertThat(otherValueOrder.body()).isNotEqualTo(first.body()); // a repeated parameter's order may mean something
+    assertThat(runs("/items")).isEqualTo(2);
+  }
+
+  @Test
+  void get_ignoredOrUnlistedQueryParameters_doNotSplitEntries() {
+    HttpResponse<String> first = server.get("/search?q=lamp&utm_source=mail");
+    HttpResponse<String> second = server.get("/search?utm_medium=x&q=lamp");
+    HttpResponse<String> otherQuery = server.get("/search?q=desk");
+    HttpResponse<String> page = server.get("/page?page=2&sort=asc");
+    HttpResponse<String> pageOtherSort = server.get("/page?sort=desc&page=2");
+
+    assertThat(second.body()).isEqualTo(first.body());
+    assertThat(otherQuery.body()).isNotEqualTo(first.body());
+    assertThat(pageOtherSort.body()).isEqualTo(page.body());
+    assertThat(runs("/search")).isEqualTo(2);
+    assertThat(runs("/page")).isEqualTo(1);
+  }
+
+  @Test
+  void get_responseWithVary_splitsEntriesByThatHeader() {
+    HttpResponse<String> english = server.get("/vary", "Accept-Language", "en");
+    HttpResponse<String> german = server.get("/vary", "Accept-Language", "de");
+    HttpResponse<String> englishAgain = server.get("/vary", "Accept-Language", "en");
+    HttpResponse<String> germanAgain = server.get("/vary", "Accept-Language", "de");
+
+    assertThat(english.body()).isEqualTo("run 1 for en");
+    assertThat(german.body()).isEqualTo("run 2 for de");
+    assertThat(englishAgain.body()).isEqualTo(english.body());
+    assertThat(germanAgain.body()).isEqualTo(german.body());
+    assertThat(germanAgain.headers().firstValue("Vary")).hasValue("Accept-Language");
+    assertThat(runs("/vary")).isEqualTo(2);
+  }
+
+  @Test
+  void get_routeKeyHeader_splitsEntries() {
+    HttpResponse<String> english = server.get("/lang", "Accept-Language", "en");
+    HttpResponse<String> french = server.get("/lang", "Accept-Language", "fr");
+    HttpResponse<String> englishAgain = server.get("/lang", "Accept-Language", " en ");
+
+    assertThat(french.body()).isNotEqualTo(english.body());
+    assertThat(englishAgain.body()).isEqualTo(english.body());
+    assertThat(runs("/lang")).isEqualTo(2);
+  }
+
+  @Test
+  void get_matchingIfNoneMatch_answers304WithoutRunningTheHandler() {
+    HttpResponse<String> first = server.get("/etag");
+    String etag = first.headers().firstValue("ETag").orElseThrow();
+    HttpResponse<String> revalidated = server.get("/etag", "If-None-Match", "\"other\", " + etag);
+    HttpResponse<String> weak = server.get("/etag", "If-None-Match", "W/" + etag);
+    HttpResponse<String> stale = server.get("/etag", "If-None-Match", "\"other\"");
+
+    assertThat(etag).startsWith("\"").endsWith("\"");
+    assertThat(revalidated.statusCode()).isEqualTo(304);
+    assertThat(revalidated.body()).isEmpty();
+    assertThat(revalidated.headers().firstValue("ETag")).hasValue(etag);
+    assertThat(weak.statusCode()).isEqualTo(304);
+    assertThat(stale.statusCode()).isEqualTo(200);
+    assertThat(stale.body()).isEqualTo(first.body());
+    assertThat(runs("/etag")).isEqualTo(1);
+  }
+
+  @Test
+  void etag_isAHashOfTheBody_sameAfterTheEntryIsStoredAgain() {
+    String first = server.get("/shared").headers().firstValue("ETag").orElseThrow();
+    assertThat(first).isEqualTo(Http.etag("run 1 of /shared?null".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void get_noStoreResponse_isNeverCached() {
+    server.get("/nostore");
+    ticker.advance(Duration.ofSeconds(6)); // past the pass marker
+    HttpResponse<String> second = server.get("/nostore");
+    HttpResponse<String> third = server.get("/nostore");
+
+    assertThat(second.body()).isEqualTo("run 2");
+    assertThat(third.body()).isEqualTo("run 3");
+    assertThat(runs("/nostore")).isEqualTo(3);
+  }
+
+  @Test
+  void get_privateResponse_isNeverCachedOnASharedRoute() {
+    server.get("/private");
+    HttpResponse<String> second = server.get("/private");
+
+    assertThat(second.body()).isEqualTo("run 2");
+  }
+
+  @Test
+  void get_responseSettingACookie_isNeverCached() {
+    HttpResponse<String> first = server.get("/cookie");
+    ticker.advance(Duration.ofSeconds(6));
+    HttpResponse<String> second = server.get("/cookie");
+
+    assertThat(first.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("visitor=v1"));
+    assertThat(second.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("visitor=v2"));
+    assertThat(second.body()).isEqualTo("run 2");
+  }
+
+  @Test
+  void head_afterACachedGet_isServedFromIt() {
+    HttpResponse<String> get = server.get("/head");
+    HttpResponse<String> head = server.head("/head");
+
+    assertThat(runs("/head")).isEqualTo(1);
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+    assertThat(head.headers().firstValue("X-Cascade-Cache")).hasValue("hit");
+    assertThat(head.headers().firstValue("Content-Length")).hasValue(Integer.toString(get.body().length()));
+    assertThat(head.headers().firstValue("Content-Type")).isEqualTo(get.headers().firstValue("Content-Type"));
+    assertThat(head.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+    assertThat(head.headers().firstValue("X-Handler")).hasValue("yes");
+    assertThat(head.headers().firstValue("ETag")).isEqualTo(get.headers().firstValue("ETag"));
+  }
+
+  @Test
+  void head_onAColdKey_runsTheHandlerAndStoresNothing() {
+    server.head("/head");
+    server.get("/head");
+
+    assertThat(runs("/head")).isEqualTo(2);
+  }
+
+  @Test
+  void get_withAuthorizationOnASharedRoute_isNeitherServedFromNorStoredInTheCache() {
+    HttpResponse<String> anonymous = server.get("/shared");
+    HttpResponse<String> authorized = server.get("/shared", "Authorization", "Bearer alice");
+    HttpResponse<String> authorizedAgain = server.get("/shared", "Authorization", "Bearer alice");
+    HttpResponse<String> anonymousAgain = server.get("/shared");
+
+    assertThat(authorized.body()).isEqualTo("run 2 of /shared?null");
+    assertThat(authorizedAgain.body()).isEqualTo("run 3 of /shared?null");
+    assertThat(authorized.headers().firstValue("X-Cascade-Cache")).hasValue("pass");
+    assertThat(anonymousAgain.body()).isEqualTo(anonymous.body());
+    assertThat(runs("/shared")).isEqualTo(3);
+  }
+
+  @Test
+  void get_withSessionCookieOnASharedRoute_passesThrough() {
+    server.get("/shared");
+    HttpResponse<String> withSession = server.get("/shared", "Cookie", "JSESSIONID=abc");
+
+    assertThat(withSession.headers().firstValue("X-Cascade-Cache")).hasValue("pass");
+    assertThat(runs("/shared")).isEqualTo(2);
+  }
+
+  @Test
+  void get_errorResponse_isNotCachedUnlessTheRouteSaysSo() {
+    HttpResponse<String> error = server.get("/error");
+    ticker.advance(Duration.ofSeconds(6));
+    HttpResponse<String> errorAgain = server.get("/error");
+    HttpResponse<String> missing = server.get("/missing");
+    HttpResponse<String> missingAgain = server.get("/missing");
+
+    assertThat(error.statusCode()).isEqualTo(503);
+    assertThat(errorAgain.body()).isEqualTo("down, run 2");
+    assertThat(missingAgain.statusCode()).isEqualTo(404);
+    assertThat(missingAgain.body()).isEqualTo(missing.body());
+    assertThat(runs("/missing")).isEqualTo(1);
+  }
+
+  @Test
+  void get_bodyOverTheLimit_passesThroughWhole() {
+    HttpResponse<String> first = server.get("/big");
+    ticker.advance(Duration.ofSeconds(6));
+    HttpResponse<String> second = server.get("/big");
+
+    assertThat(first.body()).hasSize("run 1 ".length() + 5000);
+    assertThat(second.body()).startsWith("run 2 ");
+  }
+
+  @Test
+  void get_streamingResponse_passesThroughWhole() {
+    HttpResponse<String> first = server.get("/stream");
+    ticker.advance(Duration.ofSeconds(6));
+    HttpResponse<String> second = server.get("/stream");
+
+    assertThat(first.body()).isEqualTo("event 1 of run 1, event 2");
+    assertThat(second.body()).isEqualTo("event 1 of run 2, event 2");
+  }
+
+  @Test
+  void get_requestNoCache_runsTheHandlerAndStoresItsAnswer() {
+    server.get("/revalidate");
+    HttpResponse<String> revalidated = server.get("/revalidate", "Cache-Control", "no-cache");
+    HttpResponse<String> after = server.get("/revalidate");
+
+    assertThat(revalidated.body()).isEqualTo("run 2 of /revalidate?null");
+    assertThat(after.body()).isEqualTo(revalidated.body());
+    assertThat(runs("/revalidate")).isEqualTo(2);
+  }
+
+  @Test
+  void invalidateNamespaceAndTag_makeTheHandlerRunAgain() {
+    server.get("/ttl");
+    server.get("/products/42");
+    server.get("/products/43");
+
+    http.invalidateNamespace("stats");
+    http.invalidateTag("product:42");
+    server.get("/ttl");
+    server.get("/products/42");
+    server.get("/products/43");
+
+    assertThat(runs("/ttl")).isEqualTo(2);
+    assertThat(runs("/products/*")).isEqualTo(3);
+  }
+
+  @Test
+  void get_200ConcurrentRequestsForOneColdUrl_runTheHandlerOnce() throws Exception {
+    List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      responses.add(server.client.sendAsync(
+          HttpRequest.newBuilder(server.uri("/stampede")).timeout(Duration.ofSeconds(60)).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    // the handler holds its run until every other request waits on it
+    await().atMost(Duration.ofSeconds(60)).until(() -> http.cache().stats().coalescedWaitCount() >= 199);
+    stampedeGo.countDown();
+
+    for (CompletableFuture<HttpResponse<String>> response : responses) {
+      HttpResponse<String> answer = response.get(60, TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.body()).isEqualTo("run 1");
+    }
+    assertThat(runs("/stampede")).isEqualTo(1);
+  }
+}
