@@ -33,10 +33,11 @@ import org.jspecify.annotations.Nullable;
  * GET}/{@code HEAD} or matches no route; it says {@code Cache-Control: no-store}; or it carries
  * {@code Authorization} or a session (the container's, or a cookie named in {@link
  * HttpResponseCache.Builder#credentialCookies}) while its route has no {@link RouteOptions#perUser} key naming
- * its caller. A response is not stored when it sets a cookie, says {@code no-store}, {@code
+ * its caller; or it has a {@code Range} header. A response is not stored when it sets a cookie, says {@code no-store}, {@code
  * no-cache} or {@code private} (unless {@link RouteOptions#storePrivatePerUser}), {@code Vary: *},
  * has a status the route does not store, outgrows the body limit, flushes (streams), goes async, or
- * was written by {@code sendError}/{@code sendRedirect}.
+ * was written by {@code sendError}/{@code sendRedirect}. Headers that filters in front of this one set
+ * before it ran are not stored (they set them again on every hit).
  */
 public final class ResponseCacheFilter extends HttpFilter {
   private static final long serialVersionUID = 1L;
@@ -66,7 +67,8 @@ public final class ResponseCacheFilter extends HttpFilter {
     List<String> requestDirectives = Http.directives(Collections.list(request.getHeaders("Cache-Control")));
     String user = route.userKey() == null ? null : route.userKey().of(request);
     boolean credentials = request.getHeader("Authorization") != null || hasSession(request);
-    if (requestDirectives.contains("no-store") || (credentials && user == null)) {
+    // A range request passes whole: a stored 200 would answer it, but a cold one must not leave a 206 behind.
+    if (requestDirectives.contains("no-store") || (credentials && user == null) || request.getHeader("Range") != null) {
       response.setHeader(Http.CACHE_STATUS, "pass");
       chain.doFilter(request, response);
       return;
@@ -116,6 +118,7 @@ public final class ResponseCacheFilter extends HttpFilter {
     private @Nullable CapturingResponse capture;
     private byte @Nullable [] body;
     private @Nullable CachedResponse produced;
+    private Map<String, List<String>> upstream = Map.of();
 
     Exchange(
         HttpServletRequest request,
@@ -187,6 +190,7 @@ public final class ResponseCacheFilter extends HttpFilter {
     private CachedResponse load(String key, @Nullable List<String> markerVary) {
       led = true;
       long invalidationsBefore = owner.invalidations();
+      upstream = headersOf(response); // set by filters before this one: theirs, not the representation's
       response.setHeader(Http.CACHE_STATUS, "miss");
       CapturingResponse captured = new CapturingResponse(response, route.maxBodyBytes());
       capture = captured;
@@ -284,6 +288,9 @@ public final class ResponseCacheFilter extends HttpFilter {
           continue;
         }
         Collection<String> values = response.getHeaders(name);
+        if (List.copyOf(values).equals(upstream.get(lower))) {
+          continue; // an outer filter set it before the handler ran, and will again on every hit
+        }
         if (lower.equals("etag")) {
           etag = values.isEmpty() ? null : values.iterator().next();
           continue;
@@ -300,6 +307,19 @@ public final class ResponseCacheFilter extends HttpFilter {
           etag == null ? Http.etag(bytes) : etag,
           now,
           List.copyOf(vary));
+    }
+
+    /** Returns the headers {@code response} has now, by lower-case name. */
+    private Map<String, List<String>> headersOf(HttpServletResponse response) {
+      Collection<String> names = response.getHeaderNames();
+      if (names.isEmpty()) {
+        return Map.of();
+      }
+      Map<String, List<String>> headers = new java.util.HashMap<>();
+      for (String name : names) {
+        headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(response.getHeaders(name)));
+      }
+      return headers;
     }
 
     /** Writes the leader's own response: it ran the handler, so it answers with what the handler wrote. */

@@ -113,7 +113,13 @@ class ResponseCacheFilterIT {
     }));
     servlets.put("/revalidate", CountingServlet.echo());
     servlets.put("/products/*", CountingServlet.echo());
-    server = TestServer.start(http, new LinkedHashMap<String, HttpServlet>(servlets));
+    // An outer filter that personalises a header of every response, as a login or tracing filter might.
+    jakarta.servlet.Filter outer = (request, response, chain) -> {
+      String caller = ((jakarta.servlet.http.HttpServletRequest) request).getHeader("X-Caller");
+      ((jakarta.servlet.http.HttpServletResponse) response).setHeader("X-Outer", "for " + caller);
+      chain.doFilter(request, response);
+    };
+    server = TestServer.start(http, new LinkedHashMap<String, HttpServlet>(servlets), outer);
   }
 
   @AfterAll
@@ -291,6 +297,28 @@ class ResponseCacheFilterIT {
     assertThat(authorized.headers().firstValue("X-Cascade-Cache")).hasValue("pass");
     assertThat(anonymousAgain.body()).isEqualTo(anonymous.body());
     assertThat(runs("/shared")).isEqualTo(3);
+  }
+
+  @Test
+  void get_headerSetByAnOuterFilter_isNotStored_theOuterFilterSetsItOnEveryHit() {
+    HttpResponse<String> alice = server.get("/shared", "X-Caller", "alice");
+    HttpResponse<String> bob = server.get("/shared", "X-Caller", "bob");
+
+    assertThat(bob.headers().firstValue("X-Cascade-Cache")).hasValue("hit");
+    assertThat(alice.headers().firstValue("X-Outer")).hasValue("for alice");
+    assertThat(bob.headers().firstValue("X-Outer")).hasValue("for bob");
+  }
+
+  @Test
+  void get_rangeRequest_passesThroughAndStoresNothing() {
+    HttpResponse<String> range = server.get("/shared", "Range", "bytes=0-3");
+    HttpResponse<String> whole = server.get("/shared");
+    HttpResponse<String> wholeAgain = server.get("/shared");
+
+    assertThat(range.headers().firstValue("X-Cascade-Cache")).hasValue("pass");
+    assertThat(whole.headers().firstValue("X-Cascade-Cache")).hasValue("miss");
+    assertThat(wholeAgain.body()).isEqualTo(whole.body());
+    assertThat(runs("/shared")).isEqualTo(2);
   }
 
   @Test

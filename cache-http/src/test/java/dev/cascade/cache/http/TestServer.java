@@ -33,6 +33,11 @@ final class TestServer implements AutoCloseable {
 
   /** Starts Jetty with {@code servlets} (path spec to servlet) behind {@code cache}'s filter (if not null). */
   static TestServer start(HttpResponseCache cache, Map<String, HttpServlet> servlets) {
+    return start(cache, servlets, null);
+  }
+
+  /** As {@link #start(HttpResponseCache, Map)}, with {@code outer} in front of the cache filter. */
+  static TestServer start(HttpResponseCache cache, Map<String, HttpServlet> servlets, jakarta.servlet.Filter outer) {
     try {
       // 200 handlers may block at once in the stampede tests, plus Jetty's own threads.
       Server server = new Server(new org.eclipse.jetty.util.thread.QueuedThreadPool(500));
@@ -42,6 +47,9 @@ final class TestServer implements AutoCloseable {
       server.addConnector(connector);
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
+      if (outer != null) {
+        context.addFilter(new FilterHolder(outer), "/*", EnumSet.of(DispatcherType.REQUEST));
+      }
       if (cache != null) {
         context.addFilter(new FilterHolder(cache.filter()), "/*", EnumSet.of(DispatcherType.REQUEST));
       }
