@@ -45,7 +45,7 @@ final class RequestKeys {
     return key.toString();
   }
 
-  /** Returns the values {@code request} has for each of {@code names}, normalised as keys use them. */
+  /** Returns the values of header {@code name}, joined by commas, each trimmed with inner whitespace collapsed. */
   static String headerValue(HttpServletRequest request, String name) {
     List<String> values = Collections.list(request.getHeaders(name));
     StringBuilder joined = new StringBuilder();

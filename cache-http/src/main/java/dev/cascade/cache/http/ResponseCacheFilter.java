@@ -74,7 +74,7 @@ public final class ResponseCacheFilter extends HttpFilter {
       return;
     }
     String base = RequestKeys.base(route, request, path, owner.includeHost(), user);
-    Exchange exchange = new Exchange(request, response, chain, route, match.variables(), base);
+    Exchange exchange = new Exchange(request, response, chain, route, match.variables(), base, user != null);
     try {
       if (head) {
         exchange.serveHead();
@@ -113,6 +113,7 @@ public final class ResponseCacheFilter extends HttpFilter {
     private final Route route;
     private final Map<String, String> variables;
     private final String base;
+    private final boolean namedUser;
     private final Cache<String, CachedResponse> cache;
     private boolean led;
     private @Nullable CapturingResponse capture;
@@ -126,7 +127,9 @@ public final class ResponseCacheFilter extends HttpFilter {
         FilterChain chain,
         Route route,
         Map<String, String> variables,
-        String base) {
+        String base,
+        boolean namedUser) {
+      this.namedUser = namedUser;
       this.request = request;
       this.response = response;
       this.chain = chain;
@@ -268,7 +271,8 @@ public final class ResponseCacheFilter extends HttpFilter {
       if (directives.contains("no-store") || directives.contains("no-cache")) {
         return null;
       }
-      if (directives.contains("private") && !route.storePrivate()) {
+      // private: only into the entry of a named user, never into the shared anonymous one
+      if (directives.contains("private") && !(route.storePrivate() && namedUser)) {
         return null;
       }
       Set<String> vary = new TreeSet<>(Http.directives(response.getHeaders("Vary")));

@@ -48,6 +48,7 @@ class ResponseCacheFilterIT {
             .route("/nostore", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/private", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/cookie", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/mine", r -> r.ttl(Duration.ofMinutes(5)).perUser(UserKey.header("X-User")).storePrivatePerUser())
             .route("/head", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/shared", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/error", r -> r.ttl(Duration.ofMinutes(5)))
@@ -76,6 +77,10 @@ class ResponseCacheFilterIT {
     servlets.put("/private", new CountingServlet((request, response, run) -> {
       response.setHeader("Cache-Control", "private, max-age=60");
       response.getWriter().print("run " + run);
+    }));
+    servlets.put("/mine", new CountingServlet((request, response, run) -> {
+      response.setHeader("Cache-Control", "private");
+      response.getWriter().print("run " + run + " for " + request.getHeader("X-User"));
     }));
     servlets.put("/cookie", new CountingServlet((request, response, run) -> {
       response.addCookie(new Cookie("visitor", "v" + run));
@@ -248,6 +253,19 @@ class ResponseCacheFilterIT {
     HttpResponse<String> second = server.get("/private");
 
     assertThat(second.body()).isEqualTo("run 2");
+  }
+
+  @Test
+  void get_privateResponseOnAPerUserRoute_isStoredForANamedUserOnly() {
+    HttpResponse<String> alice = server.get("/mine", "X-User", "alice");
+    HttpResponse<String> aliceAgain = server.get("/mine", "X-User", "alice");
+    server.get("/mine");
+    ticker.advance(Duration.ofSeconds(6));
+    HttpResponse<String> anonymousAgain = server.get("/mine");
+
+    assertThat(aliceAgain.body()).isEqualTo(alice.body());
+    assertThat(anonymousAgain.headers().firstValue("X-Cascade-Cache")).hasValue("miss");
+    assertThat(runs("/mine")).isEqualTo(3);
   }
 
   @Test
