@@ -46,6 +46,7 @@ public final class HttpResponseCache implements AutoCloseable {
   private final Duration passTtl;
   private final boolean includeHost;
   private final java.util.Set<String> credentialCookies;
+  private final boolean honourRequestNoCache;
   private final AtomicLong invalidations;
 
   private HttpResponseCache(Builder builder, Cache<String, CachedResponse> cache, AtomicLong invalidations) {
@@ -55,6 +56,7 @@ public final class HttpResponseCache implements AutoCloseable {
     this.passTtl = builder.passTtl;
     this.includeHost = builder.includeHost;
     this.credentialCookies = builder.credentialCookies;
+    this.honourRequestNoCache = builder.honourRequestNoCache;
     this.invalidations = invalidations;
   }
 
@@ -147,6 +149,10 @@ public final class HttpResponseCache implements AutoCloseable {
     return credentialCookies;
   }
 
+  boolean honourRequestNoCache() {
+    return honourRequestNoCache;
+  }
+
   /** Counts namespace, tag and whole-cache invalidations seen here or from other instances. */
   long invalidations() {
     return invalidations.get();
@@ -166,6 +172,7 @@ public final class HttpResponseCache implements AutoCloseable {
     private Duration passTtl = Duration.ofSeconds(5);
     private int maxBodyBytes = 1 << 20;
     private boolean includeHost = true;
+    private boolean honourRequestNoCache = true;
     private java.util.Set<String> credentialCookies = java.util.Set.of("JSESSIONID", "SESSION");
     private final java.util.Set<String> set = new java.util.HashSet<>();
 
@@ -224,6 +231,18 @@ public final class HttpResponseCache implements AutoCloseable {
     public Builder includeHost(boolean includeHost) {
       once("includeHost");
       this.includeHost = includeHost;
+      return this;
+    }
+
+    /**
+     * Sets whether a request's {@code Cache-Control: no-cache} (or {@code Pragma: no-cache}) makes
+     * the handler run and its answer replace the stored one (default {@code true}, as HTTP asks).
+     * Such requests bypass single-flight, so any client can make the handler run at will; turn it
+     * off where that matters more than a client's wish for a fresh answer.
+     */
+    public Builder honourRequestNoCache(boolean honour) {
+      once("honourRequestNoCache");
+      this.honourRequestNoCache = honour;
       return this;
     }
 

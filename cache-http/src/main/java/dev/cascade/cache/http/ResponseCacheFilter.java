@@ -78,8 +78,9 @@ public final class ResponseCacheFilter extends HttpFilter {
     try {
       if (head) {
         exchange.serveHead();
-      } else if (requestDirectives.contains("no-cache")
-          || (requestDirectives.isEmpty() && "no-cache".equalsIgnoreCase(request.getHeader("Pragma")))) {
+      } else if (owner.honourRequestNoCache()
+          && (requestDirectives.contains("no-cache")
+              || (requestDirectives.isEmpty() && "no-cache".equalsIgnoreCase(request.getHeader("Pragma"))))) {
         exchange.revalidate();
       } else {
         exchange.serve();
@@ -198,7 +199,7 @@ public final class ResponseCacheFilter extends HttpFilter {
       CapturingResponse captured = new CapturingResponse(response, route.maxBodyBytes());
       capture = captured;
       try {
-        chain.doFilter(request, captured);
+        chain.doFilter(new UnconditionalRequest(request), captured);
         body = captured.finish();
         if (body != null && request.isAsyncStarted()) {
           captured.passThrough();

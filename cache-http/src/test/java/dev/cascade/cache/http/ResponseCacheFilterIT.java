@@ -57,6 +57,8 @@ class ResponseCacheFilterIT {
             .route("/stream", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/stampede", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/revalidate", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/conditional", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/async", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/products/{id}", r -> r.ttl(Duration.ofMinutes(5)).namespace("catalog").tags("product:{id}"))
             .build();
     servlets.put("/ttl", CountingServlet.echo());
@@ -117,6 +119,26 @@ class ResponseCacheFilterIT {
       response.getWriter().print("run " + run);
     }));
     servlets.put("/revalidate", CountingServlet.echo());
+    // A handler that answers validators itself, as ShallowEtagHeaderFilter or a DefaultServlet would.
+    servlets.put("/conditional", new CountingServlet((request, response, run) -> {
+      response.setHeader("ETag", "\"v1\"");
+      if ("\"v1\"".equals(request.getHeader("If-None-Match"))) {
+        response.setStatus(304);
+        return;
+      }
+      response.getWriter().print("version 1");
+    }));
+    servlets.put("/async", new CountingServlet((request, response, run) -> {
+      jakarta.servlet.AsyncContext async = request.startAsync();
+      async.start(() -> {
+        try {
+          async.getResponse().getWriter().print("async run " + run);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        async.complete();
+      });
+    }));
     servlets.put("/products/*", CountingServlet.echo());
     // An outer filter that personalises a header of every response, as a login or tracing filter might.
     jakarta.servlet.Filter outer = (request, response, chain) -> {
@@ -227,6 +249,30 @@ class ResponseCacheFilterIT {
     assertThat(stale.statusCode()).isEqualTo(200);
     assertThat(stale.body()).isEqualTo(first.body());
     assertThat(runs("/etag")).isEqualTo(1);
+  }
+
+  @Test
+  void get_coldKeyWithIfNoneMatch_handlerSeesNoValidator_entryIsStored_clientGets304() {
+    HttpResponse<String> first = server.get("/conditional", "If-None-Match", "\"v1\"");
+    HttpResponse<String> plain = server.get("/conditional");
+    HttpResponse<String> again = server.get("/conditional", "If-None-Match", "\"v1\"");
+
+    assertThat(first.statusCode()).isEqualTo(304);
+    assertThat(plain.statusCode()).isEqualTo(200);
+    assertThat(plain.body()).isEqualTo("version 1");
+    assertThat(plain.headers().firstValue("ETag")).hasValue("\"v1\"");
+    assertThat(again.statusCode()).isEqualTo(304);
+    assertThat(runs("/conditional")).isEqualTo(1);
+  }
+
+  @Test
+  void get_asyncResponse_passesThroughWhole() {
+    HttpResponse<String> first = server.get("/async");
+    ticker.advance(Duration.ofSeconds(6));
+    HttpResponse<String> second = server.get("/async");
+
+    assertThat(first.body()).isEqualTo("async run 1");
+    assertThat(second.body()).isEqualTo("async run 2");
   }
 
   @Test
@@ -392,6 +438,23 @@ class ResponseCacheFilterIT {
     assertThat(revalidated.body()).isEqualTo("run 2 of /revalidate?null");
     assertThat(after.body()).isEqualTo(revalidated.body());
     assertThat(runs("/revalidate")).isEqualTo(2);
+  }
+
+  @Test
+  void get_requestNoCacheNotHonoured_isServedFromTheCache() throws Exception {
+    CountingServlet handler = CountingServlet.echo();
+    try (HttpResponseCache strict =
+            HttpResponseCache.builder(Cache.<String, CachedResponse>builder("strict").inMemory(m -> m.maximumSize(10)))
+                .honourRequestNoCache(false)
+                .route("/x", r -> r.ttl(Duration.ofMinutes(5)))
+                .build();
+        TestServer own = TestServer.start(strict, Map.of("/x", handler))) {
+      own.get("/x");
+      HttpResponse<String> noCache = own.get("/x", "Cache-Control", "no-cache");
+
+      assertThat(noCache.headers().firstValue("X-Cascade-Cache")).hasValue("hit");
+      assertThat(handler.runs.get()).isEqualTo(1);
+    }
   }
 
   @Test

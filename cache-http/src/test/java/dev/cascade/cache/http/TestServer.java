@@ -48,12 +48,20 @@ final class TestServer implements AutoCloseable {
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
       if (outer != null) {
-        context.addFilter(new FilterHolder(outer), "/*", EnumSet.of(DispatcherType.REQUEST));
+        FilterHolder holder = new FilterHolder(outer);
+        holder.setAsyncSupported(true);
+        context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
       }
       if (cache != null) {
-        context.addFilter(new FilterHolder(cache.filter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        FilterHolder holder = new FilterHolder(cache.filter());
+        holder.setAsyncSupported(true);
+        context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
       }
-      servlets.forEach((path, servlet) -> context.addServlet(new ServletHolder(servlet), path));
+      servlets.forEach((path, servlet) -> {
+        ServletHolder holder = new ServletHolder(servlet);
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, path);
+      });
       server.setHandler(context);
       server.start();
       return new TestServer(server, URI.create("http://localhost:" + connector.getLocalPort()));
