@@ -64,7 +64,9 @@ public final class HttpResponseCache implements AutoCloseable {
    * Returns a builder of an HTTP response cache stored in the cache that {@code cache} builds. Set
    * tiers, stampede protection, the invalidation channel and listeners on {@code cache}; this
    * builder sets its value codec, its ticker and a listener of its own, so {@code cache} must not
-   * have a value codec or a ticker yet.
+   * have a value codec or a ticker yet. Do not set {@code earlyRefresh} or {@code
+   * staleWhileRevalidate} on it: a handler can only run inside its own request, so the filter fails
+   * their background refreshes.
    */
   public static Builder builder(CacheBuilder<String, CachedResponse> cache) {
     return new Builder(Objects.requireNonNull(cache, "cache"));

@@ -87,6 +87,8 @@ public final class ResponseCacheFilter extends HttpFilter {
       }
     } catch (HandlerFailure failure) {
       failure.rethrow();
+    } finally {
+      exchange.done = true;
     }
   }
 
@@ -121,6 +123,8 @@ public final class ResponseCacheFilter extends HttpFilter {
     private byte @Nullable [] body;
     private @Nullable CachedResponse produced;
     private Map<String, List<String>> upstream = Map.of();
+    private final Thread thread = Thread.currentThread();
+    volatile boolean done;
 
     Exchange(
         HttpServletRequest request,
@@ -192,6 +196,13 @@ public final class ResponseCacheFilter extends HttpFilter {
      * tags. Runs in this request's thread, as the cache's loader or directly.
      */
     private CachedResponse load(String key, @Nullable List<String> markerVary) {
+      if (done || Thread.currentThread() != thread) {
+        // A background refresh (earlyRefresh, staleWhileRevalidate on the cache): the request is over
+        // and its objects may already serve another one. Fail the refresh; never touch them.
+        throw new IllegalStateException(
+            "the handler of " + request.getRequestURI() + " can only run inside its request: build the cache of an"
+                + " HttpResponseCache without earlyRefresh and staleWhileRevalidate");
+      }
       led = true;
       long invalidationsBefore = owner.invalidations();
       upstream = headersOf(response); // set by filters before this one: theirs, not the representation's

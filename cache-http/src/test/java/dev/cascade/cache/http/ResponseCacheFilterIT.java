@@ -458,6 +458,33 @@ class ResponseCacheFilterIT {
   }
 
   @Test
+  void staleWhileRevalidateOnTheCache_backgroundRefreshNeverRunsTheHandlerOutsideItsRequest() throws Exception {
+    FakeTicker time = new FakeTicker();
+    java.util.List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountingServlet handler = new CountingServlet((request, response, run) -> {
+      threads.add(Thread.currentThread().getName());
+      response.getWriter().print("run " + run);
+    });
+    try (HttpResponseCache swr =
+            HttpResponseCache.builder(Cache.<String, CachedResponse>builder("swr").inMemory(m -> m.maximumSize(10))
+                    .ttl(Duration.ofMinutes(1)).staleWhileRevalidate(Duration.ofMinutes(1)))
+                .ticker(time)
+                .route("/x", r -> r.ttl(Duration.ofSeconds(10)))
+                .build();
+        TestServer own = TestServer.start(swr, Map.of("/x", handler))) {
+      own.get("/x");
+      time.advance(Duration.ofSeconds(11));
+      HttpResponse<String> afterExpiry = own.get("/x");
+      await().atMost(Duration.ofSeconds(10)).until(() -> swr.cache().inspect().inFlightLoads() == 0);
+      HttpResponse<String> next = own.get("/x");
+
+      assertThat(afterExpiry.statusCode()).isEqualTo(200);
+      assertThat(next.statusCode()).isEqualTo(200);
+      assertThat(threads).allMatch(name -> name.startsWith("qtp")); // Jetty's request threads only
+    }
+  }
+
+  @Test
   void invalidateNamespaceAndTag_makeTheHandlerRunAgain() {
     server.get("/ttl");
     server.get("/products/42");
