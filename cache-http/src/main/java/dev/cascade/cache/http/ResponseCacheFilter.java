@@ -42,6 +42,9 @@ import org.jspecify.annotations.Nullable;
 public final class ResponseCacheFilter extends HttpFilter {
   private static final long serialVersionUID = 1L;
 
+  /** How long a key passes through after a run that overlapped an invalidation. */
+  private static final Duration OVERLAP_PASS_TTL = Duration.ofSeconds(1);
+
   private final transient HttpResponseCache owner;
 
   ResponseCacheFilter(HttpResponseCache owner) {
@@ -225,8 +228,10 @@ public final class ResponseCacheFilter extends HttpFilter {
       produced = stored;
       if (stored == null) {
         // Nothing to share; a marker lets the next requests skip the queue, and waiting ones run their own.
+        // After an overlapping invalidation the marker is short: it only has to keep this run's answer
+        // out of the cache (its put moves the key's epoch) and tell the waiters on other instances.
         CachedResponse pass = CachedResponse.pass(now);
-        store(key, pass, owner.passTtl());
+        store(key, pass, current ? owner.passTtl() : shorter(owner.passTtl(), OVERLAP_PASS_TTL));
         return pass;
       }
       List<String> vary = stored.vary();
@@ -252,6 +257,10 @@ public final class ResponseCacheFilter extends HttpFilter {
       CachedResponse pass = CachedResponse.pass(now);
       store(key, pass, owner.passTtl());
       return pass;
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+      return a.compareTo(b) <= 0 ? a : b;
     }
 
     private void store(String key, CachedResponse entry, Duration ttl) {
