@@ -27,13 +27,15 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.springframework.web.filter.ShallowEtagHeaderFilter;
 
 /**
- * Requests per second through one embedded Jetty, four ways, in one process and interleaved round by
+ * Requests per second through one embedded Jetty, five ways, in one process and interleaved round by
  * round: (a) a route behind the cache filter, every request a hit; (b) the same handler (sleeping 20
  * ms) with no filter; (c) a trivial handler with no filter; (d) the trivial handler behind the
- * filter, every request a hit. (a)/(b) is what caching a slow endpoint buys; (d)/(c) is the filter's
- * own cost on a hit. N callers on java.net.http, each sending its next request when the last
+ * filter, every request a hit; (e) the trivial handler behind Spring's {@code
+ * ShallowEtagHeaderFilter}. (a)/(b) is what caching a slow endpoint buys; (d)/(c) is the filter's
+ * own cost on a hit, (e)/(c) Spring's filter's. N callers on java.net.http, each sending its next request when the last
  * answered; each round measures each variant for a fixed time; medians over rounds.
  *
  * <p>Arguments: [rounds, 10] [seconds per variant and round, 2] [callers, 16] [warm-up seconds per
@@ -44,9 +46,10 @@ public final class HttpBenchmark {
     "(a) cached, handler sleeps 20 ms (hits)",
     "(b) uncached, handler sleeps 20 ms",
     "(c) trivial handler, no filter",
-    "(d) trivial handler behind the filter (hits)"
+    "(d) trivial handler behind the filter (hits)",
+    "(e) trivial handler behind ShallowEtagHeaderFilter"
   };
-  private static final String[] PATHS = {"/cached/slow", "/plain/slow", "/plain/trivial", "/cached/trivial"};
+  private static final String[] PATHS = {"/cached/slow", "/plain/slow", "/plain/trivial", "/cached/trivial", "/etag/trivial"};
 
   private HttpBenchmark() {}
 
@@ -71,6 +74,9 @@ public final class HttpBenchmark {
     context.addServlet(new ServletHolder(new Handler(true)), "/plain/slow");
     context.addServlet(new ServletHolder(new Handler(false)), "/cached/trivial");
     context.addServlet(new ServletHolder(new Handler(false)), "/plain/trivial");
+    // Spring's filter: runs the handler every time, buffers the body and hashes it (MD5) for an ETag
+    context.addFilter(new FilterHolder(new ShallowEtagHeaderFilter()), "/etag/*", EnumSet.of(DispatcherType.REQUEST));
+    context.addServlet(new ServletHolder(new Handler(false)), "/etag/trivial");
     server.setHandler(context);
     server.start();
     URI base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
@@ -90,26 +96,32 @@ public final class HttpBenchmark {
           rates[v][round] = run(client, pool, base.resolve(PATHS[v]), callers, seconds);
         }
         for (int v = 0; v < PATHS.length; v++) {
-          line.append(String.format("  %s %.0f", "abcd".charAt(v), rates[v][round]));
+          line.append(String.format("  %s %.0f", "abcde".charAt(v), rates[v][round]));
         }
         System.out.println(line + " req/s");
       }
       System.out.println();
-      System.out.printf("%-46s %12s %12s %12s%n", "variant", "median req/s", "min", "max");
+      System.out.printf("%-52s %12s %12s %12s%n", "variant", "median req/s", "min", "max");
       for (int v = 0; v < PATHS.length; v++) {
         double[] sorted = rates[v].clone();
         Arrays.sort(sorted);
-        System.out.printf("%-46s %12.0f %12.0f %12.0f%n", NAMES[v], median(rates[v]), sorted[0], sorted[sorted.length - 1]);
+        System.out.printf("%-52s %12.0f %12.0f %12.0f%n", NAMES[v], median(rates[v]), sorted[0], sorted[sorted.length - 1]);
       }
       double[] ab = new double[rounds];
       double[] dc = new double[rounds];
+      double[] ec = new double[rounds];
+      double[] de = new double[rounds];
       for (int round = 0; round < rounds; round++) {
         ab[round] = rates[0][round] / rates[1][round];
         dc[round] = rates[3][round] / rates[2][round];
+        ec[round] = rates[4][round] / rates[2][round];
+        de[round] = rates[3][round] / rates[4][round];
       }
       System.out.printf("%nratio a/b (cached over uncached slow route): median %.1fx%n", median(ab));
       System.out.printf("ratio d/c (filter hit over no filter, trivial handler): median %.2fx (min %.2f, max %.2f)%n",
           median(dc), Arrays.stream(dc).min().orElse(0), Arrays.stream(dc).max().orElse(0));
+      System.out.printf("ratio e/c (ShallowEtagHeaderFilter over no filter, trivial handler): median %.2fx%n", median(ec));
+      System.out.printf("ratio d/e (cache filter hit over ShallowEtagHeaderFilter): median %.2fx%n", median(de));
       System.out.printf("handler runs behind the filter (a and d, after the warm-up fill): %d%n", Handler.cachedRuns);
     } finally {
       pool.shutdownNow();
@@ -168,7 +180,7 @@ public final class HttpBenchmark {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-      if (request.getRequestURI().startsWith("/cached/")) {
+      if (request.getRequestURI().startsWith("/cached/")) { // a and d: after the warm-up, never again
         cachedRuns++;
       }
       if (slow) {
