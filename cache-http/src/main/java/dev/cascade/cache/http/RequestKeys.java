@@ -14,7 +14,8 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds canonical cache keys: {@code <namespace>|<host>|<path>?<query>|h:<headers>|u:<user>}, and
+ * Builds canonical cache keys: {@code <namespace>|<host>|<path>?<query>|h:<headers>|u:<user>} (the
+ * path as the container decoded it), and
  * for a response that varies, that key plus {@code |v:<headers>}. Query parameters are sorted by
  * name (the values of a repeated parameter keep their order, which may carry meaning); every name
  * and value is percent-encoded, so no caller-supplied text can forge a separator; the user's name
@@ -30,7 +31,7 @@ final class RequestKeys {
     if (includeHost) {
       key.append(encode(request.getServerName().toLowerCase(Locale.ROOT)));
     }
-    key.append('|').append(path).append('?');
+    key.append('|').append(encode(path)).append('?'); // decoded by the container: a '?' or '|' in it stays data
     query(key, route, request);
     key.append("|h:");
     headers(key, route.headers(), request);

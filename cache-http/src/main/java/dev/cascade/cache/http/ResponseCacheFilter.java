@@ -60,7 +60,7 @@ public final class ResponseCacheFilter extends HttpFilter {
       chain.doFilter(request, response);
       return;
     }
-    String path = request.getRequestURI().substring(request.getContextPath().length());
+    String path = pathOf(request);
     HttpResponseCache.Match match = owner.match(path);
     if (match == null) {
       chain.doFilter(request, response);
@@ -93,6 +93,18 @@ public final class ResponseCacheFilter extends HttpFilter {
     } finally {
       exchange.done = true;
     }
+  }
+
+  /**
+   * Returns the request's path inside its context as the container decoded and normalised it (what
+   * the handler sees), so that {@code /products/%34%32} is {@code /products/42}: one entry, and the
+   * tag {@code product:42} reaches it.
+   */
+  private static String pathOf(HttpServletRequest request) {
+    String servletPath = request.getServletPath();
+    String pathInfo = request.getPathInfo();
+    String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+    return path.isEmpty() ? "/" : path;
   }
 
   /** Whether the request names a session: the container's, or a cookie the builder lists as one. */

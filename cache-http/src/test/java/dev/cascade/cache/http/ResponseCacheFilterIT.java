@@ -528,12 +528,17 @@ class ResponseCacheFilterIT {
     server.get("/products/42");
     server.get("/products/43");
 
+    HttpResponse<String> encoded = server.get("/products/%34%32"); // the same resource, spelled otherwise
+
     http.invalidateNamespace("stats");
     http.invalidateTag("product:42");
     server.get("/ttl");
+    HttpResponse<String> encodedAfter = server.get("/products/%34%32");
     server.get("/products/42");
     server.get("/products/43");
 
+    assertThat(encoded.headers().firstValue("X-Cascade-Cache")).hasValue("hit");
+    assertThat(encodedAfter.headers().firstValue("X-Cascade-Cache")).hasValue("miss");
     assertThat(runs("/ttl")).isEqualTo(2);
     assertThat(runs("/products/*")).isEqualTo(3);
   }
