@@ -48,6 +48,7 @@ class ResponseCacheFilterIT {
             .route("/nostore", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/private", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/cookie", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/cookie-header", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/mine", r -> r.ttl(Duration.ofMinutes(5)).perUser(UserKey.header("X-User")).storePrivatePerUser())
             .route("/head", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/shared", r -> r.ttl(Duration.ofMinutes(5)))
@@ -83,6 +84,10 @@ class ResponseCacheFilterIT {
     servlets.put("/mine", new CountingServlet((request, response, run) -> {
       response.setHeader("Cache-Control", "private");
       response.getWriter().print("run " + run + " for " + request.getHeader("X-User"));
+    }));
+    servlets.put("/cookie-header", new CountingServlet((request, response, run) -> {
+      response.addHeader("Set-Cookie", "visitor=h" + run + "; Path=/");
+      response.getWriter().print("run " + run);
     }));
     servlets.put("/cookie", new CountingServlet((request, response, run) -> {
       response.addCookie(new Cookie("visitor", "v" + run));
@@ -322,6 +327,16 @@ class ResponseCacheFilterIT {
 
     assertThat(first.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("visitor=v1"));
     assertThat(second.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("visitor=v2"));
+    assertThat(second.body()).isEqualTo("run 2");
+  }
+
+  @Test
+  void get_responseWithASetCookieHeader_isNeverCached() {
+    server.get("/cookie-header");
+    ticker.advance(Duration.ofSeconds(6));
+    HttpResponse<String> second = server.get("/cookie-header");
+
+    assertThat(second.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("visitor=h2"));
     assertThat(second.body()).isEqualTo("run 2");
   }
 
