@@ -190,7 +190,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     if (ttl != null && ttl.isZero()) {
       return guard.call(() -> store.delete(remoteKey)); // already expired: the older value must not stay
     }
-    CompletableFuture<Void> revoked = lock == null ? CompletableFuture.completedFuture(null) : guard.call(() -> lock.revoke(remoteKey));
+    CompletableFuture<Void> revoked = lock == null ? CompletableFuture.completedFuture(null) : guard.callUncounted(() -> lock.revoke(remoteKey));
     return revoked
         .thenCompose(done -> encode(entry))
         .thenCompose(bytes -> guard.call(() -> store.put(remoteKey, bytes, ttl)));
@@ -230,7 +230,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
       return guard.call(() -> store.delete(remoteKey));
     }
     // Revoke first: a holder publishing between the two steps then fails, or is deleted after.
-    return guard.call(() -> lock.revoke(remoteKey)).thenCompose(done -> guard.call(() -> store.delete(remoteKey)));
+    return guard.callUncounted(() -> lock.revoke(remoteKey)).thenCompose(done -> guard.call(() -> store.delete(remoteKey)));
   }
 
   @Override
@@ -244,7 +244,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     if (lock == null) {
       return guard.call(() -> store.deleteAll(remoteKeys));
     }
-    return CompletableFuture.allOf(remoteKeys.stream().map(k -> guard.call(() -> lock.revoke(k))).toArray(CompletableFuture[]::new))
+    return CompletableFuture.allOf(remoteKeys.stream().map(k -> guard.callUncounted(() -> lock.revoke(k))).toArray(CompletableFuture[]::new))
         .thenCompose(done -> guard.call(() -> store.deleteAll(remoteKeys)));
   }
 
