@@ -3,6 +3,8 @@ package dev.cascade.cache.spring;
 import dev.cascade.cache.AsyncCache;
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.CacheException;
+import dev.cascade.cache.CacheInspector;
+import dev.cascade.cache.CircuitState;
 import dev.cascade.cache.Cached;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -49,6 +51,7 @@ public final class CascadeCache implements org.springframework.cache.Cache {
   private final boolean cachesNulls;
   private final Set<String> tags;
   private final boolean layered;
+  private final int tierCount;
   // The last miss of get(key) on this thread, for the put that @Cacheable sends after it.
   private final ThreadLocal<@Nullable Miss> lastMiss = new ThreadLocal<>();
 
@@ -64,6 +67,7 @@ public final class CascadeCache implements org.springframework.cache.Cache {
     this.cachesNulls = cachesNulls;
     this.tags = Set.copyOf(tags);
     this.layered = cache.inspect().hasRemoteTier();
+    this.tierCount = cache.inspect().tierNames().size();
   }
 
   /** Returns the Cascade cache's name. */
@@ -118,7 +122,7 @@ public final class CascadeCache implements org.springframework.cache.Cache {
     long errors = cache.stats().tierErrorCount();
     Cached<Object> cached = cache.lookup(cacheKey);
     if (cached == null) {
-      lastMiss.set(new Miss(cacheKey, cache.stats().tierErrorCount() > errors));
+      lastMiss.set(new Miss(cacheKey, cache.stats().tierErrorCount() > errors || circuitOpen()));
     } else {
       lastMiss.remove();
     }
@@ -228,8 +232,9 @@ public final class CascadeCache implements org.springframework.cache.Cache {
    * <p>A put that fills a miss, that is, one that follows a {@link #get(Object)} of the same key on
    * the same thread that missed (what {@code @Cacheable} does), fails open: a remote write that
    * fails is logged and counted by Cascade instead of failing the method (nothing of the key is
-   * cached then), and if that lookup already met a failing remote tier the put does not wait for the
-   * write at all, so the call costs one command timeout, not two. Any other put ({@code @CachePut})
+   * cached then), and if that lookup met a failing remote tier, or a remote tier's circuit breaker
+   * is not closed, the value is not written at all (the write would fail too, and a failed write
+   * leaves nothing cached), so the call costs at most one command timeout, not two. Any other put ({@code @CachePut})
    * throws Cascade's {@code CacheException} when a remote tier fails, for Spring's {@code
    * CacheErrorHandler}: the remote tier may still hold the older value.
    *
@@ -249,11 +254,12 @@ public final class CascadeCache implements org.springframework.cache.Cache {
     if (value == null && !cachesNulls) {
       throw new IllegalArgumentException(nullRefused());
     }
-    CompletableFuture<?> written = value == null ? putAbsent(cacheKey) : write(cacheKey, value, tagsOf(key));
     if (miss != null && miss.degraded()) {
-      unawaited(written);
+      // Redis just failed the read (or its breaker is open): the write would fail as well, and a
+      // failed write leaves nothing cached anyway. Not sending it keeps the call within one timeout.
       return;
     }
+    CompletableFuture<?> written = value == null ? putAbsent(cacheKey) : write(cacheKey, value, tagsOf(key));
     try {
       written.join();
     } catch (CompletionException e) {
@@ -348,6 +354,17 @@ public final class CascadeCache implements org.springframework.cache.Cache {
     boolean had = cache.inspect().hasLocalTier() && cache.inspect().localSize() > 0;
     cache.invalidateAll();
     return had;
+  }
+
+  /** Whether a remote tier's circuit breaker is open or half-open (its calls fail or probe). */
+  private boolean circuitOpen() {
+    CacheInspector inspector = cache.inspect();
+    for (int tier = 0; tier < tierCount; tier++) {
+      if (inspector.circuitState(tier) != CircuitState.CLOSED) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private CompletableFuture<?> putAbsent(Object cacheKey) {
