@@ -40,7 +40,7 @@ class CacheableOutageIT {
   @BeforeEach
   void start() {
     redis.command(0, "FLUSHALL");
-    instance = servers.start(db, TIMEOUT, b -> b);
+    instance = servers.start(db, TIMEOUT);
   }
 
   @AfterEach

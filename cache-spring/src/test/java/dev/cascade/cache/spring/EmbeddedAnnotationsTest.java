@@ -5,7 +5,7 @@ class EmbeddedAnnotationsTest extends AnnotationsContract {
 
   @Override
   protected Instance start(Database db) {
-    return Instance.start(db, Instance.managerBuilder(b -> b).build());
+    return Instance.start(db, Instance.managerBuilder(CascadeCacheManager.builder()).build());
   }
 
   @Override

@@ -4,7 +4,6 @@ import dev.cascade.cache.codec.StringCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
@@ -22,10 +21,9 @@ final class Instance {
     this.afterContext = afterContext;
   }
 
-  /** The caches every test instance has, over {@code remote} (which adds tiers, or not). */
-  static CascadeCacheManager.Builder managerBuilder(UnaryOperator<CascadeCacheManager.Builder> remote) {
-    return remote
-        .apply(CascadeCacheManager.builder())
+  /** The caches every test instance has, added to {@code builder} (layered over Redis or not). */
+  static CascadeCacheManager.Builder managerBuilder(CascadeCacheManager.Builder builder) {
+    return builder
         .defaults(spec -> spec.valueCodec(StringCodec.create()).ttl(Duration.ofMinutes(5)))
         .cache("values", spec -> spec.nullTtl(Duration.ofMinutes(1)))
         .cacheNames("others", "strict", "feed")

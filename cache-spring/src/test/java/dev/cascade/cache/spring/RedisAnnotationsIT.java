@@ -37,7 +37,7 @@ class RedisAnnotationsIT extends AnnotationsContract {
 
   @Override
   protected Instance start(Database db) {
-    return servers.start(db, Duration.ofSeconds(2), b -> b);
+    return servers.start(db, Duration.ofSeconds(2));
   }
 
   @Override

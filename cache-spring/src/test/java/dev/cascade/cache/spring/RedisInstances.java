@@ -8,7 +8,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
-import java.util.function.UnaryOperator;
 
 /**
  * Service instances over one Redis: each has a Lettuce client and a {@link RedisBackend} of its own
@@ -34,17 +33,15 @@ final class RedisInstances implements AutoCloseable {
   }
 
   /** Starts an instance whose backend's commands time out after {@code commandTimeout}. */
-  Instance start(Database db, Duration commandTimeout, UnaryOperator<CascadeCacheManager.Builder> more) {
+  Instance start(Database db, Duration commandTimeout) {
     RedisClient client = client();
     RedisBackend backend = RedisBackend.builder(client).commandTimeout(commandTimeout).build();
-    CascadeCacheManager manager =
-        more.apply(
-                Instance.managerBuilder(
-                    b ->
-                        b.remote(backend.store())
-                            .invalidation(backend.invalidation())
-                            .stampede(Stampede.distributed(backend.stampedeLock()))))
-            .build();
+    CascadeCacheManager.Builder layered =
+        CascadeCacheManager.builder()
+            .remote(backend.store())
+            .invalidation(backend.invalidation())
+            .stampede(Stampede.distributed(backend.stampedeLock()));
+    CascadeCacheManager manager = Instance.managerBuilder(layered).build();
     return Instance.start(db, manager, backend, client::shutdown);
   }
 
