@@ -30,20 +30,23 @@ import org.springframework.cache.support.SimpleValueWrapper;
  *   <li>{@link #retrieve(Object)} and {@link #retrieve(Object, Supplier)} (methods returning {@code
  *       CompletableFuture}): the same through {@link Cache#async()};
  *   <li>{@link #put}: {@link Cache#put}, failing open after a miss (see there); {@link
- *       #putIfAbsent}: a single-flight load of the given value; {@link #evict}, {@link #evictIfPresent}: {@link Cache#invalidate}; {@link #clear},
- *       {@link #invalidate()}: {@link Cache#invalidateAll()}, this cache's entries only.
+ *       #putIfAbsent}: a single-flight load of the given value; {@link #evict}, {@link
+ *       #evictIfPresent}: {@link Cache#invalidate}; {@link #clear}, {@link #invalidate()}: {@link
+ *       Cache#invalidateAll()}, this cache's entries only.
  * </ul>
  *
  * <p>A {@link CascadeKeys.Tagged} key is read and written under its inner key, with its tags (and
  * the cache's own, see {@link CascadeCacheSpec#tags}); evicting a {@link CascadeKeys.Tag}
  * invalidates the tag. Loads through {@code get(key, loader)} cannot carry tags in Cascade, so a
- * tagged entry loaded that way is stored a second time with its tags by the caller that loaded it.
+ * tagged entry loaded that way is written a second time, with its tags, by the caller that loaded
+ * it (without waiting for that write).
  *
  * <p>Remote tiers fail open: a read that times out or finds the server down is a miss and the
- * method runs, and the {@code put} of {@code @Cacheable} that follows it is logged, not thrown. An eviction or clear is done in
- * every tier and instance when it returns; one that fails throws Cascade's {@code CacheException}
- * (after the in-process copy was dropped), which Spring's {@code CacheErrorHandler} receives: a
- * stale entry is worth reporting. Thread-safe.
+ * method runs, and the {@code put} of {@code @Cacheable} that follows it is skipped or, if it fails,
+ * logged rather than thrown. An eviction or clear is done in every tier and instance when it
+ * returns; one that fails throws Cascade's {@code CacheException} (after the in-process copy was
+ * dropped), which Spring's {@code CacheErrorHandler} receives: a stale entry is worth reporting.
+ * Thread-safe.
  */
 public final class CascadeCache implements org.springframework.cache.Cache {
   private static final System.Logger LOG = System.getLogger(CascadeCache.class.getName());
@@ -52,7 +55,9 @@ public final class CascadeCache implements org.springframework.cache.Cache {
   private final Set<String> tags;
   private final boolean layered;
   private final int tierCount;
-  // The last miss of get(key) on this thread, for the put that @Cacheable sends after it.
+  // The last miss of get(key) on this thread, for the put that @Cacheable sends right after it on
+  // the same thread; a put removes it, so a later put of the key is not taken for a fill. A miss
+  // that no put follows (the method threw) stays until the thread's next get or put of this cache.
   private final ThreadLocal<@Nullable Miss> lastMiss = new ThreadLocal<>();
 
   private record Miss(Object key, boolean degraded) {}
