@@ -57,10 +57,15 @@ public final class CascadeCache implements org.springframework.cache.Cache {
   private final int tierCount;
   // The last miss of get(key) on this thread, for the put that @Cacheable sends right after it on
   // the same thread; a put removes it, so a later put of the key is not taken for a fill. A miss
-  // that no put follows (the method threw) stays until the thread's next get or put of this cache.
+  // that no put follows (the method threw) stays until the thread's next get or put of this cache,
+  // and counts for a put of its key only within FILL_WINDOW_NANOS: a @CachePut long after a failed
+  // @Cacheable of the same key on the same thread is sent and reported like any other put.
   private final ThreadLocal<@Nullable Miss> lastMiss = new ThreadLocal<>();
 
-  private record Miss(Object key, boolean degraded) {}
+  private record Miss(Object key, boolean degraded, long atNanos) {}
+
+  /** How long after its miss a put is still taken for the fill of that miss. */
+  private static final long FILL_WINDOW_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 
   /**
    * Wraps {@code cache}. {@code cachesNulls} must say whether the cache was built with a {@code
@@ -127,7 +132,7 @@ public final class CascadeCache implements org.springframework.cache.Cache {
     long errors = cache.stats().tierErrorCount();
     Cached<Object> cached = cache.lookup(cacheKey);
     if (cached == null) {
-      lastMiss.set(new Miss(cacheKey, cache.stats().tierErrorCount() > errors || circuitOpen()));
+      lastMiss.set(new Miss(cacheKey, cache.stats().tierErrorCount() > errors || circuitOpen(), System.nanoTime()));
     } else {
       lastMiss.remove();
     }
@@ -235,7 +240,7 @@ public final class CascadeCache implements org.springframework.cache.Cache {
    * copies.
    *
    * <p>A put that fills a miss, that is, one that follows a {@link #get(Object)} of the same key on
-   * the same thread that missed (what {@code @Cacheable} does), fails open: a remote write that
+   * the same thread that missed, within 5 seconds (what {@code @Cacheable} does), fails open: a remote write that
    * fails is logged and counted by Cascade instead of failing the method (nothing of the key is
    * cached then), and if that lookup met a failing remote tier, or a remote tier's circuit breaker
    * is not closed, the value is not written at all (the write would fail too, and a failed write
@@ -252,7 +257,7 @@ public final class CascadeCache implements org.springframework.cache.Cache {
     Miss miss = layered ? lastMiss.get() : null;
     if (miss != null) {
       lastMiss.remove();
-      if (!miss.key().equals(cacheKey)) {
+      if (!miss.key().equals(cacheKey) || System.nanoTime() - miss.atNanos() > FILL_WINDOW_NANOS) {
         miss = null;
       }
     }
