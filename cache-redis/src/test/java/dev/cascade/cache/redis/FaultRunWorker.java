@@ -123,30 +123,30 @@ public final class FaultRunWorker {
       // Reads go to all the keys; writes mostly to the first half: the second half is read-mostly,
       // so that a copy an instance should have dropped stays there long enough to be read stale.
       String key = "k" + random.nextInt(KEYS);
-      String written = "k" + (random.nextInt(10) == 0 ? KEYS / 2 + random.nextInt(KEYS / 2) : random.nextInt(KEYS / 2));
-      int dice = random.nextInt(1000);
-      if (dice < 300) {
+      String written = "k" + (random.nextInt(100) == 0 ? KEYS / 2 + random.nextInt(KEYS / 2) : random.nextInt(KEYS / 2));
+      int dice = random.nextInt(10_000);
+      if (dice < 3_000) {
         timed("read", key, "-", () -> cache.getIfPresent(key));
-      } else if (dice < 600) {
+      } else if (dice < 6_000) {
         timed("load", key, "-", () -> cache.get(key, k -> load(k, "loader")));
-      } else if (dice < 750) {
+      } else if (dice < 7_500) {
         String value = newValue("P");
         timed("put", written, value, () -> {
           cache.put(written, value, Duration.ofMinutes(5), tagOf(written));
           return value;
         });
-      } else if (dice < 850) {
+      } else if (dice < 8_500) {
         timed("invalidate", written, "-", () -> {
           cache.invalidate(written);
           return null;
         });
-      } else if (dice < 920) {
+      } else if (dice < 9_200) {
         String tag = "t" + random.nextInt(3);
         timed("invalidateTag", tag, "-", () -> {
           cache.invalidateTag(tag);
           return null;
         });
-      } else if (dice < 998) {
+      } else if (dice < 9_999) {
         List<String> keys = List.of("k" + random.nextInt(KEYS), "k" + random.nextInt(KEYS), "k" + random.nextInt(KEYS));
         timed("getAll", String.join(",", keys), "-", () -> {
           Map<String, String> found = cache.getAll(keys, missing -> {
