@@ -10,6 +10,7 @@ import dev.cascade.cache.spi.Lease;
 import dev.cascade.cache.spi.LeaseMarker;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.StampedeLock;
+import dev.cascade.cache.spi.TagSetStore;
 import dev.cascade.cache.spi.TagVersion;
 import dev.cascade.cache.spi.Tier;
 import dev.cascade.cache.spi.TierEntry;
@@ -45,8 +46,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Leases (asking, publishing under one, releasing) belong to {@link RemoteLeases}; every store and
  * lock call goes through one {@link CircuitGuard}.
+ *
+ * <p>With raw values ({@link RawValues}) there is no envelope on the wire: a value read is wrapped in
+ * one without tags, and a write stores the codec's bytes (or the null marker). Tags then live in tag
+ * sets, if the layout has them ({@link TagSetStore}): a tagged put adds its key to each tag's set,
+ * and an invalidation deletes a set's members; without tag sets a raw cache refuses tags.
  */
 final class RemoteTier<K, V> implements Tier<K, V> {
+  /** How much longer than its newest member a tag set lives, as hand-written cache-aside code does. */
+  static final Duration TAG_SET_GRACE = Duration.ofSeconds(60);
+
   private final String name;
   /** This tier's index among the cache's tiers, as events name it. */
   private final int index;
@@ -63,6 +72,10 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private final RemoteLeases<K> leases;
   /** The sliding TTL, or {@code null} for plain reads and fixed expiries. */
   private final @Nullable Duration sliding;
+  /** The raw value form, or {@code null} for the envelope. */
+  private final @Nullable RawValues raw;
+  /** The store's tag sets, when tags are kept as sets of member keys. */
+  private final @Nullable TagSetStore tagSets;
 
   RemoteTier(
       String name,
@@ -76,7 +89,9 @@ final class RemoteTier<K, V> implements Tier<K, V> {
       Events events,
       @Nullable CircuitBreaker breaker,
       @Nullable Duration sliding,
-      boolean leasesOverValues) {
+      boolean leasesOverValues,
+      @Nullable RawValues raw,
+      boolean tagSets) {
     this.name = name;
     this.index = index;
     this.store = store;
@@ -90,6 +105,8 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     this.guard = new CircuitGuard(name, breaker);
     this.leases = new RemoteLeases<>(store, keys, lock, guard, leasesOverValues);
     this.sliding = sliding;
+    this.raw = raw;
+    this.tagSets = tagSets ? (TagSetStore) store : null;
   }
 
   @Override
@@ -188,6 +205,15 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     if (ttl != null && ttl.isZero()) {
       return guard.call(() -> store.delete(remoteKey)); // already expired: the older value must not stay
     }
+    checkTaggable(entry);
+    TagSetStore sets = tagSets;
+    if (sets != null && !entry.tags().isEmpty()) {
+      byte[] bytes = envelope(entry, Map.of());
+      List<String> setKeys = new ArrayList<>();
+      entry.tags().forEach(tag -> setKeys.add(keys.tagSetKey(tag)));
+      Duration setTtl = ttl == null ? null : ttl.plus(TAG_SET_GRACE);
+      return guard.call(() -> sets.putTagged(remoteKey, bytes, ttl, setKeys, setTtl));
+    }
     CompletableFuture<Void> revoked = lock == null ? CompletableFuture.completedFuture(null) : guard.call(() -> lock.revoke(remoteKey));
     return revoked
         .thenCompose(done -> encode(entry))
@@ -202,6 +228,10 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private CompletableFuture<Void> writeAll(Map<K, TierEntry<V>> entries) {
     Set<String> tags = new HashSet<>();
     entries.values().forEach(entry -> tags.addAll(entry.tags()));
+    if (raw != null && !tags.isEmpty()) {
+      // bulk writes carry no tags today; a raw cache could not record them here
+      throw new IllegalArgumentException("cache tier " + keys.namespace() + ": raw values cannot be bulk-written with tags");
+    }
     return versionsOf(tags)
         .thenCompose(
             versions -> {
@@ -253,7 +283,27 @@ final class RemoteTier<K, V> implements Tier<K, V> {
 
   @Override
   public CompletableFuture<Void> invalidateTag(String tag) {
-    return observe(TierOperation.INVALIDATE_TAG, () -> guard.call(() -> store.newTagVersion(keys.tagKey(tag), ticker.wallMillis())), done -> events.tierInvalidated(index, InvalidationScope.TAG, 1));
+    return observe(TierOperation.INVALIDATE_TAG, () -> dropTag(tag), done -> events.tierInvalidated(index, InvalidationScope.TAG, 1));
+  }
+
+  private CompletableFuture<Void> dropTag(String tag) {
+    TagSetStore sets = tagSets;
+    if (sets != null) {
+      return guard.call(() -> sets.deleteTagSet(keys.tagSetKey(tag)));
+    }
+    if (raw != null) {
+      return CompletableFuture.completedFuture(null); // no raw entry here carries a tag (see checkTaggable)
+    }
+    return guard.call(() -> store.newTagVersion(keys.tagKey(tag), ticker.wallMillis()));
+  }
+
+  /** Refuses a tagged entry in a raw cache without tag sets, which could not invalidate it by tag. */
+  private void checkTaggable(TierEntry<V> entry) {
+    if (raw != null && tagSets == null && !entry.tags().isEmpty()) {
+      throw new IllegalArgumentException(
+          "tags " + entry.tags() + " cannot be kept with raw values (" + keys.namespace()
+              + "...): configure remoteLayout(r -> r.tagSets(...)) or put without tags");
+    }
   }
 
   @Override
@@ -292,13 +342,18 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   }
 
   private CompletableFuture<Map<String, TagVersion>> versionsOf(Set<String> tags) {
-    if (tags.isEmpty()) {
+    if (tags.isEmpty() || raw != null) {
       return CompletableFuture.completedFuture(Map.of());
     }
     return guard.call(() -> store.tagVersions(tagKeys(tags)));
   }
 
   private byte[] envelope(TierEntry<V> entry, Map<String, TagVersion> versionsByTagKey) {
+    RawValues rawForm = raw;
+    if (rawForm != null) {
+      V value = entry.value();
+      return checkSize(rawForm.write(value == null ? null : codec.encode(value)), "");
+    }
     Map<String, Long> recorded = new LinkedHashMap<>();
     for (String tag : entry.tags()) {
       recorded.put(tag, versionsByTagKey.get(keys.tagKey(tag)).version());
@@ -314,10 +369,14 @@ final class RemoteTier<K, V> implements Tier<K, V> {
                 recorded,
                 payload)
             .toBytes();
+    return checkSize(bytes, " (with envelope)");
+  }
+
+  private byte[] checkSize(byte[] bytes, String form) {
     int limit = store.capabilities().maxValueBytes();
     if (bytes.length > limit) {
       throw new IllegalArgumentException(
-          "value of " + bytes.length + " bytes (with envelope) exceeds the store's limit of " + limit + " bytes");
+          "value of " + bytes.length + " bytes" + form + " exceeds the store's limit of " + limit + " bytes");
     }
     return bytes;
   }
@@ -355,6 +414,10 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private @Nullable Envelope parse(String remoteKey, byte[] bytes) {
     if (LeaseMarker.isMarker(bytes)) {
       return null; // a load is in progress elsewhere: a miss, not a corrupt value
+    }
+    RawValues rawForm = raw;
+    if (rawForm != null) {
+      return rawForm.read(bytes, ticker.wallMillis()); // the codec decides whether it is a value
     }
     try {
       return Envelope.parse(bytes);

@@ -39,6 +39,17 @@ public interface RemoteStore extends AutoCloseable {
     return this;
   }
 
+  /**
+   * Returns whether a value put under a key is stored under exactly that key as exactly those
+   * bytes, so that other programs find it (what a cache with {@code RemoteLayout.rawValues()} or a
+   * key template needs), and whether {@link #deleteByPrefix} takes any prefix. Default {@code
+   * true}; a store that rewrites keys or values, or deletes only namespaces of its own form, says
+   * {@code false}.
+   */
+  default boolean supportsRawLayout() {
+    return true;
+  }
+
   /** Returns a future of the value under {@code key}, or of {@code null} when there is none. */
   CompletableFuture<byte @Nullable []> get(String key);
 

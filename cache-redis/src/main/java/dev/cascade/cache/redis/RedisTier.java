@@ -3,6 +3,7 @@ package dev.cascade.cache.redis;
 import dev.cascade.cache.redis.internal.RedisLink;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.StoreCapabilities;
+import dev.cascade.cache.spi.TagSetStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
@@ -48,9 +49,33 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe. Close it to close its connection; the client stays the caller's. Closing a
  * backend's store does nothing: the backend closes the connection.
  */
-public final class RedisTier implements RemoteStore {
+public final class RedisTier implements RemoteStore, TagSetStore {
   /** Redis's own limit on a bulk string. */
   private static final int REDIS_MAX_VALUE_BYTES = 512 * 1024 * 1024;
+
+  /**
+   * KEYS[1] the entry, KEYS[2..] its tag sets; ARGV[1] the value, ARGV[2] its TTL in ms ("" for
+   * none), ARGV[3] the sets' TTL in ms ("" to leave it). A set the script creates gets the TTL; an
+   * existing one is only ever lengthened, and one without a TTL keeps none.
+   */
+  private static final String PUT_TAGGED =
+      "if ARGV[2] == '' then redis.call('SET', KEYS[1], ARGV[1]) else redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end\n"
+          + "for i = 2, #KEYS do\n"
+          + "  local existed = redis.call('EXISTS', KEYS[i])\n"
+          + "  redis.call('SADD', KEYS[i], KEYS[1])\n"
+          + "  if ARGV[3] ~= '' then\n"
+          + "    local left = redis.call('PTTL', KEYS[i])\n"
+          + "    if existed == 0 or (left >= 0 and left < tonumber(ARGV[3])) then redis.call('PEXPIRE', KEYS[i], ARGV[3]) end\n"
+          + "  end\n"
+          + "end\n"
+          + "return 1";
+
+  /** KEYS[1] a tag set: unlinks its members (in batches of 1 000) and the set, atomically. */
+  private static final String DELETE_TAG_SET =
+      "local members = redis.call('SMEMBERS', KEYS[1])\n"
+          + "for i = 1, #members, 1000 do redis.call('UNLINK', unpack(members, i, math.min(i + 999, #members))) end\n"
+          + "redis.call('UNLINK', KEYS[1])\n"
+          + "return #members";
 
   private final RedisLink link;
   private final StoreCapabilities capabilities;
@@ -140,6 +165,36 @@ public final class RedisTier implements RemoteStore {
   @Override
   public CompletableFuture<Void> deleteByPrefix(String prefix) {
     return link.unlinkMatching(escapeGlob(prefix) + "*");
+  }
+
+  /** {@code false} on Redis Cluster, whose tag sets and members would live in different slots. */
+  @Override
+  public boolean tagSetsSupported() {
+    return !link.isCluster();
+  }
+
+  /**
+   * One Lua script: {@code SET key value PX ttl}, then for each set {@code SADD set key} and a TTL of
+   * at least {@code setTtl} ({@code PEXPIRE}; a set's TTL is never shortened). Atomic; standalone
+   * and Sentinel only ({@link #tagSetsSupported()}).
+   */
+  @Override
+  public CompletableFuture<Void> putTagged(
+      String key, byte[] value, @Nullable Duration ttl, Collection<String> setKeys, @Nullable Duration setTtl) {
+    List<String> keys = new ArrayList<>(setKeys.size() + 1);
+    keys.add(key);
+    keys.addAll(setKeys);
+    return link.eval(PUT_TAGGED, keys, value, millis(ttl), millis(setTtl)).thenApply(done -> null);
+  }
+
+  /** One Lua script: {@code SMEMBERS}, {@code UNLINK} of the members, {@code UNLINK} of the set; atomic. */
+  @Override
+  public CompletableFuture<Void> deleteTagSet(String setKey) {
+    return link.eval(DELETE_TAG_SET, List.of(setKey)).thenApply(count -> null);
+  }
+
+  private static byte[] millis(@Nullable Duration ttl) {
+    return (ttl == null ? "" : Long.toString(Math.max(1, ttl.toMillis()))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Returns the server's statistics, summed over every master. */

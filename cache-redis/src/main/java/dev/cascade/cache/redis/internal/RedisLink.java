@@ -244,6 +244,11 @@ public final class RedisLink implements AutoCloseable {
     return bounded("EVAL", () -> commands().<Long>eval(script, ScriptOutputType.INTEGER, new String[] {key}, args));
   }
 
+  /** Runs a Lua script on {@code keys} (all in one slot, or a standalone server) and returns its integer result. */
+  public CompletableFuture<Long> eval(String script, List<String> keys, byte[]... args) {
+    return bounded("EVAL", () -> commands().<Long>eval(script, ScriptOutputType.INTEGER, keys.toArray(String[]::new), args));
+  }
+
   /**
    * Unlinks every key matching {@code pattern} on every master, one SCAN page at a time (never
    * KEYS). Each page is bounded by the timeout; the whole sweep is not.
