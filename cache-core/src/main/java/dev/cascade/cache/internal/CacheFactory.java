@@ -30,6 +30,10 @@ public final class CacheFactory {
     List<Runnable> closeHooks = new ArrayList<>();
 
     LocalTier<K, V> local = settings.local();
+    LayoutSettings layout = settings.layout();
+    if (local != null && layout != null && layout.tagSetLiteral() != null) {
+      local = new TagSetLocalTier<>(local);
+    }
     if (local != null) {
       for (TierDecorator decorator : settings.decorators()) {
         local = decorator.decorateLocal(name, local);
@@ -49,7 +53,6 @@ public final class CacheFactory {
       CircuitBreaker breaker =
           CircuitBreakers.forDomain(
               store.failureDomain(), settings.breakerThreshold(), settings.breakerOpenDuration(), settings.ticker());
-      LayoutSettings layout = settings.layout();
       String namespace =
           layout == null || layout.keyLiteral() == null ? settings.keyPrefix() + ":" + name + ":" : layout.keyLiteral();
       RemoteKeys<K> keys =
