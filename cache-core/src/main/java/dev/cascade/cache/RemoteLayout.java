@@ -61,9 +61,11 @@ public final class RemoteLayout {
    *       would read as a value: {@code build()} refuses {@link Stampede#distributed}.
    *   <li>Tags: tag versions are recorded in the envelope, so a raw cache tracks tags only with
    *       {@link #tagSets}; without it a put with tags throws {@link IllegalArgumentException}.
-   *   <li>The remaining TTL is not read back: an in-process copy of a raw entry lives at most the
-   *       cache's {@code ttl} (or {@code nullTtl}) and the in-process tier's own bound, counted
-   *       from the read, and may so outlive the server's copy by up to that bound.
+   *   <li>Reads fetch the value's remaining TTL with it ({@link RemoteStore#getWithTtl}; Redis: one
+   *       script of {@code GET} and {@code PTTL}), so an in-process copy never outlives the server's
+   *       copy; it lives at most the shorter of that, the cache's {@code ttl} (or {@code nullTtl})
+   *       and the in-process tier's own bound. A store that cannot tell the remaining TTL bounds
+   *       copies by the cache's TTL alone.
    *   <li>A value that does not decode (another program's format, a truncated write) is a counted
    *       miss: it is deleted and the loader runs, as in the default layout.
    * </ul>

@@ -10,9 +10,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The value form of a cache with {@code RemoteLayout.rawValues()}: the codec's bytes with no
  * envelope, and the null marker, if any, for a cached absence. A raw value read back is handed to
- * {@link RemoteTier} as an envelope without tags whose expiry is the read time plus the cache's
- * TTL (or null TTL), the bound on how long nearer tiers keep it, since the server's remaining TTL
- * is not read. Immutable and thread-safe.
+ * {@link RemoteTier} as an envelope without tags whose expiry is the read time plus the shorter of
+ * the time the store says it has left and the cache's TTL (or null TTL): the bound on how long
+ * nearer tiers keep it. Immutable and thread-safe.
  */
 final class RawValues {
   private final byte @Nullable [] nullMarker;
@@ -25,12 +25,23 @@ final class RawValues {
     this.nullTtl = nullTtl;
   }
 
-  /** Returns {@code bytes}, read at {@code nowMillis}, as the tier's envelope. */
-  Envelope read(byte[] bytes, long nowMillis) {
+  /**
+   * Returns {@code bytes}, read at {@code nowMillis} with {@code remaining} left in the store ({@code
+   * null} if unknown or none), as the tier's envelope. Its expiry is the earlier of the store's and
+   * the cache's TTL (null TTL for an absence) from now.
+   */
+  Envelope read(byte[] bytes, long nowMillis, @Nullable Duration remaining) {
     if (nullMarker != null && Arrays.equals(bytes, nullMarker)) {
-      return new Envelope(Envelope.FLAG_NULL, expiry(nowMillis, nullTtl), nowMillis, 0, Map.of(), new byte[0]);
+      return new Envelope(Envelope.FLAG_NULL, expiry(nowMillis, shorter(nullTtl, remaining)), nowMillis, 0, Map.of(), new byte[0]);
     }
-    return new Envelope(0, expiry(nowMillis, ttl), nowMillis, 0, Map.of(), bytes);
+    return new Envelope(0, expiry(nowMillis, shorter(ttl, remaining)), nowMillis, 0, Map.of(), bytes);
+  }
+
+  private static @Nullable Duration shorter(@Nullable Duration a, @Nullable Duration b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.compareTo(b) <= 0 ? a : b;
   }
 
   /**

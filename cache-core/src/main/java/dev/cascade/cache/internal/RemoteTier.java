@@ -10,13 +10,11 @@ import dev.cascade.cache.spi.Lease;
 import dev.cascade.cache.spi.LeaseMarker;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.StampedeLock;
-import dev.cascade.cache.spi.TagSetStore;
 import dev.cascade.cache.spi.TagVersion;
 import dev.cascade.cache.spi.Tier;
 import dev.cascade.cache.spi.TierEntry;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,15 +45,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Leases (asking, publishing under one, releasing) belong to {@link RemoteLeases}; every store and
  * lock call goes through one {@link CircuitGuard}.
  *
- * <p>With raw values ({@link RawValues}) there is no envelope on the wire: a value read is wrapped in
- * one without tags, and a write stores the codec's bytes (or the null marker). Tags then live in tag
- * sets, if the layout has them ({@link TagSetStore}): a tagged put adds its key to each tag's set,
+ * <p>With raw values ({@link RawValues}) there is no envelope on the wire: a value is read with the
+ * time it has left in the store ({@link RemoteStore#getWithTtl}) and wrapped in an envelope without
+ * tags that expires then, and a write stores the codec's bytes (or the null marker). Tags then live in tag
+ * sets, if the layout has them ({@link RemoteTags}): a tagged put adds its key to each tag's set,
  * and an invalidation deletes a set's members; without tag sets a raw cache refuses tags.
  */
 final class RemoteTier<K, V> implements Tier<K, V> {
-  /** How much longer than its newest member a tag set lives, as hand-written cache-aside code does. */
-  static final Duration TAG_SET_GRACE = Duration.ofSeconds(60);
-
   private final String name;
   /** This tier's index among the cache's tiers, as events name it. */
   private final int index;
@@ -74,8 +70,8 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private final @Nullable Duration sliding;
   /** The raw value form, or {@code null} for the envelope. */
   private final @Nullable RawValues raw;
-  /** The store's tag sets, when tags are kept as sets of member keys. */
-  private final @Nullable TagSetStore tagSets;
+  /** Tag versions, tag sets or no tags, as the layout says. */
+  private final RemoteTags<K> tags;
 
   RemoteTier(
       String name,
@@ -106,7 +102,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     this.leases = new RemoteLeases<>(store, keys, lock, guard, leasesOverValues);
     this.sliding = sliding;
     this.raw = raw;
-    this.tagSets = tagSets ? (TagSetStore) store : null;
+    this.tags = new RemoteTags<>(store, keys, guard, ticker, raw != null, tagSets);
   }
 
   @Override
@@ -122,13 +118,15 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private CompletableFuture<@Nullable TierEntry<V>> read(K key) {
     String remoteKey = keys.entryKey(key);
     Duration touch = sliding;
-    return guard.call(() -> touch == null ? store.get(remoteKey) : store.getAndTouch(remoteKey, touch))
+    CompletableFuture<@Nullable Envelope> fetched =
+        raw != null && touch == null
+            ? guard.call(() -> store.getWithTtl(remoteKey))
+                .thenApply(timed -> timed == null ? null : parse(remoteKey, timed.value(), timed.remaining()))
+            : guard.call(() -> touch == null ? store.get(remoteKey) : store.getAndTouch(remoteKey, touch))
+                .thenApply(bytes -> bytes == null ? null : parse(remoteKey, bytes, touch));
+    return fetched
         .thenCompose(
-            bytes -> {
-              if (bytes == null) {
-                return CompletableFuture.completedFuture(null);
-              }
-              Envelope envelope = parse(remoteKey, bytes);
+            envelope -> {
               if (envelope == null) {
                 return CompletableFuture.completedFuture(null);
               }
@@ -138,10 +136,8 @@ final class RemoteTier<K, V> implements Tier<K, V> {
               if (envelope.tagVersions().isEmpty()) {
                 return CompletableFuture.completedFuture(toEntry(remoteKey, envelope));
               }
-              return guard.call(() -> store.getAll(tagKeys(envelope.tagVersions().keySet())))
-                  .thenApply(
-                      versions ->
-                          tagsValid(envelope, versions) ? toEntry(remoteKey, envelope) : dropStale(remoteKey));
+              return tags.records(envelope.tagVersions().keySet())
+                  .thenApply(records -> tags.valid(envelope, records) ? toEntry(remoteKey, envelope) : dropStale(remoteKey));
             });
   }
 
@@ -156,31 +152,46 @@ final class RemoteTier<K, V> implements Tier<K, V> {
       byRemoteKey.put(keys.entryKey(key), key);
     }
     Duration touch = sliding;
-    return guard.call(() -> touch == null ? store.getAll(byRemoteKey.keySet()) : store.getAllAndTouch(byRemoteKey.keySet(), touch))
+    CompletableFuture<Map<String, Envelope>> fetched;
+    if (raw != null && touch == null) {
+      fetched =
+          guard.call(() -> store.getAllWithTtl(byRemoteKey.keySet()))
+              .thenApply(
+                  found -> {
+                    Map<String, Envelope> parsed = new LinkedHashMap<>();
+                    found.forEach((remoteKey, timed) -> putParsed(parsed, remoteKey, parse(remoteKey, timed.value(), timed.remaining())));
+                    return parsed;
+                  });
+    } else {
+      fetched =
+          guard.call(() -> touch == null ? store.getAll(byRemoteKey.keySet()) : store.getAllAndTouch(byRemoteKey.keySet(), touch))
+              .thenApply(
+                  found -> {
+                    Map<String, Envelope> parsed = new LinkedHashMap<>();
+                    found.forEach((remoteKey, bytes) -> putParsed(parsed, remoteKey, parse(remoteKey, bytes, touch)));
+                    return parsed;
+                  });
+    }
+    return fetched
         .thenCompose(
             found -> {
               Map<String, Envelope> envelopes = new LinkedHashMap<>();
-              Set<String> tags = new HashSet<>();
+              Set<String> tagged = new HashSet<>();
               found.forEach(
-                  (remoteKey, bytes) -> {
-                    Envelope envelope = parse(remoteKey, bytes);
-                    if (envelope != null && expired(envelope)) {
+                  (remoteKey, envelope) -> {
+                    if (expired(envelope)) {
                       dropStale(remoteKey);
-                    } else if (envelope != null) {
+                    } else {
                       envelopes.put(remoteKey, envelope);
-                      tags.addAll(envelope.tagVersions().keySet());
+                      tagged.addAll(envelope.tagVersions().keySet());
                     }
                   });
-              CompletableFuture<Map<String, byte[]>> tagVersions =
-                  tags.isEmpty()
-                      ? CompletableFuture.completedFuture(Map.of())
-                      : guard.call(() -> store.getAll(tagKeys(tags)));
-              return tagVersions.thenApply(
+              return tags.records(tagged).thenApply(
                   versions -> {
                     Map<K, TierEntry<V>> entries = new HashMap<>();
                     envelopes.forEach(
                         (remoteKey, envelope) -> {
-                          if (!tagsValid(envelope, versions)) {
+                          if (!tags.valid(envelope, versions)) {
                             dropStale(remoteKey);
                             return;
                           }
@@ -205,14 +216,11 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     if (ttl != null && ttl.isZero()) {
       return guard.call(() -> store.delete(remoteKey)); // already expired: the older value must not stay
     }
-    checkTaggable(entry);
-    TagSetStore sets = tagSets;
-    if (sets != null && !entry.tags().isEmpty()) {
-      byte[] bytes = envelope(entry, Map.of());
-      List<String> setKeys = new ArrayList<>();
-      entry.tags().forEach(tag -> setKeys.add(keys.tagSetKey(tag)));
-      Duration setTtl = ttl == null ? null : ttl.plus(TAG_SET_GRACE);
-      return guard.call(() -> sets.putTagged(remoteKey, bytes, ttl, setKeys, setTtl));
+    if (raw != null && !entry.tags().isEmpty()) {
+      CompletableFuture<Void> tagged = tags.putTagged(remoteKey, envelope(entry, Map.of()), ttl, entry);
+      if (tagged != null) {
+        return tagged;
+      }
     }
     CompletableFuture<Void> revoked = lock == null ? CompletableFuture.completedFuture(null) : guard.call(() -> lock.revoke(remoteKey));
     return revoked
@@ -226,13 +234,10 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   }
 
   private CompletableFuture<Void> writeAll(Map<K, TierEntry<V>> entries) {
-    Set<String> tags = new HashSet<>();
-    entries.values().forEach(entry -> tags.addAll(entry.tags()));
-    if (raw != null && !tags.isEmpty()) {
-      // bulk writes carry no tags today; a raw cache could not record them here
-      throw new IllegalArgumentException("cache tier " + keys.namespace() + ": raw values cannot be bulk-written with tags");
-    }
-    return versionsOf(tags)
+    Set<String> tagged = new HashSet<>();
+    entries.values().forEach(entry -> tagged.addAll(entry.tags()));
+    tags.checkBulk(tagged);
+    return tags.versionsOf(tagged)
         .thenCompose(
             versions -> {
               Map<String, RemoteStore.Write> writes = new LinkedHashMap<>();
@@ -283,27 +288,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
 
   @Override
   public CompletableFuture<Void> invalidateTag(String tag) {
-    return observe(TierOperation.INVALIDATE_TAG, () -> dropTag(tag), done -> events.tierInvalidated(index, InvalidationScope.TAG, 1));
-  }
-
-  private CompletableFuture<Void> dropTag(String tag) {
-    TagSetStore sets = tagSets;
-    if (sets != null) {
-      return guard.call(() -> sets.deleteTagSet(keys.tagSetKey(tag)));
-    }
-    if (raw != null) {
-      return CompletableFuture.completedFuture(null); // no raw entry here carries a tag (see checkTaggable)
-    }
-    return guard.call(() -> store.newTagVersion(keys.tagKey(tag), ticker.wallMillis()));
-  }
-
-  /** Refuses a tagged entry in a raw cache without tag sets, which could not invalidate it by tag. */
-  private void checkTaggable(TierEntry<V> entry) {
-    if (raw != null && tagSets == null && !entry.tags().isEmpty()) {
-      throw new IllegalArgumentException(
-          "tags " + entry.tags() + " cannot be kept with raw values (" + keys.namespace()
-              + "...): configure remoteLayout(r -> r.tagSets(...)) or put without tags");
-    }
+    return observe(TierOperation.INVALIDATE_TAG, () -> tags.invalidate(tag), done -> events.tierInvalidated(index, InvalidationScope.TAG, 1));
   }
 
   @Override
@@ -338,14 +323,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   }
 
   private CompletableFuture<byte[]> encode(TierEntry<V> entry) {
-    return versionsOf(entry.tags()).thenApply(versions -> envelope(entry, versions));
-  }
-
-  private CompletableFuture<Map<String, TagVersion>> versionsOf(Set<String> tags) {
-    if (tags.isEmpty() || raw != null) {
-      return CompletableFuture.completedFuture(Map.of());
-    }
-    return guard.call(() -> store.tagVersions(tagKeys(tags)));
+    return tags.versionsOf(entry.tags()).thenApply(versions -> envelope(entry, versions));
   }
 
   private byte[] envelope(TierEntry<V> entry, Map<String, TagVersion> versionsByTagKey) {
@@ -356,7 +334,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     }
     Map<String, Long> recorded = new LinkedHashMap<>();
     for (String tag : entry.tags()) {
-      recorded.put(tag, versionsByTagKey.get(keys.tagKey(tag)).version());
+      recorded.put(tag, tags.versionIn(versionsByTagKey, tag));
     }
     V value = entry.value();
     byte[] payload = value == null ? new byte[0] : codec.encode(value);
@@ -411,13 +389,24 @@ final class RemoteTier<K, V> implements Tier<K, V> {
         });
   }
 
-  private @Nullable Envelope parse(String remoteKey, byte[] bytes) {
+  private static void putParsed(Map<String, Envelope> parsed, String remoteKey, @Nullable Envelope envelope) {
+    if (envelope != null) {
+      parsed.put(remoteKey, envelope);
+    }
+  }
+
+  /**
+   * Returns the envelope of {@code bytes} read under {@code remoteKey}, or {@code null} (counted and
+   * deleted if corrupt); {@code remaining} is the time the store says the value has left, used only
+   * for raw values ({@code null}: unknown or none).
+   */
+  private @Nullable Envelope parse(String remoteKey, byte[] bytes, @Nullable Duration remaining) {
     if (LeaseMarker.isMarker(bytes)) {
       return null; // a load is in progress elsewhere: a miss, not a corrupt value
     }
     RawValues rawForm = raw;
     if (rawForm != null) {
-      return rawForm.read(bytes, ticker.wallMillis()); // the codec decides whether it is a value
+      return rawForm.read(bytes, ticker.wallMillis(), remaining); // the codec decides whether it is a value
     }
     try {
       return Envelope.parse(bytes);
@@ -469,24 +458,6 @@ final class RemoteTier<K, V> implements Tier<K, V> {
         envelope.writtenAtMillis(),
         envelope.loadNanos(),
         envelope.tagVersions().keySet());
-  }
-
-  private boolean tagsValid(Envelope envelope, Map<String, byte[]> currentVersions) {
-    for (Map.Entry<String, Long> recorded : envelope.tagVersions().entrySet()) {
-      TagVersion current = TagVersion.fromBytes(currentVersions.get(keys.tagKey(recorded.getKey())));
-      if (current == null
-          || current.version() != recorded.getValue()
-          || current.invalidatedAtMillis() > envelope.writtenAtMillis()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private Collection<String> tagKeys(Set<String> tags) {
-    List<String> tagKeys = new ArrayList<>(tags.size());
-    tags.forEach(tag -> tagKeys.add(keys.tagKey(tag)));
-    return tagKeys;
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.cascade.cache.redis.internal.RedisLink;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.StoreCapabilities;
 import dev.cascade.cache.spi.TagSetStore;
+import dev.cascade.cache.spi.TimedValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
@@ -121,6 +122,32 @@ public final class RedisTier implements RemoteStore, TagSetStore {
   @Override
   public CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys) {
     return link.mget(new ArrayList<>(keys));
+  }
+
+  /** One Lua script per key ({@code GET} and {@code PTTL}): value and remaining TTL, atomically. */
+  @Override
+  public CompletableFuture<@Nullable TimedValue> getWithTtl(String key) {
+    return link.getWithTtl(key);
+  }
+
+  /** One script per key ({@link #getWithTtl}), pipelined: one round trip per server. */
+  @Override
+  public CompletableFuture<Map<String, TimedValue>> getAllWithTtl(Collection<String> keys) {
+    List<String> all = new ArrayList<>(keys);
+    List<CompletableFuture<@Nullable TimedValue>> reads = new ArrayList<>(all.size());
+    all.forEach(key -> reads.add(getWithTtl(key)));
+    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              Map<String, TimedValue> found = new java.util.HashMap<>();
+              for (int i = 0; i < all.size(); i++) {
+                TimedValue value = reads.get(i).join();
+                if (value != null) {
+                  found.put(all.get(i), value);
+                }
+              }
+              return found;
+            });
   }
 
   /** {@code GETEX key PX <ttl in ms>}: one command, atomic, routed to the key's slot on a cluster. */

@@ -123,6 +123,21 @@ class RedisRawLayoutIT {
   }
 
   @Test
+  void getWithTtl_returnsValueAndRemainingTtl_inOneScript() {
+    redis.server().command(0, "SET", "timed:a", "x", "PX", "50000");
+    redis.server().command(0, "SET", "timed:b", "y");
+
+    dev.cascade.cache.spi.TimedValue a = redis.store().getWithTtl("timed:a").join();
+    Map<String, dev.cascade.cache.spi.TimedValue> all = redis.store().getAllWithTtl(List.of("timed:a", "timed:b", "timed:c")).join();
+
+    assertThat(a.value()).isEqualTo("x".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(a.remaining()).isBetween(Duration.ofSeconds(49), Duration.ofSeconds(50));
+    assertThat(all).containsOnlyKeys("timed:a", "timed:b");
+    assertThat(all.get("timed:b").remaining()).isNull();
+    assertThat(redis.store().getWithTtl("timed:c").join()).isNull();
+  }
+
+  @Test
   void tagSets_putAndInvalidate_keepTheSetsTtlAtLeastTheNewestEntrysPlusAMinute() {
     Cache<String, String> cache =
         Cache.<String, String>builder("tagged")

@@ -10,6 +10,7 @@ import dev.cascade.cache.codec.JsonCodec;
 import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.memory.InMemoryRemoteStore;
 import dev.cascade.cache.memory.InMemoryStampedeLock;
+import dev.cascade.cache.spi.RemoteStore;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -220,10 +221,19 @@ class RawLayoutTest {
 
   @Test
   void build_layoutOptionsThatNeedOthers_areRefused() {
-    assertThatThrownBy(() -> Cache.<String, String>builder("c").tier(store).valueCodec(StringCodec.create())
+    RemoteStore withoutSets = new FlakyRemoteStore(store); // a RemoteStore that is no TagSetStore
+    assertThatThrownBy(() -> Cache.<String, String>builder("c").tier(withoutSets).valueCodec(StringCodec.create())
             .remoteLayout(r -> r.rawValues().keyTemplate("c:{key}").tagSets("tag:{tag}")).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("sets");
+    assertThatThrownBy(() -> Cache.<String, String>builder("c").tier(store).valueCodec(StringCodec.create())
+            .remoteLayout(r -> r.keyTemplate("c:{key}").tagSets("tag:{tag}")).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("needs rawValues()");
+    assertThatThrownBy(() -> Cache.<String, String>builder("c").tier(store).valueCodec(StringCodec.create())
+            .remoteLayout(r -> r.rawValues().keyTemplate("tag:{key}").tagSets("tag:{tag}")).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("overlap");
     assertThatThrownBy(() -> Cache.<String, String>builder("c").tier(store).valueCodec(StringCodec.create())
             .remoteLayout(r -> r.keyTemplate("c:{key}").nullMarker(utf8("null"))).build())
         .isInstanceOf(IllegalStateException.class)
@@ -268,6 +278,52 @@ class RawLayoutTest {
     ticker.advance(Duration.ofSeconds(11));
 
     assertThat(cache.getIfPresent("1")).isNull();
+  }
+
+  @Test
+  void tagSets_invalidateTagByAnotherProgram_reachesL2AtOnce_andL1WithinItsBound_ownInvalidationDropsL1() {
+    Cache<String, User> cache =
+        Cache.<String, User>builder("users")
+            .inMemory(m -> m.maximumSize(100).ttl(Duration.ofSeconds(10)))
+            .tier(store)
+            .valueCodec(JsonCodec.of(User.class))
+            .ttl(Duration.ofMinutes(5))
+            .ticker(ticker)
+            .remoteLayout(r -> r.rawValues().keyTemplate("user:{key}").tagSets("tag:{tag}"))
+            .build();
+    cache.put("1", new User(1, "a"), Duration.ofMinutes(1), "team");
+    store.putNow("user:2", utf8("{\"id\":2,\"name\":\"b\"}"), null); // written by another program...
+    store.putTagged("user:2", utf8("{\"id\":2,\"name\":\"b\"}"), null, List.of("tag:team"), null); // ...with its tag
+    assertThat(store.tagSetMembers("tag:team")).containsExactly("user:1", "user:2");
+    assertThat(store.remainingTtl("user:1")).isEqualTo(Duration.ofMinutes(1));
+    assertThat(cache.getIfPresent("2")).isEqualTo(new User(2, "b")); // an L1 copy that does not know its tag
+
+    cache.invalidateTag("team");
+
+    assertThat(store.keys()).isEmpty();
+    assertThat(store.tagSetMembers("tag:team")).isEmpty();
+    assertThat(cache.getIfPresent("1")).isNull();
+    assertThat(cache.getIfPresent("2")).isNull();
+  }
+
+  @Test
+  void layeredRaw_l1CopyNeverOutlivesTheStoresTtl() {
+    Cache<String, User> cache =
+        Cache.<String, User>builder("users")
+            .inMemory(m -> m.maximumSize(100))
+            .tier(store)
+            .valueCodec(JsonCodec.of(User.class))
+            .ttl(Duration.ofMinutes(5))
+            .ticker(ticker)
+            .remoteLayout(r -> r.rawValues().keyTemplate("user:{key}"))
+            .build();
+    store.putNow("user:1", utf8("{\"id\":1,\"name\":\"a\"}"), Duration.ofSeconds(5)); // another program's TTL
+    assertThat(cache.getIfPresent("1")).isEqualTo(new User(1, "a"));
+    store.putNow("user:1", utf8("{\"id\":1,\"name\":\"b\"}"), Duration.ofMinutes(5)); // rewritten behind the L1's back
+
+    ticker.advance(Duration.ofSeconds(5));
+
+    assertThat(cache.getIfPresent("1")).isEqualTo(new User(1, "b")); // the L1 copy expired with the server's
   }
 
   private void assertRefused(java.util.function.Consumer<dev.cascade.cache.CacheBuilder<String, User>> option, String named) {
