@@ -70,15 +70,17 @@ class PythonSeedInteropIT {
   @Test
   void valuesAndTtls_writtenByEitherSide_areReadByTheOther() {
     Cache<Long, User> users = users(false);
+    long pythonWrote = System.nanoTime();
     python("set", "user:1", "{\"id\": 1, \"name\": \"Ann\", \"roles\": [\"admin\"]}", "120");
+    long javaWrote = System.nanoTime();
     users.put(2L, new User(2, "Bob", List.of("dev", "ops")), Duration.ofSeconds(90));
 
     assertThat(users.getIfPresent(1L)).isEqualTo(new User(1, "Ann", List.of("admin")));
     JsonNode fromJava = python("get", "user:2");
     assertThat(JSON.convertValue(fromJava.get("value"), Map.class))
         .isEqualTo(Map.of("id", 2, "name", "Bob", "roles", List.of("dev", "ops")));
-    assertThat(fromJava.get("ttl").asLong()).isBetween(89L, 90L);
-    assertThat(pttl("user:1")).isBetween(119_000L, 120_000L);
+    assertTtl(fromJava.get("ttl").asLong() * 1_000, Duration.ofSeconds(90), javaWrote); // as Python sees Java's
+    assertTtl(pttl("user:1"), Duration.ofSeconds(120), pythonWrote); // as Java sees Python's
     assertThat(users.stats().decodeFailureCount()).isZero();
   }
 
@@ -87,9 +89,11 @@ class PythonSeedInteropIT {
     Cache<Long, User> layered = users(true);
     Cache<Long, User> remoteOnly = users(false);
     python("set_tags", "user:3", "{\"id\": 3, \"name\": \"Cy\", \"roles\": []}", "100", "team:1,all");
+    long javaWrote = System.nanoTime();
     layered.put(4L, new User(4, "Di", List.of()), Duration.ofSeconds(100), "team:1");
     assertThat(layered.getIfPresent(3L)).isEqualTo(new User(3, "Cy", List.of())); // now in L1 too
-    assertThat(python("ttl", "tag:team:1").get("ttl").asLong()).isBetween(159L, 160L);
+    assertTtl(python("ttl", "tag:team:1").get("ttl").asLong() * 1_000, Duration.ofSeconds(160), javaWrote); // ttl + 60, as the seed's
+    assertTtl(pttl("user:4"), Duration.ofSeconds(100), javaWrote);
     assertThat(redis.server().command(0, "SMEMBERS", "tag:team:1")).asString().contains("user:3", "user:4");
 
     python("invalidate", "team:1");
@@ -119,6 +123,16 @@ class PythonSeedInteropIT {
     assertThat(python("get", "user:7").get("value").get("name").asString()).isEqualTo("Gus");
     assertThat(users.getIfPresent(5L)).isNull(); // this instance's L1 was dropped by the call itself
     assertThat((Long) redis.server().command(0, "EXISTS", "tag:team:2")).isZero();
+  }
+
+  /**
+   * Asserts that a TTL read now ({@code actualMillis}; whole seconds from Python's {@code TTL}, which
+   * rounds) is {@code written} within a second, less the time since {@code sinceNanos}, when the
+   * write began: the check does not depend on how fast the machine runs the processes.
+   */
+  private static void assertTtl(long actualMillis, Duration written, long sinceNanos) {
+    long elapsed = Duration.ofNanos(System.nanoTime() - sinceNanos).toMillis();
+    assertThat(actualMillis).isBetween(written.toMillis() - 1_000 - elapsed, written.toMillis());
   }
 
   private long pttl(String key) {
