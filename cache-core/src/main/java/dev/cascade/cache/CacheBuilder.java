@@ -5,6 +5,7 @@ import static dev.cascade.cache.spi.Checks.requireUnset;
 
 import dev.cascade.cache.internal.CacheFactory;
 import dev.cascade.cache.internal.CacheSettings;
+import dev.cascade.cache.internal.LayoutSettings;
 import dev.cascade.cache.internal.Names;
 import dev.cascade.cache.internal.ThreadLocalRandomSource;
 import dev.cascade.cache.spi.Codec;
@@ -466,7 +467,9 @@ public final class CacheBuilder<K, V> {
             staleIfError,
             random == null ? ThreadLocalRandomSource.INSTANCE : random,
             expireAfterAccess,
-            layout == null ? null : layout.settings());
+            layout == null
+                ? null
+                : new LayoutSettings(layout.raw(), layout.nullMarker(), layout.keyLiteral(), layout.tagLiteral()));
     return (Cache<K1, V1>) CacheFactory.create(settings);
   }
 

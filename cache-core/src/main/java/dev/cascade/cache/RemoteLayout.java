@@ -1,6 +1,5 @@
 package dev.cascade.cache;
 
-import dev.cascade.cache.internal.LayoutSettings;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.TagSetStore;
 import java.util.Arrays;
@@ -152,9 +151,20 @@ public final class RemoteLayout {
     return this;
   }
 
-  /** Returns what the cache is built with. */
-  LayoutSettings settings() {
-    return new LayoutSettings(raw, nullMarker == null ? null : nullMarker.clone(), keyLiteral, tagLiteral);
+  boolean raw() {
+    return raw;
+  }
+
+  byte @Nullable [] nullMarker() {
+    return nullMarker == null ? null : nullMarker.clone();
+  }
+
+  @Nullable String keyLiteral() {
+    return keyLiteral;
+  }
+
+  @Nullable String tagLiteral() {
+    return tagLiteral;
   }
 
   /**
