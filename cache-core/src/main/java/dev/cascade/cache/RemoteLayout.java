@@ -134,9 +134,11 @@ public final class RemoteLayout {
    * shortening a longer one); {@code invalidateTag(t)} deletes every member of the set and the set.
    * Weaker than tag versions (docs/interop.md): a set grows with every key put under the tag until
    * it expires or is invalidated, and a set the server evicts or lets expire early loses its members,
-   * which then survive an invalidation (eviction resurrects instead of invalidating). Needs {@link
-   * #rawValues()} and stores that are {@link TagSetStore}s with {@link
-   * TagSetStore#tagSetsSupported()} (Redis standalone or Sentinel, not Cluster).
+   * which then survive an invalidation (a lost set keeps entries alive instead of invalidating
+   * them). In a layered cache every tag invalidation drops the whole in-process tier, since an
+   * in-process copy read from the store does not know its tags. Needs {@link #rawValues()} and
+   * stores that are {@link TagSetStore}s with {@link TagSetStore#tagSetsSupported()} (Redis
+   * standalone or Sentinel, not Cluster).
    *
    * @throws IllegalArgumentException if {@code {tag}} is missing, repeated or not at the end, or the
    *     literal is empty or contains whitespace or control characters
