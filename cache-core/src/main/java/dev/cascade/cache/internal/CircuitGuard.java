@@ -60,6 +60,25 @@ final class CircuitGuard {
     return failure instanceof CacheTimeoutException || failure instanceof TimeoutException;
   }
 
+  /**
+   * Returns the future of {@code call} without reporting its outcome to the breaker, for a call
+   * that may not reach the store at all (a lock's {@code revoke}, which is a no-op on Redis): its
+   * success says nothing of the store's health, and counted it would reset the failure count, or,
+   * as a half-open breaker's probe, close the breaker, during an outage. Refused at once (failed
+   * with {@link CircuitOpenException}) unless the breaker is closed.
+   */
+  <T> CompletableFuture<T> callUncounted(Supplier<CompletableFuture<T>> call) {
+    CircuitBreaker circuit = breaker;
+    if (circuit != null && circuit.state() != dev.cascade.cache.CircuitState.CLOSED) {
+      return CompletableFuture.failedFuture(new CircuitOpenException(tierName));
+    }
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   /** Returns the failure inside {@code error}'s completion wrappers. */
   static Throwable unwrap(Throwable error) {
     Throwable cause = error;

@@ -29,8 +29,9 @@ import org.jspecify.annotations.Nullable;
  * The adapter that makes a byte-level {@link RemoteStore} a typed {@link Tier}: key codec and
  * prefix, value codec, envelope, tag versions and leases.
  *
- * <p>Invariants: a value that cannot be parsed or decoded is counted, deleted and reported as a
- * miss, never thrown; an entry is returned only if its logical expiry is in the future and each of
+ * <p>Invariants: a value that cannot be parsed or decoded is counted, deleted (only if the key
+ * still holds it: never another instance's newer value or lease marker) and reported as a miss,
+ * never thrown; an entry is returned only if its logical expiry is in the future and each of
  * its tags still has the version recorded in the entry and was not invalidated after the entry's
  * write (or load) began. Stateless apart from its collaborators; thread-safe.
  *
@@ -118,26 +119,29 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private CompletableFuture<@Nullable TierEntry<V>> read(K key) {
     String remoteKey = keys.entryKey(key);
     Duration touch = sliding;
-    CompletableFuture<@Nullable Envelope> fetched =
+    CompletableFuture<@Nullable Fetched> fetched =
         raw != null && touch == null
             ? guard.call(() -> store.getWithTtl(remoteKey))
-                .thenApply(timed -> timed == null ? null : parse(remoteKey, timed.value(), timed.remaining()))
+                .thenApply(timed -> timed == null ? null : fetched(remoteKey, timed.value(), timed.remaining()))
             : guard.call(() -> touch == null ? store.get(remoteKey) : store.getAndTouch(remoteKey, touch))
-                .thenApply(bytes -> bytes == null ? null : parse(remoteKey, bytes, touch));
+                .thenApply(bytes -> bytes == null ? null : fetched(remoteKey, bytes, touch));
     return fetched
         .thenCompose(
-            envelope -> {
-              if (envelope == null) {
+            found -> {
+              if (found == null) {
                 return CompletableFuture.completedFuture(null);
               }
+              Envelope envelope = found.envelope();
+              byte[] bytes = found.bytes();
               if (expired(envelope)) {
-                return CompletableFuture.completedFuture(dropStale(remoteKey));
+                return CompletableFuture.completedFuture(dropStale(remoteKey, bytes));
               }
               if (envelope.tagVersions().isEmpty()) {
-                return CompletableFuture.completedFuture(toEntry(remoteKey, envelope));
+                return CompletableFuture.completedFuture(toEntry(remoteKey, envelope, bytes));
               }
               return tags.records(envelope.tagVersions().keySet())
-                  .thenApply(records -> tags.valid(envelope, records) ? toEntry(remoteKey, envelope) : dropStale(remoteKey));
+                  .thenApply(
+                      records -> tags.valid(envelope, records) ? toEntry(remoteKey, envelope, bytes) : dropStale(remoteKey, bytes));
             });
   }
 
@@ -152,14 +156,14 @@ final class RemoteTier<K, V> implements Tier<K, V> {
       byRemoteKey.put(keys.entryKey(key), key);
     }
     Duration touch = sliding;
-    CompletableFuture<Map<String, Envelope>> fetched;
+    CompletableFuture<Map<String, Fetched>> fetched;
     if (raw != null && touch == null) {
       fetched =
           guard.call(() -> store.getAllWithTtl(byRemoteKey.keySet()))
               .thenApply(
                   found -> {
-                    Map<String, Envelope> parsed = new LinkedHashMap<>();
-                    found.forEach((remoteKey, timed) -> putParsed(parsed, remoteKey, parse(remoteKey, timed.value(), timed.remaining())));
+                    Map<String, Fetched> parsed = new LinkedHashMap<>();
+                    found.forEach((remoteKey, timed) -> putParsed(parsed, remoteKey, fetched(remoteKey, timed.value(), timed.remaining())));
                     return parsed;
                   });
     } else {
@@ -167,8 +171,8 @@ final class RemoteTier<K, V> implements Tier<K, V> {
           guard.call(() -> touch == null ? store.getAll(byRemoteKey.keySet()) : store.getAllAndTouch(byRemoteKey.keySet(), touch))
               .thenApply(
                   found -> {
-                    Map<String, Envelope> parsed = new LinkedHashMap<>();
-                    found.forEach((remoteKey, bytes) -> putParsed(parsed, remoteKey, parse(remoteKey, bytes, touch)));
+                    Map<String, Fetched> parsed = new LinkedHashMap<>();
+                    found.forEach((remoteKey, bytes) -> putParsed(parsed, remoteKey, fetched(remoteKey, bytes, touch)));
                     return parsed;
                   });
     }
@@ -178,9 +182,10 @@ final class RemoteTier<K, V> implements Tier<K, V> {
               Map<String, Envelope> envelopes = new LinkedHashMap<>();
               Set<String> tagged = new HashSet<>();
               found.forEach(
-                  (remoteKey, envelope) -> {
+                  (remoteKey, read) -> {
+                    Envelope envelope = read.envelope();
                     if (expired(envelope)) {
-                      dropStale(remoteKey);
+                      dropStale(remoteKey, read.bytes());
                     } else {
                       envelopes.put(remoteKey, envelope);
                       tagged.addAll(envelope.tagVersions().keySet());
@@ -191,11 +196,12 @@ final class RemoteTier<K, V> implements Tier<K, V> {
                     Map<K, TierEntry<V>> entries = new HashMap<>();
                     envelopes.forEach(
                         (remoteKey, envelope) -> {
+                          byte[] bytes = found.get(remoteKey).bytes();
                           if (!tags.valid(envelope, versions)) {
-                            dropStale(remoteKey);
+                            dropStale(remoteKey, bytes);
                             return;
                           }
-                          TierEntry<V> entry = toEntry(remoteKey, envelope);
+                          TierEntry<V> entry = toEntry(remoteKey, envelope, bytes);
                           if (entry != null) {
                             entries.put(byRemoteKey.get(remoteKey), entry);
                           }
@@ -222,7 +228,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
         return tagged;
       }
     }
-    CompletableFuture<Void> revoked = lock == null ? CompletableFuture.completedFuture(null) : guard.call(() -> lock.revoke(remoteKey));
+    CompletableFuture<Void> revoked = lock == null ? CompletableFuture.completedFuture(null) : guard.callUncounted(() -> lock.revoke(remoteKey));
     return revoked
         .thenCompose(done -> encode(entry))
         .thenCompose(bytes -> guard.call(() -> store.put(remoteKey, bytes, ttl)));
@@ -263,7 +269,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
       return guard.call(() -> store.delete(remoteKey));
     }
     // Revoke first: a holder publishing between the two steps then fails, or is deleted after.
-    return guard.call(() -> lock.revoke(remoteKey)).thenCompose(done -> guard.call(() -> store.delete(remoteKey)));
+    return guard.callUncounted(() -> lock.revoke(remoteKey)).thenCompose(done -> guard.call(() -> store.delete(remoteKey)));
   }
 
   @Override
@@ -277,7 +283,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     if (lock == null) {
       return guard.call(() -> store.deleteAll(remoteKeys));
     }
-    return CompletableFuture.allOf(remoteKeys.stream().map(k -> guard.call(() -> lock.revoke(k))).toArray(CompletableFuture[]::new))
+    return CompletableFuture.allOf(remoteKeys.stream().map(k -> guard.callUncounted(() -> lock.revoke(k))).toArray(CompletableFuture[]::new))
         .thenCompose(done -> guard.call(() -> store.deleteAll(remoteKeys)));
   }
 
@@ -389,10 +395,19 @@ final class RemoteTier<K, V> implements Tier<K, V> {
         });
   }
 
-  private static void putParsed(Map<String, Envelope> parsed, String remoteKey, @Nullable Envelope envelope) {
-    if (envelope != null) {
-      parsed.put(remoteKey, envelope);
+  /** A value read from the store: its bytes (what a conditional delete compares) and their envelope. */
+  private record Fetched(byte[] bytes, Envelope envelope) {}
+
+  private static void putParsed(Map<String, Fetched> parsed, String remoteKey, @Nullable Fetched read) {
+    if (read != null) {
+      parsed.put(remoteKey, read);
     }
+  }
+
+  /** Returns {@code bytes} with their envelope (see {@link #parse}), or {@code null} for none. */
+  private @Nullable Fetched fetched(String remoteKey, byte[] bytes, @Nullable Duration remaining) {
+    Envelope envelope = parse(remoteKey, bytes, remaining);
+    return envelope == null ? null : new Fetched(bytes, envelope);
   }
 
   /**
@@ -411,7 +426,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     try {
       return Envelope.parse(bytes);
     } catch (CodecException e) {
-      corrupt(remoteKey);
+      corrupt(remoteKey, bytes);
       return null;
     }
   }
@@ -440,7 +455,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     return millis >= TierEntry.NO_EXPIRY - now ? TierEntry.NO_EXPIRY : now + millis;
   }
 
-  private @Nullable TierEntry<V> toEntry(String remoteKey, Envelope envelope) {
+  private @Nullable TierEntry<V> toEntry(String remoteKey, Envelope envelope, byte[] bytes) {
     V value = null;
     if (!envelope.isNullMarker()) {
       try {
@@ -448,7 +463,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
       } catch (VirtualMachineError fatal) {
         throw fatal; // out of memory or stack: the JVM's trouble, not the value's
       } catch (RuntimeException | Error e) { // a user codec may throw anything: still a counted miss
-        corrupt(remoteKey);
+        corrupt(remoteKey, bytes);
         return null;
       }
     }
@@ -462,16 +477,19 @@ final class RemoteTier<K, V> implements Tier<K, V> {
 
   /**
    * Deletes an expired or tag-invalidated entry, so that it stops costing reads and a lease can be
-   * taken on its key. Racing a newer write, this can only cause a miss.
+   * taken on its key; only if the key still holds {@code bytes}, the value read
+   * ({@code RemoteStore.deleteIfUnchanged}): another instance may have replaced it since with a
+   * newer value or with its lease marker, which an unconditional delete would take away (and with
+   * the marker, the lease: two instances would then load the key at once).
    */
-  private @Nullable TierEntry<V> dropStale(String remoteKey) {
-    guard.call(() -> store.delete(remoteKey));
+  private @Nullable TierEntry<V> dropStale(String remoteKey, byte[] bytes) {
+    guard.call(() -> store.deleteIfUnchanged(remoteKey, bytes));
     return null;
   }
 
-  private void corrupt(String remoteKey) {
+  private void corrupt(String remoteKey, byte[] bytes) {
     rejections.rejected(remoteKey, ticker.read());
     stats.recordDecodeFailure();
-    guard.call(() -> store.delete(remoteKey));
+    guard.call(() -> store.deleteIfUnchanged(remoteKey, bytes));
   }
 }

@@ -234,6 +234,26 @@ public final class InMemoryRemoteStore implements RemoteStore, TagSetStore {
   }
 
   @Override
+  public CompletableFuture<Boolean> deleteIfUnchanged(String key, byte[] expected) {
+    try {
+      checkOpen();
+      boolean[] deleted = {false};
+      items.computeIfPresent(
+          key,
+          (k, item) -> {
+            if (java.util.Arrays.equals(item.value, expected)) {
+              deleted[0] = true;
+              return null;
+            }
+            return item;
+          });
+      return CompletableFuture.completedFuture(deleted[0]);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
   public CompletableFuture<Void> deleteAll(Collection<String> keys) {
     return run(() -> keys.forEach(items::remove));
   }

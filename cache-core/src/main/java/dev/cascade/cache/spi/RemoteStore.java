@@ -128,6 +128,18 @@ public interface RemoteStore extends AutoCloseable {
   /** Deletes {@code key}; deleting an absent key is not an error. */
   CompletableFuture<Void> delete(String key);
 
+  /**
+   * Deletes the value under {@code key} only if it is still {@code expected}, byte for byte, as one
+   * atomic step, and returns whether it did. The engine drops a stale or corrupt entry it read this
+   * way, so that it never takes with it a newer value, or another instance's lease marker, written
+   * since. The default deletes nothing and returns {@code false}: a store that cannot compare and
+   * delete atomically keeps such an entry until its TTL ends (reads still treat it as a miss, but
+   * until then no plain lease can be taken on the key).
+   */
+  default CompletableFuture<Boolean> deleteIfUnchanged(String key, byte[] expected) {
+    return CompletableFuture.completedFuture(false);
+  }
+
   /** Deletes all {@code keys}. */
   CompletableFuture<Void> deleteAll(Collection<String> keys);
 

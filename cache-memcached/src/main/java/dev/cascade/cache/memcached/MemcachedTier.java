@@ -152,6 +152,11 @@ public final class MemcachedTier implements RemoteStore {
   }
 
   @Override
+  public CompletableFuture<Boolean> deleteIfUnchanged(String key, byte[] expected) {
+    return backend.handOff(store.deleteIfUnchanged(key, expected));
+  }
+
+  @Override
   public CompletableFuture<Void> deleteAll(Collection<String> keys) {
     return backend.handOff(store.deleteAll(keys));
   }

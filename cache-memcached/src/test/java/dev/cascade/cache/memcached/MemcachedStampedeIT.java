@@ -8,6 +8,8 @@ import dev.cascade.cache.spi.StampedeLock;
 import dev.cascade.cache.testkit.MemcachedServerExtension;
 import dev.cascade.cache.testkit.StampedeContract;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
+import dev.cascade.cache.spi.RemoteStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -55,10 +57,10 @@ class MemcachedStampedeIT extends StampedeContract {
   }
 
   @Override
-  protected Cache<String, String> newInstance(String name, Duration leaseTime) {
+  protected Cache<String, String> newInstance(String name, Duration leaseTime, UnaryOperator<RemoteStore> wrap) {
     MemcachedTier tier = newTier();
     opened.add(tier);
-    return instanceBuilder(name, tier, MemcachedStampedeLock.create(tier), leaseTime).build();
+    return instanceBuilder(name, wrap.apply(tier), MemcachedStampedeLock.create(tier), leaseTime).build();
   }
 
   @Override

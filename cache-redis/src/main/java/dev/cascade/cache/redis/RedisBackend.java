@@ -188,6 +188,23 @@ public final class RedisBackend implements AutoCloseable {
     return storeOptions.connectNow(timeout);
   }
 
+  /**
+   * Returns how many commands of the backend's command connection (store and lock) await Redis's
+   * answer now: near {@code maxCommandsInFlight}, the server is slow or unreachable. Thread-safe.
+   */
+  public int commandsInFlight() {
+    return link.commandsInFlight();
+  }
+
+  /**
+   * Returns how many commands the backend refused so far because {@code maxCommandsInFlight}
+   * already awaited an answer (each failed with a {@link dev.cascade.cache.CacheUnavailableException}).
+   * Thread-safe.
+   */
+  public long refusedCommandCount() {
+    return link.refusedCommands();
+  }
+
   /** Returns the server's statistics, summed over every master; see {@link RedisTier#serverStats()}. */
   public CompletableFuture<RedisServerStats> serverStats() {
     return store.serverStats();
@@ -244,6 +261,18 @@ public final class RedisBackend implements AutoCloseable {
      */
     public Builder commandTimeout(Duration commandTimeout) {
       storeOptions.commandTimeout(commandTimeout);
+      return this;
+    }
+
+    /**
+     * Bounds how many commands may await Redis's answer at once on the backend's command connection
+     * (default 50 000); beyond it each command fails at once; see {@link
+     * RedisTier.Builder#maxCommandsInFlight} and {@link RedisBackend#refusedCommandCount()}.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxCommandsInFlight(int maxCommandsInFlight) {
+      storeOptions.maxCommandsInFlight(maxCommandsInFlight);
       return this;
     }
 

@@ -81,6 +81,9 @@ public final class RedisTier implements RemoteStore, TagSetStore {
   private final RedisLink link;
   private final StoreCapabilities capabilities;
 
+  private static final String DELETE_IF_UNCHANGED =
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
   private RedisTier(RedisLink link, int maxValueBytes) {
     this.link = link;
     this.capabilities = new StoreCapabilities(1024, true, maxValueBytes, false, true);
@@ -184,6 +187,12 @@ public final class RedisTier implements RemoteStore, TagSetStore {
     return link.unlink(List.of(key));
   }
 
+  /** Compares and deletes in one step: a Lua script ({@code GET}, then {@code DEL} if equal). */
+  @Override
+  public CompletableFuture<Boolean> deleteIfUnchanged(String key, byte[] expected) {
+    return link.evalOnKey(DELETE_IF_UNCHANGED, key, expected).thenApply(deleted -> deleted != null && deleted > 0);
+  }
+
   @Override
   public CompletableFuture<Void> deleteAll(Collection<String> keys) {
     return link.unlink(new ArrayList<>(keys));
@@ -257,6 +266,7 @@ public final class RedisTier implements RemoteStore, TagSetStore {
     private final @Nullable RedisClusterClient clusterClient;
     private @Nullable Duration commandTimeout;
     private @Nullable Integer maxValueBytes;
+    private @Nullable Integer maxCommandsInFlight;
 
     private Builder(@Nullable RedisClient client, @Nullable RedisClusterClient clusterClient) {
       this.client = client;
@@ -294,6 +304,27 @@ public final class RedisTier implements RemoteStore, TagSetStore {
     }
 
     /**
+     * Bounds how many commands may await Redis's answer at once on the store's connection (default
+     * 50 000). A server that stops answering while the connection stays open keeps every command
+     * sent meanwhile queued in Lettuce, however long ago its caller's timeout passed; beyond this
+     * bound each new command fails at once with a {@link dev.cascade.cache.CacheUnavailableException}
+     * (a cache's read fails open, a write throws), counted by the backend, instead of the queue
+     * growing until the heap is gone.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxCommandsInFlight(int maxCommandsInFlight) {
+      if (this.maxCommandsInFlight != null) {
+        throw new IllegalStateException("maxCommandsInFlight was already set to " + this.maxCommandsInFlight);
+      }
+      if (maxCommandsInFlight <= 0) {
+        throw new IllegalArgumentException("maxCommandsInFlight must be positive, was " + maxCommandsInFlight);
+      }
+      this.maxCommandsInFlight = maxCommandsInFlight;
+      return this;
+    }
+
+    /**
      * Connects and returns the store. If Redis cannot be reached now, the store is returned all the
      * same and connects in the background (first retry after 100 ms, then at doubling intervals up
      * to 2 s); until then each of its calls fails at once with a {@link
@@ -311,7 +342,10 @@ public final class RedisTier implements RemoteStore, TagSetStore {
 
     /** Opens a connection whose commands are bounded by {@code timeout} instead (see {@link #build()}). */
     RedisLink connect(Duration timeout) {
-      return client != null ? RedisLink.connect(client, timeout) : RedisLink.connect(Objects.requireNonNull(clusterClient), timeout);
+      int max = maxCommandsInFlight == null ? RedisLink.DEFAULT_MAX_IN_FLIGHT : maxCommandsInFlight;
+      return client != null
+          ? RedisLink.connect(client, timeout, max)
+          : RedisLink.connect(Objects.requireNonNull(clusterClient), timeout, max);
     }
 
     /**

@@ -9,6 +9,8 @@ import dev.cascade.cache.testkit.StampedeContract;
 import io.lettuce.core.RedisClient;
 import java.io.File;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
+import dev.cascade.cache.spi.RemoteStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +36,8 @@ class RedisStampedeIT extends StampedeContract {
   }
 
   @Override
-  protected Cache<String, String> newInstance(String name, Duration leaseTime) {
-    return instanceBuilder(name, redis.store(), lock, leaseTime).build();
+  protected Cache<String, String> newInstance(String name, Duration leaseTime, UnaryOperator<RemoteStore> wrap) {
+    return instanceBuilder(name, wrap.apply(redis.store()), lock, leaseTime).build();
   }
 
   @Override

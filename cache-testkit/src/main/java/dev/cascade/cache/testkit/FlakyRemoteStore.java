@@ -124,6 +124,11 @@ public final class FlakyRemoteStore implements RemoteStore {
   }
 
   @Override
+  public CompletableFuture<Boolean> deleteIfUnchanged(String key, byte[] expected) {
+    return call(() -> delegate.deleteIfUnchanged(key, expected));
+  }
+
+  @Override
   public CompletableFuture<Void> deleteAll(Collection<String> keys) {
     return call(() -> delegate.deleteAll(keys));
   }

@@ -12,6 +12,7 @@ import dev.cascade.cache.spi.Lease;
 import dev.cascade.cache.spi.StampedeLock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -32,8 +33,17 @@ import org.junit.jupiter.api.Test;
 public abstract class StampedeContract {
   private final String run = UUID.randomUUID().toString().substring(0, 8);
 
+  /**
+   * Returns a new instance of cache {@code name} whose distributed lease lasts {@code leaseTime},
+   * reaching the shared remote store through {@code wrap} applied to it (the identity, or a {@link
+   * FlakyRemoteStore} for a test that holds this instance's reads back).
+   */
+  protected abstract Cache<String, String> newInstance(String name, Duration leaseTime, UnaryOperator<RemoteStore> wrap);
+
   /** Returns a new instance of cache {@code name} whose distributed lease lasts {@code leaseTime}. */
-  protected abstract Cache<String, String> newInstance(String name, Duration leaseTime);
+  protected final Cache<String, String> newInstance(String name, Duration leaseTime) {
+    return newInstance(name, leaseTime, UnaryOperator.identity());
+  }
 
   /**
    * Returns a builder of instance {@code name} as the backends of this contract build it: an
@@ -180,6 +190,50 @@ public abstract class StampedeContract {
       assertThat(holderCall.get(30, TimeUnit.SECONDS)).isEqualTo("read-before-update");
       assertThat(newInstance(name, Duration.ofSeconds(60)).getIfPresent("k")).isEqualTo("read-after-update");
     } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void staleEntryReadBeforeAnotherInstancesLease_isNotDeletedOverThatLease_soOneInstanceLoads() throws Exception {
+    // The race the randomized fault run found: b reads a tag-invalidated entry; a then drops it and
+    // takes the lease (a marker under the key, on Redis and memcached); b's late drop of the entry it
+    // read must not delete a's marker, or b takes a lease too and both load.
+    String name = name("stale-drop");
+    Cache<String, String> a = newInstance(name, Duration.ofSeconds(60));
+    FlakyRemoteStore[] bStore = new FlakyRemoteStore[1];
+    Cache<String, String> b = newInstance(name, Duration.ofSeconds(60), store -> bStore[0] = new FlakyRemoteStore(store));
+    a.put("k", "old", Duration.ofMinutes(5), "t");
+    a.invalidateTag("t");
+    AtomicInteger loads = new AtomicInteger();
+    CountDownLatch bRead = new CountDownLatch(1);
+    CountDownLatch aLoading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try {
+      bStore[0].holdReads(bRead);
+      long callsBefore = bStore[0].calls();
+      CompletableFuture<String> bCall = CompletableFuture.supplyAsync(() -> b.get("k", key -> {
+        loads.incrementAndGet();
+        return "b-loaded";
+      }));
+      await().atMost(Duration.ofSeconds(30)).until(() -> bStore[0].calls() > callsBefore); // b has read the old entry
+      CompletableFuture<String> aCall = CompletableFuture.supplyAsync(() -> a.get("k", key -> {
+        loads.incrementAndGet();
+        aLoading.countDown();
+        awaitLatch(release);
+        return "a-loaded";
+      }));
+      assertThat(aLoading.await(30, TimeUnit.SECONDS)).as("a dropped the old entry and holds the lease").isTrue();
+
+      bRead.countDown(); // b now sees the old entry, finds its tag invalidated, and drops it: if unchanged
+      await().atMost(Duration.ofSeconds(30)).until(() -> b.stats().leaseWaitCount() == 1 || loads.get() > 1);
+      release.countDown();
+
+      assertThat(aCall.get(30, TimeUnit.SECONDS)).isEqualTo("a-loaded");
+      assertThat(bCall.get(30, TimeUnit.SECONDS)).isEqualTo("a-loaded");
+      assertThat(loads).as("loads across the two instances").hasValue(1);
+    } finally {
+      bRead.countDown();
       release.countDown();
     }
   }

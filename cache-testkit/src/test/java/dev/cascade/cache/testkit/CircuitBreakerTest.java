@@ -91,6 +91,32 @@ class CircuitBreakerTest {
   }
 
   /** Returns a layered cache over {@code remote} whose breaker opens after 3 failures, for 5 s. */
+  @Test
+  void deadStore_writesOfACacheWithADistributedLock_stillOpenTheBreaker() {
+    // Each write first revokes the key's lease through the lock, which needs no call to the store
+    // (on Redis it is a no-op): counted as a success, it reset the failure count every time.
+    Cache<String, String> leased =
+        Cache.<String, String>builder("breaker-leased")
+            .inMemory(m -> m.maximumSize(100))
+            .tier(store)
+            .valueCodec(StringCodec.create())
+            .ticker(ticker)
+            .stampede(dev.cascade.cache.Stampede.distributed(dev.cascade.cache.memory.InMemoryStampedeLock.create(backing, ticker)))
+            .circuitBreaker(3, Duration.ofSeconds(5))
+            .build();
+    store.down(true);
+
+    for (int i = 0; i < 3; i++) {
+      String key = "k" + i;
+      assertThatThrownBy(() -> leased.put(key, "v")).isInstanceOf(CacheException.class);
+    }
+
+    assertThat(leased.inspect().circuitState(1)).isEqualTo(dev.cascade.cache.CircuitState.OPEN);
+    long calls = store.calls();
+    assertThatThrownBy(() -> leased.put("k9", "v")).isInstanceOf(CacheException.class);
+    assertThat(store.calls()).as("no call reaches the store while open").isEqualTo(calls);
+  }
+
   private Cache<String, String> layeredOver(String name, RemoteStore remote) {
     return Cache.<String, String>builder(name)
         .inMemory(m -> m.maximumSize(100))

@@ -8,8 +8,10 @@ import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.memory.InMemoryRemoteStore;
 import dev.cascade.cache.memory.InMemoryStampedeLock;
 import dev.cascade.cache.spi.Lease;
+import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.StampedeLock;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** The stampede contract on the in-memory store and lock, plus the waiter that gives up. */
@@ -19,8 +21,8 @@ class DistributedStampedeTest extends StampedeContract {
   private final InMemoryStampedeLock lock = InMemoryStampedeLock.create(store, ticker);
 
   @Override
-  protected Cache<String, String> newInstance(String name, Duration leaseTime) {
-    return instanceBuilder(name, store, lock, leaseTime).ticker(ticker).build();
+  protected Cache<String, String> newInstance(String name, Duration leaseTime, UnaryOperator<RemoteStore> wrap) {
+    return instanceBuilder(name, wrap.apply(store), lock, leaseTime).ticker(ticker).build();
   }
 
   @Override

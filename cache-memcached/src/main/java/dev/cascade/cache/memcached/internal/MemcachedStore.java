@@ -202,6 +202,35 @@ public final class MemcachedStore {
     }
   }
 
+  /**
+   * Deletes {@code key} only if it still holds {@code expected}: a meta get of the value and its CAS
+   * token, then a meta delete guarded by that token ({@code md <key> C<cas>}), which the server
+   * refuses if anything wrote the item in between.
+   */
+  public CompletableFuture<Boolean> deleteIfUnchanged(String key, byte[] expected) {
+    try {
+      Target t = placement.target(key);
+      return t.node()
+          .submit(Commands.mg(t.key(), "v c"))
+          .thenCompose(
+              found -> {
+                Replies.check(found);
+                if (!found.is("VA") || !java.util.Arrays.equals(found.value(), expected)) {
+                  return CompletableFuture.completedFuture(false);
+                }
+                return t.node()
+                    .submit(Commands.md(t.key(), "C" + found.longFlag('c', 0)))
+                    .thenApply(
+                        deleted -> {
+                          Replies.check(deleted);
+                          return deleted.is("HD");
+                        });
+              });
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   public CompletableFuture<Void> deleteAll(Collection<String> keys) {
     List<CompletableFuture<Void>> all = new ArrayList<>(keys.size());
     keys.forEach(key -> all.add(delete(key)));

@@ -5,6 +5,8 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -26,6 +28,10 @@ final class LazyConnection {
   private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   final boolean cluster;
+  /** The most commands that may await Lettuce's answer at once on this connection; see {@link #enterCommand}. */
+  final int maxInFlight;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final LongAdder refused = new LongAdder();
   private final @Nullable Supplier<OpenConnection> connector;
   private final ReentrantLock lock = new ReentrantLock();
   volatile @Nullable OpenConnection open;
@@ -34,19 +40,20 @@ final class LazyConnection {
   private boolean closed; // guarded by lock
   private long delayNanos = FIRST_RETRY_NANOS; // the retry thread's
 
-  private LazyConnection(boolean cluster, @Nullable Supplier<OpenConnection> connector, @Nullable OpenConnection open) {
+  private LazyConnection(boolean cluster, int maxInFlight, @Nullable Supplier<OpenConnection> connector, @Nullable OpenConnection open) {
     this.cluster = cluster;
+    this.maxInFlight = maxInFlight;
     this.connector = connector;
     this.open = open;
   }
 
-  static LazyConnection opened(boolean cluster, OpenConnection open) {
-    return new LazyConnection(cluster, null, open);
+  static LazyConnection opened(boolean cluster, int maxInFlight, OpenConnection open) {
+    return new LazyConnection(cluster, maxInFlight, null, open);
   }
 
   /** Tries to connect now; if that fails, keeps trying in the background. */
-  static LazyConnection start(boolean cluster, Supplier<OpenConnection> connector) {
-    LazyConnection connection = new LazyConnection(cluster, connector, null);
+  static LazyConnection start(boolean cluster, int maxInFlight, Supplier<OpenConnection> connector) {
+    LazyConnection connection = new LazyConnection(cluster, maxInFlight, connector, null);
     if (!connection.attempt()) {
       LOG.log(
           System.Logger.Level.WARNING,
@@ -70,6 +77,37 @@ final class LazyConnection {
       }
     }
     return connection;
+  }
+
+  /**
+   * Counts one more command awaiting Lettuce's answer, unless {@link #maxInFlight} already are:
+   * then counts a refusal and returns false. A server that stops answering while the connection
+   * stays open (a pause, a partition) leaves every command sent meanwhile in Lettuce's queue until
+   * it answers, whatever our timeout did to the caller's future; this bounds that queue. Each
+   * {@code true} must be followed by one {@link #exitCommand()} once Lettuce has answered.
+   */
+  boolean enterCommand() {
+    if (inFlight.incrementAndGet() <= maxInFlight) {
+      return true;
+    }
+    inFlight.decrementAndGet();
+    refused.increment();
+    return false;
+  }
+
+  /** Counts one command answered (or failed) by Lettuce. */
+  void exitCommand() {
+    inFlight.decrementAndGet();
+  }
+
+  /** Returns how many commands await Lettuce's answer now. */
+  int commandsInFlight() {
+    return inFlight.get();
+  }
+
+  /** Returns how many commands {@link #enterCommand} refused so far. */
+  long refusedCommands() {
+    return refused.sum();
   }
 
   /** Returns the open connection. @throws CacheUnavailableException if there is none yet */

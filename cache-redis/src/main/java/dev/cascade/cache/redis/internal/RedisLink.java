@@ -58,6 +58,9 @@ public final class RedisLink implements AutoCloseable {
   private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   private static final int SCAN_PAGE = 1_000;
 
+  /** The default of {@code RedisBackend.Builder.maxCommandsInFlight}. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 50_000;
+
   private final LazyConnection connection;
   private final Duration timeout;
   private final boolean owner;
@@ -74,12 +77,32 @@ public final class RedisLink implements AutoCloseable {
    * fails because the server is unreachable.
    */
   public static RedisLink connect(RedisClient client, Duration timeout) {
-    return new RedisLink(LazyConnection.start(false, () -> OpenConnection.of(client.connect(CODEC))), timeout, true);
+    return connect(client, timeout, DEFAULT_MAX_IN_FLIGHT);
+  }
+
+  /** As {@link #connect(RedisClient, Duration)}, with at most {@code maxInFlight} commands awaiting an answer at once. */
+  public static RedisLink connect(RedisClient client, Duration timeout, int maxInFlight) {
+    return new RedisLink(LazyConnection.start(false, maxInFlight, () -> OpenConnection.of(client.connect(CODEC))), timeout, true);
   }
 
   /** Returns a link to a Redis Cluster through {@code client}, connecting as {@link #connect(RedisClient, Duration)} does. */
   public static RedisLink connect(RedisClusterClient client, Duration timeout) {
-    return new RedisLink(LazyConnection.start(true, () -> OpenConnection.of(client.connect(CODEC))), timeout, true);
+    return connect(client, timeout, DEFAULT_MAX_IN_FLIGHT);
+  }
+
+  /** As {@link #connect(RedisClusterClient, Duration)}, with at most {@code maxInFlight} commands awaiting an answer at once. */
+  public static RedisLink connect(RedisClusterClient client, Duration timeout, int maxInFlight) {
+    return new RedisLink(LazyConnection.start(true, maxInFlight, () -> OpenConnection.of(client.connect(CODEC))), timeout, true);
+  }
+
+  /** Returns how many commands of this link's connection await Redis's answer now. */
+  public int commandsInFlight() {
+    return connection.commandsInFlight();
+  }
+
+  /** Returns how many commands this link's connection refused because too many were in flight. */
+  public long refusedCommands() {
+    return connection.refusedCommands();
   }
 
   /**
@@ -89,7 +112,7 @@ public final class RedisLink implements AutoCloseable {
    */
   public static RedisLink connectNow(RedisClient client, Duration timeout) {
     try {
-      return new RedisLink(LazyConnection.opened(false, OpenConnection.of(client.connect(CODEC))), timeout, true);
+      return new RedisLink(LazyConnection.opened(false, DEFAULT_MAX_IN_FLIGHT, OpenConnection.of(client.connect(CODEC))), timeout, true);
     } catch (RuntimeException e) {
       throw new CacheUnavailableException("cannot connect to Redis: " + e.getMessage(), e);
     }
@@ -102,7 +125,7 @@ public final class RedisLink implements AutoCloseable {
    */
   public static RedisLink connectNow(RedisClusterClient client, Duration timeout) {
     try {
-      return new RedisLink(LazyConnection.opened(true, OpenConnection.of(client.connect(CODEC))), timeout, true);
+      return new RedisLink(LazyConnection.opened(true, DEFAULT_MAX_IN_FLIGHT, OpenConnection.of(client.connect(CODEC))), timeout, true);
     } catch (RuntimeException e) {
       throw new CacheUnavailableException("cannot connect to Redis Cluster: " + e.getMessage(), e);
     }
@@ -378,14 +401,24 @@ public final class RedisLink implements AutoCloseable {
 
   /**
    * Issues a command and bounds it by the timeout. The returned future is our own, so timing it
-   * out never cancels Lettuce's command object under Lettuce's feet.
+   * out never cancels Lettuce's command object under Lettuce's feet. A command is refused at once
+   * (failed with {@link CacheUnavailableException}) when the connection already has its most
+   * commands awaiting an answer, which a timeout does not end (see {@code LazyConnection.enterCommand}).
    */
   <T> CompletableFuture<T> bounded(String command, Supplier<RedisFuture<T>> issue) {
+    if (!connection.enterCommand()) {
+      return CompletableFuture.failedFuture(
+          new CacheUnavailableException(
+              "Redis " + command + " refused: " + connection.maxInFlight
+                  + " commands already await the server's answer (it is slow or unreachable)",
+              null));
+    }
     CompletableFuture<T> result = new CompletableFuture<>();
     try {
       issue.get()
           .whenComplete(
               (value, error) -> {
+                connection.exitCommand();
                 if (error != null) {
                   result.completeExceptionally(translate(command, error));
                 } else {
@@ -393,6 +426,7 @@ public final class RedisLink implements AutoCloseable {
                 }
               });
     } catch (RuntimeException e) {
+      connection.exitCommand(); // never issued
       result.completeExceptionally(translate(command, e));
     }
     return result

@@ -1,0 +1,92 @@
+package dev.cascade.cache.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cascade.cache.spring.CascadeCache;
+import dev.cascade.cache.spring.CascadeCacheManager;
+import dev.cascade.cache.spring.CascadeKeyGenerator;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.cache.actuate.endpoint.CachesEndpoint;
+import org.springframework.boot.micrometer.metrics.actuate.endpoint.MetricsEndpoint;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.annotation.CachingConfigurer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The starter in a Spring Boot application on the embedded default (no Redis configured). */
+class CascadeStarterTest {
+
+  @Test
+  void properties_bind_andShapeTheCaches() {
+    try (ConfigurableApplicationContext app =
+        StarterContexts.start(
+            "cascade.local.maximum-size=500",
+            "cascade.ttl=10m",
+            "cascade.null-ttl=30s",
+            "cascade.unknown-caches=refuse",
+            "cascade.caches.greetings.ttl=1m",
+            "cascade.caches.greetings.tags=greeting,public",
+            "cascade.caches.feed.value-type=java.lang.String")) {
+      CascadeProperties properties = app.getBean(CascadeProperties.class);
+      assertThat(properties.getLocal().getMaximumSize()).isEqualTo(500);
+      assertThat(properties.getTtl()).isEqualTo(Duration.ofMinutes(10));
+      assertThat(properties.getNullTtl()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(properties.getUnknownCaches()).isEqualTo(CascadeCacheManager.UnknownCaches.REFUSE);
+      assertThat(properties.getCaches().get("greetings").getTtl()).isEqualTo(Duration.ofMinutes(1));
+      assertThat(properties.getCaches().get("greetings").getTags()).containsExactly("greeting", "public");
+      assertThat(properties.getCaches().get("feed").getValueType()).isEqualTo(String.class);
+
+      CascadeCacheManager manager = (CascadeCacheManager) app.getBean(CacheManager.class);
+      assertThat(manager.getCacheNames()).containsExactlyInAnyOrder("greetings", "feed");
+      assertThat(manager.getCache("unknown")).isNull(); // refused
+      CascadeCache greetings = manager.getCache("greetings");
+      assertThat(greetings.cachesNulls()).isTrue(); // cascade.null-ttl reached the cache
+      assertThat(greetings.getNativeCache().inspect().hasRemoteTier()).isFalse();
+    }
+  }
+
+  @Test
+  void cacheManager_isCascades_andServesCacheable() {
+    try (ConfigurableApplicationContext app = StarterContexts.start()) {
+      assertThat(app.getBean(CacheManager.class)).isInstanceOf(CascadeCacheManager.class);
+      assertThat(app.getBean(CachingConfigurer.class).keyGenerator()).isInstanceOf(CascadeKeyGenerator.class);
+      StarterApp.Greetings greetings = app.getBean(StarterApp.Greetings.class);
+      assertThat(greetings.greet("ada")).isEqualTo("hello ada");
+      assertThat(greetings.greet("ada")).isEqualTo("hello ada");
+      assertThat(greetings.calls()).isEqualTo(1);
+      greetings.forget("ada");
+      greetings.greet("ada");
+      assertThat(greetings.calls()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void actuator_listsCaches_andCacheGetsMeters() {
+    try (ConfigurableApplicationContext app = StarterContexts.start("cascade.caches.greetings.ttl=1m")) {
+      StarterApp.Greetings greetings = app.getBean(StarterApp.Greetings.class);
+      greetings.greet("ada");
+      greetings.greet("ada");
+
+      CachesEndpoint caches = app.getBean(CachesEndpoint.class);
+      assertThat(caches.caches().getCacheManagers().get("cacheManager").getCaches())
+          .containsKey("greetings");
+      assertThat(caches.cache("greetings", null).getTarget()).startsWith("dev.cascade.cache."); // Cascade's cache
+
+      MetricsEndpoint metrics = app.getBean(MetricsEndpoint.class);
+      MetricsEndpoint.MetricDescriptor gets = metrics.metric("cache.gets", List.of("cache:greetings"));
+      assertThat(gets).isNotNull();
+      assertThat(gets.getMeasurements().get(0).getValue()).isEqualTo(2.0);
+      MetricsEndpoint.MetricDescriptor hits = metrics.metric("cache.gets", List.of("cache:greetings", "result:hit"));
+      assertThat(hits.getMeasurements().get(0).getValue()).isEqualTo(1.0);
+      assertThat(metrics.listNames().getNames()).contains("cache.gets", "cache.puts");
+    }
+  }
+
+  @Test
+  void enabledFalse_backsOff() {
+    try (ConfigurableApplicationContext app = StarterContexts.start("cascade.enabled=false")) {
+      assertThat(app.getBean(CacheManager.class)).isNotInstanceOf(CascadeCacheManager.class);
+    }
+  }
+}

@@ -1,0 +1,435 @@
+package dev.cascade.cache.spring;
+
+import dev.cascade.cache.AsyncCache;
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.CacheException;
+import dev.cascade.cache.CacheInspector;
+import dev.cascade.cache.CircuitState;
+import dev.cascade.cache.Cached;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.springframework.cache.support.SimpleValueWrapper;
+
+/**
+ * A Spring {@link org.springframework.cache.Cache} over one Cascade {@link Cache}, as {@link
+ * CascadeCacheManager} hands them out. Each Spring operation is one Cascade operation:
+ *
+ * <ul>
+ *   <li>{@link #get(Object)} and {@link #get(Object, Class)}: {@link Cache#lookup}, never loads; a
+ *       cached absence (a method's {@code null}, kept for the cache's {@code nullTtl}) is a {@code
+ *       ValueWrapper} holding {@code null}, a miss is {@code null};
+ *   <li>{@link #get(Object, Callable)} ({@code @Cacheable(sync = true)}): {@link Cache#get(Object,
+ *       java.util.function.Function)}, so one caller per key loads in this JVM, and one across
+ *       instances when the cache has a distributed stampede lease;
+ *   <li>{@link #retrieve(Object)} and {@link #retrieve(Object, Supplier)} (methods returning {@code
+ *       CompletableFuture}): the same through {@link Cache#async()};
+ *   <li>{@link #put}: {@link Cache#put}, failing open after a miss (see there); {@link
+ *       #putIfAbsent}: a single-flight load of the given value; {@link #evict}, {@link
+ *       #evictIfPresent}: {@link Cache#invalidate}; {@link #clear}, {@link #invalidate()}: {@link
+ *       Cache#invalidateAll()}, this cache's entries only.
+ * </ul>
+ *
+ * <p>A {@link CascadeKeys.Tagged} key is read and written under its inner key, with its tags (and
+ * the cache's own, see {@link CascadeCacheSpec#tags}); evicting a {@link CascadeKeys.Tag}
+ * invalidates the tag. Loads through {@code get(key, loader)} cannot carry tags in Cascade, so a
+ * tagged entry loaded that way is written a second time, with its tags, by the caller that loaded
+ * it (without waiting for that write).
+ *
+ * <p>Remote tiers fail open: a read that times out or finds the server down is a miss and the
+ * method runs, and the {@code put} of {@code @Cacheable} that follows it is skipped or, if it fails,
+ * logged rather than thrown. An eviction or clear is done in every tier and instance when it
+ * returns; one that fails throws Cascade's {@code CacheException} (after the in-process copy was
+ * dropped), which Spring's {@code CacheErrorHandler} receives: a stale entry is worth reporting.
+ * Thread-safe.
+ */
+public final class CascadeCache implements org.springframework.cache.Cache {
+  private static final System.Logger LOG = System.getLogger(CascadeCache.class.getName());
+  private final Cache<Object, Object> cache;
+  private final boolean cachesNulls;
+  private final Set<String> tags;
+  private final boolean layered;
+  private final int tierCount;
+  // The last miss of get(key) on this thread, for the put that @Cacheable sends right after it on
+  // the same thread; a put removes it, so a later put of the key is not taken for a fill. A miss
+  // that no put follows (the method threw) stays until the thread's next get or put of this cache,
+  // and counts for a put of its key only within FILL_WINDOW_NANOS: a @CachePut long after a failed
+  // @Cacheable of the same key on the same thread is sent and reported like any other put.
+  private final ThreadLocal<@Nullable Miss> lastMiss = new ThreadLocal<>();
+
+  private record Miss(Object key, boolean degraded, long atNanos) {}
+
+  /** How long after its miss a put is still taken for the fill of that miss. */
+  private static final long FILL_WINDOW_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
+  /**
+   * Wraps {@code cache}. {@code cachesNulls} must say whether the cache was built with a {@code
+   * nullTtl}; {@code tags} are given to every entry written through this adapter.
+   */
+  @SuppressWarnings("unchecked")
+  public CascadeCache(Cache<?, ?> cache, boolean cachesNulls, Set<String> tags) {
+    this.cache = (Cache<Object, Object>) Objects.requireNonNull(cache, "cache");
+    this.cachesNulls = cachesNulls;
+    this.tags = Set.copyOf(tags);
+    this.layered = cache.inspect().hasRemoteTier();
+    this.tierCount = cache.inspect().tierNames().size();
+  }
+
+  /** Returns the Cascade cache's name. */
+  @Override
+  public String getName() {
+    return cache.name();
+  }
+
+  /** Returns the Cascade {@link Cache} this adapter is over. */
+  @Override
+  public Cache<Object, Object> getNativeCache() {
+    return cache;
+  }
+
+  /** Returns whether a {@code null} result is cached (the cache has a {@code nullTtl}). */
+  public boolean cachesNulls() {
+    return cachesNulls;
+  }
+
+  /**
+   * Returns what the cache holds for {@code key}: {@code null} on a miss, a wrapper of {@code null}
+   * for a cached absence, else a wrapper of the value. Never loads.
+   */
+  @Override
+  public @Nullable ValueWrapper get(Object key) {
+    Cached<Object> cached = lookup(keyOf(key));
+    return cached == null ? null : new SimpleValueWrapper(cached.value());
+  }
+
+  /**
+   * Returns the cached value of {@code key}, or {@code null} on a miss or for a cached absence.
+   *
+   * @throws IllegalStateException if the cached value is not a {@code type}
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> @Nullable T get(Object key, @Nullable Class<T> type) {
+    Cached<Object> cached = lookup(keyOf(key));
+    Object value = cached == null ? null : cached.value();
+    if (value != null && type != null && !type.isInstance(value)) {
+      throw new IllegalStateException(
+          "Cached value is not of required type [" + type.getName() + "]: " + value);
+    }
+    return (T) value;
+  }
+
+  /** Looks {@code cacheKey} up and remembers a miss for the {@code put} that may follow it. */
+  private @Nullable Cached<Object> lookup(Object cacheKey) {
+    if (!layered) {
+      return cache.lookup(cacheKey);
+    }
+    long errors = cache.stats().tierErrorCount();
+    Cached<Object> cached = cache.lookup(cacheKey);
+    if (cached == null) {
+      lastMiss.set(new Miss(cacheKey, cache.stats().tierErrorCount() > errors || circuitOpen(), System.nanoTime()));
+    } else {
+      lastMiss.remove();
+    }
+    return cached;
+  }
+
+  /**
+   * Returns the cached value of {@code key}, calling {@code valueLoader} on a miss; concurrent
+   * callers for the key wait for one load (and, with a distributed lease, for one load across
+   * instances).
+   *
+   * @throws ValueRetrievalException wrapping whatever {@code valueLoader} threw (nothing is cached)
+   * @throws IllegalStateException if the loader returned {@code null} and the cache does not cache
+   *     absences
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
+    Objects.requireNonNull(valueLoader, "valueLoader");
+    Object cacheKey = keyOf(key);
+    Set<String> entryTags = tagsOf(key);
+    boolean[] loaded = new boolean[1];
+    Object value =
+        cache.get(
+            cacheKey,
+            k -> {
+              loaded[0] = true;
+              T result;
+              try {
+                result = valueLoader.call();
+              } catch (Exception e) {
+                throw new ValueRetrievalException(key, valueLoader, e);
+              }
+              if (result == null && !cachesNulls) {
+                throw new IllegalStateException(nullRefused());
+              }
+              return result;
+            });
+    if (loaded[0] && value != null && !entryTags.isEmpty()) {
+      unawaited(write(cacheKey, value, entryTags));
+    }
+    return (T) value;
+  }
+
+  /**
+   * Returns a future of what the cache holds for {@code key}: {@code null} on a miss, a {@code
+   * ValueWrapper} of {@code null} for a cached absence, else the value. Never loads; never blocks on
+   * a remote tier.
+   */
+  @Override
+  public CompletableFuture<?> retrieve(Object key) {
+    return cache
+        .async()
+        .lookup(keyOf(key))
+        .thenApply(cached -> cached == null ? null : cached.isNull() ? new SimpleValueWrapper(null) : cached.value());
+  }
+
+  /**
+   * Returns a future of the cached value of {@code key}, calling {@code valueLoader} on a miss; one
+   * load per key at a time, shared by concurrent callers. A failed load fails the future and is not
+   * cached.
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
+    Objects.requireNonNull(valueLoader, "valueLoader");
+    Object cacheKey = keyOf(key);
+    Set<String> entryTags = tagsOf(key);
+    boolean[] loaded = new boolean[1];
+    CompletableFuture<@Nullable Object> future =
+        cache
+            .async()
+            .get(
+                cacheKey,
+                k -> {
+                  loaded[0] = true;
+                  return valueLoader
+                      .get()
+                      .thenApply(
+                          result -> {
+                            if (result == null && !cachesNulls) {
+                              throw new IllegalStateException(nullRefused());
+                            }
+                            return result;
+                          });
+                });
+    if (entryTags.isEmpty()) {
+      return (CompletableFuture<T>) (CompletableFuture<?>) future;
+    }
+    return (CompletableFuture<T>)
+        (CompletableFuture<?>)
+            future.thenApply(
+                value -> {
+                  if (loaded[0] && value != null) {
+                    unawaited(write(cacheKey, value, entryTags));
+                  }
+                  return value;
+                });
+  }
+
+  /**
+   * Stores {@code value} under {@code key} with the cache's default TTL and the tags of the cache and
+   * of the key; a {@code null} value is cached as an absence (for the cache's {@code nullTtl}). When
+   * it returns, every tier holds the value and the other instances have dropped their in-process
+   * copies.
+   *
+   * <p>A put that fills a miss, that is, one that follows a {@link #get(Object)} of the same key on
+   * the same thread that missed, within 5 seconds (what {@code @Cacheable} does), fails open: a remote write that
+   * fails is logged and counted by Cascade instead of failing the method (nothing of the key is
+   * cached then), and if that lookup met a failing remote tier, or a remote tier's circuit breaker
+   * is not closed, the value is not written at all (the write would fail too, and a failed write
+   * leaves nothing cached), so the call costs at most one command timeout, not two. Any other put ({@code @CachePut})
+   * throws Cascade's {@code CacheException} when a remote tier fails, for Spring's {@code
+   * CacheErrorHandler}: the remote tier may still hold the older value.
+   *
+   * @throws IllegalArgumentException if {@code value} is {@code null} and the cache does not cache
+   *     absences, or if {@code key} is a {@link CascadeKeys.Tag}
+   */
+  @Override
+  public void put(Object key, @Nullable Object value) {
+    Object cacheKey = keyOf(key);
+    Miss miss = layered ? lastMiss.get() : null;
+    if (miss != null) {
+      lastMiss.remove();
+      if (!miss.key().equals(cacheKey) || System.nanoTime() - miss.atNanos() > FILL_WINDOW_NANOS) {
+        miss = null;
+      }
+    }
+    if (value == null && !cachesNulls) {
+      throw new IllegalArgumentException(nullRefused());
+    }
+    if (miss != null && miss.degraded()) {
+      // Redis just failed the read (or its breaker is open): the write would fail as well, and a
+      // failed write leaves nothing cached anyway. Not sending it keeps the call within one timeout.
+      return;
+    }
+    CompletableFuture<?> written = value == null ? putAbsent(cacheKey) : write(cacheKey, value, tagsOf(key));
+    try {
+      written.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (miss != null && cause instanceof CacheException) {
+        return; // fail open: Cascade logged it and dropped the in-process copy
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Stores {@code value} unless the cache holds something for {@code key}, as one single-flight
+   * load: concurrent callers in this JVM (and across instances, with a distributed lease) agree on
+   * one value.
+   *
+   * @return {@code null} if {@code value} was stored, else a wrapper of what the cache held
+   * @throws IllegalArgumentException as {@link #put}
+   */
+  @Override
+  public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
+    Object cacheKey = keyOf(key);
+    if (value == null && !cachesNulls) {
+      throw new IllegalArgumentException(nullRefused());
+    }
+    Set<String> entryTags = tagsOf(key);
+    boolean[] loaded = new boolean[1];
+    Object held =
+        cache.get(
+            cacheKey,
+            k -> {
+              loaded[0] = true;
+              return value;
+            });
+    if (loaded[0]) {
+      if (value != null && !entryTags.isEmpty()) {
+        cache.put(cacheKey, value, entryTags);
+      }
+      return null;
+    }
+    return new SimpleValueWrapper(held);
+  }
+
+  /**
+   * Removes {@code key} from every tier (and every instance's in-process tier); for a {@link
+   * CascadeKeys.Tag}, invalidates every entry written with the tag.
+   */
+  @Override
+  public void evict(Object key) {
+    if (key instanceof CascadeKeys.Tag tag) {
+      cache.invalidateTag(tag.name());
+    } else {
+      cache.invalidate(keyOf(key));
+    }
+  }
+
+  /**
+   * As {@link #evict}, at once.
+   *
+   * @return whether the cache held {@code key} before (always {@code false} for a tag, whose entries
+   *     are not counted)
+   */
+  @Override
+  public boolean evictIfPresent(Object key) {
+    if (key instanceof CascadeKeys.Tag tag) {
+      cache.invalidateTag(tag.name());
+      return false;
+    }
+    Object cacheKey = keyOf(key);
+    boolean present = cache.lookup(cacheKey) != null;
+    cache.invalidate(cacheKey);
+    return present;
+  }
+
+  /** Removes every entry of this cache from every tier, and nothing of any other cache. */
+  @Override
+  public void clear() {
+    cache.invalidateAll();
+  }
+
+  /**
+   * As {@link #clear()}, at once.
+   *
+   * @return whether this instance's in-process tier held entries before (a remote tier's are not
+   *     counted)
+   */
+  @Override
+  public boolean invalidate() {
+    boolean had = cache.inspect().hasLocalTier() && cache.inspect().localSize() > 0;
+    cache.invalidateAll();
+    return had;
+  }
+
+  /** Whether a remote tier's circuit breaker is open or half-open (its calls fail or probe). */
+  private boolean circuitOpen() {
+    CacheInspector inspector = cache.inspect();
+    for (int tier = 0; tier < tierCount; tier++) {
+      if (inspector.circuitState(tier) != CircuitState.CLOSED) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private CompletableFuture<?> putAbsent(Object cacheKey) {
+    // Cascade has no put of an absence: drop what is there, then cache a loader's null.
+    AsyncCache<Object, Object> async = cache.async();
+    return async
+        .invalidate(cacheKey)
+        .thenCompose(done -> async.get(cacheKey, k -> CompletableFuture.completedFuture(null)));
+  }
+
+  private CompletableFuture<Void> write(Object cacheKey, Object value, Set<String> entryTags) {
+    return entryTags.isEmpty() ? cache.async().put(cacheKey, value) : cache.async().put(cacheKey, value, entryTags);
+  }
+
+  /** A write nobody waits for: a failure was logged by Cascade (and counted by its listeners). */
+  private static void unawaited(CompletableFuture<?> write) {
+    write.whenComplete(
+        (done, failure) -> {
+          if (failure != null) {
+            LOG.log(System.Logger.Level.DEBUG, "unawaited cache write failed", failure);
+          }
+        });
+  }
+
+  private String nullRefused() {
+    return "Cache '" + cache.name() + "' does not cache null results: set a nullTtl for it"
+        + " (cascade.caches." + cache.name() + ".null-ttl), or add unless = \"#result == null\"";
+  }
+
+  private static Object keyOf(Object key) {
+    Objects.requireNonNull(key, "key");
+    if (key instanceof CascadeKeys.Tagged tagged) {
+      return tagged.key();
+    }
+    if (key instanceof CascadeKeys.Tag tag) {
+      throw new IllegalArgumentException(
+          "a tag key (" + tag.name() + ") can only be evicted, not read or written");
+    }
+    return key;
+  }
+
+  private Set<String> tagsOf(Object key) {
+    if (key instanceof CascadeKeys.Tagged tagged && !tagged.tags().isEmpty()) {
+      if (tags.isEmpty()) {
+        return tagged.tags();
+      }
+      Set<String> all = new LinkedHashSet<>(tags);
+      all.addAll(tagged.tags());
+      return all;
+    }
+    return tags;
+  }
+
+  @Override
+  public String toString() {
+    return "CascadeCache[" + cache.name() + "]";
+  }
+}

@@ -1,0 +1,179 @@
+package dev.cascade.cache.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.CacheBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.springframework.cache.Cache.ValueRetrievalException;
+import org.springframework.cache.Cache.ValueWrapper;
+
+/** The manager and the Spring {@code Cache} adapter called directly, on in-process caches. */
+class CascadeCacheManagerTest {
+
+  @Test
+  void getCache_unknownNameByDefault_createdFromDefaults() {
+    try (CascadeCacheManager manager =
+        CascadeCacheManager.builder().defaults(spec -> spec.nullTtl(Duration.ofSeconds(5))).build()) {
+      CascadeCache cache = manager.getCache("anything");
+      assertThat(cache).isNotNull();
+      assertThat(cache.cachesNulls()).isTrue();
+      assertThat(manager.getCache("anything")).isSameAs(cache);
+      assertThat(manager.getCacheNames()).containsExactly("anything");
+    }
+  }
+
+  @Test
+  void getCache_unknownNameRefused_returnsNull() {
+    try (CascadeCacheManager manager =
+        CascadeCacheManager.builder()
+            .cacheNames("known")
+            .unknownCaches(CascadeCacheManager.UnknownCaches.REFUSE)
+            .build()) {
+      assertThat(manager.getCacheNames()).containsExactly("known");
+      assertThat(manager.getCache("known")).isNotNull();
+      assertThat(manager.getCache("unknown")).isNull();
+    }
+  }
+
+  @Test
+  void close_closesCaches_laterGetCacheThrows() {
+    CascadeCacheManager manager = CascadeCacheManager.builder().cacheNames("a").build();
+    Cache<Object, Object> a = manager.getCache("a").getNativeCache();
+    manager.close();
+    manager.close(); // idempotent
+    assertThat(a.inspect().isClosed()).isTrue();
+    assertThatThrownBy(() -> manager.getCache("b")).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void builder_optionSetTwice_throws() {
+    CascadeCacheManager.Builder builder = CascadeCacheManager.builder().defaults(spec -> {});
+    assertThatThrownBy(() -> builder.defaults(spec -> {})).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> CascadeCacheManager.builder().cache("", spec -> {}))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void customizer_seesEveryCacheBuilderAndCache() {
+    List<String> seen = new ArrayList<>();
+    try (CascadeCacheManager manager =
+        CascadeCacheManager.builder()
+            .cacheNames("a")
+            .customizer(
+                new CascadeCacheCustomizer() {
+                  @Override
+                  public void customize(String cacheName, CacheBuilder<Object, Object> builder) {
+                    seen.add("builder " + cacheName);
+                  }
+
+                  @Override
+                  public void created(Cache<Object, Object> cache) {
+                    seen.add("cache " + cache.name());
+                  }
+                })
+            .build()) {
+      manager.getCache("b");
+      assertThat(seen).containsExactly("builder a", "cache a", "builder b", "cache b");
+    }
+  }
+
+  @Test
+  void spec_badValues_throwNamingThem() {
+    CascadeCacheSpec spec = new CascadeCacheSpec();
+    assertThatThrownBy(() -> spec.maximumSize(0)).hasMessageContaining("maximumSize");
+    assertThatThrownBy(() -> spec.ttl(Duration.ZERO)).hasMessageContaining("ttl");
+    assertThatThrownBy(() -> spec.ttlJitter(1.5)).hasMessageContaining("ttlJitter");
+    assertThatThrownBy(() -> spec.tags("")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void adapter_getPutEvict_followSpringsContract() {
+    try (CascadeCacheManager manager =
+        CascadeCacheManager.builder().cache("c", spec -> spec.nullTtl(Duration.ofMinutes(1))).build()) {
+      CascadeCache cache = manager.getCache("c");
+      assertThat(cache.get("k")).isNull();
+      cache.put("k", "v");
+      assertThat(cache.get("k").get()).isEqualTo("v");
+      assertThat(cache.get("k", String.class)).isEqualTo("v");
+      assertThatThrownBy(() -> cache.get("k", Integer.class)).isInstanceOf(IllegalStateException.class);
+
+      cache.put("absent", null);
+      ValueWrapper absent = cache.get("absent");
+      assertThat(absent).isNotNull();
+      assertThat(absent.get()).isNull();
+
+      assertThat(cache.putIfAbsent("k", "other").get()).isEqualTo("v");
+      assertThat(cache.putIfAbsent("new", "n")).isNull();
+      assertThat(cache.get("new").get()).isEqualTo("n");
+
+      assertThat(cache.evictIfPresent("k")).isTrue();
+      assertThat(cache.evictIfPresent("k")).isFalse();
+      assertThat(cache.invalidate()).isTrue();
+      assertThat(cache.get("new")).isNull();
+    }
+  }
+
+  @Test
+  void adapter_loaderThrows_wrappedInValueRetrievalException_notCached() {
+    try (CascadeCacheManager manager = CascadeCacheManager.builder().build()) {
+      CascadeCache cache = manager.getCache("c");
+      assertThatThrownBy(() -> cache.get("k", () -> { throw new java.io.IOException("db down"); }))
+          .isInstanceOf(ValueRetrievalException.class)
+          .hasRootCauseMessage("db down");
+      assertThat(cache.get("k")).isNull();
+      assertThat(cache.get("k", () -> "loaded")).isEqualTo("loaded");
+    }
+  }
+
+  @Test
+  void adapter_nullWithoutNullTtl_refusedNamingTheSetting() {
+    try (CascadeCacheManager manager = CascadeCacheManager.builder().build()) {
+      CascadeCache cache = manager.getCache("strict");
+      assertThatThrownBy(() -> cache.put("k", null))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("cascade.caches.strict.null-ttl");
+      assertThatThrownBy(() -> cache.get("k", () -> null)).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void adapter_tagKeys_readWriteUnderInnerKey_evictByTag() {
+    try (CascadeCacheManager manager = CascadeCacheManager.builder().cache("c", spec -> spec.tags("all")).build()) {
+      CascadeCache cache = manager.getCache("c");
+      cache.put(CascadeKeys.tagged("a", "t1"), "A");
+      cache.put(CascadeKeys.tagged("b", "t2"), "B");
+      cache.put("c", "C");
+      assertThat(cache.get("a").get()).isEqualTo("A");
+      cache.evict(CascadeKeys.tag("t1"));
+      assertThat(cache.get("a")).isNull();
+      assertThat(cache.get("b").get()).isEqualTo("B");
+      manager.invalidateTag("all"); // the cache's own tag, on every entry
+      assertThat(cache.get("b")).isNull();
+      assertThat(cache.get("c")).isNull();
+      assertThatThrownBy(() -> cache.get(CascadeKeys.tag("t1"))).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void keyGenerators_giveStableDistinctKeys() throws Exception {
+    java.lang.reflect.Method method = Object.class.getMethod("toString");
+    CascadeKeyGenerator keys = new CascadeKeyGenerator();
+    assertThat(keys.generate(this, method, "a")).isEqualTo("a");
+    assertThat(keys.generate(this, method, "a", "b")).isEqualTo(List.of("a", "b"));
+    assertThat(keys.generate(this, method, List.of("a", "b"))).isEqualTo(List.of(List.of("a", "b")));
+    assertThat(keys.generate(this, method)).isEqualTo(List.of());
+    assertThat(keys.generate(this, method, (Object) new int[] {1, 2})).isEqualTo(List.of(List.of(1, 2)));
+
+    UserKeyGenerator perUser = UserKeyGenerator.of(() -> "alice");
+    assertThat(perUser.generate(this, method, 7L))
+        .isEqualTo(new UserKeyGenerator.UserKey("alice", "java.lang.Object.toString", List.of(7L)));
+    assertThat(Set.of(perUser.generate(this, method, 7L), UserKeyGenerator.of(() -> "bob").generate(this, method, 7L)))
+        .hasSize(2);
+  }
+}
