@@ -5,6 +5,9 @@ import static dev.cascade.cache.spi.Checks.requireUnset;
 
 import dev.cascade.cache.internal.CacheFactory;
 import dev.cascade.cache.internal.CacheSettings;
+import dev.cascade.cache.internal.LayoutSettings;
+import dev.cascade.cache.internal.Names;
+import dev.cascade.cache.internal.ThreadLocalRandomSource;
 import dev.cascade.cache.spi.Codec;
 import dev.cascade.cache.spi.InvalidationChannel;
 import dev.cascade.cache.spi.KeyCodec;
@@ -42,7 +45,6 @@ import org.jspecify.annotations.Nullable;
  * narrow the builder's key and value types, so no type witness is needed.
  */
 public final class CacheBuilder<K, V> {
-  private static final int MAX_NAME_LENGTH = 128;
   private static final Duration DEFAULT_LAYERED_L1_TTL = Duration.ofMinutes(1);
 
   private final String name;
@@ -67,9 +69,10 @@ public final class CacheBuilder<K, V> {
   private @Nullable Duration staleIfError;
   private @Nullable RandomGenerator random;
   private @Nullable Duration expireAfterAccess;
+  private @Nullable RemoteLayout layout;
 
   CacheBuilder(String name) {
-    this.name = checkName(name, "cache name");
+    this.name = Names.check(name, "cache name");
   }
 
   /**
@@ -93,6 +96,21 @@ public final class CacheBuilder<K, V> {
    */
   public CacheBuilder<K, V> tier(RemoteStore store) {
     stores.add(Objects.requireNonNull(store, "store"));
+    return this;
+  }
+
+  /**
+   * Lays the remote entries out for sharing with other programs: raw values, a key template, tag
+   * sets ({@link RemoteLayout}; default: Cascade's envelope under {@code <prefix>:<cache>:<key>}).
+   *
+   * <pre>{@code builder.remoteLayout(r -> r.rawValues().keyTemplate("user:{key}"))}</pre>
+   */
+  public CacheBuilder<K, V> remoteLayout(Consumer<RemoteLayout> options) {
+    Objects.requireNonNull(options, "options");
+    requireUnset(layout, "remoteLayout");
+    RemoteLayout configured = new RemoteLayout();
+    options.accept(configured);
+    this.layout = configured;
     return this;
   }
 
@@ -125,7 +143,7 @@ public final class CacheBuilder<K, V> {
   /** Sets the first segment of every remote key, {@code <prefix>:<cache>:<key>} (default {@code cascade}). */
   public CacheBuilder<K, V> keyPrefix(String keyPrefix) {
     requireUnset(this.keyPrefix, "keyPrefix");
-    this.keyPrefix = checkName(keyPrefix, "keyPrefix");
+    this.keyPrefix = Names.check(keyPrefix, "keyPrefix");
     return this;
   }
 
@@ -361,7 +379,8 @@ public final class CacheBuilder<K, V> {
    *     in-process tier to keep coherent, if early refresh or stale serving has no {@link #ttl} or
    *     is combined with {@link #expireAfterAccess}, if both {@link #ttl} and {@link
    *     #expireAfterAccess} are set, or if {@link #expireAfterAccess} is set and a remote store
-   *     cannot touch on read
+   *     cannot touch on read, or if the {@link #remoteLayout} cannot be honoured with the other
+   *     options (see {@link RemoteLayout}) or its key template overlaps another cache's keys
    */
   @SuppressWarnings("unchecked")
   public <K1 extends K, V1 extends V> Cache<K1, V1> build() {
@@ -395,6 +414,9 @@ public final class CacheBuilder<K, V> {
           "cache '" + name + "' refreshes early or serves stale entries but has no ttl: set ttl(...), the expiry they work from");
     }
     checkSliding();
+    if (layout != null) { // before the in-memory tier is built: a refused layout must not leave one behind
+      layout.check(name, keyPrefix == null ? "cascade" : keyPrefix, stores, nullTtl != null, freshness, lock != null);
+    }
     Ticker time = ticker == null ? Ticker.system() : ticker;
     KeyCodec<K> keys = keyCodec == null ? KeyCodec.standard() : keyCodec;
     LocalTier<K, V> local = null;
@@ -444,7 +466,10 @@ public final class CacheBuilder<K, V> {
             staleWhileRevalidate,
             staleIfError,
             random == null ? ThreadLocalRandomSource.INSTANCE : random,
-            expireAfterAccess);
+            expireAfterAccess,
+            layout == null
+                ? null
+                : new LayoutSettings(layout.raw(), layout.nullMarker(), layout.keyLiteral(), layout.tagLiteral()));
     return (Cache<K1, V1>) CacheFactory.create(settings);
   }
 
@@ -464,37 +489,6 @@ public final class CacheBuilder<K, V> {
             "cache '" + name + "' sets expireAfterAccess (" + expireAfterAccess + ") but its store " + store
                 + " cannot read and touch in one step (StoreCapabilities.touchOnRead is false)");
       }
-    }
-  }
-
-  private static String checkName(String name, String what) {
-    Objects.requireNonNull(name, what);
-    if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
-      throw new IllegalArgumentException(
-          what + " must have 1 to " + MAX_NAME_LENGTH + " characters, was \"" + name + "\"");
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c == ':' || Character.isWhitespace(c) || Character.isISOControl(c)) {
-        throw new IllegalArgumentException(
-            what + " must not contain ':', whitespace or control characters, was \"" + name + "\"");
-      }
-    }
-    return name;
-  }
-
-  /** The default random source: the calling thread's {@link ThreadLocalRandom}. */
-  private enum ThreadLocalRandomSource implements RandomGenerator {
-    INSTANCE;
-
-    @Override
-    public long nextLong() {
-      return ThreadLocalRandom.current().nextLong();
-    }
-
-    @Override
-    public double nextDouble() {
-      return ThreadLocalRandom.current().nextDouble();
     }
   }
 }

@@ -27,8 +27,13 @@ public final class CacheFactory {
     Events events = new Events();
     List<String> tierNames = new ArrayList<>();
     List<@Nullable CircuitBreaker> breakers = new ArrayList<>();
+    List<Runnable> closeHooks = new ArrayList<>();
 
     LocalTier<K, V> local = settings.local();
+    LayoutSettings layout = settings.layout();
+    if (local != null && layout != null && layout.tagSetLiteral() != null) {
+      local = new TagSetLocalTier<>(local);
+    }
     if (local != null) {
       for (TierDecorator decorator : settings.decorators()) {
         local = decorator.decorateLocal(name, local);
@@ -48,12 +53,22 @@ public final class CacheFactory {
       CircuitBreaker breaker =
           CircuitBreakers.forDomain(
               store.failureDomain(), settings.breakerThreshold(), settings.breakerOpenDuration(), settings.ticker());
+      String namespace =
+          layout == null || layout.keyLiteral() == null ? settings.keyPrefix() + ":" + name + ":" : layout.keyLiteral();
+      RemoteKeys<K> keys =
+          new RemoteKeys<>(namespace, layout == null ? null : layout.tagSetLiteral(), settings.keyCodec(), store.capabilities());
+      try {
+        closeHooks.add(Namespaces.claim(store.failureDomain(), keys.namespace(), name));
+      } catch (IllegalStateException overlap) {
+        closeHooks.forEach(Runnable::run); // release what this cache claimed on its other stores
+        throw overlap;
+      }
       Tier<K, V> tier =
           new RemoteTier<>(
               tierName,
               index,
               store,
-              new RemoteKeys<>(settings.keyPrefix(), name, settings.keyCodec(), store.capabilities()),
+              keys,
               Objects.requireNonNull(settings.valueCodec(), "valueCodec"),
               settings.ticker(),
               i == stores.size() - 1 ? settings.stampedeLock() : null,
@@ -61,7 +76,11 @@ public final class CacheFactory {
               events,
               breaker,
               settings.expireAfterAccess(),
-              leasesOverValues);
+              leasesOverValues,
+              layout != null && layout.raw()
+                  ? new RawValues(layout.nullMarker(), settings.ttl(), settings.nullTtl())
+                  : null,
+              layout != null && layout.tagSetLiteral() != null);
       for (TierDecorator decorator : settings.decorators()) {
         tier = decorator.decorate(name, tier);
       }
@@ -80,6 +99,7 @@ public final class CacheFactory {
         engine.onClose(CircuitBreakers.subscribe(breaker, engine, tier));
       }
     }
+    closeHooks.forEach(engine::onClose);
     EngineInspector inspector = new EngineInspector(engine, tierNames, breakers);
     List<CacheEventListener> listeners = new ArrayList<>();
     for (CacheEventListener.Factory factory : settings.listeners()) {

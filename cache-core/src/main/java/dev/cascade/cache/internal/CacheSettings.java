@@ -48,6 +48,8 @@ import org.jspecify.annotations.Nullable;
  * @param expireAfterAccess the sliding TTL, {@code null} for none; when set, {@code ttl} holds the
  *     same duration (every entry's lifetime until it is first read) and each read in a remote tier
  *     moves the entry's expiry to now plus this
+ * @param layout the remote layout, {@code null} for the default (envelope, {@code
+ *     <prefix>:<cache>:<key>}, tag versions)
  */
 public record CacheSettings<K, V>(
     String name,
@@ -74,7 +76,8 @@ public record CacheSettings<K, V>(
     @Nullable Duration staleWhileRevalidate,
     @Nullable Duration staleIfError,
     RandomGenerator random,
-    @Nullable Duration expireAfterAccess) {
+    @Nullable Duration expireAfterAccess,
+    @Nullable LayoutSettings layout) {
 
   public CacheSettings {
     stores = List.copyOf(stores);

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the remote keys of one cache: {@code <prefix>:<cache>:<key>} for entries and {@code
@@ -13,15 +14,24 @@ import java.util.HexFormat;
  * long, or with spaces or control characters where keys are not binary-safe) becomes {@code
  * <prefix>:<cache>:#<sha-256 hex>} (tags: {@code #tagh:<hex>}): the full digest, never a
  * truncation. Encoded keys that start with {@code #} get a second {@code #}, so no user key can
- * take the form of a hashed key or a tag key. Immutable and thread-safe.
+ * take the form of a hashed key or a tag key. With a key template ({@code RemoteLayout.keyTemplate})
+ * the namespace is the template's literal instead of {@code <prefix>:<cache>:}, and with tag sets
+ * ({@code RemoteLayout.tagSets}) a tag's set is {@code <tag literal><tag>} (or {@code <tag
+ * literal>#<sha-256 hex>}). Immutable and thread-safe.
  */
 final class RemoteKeys<K> {
   private final String namespace;
   private final KeyCodec<K> keyCodec;
   private final StoreCapabilities capabilities;
+  private final @Nullable String tagSetLiteral;
 
-  RemoteKeys(String prefix, String cacheName, KeyCodec<K> keyCodec, StoreCapabilities capabilities) {
-    this.namespace = prefix + ":" + cacheName + ":";
+  /**
+   * Keys under {@code namespace} (a template's literal, or {@code <prefix>:<cache>:}), with tag sets
+   * under {@code tagSetLiteral} if it is not {@code null}.
+   */
+  RemoteKeys(String namespace, @Nullable String tagSetLiteral, KeyCodec<K> keyCodec, StoreCapabilities capabilities) {
+    this.namespace = namespace;
+    this.tagSetLiteral = tagSetLiteral;
     this.keyCodec = keyCodec;
     this.capabilities = capabilities;
     int longestHashedKey = namespace.getBytes(StandardCharsets.UTF_8).length + "#tagh:".length() + 64;
@@ -48,6 +58,13 @@ final class RemoteKeys<K> {
   public String tagKey(String tag) {
     String candidate = namespace + "#tag:" + tag;
     return safe(candidate) ? candidate : namespace + "#tagh:" + sha256Hex(tag);
+  }
+
+  /** Returns the key of the set of {@code tag}'s members, with tag sets. */
+  public String tagSetKey(String tag) {
+    String literal = java.util.Objects.requireNonNull(tagSetLiteral, "no tag sets");
+    String candidate = literal + tag;
+    return safe(candidate) && !tag.startsWith("#") ? candidate : literal + "#" + sha256Hex(tag);
   }
 
   private boolean safe(String key) {

@@ -15,7 +15,6 @@ import dev.cascade.cache.spi.Tier;
 import dev.cascade.cache.spi.TierEntry;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,6 +45,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Leases (asking, publishing under one, releasing) belong to {@link RemoteLeases}; every store and
  * lock call goes through one {@link CircuitGuard}.
+ *
+ * <p>With raw values ({@link RawValues}) there is no envelope on the wire: a value is read with the
+ * time it has left in the store ({@link RemoteStore#getWithTtl}) and wrapped in an envelope without
+ * tags that expires then, and a write stores the codec's bytes (or the null marker). Tags then live in tag
+ * sets, if the layout has them ({@link RemoteTags}): a tagged put adds its key to each tag's set,
+ * and an invalidation deletes a set's members; without tag sets a raw cache refuses tags.
  */
 final class RemoteTier<K, V> implements Tier<K, V> {
   private final String name;
@@ -64,6 +69,10 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private final RemoteLeases<K> leases;
   /** The sliding TTL, or {@code null} for plain reads and fixed expiries. */
   private final @Nullable Duration sliding;
+  /** The raw value form, or {@code null} for the envelope. */
+  private final @Nullable RawValues raw;
+  /** Tag versions, tag sets or no tags, as the layout says. */
+  private final RemoteTags<K> tags;
 
   RemoteTier(
       String name,
@@ -77,7 +86,9 @@ final class RemoteTier<K, V> implements Tier<K, V> {
       Events events,
       @Nullable CircuitBreaker breaker,
       @Nullable Duration sliding,
-      boolean leasesOverValues) {
+      boolean leasesOverValues,
+      @Nullable RawValues raw,
+      boolean tagSets) {
     this.name = name;
     this.index = index;
     this.store = store;
@@ -91,6 +102,8 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     this.guard = new CircuitGuard(name, breaker);
     this.leases = new RemoteLeases<>(store, keys, lock, guard, leasesOverValues);
     this.sliding = sliding;
+    this.raw = raw;
+    this.tags = new RemoteTags<>(store, keys, guard, ticker, raw != null, tagSets);
   }
 
   @Override
@@ -106,26 +119,29 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private CompletableFuture<@Nullable TierEntry<V>> read(K key) {
     String remoteKey = keys.entryKey(key);
     Duration touch = sliding;
-    return guard.call(() -> touch == null ? store.get(remoteKey) : store.getAndTouch(remoteKey, touch))
+    CompletableFuture<@Nullable Fetched> fetched =
+        raw != null && touch == null
+            ? guard.call(() -> store.getWithTtl(remoteKey))
+                .thenApply(timed -> timed == null ? null : fetched(remoteKey, timed.value(), timed.remaining()))
+            : guard.call(() -> touch == null ? store.get(remoteKey) : store.getAndTouch(remoteKey, touch))
+                .thenApply(bytes -> bytes == null ? null : fetched(remoteKey, bytes, touch));
+    return fetched
         .thenCompose(
-            bytes -> {
-              if (bytes == null) {
+            found -> {
+              if (found == null) {
                 return CompletableFuture.completedFuture(null);
               }
-              Envelope envelope = parse(remoteKey, bytes);
-              if (envelope == null) {
-                return CompletableFuture.completedFuture(null);
-              }
+              Envelope envelope = found.envelope();
+              byte[] bytes = found.bytes();
               if (expired(envelope)) {
                 return CompletableFuture.completedFuture(dropStale(remoteKey, bytes));
               }
               if (envelope.tagVersions().isEmpty()) {
                 return CompletableFuture.completedFuture(toEntry(remoteKey, envelope, bytes));
               }
-              return guard.call(() -> store.getAll(tagKeys(envelope.tagVersions().keySet())))
+              return tags.records(envelope.tagVersions().keySet())
                   .thenApply(
-                      versions ->
-                          tagsValid(envelope, versions) ? toEntry(remoteKey, envelope, bytes) : dropStale(remoteKey, bytes));
+                      records -> tags.valid(envelope, records) ? toEntry(remoteKey, envelope, bytes) : dropStale(remoteKey, bytes));
             });
   }
 
@@ -140,32 +156,48 @@ final class RemoteTier<K, V> implements Tier<K, V> {
       byRemoteKey.put(keys.entryKey(key), key);
     }
     Duration touch = sliding;
-    return guard.call(() -> touch == null ? store.getAll(byRemoteKey.keySet()) : store.getAllAndTouch(byRemoteKey.keySet(), touch))
+    CompletableFuture<Map<String, Fetched>> fetched;
+    if (raw != null && touch == null) {
+      fetched =
+          guard.call(() -> store.getAllWithTtl(byRemoteKey.keySet()))
+              .thenApply(
+                  found -> {
+                    Map<String, Fetched> parsed = new LinkedHashMap<>();
+                    found.forEach((remoteKey, timed) -> putParsed(parsed, remoteKey, fetched(remoteKey, timed.value(), timed.remaining())));
+                    return parsed;
+                  });
+    } else {
+      fetched =
+          guard.call(() -> touch == null ? store.getAll(byRemoteKey.keySet()) : store.getAllAndTouch(byRemoteKey.keySet(), touch))
+              .thenApply(
+                  found -> {
+                    Map<String, Fetched> parsed = new LinkedHashMap<>();
+                    found.forEach((remoteKey, bytes) -> putParsed(parsed, remoteKey, fetched(remoteKey, bytes, touch)));
+                    return parsed;
+                  });
+    }
+    return fetched
         .thenCompose(
             found -> {
               Map<String, Envelope> envelopes = new LinkedHashMap<>();
-              Set<String> tags = new HashSet<>();
+              Set<String> tagged = new HashSet<>();
               found.forEach(
-                  (remoteKey, bytes) -> {
-                    Envelope envelope = parse(remoteKey, bytes);
-                    if (envelope != null && expired(envelope)) {
-                      dropStale(remoteKey, bytes);
-                    } else if (envelope != null) {
+                  (remoteKey, read) -> {
+                    Envelope envelope = read.envelope();
+                    if (expired(envelope)) {
+                      dropStale(remoteKey, read.bytes());
+                    } else {
                       envelopes.put(remoteKey, envelope);
-                      tags.addAll(envelope.tagVersions().keySet());
+                      tagged.addAll(envelope.tagVersions().keySet());
                     }
                   });
-              CompletableFuture<Map<String, byte[]>> tagVersions =
-                  tags.isEmpty()
-                      ? CompletableFuture.completedFuture(Map.of())
-                      : guard.call(() -> store.getAll(tagKeys(tags)));
-              return tagVersions.thenApply(
+              return tags.records(tagged).thenApply(
                   versions -> {
                     Map<K, TierEntry<V>> entries = new HashMap<>();
                     envelopes.forEach(
                         (remoteKey, envelope) -> {
-                          byte[] bytes = found.get(remoteKey);
-                          if (!tagsValid(envelope, versions)) {
+                          byte[] bytes = found.get(remoteKey).bytes();
+                          if (!tags.valid(envelope, versions)) {
                             dropStale(remoteKey, bytes);
                             return;
                           }
@@ -190,6 +222,12 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     if (ttl != null && ttl.isZero()) {
       return guard.call(() -> store.delete(remoteKey)); // already expired: the older value must not stay
     }
+    if (raw != null && !entry.tags().isEmpty()) {
+      CompletableFuture<Void> tagged = tags.putTagged(remoteKey, envelope(entry, Map.of()), ttl, entry);
+      if (tagged != null) {
+        return tagged;
+      }
+    }
     CompletableFuture<Void> revoked = lock == null ? CompletableFuture.completedFuture(null) : guard.callUncounted(() -> lock.revoke(remoteKey));
     return revoked
         .thenCompose(done -> encode(entry))
@@ -202,9 +240,10 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   }
 
   private CompletableFuture<Void> writeAll(Map<K, TierEntry<V>> entries) {
-    Set<String> tags = new HashSet<>();
-    entries.values().forEach(entry -> tags.addAll(entry.tags()));
-    return versionsOf(tags)
+    Set<String> tagged = new HashSet<>();
+    entries.values().forEach(entry -> tagged.addAll(entry.tags()));
+    tags.checkBulk(tagged);
+    return tags.versionsOf(tagged)
         .thenCompose(
             versions -> {
               Map<String, RemoteStore.Write> writes = new LinkedHashMap<>();
@@ -255,7 +294,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
 
   @Override
   public CompletableFuture<Void> invalidateTag(String tag) {
-    return observe(TierOperation.INVALIDATE_TAG, () -> guard.call(() -> store.newTagVersion(keys.tagKey(tag), ticker.wallMillis())), done -> events.tierInvalidated(index, InvalidationScope.TAG, 1));
+    return observe(TierOperation.INVALIDATE_TAG, () -> tags.invalidate(tag), done -> events.tierInvalidated(index, InvalidationScope.TAG, 1));
   }
 
   @Override
@@ -290,20 +329,18 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   }
 
   private CompletableFuture<byte[]> encode(TierEntry<V> entry) {
-    return versionsOf(entry.tags()).thenApply(versions -> envelope(entry, versions));
-  }
-
-  private CompletableFuture<Map<String, TagVersion>> versionsOf(Set<String> tags) {
-    if (tags.isEmpty()) {
-      return CompletableFuture.completedFuture(Map.of());
-    }
-    return guard.call(() -> store.tagVersions(tagKeys(tags)));
+    return tags.versionsOf(entry.tags()).thenApply(versions -> envelope(entry, versions));
   }
 
   private byte[] envelope(TierEntry<V> entry, Map<String, TagVersion> versionsByTagKey) {
+    RawValues rawForm = raw;
+    if (rawForm != null) {
+      V value = entry.value();
+      return checkSize(rawForm.write(value == null ? null : codec.encode(value)), "");
+    }
     Map<String, Long> recorded = new LinkedHashMap<>();
     for (String tag : entry.tags()) {
-      recorded.put(tag, versionsByTagKey.get(keys.tagKey(tag)).version());
+      recorded.put(tag, tags.versionIn(versionsByTagKey, tag));
     }
     V value = entry.value();
     byte[] payload = value == null ? new byte[0] : codec.encode(value);
@@ -316,10 +353,14 @@ final class RemoteTier<K, V> implements Tier<K, V> {
                 recorded,
                 payload)
             .toBytes();
+    return checkSize(bytes, " (with envelope)");
+  }
+
+  private byte[] checkSize(byte[] bytes, String form) {
     int limit = store.capabilities().maxValueBytes();
     if (bytes.length > limit) {
       throw new IllegalArgumentException(
-          "value of " + bytes.length + " bytes (with envelope) exceeds the store's limit of " + limit + " bytes");
+          "value of " + bytes.length + " bytes" + form + " exceeds the store's limit of " + limit + " bytes");
     }
     return bytes;
   }
@@ -354,9 +395,33 @@ final class RemoteTier<K, V> implements Tier<K, V> {
         });
   }
 
-  private @Nullable Envelope parse(String remoteKey, byte[] bytes) {
+  /** A value read from the store: its bytes (what a conditional delete compares) and their envelope. */
+  private record Fetched(byte[] bytes, Envelope envelope) {}
+
+  private static void putParsed(Map<String, Fetched> parsed, String remoteKey, @Nullable Fetched read) {
+    if (read != null) {
+      parsed.put(remoteKey, read);
+    }
+  }
+
+  /** Returns {@code bytes} with their envelope (see {@link #parse}), or {@code null} for none. */
+  private @Nullable Fetched fetched(String remoteKey, byte[] bytes, @Nullable Duration remaining) {
+    Envelope envelope = parse(remoteKey, bytes, remaining);
+    return envelope == null ? null : new Fetched(bytes, envelope);
+  }
+
+  /**
+   * Returns the envelope of {@code bytes} read under {@code remoteKey}, or {@code null} (counted and
+   * deleted if corrupt); {@code remaining} is the time the store says the value has left, used only
+   * for raw values ({@code null}: unknown or none).
+   */
+  private @Nullable Envelope parse(String remoteKey, byte[] bytes, @Nullable Duration remaining) {
     if (LeaseMarker.isMarker(bytes)) {
       return null; // a load is in progress elsewhere: a miss, not a corrupt value
+    }
+    RawValues rawForm = raw;
+    if (rawForm != null) {
+      return rawForm.read(bytes, ticker.wallMillis(), remaining); // the codec decides whether it is a value
     }
     try {
       return Envelope.parse(bytes);
@@ -408,24 +473,6 @@ final class RemoteTier<K, V> implements Tier<K, V> {
         envelope.writtenAtMillis(),
         envelope.loadNanos(),
         envelope.tagVersions().keySet());
-  }
-
-  private boolean tagsValid(Envelope envelope, Map<String, byte[]> currentVersions) {
-    for (Map.Entry<String, Long> recorded : envelope.tagVersions().entrySet()) {
-      TagVersion current = TagVersion.fromBytes(currentVersions.get(keys.tagKey(recorded.getKey())));
-      if (current == null
-          || current.version() != recorded.getValue()
-          || current.invalidatedAtMillis() > envelope.writtenAtMillis()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private Collection<String> tagKeys(Set<String> tags) {
-    List<String> tagKeys = new ArrayList<>(tags.size());
-    tags.forEach(tag -> tagKeys.add(keys.tagKey(tag)));
-    return tagKeys;
   }
 
   /**

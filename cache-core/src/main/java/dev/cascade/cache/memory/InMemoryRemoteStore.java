@@ -3,6 +3,8 @@ package dev.cascade.cache.memory;
 import dev.cascade.cache.Ticker;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.StoreCapabilities;
+import dev.cascade.cache.spi.TagSetStore;
+import dev.cascade.cache.spi.TimedValue;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -13,6 +15,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,17 +23,23 @@ import org.jspecify.annotations.Nullable;
  * codec, envelope, prefixes, tag versions) without a server. Several caches sharing one instance
  * behave like several service instances sharing one Redis, which makes it the store for core's own
  * tests and for single-process use. Expiry follows the given {@link Ticker}; unbounded in size.
- * Reads and touches in one step ({@link #getAndTouch}), so it serves caches with a sliding TTL.
+ * Reads and touches in one step ({@link #getAndTouch}), so it serves caches with a sliding TTL. Keeps
+ * tag sets ({@link TagSetStore}) beside the values, as Redis keeps sets beside strings.
  *
  * <p>Thread-safe; every future it returns is already complete.
  */
-public final class InMemoryRemoteStore implements RemoteStore {
+public final class InMemoryRemoteStore implements RemoteStore, TagSetStore {
   private final ConcurrentHashMap<String, Item> items = new ConcurrentHashMap<>();
   private final Ticker ticker;
   private final StoreCapabilities capabilities;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ConcurrentHashMap<String, TagSet> sets = new ConcurrentHashMap<>();
+  /** Makes each tag set operation atomic against the others, as one Lua script is on Redis. */
+  private final ReentrantLock setLock = new ReentrantLock();
 
   private record Item(byte[] value, long expiresAtMillis) {}
+
+  private record TagSet(Set<String> members, long expiresAtMillis) {}
 
   private InMemoryRemoteStore(Ticker ticker, StoreCapabilities capabilities) {
     this.ticker = ticker;
@@ -147,6 +156,35 @@ public final class InMemoryRemoteStore implements RemoteStore {
     return touched == null ? null : touched.value.clone();
   }
 
+  @Override
+  public CompletableFuture<@Nullable TimedValue> getWithTtl(String key) {
+    checkOpen();
+    return CompletableFuture.completedFuture(timedNow(key));
+  }
+
+  @Override
+  public CompletableFuture<Map<String, TimedValue>> getAllWithTtl(Collection<String> keys) {
+    checkOpen();
+    Map<String, TimedValue> found = new HashMap<>();
+    for (String key : keys) {
+      TimedValue value = timedNow(key);
+      if (value != null) {
+        found.put(key, value);
+      }
+    }
+    return CompletableFuture.completedFuture(found);
+  }
+
+  private @Nullable TimedValue timedNow(String key) {
+    Item item = items.get(key);
+    long now = ticker.wallMillis();
+    if (item == null || item.expiresAtMillis <= now) {
+      return null;
+    }
+    Duration remaining = item.expiresAtMillis == Long.MAX_VALUE ? null : Duration.ofMillis(item.expiresAtMillis - now);
+    return new TimedValue(item.value.clone(), remaining);
+  }
+
   /**
    * Returns the time {@code key} has left by the store's ticker, or {@code null} when it is absent
    * or expired ({@link Duration#ZERO} never); {@code ChronoUnit.FOREVER}'s duration for no expiry.
@@ -222,12 +260,74 @@ public final class InMemoryRemoteStore implements RemoteStore {
 
   @Override
   public CompletableFuture<Void> deleteByPrefix(String prefix) {
-    return run(() -> items.keySet().removeIf(key -> key.startsWith(prefix)));
+    return run(
+        () -> {
+          items.keySet().removeIf(key -> key.startsWith(prefix));
+          sets.keySet().removeIf(key -> key.startsWith(prefix));
+        });
   }
 
   /** Removes everything, like a server's {@code FLUSHALL}. */
   public void clear() {
     items.clear();
+    sets.clear();
+  }
+
+  /** {@code true}: this store keeps sets. */
+  @Override
+  public boolean tagSetsSupported() {
+    return true;
+  }
+
+  @Override
+  public CompletableFuture<Void> putTagged(
+      String key, byte[] value, @Nullable Duration ttl, Collection<String> setKeys, @Nullable Duration setTtl) {
+    return run(
+        () -> {
+          setLock.lock();
+          try {
+            putNow(key, value, ttl);
+            long now = ticker.wallMillis();
+            for (String setKey : setKeys) {
+              sets.compute(
+                  setKey,
+                  (k, current) -> {
+                    boolean live = current != null && current.expiresAtMillis > now;
+                    Set<String> members = new TreeSet<>(live ? current.members : Set.of());
+                    members.add(key);
+                    long expires = live ? current.expiresAtMillis : Long.MAX_VALUE;
+                    if (setTtl != null && (!live || (expires != Long.MAX_VALUE && expires < expiry(setTtl)))) {
+                      expires = expiry(setTtl); // created now, or lengthened: never shortened
+                    }
+                    return new TagSet(Set.copyOf(members), expires);
+                  });
+            }
+          } finally {
+            setLock.unlock();
+          }
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> deleteTagSet(String setKey) {
+    return run(
+        () -> {
+          setLock.lock();
+          try {
+            TagSet set = sets.remove(setKey);
+            if (set != null && set.expiresAtMillis > ticker.wallMillis()) {
+              set.members.forEach(items::remove);
+            }
+          } finally {
+            setLock.unlock();
+          }
+        });
+  }
+
+  /** Returns the members of the tag set {@code setKey}, sorted (empty if it has none); for tests. */
+  public Set<String> tagSetMembers(String setKey) {
+    TagSet set = sets.get(setKey);
+    return set == null || set.expiresAtMillis <= ticker.wallMillis() ? Set.of() : new TreeSet<>(set.members);
   }
 
   @Override

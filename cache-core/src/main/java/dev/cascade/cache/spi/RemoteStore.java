@@ -39,6 +39,17 @@ public interface RemoteStore extends AutoCloseable {
     return this;
   }
 
+  /**
+   * Returns whether a value put under a key is stored under exactly that key as exactly those
+   * bytes, so that other programs find it (what a cache with {@code RemoteLayout.rawValues()} or a
+   * key template needs), and whether {@link #deleteByPrefix} takes any prefix. Default {@code
+   * true}; a store that rewrites keys or values, or deletes only namespaces of its own form, says
+   * {@code false}.
+   */
+  default boolean supportsRawLayout() {
+    return true;
+  }
+
   /** Returns a future of the value under {@code key}, or of {@code null} when there is none. */
   CompletableFuture<byte @Nullable []> get(String key);
 
@@ -77,6 +88,32 @@ public interface RemoteStore extends AutoCloseable {
   default CompletableFuture<Map<String, byte[]>> getAllAndTouch(Collection<String> keys, Duration ttl) {
     return CompletableFuture.failedFuture(
         new UnsupportedOperationException(getClass().getName() + " cannot read and touch in one step"));
+  }
+
+  /**
+   * Returns a future of the value under {@code key} with the time it has left (or of {@code null}
+   * when there is none), read in one atomic step: what a cache with raw values reads, since such a
+   * value carries no expiry of its own. Redis does it with one script ({@code GET} and {@code
+   * PTTL}). The default reads with {@link #get} and reports the time left as unknown; core then
+   * bounds nearer tiers' copies by the cache's TTL alone.
+   */
+  default CompletableFuture<@Nullable TimedValue> getWithTtl(String key) {
+    return get(key).thenApply(value -> value == null ? null : new TimedValue(value, null));
+  }
+
+  /**
+   * {@link #getWithTtl} for many keys: the values present among {@code keys} (absent keys are not in
+   * the map), each with the time it has left; each key is read atomically, the keys together are
+   * not. The default reads with {@link #getAll} and reports the times as unknown.
+   */
+  default CompletableFuture<Map<String, TimedValue>> getAllWithTtl(Collection<String> keys) {
+    return getAll(keys)
+        .thenApply(
+            found -> {
+              Map<String, TimedValue> timed = new HashMap<>();
+              found.forEach((key, value) -> timed.put(key, new TimedValue(value, null)));
+              return timed;
+            });
   }
 
   /** Stores {@code value} under {@code key}, replacing what was there. */

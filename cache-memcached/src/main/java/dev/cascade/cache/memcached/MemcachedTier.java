@@ -172,6 +172,16 @@ public final class MemcachedTier implements RemoteStore {
     return backend.handOff(store.deleteByPrefix(prefix));
   }
 
+  /**
+   * {@code false}: values carry the namespace version in their client flags and {@link
+   * #deleteByPrefix} takes only {@code <a>:<b>:} namespaces, so raw values and key templates
+   * ({@code RemoteLayout}) are refused on Memcached for now.
+   */
+  @Override
+  public boolean supportsRawLayout() {
+    return false;
+  }
+
   /** Returns the servers of the pool, {@code host:port}, in configuration order. */
   public List<String> servers() {
     return backend.servers();

@@ -3,6 +3,8 @@ package dev.cascade.cache.redis;
 import dev.cascade.cache.redis.internal.RedisLink;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.StoreCapabilities;
+import dev.cascade.cache.spi.TagSetStore;
+import dev.cascade.cache.spi.TimedValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
@@ -48,9 +50,33 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe. Close it to close its connection; the client stays the caller's. Closing a
  * backend's store does nothing: the backend closes the connection.
  */
-public final class RedisTier implements RemoteStore {
+public final class RedisTier implements RemoteStore, TagSetStore {
   /** Redis's own limit on a bulk string. */
   private static final int REDIS_MAX_VALUE_BYTES = 512 * 1024 * 1024;
+
+  /**
+   * KEYS[1] the entry, KEYS[2..] its tag sets; ARGV[1] the value, ARGV[2] its TTL in ms ("" for
+   * none), ARGV[3] the sets' TTL in ms ("" to leave it). A set the script creates gets the TTL; an
+   * existing one is only ever lengthened, and one without a TTL keeps none.
+   */
+  private static final String PUT_TAGGED =
+      "if ARGV[2] == '' then redis.call('SET', KEYS[1], ARGV[1]) else redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end\n"
+          + "for i = 2, #KEYS do\n"
+          + "  local existed = redis.call('EXISTS', KEYS[i])\n"
+          + "  redis.call('SADD', KEYS[i], KEYS[1])\n"
+          + "  if ARGV[3] ~= '' then\n"
+          + "    local left = redis.call('PTTL', KEYS[i])\n"
+          + "    if existed == 0 or (left >= 0 and left < tonumber(ARGV[3])) then redis.call('PEXPIRE', KEYS[i], ARGV[3]) end\n"
+          + "  end\n"
+          + "end\n"
+          + "return 1";
+
+  /** KEYS[1] a tag set: unlinks its members (in batches of 1 000) and the set, atomically. */
+  private static final String DELETE_TAG_SET =
+      "local members = redis.call('SMEMBERS', KEYS[1])\n"
+          + "for i = 1, #members, 1000 do redis.call('UNLINK', unpack(members, i, math.min(i + 999, #members))) end\n"
+          + "redis.call('UNLINK', KEYS[1])\n"
+          + "return #members";
 
   private final RedisLink link;
   private final StoreCapabilities capabilities;
@@ -101,6 +127,32 @@ public final class RedisTier implements RemoteStore {
     return link.mget(new ArrayList<>(keys));
   }
 
+  /** One Lua script per key ({@code GET} and {@code PTTL}): value and remaining TTL, atomically. */
+  @Override
+  public CompletableFuture<@Nullable TimedValue> getWithTtl(String key) {
+    return link.getWithTtl(key);
+  }
+
+  /** One script per key ({@link #getWithTtl}), pipelined: one round trip per server. */
+  @Override
+  public CompletableFuture<Map<String, TimedValue>> getAllWithTtl(Collection<String> keys) {
+    List<String> all = new ArrayList<>(keys);
+    List<CompletableFuture<@Nullable TimedValue>> reads = new ArrayList<>(all.size());
+    all.forEach(key -> reads.add(getWithTtl(key)));
+    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              Map<String, TimedValue> found = new java.util.HashMap<>();
+              for (int i = 0; i < all.size(); i++) {
+                TimedValue value = reads.get(i).join();
+                if (value != null) {
+                  found.put(all.get(i), value);
+                }
+              }
+              return found;
+            });
+  }
+
   /** {@code GETEX key PX <ttl in ms>}: one command, atomic, routed to the key's slot on a cluster. */
   @Override
   public CompletableFuture<byte @Nullable []> getAndTouch(String key, Duration ttl) {
@@ -149,6 +201,36 @@ public final class RedisTier implements RemoteStore {
   @Override
   public CompletableFuture<Void> deleteByPrefix(String prefix) {
     return link.unlinkMatching(escapeGlob(prefix) + "*");
+  }
+
+  /** {@code false} on Redis Cluster, whose tag sets and members would live in different slots. */
+  @Override
+  public boolean tagSetsSupported() {
+    return !link.isCluster();
+  }
+
+  /**
+   * One Lua script: {@code SET key value PX ttl}, then for each set {@code SADD set key} and a TTL of
+   * at least {@code setTtl} ({@code PEXPIRE}; a set's TTL is never shortened). Atomic; standalone
+   * and Sentinel only ({@link #tagSetsSupported()}).
+   */
+  @Override
+  public CompletableFuture<Void> putTagged(
+      String key, byte[] value, @Nullable Duration ttl, Collection<String> setKeys, @Nullable Duration setTtl) {
+    List<String> keys = new ArrayList<>(setKeys.size() + 1);
+    keys.add(key);
+    keys.addAll(setKeys);
+    return link.eval(PUT_TAGGED, keys, value, millis(ttl), millis(setTtl)).thenApply(done -> null);
+  }
+
+  /** One Lua script: {@code SMEMBERS}, {@code UNLINK} of the members, {@code UNLINK} of the set; atomic. */
+  @Override
+  public CompletableFuture<Void> deleteTagSet(String setKey) {
+    return link.eval(DELETE_TAG_SET, List.of(setKey)).thenApply(count -> null);
+  }
+
+  private static byte[] millis(@Nullable Duration ttl) {
+    return (ttl == null ? "" : Long.toString(Math.max(1, ttl.toMillis()))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Returns the server's statistics, summed over every master. */

@@ -3,6 +3,7 @@ package dev.cascade.cache.redis.internal;
 import dev.cascade.cache.CacheException;
 import dev.cascade.cache.CacheTimeoutException;
 import dev.cascade.cache.CacheUnavailableException;
+import dev.cascade.cache.spi.TimedValue;
 import io.lettuce.core.GetExArgs;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
@@ -265,6 +266,31 @@ public final class RedisLink implements AutoCloseable {
   /** Runs a Lua script on one key and returns its integer result. */
   public CompletableFuture<Long> evalOnKey(String script, String key, byte[]... args) {
     return bounded("EVAL", () -> commands().<Long>eval(script, ScriptOutputType.INTEGER, new String[] {key}, args));
+  }
+
+  /** KEYS[1]: its value and remaining TTL in ms (-1 for none), or nil. */
+  private static final String GET_WITH_TTL =
+      "local v = redis.call('GET', KEYS[1]) if not v then return nil end return {v, redis.call('PTTL', KEYS[1])}";
+
+  /**
+   * {@code GET} and {@code PTTL} of {@code key} in one script (atomic): the value and the time it
+   * has left ({@code null} for no TTL), or {@code null} when there is no value.
+   */
+  public CompletableFuture<@Nullable TimedValue> getWithTtl(String key) {
+    return bounded("EVAL", () -> commands().<List<Object>>eval(GET_WITH_TTL, ScriptOutputType.MULTI, key))
+        .thenApply(
+            reply -> {
+              if (reply == null || reply.size() < 2 || !(reply.get(0) instanceof byte[] value)) {
+                return null;
+              }
+              long millis = reply.get(1) instanceof Long pttl ? pttl : -1;
+              return new TimedValue(value, millis >= 0 ? Duration.ofMillis(millis) : null);
+            });
+  }
+
+  /** Runs a Lua script on {@code keys} (all in one slot, or a standalone server) and returns its integer result. */
+  public CompletableFuture<Long> eval(String script, List<String> keys, byte[]... args) {
+    return bounded("EVAL", () -> commands().<Long>eval(script, ScriptOutputType.INTEGER, keys.toArray(String[]::new), args));
   }
 
   /**
