@@ -107,6 +107,15 @@ final class CircuitBreaker {
     return openedAt.compareAndSet(since, now);
   }
 
+  /**
+   * Returns whether {@link #allow()} would let a call through now, without handing out the probe:
+   * for a step that precedes a counted call (a lock's revoke before the write), so that the step is
+   * skipped exactly when the call would be refused.
+   */
+  boolean wouldAllow() {
+    return state.get() == CircuitState.CLOSED || ticker.read() - openedAt.get() >= openNanos;
+  }
+
   /** Records a call that succeeded. */
   void onSuccess() {
     consecutiveFailures.set(0);

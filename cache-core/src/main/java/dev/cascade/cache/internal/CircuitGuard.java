@@ -65,11 +65,12 @@ final class CircuitGuard {
    * that may not reach the store at all (a lock's {@code revoke}, which is a no-op on Redis): its
    * success says nothing of the store's health, and counted it would reset the failure count, or,
    * as a half-open breaker's probe, close the breaker, during an outage. Refused at once (failed
-   * with {@link CircuitOpenException}) unless the breaker is closed.
+   * with {@link CircuitOpenException}) when the breaker would refuse a call now; when a probe is
+   * due it runs, and the counted call after it (the write itself) is the probe.
    */
   <T> CompletableFuture<T> callUncounted(Supplier<CompletableFuture<T>> call) {
     CircuitBreaker circuit = breaker;
-    if (circuit != null && circuit.state() != dev.cascade.cache.CircuitState.CLOSED) {
+    if (circuit != null && !circuit.wouldAllow()) {
       return CompletableFuture.failedFuture(new CircuitOpenException(tierName));
     }
     try {

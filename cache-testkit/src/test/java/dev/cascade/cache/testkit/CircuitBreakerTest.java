@@ -115,6 +115,13 @@ class CircuitBreakerTest {
     long calls = store.calls();
     assertThatThrownBy(() -> leased.put("k9", "v")).isInstanceOf(CacheException.class);
     assertThat(store.calls()).as("no call reaches the store while open").isEqualTo(calls);
+
+    // A cache that only writes recovers too: once a probe is due, the write is the probe.
+    store.down(false);
+    ticker.advance(Duration.ofSeconds(5));
+    leased.put("k10", "v");
+    assertThat(leased.inspect().circuitState(1)).isEqualTo(dev.cascade.cache.CircuitState.CLOSED);
+    assertThat(backing.getNow("cascade:breaker-leased:k10")).isNotNull();
   }
 
   private Cache<String, String> layeredOver(String name, RemoteStore remote) {
