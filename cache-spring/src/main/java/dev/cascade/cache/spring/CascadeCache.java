@@ -50,6 +50,13 @@ import org.springframework.cache.support.SimpleValueWrapper;
  */
 public final class CascadeCache implements org.springframework.cache.Cache {
   private static final System.Logger LOG = System.getLogger(CascadeCache.class.getName());
+  /**
+   * Where the futures of {@link #retrieve} complete: a remote tier's future completes on its
+   * client's I/O thread, and Spring continues there, with a blocking {@code put} after a miss; that
+   * put waits for a reply only this I/O thread can read, so it timed out. Completing on the common
+   * pool keeps Spring's continuation off the I/O thread.
+   */
+  private static final java.util.concurrent.Executor HAND_OFF = java.util.concurrent.ForkJoinPool.commonPool();
   private final Cache<Object, Object> cache;
   private final boolean cachesNulls;
   private final Set<String> tags;
@@ -187,7 +194,7 @@ public final class CascadeCache implements org.springframework.cache.Cache {
     return cache
         .async()
         .lookup(keyOf(key))
-        .thenApply(cached -> cached == null ? null : cached.isNull() ? new SimpleValueWrapper(null) : cached.value());
+        .thenApplyAsync(cached -> cached == null ? null : cached.isNull() ? new SimpleValueWrapper(null) : cached.value(), HAND_OFF);
   }
 
   /**
@@ -220,17 +227,18 @@ public final class CascadeCache implements org.springframework.cache.Cache {
                           });
                 });
     if (entryTags.isEmpty()) {
-      return (CompletableFuture<T>) (CompletableFuture<?>) future;
+      return (CompletableFuture<T>) (CompletableFuture<?>) future.thenApplyAsync(value -> value, HAND_OFF);
     }
     return (CompletableFuture<T>)
         (CompletableFuture<?>)
-            future.thenApply(
+            future.thenApplyAsync(
                 value -> {
                   if (loaded[0] && value != null) {
                     unawaited(write(cacheKey, value, entryTags));
                   }
                   return value;
-                });
+                },
+                HAND_OFF);
   }
 
   /**
