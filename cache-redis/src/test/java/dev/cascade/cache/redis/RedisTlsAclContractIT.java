@@ -1,7 +1,5 @@
 package dev.cascade.cache.redis;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,6 +17,6 @@ class RedisTlsAclContractIT extends RedisTierContract {
 
   @AfterAll
   static void nothingWasDenied() {
-    assertThat(redis.server().command(0, "ACL", "LOG")).as("commands the server denied the ACL user").asList().isEmpty();
+    SecureAccess.assertNothingDenied(redis.server());
   }
 }

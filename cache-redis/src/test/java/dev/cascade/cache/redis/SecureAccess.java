@@ -78,6 +78,14 @@ record SecureAccess(List<String> aclSetUser, String user, String password, Funct
     server.command(0, command.toArray());
   }
 
+  /** Asserts that {@code server}'s {@code ACL LOG} is empty: it denied the ACL user nothing. */
+  static void assertNothingDenied(RedisServerExtension server) {
+    org.assertj.core.api.Assertions.assertThat(server.command(0, "ACL", "LOG"))
+        .as("commands the server denied the ACL user")
+        .asList()
+        .isEmpty();
+  }
+
   /** Returns a client for {@code server}'s TLS port that authenticates as the user. */
   RedisClient client(RedisServerExtension server) {
     RedisURI uri =
