@@ -24,7 +24,7 @@ public class HitKeys {
   public int size;
 
   /** {@code zipf}: scrambled Zipf (s = 0.99) over the present keys; {@code uniform}: uniform. */
-  @Param({"zipf"})
+  @Param({"zipf", "uniform"})
   public String distribution;
 
   /** One boxed instance per key, shared by every cache. */

@@ -1,15 +1,18 @@
 package dev.cascade.benchmarks;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.memory.InMemoryInvalidationBus;
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * A rough measure of the in-process tier's memory per entry, for docs/operations.md: the heap used
- * (after full collections) before and after {@code n} puts, divided by {@code n}, for the shapes of
- * cache that store entries differently. Keys are created beforehand and all values are one shared
+ * A rough measure of the in-process tier's memory per entry, for docs/operations.md and
+ * docs/benchmarks.md: the heap used (after full collections) before and after {@code n} puts,
+ * divided by {@code n}, for raw Caffeine (size-bounded, and with variable expiry) and for the shapes
+ * of Cascade cache that store entries differently. Keys are created beforehand and all values are one shared
  * string, so the figure is the cache's own cost per entry, without the key and value objects
  * themselves. Run with one collector and enough heap for steady figures:
  *
@@ -30,6 +33,12 @@ public final class L1Footprint {
       keys[i] = 1_000_000L + i;
     }
     long bound = Math.max(n, 1_000);
+    measureRaw("raw Caffeine, maximumSize", keys, () -> Caffeine.newBuilder().maximumSize(bound).build());
+    measureRaw("raw Caffeine, maximumSize and expireAfter (variable expiry)", keys, () ->
+        Caffeine.newBuilder()
+            .maximumSize(bound)
+            .expireAfter(new HitExpiry<Long, String>(Duration.ofMinutes(5)))
+            .build());
     measure("in-process only, no TTL (bare values)", keys, false, () ->
         Cache.<Long, String>builder("bare").inMemory(m -> m.maximumSize(bound)).build());
     measure("with a TTL (entries with expiry, as in a layered L1)", keys, false, () ->
@@ -69,6 +78,24 @@ public final class L1Footprint {
           (after - before) / (double) keys.length,
           cache.inspect().localSizeExact());
     }
+  }
+
+  /** The same measure for a raw Caffeine cache, with the same keys and the same value. */
+  private static void measureRaw(
+      String shape, Long[] keys, Supplier<com.github.benmanes.caffeine.cache.Cache<Long, String>> build) {
+    com.github.benmanes.caffeine.cache.Cache<Long, String> cache = build.get();
+    long before = usedHeap();
+    for (Long key : keys) {
+      cache.put(key, VALUE);
+    }
+    long after = usedHeap();
+    System.out.printf(
+        Locale.ROOT,
+        "%-55s %6.1f bytes per entry (%d entries)%n",
+        shape,
+        (after - before) / (double) keys.length,
+        cache.estimatedSize());
+    Reference.reachabilityFence(cache);
   }
 
   private static long usedHeap() {

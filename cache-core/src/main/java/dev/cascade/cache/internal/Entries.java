@@ -43,6 +43,15 @@ final class Entries {
     return nullTtl != null;
   }
 
+  /**
+   * Whether a put of a value with {@code entryTtl} and {@code tags} makes an entry with an expiry or
+   * tags. Only such an entry keeps its write time in an in-process tier: a plain one is stored as
+   * its bare value (the Caffeine tier's {@code StoredForms}).
+   */
+  boolean keepsWriteTime(@Nullable Duration entryTtl, Set<String> tags) {
+    return entryTtl != null || ttl != null || !tags.isEmpty();
+  }
+
   Ticker ticker() {
     return ticker;
   }

@@ -5,7 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * An exact counter for the hottest path (in-process hits), cheaper than a {@link LongAdder} when
+ * An exact counter for the hottest paths (in-process hits, puts), cheaper than a {@link LongAdder} when
  * threads are few: each thread claims a slot of its own (by thread id) and increments it with a
  * plain read and an opaque store, which needs no atomic instruction because the slot has one writer. Threads
  * that find their slot claimed by another thread fall back to a {@code LongAdder}.

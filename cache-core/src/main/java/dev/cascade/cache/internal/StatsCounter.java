@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The cache's counters. Hits answered by the in-process tier's {@code getIfPresent}, the hottest,
- * use a {@link HitCounter} (a single-writer slot per thread); the cache's other hits (the second
+ * and puts use a {@link HitCounter} (a single-writer slot per thread); the cache's other hits (the second
  * look after registering a load, remote tiers) and the other counters are {@link LongAdder}s so that
  * concurrent updates on different cores do not contend. The cache's hit count is the sum of both
  * hit counters. {@code localHits}, {@code localMisses} and {@code localFailures} count every
@@ -27,7 +27,7 @@ final class StatsCounter {
   final LongAdder tierErrors = new LongAdder();
   final LongAdder leaseWaits = new LongAdder();
   final LongAdder invalidationsReceived = new LongAdder();
-  final LongAdder puts = new LongAdder();
+  final HitCounter puts = new HitCounter();
   final LongAdder localFlushes = new LongAdder();
   final LongAdder refreshSuccesses = new LongAdder();
   final LongAdder refreshFailures = new LongAdder();

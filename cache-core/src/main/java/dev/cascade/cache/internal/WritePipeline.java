@@ -41,6 +41,8 @@ final class WritePipeline<K, V> {
   private final Coherence<K> coherence;
   private final Entries entries;
   private final StatsCounter stats;
+  /** No remote tier and no channel: a write touches only the in-process tier, on the calling thread. */
+  private final boolean localOnly;
 
   WritePipeline(
       String cacheName,
@@ -55,6 +57,7 @@ final class WritePipeline<K, V> {
     this.coherence = coherence;
     this.entries = entries;
     this.stats = stats;
+    this.localOnly = remotes.isEmpty() && !coherence.hasChannel();
   }
 
   /** Puts one entry; checks the key, the value, the TTL and the tags, in this order. */
@@ -66,6 +69,9 @@ final class WritePipeline<K, V> {
     }
     Set<String> tags = Entries.checkTags(rawTags);
     stats.puts.increment();
+    if (localOnly) {
+      return putLocalOnly(key, value, entryTtl, tags);
+    }
     coherence.bump(key);
     TierEntry<V> entry = entries.create(value, entryTtl, entries.ticker().wallMillis(), 0, tags);
     return write(
@@ -81,6 +87,25 @@ final class WritePipeline<K, V> {
         },
         InvalidationChannel.Kind.KEYS,
         () -> coherence.encoded(List.of(key)));
+  }
+
+  /**
+   * {@link #put} on a cache whose only tier is in-process: {@link #write}'s sequence with nothing
+   * between its two epoch moves, so one move, right before the store, does what both do there: a
+   * fill whose flight began before it loses, and one that began after it loaded after this put
+   * began. The write time is read only for an entry the tier keeps it for (see {@link
+   * Entries#keepsWriteTime}).
+   */
+  private CompletableFuture<Void> putLocalOnly(K key, V value, @Nullable Duration entryTtl, Set<String> tags) {
+    try {
+      long writtenAt = entries.keepsWriteTime(entryTtl, tags) ? entries.ticker().wallMillis() : 0;
+      TierEntry<V> entry = entries.create(value, entryTtl, writtenAt, 0, tags);
+      coherence.bump(key);
+      local.put(key, entry);
+      return CompletableFuture.completedFuture(null);
+    } catch (Throwable e) { // as write() reports a failure of its in-process step
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   CompletableFuture<Void> putAll(Map<? extends K, ? extends V> values) {

@@ -72,6 +72,47 @@ class FillRaceTest {
     assertThat(cache.getIfPresent("k")).isNull();
   }
 
+  /**
+   * An in-process-only cache writes with one epoch move (no remote write to wait for): a load that
+   * began before the put and publishes after it must still lose, as with Caffeine's own {@code
+   * get(key, mappingFunction)} against {@code put}.
+   */
+  @Test
+  void put_onAnInProcessOnlyCache_racingALoad_theNewValueStays() throws Exception {
+    Cache<String, String> local = Cache.<String, String>builder("local-race").inMemory(m -> m.maximumSize(100)).build();
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<String> load =
+        CompletableFuture.supplyAsync(
+            () ->
+                local.get(
+                    "k",
+                    key -> {
+                      loading.countDown();
+                      awaitLatch(release);
+                      return "old";
+                    }));
+    assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+
+    local.put("k", "new");
+    release.countDown();
+
+    assertThat(load.get(10, TimeUnit.SECONDS)).isEqualTo("old"); // the loader's caller gets what it loaded
+    assertThat(local.getIfPresent("k")).isEqualTo("new");
+    assertThat(local.stats().putCount()).isEqualTo(1);
+  }
+
+  private static void awaitLatch(CountDownLatch latch) {
+    try {
+      if (!latch.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("not released");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private byte[] envelope(String value) {
     Cache<String, String> writer =
         Cache.<String, String>builder("race").tier(backing).valueCodec(StringCodec.create()).ticker(ticker).build();
