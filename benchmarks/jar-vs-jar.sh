@@ -6,7 +6,8 @@
 #   benchmarks/jar-vs-jar.sh ROUNDS OLD_JAR NEW_JAR BENCHMARK_REGEX [JMH options for each fork]
 #
 # e.g. benchmarks/jar-vs-jar.sh 8 /tmp/old.jar benchmarks/target/cascade-benchmarks.jar \
-#        'L1HitBenchmark.cascadeGetIfPresent$' -wi 3 -w 2s -i 3 -r 2s -t 2
+#        'L1HitBenchmark.cascadeGetIfPresent$' -wi 3 -w 2s -i 3 -r 2s -t 2 -p distribution=zipf
+#      (pin every parameter with -p: the score read is the last row JMH writes)
 set -euo pipefail
 rounds=$1 old=$2 new=$3 regex=$4
 shift 4

@@ -86,7 +86,8 @@ public final class PairedRatio {
     List<RunResult> results = new ArrayList<>(new Runner(options).run());
     if (results.size() != 1) {
       throw new IllegalArgumentException(
-          "'" + regex + "' must match exactly one benchmark, matched " + results.size());
+          "'" + regex + "' must match exactly one benchmark with one set of parameters (pin them with -p name=value), matched "
+              + results.size());
     }
     return results.get(0).getPrimaryResult().getScore();
   }
