@@ -21,6 +21,7 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.netty.util.Timeout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -51,8 +50,8 @@ import org.jspecify.annotations.Nullable;
  * its circuit breaker opens); once connected, Lettuce's own reconnection takes over and the link
  * never needs to connect again.
  *
- * <p>Thread-safe. Invariant: every returned future completes within the timeout, whatever the
- * server or the network does.
+ * <p>Thread-safe. Invariant: every returned future completes within the timeout (plus at most one
+ * tick of {@link CommandDeadlines}, 10 ms), whatever the server or the network does.
  */
 public final class RedisLink implements AutoCloseable {
   private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
@@ -63,11 +62,13 @@ public final class RedisLink implements AutoCloseable {
 
   private final LazyConnection connection;
   private final Duration timeout;
+  private final long timeoutNanos;
   private final boolean owner;
 
   private RedisLink(LazyConnection connection, Duration timeout, boolean owner) {
     this.connection = connection;
     this.timeout = timeout;
+    this.timeoutNanos = timeout.toNanos();
     this.owner = owner;
   }
 
@@ -414,11 +415,18 @@ public final class RedisLink implements AutoCloseable {
               null));
     }
     CompletableFuture<T> result = new CompletableFuture<>();
+    Timeout deadline =
+        CommandDeadlines.after(
+            timeoutNanos,
+            () ->
+                result.completeExceptionally(
+                    new CacheTimeoutException("Redis " + command + " timed out after " + timeout.toMillis() + " ms", null)));
     try {
       issue.get()
           .whenComplete(
               (value, error) -> {
                 connection.exitCommand();
+                deadline.cancel();
                 if (error != null) {
                   result.completeExceptionally(translate(command, error));
                 } else {
@@ -427,16 +435,10 @@ public final class RedisLink implements AutoCloseable {
               });
     } catch (RuntimeException e) {
       connection.exitCommand(); // never issued
+      deadline.cancel();
       result.completeExceptionally(translate(command, e));
     }
-    return result
-        .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
-        .exceptionallyCompose(
-            error ->
-                CompletableFuture.failedFuture(
-                    error instanceof TimeoutException
-                        ? new CacheTimeoutException("Redis " + command + " timed out after " + timeout.toMillis() + " ms", error)
-                        : error));
+    return result;
   }
 
   /** Lettuce's failure of {@code command} as Cascade's: a timeout, a lost connection, or other. */
