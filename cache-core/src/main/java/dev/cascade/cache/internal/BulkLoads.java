@@ -68,8 +68,12 @@ final class BulkLoads<K, V> {
       stats.misses.add(missing.size());
       return CompletableFuture.completedFuture(Collections.unmodifiableMap(result));
     }
+    // A flight here only guards the in-process fill of what a remote tier found (it is not
+    // registered for single-flight), so a cache without an in-process tier needs none.
     Map<K, Flight<V>> flights = new HashMap<>();
-    missing.forEach(key -> flights.put(key, coherence.newFlight(key, null)));
+    if (local.present()) {
+      missing.forEach(key -> flights.put(key, coherence.newFlight(key, null)));
+    }
     return reads
         .readAll(missing, 0, flights)
         .thenApply(

@@ -126,11 +126,23 @@ final class ReadThrough<K, V> {
             Map.<K, TierEntry<V>>of())
         .thenCompose(
             found -> {
-              Map<K, TierEntry<V>> live = new HashMap<>(found);
-              live.keySet().retainAll(keys);
+              // One pass over what the tier found: only keys asked for, only fresh entries (bulk reads
+              // serve nothing stale), each filling the nearer tiers if there are any.
+              boolean fills = index > 0 || local.present();
               long now = freshness.now();
-              live.values().removeIf(entry -> !freshness.isFresh(entry, now)); // bulk reads serve nothing stale
-              live.forEach((key, entry) -> fillNearer(key, entry, index, flights.get(key)));
+              Map<K, TierEntry<V>> live = new HashMap<>(capacityFor(found.size()));
+              found.forEach(
+                  (key, entry) -> {
+                    if (keys.contains(key) && freshness.isFresh(entry, now)) {
+                      live.put(key, entry);
+                      if (fills) {
+                        fillNearer(key, entry, index, flights.get(key));
+                      }
+                    }
+                  });
+              if (index + 1 == remotes.size() || live.size() == keys.size()) {
+                return CompletableFuture.completedFuture(live); // no farther tier, or nothing left to ask
+              }
               Set<K> remaining = new LinkedHashSet<>(keys);
               remaining.removeAll(live.keySet());
               return readAll(remaining, index + 1, flights)
@@ -140,6 +152,11 @@ final class ReadThrough<K, V> {
                         return live;
                       });
             });
+  }
+
+  /** A {@code HashMap} capacity that holds {@code entries} without a resize. */
+  static int capacityFor(int entries) {
+    return (int) Math.min(Integer.MAX_VALUE, entries * 4L / 3 + 1);
   }
 
   private void fillNearer(K key, TierEntry<V> entry, int foundAt, Flight<V> flight) {

@@ -150,65 +150,70 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     return observe(TierOperation.GET_ALL, () -> readAll(wanted), found -> events.tierLookups(index, found.size(), wanted.size() - found.size()));
   }
 
+  /** One store call for all keys, one pass over what it found, one more call if any entry has tags. */
   private CompletableFuture<Map<K, TierEntry<V>>> readAll(Set<K> wanted) {
-    Map<String, K> byRemoteKey = new LinkedHashMap<>();
+    Map<String, K> byRemoteKey = new LinkedHashMap<>(ReadThrough.capacityFor(wanted.size()));
     for (K key : wanted) {
       byRemoteKey.put(keys.entryKey(key), key);
     }
     Duration touch = sliding;
-    CompletableFuture<Map<String, Fetched>> fetched;
+    CompletableFuture<List<Fetched>> fetched;
     if (raw != null && touch == null) {
       fetched =
           guard.call(() -> store.getAllWithTtl(byRemoteKey.keySet()))
               .thenApply(
                   found -> {
-                    Map<String, Fetched> parsed = new LinkedHashMap<>();
-                    found.forEach((remoteKey, timed) -> putParsed(parsed, remoteKey, fetched(remoteKey, timed.value(), timed.remaining())));
-                    return parsed;
+                    List<Fetched> live = new ArrayList<>(found.size());
+                    found.forEach((remoteKey, timed) -> keepLive(live, fetched(remoteKey, timed.value(), timed.remaining())));
+                    return live;
                   });
     } else {
       fetched =
           guard.call(() -> touch == null ? store.getAll(byRemoteKey.keySet()) : store.getAllAndTouch(byRemoteKey.keySet(), touch))
               .thenApply(
                   found -> {
-                    Map<String, Fetched> parsed = new LinkedHashMap<>();
-                    found.forEach((remoteKey, bytes) -> putParsed(parsed, remoteKey, fetched(remoteKey, bytes, touch)));
-                    return parsed;
+                    List<Fetched> live = new ArrayList<>(found.size());
+                    found.forEach((remoteKey, bytes) -> keepLive(live, fetched(remoteKey, bytes, touch)));
+                    return live;
                   });
     }
-    return fetched
-        .thenCompose(
-            found -> {
-              Map<String, Envelope> envelopes = new LinkedHashMap<>();
-              Set<String> tagged = new HashSet<>();
-              found.forEach(
-                  (remoteKey, read) -> {
-                    Envelope envelope = read.envelope();
-                    if (expired(envelope)) {
-                      dropStale(remoteKey, read.bytes());
-                    } else {
-                      envelopes.put(remoteKey, envelope);
-                      tagged.addAll(envelope.tagVersions().keySet());
-                    }
-                  });
-              return tags.records(tagged).thenApply(
-                  versions -> {
-                    Map<K, TierEntry<V>> entries = new HashMap<>();
-                    envelopes.forEach(
-                        (remoteKey, envelope) -> {
-                          byte[] bytes = found.get(remoteKey).bytes();
-                          if (!tags.valid(envelope, versions)) {
-                            dropStale(remoteKey, bytes);
-                            return;
-                          }
-                          TierEntry<V> entry = toEntry(remoteKey, envelope, bytes);
-                          if (entry != null) {
-                            entries.put(byRemoteKey.get(remoteKey), entry);
-                          }
-                        });
-                    return entries;
-                  });
-            });
+    return fetched.thenCompose(
+        live -> {
+          Set<String> tagged = new HashSet<>(0);
+          live.forEach(read -> tagged.addAll(read.envelope().tagVersions().keySet()));
+          if (tagged.isEmpty()) {
+            return CompletableFuture.completedFuture(entries(live, byRemoteKey, Map.of()));
+          }
+          return tags.records(tagged).thenApply(versions -> entries(live, byRemoteKey, versions));
+        });
+  }
+
+  /** Adds {@code read} to {@code live} unless it is null (nothing usable) or expired (then dropped). */
+  private void keepLive(List<Fetched> live, @Nullable Fetched read) {
+    if (read == null) {
+      return;
+    }
+    if (expired(read.envelope())) {
+      dropStale(read.remoteKey(), read.bytes());
+    } else {
+      live.add(read);
+    }
+  }
+
+  /** The entries of {@code live} whose tags are still valid by {@code versions}; drops the others. */
+  private Map<K, TierEntry<V>> entries(List<Fetched> live, Map<String, K> byRemoteKey, Map<String, byte[]> versions) {
+    Map<K, TierEntry<V>> entries = new HashMap<>(ReadThrough.capacityFor(live.size()));
+    for (Fetched read : live) {
+      if (!tags.valid(read.envelope(), versions)) {
+        dropStale(read.remoteKey(), read.bytes());
+        continue;
+      }
+      TierEntry<V> entry = toEntry(read.remoteKey(), read.envelope(), read.bytes());
+      if (entry != null) {
+        entries.put(byRemoteKey.get(read.remoteKey()), entry);
+      }
+    }
+    return entries;
   }
 
   @Override
@@ -396,18 +401,12 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   }
 
   /** A value read from the store: its bytes (what a conditional delete compares) and their envelope. */
-  private record Fetched(byte[] bytes, Envelope envelope) {}
-
-  private static void putParsed(Map<String, Fetched> parsed, String remoteKey, @Nullable Fetched read) {
-    if (read != null) {
-      parsed.put(remoteKey, read);
-    }
-  }
+  private record Fetched(String remoteKey, byte[] bytes, Envelope envelope) {}
 
   /** Returns {@code bytes} with their envelope (see {@link #parse}), or {@code null} for none. */
   private @Nullable Fetched fetched(String remoteKey, byte[] bytes, @Nullable Duration remaining) {
     Envelope envelope = parse(remoteKey, bytes, remaining);
-    return envelope == null ? null : new Fetched(bytes, envelope);
+    return envelope == null ? null : new Fetched(remoteKey, bytes, envelope);
   }
 
   /**
