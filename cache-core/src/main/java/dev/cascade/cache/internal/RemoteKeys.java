@@ -75,6 +75,9 @@ final class RemoteKeys<K> {
     if (!capabilities.binarySafeKeys()) {
       for (int i = 0; i < key.length(); i++) {
         char c = key.charAt(i);
+        if (c > ' ' && c < 0x7F) {
+          continue; // printable ASCII, the common case: never whitespace or a control character
+        }
         if (c <= ' ' || c == 0x7F || Character.isWhitespace(c) || Character.isISOControl(c)) {
           return false;
         }
