@@ -25,6 +25,11 @@ final class Events {
     listeners = created.toArray(CacheEventListener[]::new);
   }
 
+  /** Whether any listener is set: without one, callers may skip measuring what they would report. */
+  boolean observed() {
+    return listeners.length != 0;
+  }
+
   void tierLookups(int tier, int hits, int misses) {
     if (listeners.length != 0) {
       each(listener -> listener.tierLookups(tier, hits, misses));

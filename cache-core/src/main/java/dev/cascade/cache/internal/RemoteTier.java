@@ -383,6 +383,9 @@ final class RemoteTier<K, V> implements Tier<K, V> {
    */
   private <T> CompletableFuture<T> observe(
       TierOperation operation, java.util.function.Supplier<CompletableFuture<T>> call, Consumer<? super T> onSuccess) {
+    if (!events.observed()) {
+      return call.get(); // nothing to report to: no clock reads, no stage
+    }
     long start = ticker.read();
     CompletableFuture<T> future;
     try {
