@@ -215,6 +215,25 @@ public final class RemoteLayout {
     }
   }
 
+  /**
+   * Returns the stores the cache reads and writes through: each store's {@link
+   * RemoteStore#forLayout} for the cache's namespace (the key literal, or {@code <keyPrefix>:<cache>:}).
+   *
+   * @throws IllegalStateException if a store refuses the layout, with its reason
+   */
+  List<RemoteStore> storesFor(String cache, String keyPrefix, List<RemoteStore> stores) {
+    String namespace = keyLiteral != null ? keyLiteral : keyPrefix + ":" + cache + ":";
+    List<RemoteStore> laidOut = new java.util.ArrayList<>(stores.size());
+    for (RemoteStore store : stores) {
+      try {
+        laidOut.add(Objects.requireNonNull(store.forLayout(namespace, raw), "forLayout returned null"));
+      } catch (IllegalStateException refused) {
+        throw new IllegalStateException("cache '" + cache + "': " + refused.getMessage(), refused);
+      }
+    }
+    return List.copyOf(laidOut);
+  }
+
   private static String literalOf(String template, String placeholder, String what) {
     int at = template.indexOf(placeholder);
     if (at < 0 || at != template.length() - placeholder.length()) {

@@ -13,6 +13,7 @@ import dev.cascade.cache.spi.StampedeLock;
 import dev.cascade.cache.spi.TagVersion;
 import dev.cascade.cache.spi.Tier;
 import dev.cascade.cache.spi.TierEntry;
+import dev.cascade.cache.spi.TimedValue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -122,7 +123,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     CompletableFuture<@Nullable Fetched> fetched =
         raw != null && touch == null
             ? guard.call(() -> store.getWithTtl(remoteKey))
-                .thenApply(timed -> timed == null ? null : fetched(remoteKey, timed.value(), timed.remaining()))
+                .thenApply(timed -> timed == null ? null : fetched(remoteKey, timed))
             : guard.call(() -> touch == null ? store.get(remoteKey) : store.getAndTouch(remoteKey, touch))
                 .thenApply(bytes -> bytes == null ? null : fetched(remoteKey, bytes, touch));
     return fetched
@@ -163,7 +164,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
               .thenApply(
                   found -> {
                     Map<String, Fetched> parsed = new LinkedHashMap<>();
-                    found.forEach((remoteKey, timed) -> putParsed(parsed, remoteKey, fetched(remoteKey, timed.value(), timed.remaining())));
+                    found.forEach((remoteKey, timed) -> putParsed(parsed, remoteKey, fetched(remoteKey, timed)));
                     return parsed;
                   });
     } else {
@@ -402,6 +403,18 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     if (read != null) {
       parsed.put(remoteKey, read);
     }
+  }
+
+  /**
+   * Returns a raw value read with its time left (see {@link #parse}), or {@code null} for none; a
+   * value the store calls foreign is counted and deleted as a corrupt one, never decoded.
+   */
+  private @Nullable Fetched fetched(String remoteKey, TimedValue timed) {
+    if (timed.foreign()) {
+      corrupt(remoteKey, timed.value());
+      return null;
+    }
+    return fetched(remoteKey, timed.value(), timed.remaining());
   }
 
   /** Returns {@code bytes} with their envelope (see {@link #parse}), or {@code null} for none. */
