@@ -42,9 +42,10 @@ public interface RemoteStore extends AutoCloseable {
   /**
    * Returns whether a value put under a key is stored under exactly that key as exactly those
    * bytes, so that other programs find it (what a cache with {@code RemoteLayout.rawValues()} or a
-   * key template needs), and whether {@link #deleteByPrefix} takes any prefix. Default {@code
-   * true}; a store that rewrites keys or values, or deletes only namespaces of its own form, says
-   * {@code false}.
+   * key template needs), and whether {@link #deleteByPrefix} takes any prefix, either as it is or
+   * through the view {@link #forLayout} returns. Default {@code true}; a store that rewrites keys or
+   * values, or deletes only namespaces of its own form, and has no such view, says {@code false}, and
+   * {@code CacheBuilder.build()} then refuses a remote layout on it.
    */
   default boolean supportsRawLayout() {
     return true;
