@@ -45,6 +45,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class MemcachedRawInteropIT {
   @RegisterExtension static final MemcachedServerExtension MEMCACHED = MemcachedServerExtension.single();
+  @RegisterExtension static final MemcachedServerExtension POOL = MemcachedServerExtension.servers(3);
 
   private static MemcachedBackend backend;
   private static MemcachedClient xmemcached;
@@ -375,6 +376,39 @@ class MemcachedRawInteropIT {
     assertThat(cache.getIfPresent("k")).isNull();
   }
 
+  // ---- a pool ----------------------------------------------------------------------------------
+
+  @Test
+  void pool_rawKeysLiveOnTheirKetamaServerUnderTheirOwnName_foreignWritesThereAreRead() throws Exception {
+    try (MemcachedBackend pool = MemcachedBackend.create(POOL.addresses().toArray(String[]::new))) {
+      MemcachedTier tier = pool.tier();
+      Cache<Long, User> users =
+          Cache.<Long, User>builder("pooled")
+              .tier(tier)
+              .valueCodec(JsonCodec.of(User.class))
+              .keyCodec((Long id) -> Long.toString(id))
+              .ttl(Duration.ofMinutes(5))
+              .remoteLayout(r -> r.rawValues().keyTemplate("pool:{key}"))
+              .build();
+      caches.add(users);
+      Set<String> used = new java.util.HashSet<>();
+      for (long id = 0; id < 30; id++) {
+        users.put(id, new User(id, "n" + id));
+        String owner = tier.serverFor("pool:" + id);
+        used.add(owner);
+        for (String server : POOL.addresses()) {
+          Map<Character, Long> meta = metaFlags(server, "pool:" + id);
+          assertThat(meta.isEmpty()).as("pool:%d on %s (owner %s)", id, server, owner).isEqualTo(!server.equals(owner));
+        }
+      }
+      assertThat(used).hasSize(3);
+
+      String owner = tier.serverFor("pool:100");
+      assertThat(text(owner, "set pool:100 0 300 " + json(100, "py").length(), utf8(json(100, "py")))).isEqualTo("STORED");
+      assertThat(users.getIfPresent(100L)).isEqualTo(new User(100, "py"));
+    }
+  }
+
   // ---- the text protocol, by hand ----------------------------------------------------------
 
   private static InetSocketAddress socketAddress() {
@@ -388,8 +422,14 @@ class MemcachedRawInteropIT {
 
   /** Sends {@code line} (and {@code data}, if any, as its data block); returns the first reply line. */
   private static String text(String line, byte[] data) throws IOException {
+    return text(MEMCACHED.addresses().get(0), line, data);
+  }
+
+  /** {@link #text(String, byte[])} to the server at {@code address} ({@code host:port}). */
+  private static String text(String address, String line, byte[] data) throws IOException {
+    String[] hostPort = address.split(":");
     try (Socket socket = new Socket()) {
-      socket.connect(socketAddress(), 5_000);
+      socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 5_000);
       socket.setSoTimeout(5_000);
       OutputStream out = socket.getOutputStream();
       out.write(utf8(line + "\r\n"));
@@ -411,7 +451,12 @@ class MemcachedRawInteropIT {
 
   /** Returns the client flags ({@code f}) and seconds left ({@code t}) of {@code key}; empty if absent. */
   private static Map<Character, Long> metaFlags(String key) throws IOException {
-    String reply = text("mg " + key + " f t", null);
+    return metaFlags(MEMCACHED.addresses().get(0), key);
+  }
+
+  /** {@link #metaFlags(String)} on the server at {@code address}. */
+  private static Map<Character, Long> metaFlags(String address, String key) throws IOException {
+    String reply = text(address, "mg " + key + " f t", null);
     Map<Character, Long> flags = new HashMap<>();
     if (reply.startsWith("HD")) {
       for (String token : reply.substring(2).trim().split(" ")) {
