@@ -76,7 +76,10 @@ public interface AsyncCache<K, V> {
   /** See {@link Cache#invalidateAll(Iterable)}. */
   CompletableFuture<Void> invalidateAll(Iterable<? extends K> keys);
 
-  /** See {@link Cache#invalidateAll()}. */
+  /**
+   * See {@link Cache#invalidateAll()}; where that throws {@link UnsupportedOperationException}, the
+   * returned future fails with it.
+   */
   CompletableFuture<Void> invalidateAll();
 
   /** See {@link Cache#invalidateTag}. */

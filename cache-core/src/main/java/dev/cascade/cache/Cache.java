@@ -136,7 +136,14 @@ public interface Cache<K, V> extends AutoCloseable {
   /** Removes every key of {@code keys} from every tier. */
   void invalidateAll(Iterable<? extends K> keys);
 
-  /** Removes every entry of this cache from every tier, and nothing of any other cache. */
+  /**
+   * Removes every entry of this cache from every tier, and nothing of any other cache.
+   *
+   * @throws UnsupportedOperationException if a remote store cannot remove a whole cache of this
+   *     layout (raw values on memcached, which cannot list keys: docs/interop.md); the in-process
+   *     tiers, this instance's and, through the invalidation channel, the others', are emptied all
+   *     the same, and the remote entries stay until their TTL
+   */
   void invalidateAll();
 
   /** Makes every entry written with {@code tag} before this call unreadable in every tier. */

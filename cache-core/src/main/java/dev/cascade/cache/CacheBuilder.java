@@ -414,8 +414,10 @@ public final class CacheBuilder<K, V> {
           "cache '" + name + "' refreshes early or serves stale entries but has no ttl: set ttl(...), the expiry they work from");
     }
     checkSliding();
+    List<RemoteStore> remoteStores = stores;
     if (layout != null) { // before the in-memory tier is built: a refused layout must not leave one behind
       layout.check(name, keyPrefix == null ? "cascade" : keyPrefix, stores, nullTtl != null, freshness, lock != null);
+      remoteStores = layout.storesFor(name, keyPrefix == null ? "cascade" : keyPrefix, stores);
     }
     Ticker time = ticker == null ? Ticker.system() : ticker;
     KeyCodec<K> keys = keyCodec == null ? KeyCodec.standard() : keyCodec;
@@ -444,7 +446,7 @@ public final class CacheBuilder<K, V> {
         new CacheSettings<>(
             name,
             local,
-            stores,
+            remoteStores,
             keys,
             valueCodec,
             keyPrefix == null ? "cascade" : keyPrefix,

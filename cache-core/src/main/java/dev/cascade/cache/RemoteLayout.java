@@ -61,12 +61,17 @@ public final class RemoteLayout {
    *   <li>Tags: tag versions are recorded in the envelope, so a raw cache tracks tags only with
    *       {@link #tagSets}; without it a put with tags throws {@link IllegalArgumentException}.
    *   <li>Reads fetch the value's remaining TTL with it ({@link RemoteStore#getWithTtl}; Redis: one
-   *       script of {@code GET} and {@code PTTL}), so an in-process copy never outlives the server's
-   *       copy; it lives at most the shorter of that, the cache's {@code ttl} (or {@code nullTtl})
+   *       script of {@code GET} and {@code PTTL}; Memcached: {@code mg <key> v f t}, whole seconds), so
+   *       an in-process copy never outlives the server's copy; it lives at most the shorter of that, the cache's {@code ttl} (or {@code nullTtl})
    *       and the in-process tier's own bound. A store that cannot tell the remaining TTL bounds
    *       copies by the cache's TTL alone.
-   *   <li>A value that does not decode (another program's format, a truncated write) is a counted
-   *       miss: it is deleted and the loader runs, as in the default layout.
+   *   <li>A value that does not decode (another program's format, a truncated write), or that the
+   *       store knows to be of another type (Memcached: client flags other than text's 0 or 16), is a
+   *       counted miss: it is deleted and the loader runs, as in the default layout.
+   *   <li>On Memcached, which cannot list keys and keeps the default layout's namespace version in
+   *       client flags that other clients own here, {@code invalidateAll()} throws {@link
+   *       UnsupportedOperationException}; Memcached values are written with client flags 0, as
+   *       spymemcached, xmemcached and pymemcache write a string (docs/interop.md).
    * </ul>
    *
    * @throws IllegalStateException if already set
@@ -106,7 +111,8 @@ public final class RemoteLayout {
    * keyCodec(id -> Long.toString(id))}, gives {@code user:42}). The placeholder must come once and
    * last: everything before it is the cache's literal, and every key starting with the literal
    * belongs to the cache, which {@code invalidateAll()} deletes (Redis: {@code SCAN MATCH
-   * <literal>*} with glob characters escaped). {@code build()} therefore refuses a literal that
+   * <literal>*} with glob characters escaped; Memcached refuses it for raw values, and takes enveloped
+   * values only under a literal of the form {@code <a>:<b>:}, whose namespace version it renews). {@code build()} therefore refuses a literal that
    * starts, or is the start of, another live cache's namespace on the same store (or of {@code
    * <keyPrefix>:}, where caches of the default layout live). As in the default layout, an encoded
    * key that starts with {@code #} gets a second {@code #}, and a key the store cannot take is
@@ -213,6 +219,25 @@ public final class RemoteLayout {
       throw new IllegalStateException(
           where + "keyTemplate " + keyLiteral + KEY + " and tagSets " + tagLiteral + TAG + " overlap: invalidateAll() would delete tag sets");
     }
+  }
+
+  /**
+   * Returns the stores the cache reads and writes through: each store's {@link
+   * RemoteStore#forLayout} for the cache's namespace (the key literal, or {@code <keyPrefix>:<cache>:}).
+   *
+   * @throws IllegalStateException if a store refuses the layout, with its reason
+   */
+  List<RemoteStore> storesFor(String cache, String keyPrefix, List<RemoteStore> stores) {
+    String namespace = keyLiteral != null ? keyLiteral : keyPrefix + ":" + cache + ":";
+    List<RemoteStore> laidOut = new java.util.ArrayList<>(stores.size());
+    for (RemoteStore store : stores) {
+      try {
+        laidOut.add(Objects.requireNonNull(store.forLayout(namespace, raw), "forLayout returned null"));
+      } catch (IllegalStateException refused) {
+        throw new IllegalStateException("cache '" + cache + "': " + refused.getMessage(), refused);
+      }
+    }
+    return List.copyOf(laidOut);
   }
 
   private static String literalOf(String template, String placeholder, String what) {

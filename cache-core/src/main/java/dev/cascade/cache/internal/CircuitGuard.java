@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * a call is refused at once (failed with {@link CircuitOpenException}) while the breaker is open; a
  * timeout ({@link CacheTimeoutException} or {@link TimeoutException}) makes the breaker probe at
  * once, any other failure but bad input (a lost connection) counts towards opening it, a success
- * towards closing it, and bad input ({@link IllegalArgumentException}) towards neither.
+ * towards closing it, and bad input ({@link IllegalArgumentException}) or an operation the store
+ * does not support ({@link UnsupportedOperationException}) towards neither.
  *
  * <p>Without a breaker a call runs as is (and a call that throws, throws). With one, a call that
  * throws instead of returning a future is reported as a failed future. Stateless apart from the
@@ -46,8 +47,9 @@ final class CircuitGuard {
         (result, error) -> {
           if (error == null) {
             circuit.onSuccess();
-          } else if (unwrap(error) instanceof IllegalArgumentException) {
-            circuit.onIgnored(); // bad input says nothing about the store
+          } else if (unwrap(error) instanceof IllegalArgumentException
+              || unwrap(error) instanceof UnsupportedOperationException) {
+            circuit.onIgnored(); // bad input, or an operation refused by design: nothing about the store's health
           } else if (isTimeout(unwrap(error))) {
             circuit.onTimeout();
           } else {

@@ -13,6 +13,7 @@ import dev.cascade.cache.spi.StampedeLock;
 import dev.cascade.cache.spi.TagVersion;
 import dev.cascade.cache.spi.Tier;
 import dev.cascade.cache.spi.TierEntry;
+import dev.cascade.cache.spi.TimedValue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -122,7 +124,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     CompletableFuture<@Nullable Fetched> fetched =
         raw != null && touch == null
             ? guard.call(() -> store.getWithTtl(remoteKey))
-                .thenApply(timed -> timed == null ? null : fetched(remoteKey, timed.value(), timed.remaining()))
+                .thenApply(timed -> timed == null ? null : fetched(remoteKey, timed))
             : guard.call(() -> touch == null ? store.get(remoteKey) : store.getAndTouch(remoteKey, touch))
                 .thenApply(bytes -> bytes == null ? null : fetched(remoteKey, bytes, touch));
     return fetched
@@ -157,26 +159,12 @@ final class RemoteTier<K, V> implements Tier<K, V> {
       byRemoteKey.put(keys.entryKey(key), key);
     }
     Duration touch = sliding;
-    CompletableFuture<List<Fetched>> fetched;
-    if (raw != null && touch == null) {
-      fetched =
-          guard.call(() -> store.getAllWithTtl(byRemoteKey.keySet()))
-              .thenApply(
-                  found -> {
-                    List<Fetched> live = new ArrayList<>(found.size());
-                    found.forEach((remoteKey, timed) -> keepLive(live, fetched(remoteKey, timed.value(), timed.remaining())));
-                    return live;
-                  });
-    } else {
-      fetched =
-          guard.call(() -> touch == null ? store.getAll(byRemoteKey.keySet()) : store.getAllAndTouch(byRemoteKey.keySet(), touch))
-              .thenApply(
-                  found -> {
-                    List<Fetched> live = new ArrayList<>(found.size());
-                    found.forEach((remoteKey, bytes) -> keepLive(live, fetched(remoteKey, bytes, touch)));
-                    return live;
-                  });
-    }
+    Set<String> remoteKeys = byRemoteKey.keySet();
+    CompletableFuture<List<Fetched>> fetched =
+        raw != null && touch == null
+            ? guard.call(() -> store.getAllWithTtl(remoteKeys)).thenApply(found -> live(found, this::fetched))
+            : guard.call(() -> touch == null ? store.getAll(remoteKeys) : store.getAllAndTouch(remoteKeys, touch))
+                .thenApply(found -> live(found, (remoteKey, bytes) -> fetched(remoteKey, bytes, touch)));
     return fetched.thenCompose(
         live -> {
           Set<String> tagged = new HashSet<>(0);
@@ -188,16 +176,19 @@ final class RemoteTier<K, V> implements Tier<K, V> {
         });
   }
 
-  /** Adds {@code read} to {@code live} unless it is null (nothing usable) or expired (then dropped). */
-  private void keepLive(List<Fetched> live, @Nullable Fetched read) {
-    if (read == null) {
-      return;
-    }
-    if (expired(read.envelope())) {
-      dropStale(read.remoteKey(), read.bytes());
-    } else {
-      live.add(read);
-    }
+  /** The usable values {@code found} by a bulk read: parsed, the expired ones dropped. */
+  private <T> List<Fetched> live(Map<String, T> found, BiFunction<String, T, @Nullable Fetched> parse) {
+    List<Fetched> live = new ArrayList<>(found.size());
+    found.forEach(
+        (remoteKey, value) -> {
+          Fetched read = parse.apply(remoteKey, value);
+          if (read != null && expired(read.envelope())) {
+            dropStale(remoteKey, read.bytes());
+          } else if (read != null) {
+            live.add(read);
+          }
+        });
+    return live;
   }
 
   /** The entries of {@code live} whose tags are still valid by {@code versions}; drops the others. */
@@ -405,6 +396,18 @@ final class RemoteTier<K, V> implements Tier<K, V> {
 
   /** A value read from the store: its bytes (what a conditional delete compares) and their envelope. */
   private record Fetched(String remoteKey, byte[] bytes, Envelope envelope) {}
+
+  /**
+   * Returns a raw value read with its time left (see {@link #parse}), or {@code null} for none; a
+   * value the store calls foreign is counted and deleted as a corrupt one, never decoded.
+   */
+  private @Nullable Fetched fetched(String remoteKey, TimedValue timed) {
+    if (timed.foreign()) {
+      corrupt(remoteKey, timed.value());
+      return null;
+    }
+    return fetched(remoteKey, timed.value(), timed.remaining());
+  }
 
   /** Returns {@code bytes} with their envelope (see {@link #parse}), or {@code null} for none. */
   private @Nullable Fetched fetched(String remoteKey, byte[] bytes, @Nullable Duration remaining) {

@@ -254,6 +254,9 @@ final class WritePipeline<K, V> {
     if (cause instanceof IllegalArgumentException badInput) {
       return badInput; // bad input stays what it is
     }
+    if (cause instanceof UnsupportedOperationException unsupported) {
+      return unsupported; // so does a refusal by design (invalidateAll of a raw cache on memcached)
+    }
     String message =
         "cache '" + cacheName + "': " + what + " failed on tier '" + tier.name() + "': " + cause.getMessage();
     OperatorLog.WRITES.log(System.Logger.Level.WARNING, message);

@@ -42,12 +42,34 @@ public interface RemoteStore extends AutoCloseable {
   /**
    * Returns whether a value put under a key is stored under exactly that key as exactly those
    * bytes, so that other programs find it (what a cache with {@code RemoteLayout.rawValues()} or a
-   * key template needs), and whether {@link #deleteByPrefix} takes any prefix. Default {@code
-   * true}; a store that rewrites keys or values, or deletes only namespaces of its own form, says
-   * {@code false}.
+   * key template needs), and whether {@link #deleteByPrefix} takes any prefix, either as it is or
+   * through the view {@link #forLayout} returns. Default {@code true}; a store that rewrites keys or
+   * values, or deletes only namespaces of its own form, and has no such view, says {@code false}, and
+   * {@code CacheBuilder.build()} then refuses a remote layout on it.
    */
   default boolean supportsRawLayout() {
     return true;
+  }
+
+  /**
+   * Returns the store a cache with a remote layout ({@code RemoteLayout}) reads and writes through:
+   * every key of that cache starts with {@code namespace} (its key template's literal, or {@code
+   * <prefix>:<cache>:}), and {@code rawValues} says whether its values are the codec's bytes with no
+   * envelope, which other programs read and write. {@code CacheBuilder.build()} calls it once per
+   * such cache and store, after {@link #supportsRawLayout()} said {@code true}; caches of the default
+   * layout never call it. A store that keeps keys and bytes as given (Redis, the in-memory store)
+   * needs nothing more: the default returns {@code this}. A store whose own bookkeeping rides on
+   * keys or values returns a view that lays that cache out as asked (Memcached: values under
+   * another client's flags convention); a store that forwards to another must forward this call.
+   *
+   * <p>The view shares this store's connections and {@link #failureDomain()}; closing it does
+   * nothing. Thread-safe.
+   *
+   * @throws IllegalStateException if this store cannot lay out such a cache; the message says why
+   *     and is passed on by {@code build()}
+   */
+  default RemoteStore forLayout(String namespace, boolean rawValues) {
+    return this;
   }
 
   /** Returns a future of the value under {@code key}, or of {@code null} when there is none. */

@@ -12,9 +12,19 @@ import org.jspecify.annotations.Nullable;
  * @param value the stored bytes
  * @param remaining the time the value has left in the store, or {@code null} when it has no expiry
  *     or the store cannot tell
+ * @param foreign whether the store knows, from what it keeps beside the value, that the value is not
+ *     in the cache's format at all (Memcached: client flags of a Java-serialized object, a byte
+ *     array, a compressed or pickled value). Core then never hands the bytes to the codec: it counts
+ *     the value as a decode failure, deletes it if it is unchanged and reads a miss, as for a value
+ *     the codec rejects
  */
-public record TimedValue(byte[] value, @Nullable Duration remaining) {
+public record TimedValue(byte[] value, @Nullable Duration remaining, boolean foreign) {
   public TimedValue {
     Objects.requireNonNull(value, "value");
+  }
+
+  /** A value in the cache's format (as far as the store can tell): {@code foreign} is false. */
+  public TimedValue(byte[] value, @Nullable Duration remaining) {
+    this(value, remaining, false);
   }
 }

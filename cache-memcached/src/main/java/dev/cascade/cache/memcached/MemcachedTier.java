@@ -41,6 +41,9 @@ import org.jspecify.annotations.Nullable;
  *       sent as an absolute Unix time by the configured clock.
  *   <li>{@link #deleteByPrefix} (a cache's {@code invalidateAll()}) gives the cache's namespace a new
  *       version on every server; values of older versions are never served again.
+ *   <li>A cache with raw values ({@code RemoteLayout.rawValues()}) gets a view of this tier that
+ *       reads and writes items as other memcached clients do (client flags 0, read 0 or 16; see
+ *       {@link #forLayout}); its {@code invalidateAll()} throws {@link UnsupportedOperationException}.
  *   <li>Values over the item size limit are refused with {@link IllegalArgumentException} before
  *       anything is sent.
  *   <li>Reads of a cache with a sliding TTL ({@link #getAndTouch}, {@link #getAllAndTouch}) are meta
@@ -173,13 +176,53 @@ public final class MemcachedTier implements RemoteStore {
   }
 
   /**
-   * {@code false}: values carry the namespace version in their client flags and {@link
-   * #deleteByPrefix} takes only {@code <a>:<b>:} namespaces, so raw values and key templates
-   * ({@code RemoteLayout}) are refused on Memcached for now.
+   * {@code true}: a cache with a {@code RemoteLayout} on this tier works through {@link #forLayout},
+   * which says what each layout gets on memcached.
    */
   @Override
   public boolean supportsRawLayout() {
-    return false;
+    return true;
+  }
+
+  /**
+   * Returns the store a cache with a {@code RemoteLayout} uses; called by {@code CacheBuilder.build()}.
+   *
+   * <ul>
+   *   <li>Raw values ({@code rawValues}): a view on this tier's connections that reads and writes items
+   *       as other memcached clients do. Values are the codec's bytes, written with client flags 0,
+   *       which is how spymemcached's and xmemcached's {@code SerializingTranscoder} store a {@code
+   *       String} and how pymemcache's default client stores {@code str}/{@code bytes}; a value read is
+   *       text if its flags are 0 or 16 (pymemcache's {@code python_memcache_serializer} and
+   *       python-memcached mark {@code str} with 16). A value with any other flags (a Java-serialized
+   *       object, a byte array, a compressed or pickled value) is never decoded: the cache counts it as
+   *       a decode failure, deletes it if unchanged and loads, as for a value its codec rejects (with a
+   *       sliding TTL it is a plain miss). Keys go out as they are (printable ASCII up to 250 bytes),
+   *       so other clients find them by name; TTLs are memcached's expiry, and reads fetch the time
+   *       left ({@code mg <key> v f t}, whole seconds). {@code invalidateAll()} is refused: its future
+   *       (or the blocking call) fails with {@link UnsupportedOperationException}, since memcached
+   *       cannot list keys and the namespace version of the default layout lives in the client flags
+   *       that other clients own; {@code invalidate} and {@code invalidateAll(keys)} work.
+   *   <li>Enveloped values under a key template: this tier itself, if the template's literal is a
+   *       namespace of the form {@code <a>:<b>:} ({@code app:users:}), whose version {@code
+   *       invalidateAll()} renews as for the default layout.
+   * </ul>
+   *
+   * @throws IllegalStateException for enveloped values under a literal that is not of the form {@code
+   *     <a>:<b>:}: its {@code invalidateAll()} could not be kept
+   */
+  @Override
+  public RemoteStore forLayout(String namespace, boolean rawValues) {
+    Objects.requireNonNull(namespace, "namespace");
+    if (rawValues) {
+      return new RawMemcachedStore(this, namespace);
+    }
+    if (!MemcachedStore.isNamespace(namespace)) {
+      throw new IllegalStateException(
+          "memcached keeps invalidateAll() of enveloped values as a version per namespace of the form <a>:<b>:,"
+              + " and the key template's literal \"" + namespace + "\" is not one: use a literal such as"
+              + " \"app:users:\", or rawValues()");
+    }
+    return this;
   }
 
   /** Returns the servers of the pool, {@code host:port}, in configuration order. */

@@ -29,6 +29,7 @@ public final class MemcachedStore {
   private final ItemRules rules;
   private final MultiGet multiGet;
   private final LeaseCommands leases;
+  private final RawItems raw;
 
   public MemcachedStore(MemcachedClient client, MemcachedConfig config) {
     this.client = client;
@@ -36,6 +37,23 @@ public final class MemcachedStore {
     this.rules = new ItemRules(config);
     this.multiGet = new MultiGet(placement);
     this.leases = new LeaseCommands(placement, rules);
+    this.raw = new RawItems(client, rules);
+  }
+
+  /**
+   * Returns the same connections laid out for other clients: no namespace versions, text flags (see
+   * {@link RawItems}); what a cache with raw values reads and writes through.
+   */
+  public RawItems raw() {
+    return raw;
+  }
+
+  /**
+   * Returns whether {@code prefix} is a namespace whose version this store keeps ({@code <a>:<b>:},
+   * exactly two colons, the last at the end): the only prefixes {@link #deleteByPrefix} takes.
+   */
+  public static boolean isNamespace(String prefix) {
+    return prefix.equals(NamespaceVersions.namespaceOf(prefix + "x")) && prefix.chars().filter(c -> c == ':').count() == 2;
   }
 
   /** Returns the largest value this store sends. */
