@@ -38,7 +38,8 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Run: {@code java -cp benchmarks/target/cascade-benchmarks.jar
  * dev.cascade.benchmarks.RedisLoadBenchmark [redis-uri|-] [measureSeconds] [clients] [workloads]
- * [rounds]}, clients and workloads comma-separated (default: all of them, 10 s, 6 rounds). Without a
+ * [rounds]}, clients and workloads comma-separated ({@code -} or nothing: all of them; defaults 10 s and 6
+ * rounds). Without a
  * URI ({@code -}) it starts {@code redis-server} from the PATH on a free loopback port.
  */
 public final class RedisLoadBenchmark {
@@ -52,8 +53,8 @@ public final class RedisLoadBenchmark {
 
   public static void main(String[] args) throws Exception {
     int measureSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-    List<String> clientNames = args.length > 2 ? List.of(args[2].split(",")) : null;
-    List<String> workloads = args.length > 3 ? List.of(args[3].split(",")) : ALL_WORKLOADS;
+    List<String> clientNames = args.length > 2 && !args[2].equals("-") ? List.of(args[2].split(",")) : null;
+    List<String> workloads = args.length > 3 && !args[3].equals("-") ? List.of(args[3].split(",")) : ALL_WORKLOADS;
     int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 6;
     for (String workload : workloads) {
       if (!ALL_WORKLOADS.contains(workload)) {
