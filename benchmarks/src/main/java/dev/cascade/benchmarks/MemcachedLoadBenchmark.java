@@ -179,7 +179,7 @@ public final class MemcachedLoadBenchmark {
                       eachLine.append(String.format(java.util.Locale.ROOT, " %.2f", each[round]));
                     }
                     System.out.printf(
-                        java.util.Locale.ROOT, "%-14s %-13s / %-11s by round:%s; median %.2f%n",
+                        java.util.Locale.ROOT, "%-14s %-13s / %-12s by round:%s; median %.2f%n",
                         client, workload, peer.getKey(), eachLine, PairedRatio.median(each));
                   }
                 }));
