@@ -14,11 +14,13 @@ import org.jspecify.annotations.Nullable;
 final class BenchRedis implements AutoCloseable {
   private final @Nullable ServerProcess server;
   private final RedisClient client;
+  private final String uri;
   private final int seconds;
   private final int threads;
 
   private BenchRedis(String uri, @Nullable ServerProcess server, String[] args) {
     this.server = server;
+    this.uri = uri;
     this.client = RedisClient.create(uri);
     this.seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     this.threads = args.length > 2 ? Integer.parseInt(args[2]) : 8;
@@ -40,6 +42,11 @@ final class BenchRedis implements AutoCloseable {
 
   RedisClient client() {
     return client;
+  }
+
+  /** The server's URI, for clients other than Lettuce. */
+  String uri() {
+    return uri;
   }
 
   /** How long each measured phase runs (argument 2, default 10). */

@@ -1,5 +1,7 @@
 package dev.cascade.benchmarks;
 
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.codec.BytesCodec;
 import dev.cascade.cache.memcached.MemcachedConfig;
 import dev.cascade.cache.memcached.MemcachedTier;
 import java.io.File;
@@ -24,9 +26,13 @@ import org.HdrHistogram.Histogram;
 /**
  * Load harness for the Memcached tier against the established clients, in one run on one server:
  * {@link MemcachedTier} (with its default completion pool, and with completions on the I/O threads),
+ * a {@link Cache} with only that tier ({@code cascade-cache}: values put through Cascade, read back
+ * through {@code getIfPresent} and {@code getAll}),
  * xmemcached 2.4.9 and spymemcached 2.12.3, all over the text protocol, 64 calls in flight (64
  * threads each making blocking calls), single gets and 100-key multi-gets of the same number of
- * keys with the same key lengths and the same 512-byte values. Latencies go into HdrHistogram.
+ * keys with the same key lengths and the same 512-byte values. A workload whose name ends in {@code
+ * -1} ({@code getMulti100-1}, {@code get-1}) runs one caller instead of 64. Latencies go into
+ * HdrHistogram.
  *
  * <p>Run: {@code java -cp benchmarks/target/cascade-benchmarks.jar
  * dev.cascade.benchmarks.MemcachedLoadBenchmark [host:port|-] [measureSeconds] [clients] [workloads]
@@ -76,10 +82,10 @@ public final class MemcachedLoadBenchmark {
     byte[] value = new byte[VALUE_BYTES];
     ThreadLocalRandom.current().nextBytes(value);
     System.out.printf(
-        "memcached %s, %d threads, %d keys, %d-byte values, warm-up %d s, measure %d s, JDK %s, %d CPUs%n%n",
+        "memcached %s, %d threads (1 for a -1 workload), %d keys, %d-byte values, warm-up %d s, measure %d s, JDK %s, %d CPUs%n%n",
         address, THREADS, KEYS, VALUE_BYTES, warmupSeconds, measureSeconds, System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors());
-    System.out.printf("%-26s %-12s %12s %9s %9s %9s %9s%n", "client", "workload", "ops/s", "p50 us", "p99 us", "p99.9 us", "max us");
+    System.out.printf("%-26s %-13s %12s %9s %9s %9s %9s%n", "client", "workload", "ops/s", "p50 us", "p99 us", "p99.9 us", "max us");
     // ops/s by workload, client and round, for the summary
     Map<String, Map<String, double[]>> throughput = new java.util.LinkedHashMap<>();
     try {
@@ -105,7 +111,7 @@ public final class MemcachedLoadBenchmark {
               }
               Result result = run(client, workload, measureSeconds, true);
               System.out.printf(
-                  "%-26s %-12s %,12.0f %9.0f %9.0f %9.0f %9.0f%n",
+                  "%-26s %-13s %,12.0f %9.0f %9.0f %9.0f %9.0f%n",
                   name + " (round " + round + ")",
                   workload,
                   result.opsPerSecond,
@@ -131,7 +137,8 @@ public final class MemcachedLoadBenchmark {
 
   /**
    * Prints, per workload and round, each Cascade client's throughput over the better of the peers
-   * (xmemcached, spymemcached) in the same round, and the median of those ratios.
+   * (xmemcached, spymemcached) in the same round, and over each peer alone, with the median of those
+   * ratios.
    */
   private static void printRatios(Map<String, Map<String, double[]>> throughput, int rounds) {
     System.out.println();
@@ -158,21 +165,38 @@ public final class MemcachedLoadBenchmark {
                     line.append(String.format(java.util.Locale.ROOT, " %.2f", ratio));
                   }
                   System.out.printf(
-                      java.util.Locale.ROOT, "%-14s %-12s / better peer, by round:%s; median %.2f%n",
+                      java.util.Locale.ROOT, "%-14s %-13s / better peer, by round:%s; median %.2f%n",
                       client, workload, line, median);
+                  // and over each peer alone (the targets name xmemcached and spymemcached)
+                  for (Map.Entry<String, double[]> peer : byClient.entrySet()) {
+                    if (peer.getKey().startsWith("cascade")) {
+                      continue;
+                    }
+                    double[] each = new double[rounds];
+                    StringBuilder eachLine = new StringBuilder();
+                    for (int round = 0; round < rounds; round++) {
+                      each[round] = scores[round] / peer.getValue()[round];
+                      eachLine.append(String.format(java.util.Locale.ROOT, " %.2f", each[round]));
+                    }
+                    System.out.printf(
+                        java.util.Locale.ROOT, "%-14s %-13s / %-12s by round:%s; median %.2f%n",
+                        client, workload, peer.getKey(), eachLine, PairedRatio.median(each));
+                  }
                 }));
   }
 
   private record Result(double opsPerSecond, Histogram histogram) {}
 
   private static Result run(Client client, String workload, int seconds, boolean record) throws Exception {
+    int callers = workload.endsWith("-1") ? 1 : THREADS;
+    boolean multi = workload.startsWith("getMulti");
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     List<Histogram> histograms = new ArrayList<>();
-    long[] counts = new long[THREADS];
+    long[] counts = new long[callers];
     Throwable[] failure = new Throwable[1];
     CountDownLatch start = new CountDownLatch(1);
     List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < THREADS; t++) {
+    for (int t = 0; t < callers; t++) {
       Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
       histograms.add(histogram);
       int index = t;
@@ -185,7 +209,7 @@ public final class MemcachedLoadBenchmark {
                   start.await();
                   while (System.nanoTime() < end) {
                     long begin;
-                    if (workload.equals("get")) {
+                    if (!multi) {
                       String key = client.prefix() + random.nextInt(KEYS);
                       begin = System.nanoTime();
                       if (client.get(key) == null) {
@@ -232,6 +256,42 @@ public final class MemcachedLoadBenchmark {
 
   private static Client open(String name, String address) throws IOException {
     switch (name) {
+      case "cascade-cache":
+        {
+          MemcachedTier tier =
+              MemcachedTier.create(MemcachedConfig.builder().servers(address).commandTimeout(Duration.ofSeconds(2)).build());
+          // A cache with only this tier, as a user builds it; values go through Cascade's envelope.
+          // Its keys reach memcached as "cascade:cache:<n>", as long as the peers' "<7 letters>:bench:<n>".
+          Cache<String, byte[]> cache =
+              Cache.<String, byte[]>builder("cache").tier(tier).valueCodec(BytesCodec.create()).build();
+          return new Client() {
+            @Override
+            public String prefix() {
+              return "";
+            }
+
+            @Override
+            public void put(String key, byte[] value) {
+              cache.put(key, value);
+            }
+
+            @Override
+            public Object get(String key) {
+              return cache.getIfPresent(key);
+            }
+
+            @Override
+            public Map<String, ?> getAll(List<String> keys) {
+              return cache.getAll(keys);
+            }
+
+            @Override
+            public void close() {
+              cache.close();
+              tier.close();
+            }
+          };
+        }
       case "cascade":
       case "cascade-direct":
         {
