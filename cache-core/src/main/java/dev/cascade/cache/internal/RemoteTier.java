@@ -121,12 +121,11 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private CompletableFuture<@Nullable TierEntry<V>> read(K key) {
     String remoteKey = keys.entryKey(key);
     Duration touch = sliding;
-    CompletableFuture<@Nullable Fetched> fetched =
-        raw != null && touch == null
-            ? guard.call(() -> store.getWithTtl(remoteKey))
-                .thenApply(timed -> timed == null ? null : fetched(remoteKey, timed))
-            : guard.call(() -> touch == null ? store.get(remoteKey) : store.getAndTouch(remoteKey, touch))
-                .thenApply(bytes -> bytes == null ? null : fetched(remoteKey, bytes, touch));
+    CompletableFuture<@Nullable Fetched> fetched = raw != null && touch == null
+            ? CallerHop.thenApply(guard.call(() -> store.getWithTtl(remoteKey)), timed -> timed == null ? null : fetched(remoteKey, timed))
+            : CallerHop.thenApply(
+                guard.call(() -> touch == null ? store.get(remoteKey) : store.getAndTouch(remoteKey, touch)),
+                bytes -> bytes == null ? null : fetched(remoteKey, bytes, touch));
     return fetched
         .thenCompose(
             found -> {
@@ -162,9 +161,10 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     Set<String> remoteKeys = byRemoteKey.keySet();
     CompletableFuture<List<Fetched>> fetched =
         raw != null && touch == null
-            ? guard.call(() -> store.getAllWithTtl(remoteKeys)).thenApply(found -> live(found, this::fetched))
-            : guard.call(() -> touch == null ? store.getAll(remoteKeys) : store.getAllAndTouch(remoteKeys, touch))
-                .thenApply(found -> live(found, (remoteKey, bytes) -> fetched(remoteKey, bytes, touch)));
+            ? CallerHop.thenApply(guard.call(() -> store.getAllWithTtl(remoteKeys)), found -> live(found, this::fetched))
+            : CallerHop.thenApply(
+                guard.call(() -> touch == null ? store.getAll(remoteKeys) : store.getAllAndTouch(remoteKeys, touch)),
+                found -> live(found, (remoteKey, bytes) -> fetched(remoteKey, bytes, touch)));
     return fetched.thenCompose(
         live -> {
           Set<String> tagged = new HashSet<>(0);

@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * methods, one field read nearer than a view holding an engine): what {@code CacheBuilder.build()}
  * returns. Misses run
  * the engine's asynchronous path on the calling thread through a {@link CallerRunsLoop}, so a
- * blocking loader always runs in its caller's thread. Package-private, so that no user code can
+ * blocking loader always runs in its caller's thread, and so do the decoding of what remote tiers
+ * read ({@link CallerHop}). Package-private, so that no user code can
  * cast a cache to it. Not final only for {@link EarlyRefreshingView}, which adds early refresh to
  * the hits of {@code get}. Thread-safe.
  */
@@ -64,14 +65,20 @@ class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
   }
 
   private @Nullable V getIfPresentAfterLocalMiss(K key) {
-    Cached<V> found = await(lookupAfterLocalMiss(key));
+    Cached<V> found = lookupAfterLocalMissBlocking(key);
     return found == null ? null : found.value();
+  }
+
+  /** {@link #lookupAfterLocalMiss}, with what remote tiers read decoded on this thread ({@link CallerHop}). */
+  private @Nullable Cached<V> lookupAfterLocalMissBlocking(K key) {
+    CallerRunsLoop loop = new CallerRunsLoop();
+    return await(loop.drive(CallerHop.start(loop, () -> lookupAfterLocalMiss(key))));
   }
 
   @Override
   public @Nullable Cached<V> lookup(K key) {
     Object found = lookupLocal(key);
-    return found != null ? new Cached<>(CacheEngine.valueOf(found)) : await(lookupAfterLocalMiss(key));
+    return found != null ? new Cached<>(CacheEngine.valueOf(found)) : lookupAfterLocalMissBlocking(key);
   }
 
   @Override
@@ -99,13 +106,14 @@ class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
       K key, @Nullable Duration entryTtl, Function<? super K, ? extends @Nullable V> loader) {
     CallerRunsLoop loop = new CallerRunsLoop();
     return await(
-        loop.drive(load(key, entryTtl, Futures.callInline(loader), loop, Thread.currentThread())));
+        loop.drive(CallerHop.start(loop, () -> load(key, entryTtl, Futures.callInline(loader), loop, Thread.currentThread()))));
   }
 
   @Override
   public Map<K, V> getAll(Iterable<? extends K> keys) {
     ensureOpen();
-    return await(bulk.getAllPresent(keys));
+    CallerRunsLoop loop = new CallerRunsLoop();
+    return await(loop.drive(CallerHop.start(loop, () -> bulk.getAllPresent(keys))));
   }
 
   @Override
@@ -116,7 +124,7 @@ class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
     ensureOpen();
     CallerRunsLoop loop = new CallerRunsLoop();
     return await(
-        loop.drive(bulk.loadAll(keys, Futures.callInline(bulkLoader), loop, Thread.currentThread())));
+        loop.drive(CallerHop.start(loop, () -> bulk.loadAll(keys, Futures.callInline(bulkLoader), loop, Thread.currentThread()))));
   }
 
   @Override
