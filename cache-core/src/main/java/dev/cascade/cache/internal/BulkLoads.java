@@ -62,7 +62,7 @@ final class BulkLoads<K, V> {
 
   /** The values of those {@code keys} some tier holds; never loads. */
   CompletableFuture<Map<K, V>> getAllPresent(Iterable<? extends K> keys) {
-    Map<K, V> result = new LinkedHashMap<>();
+    Map<K, V> result = new LinkedHashMap<>(capacityFor(keys));
     Set<K> missing = readLocal(keys, result, new Counting(true));
     if (missing.isEmpty() || !reads.hasRemotes()) {
       stats.misses.add(missing.size());
@@ -111,7 +111,7 @@ final class BulkLoads<K, V> {
       Executor executor,
       @Nullable Thread owner,
       Counting counting) {
-    Map<K, V> result = new LinkedHashMap<>();
+    Map<K, V> result = new LinkedHashMap<>(capacityFor(keys));
     Set<K> missing = readLocal(keys, result, counting);
     if (owner != null) {
       for (K key : missing) {
@@ -189,7 +189,7 @@ final class BulkLoads<K, V> {
   /** Adds the live local values of {@code keys} to {@code result} and returns the missing keys. */
   private Set<K> readLocal(Iterable<? extends K> keys, Map<K, V> result, Counting counting) {
     Objects.requireNonNull(keys, "keys");
-    Set<K> missing = new LinkedHashSet<>();
+    Set<K> missing = new LinkedHashSet<>(capacityFor(keys));
     for (K key : keys) {
       Objects.requireNonNull(key, "keys contains a null key");
       if (result.containsKey(key) || missing.contains(key)) {
@@ -205,6 +205,11 @@ final class BulkLoads<K, V> {
       }
     }
     return missing;
+  }
+
+  /** A hash capacity that holds every key of {@code keys} without a resize, if their number is known. */
+  private static int capacityFor(Iterable<?> keys) {
+    return keys instanceof java.util.Collection<?> known ? ReadThrough.capacityFor(known.size()) : 16;
   }
 
   /** The in-process tier's answer for {@code key} in the form of the counted lookup, uncounted. */

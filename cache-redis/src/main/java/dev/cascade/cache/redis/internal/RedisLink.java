@@ -219,7 +219,7 @@ public final class RedisLink implements AutoCloseable {
     return bounded("MGET", () -> commands().mget(keys.toArray(String[]::new)))
         .thenApply(
             values -> {
-              Map<String, byte[]> found = new HashMap<>();
+              Map<String, byte[]> found = new HashMap<>(values.size() * 4 / 3 + 1); // no resize
               for (KeyValue<String, byte[]> value : values) {
                 if (value.hasValue()) {
                   found.put(value.getKey(), value.getValue());
