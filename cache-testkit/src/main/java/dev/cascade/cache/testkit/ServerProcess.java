@@ -18,8 +18,9 @@ import java.util.function.IntFunction;
 /**
  * A real server (redis-server, memcached) on a loopback port, that a test can kill, pause and
  * resume. {@link #start} runs a binary from the PATH as a local process, whose output goes to a log
- * file under {@code target/} so a failing test can show it. Not thread-safe: one test class drives
- * it.
+ * file under {@code target/} so a failing test can show it. The extensions may instead run a server
+ * in a Docker container (see docs/testing.md); then the same methods act on the container, and
+ * {@link #pid()} is not supported. Not thread-safe: one test class drives it.
  */
 public final class ServerProcess implements AutoCloseable {
   private final Backend backend;
@@ -37,6 +38,11 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(String name, IntFunction<List<String>> command) {
     Path log = logFile(name);
     return new ServerProcess(new LocalProcess(name, command, freePort(), log));
+  }
+
+  /** Returns a server process over a running container; its methods act on the container. */
+  static ServerProcess of(ContainerServer container) {
+    return new ServerProcess(container);
   }
 
   /** Returns the absolute path of {@code binary} on the PATH (or in /usr/sbin, /usr/bin). */
@@ -72,6 +78,8 @@ public final class ServerProcess implements AutoCloseable {
 
   /**
    * Returns the process id.
+   *
+   * @throws UnsupportedOperationException for a server in a container
    */
   public long pid() {
     return backend.pid();
@@ -122,7 +130,7 @@ public final class ServerProcess implements AutoCloseable {
     return backend.toString();
   }
 
-  /** How the server runs: a local process (and, to come, a Docker container). */
+  /** How the server runs: a local process, or a Docker container ({@link ContainerServer}). */
   interface Backend {
     int port();
 

@@ -7,10 +7,12 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.testcontainers.containers.GenericContainer;
 
 /**
- * What a server container would run, checked without an engine: the command lines and the images
- * from the system properties.
+ * What a server container would run, checked without an engine: the command lines, the images from
+ * the system properties, and the container as Testcontainers is given it (built, never started;
+ * its image name is resolved only by an engine).
  */
 class ContainerSpecTest {
   @Test
@@ -72,5 +74,17 @@ class ContainerSpecTest {
     assertThatThrownBy(() -> ContainerSpec.memcachedImage(Map.of("cascade.testkit.memcached.image", "memcached 1.6")::get))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("cascade.testkit.memcached.image must name an image");
+  }
+
+  @Test
+  void container_builtNotStarted_commandAndOnlyTheFixedBinding() {
+    ContainerSpec spec = ContainerSpec.redis("myregistry/redis:7.2", true);
+
+    try (GenericContainer<?> container = ContainerServer.container(spec, 41234)) {
+      assertThat(container.getCommandParts()).containsExactlyElementsOf(spec.command());
+      assertThat(container.getExposedPorts()).containsExactly(6379);
+      assertThat(container.getPortBindings()).containsExactly("127.0.0.1:41234:6379/tcp");
+      assertThat(container.getContainerId()).isNull();
+    }
   }
 }
