@@ -112,8 +112,8 @@ final class ServerSource {
    * probe is called for {@code auto} and {@code docker} only.
    *
    * @throws IllegalArgumentException if the value is not {@code auto}, {@code docker} or {@code local}
-   * @throws IllegalStateException for {@code docker} when no engine answers, or when it publishes
-   *     ports on another machine
+   * @throws IllegalStateException for {@code docker} when no engine answers, when it publishes ports
+   *     on another machine, or when the probe fails
    */
   static Choice choose(@Nullable String setting, EngineProbe probe) {
     String mode = setting == null || setting.isBlank() ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
@@ -127,7 +127,16 @@ final class ServerSource {
         throw new IllegalArgumentException(PROPERTY + " must be auto, docker or local, was '" + setting + "'");
     }
     boolean forced = mode.equals("docker");
-    Optional<String> host = probe.answeringHost();
+    Optional<String> host;
+    try {
+      host = probe.answeringHost();
+    } catch (RuntimeException e) {
+      // Testcontainers' own check catches what it expects; anything else must not break the local path
+      if (forced) {
+        throw new IllegalStateException(PROPERTY + "=docker, but asking Testcontainers for a Docker engine failed: " + e, e);
+      }
+      return new Choice(Kind.LOCAL, PROPERTY + "=auto and asking Testcontainers for a Docker engine failed: " + e);
+    }
     if (host.isEmpty()) {
       if (forced) {
         throw new IllegalStateException(

@@ -93,6 +93,23 @@ class ServerSourceTest {
   }
 
   @Test
+  void choose_probeFails_autoTakesLocalAndDockerFailsWithTheCause() {
+    IllegalArgumentException broken = new IllegalArgumentException("bad ~/.testcontainers.properties");
+    EngineProbe failing =
+        () -> {
+          throw broken;
+        };
+
+    Choice auto = ServerSource.choose(null, failing);
+    assertThat(auto.kind()).isEqualTo(Kind.LOCAL);
+    assertThat(auto.reason()).contains("asking Testcontainers for a Docker engine failed", "bad ~/.testcontainers.properties");
+    assertThatThrownBy(() -> ServerSource.choose("docker", failing))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("cascade.testkit.servers=docker, but asking Testcontainers for a Docker engine failed")
+        .hasCause(broken);
+  }
+
+  @Test
   void choice_calledTwice_probesAndLogsOnce() {
     AtomicInteger probes = new AtomicInteger();
     List<String> log = new ArrayList<>();
