@@ -18,11 +18,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Servers are found in this order: addresses in the environment variable {@code
  * CASCADE_MEMCACHED} ({@code host:port,host:port,...}, at least as many as the class asks for);
- * then Docker through Testcontainers — not wired: this workplace has no Docker engine, so that step
- * is skipped; then the {@code memcached} binary on the PATH, started on free loopback ports (with
- * {@code -u root} when running as root, which memcached otherwise refuses). With none of these the
- * class fails, saying how to get one. Servers the testkit started can be killed, paused, resumed and
- * restarted by the tests; external ones cannot. Not thread-safe: one test class drives it.
+ * then, as the system property {@code cascade.testkit.servers} chooses ({@code auto} by default:
+ * Docker when an engine answers), containers of the image {@code cascade.testkit.memcached.image}
+ * ({@code memcached:1.6} by default) through Testcontainers, or the {@code memcached} binary on the
+ * PATH, started on free loopback ports (with {@code -u root} when running as root, which memcached
+ * otherwise refuses). With none of these the class fails, saying how to get one. Servers the testkit
+ * started, in a container or not, can be killed, paused, resumed and restarted by the tests;
+ * external ones cannot. Not thread-safe: one test class drives it.
  */
 public final class MemcachedServerExtension implements BeforeAllCallback, AfterAllCallback {
   /** The environment variable naming external servers. */
@@ -69,7 +71,14 @@ public final class MemcachedServerExtension implements BeforeAllCallback, AfterA
       external.subList(count, external.size()).clear();
       return;
     }
-    // Testcontainers would come here; there is no Docker engine in this workplace, so it is skipped.
+    ServerSource source = ServerSource.jvm();
+    if (source.choice().kind() == ServerSource.Kind.DOCKER) {
+      ContainerSpec spec = ContainerSpec.memcached(source.memcachedImage());
+      for (int i = 0; i < count; i++) {
+        processes.add(ServerProcess.of(ContainerServer.start("memcached", spec)));
+      }
+      return;
+    }
     Optional<String> binary = ServerProcess.findBinary("memcached");
     if (binary.isEmpty()) {
       throw new IllegalStateException(

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Gives a test class a Redis primary, one replica of it and one Sentinel that watches them (quorum
  * 1, a primary that does not answer for 1 s is down), all real {@code redis-server} processes on
- * free loopback ports, started before the first test and stopped after the last. Clients connect
- * through the Sentinel ({@link #sentinelUri()}); the test kills the primary to make the Sentinel
- * promote the replica. Register it as a static field. Not thread-safe: one test class drives it.
+ * free loopback ports (in every mode of {@code cascade.testkit.servers}: never containers), started
+ * before the first test and stopped after the last. Clients connect through the Sentinel ({@link
+ * #sentinelUri()}); the test kills the primary to make the Sentinel promote the replica. Register it
+ * as a static field. Not thread-safe: one test class drives it.
  */
 public final class RedisSentinelExtension implements BeforeAllCallback, AfterAllCallback {
   /** The name the Sentinel knows the primary by. */
@@ -35,6 +36,7 @@ public final class RedisSentinelExtension implements BeforeAllCallback, AfterAll
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    ServerSource.jvm().localOnly("Redis Sentinel (primary, replica and Sentinel)");
     String binary =
         ServerProcess.findBinary("redis-server")
             .orElseThrow(() -> new IllegalStateException("no redis-server for the Sentinel tests (Debian: apt-get install redis-server)"));

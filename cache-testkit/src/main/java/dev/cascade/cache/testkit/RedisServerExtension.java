@@ -25,11 +25,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  *
  * <p>A server is found in this order: an address in the environment ({@code CASCADE_REDIS_URI} for
- * standalone, {@code CASCADE_REDIS_CLUSTER} as {@code host:port,host:port,...} for a cluster); then
- * Docker through Testcontainers — not wired yet: this workplace has no Docker engine, so that step
- * is skipped; then {@code redis-server} on the PATH, started on free loopback ports. With none of
- * these the class fails, saying how to get one. Servers the testkit started can be killed, paused
- * and resumed by the tests; external ones cannot.
+ * standalone, {@code CASCADE_REDIS_CLUSTER} as {@code host:port,host:port,...} for a cluster); then,
+ * as the system property {@code cascade.testkit.servers} chooses ({@code auto} by default: Docker
+ * when an engine answers), a container of the image {@code cascade.testkit.redis.image} ({@code
+ * redis:7.0.15} by default) through Testcontainers, or {@code redis-server} on the PATH, started on
+ * free loopback ports. A cluster and a TLS server always come from {@code redis-server} on the
+ * PATH, in every mode. With none of these the class fails, saying how to get one. Servers the
+ * testkit started, in a container or not, can be killed, paused and resumed by the tests; external
+ * ones cannot.
  */
 public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
   private static final int CLUSTER_MASTERS = 3;
@@ -108,6 +111,14 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
       for (String part : address.split(",")) {
         external.add(part.trim().replaceFirst("^redis://", ""));
       }
+      return;
+    }
+    ServerSource source = ServerSource.jvm();
+    if (cluster || tls) {
+      source.localOnly(cluster ? "Redis Cluster" : "Redis with TLS");
+    } else if (source.choice().kind() == ServerSource.Kind.DOCKER) {
+      ContainerSpec spec = ContainerSpec.redis(source.redisImage(), durable);
+      processes.add(ServerProcess.of(ContainerServer.start(durable ? "redis-durable" : "redis", spec)));
       return;
     }
     Optional<String> binary = ServerProcess.findBinary("redis-server");

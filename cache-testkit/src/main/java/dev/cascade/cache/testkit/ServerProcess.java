@@ -16,23 +16,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
- * A real server process (redis-server, memcached) on a free loopback port, that a test can kill,
- * pause and resume. The process is started from a binary on the PATH; its output goes to a log file
- * under {@code target/} so a failing test can show it. Not thread-safe: one test class drives it.
+ * A real server (redis-server, memcached) on a loopback port, that a test can kill, pause and
+ * resume. {@link #start} runs a binary from the PATH as a local process, whose output goes to a log
+ * file under {@code target/} so a failing test can show it. The extensions may instead run a server
+ * in a Docker container (see docs/testing.md); then the same methods act on the container, and
+ * {@link #pid()} is not supported. Not thread-safe: one test class drives it.
  */
 public final class ServerProcess implements AutoCloseable {
-  private final String name;
-  private final IntFunction<List<String>> command;
-  private final int port;
-  private final Path log;
-  private Process process;
+  private final Backend backend;
 
-  private ServerProcess(String name, IntFunction<List<String>> command, int port, Path log) {
-    this.name = name;
-    this.command = command;
-    this.port = port;
-    this.log = log;
-    this.process = launch();
+  private ServerProcess(Backend backend) {
+    this.backend = backend;
   }
 
   /**
@@ -43,7 +37,12 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static ServerProcess start(String name, IntFunction<List<String>> command) {
     Path log = logFile(name);
-    return new ServerProcess(name, command, freePort(), log);
+    return new ServerProcess(new LocalProcess(name, command, freePort(), log));
+  }
+
+  /** Returns a server process over a running container; its methods act on the container. */
+  static ServerProcess of(ContainerServer container) {
+    return new ServerProcess(container);
   }
 
   /** Returns the absolute path of {@code binary} on the PATH (or in /usr/sbin, /usr/bin). */
@@ -74,118 +73,215 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Returns the server's port on 127.0.0.1. */
   public int port() {
-    return port;
+    return backend.port();
   }
 
-  /** Returns the process id. */
+  /**
+   * Returns the process id.
+   *
+   * @throws UnsupportedOperationException for a server in a container
+   */
   public long pid() {
-    return process.pid();
+    return backend.pid();
   }
 
-  /** Returns whether the process is running. */
+  /** Returns whether the process is running (a paused one is). */
   public boolean isAlive() {
-    return process.isAlive();
+    return backend.isAlive();
   }
 
   /** Kills the process with SIGKILL and waits for it to die. */
   public void kill() {
-    process.destroyForcibly();
-    try {
-      process.waitFor(20, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    backend.kill();
   }
 
   /** Stops the process with SIGSTOP: its port still accepts connections but nothing answers. */
   public void pause() {
-    signal("STOP");
+    backend.pause();
   }
 
   /** Resumes a paused process with SIGCONT. */
   public void resume() {
-    signal("CONT");
+    backend.resume();
   }
 
-  /** Starts the server again on the same port after {@link #kill()}. */
+  /**
+   * Starts the server again on the same port after {@link #kill()}.
+   *
+   * @throws IllegalStateException if it is still running
+   */
   public void restart() {
-    if (process.isAlive()) {
-      throw new IllegalStateException(name + " is still running");
-    }
-    process = launch();
+    backend.restart();
   }
 
   /** Returns the last lines of the server's log, for failure messages. */
   public String logTail() {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
+    return backend.logTail();
   }
 
+  /** Resumes the server if it is paused, and kills it. */
   @Override
   public void close() {
-    if (process.isAlive()) {
-      resume();
-      kill();
-    }
+    backend.close();
   }
 
   @Override
   public String toString() {
-    return name + "@127.0.0.1:" + port;
+    return backend.toString();
   }
 
-  private Process launch() {
-    List<String> args = command.apply(port);
-    try {
-      Process started =
-          new ProcessBuilder(args)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (System.nanoTime() < deadline) {
-        if (!started.isAlive()) {
-          throw new IllegalStateException(name + " exited at start (" + args + "):\n" + logTailOf(log));
-        }
-        if (accepts(port)) {
-          return started;
-        }
-        started.waitFor(20, TimeUnit.MILLISECONDS);
-      }
-      started.destroyForcibly();
-      throw new IllegalStateException(name + " did not accept connections on port " + port + " within 20 s");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + args, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting " + name, e);
+  /** How the server runs: a local process, or a Docker container ({@link ContainerServer}). */
+  interface Backend {
+    int port();
+
+    long pid();
+
+    boolean isAlive();
+
+    void kill();
+
+    void pause();
+
+    void resume();
+
+    void restart();
+
+    String logTail();
+
+    void close();
+  }
+
+  /** A server run as a local process: the testkit's way before containers, unchanged. */
+  private static final class LocalProcess implements Backend {
+    private final String name;
+    private final IntFunction<List<String>> command;
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    private LocalProcess(String name, IntFunction<List<String>> command, int port, Path log) {
+      this.name = name;
+      this.command = command;
+      this.port = port;
+      this.log = log;
+      this.process = launch();
     }
-  }
 
-  private static boolean accepts(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
+    @Override
+    public int port() {
+      return port;
     }
-  }
 
-  private void signal(String signal) {
-    try {
-      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
-      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+    @Override
+    public long pid() {
+      return process.pid();
+    }
+
+    @Override
+    public boolean isAlive() {
+      return process.isAlive();
+    }
+
+    @Override
+    public void kill() {
+      process.destroyForcibly();
+      try {
+        process.waitFor(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    }
+
+    @Override
+    public void pause() {
+      signal("STOP");
+    }
+
+    @Override
+    public void resume() {
+      signal("CONT");
+    }
+
+    @Override
+    public void restart() {
+      if (process.isAlive()) {
+        throw new IllegalStateException(name + " is still running");
+      }
+      process = launch();
+    }
+
+    @Override
+    public String logTail() {
+      try {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+      } catch (IOException e) {
+        return "(no log: " + e + ")";
+      }
+    }
+
+    @Override
+    public void close() {
+      if (process.isAlive()) {
+        resume();
+        kill();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return name + "@127.0.0.1:" + port;
+    }
+
+    private Process launch() {
+      List<String> args = command.apply(port);
+      try {
+        Process started =
+            new ProcessBuilder(args)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+          if (!started.isAlive()) {
+            throw new IllegalStateException(name + " exited at start (" + args + "):\n" + logTailOf(log));
+          }
+          if (accepts(port)) {
+            return started;
+          }
+          started.waitFor(20, TimeUnit.MILLISECONDS);
+        }
+        started.destroyForcibly();
+        throw new IllegalStateException(name + " did not accept connections on port " + port + " within 20 s");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start " + args, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while starting " + name, e);
+      }
+    }
+
+    private static boolean accepts(int port) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return true;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+
+    private void signal(String signal) {
+      try {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+          throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
   }
 
