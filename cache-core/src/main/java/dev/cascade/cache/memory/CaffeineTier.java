@@ -51,6 +51,14 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
   private final @Nullable ToIntBiFunction<? super K, ? super V> weigher;
   private final Ticker ticker;
   private final boolean expiryOnRead;
+  /**
+   * Whether this tier has ever stored a holder ({@link TierEntry}). Set, and never cleared, before
+   * the first holder is stored; Caffeine publishes a value with a release write and reads it with
+   * an acquire read, so a lookup that read a holder and then reads this flag sees it set. While it
+   * is clear, a hit returns what Caffeine answered without the holder check, which reads the value
+   * object's header: one memory access to a random object per hit when keys are read uniformly.
+   */
+  private boolean holdersStored;
 
   private CaffeineTier(Builder<K, V> builder) {
     this.name = builder.name;
@@ -107,7 +115,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
   }
 
   /**
-   * The cache's hit path. Split in two 16-byte methods so that C1 inlines it where the cache's
+   * The cache's hit path. Split in 16-byte methods so that C1 inlines it where the cache's
    * lookup calls it, four calls below the caller: C1 refused a 27- and a 32-byte version there
    * ("callee is too large"), and the call it left made C2 compile this method on its own, with
    * Caffeine's lookup inlined, into code too big for C2 to inline later (docs/benchmarks.md).
@@ -117,10 +125,30 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     return unwrapped(key, cache.getIfPresent(key));
   }
 
-  /** What {@link #getValueIfPresent} answers for {@code stored}, this tier's value for {@code key}. */
+  /**
+   * What {@link #getValueIfPresent} answers for {@code stored}, this tier's value for {@code key}.
+   * Reads {@link #holdersStored} after Caffeine's read of {@code stored}, as that field requires.
+   */
   private @Nullable Object unwrapped(K key, @Nullable Object stored) {
+    if (holdersStored) {
+      return valueOrHeld(key, stored);
+    }
+    return stored;
+  }
+
+  /** {@link #unwrapped} for a tier that holds holders: the holder's value, or the bare value. */
+  private @Nullable Object valueOrHeld(K key, @Nullable Object stored) {
     if (stored instanceof TierEntry) {
       return heldValue(key, stored);
+    }
+    return stored;
+  }
+
+  /** What Caffeine is to store for {@code entry} (see {@code StoredForms}); marks a holder first. */
+  private Object storedForm(TierEntry<V> entry) {
+    Object stored = StoredForms.of(entry);
+    if (stored instanceof TierEntry && !holdersStored) {
+      holdersStored = true;
     }
     return stored;
   }
@@ -170,7 +198,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
 
   @Override
   public void putLocal(K key, TierEntry<V> entry) {
-    Object stored = StoredForms.of(entry);
+    Object stored = storedForm(entry);
     if (aliases != null || StoredForms.hasTags(stored)) {
       putStoredIf(key, stored, () -> true);
       return;
@@ -190,7 +218,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
 
   @Override
   public boolean putLocalIf(K key, TierEntry<V> entry, BooleanSupplier stillCurrent) {
-    return putStoredIf(key, StoredForms.of(entry), stillCurrent);
+    return putStoredIf(key, storedForm(entry), stillCurrent);
   }
 
   /** {@link #putLocalIf} for the object this tier stores for the entry (see {@code StoredForms}). */

@@ -19,6 +19,33 @@ class CaffeineTierTest {
     return new TierEntry<>(value, TierEntry.NO_EXPIRY, 0, 0, Set.of(tags));
   }
 
+  /**
+   * A tier that has held only bare values answers hits without the holder check; the first holder
+   * it stores (here an entry with tags, then one with an expiry, then a cached absence) must still
+   * be answered as its value, from this thread and from another.
+   */
+  @Test
+  void holdersStoredAfterBareValues_areAnsweredAsTheirValues() throws Exception {
+    CaffeineTier<String, String> tier = CaffeineTier.<String, String>builder("l1").maximumSize(100).build();
+    tier.putLocal("bare", entry("v0"));
+    assertThat(tier.getValueIfPresent("bare")).isEqualTo("v0");
+
+    tier.putLocal("tagged", entry("v1", "t"));
+    tier.putLocal("expiring", new TierEntry<>("v2", Long.MAX_VALUE - 1, 0, 0, Set.of()));
+    tier.putLocalIf("absent", new TierEntry<>(null, TierEntry.NO_EXPIRY, 0, 0, Set.of()), () -> true);
+
+    assertThat(tier.getValueIfPresent("tagged")).isEqualTo("v1");
+    assertThat(tier.getValueIfPresent("expiring")).isEqualTo("v2");
+    assertThat(tier.getValueIfPresent("absent")).isSameAs(LocalTier.CACHED_NULL);
+    assertThat(tier.getValueIfPresent("bare")).isEqualTo("v0");
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      assertThat(other.submit(() -> tier.getValueIfPresent("tagged")).get(10, TimeUnit.SECONDS)).isEqualTo("v1");
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
   @Test
   void tagIndex_neverOutgrowsTheCache() {
     CaffeineTier<Integer, String> tier = CaffeineTier.<Integer, String>builder("l1").maximumSize(100).build();

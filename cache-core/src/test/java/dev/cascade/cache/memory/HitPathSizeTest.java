@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
  * bytecode into the method it compiles and 90 % of its caller's allowance at each level below: 31,
  * 27, 24, 21, 18 bytes. {@code CaffeineTier.getValueIfPresent} is four calls below the cache's
  * {@code getIfPresent} and must fit even when that caller is itself inlined one level down (21
- * bytes); the holder check it calls is one level further (18 bytes).
+ * bytes); the check whether the tier holds holders is one level further (18 bytes), and the holder
+ * check of a tier that does one more (16 bytes).
  */
 class HitPathSizeTest {
 
@@ -23,5 +24,10 @@ class HitPathSizeTest {
   @Test
   void unwrapped_fitsC1sInliningAllowanceOneLevelFurther() {
     assertThat(codeLength(CaffeineTier.class, "unwrapped", Object.class, Object.class)).isLessThanOrEqualTo(18);
+  }
+
+  @Test
+  void valueOrHeld_fitsC1sInliningAllowanceTwoLevelsFurther() {
+    assertThat(codeLength(CaffeineTier.class, "valueOrHeld", Object.class, Object.class)).isLessThanOrEqualTo(16);
   }
 }
