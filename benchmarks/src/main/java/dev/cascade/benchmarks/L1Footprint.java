@@ -70,13 +70,7 @@ public final class L1Footprint {
           cache.put(keys[i], VALUE);
         }
       }
-      long after = usedHeap();
-      System.out.printf(
-          Locale.ROOT,
-          "%-55s %6.1f bytes per entry (%d entries)%n",
-          shape,
-          (after - before) / (double) keys.length,
-          cache.inspect().localSizeExact());
+      print(shape, usedHeap() - before, keys.length, cache.inspect().localSizeExact());
     }
   }
 
@@ -88,14 +82,13 @@ public final class L1Footprint {
     for (Long key : keys) {
       cache.put(key, VALUE);
     }
-    long after = usedHeap();
-    System.out.printf(
-        Locale.ROOT,
-        "%-55s %6.1f bytes per entry (%d entries)%n",
-        shape,
-        (after - before) / (double) keys.length,
-        cache.estimatedSize());
+    print(shape, usedHeap() - before, keys.length, cache.estimatedSize());
     Reference.reachabilityFence(cache);
+  }
+
+  private static void print(String shape, long grownBy, int puts, long entries) {
+    System.out.printf(
+        Locale.ROOT, "%-55s %6.1f bytes per entry (%d entries)%n", shape, grownBy / (double) puts, entries);
   }
 
   private static long usedHeap() {

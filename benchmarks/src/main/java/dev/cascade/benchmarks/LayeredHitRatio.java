@@ -39,15 +39,7 @@ public final class LayeredHitRatio {
     System.out.printf(
         Locale.ROOT, "perfect-LFU bound: %.4f%n", LayeredRedisBenchmark.optimalHitRatio(0.99));
 
-    com.github.benmanes.caffeine.cache.Cache<Integer, String> aside =
-        Caffeine.newBuilder().maximumSize(L1_SIZE).build();
-    report("raw Caffeine, getIfPresent + put", stream, key -> {
-      if (aside.getIfPresent(key) != null) {
-        return true;
-      }
-      aside.put(key, value(key));
-      return false;
-    });
+    report("raw Caffeine, getIfPresent + put", stream, cacheAside(Caffeine.newBuilder().maximumSize(L1_SIZE).build()));
 
     com.github.benmanes.caffeine.cache.Cache<Integer, String> computing =
         Caffeine.newBuilder().maximumSize(L1_SIZE).build();
@@ -104,6 +96,22 @@ public final class LayeredHitRatio {
 
   /** Reads the stream twice with {@code read} (true for a hit) and reports the second pass. */
   private static void report(String label, int[] stream, IntPredicate read) {
+    print(label, secondPassHits(stream, read), stream.length);
+  }
+
+  /** A read of {@code cache} as cache-aside code reads it: a hit, or a miss and then a put. */
+  static IntPredicate cacheAside(com.github.benmanes.caffeine.cache.Cache<Integer, String> cache) {
+    return key -> {
+      if (cache.getIfPresent(key) != null) {
+        return true;
+      }
+      cache.put(key, value(key));
+      return false;
+    };
+  }
+
+  /** Reads the stream twice with {@code read} (true for a hit); returns the second pass's hits. */
+  static long secondPassHits(int[] stream, IntPredicate read) {
     for (int key : stream) {
       read.test(key);
     }
@@ -113,7 +121,7 @@ public final class LayeredHitRatio {
         hits++;
       }
     }
-    print(label, hits, stream.length);
+    return hits;
   }
 
   private static void print(String label, long hits, long lookups) {

@@ -87,19 +87,9 @@ public final class LayeredRedisBenchmark {
 
   /** Raw Caffeine's hit ratio on {@code stream} (cache-aside), over a second pass after a first. */
   static double caffeineHitRatio(int[] stream) {
-    com.github.benmanes.caffeine.cache.Cache<Integer, Boolean> caffeine =
+    com.github.benmanes.caffeine.cache.Cache<Integer, String> caffeine =
         com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(L1_SIZE).build();
-    long hits = 0;
-    for (int pass = 0; pass < 2; pass++) {
-      for (int key : stream) {
-        if (caffeine.getIfPresent(key) != null) {
-          hits += pass;
-        } else {
-          caffeine.put(key, Boolean.TRUE);
-        }
-      }
-    }
-    return hits / (double) stream.length;
+    return LayeredHitRatio.secondPassHits(stream, LayeredHitRatio.cacheAside(caffeine)) / (double) stream.length;
   }
 
   /** The hit ratio of an L1 that always holds exactly the L1_SIZE most frequent keys. */

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * the callers waited), where each caller can decode its own reply on a core of its own.
  *
  * <p>Invariant: the loop is visible only while {@link #start} runs its call, on the thread that
- * called it (the caller then drives the loop until the call's result completes); stages created
+ * called it, which is {@link CallerRunsLoop#runBlocking} (it then drives the loop until the call's
+ * result completes); stages created
  * anywhere else, such as in continuations on other threads or by the asynchronous view, run where
  * their input completes, as without this class. Thread-safe (per-thread state).
  */

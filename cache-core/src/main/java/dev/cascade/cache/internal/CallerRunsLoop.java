@@ -3,6 +3,7 @@ package dev.cascade.cache.internal;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
 
 /**
  * An executor whose tasks run on the one thread that {@link #drive drives} it: how a blocking call
@@ -28,6 +29,16 @@ final class CallerRunsLoop implements Executor {
     if (finished) {
       runQueued(); // the queue's lock orders this after the driver's last poll, or the driver runs it
     }
+  }
+
+  /**
+   * Runs {@code call} on a new loop and drives the loop on this thread until the call's result
+   * completes; returns it completed. While {@code call} starts, what remote tiers read hops to the
+   * loop ({@link CallerHop}), so a blocking call decodes its own replies.
+   */
+  static <T> CompletableFuture<T> runBlocking(Function<CallerRunsLoop, CompletableFuture<T>> call) {
+    CallerRunsLoop loop = new CallerRunsLoop();
+    return loop.drive(CallerHop.start(loop, () -> call.apply(loop)));
   }
 
   /** Runs queued tasks on this thread until {@code result} completes; returns it completed. */

@@ -29,6 +29,16 @@ final class CircuitGuard {
   }
 
   /** Returns the future of {@code call}, run through the breaker as the class comment says. */
+  /**
+   * Whether {@code error} is the caller's bad input ({@link IllegalArgumentException}) or an
+   * operation the store refuses by design ({@link UnsupportedOperationException}, such as {@code
+   * invalidateAll} of a raw cache on Memcached): it says nothing about the store's health and
+   * reaches the caller as it is.
+   */
+  static boolean isRefusal(Throwable error) {
+    return error instanceof IllegalArgumentException || error instanceof UnsupportedOperationException;
+  }
+
   <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
     CircuitBreaker circuit = breaker;
     if (circuit == null) {
@@ -47,9 +57,8 @@ final class CircuitGuard {
         (result, error) -> {
           if (error == null) {
             circuit.onSuccess();
-          } else if (unwrap(error) instanceof IllegalArgumentException
-              || unwrap(error) instanceof UnsupportedOperationException) {
-            circuit.onIgnored(); // bad input, or an operation refused by design: nothing about the store's health
+          } else if (isRefusal(unwrap(error))) {
+            circuit.onIgnored(); // nothing about the store's health
           } else if (isTimeout(unwrap(error))) {
             circuit.onTimeout();
           } else {

@@ -69,10 +69,9 @@ class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
     return found == null ? null : found.value();
   }
 
-  /** {@link #lookupAfterLocalMiss}, with what remote tiers read decoded on this thread ({@link CallerHop}). */
+  /** {@link #lookupAfterLocalMiss}, driven on this thread (see {@link CallerRunsLoop#runBlocking}). */
   private @Nullable Cached<V> lookupAfterLocalMissBlocking(K key) {
-    CallerRunsLoop loop = new CallerRunsLoop();
-    return await(loop.drive(CallerHop.start(loop, () -> lookupAfterLocalMiss(key))));
+    return await(CallerRunsLoop.runBlocking(loop -> lookupAfterLocalMiss(key)));
   }
 
   @Override
@@ -104,16 +103,14 @@ class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
 
   final @Nullable V loadBlocking(
       K key, @Nullable Duration entryTtl, Function<? super K, ? extends @Nullable V> loader) {
-    CallerRunsLoop loop = new CallerRunsLoop();
     return await(
-        loop.drive(CallerHop.start(loop, () -> load(key, entryTtl, Futures.callInline(loader), loop, Thread.currentThread()))));
+        CallerRunsLoop.runBlocking(loop -> load(key, entryTtl, Futures.callInline(loader), loop, Thread.currentThread())));
   }
 
   @Override
   public Map<K, V> getAll(Iterable<? extends K> keys) {
     ensureOpen();
-    CallerRunsLoop loop = new CallerRunsLoop();
-    return await(loop.drive(CallerHop.start(loop, () -> bulk.getAllPresent(keys))));
+    return await(CallerRunsLoop.runBlocking(loop -> bulk.getAllPresent(keys)));
   }
 
   @Override
@@ -122,9 +119,8 @@ class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
       Function<? super Set<K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
     Objects.requireNonNull(bulkLoader, "bulkLoader");
     ensureOpen();
-    CallerRunsLoop loop = new CallerRunsLoop();
     return await(
-        loop.drive(CallerHop.start(loop, () -> bulk.loadAll(keys, Futures.callInline(bulkLoader), loop, Thread.currentThread()))));
+        CallerRunsLoop.runBlocking(loop -> bulk.loadAll(keys, Futures.callInline(bulkLoader), loop, Thread.currentThread())));
   }
 
   @Override
@@ -152,22 +148,20 @@ class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
   public void write(K key, V value, CacheWriter<? super K, ? super V> writer) {
     Objects.requireNonNull(writer, "writer");
     ensureOpen();
-    CallerRunsLoop loop = new CallerRunsLoop();
     await(
-        loop.drive(
-            writeThrough.write(
-                key, value, k -> Futures.callWriter(k, () -> writer.write(k, value)), loop, Thread.currentThread())));
+        CallerRunsLoop.runBlocking(
+            loop ->
+                writeThrough.write(
+                    key, value, k -> Futures.callWriter(k, () -> writer.write(k, value)), loop, Thread.currentThread())));
   }
 
   @Override
   public void delete(K key, CacheDeleter<? super K> deleter) {
     Objects.requireNonNull(deleter, "deleter");
     ensureOpen();
-    CallerRunsLoop loop = new CallerRunsLoop();
     await(
-        loop.drive(
-            writeThrough.delete(
-                key, k -> Futures.callWriter(k, () -> deleter.delete(k)), loop, Thread.currentThread())));
+        CallerRunsLoop.runBlocking(
+            loop -> writeThrough.delete(key, k -> Futures.callWriter(k, () -> deleter.delete(k)), loop, Thread.currentThread())));
   }
 
   @Override

@@ -213,7 +213,7 @@ final class WritePipeline<K, V> {
       Consumer<@Nullable Throwable> afterRemotes,
       InvalidationChannel.Kind kind,
       Supplier<List<String>> announced) {
-    if (remotes.isEmpty() && !coherence.hasChannel()) {
+    if (localOnly) {
       try {
         afterRemotes.accept(null);
         return CompletableFuture.completedFuture(null);
@@ -251,11 +251,8 @@ final class WritePipeline<K, V> {
 
   /** The exception a caller gets for {@code cause}, which failed {@code what} on {@code tier}. */
   private RuntimeException translate(String what, Tier<K, V> tier, Throwable cause) {
-    if (cause instanceof IllegalArgumentException badInput) {
-      return badInput; // bad input stays what it is
-    }
-    if (cause instanceof UnsupportedOperationException unsupported) {
-      return unsupported; // so does a refusal by design (invalidateAll of a raw cache on memcached)
+    if (CircuitGuard.isRefusal(cause)) {
+      return (RuntimeException) cause; // bad input, or an operation refused by design, stays what it is
     }
     String message =
         "cache '" + cacheName + "': " + what + " failed on tier '" + tier.name() + "': " + cause.getMessage();

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,33 +38,45 @@ final class MultiGet {
    * ""} for a plain read, else the {@code " T<expiry>"} flag each meta get carries.
    */
   CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys, String touchFlag) {
-    // Each server's targets in the order given, without duplicates.
+    return acrossServers(keys, placement::target, (node, targets) -> getAllOn(node, targets, touchFlag));
+  }
+
+  /**
+   * Reads {@code keys} (placed by {@code target}, without duplicates, each server's in the order
+   * given) with one {@code read} per server, servers in parallel, and merges what each found. The
+   * keys of a server known to be down are misses; the call fails only when no server answered (with
+   * {@link IllegalStateException} once the client is closed). Each {@code read} must answer a fresh
+   * mutable map: the first one collects the rest.
+   */
+  static <T> CompletableFuture<Map<String, T>> acrossServers(
+      Collection<String> keys,
+      Function<String, Target> target,
+      BiFunction<ServerNode, List<Target>, CompletableFuture<Map<String, T>>> read) {
     Map<ServerNode, List<Target>> byNode = new LinkedHashMap<>();
     Set<String> seen = new HashSet<>((int) (keys.size() / 0.75f) + 1);
     for (String key : keys) {
       if (seen.add(key)) {
-        Target t = placement.target(key);
+        Target t = target.apply(key);
         byNode.computeIfAbsent(t.node(), n -> new ArrayList<>(keys.size())).add(t);
       }
     }
-    List<CompletableFuture<Map<String, byte[]>>> perNode = new ArrayList<>();
+    List<CompletableFuture<Map<String, T>>> perNode = new ArrayList<>();
     byNode.forEach(
         (node, nodeTargets) -> {
           if (node.isUp()) {
-            perNode.add(getAllOn(node, nodeTargets, touchFlag));
+            perNode.add(read.apply(node, nodeTargets));
           } else if (node.isClosed()) {
             perNode.add(CompletableFuture.failedFuture(node.closedError()));
           } // else the keys of a server known to be down are misses, as in get
         });
-    CompletableFuture<Map<String, byte[]>> result = new CompletableFuture<>();
+    CompletableFuture<Map<String, T>> result = new CompletableFuture<>();
     CompletableFuture.allOf(perNode.toArray(CompletableFuture[]::new))
         .whenComplete(
             (done, error) -> {
-              // Each server's map is a fresh HashMap of this call: the first one collects the rest.
-              Map<String, byte[]> found = null;
+              Map<String, T> found = null;
               Throwable firstError = null;
               int failed = 0;
-              for (CompletableFuture<Map<String, byte[]>> f : perNode) {
+              for (CompletableFuture<Map<String, T>> f : perNode) {
                 if (f.isCompletedExceptionally()) {
                   failed++;
                   firstError = firstError != null ? firstError : Replies.causeOf(f);
@@ -72,7 +86,6 @@ final class MultiGet {
                   found.putAll(f.join());
                 }
               }
-              // A down server's keys are misses; only when no server answered is it an error.
               if (failed > 0 && failed == perNode.size()) {
                 result.completeExceptionally(firstError);
               } else {

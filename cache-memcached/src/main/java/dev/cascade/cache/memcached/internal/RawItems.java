@@ -7,12 +7,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
@@ -163,30 +160,17 @@ public final class RawItems {
   }
 
   /**
-   * One batch of meta gets per server, servers in parallel; each reply goes through {@code keep},
-   * which hands what it keeps to the consumer it is given. A down server's keys are misses; the call
-   * fails only when no server answered.
+   * One batch of meta gets per server, servers in parallel ({@link MultiGet#acrossServers}: a down
+   * server's keys are misses, the call fails only when no server answered); each reply goes through
+   * {@code keep}, which hands what it keeps to the consumer it is given.
    */
   private <T> CompletableFuture<Map<String, T>> readAll(
       Collection<String> keys, String flags, BiConsumer<MetaResponse, java.util.function.Consumer<T>> keep) {
-    Map<ServerNode, List<Target>> byNode = new LinkedHashMap<>();
     try {
-      Set<String> seen = new HashSet<>();
-      for (String key : keys) {
-        if (seen.add(key)) {
-          Target t = target(key);
-          byNode.computeIfAbsent(t.node(), n -> new ArrayList<>()).add(t);
-        }
-      }
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    List<CompletableFuture<Map<String, T>>> perNode = new ArrayList<>();
-    byNode.forEach((node, targets) -> {
-      if (node.isUp()) {
+      return MultiGet.acrossServers(keys, this::target, (node, targets) -> {
         List<byte[]> commands = new ArrayList<>(targets.size());
         targets.forEach(t -> commands.add(Commands.mg(t.key(), flags)));
-        perNode.add(node.submitBatch(commands).thenApply(replies -> {
+        return node.submitBatch(commands).thenApply(replies -> {
           Map<String, T> found = new HashMap<>();
           for (int i = 0; i < replies.length; i++) {
             MetaResponse reply = Objects.requireNonNull(replies[i], "missing reply");
@@ -195,31 +179,11 @@ public final class RawItems {
             keep.accept(reply, value -> found.put(userKey, value));
           }
           return found;
-        }));
-      } else if (node.isClosed()) {
-        perNode.add(CompletableFuture.failedFuture(node.closedError()));
-      }
-    });
-    CompletableFuture<Map<String, T>> result = new CompletableFuture<>();
-    CompletableFuture.allOf(perNode.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
-      Map<String, T> found = new HashMap<>();
-      Throwable firstError = null;
-      int failed = 0;
-      for (CompletableFuture<Map<String, T>> f : perNode) {
-        if (f.isCompletedExceptionally()) {
-          failed++;
-          firstError = firstError != null ? firstError : Replies.causeOf(f);
-        } else {
-          found.putAll(f.join());
-        }
-      }
-      if (failed > 0 && failed == perNode.size()) {
-        result.completeExceptionally(firstError);
-      } else {
-        result.complete(found);
-      }
-    });
-    return result;
+        });
+      });
+    } catch (RuntimeException e) { // a key that cannot be placed
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   // ---- writes ------------------------------------------------------------------------------
