@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cascade.cache.CacheUnavailableException;
+import dev.cascade.cache.spi.InvalidationChannel;
 import dev.cascade.cache.testkit.RedisServerExtension;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
@@ -60,6 +61,45 @@ class RedisCommandBudgetIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> backend.commandsInFlight() == 0);
       assertThat(store.get("budget:k").join()).containsExactly(1);
       assertThat(backend.refusedCommandCount()).isEqualTo(50);
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  /**
+   * Pending invalidations share the bound: the backend's channel publishes through the same
+   * connection, so with the server stopped and the budget full, an announcement fails at once with
+   * the same clear, counted error instead of queueing without end.
+   */
+  @Test
+  void pausedServer_anInvalidationPastTheBound_failsAtOnce_counted() {
+    RedisClient client = RedisClient.create(redis.uri());
+    try (RedisBackend backend =
+        RedisBackend.builder(client).commandTimeout(Duration.ofMillis(200)).maxCommandsInFlight(MAX_IN_FLIGHT).build()) {
+      InvalidationChannel channel = backend.invalidation();
+      InvalidationChannel.Event event = new InvalidationChannel.Event(InvalidationChannel.Kind.KEYS, List.of("k"));
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> channel.publish("budget", event).handle((done, error) -> error == null).join()); // started
+      RedisTier store = backend.store();
+
+      redis.process(0).pause();
+      try {
+        for (int i = 0; i < MAX_IN_FLIGHT; i++) {
+          store.get("budget:k");
+        }
+        assertThat(backend.commandsInFlight()).isEqualTo(MAX_IN_FLIGHT);
+
+        CompletableFuture<Void> announced = channel.publish("budget", event);
+
+        assertThat(announced).isCompletedExceptionally();
+        assertThat(announced.handle((done, error) -> error).join())
+            .hasRootCauseInstanceOf(CacheUnavailableException.class)
+            .rootCause()
+            .hasMessageContaining(MAX_IN_FLIGHT + " commands already await the server's answer");
+        assertThat(backend.refusedCommandCount()).isEqualTo(1);
+      } finally {
+        redis.process(0).resume();
+      }
     } finally {
       client.shutdown();
     }
