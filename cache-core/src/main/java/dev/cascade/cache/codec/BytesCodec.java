@@ -25,4 +25,10 @@ public final class BytesCodec implements Codec<byte[]> {
   public byte[] decode(byte[] bytes) {
     return bytes.clone();
   }
+
+  @Override
+  public byte[] decode(byte[] bytes, int offset, int length) {
+    java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+    return java.util.Arrays.copyOfRange(bytes, offset, offset + length);
+  }
 }

@@ -4,6 +4,7 @@ import dev.cascade.cache.spi.CodecException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,9 +44,11 @@ public record Envelope(
 
   private static final int FIXED_HEADER = 1 + 1 + 1 + 8 + 8 + 8 + 2;
   private static final int MAX_TAGS = 0xFFFF;
+  private static final byte[] NO_PAYLOAD = new byte[0];
 
   public Envelope {
-    tagVersions = Collections.unmodifiableMap(new LinkedHashMap<>(tagVersions));
+    // The common envelope has no tags: the shared empty map, no copy (bulk reads parse one per key).
+    tagVersions = tagVersions.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(tagVersions));
     if (tagVersions.size() > MAX_TAGS) {
       throw new IllegalArgumentException("at most " + MAX_TAGS + " tags, got " + tagVersions.size());
     }
@@ -88,6 +91,25 @@ public record Envelope(
    * @throws CodecException if {@code bytes} is not an envelope of this format version
    */
   public static Envelope parse(byte[] bytes) {
+    Envelope header = parseHeader(bytes);
+    return new Envelope(
+        header.flags,
+        header.expiresAtMillis,
+        header.writtenAtMillis,
+        header.loadNanos,
+        header.tagVersions,
+        Arrays.copyOfRange(bytes, payloadOffset(bytes), bytes.length));
+  }
+
+  /**
+   * Parses an envelope as {@link #parse} does, with the same checks, but leaves its payload where
+   * it is: the returned envelope's payload is empty, and the payload is the bytes of {@code bytes}
+   * from {@link #payloadOffset} to the end. A reader that decodes the payload in place ({@link
+   * dev.cascade.cache.spi.Codec#decode(byte[], int, int)}) so copies no bytes.
+   *
+   * @throws CodecException if {@code bytes} is not an envelope of this format version
+   */
+  public static Envelope parseHeader(byte[] bytes) {
     if (bytes.length < FIXED_HEADER || bytes[0] != MAGIC) {
       throw new CodecException("not a Cascade envelope (" + bytes.length + " bytes)", null);
     }
@@ -104,21 +126,33 @@ public record Envelope(
       long writtenAt = in.getLong();
       long loadNanos = in.getLong();
       int tagCount = in.getShort() & 0xFFFF;
-      Map<String, Long> tags = new LinkedHashMap<>();
+      Map<String, Long> tags = tagCount == 0 ? Map.of() : new LinkedHashMap<>();
       for (int i = 0; i < tagCount; i++) {
         int length = in.getShort() & 0xFFFF;
         byte[] name = new byte[length];
         in.get(name);
         tags.put(new String(name, StandardCharsets.UTF_8), in.getLong());
       }
-      byte[] payload = new byte[in.remaining()];
-      in.get(payload);
-      if ((flags & FLAG_NULL) != 0 && payload.length != 0) {
-        throw new CodecException("null marker with a " + payload.length + "-byte payload", null);
+      if ((flags & FLAG_NULL) != 0 && in.remaining() != 0) {
+        throw new CodecException("null marker with a " + in.remaining() + "-byte payload", null);
       }
-      return new Envelope(flags, expiresAt, writtenAt, loadNanos, tags, payload);
+      return new Envelope(flags, expiresAt, writtenAt, loadNanos, tags, NO_PAYLOAD);
     } catch (BufferUnderflowException e) {
       throw new CodecException("truncated envelope (" + bytes.length + " bytes)", e);
     }
+  }
+
+  /**
+   * Returns the index in {@code bytes} at which the payload begins; {@code bytes} must be an
+   * envelope that {@link #parseHeader} accepts (the tag section is walked, not checked again).
+   */
+  public static int payloadOffset(byte[] bytes) {
+    int tagCount = ((bytes[FIXED_HEADER - 2] & 0xFF) << 8) | (bytes[FIXED_HEADER - 1] & 0xFF);
+    int offset = FIXED_HEADER;
+    for (int i = 0; i < tagCount; i++) {
+      int length = ((bytes[offset] & 0xFF) << 8) | (bytes[offset + 1] & 0xFF);
+      offset += 2 + length + 8;
+    }
+    return offset;
   }
 }

@@ -91,14 +91,20 @@ public final class JsonCodec<V> implements Codec<V> {
 
   @Override
   public V decode(byte[] bytes) {
+    return decode(bytes, 0, bytes.length);
+  }
+
+  @Override
+  public V decode(byte[] bytes, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, bytes.length);
     try {
-      V value = mapper.readValue(bytes, type);
+      V value = mapper.readValue(bytes, offset, length, type);
       if (value == null) {
         throw new CodecException("JSON null is not a value of " + type, null);
       }
       return value;
     } catch (JacksonException | StackOverflowError e) {
-      throw new CodecException("cannot read " + bytes.length + " bytes as " + type, e);
+      throw new CodecException("cannot read " + length + " bytes as " + type, e);
     }
   }
 

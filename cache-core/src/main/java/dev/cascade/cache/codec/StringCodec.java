@@ -29,15 +29,21 @@ public final class StringCodec implements Codec<String> {
 
   @Override
   public String decode(byte[] bytes) {
+    return decode(bytes, 0, bytes.length);
+  }
+
+  @Override
+  public String decode(byte[] bytes, int offset, int length) {
+    java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
+          .decode(ByteBuffer.wrap(bytes, offset, length))
           .toString();
     } catch (CharacterCodingException e) {
-      throw new CodecException("value is not valid UTF-8 (" + bytes.length + " bytes)", e);
+      throw new CodecException("value is not valid UTF-8 (" + length + " bytes)", e);
     }
   }
 }

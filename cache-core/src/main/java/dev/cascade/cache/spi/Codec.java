@@ -24,4 +24,19 @@ public interface Codec<V> {
    * @throws CodecException if the bytes are not a value of this codec's type
    */
   V decode(byte[] bytes);
+
+  /**
+   * Returns the value encoded in the {@code length} bytes of {@code bytes} from {@code offset}: the
+   * payload of a remote value read in place, without copying it out of its envelope first. The
+   * codec must not change {@code bytes} nor keep a reference to them after it returns. The default
+   * copies the range and calls {@link #decode(byte[])}; a codec that can read a range overrides it
+   * and must answer exactly as {@link #decode(byte[])} does on the copy.
+   *
+   * @throws CodecException if the bytes are not a value of this codec's type
+   * @throws IndexOutOfBoundsException if the range is not within {@code bytes}
+   */
+  default V decode(byte[] bytes, int offset, int length) {
+    java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+    return decode(java.util.Arrays.copyOfRange(bytes, offset, offset + length));
+  }
 }

@@ -63,4 +63,68 @@ class CodecsTest {
     original[0] = 9;
     assertThat(BytesCodec.create().decode(encoded)).containsExactly(1, 2, 3);
   }
+
+  @Test
+  void decodeRange_readsOnlyTheRange_asDecodeOfACopy() {
+    byte[] framed = frame("{\"id\":7,\"name\":\"lamp\"}".getBytes(StandardCharsets.UTF_8));
+    JsonCodec<Product> json = JsonCodec.of(Product.class);
+    assertThat(json.decode(framed, 3, framed.length - 5)).isEqualTo(new Product(7, "lamp"));
+
+    byte[] text = frame("héllo".getBytes(StandardCharsets.UTF_8));
+    assertThat(StringCodec.create().decode(text, 3, text.length - 5)).isEqualTo("héllo");
+
+    byte[] bytes = frame(new byte[] {1, 2, 3});
+    byte[] decoded = BytesCodec.create().decode(bytes, 3, 3);
+    assertThat(decoded).containsExactly(1, 2, 3);
+    decoded[0] = 9;
+    assertThat(bytes[3]).isEqualTo((byte) 1); // a copy: the caller's changes never reach the bytes read
+  }
+
+  @Test
+  void decodeRange_failsAsDecodeDoes_andRefusesRangesOutsideTheBytes() {
+    byte[] notJson = frame("not json".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> JsonCodec.of(Product.class).decode(notJson, 3, notJson.length - 5)).isInstanceOf(CodecException.class);
+    byte[] malformed = frame(new byte[] {(byte) 0xC3, (byte) 0x28});
+    assertThatThrownBy(() -> StringCodec.create().decode(malformed, 3, 2)).isInstanceOf(CodecException.class);
+    // the bytes around the range are not JSON: a codec that read past the range would fail here
+    assertThat(JsonCodec.of(Integer.class).decode("xx42yy".getBytes(StandardCharsets.UTF_8), 2, 2)).isEqualTo(42);
+
+    assertThatThrownBy(() -> BytesCodec.create().decode(new byte[4], 2, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> StringCodec.create().decode(new byte[4], -1, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> JsonCodec.of(Product.class).decode(new byte[4], 3, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
+  void decodeRange_default_decodesACopyOfTheRange() {
+    dev.cascade.cache.spi.Codec<String> reversing =
+        new dev.cascade.cache.spi.Codec<>() {
+          @Override
+          public byte[] encode(String value) {
+            return value.getBytes(StandardCharsets.UTF_8);
+          }
+
+          @Override
+          public String decode(byte[] bytes) {
+            bytes[0] = 'X'; // a codec may scribble on its input: only on the copy
+            return new String(bytes, StandardCharsets.UTF_8);
+          }
+        };
+    byte[] framed = frame("abc".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(reversing.decode(framed, 3, 3)).isEqualTo("Xbc");
+    assertThat(framed[3]).isEqualTo((byte) 'a');
+    assertThatThrownBy(() -> reversing.decode(framed, 6, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  /** {@code payload} with three bytes before it and two after, none of them part of a value. */
+  private static byte[] frame(byte[] payload) {
+    byte[] framed = new byte[payload.length + 5];
+    framed[0] = (byte) 0xFF;
+    framed[1] = '{';
+    framed[2] = '"';
+    System.arraycopy(payload, 0, framed, 3, payload.length);
+    framed[framed.length - 2] = '"';
+    framed[framed.length - 1] = (byte) 0xFE;
+    return framed;
+  }
 }

@@ -58,4 +58,41 @@ class EnvelopeTest {
     nullWithPayload[2] = Envelope.FLAG_NULL;
     assertThatThrownBy(() -> Envelope.parse(nullWithPayload)).hasMessageContaining("null marker");
   }
+
+  @Test
+  void parseHeader_keepsEveryFieldButThePayload_whichStartsAtPayloadOffset() {
+    Map<String, Long> tags = new LinkedHashMap<>();
+    tags.put("category:3", 42L);
+    tags.put("ünïcode", -7L);
+    byte[] payload = "payload".getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = new Envelope(0, 1_000L, 900L, 12_345L, tags, payload).toBytes();
+
+    Envelope header = Envelope.parseHeader(bytes);
+
+    assertThat(header.expiresAtMillis()).isEqualTo(1_000L);
+    assertThat(header.writtenAtMillis()).isEqualTo(900L);
+    assertThat(header.loadNanos()).isEqualTo(12_345L);
+    assertThat(header.tagVersions()).containsExactlyEntriesOf(tags);
+    assertThat(header.payload()).isEmpty();
+    assertThat(Arrays.copyOfRange(bytes, Envelope.payloadOffset(bytes), bytes.length)).isEqualTo(payload);
+
+    byte[] untagged = new Envelope(0, 5L, 1L, 0L, Map.of(), payload).toBytes();
+    assertThat(Envelope.payloadOffset(untagged)).isEqualTo(untagged.length - payload.length);
+    assertThat(Envelope.parseHeader(untagged).tagVersions()).isEmpty();
+  }
+
+  @Test
+  void parseHeader_rejectsWhatParseRejects() {
+    byte[] valid = new Envelope(0, 5L, 1L, 0L, Map.of("t", 1L), new byte[] {1, 2}).toBytes();
+
+    assertThatThrownBy(() -> Envelope.parseHeader("{\"json\":1}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(CodecException.class);
+    assertThatThrownBy(() -> Envelope.parseHeader(Arrays.copyOf(valid, 33))).isInstanceOf(CodecException.class);
+    byte[] future = valid.clone();
+    future[1] = 2;
+    assertThatThrownBy(() -> Envelope.parseHeader(future)).hasMessageContaining("version 2");
+    byte[] nullWithPayload = valid.clone();
+    nullWithPayload[2] = Envelope.FLAG_NULL;
+    assertThatThrownBy(() -> Envelope.parseHeader(nullWithPayload)).hasMessageContaining("null marker");
+  }
 }
