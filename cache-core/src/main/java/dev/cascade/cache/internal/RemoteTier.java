@@ -16,6 +16,7 @@ import dev.cascade.cache.spi.TierEntry;
 import dev.cascade.cache.spi.TimedValue;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -65,12 +66,13 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private final @Nullable StampedeLock lock;
   private final StatsCounter stats;
   private final Events events;
-  private final OperatorLog.RejectionLog rejections;
   /** Runs each store and lock call through the circuit breaker, if any. */
   private final CircuitGuard guard;
   private final RemoteLeases<K> leases;
   /** The sliding TTL, or {@code null} for plain reads and fixed expiries. */
   private final @Nullable Duration sliding;
+  /** Parses, decodes and drops the values read. */
+  private final RemoteValues<V> values;
   /** The raw value form, or {@code null} for the envelope. */
   private final @Nullable RawValues raw;
   /** Tag versions, tag sets or no tags, as the layout says. */
@@ -100,11 +102,12 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     this.lock = lock;
     this.stats = stats;
     this.events = events;
-    this.rejections = new OperatorLog.RejectionLog(keys.namespace() + " (" + name + ")");
     this.guard = new CircuitGuard(name, breaker);
     this.leases = new RemoteLeases<>(store, keys, lock, guard, leasesOverValues);
     this.sliding = sliding;
     this.raw = raw;
+    OperatorLog.RejectionLog rejections = new OperatorLog.RejectionLog(keys.namespace() + " (" + name + ")");
+    this.values = new RemoteValues<>(store, codec, ticker, stats, rejections, guard, sliding, raw);
     this.tags = new RemoteTags<>(store, keys, guard, ticker, raw != null, tagSets);
   }
 
@@ -121,11 +124,11 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private CompletableFuture<@Nullable TierEntry<V>> read(K key) {
     String remoteKey = keys.entryKey(key);
     Duration touch = sliding;
-    CompletableFuture<@Nullable Fetched> fetched = raw != null && touch == null
-            ? CallerHop.thenApply(guard.call(() -> store.getWithTtl(remoteKey)), timed -> timed == null ? null : fetched(remoteKey, timed))
+    CompletableFuture<RemoteValues.@Nullable Fetched> fetched = raw != null && touch == null
+            ? CallerHop.thenApply(guard.call(() -> store.getWithTtl(remoteKey)), timed -> timed == null ? null : values.fetched(remoteKey, timed))
             : CallerHop.thenApply(
                 guard.call(() -> touch == null ? store.get(remoteKey) : store.getAndTouch(remoteKey, touch)),
-                bytes -> bytes == null ? null : fetched(remoteKey, bytes, touch));
+                bytes -> bytes == null ? null : values.fetched(remoteKey, bytes, touch));
     return fetched
         .thenCompose(
             found -> {
@@ -134,15 +137,15 @@ final class RemoteTier<K, V> implements Tier<K, V> {
               }
               Envelope envelope = found.envelope();
               byte[] bytes = found.bytes();
-              if (expired(envelope)) {
-                return CompletableFuture.completedFuture(dropStale(remoteKey, bytes));
+              if (values.expired(envelope)) {
+                return CompletableFuture.completedFuture(values.dropStale(remoteKey, bytes));
               }
               if (envelope.tagVersions().isEmpty()) {
-                return CompletableFuture.completedFuture(toEntry(remoteKey, envelope, bytes));
+                return CompletableFuture.completedFuture(values.toEntry(remoteKey, envelope, bytes));
               }
               return tags.records(envelope.tagVersions().keySet())
                   .thenApply(
-                      records -> tags.valid(envelope, records) ? toEntry(remoteKey, envelope, bytes) : dropStale(remoteKey, bytes));
+                      records -> tags.valid(envelope, records) ? values.toEntry(remoteKey, envelope, bytes) : values.dropStale(remoteKey, bytes));
             });
   }
 
@@ -151,57 +154,83 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     return observe(TierOperation.GET_ALL, () -> readAll(wanted), found -> events.tierLookups(index, found.size(), wanted.size() - found.size()));
   }
 
-  /** One store call for all keys, one pass over what it found, one more call if any entry has tags. */
+  /**
+   * One store call for all keys, one pass over what it found, one more call if any entry has tags.
+   * The keys asked for, their remote keys and what was read of them are arrays of one order, so no
+   * map leads from a remote key back to its key.
+   */
   private CompletableFuture<Map<K, TierEntry<V>>> readAll(Set<K> wanted) {
-    Map<String, K> byRemoteKey = new LinkedHashMap<>(ReadThrough.capacityFor(wanted.size()));
-    for (K key : wanted) {
-      byRemoteKey.put(keys.entryKey(key), key);
+    Object[] asked = wanted.toArray();
+    String[] remoteKeys = new String[asked.length];
+    for (int i = 0; i < asked.length; i++) {
+      @SuppressWarnings("unchecked")
+      K key = (K) asked[i];
+      remoteKeys[i] = keys.entryKey(key);
     }
     Duration touch = sliding;
-    Set<String> remoteKeys = byRemoteKey.keySet();
-    CompletableFuture<List<Fetched>> fetched =
+    List<String> remoteKeyList = Arrays.asList(remoteKeys);
+    CompletableFuture<RemoteValues.@Nullable Fetched[]> fetched =
         raw != null && touch == null
-            ? CallerHop.thenApply(guard.call(() -> store.getAllWithTtl(remoteKeys)), found -> live(found, this::fetched))
+            ? CallerHop.thenApply(guard.call(() -> store.getAllWithTtl(remoteKeyList)), found -> live(found, remoteKeys, values::fetched))
             : CallerHop.thenApply(
-                guard.call(() -> touch == null ? store.getAll(remoteKeys) : store.getAllAndTouch(remoteKeys, touch)),
-                found -> live(found, (remoteKey, bytes) -> fetched(remoteKey, bytes, touch)));
+                guard.call(() -> touch == null ? store.getAll(remoteKeyList) : store.getAllAndTouch(remoteKeyList, touch)),
+                found -> live(found, remoteKeys, (remoteKey, bytes) -> values.fetched(remoteKey, bytes, touch)));
     return fetched.thenCompose(
         live -> {
-          Set<String> tagged = new HashSet<>(0);
-          live.forEach(read -> tagged.addAll(read.envelope().tagVersions().keySet()));
-          if (tagged.isEmpty()) {
-            return CompletableFuture.completedFuture(entries(live, byRemoteKey, Map.of()));
+          Set<String> tagged = null;
+          for (RemoteValues.Fetched read : live) {
+            if (read != null && !read.envelope().tagVersions().isEmpty()) {
+              tagged = tagged == null ? new HashSet<>() : tagged;
+              tagged.addAll(read.envelope().tagVersions().keySet());
+            }
           }
-          return tags.records(tagged).thenApply(versions -> entries(live, byRemoteKey, versions));
+          if (tagged == null) {
+            return CompletableFuture.completedFuture(entries(asked, live, Map.of()));
+          }
+          return tags.records(tagged).thenApply(versions -> entries(asked, live, versions));
         });
   }
 
-  /** The usable values {@code found} by a bulk read: parsed, the expired ones dropped. */
-  private <T> List<Fetched> live(Map<String, T> found, BiFunction<String, T, @Nullable Fetched> parse) {
-    List<Fetched> live = new ArrayList<>(found.size());
-    found.forEach(
-        (remoteKey, value) -> {
-          Fetched read = parse.apply(remoteKey, value);
-          if (read != null && expired(read.envelope())) {
-            dropStale(remoteKey, read.bytes());
-          } else if (read != null) {
-            live.add(read);
-          }
-        });
+  /**
+   * The usable values {@code found} by a bulk read of {@code remoteKeys}, in their order: parsed,
+   * {@code null} where none was found or it was corrupt or expired (dropped).
+   */
+  private <T> RemoteValues.@Nullable Fetched[] live(
+      Map<String, T> found, String[] remoteKeys, BiFunction<String, T, RemoteValues.@Nullable Fetched> parse) {
+    RemoteValues.@Nullable Fetched[] live = new RemoteValues.Fetched[remoteKeys.length];
+    for (int i = 0; i < remoteKeys.length && !found.isEmpty(); i++) {
+      String remoteKey = remoteKeys[i];
+      T value = found.get(remoteKey);
+      RemoteValues.Fetched read = value == null ? null : parse.apply(remoteKey, value);
+      if (read != null && values.expired(read.envelope())) {
+        values.dropStale(remoteKey, read.bytes());
+      } else {
+        live[i] = read;
+      }
+    }
     return live;
   }
 
-  /** The entries of {@code live} whose tags are still valid by {@code versions}; drops the others. */
-  private Map<K, TierEntry<V>> entries(List<Fetched> live, Map<String, K> byRemoteKey, Map<String, byte[]> versions) {
-    Map<K, TierEntry<V>> entries = new HashMap<>(ReadThrough.capacityFor(live.size()));
-    for (Fetched read : live) {
-      if (!tags.valid(read.envelope(), versions)) {
-        dropStale(read.remoteKey(), read.bytes());
+  /**
+   * The entries of {@code live} (read for the keys {@code asked}, in the same order) whose tags are
+   * still valid by {@code versions}; drops the others.
+   */
+  private Map<K, TierEntry<V>> entries(Object[] asked, RemoteValues.@Nullable Fetched[] live, Map<String, byte[]> versions) {
+    Map<K, TierEntry<V>> entries = new HashMap<>(ReadThrough.capacityFor(live.length));
+    for (int i = 0; i < live.length; i++) {
+      RemoteValues.Fetched read = live[i];
+      if (read == null) {
         continue;
       }
-      TierEntry<V> entry = toEntry(read.remoteKey(), read.envelope(), read.bytes());
+      if (!tags.valid(read.envelope(), versions)) {
+        values.dropStale(read.remoteKey(), read.bytes());
+        continue;
+      }
+      TierEntry<V> entry = values.toEntry(read.remoteKey(), read.envelope(), read.bytes());
       if (entry != null) {
-        entries.put(byRemoteKey.get(read.remoteKey()), entry);
+        @SuppressWarnings("unchecked")
+        K key = (K) asked[i];
+        entries.put(key, entry);
       }
     }
     return entries;
@@ -392,109 +421,5 @@ final class RemoteTier<K, V> implements Tier<K, V> {
             onSuccess.accept(value);
           }
         });
-  }
-
-  /** A value read from the store: its bytes (what a conditional delete compares) and their envelope. */
-  private record Fetched(String remoteKey, byte[] bytes, Envelope envelope) {}
-
-  /**
-   * Returns a raw value read with its time left (see {@link #parse}), or {@code null} for none; a
-   * value the store calls foreign is counted and deleted as a corrupt one, never decoded.
-   */
-  private @Nullable Fetched fetched(String remoteKey, TimedValue timed) {
-    if (timed.foreign()) {
-      corrupt(remoteKey, timed.value());
-      return null;
-    }
-    return fetched(remoteKey, timed.value(), timed.remaining());
-  }
-
-  /** Returns {@code bytes} with their envelope (see {@link #parse}), or {@code null} for none. */
-  private @Nullable Fetched fetched(String remoteKey, byte[] bytes, @Nullable Duration remaining) {
-    Envelope envelope = parse(remoteKey, bytes, remaining);
-    return envelope == null ? null : new Fetched(remoteKey, bytes, envelope);
-  }
-
-  /**
-   * Returns the envelope of {@code bytes} read under {@code remoteKey}, or {@code null} (counted and
-   * deleted if corrupt); {@code remaining} is the time the store says the value has left, used only
-   * for raw values ({@code null}: unknown or none).
-   */
-  private @Nullable Envelope parse(String remoteKey, byte[] bytes, @Nullable Duration remaining) {
-    if (LeaseMarker.isMarker(bytes)) {
-      return null; // a load is in progress elsewhere: a miss, not a corrupt value
-    }
-    RawValues rawForm = raw;
-    if (rawForm != null) {
-      return rawForm.read(bytes, ticker.wallMillis(), remaining); // the codec decides whether it is a value
-    }
-    try {
-      return Envelope.parse(bytes);
-    } catch (CodecException e) {
-      corrupt(remoteKey, bytes);
-      return null;
-    }
-  }
-
-  private boolean expired(Envelope envelope) {
-    if (sliding != null && !envelope.isNullMarker()) {
-      return false; // touched as it was read: the store's TTL rules (see the class comment)
-    }
-    return envelope.expiresAtMillis() != TierEntry.NO_EXPIRY
-        && envelope.expiresAtMillis() <= ticker.wallMillis();
-  }
-
-  /** Returns the expiry of the entry read in {@code envelope}: its own, or slid from now. */
-  private long expiryOf(Envelope envelope) {
-    Duration slide = sliding;
-    if (slide == null || envelope.isNullMarker()) {
-      return envelope.expiresAtMillis();
-    }
-    long now = ticker.wallMillis();
-    long millis;
-    try {
-      millis = Math.max(1, slide.toMillis());
-    } catch (ArithmeticException overflow) {
-      return TierEntry.NO_EXPIRY;
-    }
-    return millis >= TierEntry.NO_EXPIRY - now ? TierEntry.NO_EXPIRY : now + millis;
-  }
-
-  private @Nullable TierEntry<V> toEntry(String remoteKey, Envelope envelope, byte[] bytes) {
-    V value = null;
-    if (!envelope.isNullMarker()) {
-      try {
-        value = codec.decode(envelope.payload());
-      } catch (VirtualMachineError fatal) {
-        throw fatal; // out of memory or stack: the JVM's trouble, not the value's
-      } catch (RuntimeException | Error e) { // a user codec may throw anything: still a counted miss
-        corrupt(remoteKey, bytes);
-        return null;
-      }
-    }
-    return new TierEntry<>(
-        value,
-        expiryOf(envelope),
-        envelope.writtenAtMillis(),
-        envelope.loadNanos(),
-        envelope.tagVersions().keySet());
-  }
-
-  /**
-   * Deletes an expired or tag-invalidated entry, so that it stops costing reads and a lease can be
-   * taken on its key; only if the key still holds {@code bytes}, the value read
-   * ({@code RemoteStore.deleteIfUnchanged}): another instance may have replaced it since with a
-   * newer value or with its lease marker, which an unconditional delete would take away (and with
-   * the marker, the lease: two instances would then load the key at once).
-   */
-  private @Nullable TierEntry<V> dropStale(String remoteKey, byte[] bytes) {
-    guard.call(() -> store.deleteIfUnchanged(remoteKey, bytes));
-    return null;
-  }
-
-  private void corrupt(String remoteKey, byte[] bytes) {
-    rejections.rejected(remoteKey, ticker.read());
-    stats.recordDecodeFailure();
-    guard.call(() -> store.deleteIfUnchanged(remoteKey, bytes));
   }
 }
