@@ -107,7 +107,8 @@ final class ReadThrough<K, V> {
 
   /**
    * Reads {@code keys} from the remote tiers from {@code index} on, each key from the nearest tier
-   * that has it, and fills the nearer tiers; returns the entries found.
+   * that has it, and fills the nearer tiers; returns the entries found. The map returned may be
+   * the tier's own answer (when there is nothing to drop, fill or add): callers only read it.
    */
   CompletableFuture<Map<K, TierEntry<V>>> readAll(Set<K> keys, int index, Map<K, Flight<V>> flights) {
     if (index == remotes.size() || keys.isEmpty()) {
@@ -130,6 +131,10 @@ final class ReadThrough<K, V> {
               // serve nothing stale), each filling the nearer tiers if there are any.
               boolean fills = index > 0 || local.present();
               long now = freshness.now();
+              boolean farther = index + 1 < remotes.size();
+              if (!fills && (!farther || found.size() == keys.size()) && allLive(found, keys, now)) {
+                return CompletableFuture.completedFuture(found); // nothing to drop, fill or add: no copy
+              }
               Map<K, TierEntry<V>> live = new HashMap<>(capacityFor(found.size()));
               found.forEach(
                   (key, entry) -> {
@@ -152,6 +157,16 @@ final class ReadThrough<K, V> {
                         return live;
                       });
             });
+  }
+
+  /** Whether every entry {@code found} is of a key asked for and fresh at {@code now}. */
+  private boolean allLive(Map<K, TierEntry<V>> found, Set<K> keys, long now) {
+    for (Map.Entry<K, TierEntry<V>> e : found.entrySet()) {
+      if (!keys.contains(e.getKey()) || !freshness.isFresh(e.getValue(), now)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A {@code HashMap} capacity that holds {@code entries} without a resize. */

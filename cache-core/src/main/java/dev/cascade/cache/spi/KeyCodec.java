@@ -70,6 +70,9 @@ enum StandardKeyCodec implements KeyCodec<Object> {
 
   @Override
   public String encode(Object key) {
+    if (key instanceof String string && !looksTagged(string)) {
+      return string; // the common key, as append would write it: no builder, no copy
+    }
     StringBuilder out = new StringBuilder();
     append(out, key, false);
     return out.toString();
