@@ -169,12 +169,18 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     }
     Duration touch = sliding;
     List<String> remoteKeyList = Arrays.asList(remoteKeys);
-    CompletableFuture<RemoteValues.@Nullable Fetched[]> fetched =
-        raw != null && touch == null
-            ? CallerHop.thenApply(guard.call(() -> store.getAllWithTtl(remoteKeyList)), found -> live(found, remoteKeys, values::fetched))
-            : CallerHop.thenApply(
-                guard.call(() -> touch == null ? store.getAll(remoteKeyList) : store.getAllAndTouch(remoteKeyList, touch)),
-                found -> live(found, remoteKeys, (remoteKey, bytes) -> values.fetched(remoteKey, bytes, touch)));
+    CompletableFuture<RemoteValues.@Nullable Fetched[]> fetched;
+    if (raw != null && touch == null) {
+      fetched = CallerHop.thenApply(
+          guard.call(() -> store.getAllWithTtl(remoteKeyList)), found -> live(remoteKeys, inOrder(found, remoteKeys), values::fetched));
+    } else if (touch != null) {
+      fetched = CallerHop.thenApply(
+          guard.call(() -> store.getAllAndTouch(remoteKeyList, touch)),
+          found -> live(remoteKeys, inOrder(found, remoteKeys), (remoteKey, bytes) -> values.fetched(remoteKey, bytes, touch)));
+    } else {
+      fetched = CallerHop.thenApply(
+          guard.call(() -> store.getAllInOrder(remoteKeyList)), found -> live(remoteKeys, found, (remoteKey, bytes) -> values.fetched(remoteKey, bytes, null)));
+    }
     return fetched.thenCompose(
         live -> {
           Set<String> tagged = null;
@@ -192,15 +198,19 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   }
 
   /**
-   * The usable values {@code found} by a bulk read of {@code remoteKeys}, in their order: parsed,
-   * {@code null} where none was found or it was corrupt or expired (dropped).
+   * The usable values {@code found} by a bulk read of {@code remoteKeys} (element {@code i} the value
+   * of key {@code i}, or {@code null}): parsed, {@code null} where none was found or it was corrupt
+   * or expired (dropped).
    */
   private <T> RemoteValues.@Nullable Fetched[] live(
-      Map<String, T> found, String[] remoteKeys, BiFunction<String, T, RemoteValues.@Nullable Fetched> parse) {
+      String[] remoteKeys, List<@Nullable T> found, BiFunction<String, T, RemoteValues.@Nullable Fetched> parse) {
+    if (found.size() != remoteKeys.length) {
+      throw new IllegalStateException("the store answered " + found.size() + " values for " + remoteKeys.length + " keys");
+    }
     RemoteValues.@Nullable Fetched[] live = new RemoteValues.Fetched[remoteKeys.length];
-    for (int i = 0; i < remoteKeys.length && !found.isEmpty(); i++) {
+    for (int i = 0; i < remoteKeys.length; i++) {
       String remoteKey = remoteKeys[i];
-      T value = found.get(remoteKey);
+      T value = found.get(i);
       RemoteValues.Fetched read = value == null ? null : parse.apply(remoteKey, value);
       if (read != null && values.expired(read.envelope())) {
         values.dropStale(remoteKey, read.bytes());
@@ -209,6 +219,15 @@ final class RemoteTier<K, V> implements Tier<K, V> {
       }
     }
     return live;
+  }
+
+  /** The values of {@code found} in the order of {@code remoteKeys}, {@code null} for those not found. */
+  private static <T> List<@Nullable T> inOrder(Map<String, T> found, String[] remoteKeys) {
+    List<@Nullable T> inOrder = new ArrayList<>(remoteKeys.length);
+    for (String remoteKey : remoteKeys) {
+      inOrder.add(found.isEmpty() ? null : found.get(remoteKey));
+    }
+    return inOrder;
   }
 
   /**

@@ -82,6 +82,25 @@ public interface RemoteStore extends AutoCloseable {
   CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys);
 
   /**
+   * {@link #getAll} answered by position: returns a future of a list as long as {@code keys} whose
+   * element {@code i} is the value under key {@code i}, or {@code null} when there is none. {@code
+   * keys} holds no duplicates. What core's bulk reads call: a store whose protocol answers in the
+   * order asked (Redis {@code MGET}) overrides it so that no map of the values is built and looked
+   * up again. The default calls {@link #getAll} and looks each key up in its answer.
+   */
+  default CompletableFuture<List<byte @Nullable []>> getAllInOrder(List<String> keys) {
+    return getAll(keys)
+        .thenApply(
+            found -> {
+              List<byte @Nullable []> inOrder = new ArrayList<>(keys.size());
+              for (String key : keys) {
+                inOrder.add(found.isEmpty() ? null : found.get(key));
+              }
+              return inOrder;
+            });
+  }
+
+  /**
    * Returns a future of the value under {@code key} (or of {@code null} when there is none) and, if
    * there is one, sets its remaining TTL to {@code ttl}, in one atomic step: what a cache with
    * {@code expireAfterAccess} (sliding TTL) reads with. Redis does it with {@code GETEX key PX ms},

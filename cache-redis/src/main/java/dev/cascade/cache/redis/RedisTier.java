@@ -127,6 +127,12 @@ public final class RedisTier implements RemoteStore, TagSetStore {
     return link.mget(new ArrayList<>(keys));
   }
 
+  /** One {@code MGET} (as {@link #getAll}), whose answer is already in the keys' order. */
+  @Override
+  public CompletableFuture<List<byte @Nullable []>> getAllInOrder(List<String> keys) {
+    return link.mgetInOrder(keys.toArray(String[]::new));
+  }
+
   /** One Lua script per key ({@code GET} and {@code PTTL}): value and remaining TTL, atomically. */
   @Override
   public CompletableFuture<@Nullable TimedValue> getWithTtl(String key) {

@@ -229,6 +229,26 @@ public final class RedisLink implements AutoCloseable {
             });
   }
 
+  /**
+   * MGET answered by position: element {@code i} is the value of key {@code i}, or {@code null}.
+   * Lettuce answers in the order asked, on a cluster too (it puts the per-slot answers back in the
+   * keys' order), so no map is built.
+   */
+  public CompletableFuture<List<byte @Nullable []>> mgetInOrder(String[] keys) {
+    if (keys.length == 0) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    return bounded("MGET", () -> commands().mget(keys))
+        .thenApply(
+            values -> {
+              List<byte @Nullable []> inOrder = new ArrayList<>(values.size());
+              for (KeyValue<String, byte[]> value : values) {
+                inOrder.add(value.hasValue() ? value.getValue() : null);
+              }
+              return inOrder;
+            });
+  }
+
   /** SET with an optional PX TTL. */
   public CompletableFuture<Void> set(String key, byte[] value, @Nullable Duration ttl) {
     return bounded("SET", () -> ttl == null ? commands().set(key, value) : commands().set(key, value, SetArgs.Builder.px(ttl)))
