@@ -1,8 +1,10 @@
 package dev.cascade.cache.codec;
 
 import dev.cascade.cache.spi.CodecException;
-import java.nio.BufferUnderflowException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
@@ -45,6 +47,8 @@ public record Envelope(
   private static final int FIXED_HEADER = 1 + 1 + 1 + 8 + 8 + 8 + 2;
   private static final int MAX_TAGS = 0xFFFF;
   private static final byte[] NO_PAYLOAD = new byte[0];
+  /** Big-endian longs read straight from a byte array, as {@link ByteBuffer} writes them. */
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   public Envelope {
     // The common envelope has no tags: the shared empty map, no copy (bulk reads parse one per key).
@@ -116,30 +120,44 @@ public record Envelope(
     if (bytes[1] != FORMAT_VERSION) {
       throw new CodecException("unsupported envelope format version " + bytes[1], null);
     }
-    try {
-      ByteBuffer in = ByteBuffer.wrap(bytes, 2, bytes.length - 2);
-      int flags = in.get() & 0xFF;
-      if ((flags & ~FLAG_NULL) != 0) {
-        throw new CodecException("unsupported envelope flags 0x" + Integer.toHexString(flags), null);
-      }
-      long expiresAt = in.getLong();
-      long writtenAt = in.getLong();
-      long loadNanos = in.getLong();
-      int tagCount = in.getShort() & 0xFFFF;
-      Map<String, Long> tags = tagCount == 0 ? Map.of() : new LinkedHashMap<>();
-      for (int i = 0; i < tagCount; i++) {
-        int length = in.getShort() & 0xFFFF;
-        byte[] name = new byte[length];
-        in.get(name);
-        tags.put(new String(name, StandardCharsets.UTF_8), in.getLong());
-      }
-      if ((flags & FLAG_NULL) != 0 && in.remaining() != 0) {
-        throw new CodecException("null marker with a " + in.remaining() + "-byte payload", null);
-      }
-      return new Envelope(flags, expiresAt, writtenAt, loadNanos, tags, NO_PAYLOAD);
-    } catch (BufferUnderflowException e) {
-      throw new CodecException("truncated envelope (" + bytes.length + " bytes)", e);
+    // Read in place (no ByteBuffer): every bulk hit parses one header. Bounds are checked by hand
+    // before each read past the fixed header, which the length check above covers.
+    int flags = bytes[2] & 0xFF;
+    if ((flags & ~FLAG_NULL) != 0) {
+      throw new CodecException("unsupported envelope flags 0x" + Integer.toHexString(flags), null);
     }
+    long expiresAt = (long) LONGS.get(bytes, 3);
+    long writtenAt = (long) LONGS.get(bytes, 11);
+    long loadNanos = (long) LONGS.get(bytes, 19);
+    int tagCount = unsignedShort(bytes, FIXED_HEADER - 2);
+    Map<String, Long> tags = tagCount == 0 ? Map.of() : new LinkedHashMap<>();
+    int at = FIXED_HEADER;
+    for (int i = 0; i < tagCount; i++) {
+      if (bytes.length - at < 2) {
+        throw truncated(bytes);
+      }
+      int length = unsignedShort(bytes, at);
+      at += 2;
+      if (bytes.length - at < length + 8) {
+        throw truncated(bytes);
+      }
+      String name = new String(bytes, at, length, StandardCharsets.UTF_8);
+      at += length;
+      tags.put(name, (long) LONGS.get(bytes, at));
+      at += 8;
+    }
+    if ((flags & FLAG_NULL) != 0 && bytes.length != at) {
+      throw new CodecException("null marker with a " + (bytes.length - at) + "-byte payload", null);
+    }
+    return new Envelope(flags, expiresAt, writtenAt, loadNanos, tags, NO_PAYLOAD);
+  }
+
+  private static CodecException truncated(byte[] bytes) {
+    return new CodecException("truncated envelope (" + bytes.length + " bytes)", null);
+  }
+
+  private static int unsignedShort(byte[] bytes, int at) {
+    return ((bytes[at] & 0xFF) << 8) | (bytes[at + 1] & 0xFF);
   }
 
   /**
@@ -147,10 +165,10 @@ public record Envelope(
    * envelope that {@link #parseHeader} accepts (the tag section is walked, not checked again).
    */
   public static int payloadOffset(byte[] bytes) {
-    int tagCount = ((bytes[FIXED_HEADER - 2] & 0xFF) << 8) | (bytes[FIXED_HEADER - 1] & 0xFF);
+    int tagCount = unsignedShort(bytes, FIXED_HEADER - 2);
     int offset = FIXED_HEADER;
     for (int i = 0; i < tagCount; i++) {
-      int length = ((bytes[offset] & 0xFF) << 8) | (bytes[offset + 1] & 0xFF);
+      int length = unsignedShort(bytes, offset);
       offset += 2 + length + 8;
     }
     return offset;

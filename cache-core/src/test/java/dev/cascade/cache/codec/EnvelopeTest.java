@@ -87,7 +87,11 @@ class EnvelopeTest {
 
     assertThatThrownBy(() -> Envelope.parseHeader("{\"json\":1}".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(CodecException.class);
-    assertThatThrownBy(() -> Envelope.parseHeader(Arrays.copyOf(valid, 33))).isInstanceOf(CodecException.class);
+    for (int cut = 30; cut < 40; cut++) { // inside the tag's length, name and version
+      byte[] truncated = Arrays.copyOf(valid, cut);
+      assertThatThrownBy(() -> Envelope.parseHeader(truncated)).as("cut at %d", cut).hasMessageContaining("truncated");
+      assertThatThrownBy(() -> Envelope.parse(truncated)).as("cut at %d", cut).hasMessageContaining("truncated");
+    }
     byte[] future = valid.clone();
     future[1] = 2;
     assertThatThrownBy(() -> Envelope.parseHeader(future)).hasMessageContaining("version 2");
