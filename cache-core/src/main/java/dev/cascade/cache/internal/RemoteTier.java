@@ -46,8 +46,11 @@ import org.jspecify.annotations.Nullable;
  * value that keeps being read never reads as expired. A cached absence does not slide: its logical
  * expiry is checked as without a sliding TTL.
  *
- * <p>Leases (asking, publishing under one, releasing) belong to {@link RemoteLeases}; every store and
- * lock call goes through one {@link CircuitGuard}.
+ * <p>Leases (asking, publishing under one, releasing) belong to {@link RemoteLeases}; what a value
+ * read means (envelope or raw form, expiry, decoding in place, corrupt and stale values) to {@link
+ * RemoteValues}; every store and lock call goes through one {@link CircuitGuard}. A bulk read asks
+ * the store by position ({@link RemoteStore#getAllInOrder}) and keeps keys, remote keys and values
+ * in arrays of one order.
  *
  * <p>With raw values ({@link RawValues}) there is no envelope on the wire: a value is read with the
  * time it has left in the store ({@link RemoteStore#getWithTtl}) and wrapped in an envelope without
