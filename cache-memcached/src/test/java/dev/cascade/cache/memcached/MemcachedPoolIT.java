@@ -78,6 +78,29 @@ class MemcachedPoolIT {
   }
 
   @Test
+  void getAllInOrder_keysOnThreeServers_eachValueAtItsKeysPosition_nullForAbsentKeys() {
+    List<String> written = writeKeys(300);
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < written.size(); i++) {
+      keys.add(written.get(i));
+      if (i % 10 == 0) {
+        keys.add("cascade:pool-" + run + ":absent-" + i);
+      }
+    }
+    java.util.Collections.shuffle(keys, new java.util.Random(19));
+
+    List<byte[]> values = tier.getAllInOrder(keys).join();
+
+    assertThat(values).hasSize(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      String key = keys.get(i);
+      String suffix = key.substring(key.lastIndexOf(':') + 1);
+      assertThat(values.get(i)).as(key).isEqualTo(suffix.startsWith("absent") ? null : bytes("v" + suffix));
+    }
+    assertThat(tier.getAllInOrder(List.of()).join()).isEmpty();
+  }
+
+  @Test
   void serverKilled_onlyItsKeysMiss_fast_andItIsUsedAgainWhenBack() {
     List<String> keys = writeKeys(300);
     String victim = MEMCACHED.address(1);
@@ -98,6 +121,12 @@ class MemcachedPoolIT {
     Map<String, byte[]> found = timed(() -> tier.getAll(keys), slowest);
     assertThat(found.keySet()).allMatch(key -> !tier.serverFor(key).equals(victim));
     assertThat(found).hasSize((int) keys.stream().filter(key -> !tier.serverFor(key).equals(victim)).count());
+    List<byte[]> inOrder = timed(() -> tier.getAllInOrder(keys), slowest);
+    assertThat(inOrder).hasSize(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      boolean onVictim = tier.serverFor(keys.get(i)).equals(victim);
+      assertThat(inOrder.get(i)).as(keys.get(i)).isEqualTo(onVictim ? null : bytes("v" + i));
+    }
     assertThat(slowest.get()).as("slowest call, ns").isLessThanOrEqualTo(BOUND_NANOS);
     assertThat(tier.stats().join()).filteredOn(stats -> stats.server().equals(victim)).allMatch(stats -> !stats.up());
 

@@ -114,6 +114,11 @@ public final class MemcachedStore {
     return multiGet.getAll(keys, "");
   }
 
+  /** {@link #getAll} answered by position ({@code RemoteStore.getAllInOrder}); {@code keys} holds no duplicates. */
+  public CompletableFuture<List<byte @Nullable []>> getAllInOrder(List<String> keys) {
+    return multiGet.getAllInOrder(keys);
+  }
+
   /** {@link #getAll} whose meta gets carry the {@code T} flag: each key found gets {@code ttl} to live. */
   public CompletableFuture<Map<String, byte[]>> getAllAndTouch(Collection<String> keys, Duration ttl) {
     try {

@@ -38,7 +38,76 @@ final class MultiGet {
    * ""} for a plain read, else the {@code " T<expiry>"} flag each meta get carries.
    */
   CompletableFuture<Map<String, byte[]>> getAll(Collection<String> keys, String touchFlag) {
-    return acrossServers(keys, placement::target, (node, targets) -> getAllOn(node, targets, touchFlag));
+    return acrossServers(
+        keys,
+        placement::target,
+        (node, targets) -> {
+          Map<String, byte[]> found = hashMapFor(targets.size());
+          return getAllOn(node, targets, touchFlag, (i, t, value) -> found.put(t.userKey(), value)).thenApply(done -> found);
+        });
+  }
+
+  /**
+   * {@link #getAll} (a plain read) answered by position: element {@code i} is the value of key
+   * {@code i}, or {@code null}; {@code keys} holds no duplicates. The same commands, servers and
+   * failure rules as {@link #acrossServers}, with each value written straight to its key's position
+   * instead of into a map.
+   */
+  CompletableFuture<List<byte @Nullable []>> getAllInOrder(List<String> keys) {
+    byte[][] values = new byte[keys.size()][];
+    Map<ServerNode, Placed> byNode = new LinkedHashMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      Target t = placement.target(keys.get(i));
+      byNode.computeIfAbsent(t.node(), n -> new Placed(keys.size())).add(t, i);
+    }
+    List<CompletableFuture<?>> perNode = new ArrayList<>(byNode.size());
+    byNode.forEach(
+        (node, placed) -> {
+          if (node.isUp()) {
+            perNode.add(getAllOn(node, placed.targets, "", (i, t, value) -> values[placed.positions[i]] = value));
+          } else if (node.isClosed()) {
+            perNode.add(CompletableFuture.failedFuture(node.closedError()));
+          } // else the keys of a server known to be down are misses, as in get
+        });
+    CompletableFuture<List<byte @Nullable []>> result = new CompletableFuture<>();
+    CompletableFuture.allOf(perNode.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (done, error) -> {
+              Throwable firstError = null;
+              int failed = 0;
+              for (CompletableFuture<?> f : perNode) {
+                if (f.isCompletedExceptionally()) {
+                  failed++;
+                  firstError = firstError != null ? firstError : Replies.causeOf(f);
+                }
+              }
+              if (failed > 0 && failed == perNode.size()) {
+                result.completeExceptionally(firstError);
+              } else {
+                result.complete(Arrays.asList(values)); // each node's values were written before its future completed
+              }
+            });
+    return result;
+  }
+
+  /** The keys of one call that live on one server, with each one's position among the call's keys. */
+  private static final class Placed {
+    final List<Target> targets = new ArrayList<>();
+    final int[] positions;
+
+    Placed(int keys) {
+      positions = new int[keys];
+    }
+
+    void add(Target target, int position) {
+      positions[targets.size()] = position;
+      targets.add(target);
+    }
+  }
+
+  /** Where a per-server read puts each value it keeps: the {@code i}-th of its targets, {@code t}. */
+  private interface Found {
+    void value(int i, Target t, byte[] value);
   }
 
   /**
@@ -95,7 +164,7 @@ final class MultiGet {
     return result;
   }
 
-  private CompletableFuture<Map<String, byte[]>> getAllOn(ServerNode node, List<Target> targets, String touchFlag) {
+  private CompletableFuture<Void> getAllOn(ServerNode node, List<Target> targets, String touchFlag, Found found) {
     Map<String, CompletableFuture<MetaResponse>> namespaceVersions = new HashMap<>();
     String last = null;
     for (Target t : targets) {
@@ -106,7 +175,7 @@ final class MultiGet {
       last = namespace;
     }
     if (touchFlag.isEmpty() && allPlain(targets)) {
-      return getAllClassic(node, targets, namespaceVersions);
+      return getAllClassic(node, targets, namespaceVersions, found);
     }
     String flags = "v f" + touchFlag;
     List<byte[]> commands = new ArrayList<>(targets.size());
@@ -115,7 +184,7 @@ final class MultiGet {
     }
     CompletableFuture<List<@Nullable MetaResponse>> replies =
         node.submitBatch(commands).thenApply(Arrays::asList);
-    return keepCurrent(node, targets, namespaceVersions, replies);
+    return keepCurrent(node, targets, namespaceVersions, replies, found);
   }
 
   /**
@@ -136,10 +205,11 @@ final class MultiGet {
     return true;
   }
 
-  private static CompletableFuture<Map<String, byte[]>> getAllClassic(
+  private static CompletableFuture<Void> getAllClassic(
       ServerNode node,
       List<Target> targets,
-      Map<String, CompletableFuture<MetaResponse>> namespaceVersions) {
+      Map<String, CompletableFuture<MetaResponse>> namespaceVersions,
+      Found found) {
     List<String> keys = new ArrayList<>(targets.size()); // plain: each is its own wire key
     for (Target t : targets) {
       keys.add(t.userKey());
@@ -156,19 +226,20 @@ final class MultiGet {
                   chunks.forEach(chunk -> inOrder.addAll(Arrays.asList(chunk.join())));
                   return inOrder;
                 });
-    return keepCurrent(node, targets, namespaceVersions, replies);
+    return keepCurrent(node, targets, namespaceVersions, replies, found);
   }
 
   /**
    * Waits for the replies (one per target, in order; {@code null} for a key a classic get did not
    * return) and the namespace versions read with them, and keeps the values written under the
-   * current version of their namespace.
+   * current version of their namespace, handing each to {@code found}.
    */
-  private static CompletableFuture<Map<String, byte[]>> keepCurrent(
+  private static CompletableFuture<Void> keepCurrent(
       ServerNode node,
       List<Target> targets,
       Map<String, CompletableFuture<MetaResponse>> namespaceVersions,
-      CompletableFuture<List<@Nullable MetaResponse>> replies) {
+      CompletableFuture<List<@Nullable MetaResponse>> replies,
+      Found found) {
     List<CompletableFuture<?>> all = new ArrayList<>(namespaceVersions.values());
     all.add(replies);
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
@@ -177,7 +248,6 @@ final class MultiGet {
               Map<String, Long> current = new HashMap<>();
               namespaceVersions.forEach(
                   (namespace, reply) -> current.put(namespace, NamespaceVersions.remember(node, namespace, reply.join())));
-              Map<String, byte[]> found = hashMapFor(targets.size());
               List<@Nullable MetaResponse> inOrder = replies.join();
               String lastNamespace = null;
               long lastVersion = NamespaceVersions.PLAIN;
@@ -194,10 +264,10 @@ final class MultiGet {
                 }
                 byte[] value = Replies.valueIf(reply, lastVersion);
                 if (value != null) {
-                  found.put(t.userKey(), value);
+                  found.value(i, t, value);
                 }
               }
-              return found;
+              return null;
             });
   }
 
