@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.Recorder;
 
 /**
  * Load harness: a layered cache (Caffeine L1 of 10 000 entries over Redis, kept coherent by
@@ -120,6 +119,25 @@ public final class LayeredRedisBenchmark {
         .getProcessCpuTime();
   }
 
+  /**
+   * CPU time so far of this JVM's long-lived threads, summed by name up to the first digit or dash
+   * ({@code lettuce-nioEventLoop}, {@code ForkJoinPool.commonPool}, ...); callers are counted apart.
+   */
+  private static java.util.Map<String, Long> cpuByThreadGroup() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.util.Map<String, Long> byGroup = new java.util.TreeMap<>();
+    for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (info == null || info.getThreadName().startsWith("Thread-")) {
+        continue;
+      }
+      long nanos = mx.getThreadCpuTime(info.getThreadId());
+      if (nanos > 0) {
+        byGroup.merge(info.getThreadName().split("[-0-9]")[0], nanos, Long::sum);
+      }
+    }
+    return byGroup;
+  }
+
   /** The redis-server's CPU time so far, user and system, from {@code INFO cpu}. */
   private static double serverCpuSeconds() {
     double total = 0;
@@ -138,10 +156,16 @@ public final class LayeredRedisBenchmark {
   private static double measureLayered(Cache<Integer, String> layered, int[] stream, int threads, int seconds)
       throws InterruptedException {
     CacheInspector.LocalLookups before = layered.inspect().localLookups();
+    long flushesBefore = layered.stats().localFlushCount();
     double ops = run("layered", layered, stream, threads, seconds);
     CacheInspector.LocalLookups after = layered.inspect().localLookups();
     lastHits = after.hits() - before.hits();
     lastMisses = after.misses() - before.misses();
+    System.out.printf(
+        Locale.ROOT,
+        "    L1 hit ratio %.4f, L1 flushes %d%n",
+        lastHits / (double) (lastHits + lastMisses),
+        layered.stats().localFlushCount() - flushesBefore);
     return ops;
   }
 
@@ -167,12 +191,17 @@ public final class LayeredRedisBenchmark {
   }
 
   private static double run(String label, Cache<Integer, String> cache, int[] stream, int threads, int seconds) throws InterruptedException {
-    Recorder latencies = new Recorder(3);
+    // Each caller records into its own histogram and counter, merged when it stops: shared ones
+    // (a Recorder, a LongAdder) cost atomic operations on lines that eight callers on two cores pass
+    // back and forth, about as much as an L1 hit itself, charged to the cache under test.
+    org.HdrHistogram.Histogram latencies = new org.HdrHistogram.Histogram(3);
     LongAdder ops = new LongAdder();
     long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
     CountDownLatch done = new CountDownLatch(threads);
     long started = System.nanoTime();
     long jvmCpuBefore = jvmCpuNanos();
+    java.util.Map<String, Long> threadsBefore = cpuByThreadGroup();
+    LongAdder callerCpu = new LongAdder();
     double serverCpuBefore = serverCpuSeconds();
     for (int t = 0; t < threads; t++) {
       int offset = t * (stream.length / threads);
@@ -180,12 +209,21 @@ public final class LayeredRedisBenchmark {
           new Thread(
               () -> {
                 int i = offset;
-                while (System.nanoTime() < deadline) {
+                org.HdrHistogram.Histogram own = new org.HdrHistogram.Histogram(3);
+                long count = 0;
+                long now = System.nanoTime();
+                while (now < deadline) {
                   int key = stream[i++ & (stream.length - 1)];
-                  long start = System.nanoTime();
                   cache.get(key, k -> "value-" + k + "-".repeat(64));
-                  latencies.recordValue(System.nanoTime() - start);
-                  ops.increment();
+                  long end = System.nanoTime();
+                  own.recordValue(end - now);
+                  count++;
+                  now = end;
+                }
+                callerCpu.add(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+                ops.add(count);
+                synchronized (latencies) {
+                  latencies.add(own);
                 }
                 done.countDown();
               });
@@ -196,7 +234,7 @@ public final class LayeredRedisBenchmark {
     double throughput = ops.sum() / elapsed;
     double jvmCpuPerOp = (jvmCpuNanos() - jvmCpuBefore) / 1e3 / ops.sum();
     double serverCpuPerOp = (serverCpuSeconds() - serverCpuBefore) * 1e6 / ops.sum();
-    org.HdrHistogram.Histogram histogram = latencies.getIntervalHistogram();
+    org.HdrHistogram.Histogram histogram = latencies;
     System.out.printf(
         Locale.ROOT,
         "%-20s %,12.0f ops/s   p50 %,8.1f us   p99 %,8.1f us   CPU per op: JVM %.2f us + redis-server %.2f us   (%d threads, %d s)%n",
@@ -208,6 +246,16 @@ public final class LayeredRedisBenchmark {
         serverCpuPerOp,
         threads,
         seconds);
+    StringBuilder split = new StringBuilder(String.format(Locale.ROOT, "    of which callers %.2f us", callerCpu.sum() / 1e3 / ops.sum()));
+    cpuByThreadGroup()
+        .forEach(
+            (group, nanos) -> {
+              double perOp = (nanos - threadsBefore.getOrDefault(group, 0L)) / 1e3 / ops.sum();
+              if (perOp >= 0.05) {
+                split.append(String.format(Locale.ROOT, ", %s %.2f us", group, perOp));
+              }
+            });
+    System.out.println(split);
     return throughput;
   }
 
