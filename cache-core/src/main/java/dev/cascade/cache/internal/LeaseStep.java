@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * one instance loads it; the holder's load publishes under the lease (the stale-set guard) and
  * releases it. A caller that loses the lease polls the remote tiers, with jitter, for the holder's
  * value until a deadline, then loads itself; a poll that finds neither a value nor the lease (an
- * invalidation removed it) takes the lease and loads under it. When the lock server fails, the load goes on unguarded.
+ * invalidation removed it) takes the lease, reads once more (the holder may have published and
+ * released between the poll's read and the lease), and loads under it only if that read finds no
+ * value either. When the lock server fails, the load goes on unguarded.
  * Without a distributed lock, or once the flight is degraded, the step only hands the miss on.
  * Thread-safe.
  */
@@ -125,8 +127,27 @@ final class LeaseStep<K, V> implements MissStep<K, V> {
                   .thenCompose(
                       lease ->
                           lease != null
-                              ? CompletableFuture.completedFuture(new Waited<>(null, lease))
+                              ? takenOver(lockTier, miss, lease)
                               : awaitHolder(lockTier, time, miss, deadlineNanos));
+            });
+  }
+
+  /**
+   * After a poll found no value and then took the lease: reads once more before loading. The poll's
+   * read and the lease are two steps, and the holder may have published and released in between (it
+   * publishes before it releases, so a read after taking its released lease sees its value); then
+   * that value answers and the lease is given back, instead of a second load.
+   */
+  private CompletableFuture<Waited<V>> takenOver(Tier<K, V> lockTier, Miss<K, V> miss, Lease lease) {
+    return reads
+        .read(miss.key, 0, miss.flight())
+        .thenApply(
+            found -> {
+              if (isHolders(miss, found)) {
+                release(lockTier, lease);
+                return new Waited<>(found, null);
+              }
+              return new Waited<>(null, lease);
             });
   }
 

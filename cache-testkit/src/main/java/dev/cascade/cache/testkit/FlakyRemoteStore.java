@@ -25,6 +25,9 @@ public final class FlakyRemoteStore implements RemoteStore {
   private volatile Supplier<? extends Throwable> failure = () -> new CacheException("store is down", null);
   private final AtomicLong calls = new AtomicLong();
   private volatile java.util.concurrent.@Nullable CountDownLatch readGate;
+  /** With {@link #readGate}: how many more reads pass before the gate holds them. */
+  private final java.util.concurrent.atomic.AtomicInteger readsBeforeGate = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicLong heldReads = new AtomicLong();
 
   public FlakyRemoteStore(RemoteStore delegate) {
     this.delegate = delegate;
@@ -41,7 +44,26 @@ public final class FlakyRemoteStore implements RemoteStore {
    * the gate.
    */
   public void holdReads(java.util.concurrent.@Nullable CountDownLatch gate) {
+    holdReadsAfter(0, gate);
+  }
+
+  /**
+   * Like {@link #holdReads}, but the next {@code passing} reads pass at once and only the later ones
+   * are held: to hold back the poll that follows a first read, say.
+   *
+   * @throws IllegalArgumentException if {@code passing} is negative
+   */
+  public void holdReadsAfter(int passing, java.util.concurrent.@Nullable CountDownLatch gate) {
+    if (passing < 0) {
+      throw new IllegalArgumentException("passing must be at least 0, was " + passing);
+    }
+    readsBeforeGate.set(passing);
     this.readGate = gate;
+  }
+
+  /** Returns how many reads have been read and then held at a gate (delivered or not yet). */
+  public long heldReads() {
+    return heldReads.get();
   }
 
   /**
@@ -72,11 +94,15 @@ public final class FlakyRemoteStore implements RemoteStore {
 
   @Override
   public CompletableFuture<byte @Nullable []> get(String key) {
-    java.util.concurrent.CountDownLatch gate = readGate;
+    java.util.concurrent.CountDownLatch armed = readGate;
+    // One of the reads that pass before the gate holds, or a held one:
+    java.util.concurrent.CountDownLatch gate =
+        armed != null && readsBeforeGate.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? null : armed;
     CompletableFuture<byte @Nullable []> read = call(() -> delegate.get(key));
     if (gate == null) {
       return read;
     }
+    heldReads.incrementAndGet();
     return read.thenApplyAsync(
         value -> {
           try {

@@ -1,6 +1,7 @@
 package dev.cascade.cache.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.Stampede;
@@ -11,6 +12,9 @@ import dev.cascade.cache.spi.Lease;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.StampedeLock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -50,5 +54,60 @@ class DistributedStampedeTest extends StampedeContract {
     assertThat(waiter.get("k", key -> "self-loaded")).isEqualTo("self-loaded");
     assertThat(waiter.stats().leaseWaitCount()).isEqualTo(1);
     assertThat(store.keys()).containsExactly("cascade:products:k");
+  }
+
+  /**
+   * A waiter's poll reads no value, then the holder publishes and releases, then the waiter takes
+   * the released lease: it must answer the holder's value, not load a second time (the poll's read
+   * and its lease attempt are two steps; before the re-read, this was a second load).
+   */
+  @Test
+  void holderFinishingBetweenAWaitersPollAndItsLeaseAttempt_givesTheWaiterItsValue() throws Exception {
+    FlakyRemoteStore[] waiterStore = new FlakyRemoteStore[1];
+    Cache<String, String> holder = newInstance("race", Duration.ofSeconds(60));
+    Cache<String, String> waiter =
+        newInstance("race", Duration.ofSeconds(60), store -> waiterStore[0] = new FlakyRemoteStore(store));
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    AtomicInteger loads = new AtomicInteger();
+    CompletableFuture<String> holderCall =
+        CompletableFuture.supplyAsync(
+            () ->
+                holder.get(
+                    "k",
+                    key -> {
+                      loads.incrementAndGet();
+                      loading.countDown();
+                      try {
+                        finish.await();
+                      } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                      }
+                      return "from-holder";
+                    }));
+    loading.await();
+
+    // The waiter's first read (the miss's) passes; its first poll reads at once and is held.
+    CountDownLatch gate = new CountDownLatch(1);
+    waiterStore[0].holdReadsAfter(1, gate);
+    CompletableFuture<String> waiterCall =
+        CompletableFuture.supplyAsync(
+            () ->
+                waiter.get(
+                    "k",
+                    key -> {
+                      loads.incrementAndGet();
+                      return "from-waiter";
+                    }));
+    await().until(() -> waiter.stats().leaseWaitCount() == 1 && waiterStore[0].heldReads() == 1);
+
+    finish.countDown(); // the holder publishes, then releases its lease
+    assertThat(holderCall.join()).isEqualTo("from-holder");
+    gate.countDown(); // the poll answers "no value"; the waiter then takes the released lease
+
+    assertThat(waiterCall.join()).isEqualTo("from-holder");
+    assertThat(loads).hasValue(1);
+    Lease after = lock.tryAcquire(remoteKey("race", "k"), Duration.ofSeconds(1)).join();
+    assertThat(after).as("the waiter gave the lease back").isNotNull();
   }
 }
