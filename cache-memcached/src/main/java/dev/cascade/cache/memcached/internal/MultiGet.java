@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,34 +61,12 @@ final class MultiGet {
       Target t = placement.target(keys.get(i));
       byNode.computeIfAbsent(t.node(), n -> new Placed(keys.size())).add(t, i);
     }
-    List<CompletableFuture<?>> perNode = new ArrayList<>(byNode.size());
+    List<CompletableFuture<Void>> perNode = new ArrayList<>(byNode.size());
     byNode.forEach(
-        (node, placed) -> {
-          if (node.isUp()) {
-            perNode.add(getAllOn(node, placed.targets, "", (i, t, value) -> values[placed.positions[i]] = value));
-          } else if (node.isClosed()) {
-            perNode.add(CompletableFuture.failedFuture(node.closedError()));
-          } // else the keys of a server known to be down are misses, as in get
-        });
-    CompletableFuture<List<byte @Nullable []>> result = new CompletableFuture<>();
-    CompletableFuture.allOf(perNode.toArray(CompletableFuture[]::new))
-        .whenComplete(
-            (done, error) -> {
-              Throwable firstError = null;
-              int failed = 0;
-              for (CompletableFuture<?> f : perNode) {
-                if (f.isCompletedExceptionally()) {
-                  failed++;
-                  firstError = firstError != null ? firstError : Replies.causeOf(f);
-                }
-              }
-              if (failed > 0 && failed == perNode.size()) {
-                result.completeExceptionally(firstError);
-              } else {
-                result.complete(Arrays.asList(values)); // each node's values were written before its future completed
-              }
-            });
-    return result;
+        (node, placed) ->
+            readOn(node, () -> getAllOn(node, placed.targets, "", (i, t, value) -> values[placed.positions[i]] = value), perNode));
+    // each node's values were written before its future completed
+    return unlessEveryServerFailed(perNode).thenApply(done -> Arrays.asList(values));
   }
 
   /** The keys of one call that live on one server, with each one's position among the call's keys. */
@@ -130,35 +109,58 @@ final class MultiGet {
       }
     }
     List<CompletableFuture<Map<String, T>>> perNode = new ArrayList<>();
-    byNode.forEach(
-        (node, nodeTargets) -> {
-          if (node.isUp()) {
-            perNode.add(read.apply(node, nodeTargets));
-          } else if (node.isClosed()) {
-            perNode.add(CompletableFuture.failedFuture(node.closedError()));
-          } // else the keys of a server known to be down are misses, as in get
-        });
-    CompletableFuture<Map<String, T>> result = new CompletableFuture<>();
-    CompletableFuture.allOf(perNode.toArray(CompletableFuture[]::new))
-        .whenComplete(
-            (done, error) -> {
+    byNode.forEach((node, nodeTargets) -> readOn(node, () -> read.apply(node, nodeTargets), perNode));
+    return unlessEveryServerFailed(perNode)
+        .thenApply(
+            done -> {
               Map<String, T> found = null;
-              Throwable firstError = null;
-              int failed = 0;
               for (CompletableFuture<Map<String, T>> f : perNode) {
                 if (f.isCompletedExceptionally()) {
-                  failed++;
-                  firstError = firstError != null ? firstError : Replies.causeOf(f);
+                  continue;
                 } else if (found == null) {
                   found = f.join();
                 } else {
                   found.putAll(f.join());
                 }
               }
+              return found == null ? new HashMap<>() : found;
+            });
+  }
+
+  /**
+   * Adds to {@code perNode} the read of one server's keys: {@code read} if the server is up, a
+   * failure if the client is closed, nothing if the server is known to be down (its keys are
+   * misses, as in get).
+   */
+  private static <R> void readOn(ServerNode node, Supplier<CompletableFuture<R>> read, List<CompletableFuture<R>> perNode) {
+    if (node.isUp()) {
+      perNode.add(read.get());
+    } else if (node.isClosed()) {
+      perNode.add(CompletableFuture.failedFuture(node.closedError()));
+    }
+  }
+
+  /**
+   * Completes once every read of {@code perNode} has: normally unless all of them failed (then with
+   * the first failure), so a multi-get fails only when no server answered.
+   */
+  private static CompletableFuture<Void> unlessEveryServerFailed(List<? extends CompletableFuture<?>> perNode) {
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    CompletableFuture.allOf(perNode.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (done, error) -> {
+              Throwable firstError = null;
+              int failed = 0;
+              for (CompletableFuture<?> f : perNode) {
+                if (f.isCompletedExceptionally()) {
+                  failed++;
+                  firstError = firstError != null ? firstError : Replies.causeOf(f);
+                }
+              }
               if (failed > 0 && failed == perNode.size()) {
                 result.completeExceptionally(firstError);
               } else {
-                result.complete(found == null ? new HashMap<>() : found);
+                result.complete(null);
               }
             });
     return result;
