@@ -59,9 +59,11 @@ public abstract class FreshnessContract extends ContractBase {
 
   /**
    * How much slower simulated time runs in the hot-key runs, whose TTL, load time and read interval
-   * are all multiplied by it (so reads per window and every ratio stay the same). 1 by default; a
-   * backend whose server counts TTLs in whole seconds on its own clock (memcached) needs entries
-   * that outlive the real time a window of reads takes.
+   * are all multiplied by it (so reads per window and every ratio stay the same). 1 by default,
+   * for backends that expire entries by the injected ticker alone. A server expires its copy by its
+   * own clock, in real time, so a backend with one must override this: each window is a thousand
+   * reads, and the server's copy has to outlive the real time they take, or readers find it gone
+   * and wait for a load (a loaded CI machine once took over a second for one window at scale 1).
    */
   protected int timeScale() {
     return 1;
