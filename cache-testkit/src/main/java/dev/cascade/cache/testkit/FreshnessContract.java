@@ -58,8 +58,9 @@ public abstract class FreshnessContract extends ContractBase {
   }
 
   /**
-   * How much slower simulated time runs in the hot-key runs, whose TTL, load time and read interval
-   * are all multiplied by it (so reads per window and every ratio stay the same). 1 by default,
+   * How much slower simulated time runs in the hot-key runs and the early-refresh tests that read
+   * a stored value back, whose TTL, load time and read interval or advances are all multiplied by it
+   * (so reads per window and every ratio stay the same). 1 by default,
    * for backends that expire entries by the injected ticker alone. A server expires its copy by its
    * own clock, in real time, so a backend with one must override this: each window is a thousand
    * reads, and the server's copy has to outlive the real time they take, or readers find it gone
@@ -189,15 +190,23 @@ public abstract class FreshnessContract extends ContractBase {
     assertThat(zero.loadsPerWindow()).isLessThanOrEqualTo(1.0);
   }
 
+  // The two tests below store a value under the bare TTL and read it back from the server, so they
+  // run at timeScale() too: a 1 s TTL is memcached's T1, which may lapse within a millisecond.
   @Test
   void earlyRefresh_readsWithoutLoader_neverRefresh() {
+    int scale = timeScale();
     Cache<String, String> cache =
-        build(newBuilder(name("xfetch-plain")).ttl(TTL).earlyRefresh(5.0).random(new Random(7)).executor(background));
+        build(
+            newBuilder(name("xfetch-plain"))
+                .ttl(TTL.multipliedBy(scale))
+                .earlyRefresh(5.0)
+                .random(new Random(7))
+                .executor(background));
     cache.get("k", key -> {
-      ticker.advance(LOAD_TIME);
+      ticker.advance(LOAD_TIME.multipliedBy(scale));
       return "v";
     });
-    ticker.advance(Duration.ofMillis(900));
+    ticker.advance(Duration.ofMillis(900L * scale));
 
     for (int i = 0; i < 50; i++) {
       assertThat(cache.getIfPresent("k")).isEqualTo("v");
@@ -208,17 +217,24 @@ public abstract class FreshnessContract extends ContractBase {
 
   @Test
   void earlyRefresh_asyncApi_hitStartsARefreshWithItsOwnLoader() {
+    int scale = timeScale();
     Cache<String, String> cache =
-        build(newBuilder(name("xfetch-async")).ttl(TTL).earlyRefresh(1.0).random(new Random(3)).executor(background));
+        build(
+            newBuilder(name("xfetch-async"))
+                .ttl(TTL.multipliedBy(scale))
+                .earlyRefresh(1.0)
+                .random(new Random(3))
+                .executor(background));
     AsyncCache<String, String> async = cache.async();
     drain(
         async.get(
             "k",
             key -> {
-              ticker.advance(LOAD_TIME);
+              ticker.advance(LOAD_TIME.multipliedBy(scale));
               return CompletableFuture.completedFuture("v1");
             }));
-    ticker.advance(Duration.ofMillis(999)); // 1 ms before expiry: a refresh is due on any draw
+    // 1/1000 of the TTL before expiry, a hundredth of the load time: a refresh is due on any draw
+    ticker.advance(Duration.ofMillis(999L * scale));
 
     String served = drain(async.get("k", key -> CompletableFuture.completedFuture("v2")));
     awaitRefreshesEnded(cache, 1);
