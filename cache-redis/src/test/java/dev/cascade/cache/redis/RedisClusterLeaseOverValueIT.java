@@ -19,7 +19,7 @@ class RedisClusterLeaseOverValueIT extends LeaseOverValueContract {
 
   @BeforeAll
   static void createLock() {
-    lock = RedisStampedeLock.create((RedisClusterClient) redis.client());
+    lock = RedisTests.relaxedLock((RedisClusterClient) redis.client());
   }
 
   @AfterAll

@@ -2,6 +2,7 @@ package dev.cascade.cache.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cascade.cache.redis.internal.RedisLink;
 import dev.cascade.cache.testkit.RedisServerExtension;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -38,6 +39,20 @@ final class RedisTests {
 
   /** The command timeout of tests that do not measure timeouts: generous for a busy 2-core machine. */
   static final Duration RELAXED_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * A lease lock with {@link #RELAXED_TIMEOUT}: {@code create}'s 250 ms can time out a lease call
+   * under a burst of hundreds of threads on a busy machine, and a failed lease call loads unguarded
+   * (a second load where the tests count one).
+   */
+  static RedisStampedeLock relaxedLock(RedisClient client) {
+    return new RedisStampedeLock(RedisLink.connect(client, RELAXED_TIMEOUT));
+  }
+
+  /** {@link #relaxedLock(RedisClient)} on a cluster. */
+  static RedisStampedeLock relaxedLock(RedisClusterClient client) {
+    return new RedisStampedeLock(RedisLink.connect(client, RELAXED_TIMEOUT));
+  }
 
   /** Asserts that no server of {@code redis} ever ran KEYS (DESIGN: never KEYS). */
   static void assertNoKeysCommand(RedisServerExtension redis) {
