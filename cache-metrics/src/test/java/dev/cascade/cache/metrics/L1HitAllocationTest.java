@@ -17,12 +17,15 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The keys are boxed once, before measuring, and every value is already cached, so nothing in the
  * test itself allocates per hit. The warm-up runs the hit path enough times for the JIT to compile
- * it: interpreted code allocates what compiled code does not (escape analysis).
+ * it: interpreted code allocates what compiled code does not (escape analysis). On a loaded machine
+ * the compiler may still be behind after it, so up to {@link #MAX_ROUNDS} million-hit rounds are
+ * measured and the least is asserted on: an allocation per hit shows in every round.
  */
 class L1HitAllocationTest {
   private static final int KEYS = 1_000;
   private static final int WARM_UP_ROUNDS = 20;
   private static final int HITS = 1_000_000;
+  private static final int MAX_ROUNDS = 5;
   /** Bytes the measurement itself may cost, whatever the number of hits. */
   private static final long ALLOWANCE = 1_024;
 
@@ -58,17 +61,29 @@ class L1HitAllocationTest {
     return Cache.<Integer, String>builder(name).inMemory(m -> m.maximumSize(10_000));
   }
 
-  /** Returns the bytes this thread allocated while making {@link #HITS} hits on {@code cache}. */
-  private long bytesPerMillionHits(Cache<Integer, String> cache) {
+  /** The least bytes this thread allocated in one round of {@link #HITS} hits, and all hits made. */
+  private record Measured(long leastBytes, long hits) {}
+
+  /**
+   * Measures rounds of {@link #HITS} hits on {@code cache}, after the warm-up, until one allocates no
+   * more than {@link #ALLOWANCE} or {@link #MAX_ROUNDS} have run.
+   */
+  private Measured bytesPerMillionHits(Cache<Integer, String> cache) {
     long found = 0;
     for (int round = 0; round < WARM_UP_ROUNDS; round++) { // 200k hits: let the JIT compile the hit path
       found += hits(cache, HITS / 100);
     }
-    long before = threads.getCurrentThreadAllocatedBytes();
-    found += hits(cache, HITS);
-    long after = threads.getCurrentThreadAllocatedBytes();
-    assertThat(found).isEqualTo(WARM_UP_ROUNDS * (HITS / 100) + HITS); // every lookup was a hit
-    return after - before;
+    long least = Long.MAX_VALUE;
+    int rounds = 0;
+    while (rounds < MAX_ROUNDS && least > ALLOWANCE) {
+      long before = threads.getCurrentThreadAllocatedBytes();
+      found += hits(cache, HITS);
+      long after = threads.getCurrentThreadAllocatedBytes();
+      least = Math.min(least, after - before);
+      rounds++;
+    }
+    assertThat(found).isEqualTo(WARM_UP_ROUNDS * (HITS / 100) + (long) rounds * HITS); // every lookup was a hit
+    return new Measured(least, found);
   }
 
   private long hits(Cache<Integer, String> cache, int count) {
@@ -85,7 +100,7 @@ class L1HitAllocationTest {
   void getIfPresent_plainCacheHit_allocatesNothing() {
     Cache<Integer, String> cache = filled(builder("plain"));
 
-    assertThat(bytesPerMillionHits(cache)).isLessThanOrEqualTo(ALLOWANCE);
+    assertThat(bytesPerMillionHits(cache).leastBytes()).isLessThanOrEqualTo(ALLOWANCE);
   }
 
   @Test
@@ -95,9 +110,10 @@ class L1HitAllocationTest {
         CacheMetrics.monitor(
             filled(builder("metered").eventListener(CacheMetrics.listener(registry))), registry);
 
-    assertThat(bytesPerMillionHits(cache)).isLessThanOrEqualTo(ALLOWANCE);
+    Measured measured = bytesPerMillionHits(cache);
+    assertThat(measured.leastBytes()).isLessThanOrEqualTo(ALLOWANCE);
     // the hits were counted, by the meters that read the cache's own counts
     assertThat(new Meters(registry).count(CacheMeterNames.GETS, "cache", "metered.l1", "result", "hit"))
-        .isEqualTo(WARM_UP_ROUNDS * (HITS / 100) + HITS);
+        .isEqualTo(measured.hits());
   }
 }
