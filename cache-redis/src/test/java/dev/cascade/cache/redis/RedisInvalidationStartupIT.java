@@ -39,9 +39,21 @@ class RedisInvalidationStartupIT {
     long pubsubBefore = calls("pubsub|channels");
 
     // Heartbeats every 10 s: within this test an instance learns of another only through the join.
-    RedisInvalidation a = RedisInvalidation.builder(client()).heartbeat(Duration.ofSeconds(10)).build();
+    // The newcomer's start waits for the running instance's acknowledgement, which must come: 10 s,
+    // not 250 ms; and its start commands get the relaxed timeout, since a failed start waits a beat.
+    RedisInvalidation a =
+        RedisInvalidation.builder(client())
+            .heartbeat(Duration.ofSeconds(10))
+            .ackTimeout(Duration.ofSeconds(10))
+            .commandTimeout(RedisTests.RELAXED_TIMEOUT)
+            .build();
     opened.add(a);
-    RedisBackend backend = RedisBackend.builder(client()).heartbeat(Duration.ofSeconds(10)).build();
+    RedisBackend backend =
+        RedisBackend.builder(client())
+            .heartbeat(Duration.ofSeconds(10))
+            .ackTimeout(Duration.ofSeconds(10))
+            .commandTimeout(RedisTests.RELAXED_TIMEOUT)
+            .build();
     opened.add(backend);
     RedisInvalidation b = backend.invalidation();
 

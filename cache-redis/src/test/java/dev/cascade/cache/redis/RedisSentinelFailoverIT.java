@@ -47,7 +47,11 @@ class RedisSentinelFailoverIT {
     RedisClient client = RedisClient.create(RedisTests.resources(), RedisURI.create(redis.sentinelUri()));
     client.setOptions(ClientOptions.builder().disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
     closeables.add(client::shutdown);
-    RedisBackend backend = RedisBackend.builder(client).commandTimeout(TIMEOUT).build();
+    // 5 s for acknowledgements: after the failover each write must reach the other's L1 before it
+    // returns. An instance that misses one is not waited for again until it answers, so the failover
+    // costs at most one such wait per instance.
+    RedisBackend backend =
+        RedisBackend.builder(client).commandTimeout(TIMEOUT).ackTimeout(Duration.ofSeconds(5)).build();
     closeables.add(backend);
     Cache<String, String> cache =
         Cache.<String, String>builder("failover")

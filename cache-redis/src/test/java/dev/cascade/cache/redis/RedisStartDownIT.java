@@ -131,7 +131,12 @@ class RedisStartDownIT {
   }
 
   private RedisBackend backend() {
-    RedisBackend backend = RedisBackend.builder(client()).commandTimeout(RedisTests.RELAXED_TIMEOUT).build();
+    // 10 s for acknowledgements: the last put must reach the other instance's L1 before it returns.
+    RedisBackend backend =
+        RedisBackend.builder(client())
+            .commandTimeout(RedisTests.RELAXED_TIMEOUT)
+            .ackTimeout(Duration.ofSeconds(10))
+            .build();
     opened.add(backend);
     return backend;
   }

@@ -32,10 +32,15 @@ final class RedisInstances implements AutoCloseable {
     return client;
   }
 
-  /** Starts an instance whose backend's commands time out after {@code commandTimeout}. */
+  /**
+   * Starts an instance whose backend's commands time out after {@code commandTimeout}. It waits up
+   * to 10 s for the other instances' acknowledgements: what one caches, updates or evicts must be
+   * what the others see when the call returns.
+   */
   Instance start(Database db, Duration commandTimeout) {
     RedisClient client = client();
-    RedisBackend backend = RedisBackend.builder(client).commandTimeout(commandTimeout).build();
+    RedisBackend backend =
+        RedisBackend.builder(client).commandTimeout(commandTimeout).ackTimeout(Duration.ofSeconds(10)).build();
     CascadeCacheManager.Builder layered =
         CascadeCacheManager.builder()
             .remote(backend.store())
