@@ -70,22 +70,30 @@ public abstract class FreshnessContract extends ContractBase {
     return 1;
   }
 
+  /** Returns {@code duration} multiplied by {@link #timeScale()}. */
+  private Duration scaled(Duration duration) {
+    return duration.multipliedBy(timeScale());
+  }
+
+  /**
+   * A cache named after {@code base} that refreshes early with {@code beta}, draws from a random
+   * seeded with {@code seed}, and holds entries for the scaled {@link #TTL}.
+   */
+  private Cache<String, String> earlyRefreshing(String base, double beta, long seed) {
+    return build(
+        newBuilder(name(base)).ttl(scaled(TTL)).earlyRefresh(beta).random(new Random(seed)).executor(background));
+  }
+
   /**
    * Reads one key once per simulated millisecond for {@code windows} TTLs, after a first load; each
    * load takes {@link #LOAD_TIME} of simulated time, and refreshes run right after the read that
    * started them (all times multiplied by {@link #timeScale()}).
    */
   private HotKeyRun readHotKey(double beta, int windows) {
-    Duration ttl = TTL.multipliedBy(timeScale());
-    Duration loadTime = LOAD_TIME.multipliedBy(timeScale());
-    Duration readInterval = Duration.ofMillis(timeScale());
-    Cache<String, String> cache =
-        build(
-            newBuilder(name("xfetch"))
-                .ttl(ttl)
-                .earlyRefresh(beta)
-                .random(new Random(42))
-                .executor(background));
+    Duration ttl = scaled(TTL);
+    Duration loadTime = scaled(LOAD_TIME);
+    Duration readInterval = scaled(Duration.ofMillis(1));
+    Cache<String, String> cache = earlyRefreshing("xfetch", beta, 42);
     AtomicInteger loads = new AtomicInteger();
     AtomicInteger waited = new AtomicInteger();
     boolean[] reading = {false};
@@ -194,19 +202,12 @@ public abstract class FreshnessContract extends ContractBase {
   // run at timeScale() too: a 1 s TTL is memcached's T1, which may lapse within a millisecond.
   @Test
   void earlyRefresh_readsWithoutLoader_neverRefresh() {
-    int scale = timeScale();
-    Cache<String, String> cache =
-        build(
-            newBuilder(name("xfetch-plain"))
-                .ttl(TTL.multipliedBy(scale))
-                .earlyRefresh(5.0)
-                .random(new Random(7))
-                .executor(background));
+    Cache<String, String> cache = earlyRefreshing("xfetch-plain", 5.0, 7);
     cache.get("k", key -> {
-      ticker.advance(LOAD_TIME.multipliedBy(scale));
+      ticker.advance(scaled(LOAD_TIME));
       return "v";
     });
-    ticker.advance(Duration.ofMillis(900L * scale));
+    ticker.advance(scaled(Duration.ofMillis(900)));
 
     for (int i = 0; i < 50; i++) {
       assertThat(cache.getIfPresent("k")).isEqualTo("v");
@@ -217,24 +218,17 @@ public abstract class FreshnessContract extends ContractBase {
 
   @Test
   void earlyRefresh_asyncApi_hitStartsARefreshWithItsOwnLoader() {
-    int scale = timeScale();
-    Cache<String, String> cache =
-        build(
-            newBuilder(name("xfetch-async"))
-                .ttl(TTL.multipliedBy(scale))
-                .earlyRefresh(1.0)
-                .random(new Random(3))
-                .executor(background));
+    Cache<String, String> cache = earlyRefreshing("xfetch-async", 1.0, 3);
     AsyncCache<String, String> async = cache.async();
     drain(
         async.get(
             "k",
             key -> {
-              ticker.advance(LOAD_TIME.multipliedBy(scale));
+              ticker.advance(scaled(LOAD_TIME));
               return CompletableFuture.completedFuture("v1");
             }));
     // 1/1000 of the TTL before expiry, a hundredth of the load time: a refresh is due on any draw
-    ticker.advance(Duration.ofMillis(999L * scale));
+    ticker.advance(scaled(Duration.ofMillis(999)));
 
     String served = drain(async.get("k", key -> CompletableFuture.completedFuture("v2")));
     awaitRefreshesEnded(cache, 1);
