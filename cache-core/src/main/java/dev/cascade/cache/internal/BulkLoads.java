@@ -68,6 +68,10 @@ final class BulkLoads<K, V> {
       stats.misses.add(missing.size());
       return CompletableFuture.completedFuture(Collections.unmodifiableMap(result));
     }
+    if (reads.readsAligned()) {
+      Object[] asked = missing.toArray();
+      return reads.readAllAligned(asked).thenApply(found -> presentValues(asked, found, result));
+    }
     // A flight here only guards the in-process fill of what a remote tier found (it is not
     // registered for single-flight), so a cache without an in-process tier needs none.
     Map<K, Flight<V>> flights = new HashMap<>();
@@ -88,6 +92,34 @@ final class BulkLoads<K, V> {
               stats.misses.add(missing.size() - found.size());
               return Collections.unmodifiableMap(result);
             });
+  }
+
+  /**
+   * Adds to {@code result} the values of the entries {@code found} for the keys {@code asked} (in
+   * the same order, {@code null} for a miss), counts the hits and misses, and returns {@code
+   * result}, unmodifiable.
+   */
+  private Map<K, V> presentValues(Object[] asked, @Nullable TierEntry<V>[] found, Map<K, V> result) {
+    int hits = 0;
+    int nullHits = 0;
+    for (int i = 0; i < found.length; i++) {
+      TierEntry<V> entry = found[i];
+      if (entry == null) {
+        continue;
+      }
+      hits++;
+      V value = entry.value();
+      if (value == null) {
+        nullHits++;
+      } else {
+        @SuppressWarnings("unchecked")
+        K key = (K) asked[i];
+        result.put(key, value);
+      }
+    }
+    stats.recordOtherHits(hits, nullHits);
+    stats.misses.add(asked.length - hits);
+    return Collections.unmodifiableMap(result);
   }
 
   /** The values of {@code keys}, loading the missing ones with one call of {@code bulkLoader}. */
@@ -190,6 +222,12 @@ final class BulkLoads<K, V> {
   private Set<K> readLocal(Iterable<? extends K> keys, Map<K, V> result, Counting counting) {
     Objects.requireNonNull(keys, "keys");
     Set<K> missing = new LinkedHashSet<>(capacityFor(keys));
+    if (!local.present()) { // every key misses, uncounted (the cache's lookups count no tier it lacks)
+      for (K key : keys) {
+        missing.add(Objects.requireNonNull(key, "keys contains a null key"));
+      }
+      return missing;
+    }
     for (K key : keys) {
       Objects.requireNonNull(key, "keys contains a null key");
       if (result.containsKey(key) || missing.contains(key)) {

@@ -67,6 +67,40 @@ final class ReadThrough<K, V> {
     return CompletableFuture.completedFuture(entry.value());
   }
 
+  /**
+   * Whether {@link #readAllAligned} serves this cache: it has no in-process tier (so a bulk read
+   * fills nothing) and one remote tier, one of Cascade's own.
+   */
+  boolean readsAligned() {
+    return !local.present() && remotes.size() == 1 && remotes.get(0) instanceof RemoteTier;
+  }
+
+  /**
+   * {@link #readAll} for a cache that {@link #readsAligned}, without its maps: element {@code i} of
+   * the answer is the fresh entry of {@code asked[i]} (distinct keys of type {@code K}), or {@code
+   * null}. A failed read answers {@code null} for every key and counts a tier error, as {@link
+   * #readAll} does.
+   */
+  CompletableFuture<@Nullable TierEntry<V>[]> readAllAligned(Object[] asked) {
+    RemoteTier<K, V> remote = (RemoteTier<K, V>) remotes.get(0);
+    return failOpen(remote, tier -> remote.getAllAligned(asked), null)
+        .thenApply(
+            found -> {
+              if (found == null) {
+                @SuppressWarnings("unchecked")
+                @Nullable TierEntry<V>[] none = new TierEntry[asked.length];
+                return none;
+              }
+              long now = freshness.now();
+              for (int i = 0; i < found.length; i++) {
+                if (found[i] != null && !freshness.isFresh(found[i], now)) {
+                  found[i] = null; // bulk reads serve nothing stale
+                }
+              }
+              return found;
+            });
+  }
+
   /** Counts a hit not made by the in-process lookup: the second look, or a remote tier's. */
   void recordOtherHit(TierEntry<V> entry) {
     stats.recordOtherHit(entry);

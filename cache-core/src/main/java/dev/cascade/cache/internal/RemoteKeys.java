@@ -24,6 +24,8 @@ final class RemoteKeys<K> {
   private final KeyCodec<K> keyCodec;
   private final StoreCapabilities capabilities;
   private final @Nullable String tagSetLiteral;
+  /** Whether every character of {@link #namespace} may stand in a key of the store. */
+  private final boolean namespaceSafe;
 
   /**
    * Keys under {@code namespace} (a template's literal, or {@code <prefix>:<cache>:}), with tag sets
@@ -34,6 +36,7 @@ final class RemoteKeys<K> {
     this.tagSetLiteral = tagSetLiteral;
     this.keyCodec = keyCodec;
     this.capabilities = capabilities;
+    this.namespaceSafe = safeCharacters(namespace);
     int longestHashedKey = namespace.getBytes(StandardCharsets.UTF_8).length + "#tagh:".length() + 64;
     if (longestHashedKey > capabilities.maxKeyBytes()) {
       throw new IllegalArgumentException(
@@ -51,7 +54,9 @@ final class RemoteKeys<K> {
   public String entryKey(K key) {
     String encoded = keyCodec.encode(key);
     String candidate = namespace + (encoded.startsWith("#") ? "#" + encoded : encoded);
-    return safe(candidate) ? candidate : namespace + "#" + sha256Hex(encoded);
+    // The namespace's characters were checked once (namespaceSafe); only the key's own are scanned.
+    boolean safe = fits(candidate) && (namespaceSafe ? safeCharacters(encoded) : safeCharacters(candidate));
+    return safe ? candidate : namespace + "#" + sha256Hex(encoded);
   }
 
   /** Returns the remote key holding the version of {@code tag}. */
@@ -68,13 +73,20 @@ final class RemoteKeys<K> {
   }
 
   private boolean safe(String key) {
-    if (key.length() * 3 > capabilities.maxKeyBytes()
-        && key.getBytes(StandardCharsets.UTF_8).length > capabilities.maxKeyBytes()) {
-      return false;
-    }
+    return fits(key) && safeCharacters(key);
+  }
+
+  /** Whether {@code key} is within the store's key length limit. */
+  private boolean fits(String key) {
+    return key.length() * 3 <= capabilities.maxKeyBytes()
+        || key.getBytes(StandardCharsets.UTF_8).length <= capabilities.maxKeyBytes();
+  }
+
+  /** Whether every character of {@code text} may stand in a key of the store. */
+  private boolean safeCharacters(String text) {
     if (!capabilities.binarySafeKeys()) {
-      for (int i = 0; i < key.length(); i++) {
-        char c = key.charAt(i);
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
         if (c > ' ' && c < 0x7F) {
           continue; // printable ASCII, the common case: never whitespace or a control character
         }

@@ -154,7 +154,45 @@ final class RemoteTier<K, V> implements Tier<K, V> {
 
   @Override
   public CompletableFuture<Map<K, TierEntry<V>>> getAll(Set<K> wanted) {
-    return observe(TierOperation.GET_ALL, () -> readAll(wanted), found -> events.tierLookups(index, found.size(), wanted.size() - found.size()));
+    Object[] asked = wanted.toArray();
+    return getAllAligned(asked).thenApply(found -> asMap(asked, found));
+  }
+
+  /**
+   * {@link #getAll} without the map: element {@code i} of the answer is the entry of {@code
+   * asked[i]}, or {@code null}. {@code asked} holds distinct keys of type {@code K}; the array
+   * answered is new and the caller's to change.
+   */
+  CompletableFuture<@Nullable TierEntry<V>[]> getAllAligned(Object[] asked) {
+    return observe(
+        TierOperation.GET_ALL,
+        () -> readAll(asked),
+        found -> {
+          int hits = countPresent(found);
+          events.tierLookups(index, hits, asked.length - hits);
+        });
+  }
+
+  private static int countPresent(@Nullable Object[] found) {
+    int present = 0;
+    for (Object entry : found) {
+      if (entry != null) {
+        present++;
+      }
+    }
+    return present;
+  }
+
+  private static <K, V> Map<K, TierEntry<V>> asMap(Object[] asked, @Nullable TierEntry<V>[] found) {
+    Map<K, TierEntry<V>> entries = new HashMap<>(ReadThrough.capacityFor(found.length));
+    for (int i = 0; i < found.length; i++) {
+      if (found[i] != null) {
+        @SuppressWarnings("unchecked")
+        K key = (K) asked[i];
+        entries.put(key, found[i]);
+      }
+    }
+    return entries;
   }
 
   /**
@@ -162,8 +200,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
    * The keys asked for, their remote keys and what was read of them are arrays of one order, so no
    * map leads from a remote key back to its key.
    */
-  private CompletableFuture<Map<K, TierEntry<V>>> readAll(Set<K> wanted) {
-    Object[] asked = wanted.toArray();
+  private CompletableFuture<@Nullable TierEntry<V>[]> readAll(Object[] asked) {
     String[] remoteKeys = new String[asked.length];
     for (int i = 0; i < asked.length; i++) {
       @SuppressWarnings("unchecked")
@@ -194,9 +231,9 @@ final class RemoteTier<K, V> implements Tier<K, V> {
             }
           }
           if (tagged == null) {
-            return CompletableFuture.completedFuture(entries(asked, live, Map.of()));
+            return CompletableFuture.completedFuture(entries(live, Map.of()));
           }
-          return tags.records(tagged).thenApply(versions -> entries(asked, live, versions));
+          return tags.records(tagged).thenApply(versions -> entries(live, versions));
         });
   }
 
@@ -234,11 +271,12 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   }
 
   /**
-   * The entries of {@code live} (read for the keys {@code asked}, in the same order) whose tags are
-   * still valid by {@code versions}; drops the others.
+   * The entries of {@code live} whose tags are
+   * still valid by {@code versions}, in the same order; {@code null} for the others, which it drops.
    */
-  private Map<K, TierEntry<V>> entries(Object[] asked, RemoteValues.@Nullable Fetched[] live, Map<String, byte[]> versions) {
-    Map<K, TierEntry<V>> entries = new HashMap<>(ReadThrough.capacityFor(live.length));
+  private @Nullable TierEntry<V>[] entries(RemoteValues.@Nullable Fetched[] live, Map<String, byte[]> versions) {
+    @SuppressWarnings("unchecked")
+    @Nullable TierEntry<V>[] entries = new TierEntry[live.length];
     for (int i = 0; i < live.length; i++) {
       RemoteValues.Fetched read = live[i];
       if (read == null) {
@@ -248,12 +286,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
         values.dropStale(read.remoteKey(), read.bytes());
         continue;
       }
-      TierEntry<V> entry = values.toEntry(read.remoteKey(), read.envelope(), read.bytes());
-      if (entry != null) {
-        @SuppressWarnings("unchecked")
-        K key = (K) asked[i];
-        entries.put(key, entry);
-      }
+      entries[i] = values.toEntry(read.remoteKey(), read.envelope(), read.bytes());
     }
     return entries;
   }

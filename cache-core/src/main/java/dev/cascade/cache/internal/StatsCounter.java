@@ -46,6 +46,19 @@ final class StatsCounter {
     }
   }
 
+  /**
+   * Counts {@code hits} hits not made by the in-process lookup at once, {@code absences} of them
+   * cached absences: what {@link #recordOtherHit} counts for each of them.
+   */
+  void recordOtherHits(int hits, int absences) {
+    if (hits > 0) {
+      otherHits.add(hits);
+    }
+    if (absences > 0) {
+      nullHits.add(absences);
+    }
+  }
+
   /** Counts one decode failure of a remote value. */
   void recordDecodeFailure() {
     decodeFailures.increment();
