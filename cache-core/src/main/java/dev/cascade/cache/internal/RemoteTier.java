@@ -271,8 +271,8 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   }
 
   /**
-   * The entries of {@code live} whose tags are
-   * still valid by {@code versions}, in the same order; {@code null} for the others, which it drops.
+   * The entries of {@code live} whose tags are still valid by {@code versions}, in the same order;
+   * {@code null} for the others, which it drops.
    */
   private @Nullable TierEntry<V>[] entries(RemoteValues.@Nullable Fetched[] live, Map<String, byte[]> versions) {
     @SuppressWarnings("unchecked")
