@@ -55,7 +55,7 @@ final class RemoteKeys<K> {
     String encoded = keyCodec.encode(key);
     String candidate = namespace + (encoded.startsWith("#") ? "#" + encoded : encoded);
     // The namespace's characters were checked once (namespaceSafe); only the key's own are scanned.
-    boolean safe = fits(candidate) && (namespaceSafe ? safeCharacters(encoded) : safeCharacters(candidate));
+    boolean safe = fits(candidate) && namespaceSafe && safeCharacters(encoded);
     return safe ? candidate : namespace + "#" + sha256Hex(encoded);
   }
 

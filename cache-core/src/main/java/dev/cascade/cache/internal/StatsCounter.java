@@ -40,15 +40,12 @@ final class StatsCounter {
    * value): a hit of the cache, and a null hit if {@code entry} is a cached absence.
    */
   void recordOtherHit(dev.cascade.cache.spi.TierEntry<?> entry) {
-    otherHits.increment();
-    if (entry.value() == null) {
-      nullHits.increment();
-    }
+    recordOtherHits(1, entry.value() == null ? 1 : 0);
   }
 
   /**
    * Counts {@code hits} hits not made by the in-process lookup at once, {@code absences} of them
-   * cached absences: what {@link #recordOtherHit} counts for each of them.
+   * cached absences: {@link #recordOtherHit} for many entries.
    */
   void recordOtherHits(int hits, int absences) {
     if (hits > 0) {
