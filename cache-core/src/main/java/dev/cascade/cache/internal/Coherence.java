@@ -84,10 +84,14 @@ final class Coherence<K> {
     return new Flight<>(owner, stripe, stripeEpochs.get(stripe), globalEpoch.get(), true);
   }
 
-  /** Whether nothing invalidated {@code flight}'s key since it began and the channel delivers. */
+  /**
+   * Whether nothing invalidated {@code flight}'s key since it began (no epoch moved, and no put
+   * superseded it: see {@link SingleFlight#supersede}) and the channel delivers.
+   */
   boolean isCurrent(Flight<?> flight) {
     return stripeEpochs.get(flight.stripe) == flight.stripeEpoch
         && globalEpoch.get() == flight.globalEpoch
+        && !flight.superseded
         && delivering();
   }
 

@@ -34,6 +34,11 @@ final class Flight<V> extends CompletableFuture<@Nullable V> {
   @Nullable TierEntry<V> refreshing;
   /** Set when a remote tier failed during this flight: later remote steps are skipped. */
   volatile boolean degraded;
+  /**
+   * Set by a put into a cache whose only tier is in-process, instead of moving the key's epoch:
+   * the flight's fill will not be stored (see {@link Coherence#isCurrent}).
+   */
+  volatile boolean superseded;
 
   Flight(@Nullable Thread owner, int stripe, long stripeEpoch, long globalEpoch) {
     this(owner, stripe, stripeEpoch, globalEpoch, false);

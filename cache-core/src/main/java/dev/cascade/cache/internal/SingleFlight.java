@@ -120,6 +120,21 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
     }
   }
 
+  /**
+   * Keeps the fill of {@code key}'s running flight, if there is one, from being stored: what a put
+   * into a cache whose only tier is in-process does instead of moving the key's epoch, so that it
+   * writes no memory shared with other writers. Called before the put stores its entry; the fill
+   * reads the mark under the key's lock in the tier, so either the fill sees it and gives up, or
+   * the fill was stored first and the put overwrites it. A flight registered after this call began
+   * after the put did, as under an epoch move.
+   */
+  void supersede(K key) {
+    Flight<V> running = flights.get(key);
+    if (running != null) {
+      running.superseded = true;
+    }
+  }
+
   /** Whether a flight of {@code key} is running on behalf of the blocking caller {@code owner}. */
   boolean isOwnedBy(K key, Thread owner) {
     Flight<V> flight = flights.get(key);

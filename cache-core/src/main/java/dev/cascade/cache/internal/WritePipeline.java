@@ -39,6 +39,7 @@ final class WritePipeline<K, V> {
   private final List<Tier<K, V>> remotes;
   private final LocalWrites<K, V> local;
   private final Coherence<K> coherence;
+  private final SingleFlight<K, V> flights;
   private final Entries entries;
   private final StatsCounter stats;
   /** No remote tier and no channel: a write touches only the in-process tier, on the calling thread. */
@@ -49,12 +50,14 @@ final class WritePipeline<K, V> {
       List<Tier<K, V>> remotes,
       LocalWrites<K, V> local,
       Coherence<K> coherence,
+      SingleFlight<K, V> flights,
       Entries entries,
       StatsCounter stats) {
     this.cacheName = cacheName;
     this.remotes = remotes;
     this.local = local;
     this.coherence = coherence;
+    this.flights = flights;
     this.entries = entries;
     this.stats = stats;
     this.localOnly = remotes.isEmpty() && !coherence.hasChannel();
@@ -91,16 +94,17 @@ final class WritePipeline<K, V> {
 
   /**
    * {@link #put} on a cache whose only tier is in-process: {@link #write}'s sequence with nothing
-   * between its two epoch moves, so one move, right before the store, does what both do there: a
-   * fill whose flight began before it loses, and one that began after it loaded after this put
-   * began. The write time is read only for an entry the tier keeps it for (see {@link
-   * Entries#keepsWriteTime}).
+   * between its two epoch moves. Instead of moving the key's epoch (an atomic write to memory every
+   * writer shares), it marks the key's running flight, if any, as superseded right before the
+   * store: a fill whose flight was registered before loses, and one registered after loaded after
+   * this put began, as with the epoch move (see {@link SingleFlight#supersede}). The write time is
+   * read only for an entry the tier keeps it for (see {@link Entries#keepsWriteTime}).
    */
   private CompletableFuture<Void> putLocalOnly(K key, V value, @Nullable Duration entryTtl, Set<String> tags) {
     try {
       long writtenAt = entries.keepsWriteTime(entryTtl, tags) ? entries.ticker().wallMillis() : 0;
       TierEntry<V> entry = entries.create(value, entryTtl, writtenAt, 0, tags);
-      coherence.bump(key);
+      flights.supersede(key);
       local.put(key, entry);
       return CompletableFuture.completedFuture(null);
     } catch (Throwable e) { // as write() reports a failure of its in-process step

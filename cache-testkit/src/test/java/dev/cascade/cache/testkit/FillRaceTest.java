@@ -7,6 +7,8 @@ import dev.cascade.cache.Cache;
 import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.memory.InMemoryRemoteStore;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +102,31 @@ class FillRaceTest {
     assertThat(load.get(10, TimeUnit.SECONDS)).isEqualTo("old"); // the loader's caller gets what it loaded
     assertThat(local.getIfPresent("k")).isEqualTo("new");
     assertThat(local.stats().putCount()).isEqualTo(1);
+  }
+
+  @Test
+  void put_onAnInProcessOnlyCache_racingABulkLoad_theNewValueStaysAndTheOtherKeysAreFilled() throws Exception {
+    Cache<String, String> local = Cache.<String, String>builder("local-bulk-race").inMemory(m -> m.maximumSize(100)).build();
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Map<String, String>> load =
+        CompletableFuture.supplyAsync(
+            () ->
+                local.getAll(
+                    List.of("a", "b"),
+                    keys -> {
+                      loading.countDown();
+                      awaitLatch(release);
+                      return Map.of("a", "old-a", "b", "old-b");
+                    }));
+    assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+
+    local.put("a", "new-a");
+    release.countDown();
+
+    assertThat(load.get(10, TimeUnit.SECONDS)).isEqualTo(Map.of("a", "old-a", "b", "old-b"));
+    assertThat(local.getIfPresent("a")).isEqualTo("new-a"); // the put superseded the bulk fill of "a"
+    assertThat(local.getIfPresent("b")).isEqualTo("old-b"); // and only of "a"
   }
 
   private static void awaitLatch(CountDownLatch latch) {
