@@ -5,6 +5,7 @@ import dev.cascade.cache.spi.TierEntry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,6 +29,9 @@ final class BulkLoads<K, V> {
   interface LocalLookup<K> {
     @Nullable Object lookup(K key);
   }
+
+  /** The placeholder of a key in {@link #getAllPresentAligned}'s result map until its read ends. */
+  private static final Object NOT_READ = new Object();
 
   private final LocalLookup<K> localLookup;
   private final LocalWrites<K, V> local;
@@ -62,15 +66,14 @@ final class BulkLoads<K, V> {
 
   /** The values of those {@code keys} some tier holds; never loads. */
   CompletableFuture<Map<K, V>> getAllPresent(Iterable<? extends K> keys) {
+    if (reads.readsAligned()) {
+      return getAllPresentAligned(keys);
+    }
     Map<K, V> result = new LinkedHashMap<>(capacityFor(keys));
     Set<K> missing = readLocal(keys, result, new Counting(true));
     if (missing.isEmpty() || !reads.hasRemotes()) {
       stats.misses.add(missing.size());
       return CompletableFuture.completedFuture(Collections.unmodifiableMap(result));
-    }
-    if (reads.readsAligned()) {
-      Object[] asked = missing.toArray();
-      return reads.readAllAligned(asked).thenApply(found -> presentValues(asked, found, result));
     }
     // A flight here only guards the in-process fill of what a remote tier found (it is not
     // registered for single-flight), so a cache without an in-process tier needs none.
@@ -95,30 +98,51 @@ final class BulkLoads<K, V> {
   }
 
   /**
-   * Adds to {@code result} the values of the entries {@code found} for the keys {@code asked} (in
-   * the same order, {@code null} for a miss), counts the hits and misses, and returns {@code
-   * result}, unmodifiable.
+   * {@link #getAllPresent} of a cache whose only tier is one remote tier read by position ({@link
+   * ReadThrough#readsAligned}). The result map is also what drops repeated keys: each distinct key
+   * is put into it once, in the order asked, with a placeholder that {@link #presentValues} replaces
+   * by the value found or removes. So each key is hashed once, not once for a set of the keys to
+   * read and again for the result.
    */
-  private Map<K, V> presentValues(Object[] asked, @Nullable TierEntry<V>[] found, Map<K, V> result) {
+  private CompletableFuture<Map<K, V>> getAllPresentAligned(Iterable<? extends K> keys) {
+    Objects.requireNonNull(keys, "keys");
+    Map<K, Object> slots = new LinkedHashMap<>(capacityFor(keys));
+    for (K key : keys) {
+      slots.putIfAbsent(Objects.requireNonNull(key, "keys contains a null key"), NOT_READ);
+    }
+    if (slots.isEmpty()) {
+      return CompletableFuture.completedFuture(Map.of());
+    }
+    Object[] asked = slots.keySet().toArray();
+    return reads.readAllAligned(asked).thenApply(found -> presentValues(found, slots));
+  }
+
+  /**
+   * Replaces the placeholders of {@code slots}, whose keys were asked for in their order, by the
+   * values of the entries {@code found} (in the same order, {@code null} for a miss), removes the
+   * keys without a value, counts the hits and misses, and returns {@code slots}, unmodifiable.
+   */
+  private Map<K, V> presentValues(@Nullable TierEntry<V>[] found, Map<K, Object> slots) {
     int hits = 0;
     int nullHits = 0;
-    for (int i = 0; i < found.length; i++) {
-      TierEntry<V> entry = found[i];
-      if (entry == null) {
-        continue;
+    Iterator<Map.Entry<K, Object>> slot = slots.entrySet().iterator();
+    for (TierEntry<V> entry : found) {
+      Map.Entry<K, Object> asked = slot.next();
+      V value = entry == null ? null : entry.value();
+      if (entry != null) {
+        hits++;
       }
-      hits++;
-      V value = entry.value();
-      if (value == null) {
-        nullHits++;
+      if (value != null) {
+        asked.setValue(value);
       } else {
-        @SuppressWarnings("unchecked")
-        K key = (K) asked[i];
-        result.put(key, value);
+        nullHits += entry == null ? 0 : 1;
+        slot.remove();
       }
     }
     stats.recordOtherHits(hits, nullHits);
-    stats.misses.add(asked.length - hits);
+    stats.misses.add(found.length - hits);
+    @SuppressWarnings("unchecked") // every placeholder was replaced by a V or removed
+    Map<K, V> result = (Map<K, V>) (Map<K, ?>) slots;
     return Collections.unmodifiableMap(result);
   }
 
