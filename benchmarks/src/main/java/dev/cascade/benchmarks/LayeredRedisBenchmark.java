@@ -25,6 +25,13 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>After one warm-up phase of each cache, every round measures both caches (the order alternating
  * from round to round) and prints their ratio; the result is the median of the per-round ratios,
  * against the issue's bound 0.9 / (1 - raw Caffeine's hit ratio on the same stream).
+ *
+ * <p>The same rounds also measure the raw libraries on the same stream and server: raw Lettuce
+ * ({@code GET} on a shared connection, the value decoded to a string) and a near cache a user
+ * would write with them (raw Caffeine, {@code maximumSize(10 000)}, loading a miss with {@code
+ * Cache.get(key, mappingFunction)} from that Lettuce connection; no coherence). Their ratio is what
+ * an L1 gains over Redis alone on this machine when the L1 is Caffeine's own code; the bound
+ * assumes that a hit and an L1 fill cost nothing.
  */
 public final class LayeredRedisBenchmark {
   private static final int KEYS = 100_000;
@@ -58,29 +65,46 @@ public final class LayeredRedisBenchmark {
               .valueCodec(StringCodec.create())
               .invalidation(channel)
               .build();
+      RawPeers raw = RawPeers.load(client);
       int[] stream = zipfStream(1 << 20, 0.99);
-      run("warm-up redis-only", remoteOnly, stream, threads, Math.max(2, seconds / 3));
-      run("warm-up layered", layered, stream, threads, Math.max(2, seconds / 3));
+      int warmUp = Math.max(2, seconds / 3);
+      run("warm-up redis-only", cascade(remoteOnly), stream, threads, warmUp);
+      run("warm-up layered", cascade(layered), stream, threads, warmUp);
+      run("warm-up lettuce", raw::getFromRedis, stream, threads, warmUp);
+      run("warm-up caffeine+lettuce", raw::getFromNearCache, stream, threads, warmUp);
       double caffeineHitRatio = caffeineHitRatio(stream);
       double bound = 0.9 / (1 - caffeineHitRatio);
       double[] ratios = new double[rounds];
+      double[] rawRatios = new double[rounds];
+      double[] layeredToRaw = new double[rounds];
       long hits = 0;
       long misses = 0;
       for (int round = 0; round < rounds; round++) {
-        // Alternate which cache runs first, so that neither always runs right after the other's load.
-        boolean layeredFirst = round % 2 == 1;
-        double layeredOps = 0;
-        if (layeredFirst) {
-          layeredOps = measureLayered(layered, stream, threads, seconds);
-        }
-        double redisOps = run("redis-only", remoteOnly, stream, threads, seconds);
-        if (!layeredFirst) {
-          layeredOps = measureLayered(layered, stream, threads, seconds);
+        // Alternate the order, so that no contestant always runs right after the same other one.
+        boolean reversed = round % 2 == 1;
+        double[] ops = new double[4];
+        for (int slot = 0; slot < 4; slot++) {
+          int contestant = reversed ? 3 - slot : slot;
+          ops[contestant] =
+              switch (contestant) {
+                case 0 -> run("redis-only", cascade(remoteOnly), stream, threads, seconds);
+                case 1 -> measureLayered(layered, stream, threads, seconds);
+                case 2 -> run("lettuce", raw::getFromRedis, stream, threads, seconds);
+                default -> run("caffeine+lettuce", raw::getFromNearCache, stream, threads, seconds);
+              };
         }
         hits += lastHits;
         misses += lastMisses;
-        ratios[round] = layeredOps / redisOps;
-        System.out.printf(Locale.ROOT, "round %d: layered / redis-only = %.2fx%n", round + 1, ratios[round]);
+        ratios[round] = ops[1] / ops[0];
+        rawRatios[round] = ops[3] / ops[2];
+        layeredToRaw[round] = ops[1] / ops[3];
+        System.out.printf(
+            Locale.ROOT,
+            "round %d: layered / redis-only = %.2fx; caffeine+lettuce / lettuce = %.2fx; layered / caffeine+lettuce = %.2fx%n",
+            round + 1,
+            ratios[round],
+            rawRatios[round],
+            layeredToRaw[round]);
       }
       double median = PairedRatio.median(ratios);
       System.out.printf(
@@ -89,6 +113,16 @@ public final class LayeredRedisBenchmark {
           rounds,
           median,
           java.util.Arrays.toString(ratios));
+      System.out.printf(
+          Locale.ROOT,
+          "raw libraries, caffeine+lettuce / lettuce: median %.2fx (rounds: %s)%n",
+          PairedRatio.median(rawRatios),
+          java.util.Arrays.toString(rawRatios));
+      System.out.printf(
+          Locale.ROOT,
+          "Cascade layered / caffeine+lettuce near cache: median %.2fx (rounds: %s)%n",
+          PairedRatio.median(layeredToRaw),
+          java.util.Arrays.toString(layeredToRaw));
       System.out.printf(
           Locale.ROOT,
           "L1 hit ratio while measured %.4f; raw Caffeine (maximumSize %d) on the same stream %.4f (second pass, one caller)%n",
@@ -157,7 +191,7 @@ public final class LayeredRedisBenchmark {
       throws InterruptedException {
     CacheInspector.LocalLookups before = layered.inspect().localLookups();
     long flushesBefore = layered.stats().localFlushCount();
-    double ops = run("layered", layered, stream, threads, seconds);
+    double ops = run("layered", cascade(layered), stream, threads, seconds);
     CacheInspector.LocalLookups after = layered.inspect().localLookups();
     lastHits = after.hits() - before.hits();
     lastMisses = after.misses() - before.misses();
@@ -190,7 +224,66 @@ public final class LayeredRedisBenchmark {
     return top / all;
   }
 
-  private static double run(String label, Cache<Integer, String> cache, int[] stream, int threads, int seconds) throws InterruptedException {
+  /** One read of one key of the stream by a contestant. */
+  interface Reader {
+    void read(int key);
+  }
+
+  /** A Cascade cache read as the benchmark reads it: {@code get(key, loader)}. */
+  private static Reader cascade(Cache<Integer, String> cache) {
+    return key -> cache.get(key, k -> "value-" + k + "-".repeat(64));
+  }
+
+  /**
+   * The raw libraries' contestants, on keys of their own ({@code raw:<key>}) holding the value's
+   * UTF-8 bytes: raw Lettuce, and raw Caffeine in front of it. Thread-safe.
+   */
+  static final class RawPeers {
+    private final io.lettuce.core.api.sync.RedisCommands<String, byte[]> redis;
+    private final com.github.benmanes.caffeine.cache.Cache<Integer, String> near =
+        com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(L1_SIZE).build();
+
+    private RawPeers(io.lettuce.core.api.sync.RedisCommands<String, byte[]> redis) {
+      this.redis = redis;
+    }
+
+    /** Connects to {@code client} and stores every key's value under its raw key. */
+    static RawPeers load(RedisClient client) {
+      RawPeers peers =
+          new RawPeers(
+              client
+                  .connect(
+                      io.lettuce.core.codec.RedisCodec.of(
+                          io.lettuce.core.codec.StringCodec.UTF8, io.lettuce.core.codec.ByteArrayCodec.INSTANCE))
+                  .sync());
+      for (int from = 0; from < KEYS; from += 1_000) {
+        java.util.Map<String, byte[]> batch = new java.util.HashMap<>();
+        for (int key = from; key < from + 1_000; key++) {
+          batch.put("raw:" + key, ("value-" + key + "-".repeat(64)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        peers.redis.mset(batch);
+      }
+      return peers;
+    }
+
+    void getFromRedis(int key) {
+      String value = load(key);
+      if (value == null) {
+        throw new IllegalStateException("raw:" + key + " is missing");
+      }
+    }
+
+    void getFromNearCache(int key) {
+      near.get(key, this::load);
+    }
+
+    private String load(int key) {
+      byte[] bytes = redis.get("raw:" + key);
+      return bytes == null ? null : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  private static double run(String label, Reader cache, int[] stream, int threads, int seconds) throws InterruptedException {
     // Each caller records into its own histogram and counter, merged when it stops: shared ones
     // (a Recorder, a LongAdder) cost atomic operations on lines that eight callers on two cores pass
     // back and forth, about as much as an L1 hit itself, charged to the cache under test.
@@ -214,7 +307,7 @@ public final class LayeredRedisBenchmark {
                 long now = System.nanoTime();
                 while (now < deadline) {
                   int key = stream[i++ & (stream.length - 1)];
-                  cache.get(key, k -> "value-" + k + "-".repeat(64));
+                  cache.read(key);
                   long end = System.nanoTime();
                   own.recordValue(end - now);
                   count++;
