@@ -248,11 +248,12 @@ final class RemoteTier<K, V> implements Tier<K, V> {
       throw new IllegalStateException("the store answered " + found.size() + " values for " + remoteKeys.length + " keys");
     }
     RemoteValues.@Nullable Fetched[] live = new RemoteValues.Fetched[remoteKeys.length];
+    long now = ticker.wallMillis(); // once for the whole reply, not once per value
     for (int i = 0; i < remoteKeys.length; i++) {
       String remoteKey = remoteKeys[i];
       T value = found.get(i);
       RemoteValues.Fetched read = value == null ? null : parse.apply(remoteKey, value);
-      if (read != null && values.expired(read.envelope())) {
+      if (read != null && values.expired(read.envelope(), now)) {
         values.dropStale(remoteKey, read.bytes());
       } else {
         live[i] = read;

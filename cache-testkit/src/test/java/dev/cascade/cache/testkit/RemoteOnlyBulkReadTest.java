@@ -1,6 +1,7 @@
 package dev.cascade.cache.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.CacheStats;
@@ -45,6 +46,24 @@ class RemoteOnlyBulkReadTest {
     assertThat(after.nullHitCount() - before.nullHitCount()).isEqualTo(1);
     assertThat(after.missCount() - before.missCount()).isEqualTo(1); // z
     assertThat(after.tierErrorCount()).isEqualTo(before.tierErrorCount());
+  }
+
+  @Test
+  void anEntryPastItsExpiry_isAMiss_andIsDeletedFromTheStore() {
+    FakeTicker ticker = new FakeTicker();
+    InMemoryRemoteStore backing = InMemoryRemoteStore.create(); // keeps what the envelope says expired
+    try (Cache<String, String> timed =
+        Cache.<String, String>builder("bulk-ttl").tier(backing).valueCodec(StringCodec.create()).ticker(ticker).build()) {
+      timed.put("short", "1", Duration.ofSeconds(10));
+      timed.put("long", "2", Duration.ofHours(1));
+      ticker.advance(Duration.ofSeconds(20));
+
+      assertThat(timed.getAll(List.of("short", "long"))).isEqualTo(Map.of("long", "2"));
+
+      assertThat(timed.stats().missCount()).isEqualTo(1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> backing.getNow("cascade:bulk-ttl:short") == null);
+      assertThat(backing.getNow("cascade:bulk-ttl:long")).isNotNull();
+    }
   }
 
   @Test
