@@ -128,15 +128,17 @@ final class BulkLoads<K, V> {
     Iterator<Map.Entry<K, Object>> slot = slots.entrySet().iterator();
     for (TierEntry<V> entry : found) {
       Map.Entry<K, Object> asked = slot.next();
-      V value = entry == null ? null : entry.value();
-      if (entry != null) {
-        hits++;
+      if (entry == null) {
+        slot.remove(); // a miss
+        continue;
       }
-      if (value != null) {
-        asked.setValue(value);
-      } else {
-        nullHits += entry == null ? 0 : 1;
+      hits++;
+      V value = entry.value();
+      if (value == null) {
+        nullHits++; // a cached absence: a hit without a value
         slot.remove();
+      } else {
+        asked.setValue(value);
       }
     }
     stats.recordOtherHits(hits, nullHits);
