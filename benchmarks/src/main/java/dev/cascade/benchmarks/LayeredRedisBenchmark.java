@@ -54,7 +54,7 @@ public final class LayeredRedisBenchmark {
       for (int from = 0; from < KEYS; from += 1_000) {
         java.util.Map<Integer, String> batch = new java.util.HashMap<>();
         for (int key = from; key < from + 1_000; key++) {
-          batch.put(key, "value-" + key + "-".repeat(64));
+          batch.put(key, valueOf(key));
         }
         remoteOnly.putAll(batch);
       }
@@ -224,6 +224,11 @@ public final class LayeredRedisBenchmark {
     return top / all;
   }
 
+  /** The value every contestant stores and loads under {@code key}. */
+  static String valueOf(int key) {
+    return "value-" + key + "-".repeat(64);
+  }
+
   /** One read of one key of the stream by a contestant. */
   interface Reader {
     void read(int key);
@@ -231,7 +236,7 @@ public final class LayeredRedisBenchmark {
 
   /** A Cascade cache read as the benchmark reads it: {@code get(key, loader)}. */
   private static Reader cascade(Cache<Integer, String> cache) {
-    return key -> cache.get(key, k -> "value-" + k + "-".repeat(64));
+    return key -> cache.get(key, LayeredRedisBenchmark::valueOf);
   }
 
   /**
@@ -259,7 +264,7 @@ public final class LayeredRedisBenchmark {
       for (int from = 0; from < KEYS; from += 1_000) {
         java.util.Map<String, byte[]> batch = new java.util.HashMap<>();
         for (int key = from; key < from + 1_000; key++) {
-          batch.put("raw:" + key, ("value-" + key + "-".repeat(64)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          batch.put("raw:" + key, valueOf(key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         peers.redis.mset(batch);
       }

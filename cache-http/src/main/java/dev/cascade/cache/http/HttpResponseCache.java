@@ -5,6 +5,7 @@ import dev.cascade.cache.CacheBuilder;
 import dev.cascade.cache.CacheEventListener;
 import dev.cascade.cache.InvalidationScope;
 import dev.cascade.cache.Ticker;
+import dev.cascade.cache.spi.Checks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -201,7 +202,7 @@ public final class HttpResponseCache implements AutoCloseable {
     /** Sets the TTL of routes that set none (default one minute). */
     public Builder defaultTtl(Duration ttl) {
       once("defaultTtl");
-      this.defaultTtl = positive(ttl, "defaultTtl");
+      this.defaultTtl = Checks.requirePositive(ttl, "defaultTtl");
       return this;
     }
 
@@ -212,7 +213,7 @@ public final class HttpResponseCache implements AutoCloseable {
      */
     public Builder passTtl(Duration ttl) {
       once("passTtl");
-      this.passTtl = positive(ttl, "passTtl");
+      this.passTtl = Checks.requirePositive(ttl, "passTtl");
       return this;
     }
 
@@ -320,14 +321,6 @@ public final class HttpResponseCache implements AutoCloseable {
       if (!set.add(option)) {
         throw new IllegalStateException(option + " is already set");
       }
-    }
-
-    private static Duration positive(Duration ttl, String name) {
-      Objects.requireNonNull(ttl, name);
-      if (ttl.isZero() || ttl.isNegative()) {
-        throw new IllegalArgumentException(name + " must be positive: " + ttl);
-      }
-      return ttl;
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.cascade.cache.spring;
 
 import dev.cascade.cache.codec.JsonCodec;
+import dev.cascade.cache.spi.Checks;
 import dev.cascade.cache.spi.Codec;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -64,7 +65,7 @@ public final class CascadeCacheSpec {
    * @throws IllegalArgumentException if not positive
    */
   public CascadeCacheSpec localTtl(Duration localTtl) {
-    this.localTtl = positive(localTtl, "localTtl");
+    this.localTtl = Checks.requirePositive(localTtl, "localTtl");
     return this;
   }
 
@@ -83,7 +84,7 @@ public final class CascadeCacheSpec {
    * @throws IllegalArgumentException if not positive
    */
   public CascadeCacheSpec ttl(Duration ttl) {
-    this.ttl = positive(ttl, "ttl");
+    this.ttl = Checks.requirePositive(ttl, "ttl");
     return this;
   }
 
@@ -107,7 +108,7 @@ public final class CascadeCacheSpec {
    * @throws IllegalArgumentException if not positive
    */
   public CascadeCacheSpec nullTtl(Duration nullTtl) {
-    this.nullTtl = positive(nullTtl, "nullTtl");
+    this.nullTtl = Checks.requirePositive(nullTtl, "nullTtl");
     return this;
   }
 
@@ -174,14 +175,6 @@ public final class CascadeCacheSpec {
 
   Set<String> tags() {
     return tags;
-  }
-
-  private static Duration positive(Duration duration, String name) {
-    Objects.requireNonNull(duration, name);
-    if (duration.isNegative() || duration.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive, was " + duration);
-    }
-    return duration;
   }
 
   @Override
