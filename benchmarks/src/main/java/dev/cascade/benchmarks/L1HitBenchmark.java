@@ -33,6 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code cascade*}: {@code Cache.builder(..).inMemory(m -> m.maximumSize(size)).build()};
  *       {@code cascadeTtl*} adds {@code .ttl(Duration.ofMinutes(10))}.
+ *   <li>{@code cascadeGetIfPresentAfterThreadChurn}: the same cache after 128 threads, each of
+ *       which made one hit, have ended (see {@link ChurnedCascade}).
  *   <li>{@code tierGetIfPresent}: the {@link CaffeineTier} alone (no policy layer), configured as
  *       a cache without TTLs configures it, to split Cascade's overhead into tier and policy parts.
  *   <li>{@code caffeine*}: raw {@code Caffeine.newBuilder().maximumSize(size).build()}.
@@ -120,6 +122,34 @@ public class L1HitBenchmark {
     }
   }
 
+  /**
+   * A cache built as {@link SameSetup} builds Cascade's, after 128 short-lived threads made one hit
+   * each and ended, as a pool that replaces its threads leaves behind (the common pool retires idle
+   * workers): their ids cover every residue the hit counter maps threads to slots by, so every slot
+   * was claimed by a thread that has since ended before the benchmark's threads make their first hit.
+   */
+  @State(Scope.Benchmark)
+  public static class ChurnedCascade {
+    Cache<Integer, String> cache;
+
+    @Setup(Level.Trial)
+    public void setUp(HitKeys keys) throws InterruptedException {
+      cache = Cache.<Integer, String>builder("bench-churned").inMemory(m -> m.maximumSize(keys.size)).build();
+      fillCascade(cache, keys);
+      for (int i = 0; i < 128; i++) {
+        int key = keys.keys[i % keys.size];
+        Thread hit = new Thread(() -> cache.getIfPresent(key));
+        hit.start();
+        hit.join();
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void verify() {
+      verifyCascade(cache);
+    }
+  }
+
   @State(Scope.Benchmark)
   public static class Tier {
     CaffeineTier<Integer, String> tier;
@@ -174,6 +204,12 @@ public class L1HitBenchmark {
   @Benchmark
   public String cascadeGetWithLoader(SameSetup s, HitKeys keys, HitCursor cursor) {
     return s.cascade.get(cursor.next(keys), LOADER);
+  }
+
+  /** {@code cascadeGetIfPresent} on a cache whose hit counter's slots ended threads had claimed. */
+  @Benchmark
+  public String cascadeGetIfPresentAfterThreadChurn(ChurnedCascade c, HitKeys keys, HitCursor cursor) {
+    return c.cache.getIfPresent(cursor.next(keys));
   }
 
   @Benchmark

@@ -50,4 +50,66 @@ class HitCounterTest {
 
     assertThat(counter.sum()).isEqualTo(1_001);
   }
+
+  @Test
+  void aThreadWhoseSlotBelongedToAnEndedThread_takesTheSlotOver_andTheCountStaysExact() throws Exception {
+    HitCounter counter = new HitCounter();
+    Thread first = new Thread(() -> add(counter, 1_000));
+    first.start();
+    first.join();
+    Thread next = threadOnTheSlotOf(first, () -> add(counter, 500));
+    next.start();
+    next.join();
+
+    assertThat(counter.overflowSum()).as("increments that found no slot").isZero();
+    assertThat(counter.sum()).isEqualTo(1_500);
+  }
+
+  @Test
+  void aThreadWhoseSlotBelongsToALiveThread_countsInTheOverflow() throws Exception {
+    HitCounter counter = new HitCounter();
+    CountDownLatch counted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread owner =
+        new Thread(
+            () -> {
+              add(counter, 1_000);
+              counted.countDown();
+              await(release);
+            });
+    owner.start();
+    counted.await();
+    Thread other = threadOnTheSlotOf(owner, () -> add(counter, 500));
+    other.start();
+    other.join();
+    release.countDown();
+    owner.join();
+
+    assertThat(counter.overflowSum()).isEqualTo(500);
+    assertThat(counter.sum()).isEqualTo(1_500);
+  }
+
+  /** A new, unstarted thread running {@code task} whose id maps to the same slot as {@code thread}'s. */
+  private static Thread threadOnTheSlotOf(Thread thread, Runnable task) {
+    while (true) { // ids are handed out in order, so one of the next SLOTS threads maps to that slot
+      Thread candidate = new Thread(task);
+      if ((candidate.getId() & (HitCounter.SLOTS - 1)) == (thread.getId() & (HitCounter.SLOTS - 1))) {
+        return candidate;
+      }
+    }
+  }
+
+  private static void add(HitCounter counter, int times) {
+    for (int i = 0; i < times; i++) {
+      counter.increment();
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }
