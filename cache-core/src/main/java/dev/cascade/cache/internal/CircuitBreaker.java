@@ -118,7 +118,13 @@ final class CircuitBreaker {
 
   /** Records a call that succeeded. */
   void onSuccess() {
-    consecutiveFailures.set(0);
+    // Written only when there is something to reset: the breaker is shared by every call to one
+    // store, and a volatile store on each success is a fenced write to a line that every caller's
+    // allow() reads. A failure counted meanwhile is ordered after this success, or before it and
+    // reset, as with a store on every success.
+    if (consecutiveFailures.get() != 0) {
+      consecutiveFailures.set(0);
+    }
     CircuitState current = state.get();
     if (current != CircuitState.CLOSED && state.compareAndSet(current, CircuitState.CLOSED)) {
       changed(CircuitState.CLOSED, "");

@@ -28,7 +28,6 @@ final class CircuitGuard {
     this.breaker = breaker;
   }
 
-  /** Returns the future of {@code call}, run through the breaker as the class comment says. */
   /**
    * Whether {@code error} is the caller's bad input ({@link IllegalArgumentException}) or an
    * operation the store refuses by design ({@link UnsupportedOperationException}, such as {@code
@@ -39,6 +38,7 @@ final class CircuitGuard {
     return error instanceof IllegalArgumentException || error instanceof UnsupportedOperationException;
   }
 
+  /** Returns the future of {@code call}, run through the breaker as the class comment says. */
   <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
     CircuitBreaker circuit = breaker;
     if (circuit == null) {

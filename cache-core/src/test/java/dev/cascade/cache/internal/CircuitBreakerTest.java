@@ -181,6 +181,19 @@ class CircuitBreakerTest {
     assertThat(breaker.state()).as("two failures after the recovery, below the threshold").isEqualTo(CircuitState.CLOSED);
   }
 
+  @Test
+  void onSuccess_whileClosed_startsTheFailureCountAfresh() {
+    breaker.onFailure();
+    breaker.onFailure();
+    breaker.onSuccess();
+    breaker.onFailure();
+    breaker.onFailure();
+
+    assertThat(breaker.state()).as("two failures since the success, below the threshold").isEqualTo(CircuitState.CLOSED);
+    breaker.onFailure();
+    assertThat(breaker.state()).as("the third consecutive failure").isEqualTo(CircuitState.OPEN);
+  }
+
   private void failThreeTimes() {
     for (int i = 0; i < 3; i++) {
       assertThat(breaker.allow()).isTrue();
