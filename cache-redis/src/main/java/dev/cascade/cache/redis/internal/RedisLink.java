@@ -21,7 +21,6 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
-import io.netty.util.Timeout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -434,19 +433,13 @@ public final class RedisLink implements AutoCloseable {
                   + " commands already await the server's answer (it is slow or unreachable)",
               null));
     }
-    CompletableFuture<T> result = new CompletableFuture<>();
-    Timeout deadline =
-        CommandDeadlines.after(
-            timeoutNanos,
-            () ->
-                result.completeExceptionally(
-                    new CacheTimeoutException("Redis " + command + " timed out after " + timeout.toMillis() + " ms", null)));
+    CommandDeadlines.Bounded<T> result = new CommandDeadlines.Bounded<>(command, timeoutNanos);
+    CommandDeadlines.SHARED.track(result);
     try {
       issue.get()
           .whenComplete(
               (value, error) -> {
                 connection.exitCommand();
-                deadline.cancel();
                 if (error != null) {
                   result.completeExceptionally(translate(command, error));
                 } else {
@@ -455,7 +448,6 @@ public final class RedisLink implements AutoCloseable {
               });
     } catch (RuntimeException e) {
       connection.exitCommand(); // never issued
-      deadline.cancel();
       result.completeExceptionally(translate(command, e));
     }
     return result;
