@@ -40,6 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code caffeine*}: raw {@code Caffeine.newBuilder().maximumSize(size).build()}.
  *   <li>{@code caffeineExpiry*}: raw Caffeine with variable expiry ({@code expireAfter}), which
  *       Cascade's tier uses when the cache has a TTL.
+ *   <li>{@code caffeineStats*}: raw Caffeine with {@code recordStats()}: Caffeine keeping exact hit
+ *       counts, as Cascade always does.
  * </ul>
  *
  * <p>The head-to-head benchmarks ({@code cascadeGetIfPresent} against {@code caffeineGetIfPresent},
@@ -194,6 +196,29 @@ public class L1HitBenchmark {
     }
   }
 
+  @State(Scope.Benchmark)
+  public static class RawCaffeineStats {
+    com.github.benmanes.caffeine.cache.Cache<Integer, String> cache;
+    int size;
+
+    @Setup(Level.Trial)
+    public void setUp(HitKeys keys) {
+      size = keys.size;
+      cache = Caffeine.newBuilder().maximumSize(keys.size).recordStats().build();
+      fillRaw(cache, keys);
+    }
+
+    /** Fails the trial if a lookup missed, an entry was lost or no hit was counted. */
+    @TearDown(Level.Trial)
+    public void verify() {
+      verifySize("caffeineStats", cache.estimatedSize(), size);
+      com.github.benmanes.caffeine.cache.stats.CacheStats stats = cache.stats();
+      if (stats.missCount() != 0 || stats.evictionCount() != 0 || stats.hitCount() == 0) {
+        throw new IllegalStateException("caffeineStats did not only hit: " + stats);
+      }
+    }
+  }
+
   // ---- Cascade ------------------------------------------------------------------------------
 
   @Benchmark
@@ -236,6 +261,11 @@ public class L1HitBenchmark {
   @Benchmark
   public String caffeineGetWithLoader(SameSetup s, HitKeys keys, HitCursor cursor) {
     return s.caffeine.get(cursor.next(keys), LOADER);
+  }
+
+  @Benchmark
+  public String caffeineStatsGetIfPresent(RawCaffeineStats c, HitKeys keys, HitCursor cursor) {
+    return c.cache.getIfPresent(cursor.next(keys));
   }
 
   @Benchmark
