@@ -39,8 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * client decoding a reply does, so both sides allocate the values; the difference is the cache's own
  * per-call and per-key work: key encoding and checks, the envelope, the codec, the maps of the
  * answer and the statistics. Both sides hand the store key objects other than the ones it holds, so
- * every look-up compares characters (before, the store's side passed the store's own key objects,
- * which matched on identity alone); the cache's keys, built per call, are also hashed per call,
+ * that every look-up compares characters rather than matching on identity; the cache's keys, built
+ * per call, are also hashed per call,
  * about 100 hashes of 20-odd characters that a network client would not compute, counted against
  * the cache. The network runs ({@link RedisLoadBenchmark}, {@link
  * MemcachedLoadBenchmark}) carry this cost inside round trips whose spread hides it; this one does
@@ -101,8 +101,7 @@ public class BulkReadOverhead {
         cacheBatches.add(batch);
         List<String> remote = new ArrayList<>(BULK);
         for (String key : batch) {
-          // A copy: the store's own key object would let its look-up succeed on identity alone,
-          // where the cache's keys (built per call) are compared character by character.
+          // A copy, not the store's own key object: see the class comment.
           remote.add(new String(Objects.requireNonNull(remoteKeys.get(key), key)));
         }
         remoteBatches.add(List.copyOf(remote));

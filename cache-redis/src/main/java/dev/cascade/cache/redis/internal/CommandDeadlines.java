@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * The deadlines of Redis commands: a command's answer is a {@link Bounded} future, which {@link
  * #track} pushes onto one of {@link #STRIPES} stacks (chosen by the issuing thread's id, so that
  * callers seldom meet on one), and {@link #sweep} takes every stack and fails the futures that are
- * past their deadline and not yet complete. {@link #SHARED} serves every link of the JVM: one daemon
- * thread, its sweeper, sweeps it once per {@link #TICK_MILLIS}.
+ * past their deadline and not yet complete. {@link #shared()} serves every link of the JVM: one
+ * daemon thread, its sweeper, sweeps it once per {@link #TICK_MILLIS}.
  *
  * <p>A command costs one compare-and-set on its stripe and a reading of the clock; nothing is
  * cancelled when it is answered (the sweeper drops answered futures when it next meets them). A
@@ -25,10 +25,10 @@ import org.jspecify.annotations.Nullable;
  * sweeper takes it, then only from the sweeper's own list ({@link #waiting}), until it is complete
  * or expired; {@link Bounded#next} is written by the pushing thread before the compare-and-set that
  * publishes it and afterwards only by the sweeping thread ({@link #sweep} is called by one thread at
- * a time). The sweeper meets every waiting future once per tick, so a deadline of {@link #SHARED}
+ * a time). The sweeper meets every waiting future once per tick, so a deadline of {@link #shared()}
  * fires at most one tick (plus the sweeper's scheduling) after it is due, never before. An answered
- * future stays referenced until the next sweep, at most one tick. The sweeper is started with the
- * first command tracked by {@link #SHARED} and kept for the JVM's life; it wakes once per tick.
+ * future stays referenced until the next sweep, at most one tick. The sweeper is started when
+ * {@link #shared()} is first asked for and kept for the JVM's life; it wakes once per tick.
  */
 final class CommandDeadlines {
   /** How late a deadline may fire: the sweeper's period. */
@@ -39,18 +39,16 @@ final class CommandDeadlines {
   /** References per stripe: a stripe's head alone on its 64-byte line (with compressed references). */
   private static final int PAD = 16;
 
-  /** The deadlines of every link, swept by a daemon thread started with its first command. */
-  static final CommandDeadlines SHARED = new CommandDeadlines(true);
-
   private final AtomicReferenceArray<@Nullable Bounded<?>> heads = new AtomicReferenceArray<>(STRIPES * PAD);
-  /** Whether {@link #track} starts the shared sweeper thread. */
-  private final boolean swept;
   /** The futures a sweep took that were still waiting; the sweeping thread's alone. */
   private @Nullable Bounded<?> waiting;
 
-  /** {@code swept}: whether the shared sweeper thread sweeps these deadlines (else the caller does). */
-  CommandDeadlines(boolean swept) {
-    this.swept = swept;
+  /** Deadlines that nothing sweeps but calls of {@link #sweep}; see {@link #shared()} for the JVM's. */
+  CommandDeadlines() {}
+
+  /** The deadlines of every link, swept by a daemon thread started with the first call of this method. */
+  static CommandDeadlines shared() {
+    return Sweeper.DEADLINES;
   }
 
   /**
@@ -84,9 +82,6 @@ final class CommandDeadlines {
 
   /** Has {@code future} failed once its deadline has passed, unless it completes before. */
   void track(Bounded<?> future) {
-    if (swept) {
-      Sweeper.start();
-    }
     int head = ((int) Thread.currentThread().getId() & (STRIPES - 1)) * PAD;
     Bounded<?> current;
     do {
@@ -102,18 +97,18 @@ final class CommandDeadlines {
   void sweep(long nowNanos) {
     Bounded<?> kept = waiting;
     waiting = null;
-    kept = sweep(kept, nowNanos, null);
+    kept = sweepChain(kept, nowNanos, null);
     for (int stripe = 0; stripe < STRIPES; stripe++) {
       int head = stripe * PAD;
       if (heads.get(head) != null) {
-        kept = sweep(heads.getAndSet(head, null), nowNanos, kept);
+        kept = sweepChain(heads.getAndSet(head, null), nowNanos, kept);
       }
     }
     waiting = kept;
   }
 
   /** Goes through the list from {@code first}; returns {@code kept} with its waiting futures added. */
-  private static @Nullable Bounded<?> sweep(@Nullable Bounded<?> first, long nowNanos, @Nullable Bounded<?> kept) {
+  private static @Nullable Bounded<?> sweepChain(@Nullable Bounded<?> first, long nowNanos, @Nullable Bounded<?> kept) {
     Bounded<?> future = first;
     while (future != null) {
       Bounded<?> next = future.next;
@@ -152,8 +147,10 @@ final class CommandDeadlines {
     return count;
   }
 
-  /** The sweeper's thread, started once (class initialisation runs at most once). */
+  /** The shared deadlines and their sweeper's thread, started once (class initialisation runs at most once). */
   private static final class Sweeper {
+    static final CommandDeadlines DEADLINES = new CommandDeadlines();
+
     static {
       Thread thread = new Thread(Sweeper::run, "cascade-redis-deadlines");
       thread.setDaemon(true);
@@ -162,14 +159,11 @@ final class CommandDeadlines {
 
     private Sweeper() {}
 
-    /** Starts the sweeper if it has not started yet (by initialising this class). */
-    static void start() {}
-
     private static void run() {
       long tick = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
       while (true) {
         LockSupport.parkNanos(tick);
-        SHARED.sweep(System.nanoTime());
+        DEADLINES.sweep(System.nanoTime());
       }
     }
   }

@@ -434,7 +434,7 @@ public final class RedisLink implements AutoCloseable {
               null));
     }
     CommandDeadlines.Bounded<T> result = new CommandDeadlines.Bounded<>(command, timeoutNanos);
-    CommandDeadlines.SHARED.track(result);
+    CommandDeadlines.shared().track(result);
     try {
       issue.get()
           .whenComplete(
