@@ -105,8 +105,10 @@ public final class MemcachedStore {
     if (t.namespace() == null) {
       return t.node().submit(Commands.mg(t.key(), flags)).thenApply(r -> Replies.valueIf(r, NamespaceVersions.PLAIN));
     }
-    CompletableFuture<MetaResponse> version = NamespaceVersions.read(t.node(), t.namespace());
-    CompletableFuture<MetaResponse> value = t.node().submit(Commands.mg(t.key(), flags));
+    ServerNode.Pipeline pipeline = t.node().pipeline(); // the value and its namespace's version in one write
+    CompletableFuture<MetaResponse> value = pipeline.command(Commands.mg(t.key(), flags));
+    CompletableFuture<MetaResponse> version = NamespaceVersions.read(pipeline, t.namespace());
+    pipeline.send();
     return version.thenCombine(value, (v, r) -> Replies.valueIf(r, NamespaceVersions.remember(t, v)));
   }
 

@@ -69,15 +69,24 @@ final class MetaConnection extends ByteToMessageDecoder {
     ctx.channel().closeFuture().addListener(closed -> task.cancel(false));
   }
 
-  /** Queues {@code request}; its future completes with the reply, a timeout or a closed connection. */
-  void send(MetaRequest request) {
-    request.deadlineNanos = System.nanoTime() + timeoutNanos;
+  /**
+   * Queues {@code requests}, in order, for one drain of the outbox (so one write, unless a drain
+   * already running takes some of them first); their futures complete with the replies, a timeout
+   * or a closed connection.
+   */
+  void send(List<MetaRequest> requests) {
+    long deadline = System.nanoTime() + timeoutNanos;
     Channel ch = channel;
     if (closed || ch == null) {
-      request.future.completeExceptionally(closedException());
+      for (MetaRequest request : requests) {
+        request.future.completeExceptionally(closedException());
+      }
       return;
     }
-    outbox.add(request);
+    for (MetaRequest request : requests) {
+      request.deadlineNanos = deadline;
+      outbox.add(request);
+    }
     if (closed) { // closed between the check and the add: nobody drains any more
       failOutbox();
       return;
@@ -184,7 +193,7 @@ final class MetaConnection extends ByteToMessageDecoder {
         return;
       }
       MetaRequest head = inflight.peek();
-      if (head != null && head.keys != null && startsWith(in, start, lf, VALUE)) {
+      if (head != null && head.keyBounds != null && startsWith(in, start, lf, VALUE)) {
         int consumed = classicValue(head, in, start, lf - 1);
         if (consumed < 0) {
           protocolError(ctx, "bad VALUE line: " + in.toString(start, lf - 1 - start, StandardCharsets.US_ASCII));
@@ -368,16 +377,16 @@ final class MetaConnection extends ByteToMessageDecoder {
     byte[] value = new byte[(int) size];
     in.getBytes(dataStart, value);
     in.readerIndex(dataStart + (int) size + 2);
-    java.util.List<String> keys = head.keys;
-    int[] offsets = head.keyOffsets;
+    int[] bounds = head.keyBounds;
     MetaResponse[] replies = head.replies;
-    if (keys == null || offsets == null || replies == null) {
+    if (bounds == null || replies == null) {
       return 1;
     }
     int keyLength = keyEnd - keyStart;
-    for (int i = head.cursor; i < keys.size(); i++) {
-      if (keys.get(i).length() == keyLength
-          && Arrays.equals(line, keyStart, keyEnd, head.command, offsets[i], offsets[i] + keyLength)) {
+    for (int i = head.cursor; i < replies.length; i++) {
+      int from = bounds[i];
+      if (bounds[i + 1] - 1 - from == keyLength
+          && Arrays.equals(line, keyStart, keyEnd, head.command, from, from + keyLength)) {
         replies[i] = new MetaResponse(value, flags);
         head.cursor = i + 1;
         break;
@@ -409,7 +418,7 @@ final class MetaConnection extends ByteToMessageDecoder {
     if (head == null) {
       return;
     }
-    if (head.replies != null && head.keys == null) {
+    if (head.replies != null && head.keyBounds == null) {
       head.replies[head.received++] = response;
       if (head.received < head.expected) {
         return;

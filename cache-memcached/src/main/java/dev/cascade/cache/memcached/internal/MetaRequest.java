@@ -16,12 +16,15 @@ final class MetaRequest {
   final MetaResponse @org.jspecify.annotations.Nullable [] replies;
   int received;
   /**
-   * For a classic multi-key {@code get}: the keys asked for, in order; the server answers in that
-   * order, skipping misses, so each {@code VALUE} is matched by scanning forward from {@code cursor}.
+   * For a classic multi-key {@code get} of n keys: n + 1 bounds, key {@code i} being the bytes of
+   * {@link #command} from {@code keyBounds[i]} to {@code keyBounds[i + 1] - 1} (ASCII, one byte per
+   * character; each key is followed by one separator byte). The server answers in key order,
+   * skipping misses, so each {@code VALUE} is matched by scanning forward from {@code cursor}. The
+   * I/O thread matches against these bytes, which it has read already to write the command, not
+   * against the caller's key strings, which it has never touched (on another core, each would be
+   * a cache miss).
    */
-  final java.util.@org.jspecify.annotations.Nullable List<String> keys;
-  /** For a classic {@code get}: where each key's bytes start in {@link #command} (ASCII: one byte per char). */
-  final int @org.jspecify.annotations.Nullable [] keyOffsets;
+  final int @org.jspecify.annotations.Nullable [] keyBounds;
   int cursor;
   final CompletableFuture<MetaResponse> future = new CompletableFuture<>();
   long deadlineNanos;
@@ -33,18 +36,16 @@ final class MetaRequest {
     this.stats = stats;
     this.expected = 1;
     this.replies = null;
-    this.keys = null;
-    this.keyOffsets = null;
+    this.keyBounds = null;
   }
 
   /** A classic {@code get k1 k2 ...}: replies are {@code VALUE} blocks and one {@code END}. */
-  MetaRequest(byte[] command, java.util.List<String> keys, int[] keyOffsets) {
+  MetaRequest(byte[] command, int[] keyBounds) {
     this.command = command;
     this.stats = false;
     this.expected = 1;
-    this.replies = new MetaResponse[keys.size()];
-    this.keys = keys;
-    this.keyOffsets = keyOffsets;
+    this.replies = new MetaResponse[keyBounds.length - 1];
+    this.keyBounds = keyBounds;
   }
 
   MetaRequest(byte[] commands, int count) {
@@ -52,7 +53,6 @@ final class MetaRequest {
     this.stats = false;
     this.expected = count;
     this.replies = new MetaResponse[count];
-    this.keys = null;
-    this.keyOffsets = null;
+    this.keyBounds = null;
   }
 }

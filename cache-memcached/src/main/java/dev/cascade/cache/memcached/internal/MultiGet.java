@@ -167,26 +167,33 @@ final class MultiGet {
   }
 
   private CompletableFuture<Void> getAllOn(ServerNode node, List<Target> targets, String touchFlag, Found found) {
+    // The values' commands and the reads of their namespaces' versions go out in one write (one
+    // pipeline); the version reads are added last, as Pipeline.shared asks.
+    ServerNode.Pipeline pipeline = node.pipeline();
+    CompletableFuture<List<@Nullable MetaResponse>> replies =
+        touchFlag.isEmpty() && allPlain(targets) ? getAllClassic(pipeline, targets) : getAllMeta(pipeline, targets, touchFlag);
     Map<String, CompletableFuture<MetaResponse>> namespaceVersions = new HashMap<>();
     String last = null;
     for (Target t : targets) {
       String namespace = t.namespace();
       if (namespace != null && !namespace.equals(last) && !namespaceVersions.containsKey(namespace)) {
-        namespaceVersions.put(namespace, NamespaceVersions.read(node, namespace));
+        namespaceVersions.put(namespace, NamespaceVersions.read(pipeline, namespace));
       }
       last = namespace;
     }
-    if (touchFlag.isEmpty() && allPlain(targets)) {
-      return getAllClassic(node, targets, namespaceVersions, found);
-    }
+    pipeline.send();
+    return keepCurrent(node, targets, namespaceVersions, replies, found);
+  }
+
+  /** Adds one batch of {@code mg}, one per target, to {@code pipeline}: the replies in target order. */
+  private static CompletableFuture<List<@Nullable MetaResponse>> getAllMeta(
+      ServerNode.Pipeline pipeline, List<Target> targets, String touchFlag) {
     String flags = "v f" + touchFlag;
     List<byte[]> commands = new ArrayList<>(targets.size());
     for (Target t : targets) {
       commands.add(Commands.mg(t.key(), flags));
     }
-    CompletableFuture<List<@Nullable MetaResponse>> replies =
-        node.submitBatch(commands).thenApply(Arrays::asList);
-    return keepCurrent(node, targets, namespaceVersions, replies, found);
+    return pipeline.batch(commands).thenApply(Arrays::asList);
   }
 
   /**
@@ -207,28 +214,26 @@ final class MultiGet {
     return true;
   }
 
-  private static CompletableFuture<Void> getAllClassic(
-      ServerNode node,
-      List<Target> targets,
-      Map<String, CompletableFuture<MetaResponse>> namespaceVersions,
-      Found found) {
+  /**
+   * Adds classic {@code get}s of {@code targets} (plain keys), in chunks, to {@code pipeline}: the
+   * replies in target order, {@code null} for a miss.
+   */
+  private static CompletableFuture<List<@Nullable MetaResponse>> getAllClassic(ServerNode.Pipeline pipeline, List<Target> targets) {
     List<String> keys = new ArrayList<>(targets.size()); // plain: each is its own wire key
     for (Target t : targets) {
       keys.add(t.userKey());
     }
     List<CompletableFuture<MetaResponse[]>> chunks = new ArrayList<>();
     for (int from = 0; from < keys.size(); from += CLASSIC_GET_KEYS) {
-      chunks.add(node.submitClassicGet(keys.subList(from, Math.min(keys.size(), from + CLASSIC_GET_KEYS))));
+      chunks.add(pipeline.classicGet(keys.subList(from, Math.min(keys.size(), from + CLASSIC_GET_KEYS))));
     }
-    CompletableFuture<List<@Nullable MetaResponse>> replies =
-        CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new))
-            .thenApply(
-                done -> {
-                  List<@Nullable MetaResponse> inOrder = new ArrayList<>(keys.size());
-                  chunks.forEach(chunk -> inOrder.addAll(Arrays.asList(chunk.join())));
-                  return inOrder;
-                });
-    return keepCurrent(node, targets, namespaceVersions, replies, found);
+    return CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<@Nullable MetaResponse> inOrder = new ArrayList<>(keys.size());
+              chunks.forEach(chunk -> inOrder.addAll(Arrays.asList(chunk.join())));
+              return inOrder;
+            });
   }
 
   /**

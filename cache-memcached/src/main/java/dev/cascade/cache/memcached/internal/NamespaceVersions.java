@@ -80,6 +80,11 @@ final class NamespaceVersions {
     return node.submitShared(namespace, () -> Commands.mg(namespaceKey(namespace), "v"));
   }
 
+  /** Like {@link #read(ServerNode, String)}, added to {@code pipeline} (last: see {@link ServerNode.Pipeline#shared}). */
+  static CompletableFuture<MetaResponse> read(ServerNode.Pipeline pipeline, String namespace) {
+    return pipeline.shared(namespace, () -> Commands.mg(namespaceKey(namespace), "v"));
+  }
+
   /** Like {@link #remember(ServerNode, String, MetaResponse)} for the namespace of {@code t}. */
   static long remember(Target t, MetaResponse reply) {
     return remember(t.node(), Objects.requireNonNull(t.namespace()), reply);

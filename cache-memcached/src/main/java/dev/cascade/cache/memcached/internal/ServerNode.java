@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * One memcached server of the pool and its pipelined connections.
@@ -106,18 +107,10 @@ public final class ServerNode {
    * one future and one queue slot for the whole batch.
    */
   public CompletableFuture<MetaResponse[]> submitBatch(List<byte[]> commands) {
-    int length = 0;
-    for (byte[] command : commands) {
-      length += command.length;
-    }
-    byte[] all = new byte[length];
-    int at = 0;
-    for (byte[] command : commands) {
-      System.arraycopy(command, 0, all, at, command.length);
-      at += command.length;
-    }
-    MetaRequest request = send(new MetaRequest(all, commands.size()));
-    return request.future.thenApply(last -> request.replies);
+    Pipeline pipeline = pipeline();
+    CompletableFuture<MetaResponse[]> replies = pipeline.batch(commands);
+    pipeline.send();
+    return replies;
   }
 
   /**
@@ -126,32 +119,10 @@ public final class ServerNode {
    * {@code VA} reply carrying the client flags ({@code f}), or {@code null} for a miss.
    */
   public CompletableFuture<MetaResponse[]> submitClassicGet(List<String> asciiKeys) {
-    int length = 5;
-    for (String key : asciiKeys) {
-      length += key.length() + 1;
-    }
-    byte[] command = new byte[length];
-    int[] keyOffsets = new int[asciiKeys.size()];
-    int at = 0;
-    command[at++] = 'g';
-    command[at++] = 'e';
-    command[at++] = 't';
-    for (int k = 0; k < asciiKeys.size(); k++) {
-      String key = asciiKeys.get(k);
-      command[at++] = ' ';
-      keyOffsets[k] = at;
-      at = Commands.ascii(key, command, at);
-    }
-    command[at++] = '\r';
-    command[at] = '\n';
-    MetaRequest request = send(new MetaRequest(command, asciiKeys, keyOffsets));
-    return request.future.thenApply(
-        end -> {
-          if (!end.is("END")) {
-            throw new CacheException("memcached " + name + " replied " + end);
-          }
-          return request.replies;
-        });
+    Pipeline pipeline = pipeline();
+    CompletableFuture<MetaResponse[]> replies = pipeline.classicGet(asciiKeys);
+    pipeline.send();
+    return replies;
   }
 
   /**
@@ -160,35 +131,136 @@ public final class ServerNode {
    * answers that caller as well as its own would (used for namespace version reads, one per batch
    * instead of one per read).
    */
-  public CompletableFuture<MetaResponse> submitShared(String slot, java.util.function.Supplier<byte[]> command) {
-    while (true) {
-      MetaRequest queued = shared.get(slot);
-      if (queued != null && !queued.written && !queued.future.isDone()) {
-        return queued.future;
+  public CompletableFuture<MetaResponse> submitShared(String slot, Supplier<byte[]> command) {
+    Pipeline pipeline = pipeline();
+    CompletableFuture<MetaResponse> reply = pipeline.shared(slot, command);
+    pipeline.send();
+    return reply;
+  }
+
+  /** Returns an empty pipeline of commands for this server. */
+  Pipeline pipeline() {
+    return new Pipeline();
+  }
+
+  /**
+   * Commands that go out together: {@link #send} queues them on one connection at once, so that
+   * the connection's I/O thread writes them in one write (and the server reads them in one read),
+   * rather than waking up between two of them and writing each alone. Each method answers the
+   * future of its command's reply. Not thread-safe: one caller fills it and sends it once.
+   */
+  final class Pipeline {
+    private final List<MetaRequest> requests = new ArrayList<>(2);
+
+    /** Adds one command, as {@link #submit(byte[])} sends it. */
+    CompletableFuture<MetaResponse> command(byte[] command) {
+      MetaRequest request = new MetaRequest(command, false);
+      requests.add(request);
+      return request.future;
+    }
+
+    /** Adds {@code commands} as one batch, as {@link #submitBatch} sends it. */
+    CompletableFuture<MetaResponse[]> batch(List<byte[]> commands) {
+      int length = 0;
+      for (byte[] command : commands) {
+        length += command.length;
       }
-      MetaRequest request = new MetaRequest(command.get(), false);
-      boolean installed = queued == null ? shared.putIfAbsent(slot, request) == null : shared.replace(slot, queued, request);
-      if (installed) {
-        if (shared.size() > 10_000) {
-          shared.clear();
+      byte[] all = new byte[length];
+      int at = 0;
+      for (byte[] command : commands) {
+        System.arraycopy(command, 0, all, at, command.length);
+        at += command.length;
+      }
+      MetaRequest request = new MetaRequest(all, commands.size());
+      requests.add(request);
+      return request.future.thenApply(last -> request.replies);
+    }
+
+    /** Adds a classic get of {@code asciiKeys}, as {@link #submitClassicGet} sends it. */
+    CompletableFuture<MetaResponse[]> classicGet(List<String> asciiKeys) {
+      int length = 5;
+      for (String key : asciiKeys) {
+        length += key.length() + 1;
+      }
+      byte[] command = new byte[length];
+      int[] keyBounds = new int[asciiKeys.size() + 1];
+      int at = 0;
+      command[at++] = 'g';
+      command[at++] = 'e';
+      command[at++] = 't';
+      for (int k = 0; k < asciiKeys.size(); k++) {
+        String key = asciiKeys.get(k);
+        command[at++] = ' ';
+        keyBounds[k] = at;
+        at = Commands.ascii(key, command, at);
+      }
+      keyBounds[asciiKeys.size()] = at + 1; // the last key ends before the CR, as the others before a space
+      command[at++] = '\r';
+      command[at] = '\n';
+      MetaRequest request = new MetaRequest(command, keyBounds);
+      requests.add(request);
+      return request.future.thenApply(
+          end -> {
+            if (!end.is("END")) {
+              throw new CacheException("memcached " + name + " replied " + end);
+            }
+            return request.replies;
+          });
+    }
+
+    /**
+     * Adds a shared read, as {@link #submitShared} sends it, unless another caller's identical
+     * command is queued and not yet written: then answers that one's future and adds nothing. A
+     * command added here is shared with other callers at once, so {@link #send} must follow with
+     * nothing in between that can fail.
+     */
+    CompletableFuture<MetaResponse> shared(String slot, Supplier<byte[]> command) {
+      while (true) {
+        MetaRequest queued = shared.get(slot);
+        if (queued != null && !queued.written && !queued.future.isDone()) {
+          return queued.future;
         }
-        return send(request).future;
+        MetaRequest request = new MetaRequest(command.get(), false);
+        boolean installed = queued == null ? shared.putIfAbsent(slot, request) == null : shared.replace(slot, queued, request);
+        if (installed) {
+          if (shared.size() > 10_000) {
+            shared.clear();
+          }
+          requests.add(request);
+          return request.future;
+        }
       }
+    }
+
+    /** Queues every command added on one connection, for one drain; the futures fail at once if the server is down. */
+    void send() {
+      sendAll(requests);
     }
   }
 
   private MetaRequest send(MetaRequest request) {
+    sendAll(List.of(request));
+    return request;
+  }
+
+  private void sendAll(List<MetaRequest> requests) {
+    if (requests.isEmpty()) {
+      return;
+    }
     MetaConnection[] connections = live;
     if (!up || connections.length == 0) {
-      request.future.completeExceptionally(
-          closed ? closedError() : new CacheUnavailableException("memcached " + name + " is down: " + downReason, null));
-      return request;
+      CacheException down = closed ? null : new CacheUnavailableException("memcached " + name + " is down: " + downReason, null);
+      for (MetaRequest request : requests) {
+        request.future.completeExceptionally(down == null ? closedError() : down);
+      }
+      return;
     }
     MetaConnection connection =
         connections.length == 1 ? connections[0] : connections[Math.floorMod(cursor.getAndIncrement(), connections.length)];
-    connection.send(request);
-    return request;
+    connection.send(requests);
   }
+
+
 
   /** Starts a connection attempt; the future tells whether the server came up. */
   CompletableFuture<Boolean> connect() {
@@ -254,7 +326,7 @@ public final class ServerNode {
                 return;
               }
               MetaRequest probe = new MetaRequest(PROBE, false);
-              handler.send(probe);
+              handler.send(List.of(probe));
               probe.future.whenComplete(
                   (reply, error) -> {
                     if (error == null && reply.is("MN")) {
