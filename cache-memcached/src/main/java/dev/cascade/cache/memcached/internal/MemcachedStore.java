@@ -105,7 +105,7 @@ public final class MemcachedStore {
     if (t.namespace() == null) {
       return t.node().submit(Commands.mg(t.key(), flags)).thenApply(r -> Replies.valueIf(r, NamespaceVersions.PLAIN));
     }
-    ServerNode.Pipeline pipeline = t.node().pipeline(); // the value and its namespace's version in one write
+    ServerNode.Pipeline pipeline = t.node().pipeline(); // the namespace's version, then the value: one write
     CompletableFuture<MetaResponse> value = pipeline.command(Commands.mg(t.key(), flags));
     CompletableFuture<MetaResponse> version = NamespaceVersions.read(pipeline, t.namespace());
     pipeline.send();

@@ -168,7 +168,7 @@ final class MultiGet {
 
   private CompletableFuture<Void> getAllOn(ServerNode node, List<Target> targets, String touchFlag, Found found) {
     // The values' commands and the reads of their namespaces' versions go out in one write (one
-    // pipeline); the version reads are added last, as Pipeline.shared asks.
+    // pipeline), the versions first; the version reads are added last, as Pipeline.shared asks.
     ServerNode.Pipeline pipeline = node.pipeline();
     CompletableFuture<List<@Nullable MetaResponse>> replies =
         touchFlag.isEmpty() && allPlain(targets) ? getAllClassic(pipeline, targets) : getAllMeta(pipeline, targets, touchFlag);

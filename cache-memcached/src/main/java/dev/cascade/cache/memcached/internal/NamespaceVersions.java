@@ -80,7 +80,7 @@ final class NamespaceVersions {
     return node.submitShared(namespace, () -> Commands.mg(namespaceKey(namespace), "v"));
   }
 
-  /** Like {@link #read(ServerNode, String)}, added to {@code pipeline} (last: see {@link ServerNode.Pipeline#shared}). */
+  /** Like {@link #read(ServerNode, String)}, added to {@code pipeline} (last, and sent first: see {@link ServerNode.Pipeline#shared}). */
   static CompletableFuture<MetaResponse> read(ServerNode.Pipeline pipeline, String namespace) {
     return pipeline.shared(namespace, () -> Commands.mg(namespaceKey(namespace), "v"));
   }

@@ -209,10 +209,11 @@ public final class ServerNode {
     }
 
     /**
-     * Adds a shared read, as {@link #submitShared} sends it, unless another caller's identical
-     * command is queued and not yet written: then answers that one's future and adds nothing. A
-     * command added here is shared with other callers at once, so {@link #send} must follow with
-     * nothing in between that can fail.
+     * Adds a shared read, as {@link #submitShared} sends it, ahead of the commands added before it
+     * (a namespace's version goes out before the values it judges, as when each was sent alone),
+     * unless another caller's identical command is queued and not yet written: then answers that
+     * one's future and adds nothing. A command added here is shared with other callers at once, so
+     * it must be added last, with only {@link #send} after it: nothing that can fail in between.
      */
     CompletableFuture<MetaResponse> shared(String slot, Supplier<byte[]> command) {
       while (true) {
@@ -226,7 +227,7 @@ public final class ServerNode {
           if (shared.size() > 10_000) {
             shared.clear();
           }
-          requests.add(request);
+          requests.add(0, request);
           return request.future;
         }
       }
