@@ -77,7 +77,10 @@ final class NamespaceVersions {
 
   /** Reads the namespace's version on {@code node}, sharing a read queued but not yet sent. */
   static CompletableFuture<MetaResponse> read(ServerNode node, String namespace) {
-    return node.submitShared(namespace, () -> Commands.mg(namespaceKey(namespace), "v"));
+    ServerNode.Pipeline pipeline = node.pipeline();
+    CompletableFuture<MetaResponse> version = read(pipeline, namespace);
+    pipeline.send();
+    return version;
   }
 
   /** Like {@link #read(ServerNode, String)}, added to {@code pipeline} (last, and sent first: see {@link ServerNode.Pipeline#shared}). */

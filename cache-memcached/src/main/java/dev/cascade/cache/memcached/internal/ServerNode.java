@@ -113,31 +113,6 @@ public final class ServerNode {
     return replies;
   }
 
-  /**
-   * Sends one classic {@code get k1 k2 ...} for keys that are printable ASCII without spaces (the
-   * cheapest multi-key read for the server); the future gives one reply per key, in order: a
-   * {@code VA} reply carrying the client flags ({@code f}), or {@code null} for a miss.
-   */
-  public CompletableFuture<MetaResponse[]> submitClassicGet(List<String> asciiKeys) {
-    Pipeline pipeline = pipeline();
-    CompletableFuture<MetaResponse[]> replies = pipeline.classicGet(asciiKeys);
-    pipeline.send();
-    return replies;
-  }
-
-  /**
-   * Returns the future of a reply to {@code command}, shared with other callers whose identical
-   * command is queued but not written yet: a command that reaches the server after a caller asked
-   * answers that caller as well as its own would (used for namespace version reads, one per batch
-   * instead of one per read).
-   */
-  public CompletableFuture<MetaResponse> submitShared(String slot, Supplier<byte[]> command) {
-    Pipeline pipeline = pipeline();
-    CompletableFuture<MetaResponse> reply = pipeline.shared(slot, command);
-    pipeline.send();
-    return reply;
-  }
-
   /** Returns an empty pipeline of commands for this server. */
   Pipeline pipeline() {
     return new Pipeline();
@@ -176,7 +151,11 @@ public final class ServerNode {
       return request.future.thenApply(last -> request.replies);
     }
 
-    /** Adds a classic get of {@code asciiKeys}, as {@link #submitClassicGet} sends it. */
+    /**
+     * Adds one classic {@code get k1 k2 ...} for keys that are printable ASCII without spaces (the
+     * cheapest multi-key read for the server); the future gives one reply per key, in order: a
+     * {@code VA} reply carrying the client flags ({@code f}), or {@code null} for a miss.
+     */
     CompletableFuture<MetaResponse[]> classicGet(List<String> asciiKeys) {
       int length = 5;
       for (String key : asciiKeys) {
@@ -209,10 +188,11 @@ public final class ServerNode {
     }
 
     /**
-     * Adds a shared read, as {@link #submitShared} sends it, ahead of the commands added before it
-     * (a namespace's version goes out before the values it judges, as when each was sent alone),
-     * unless another caller's identical command is queued and not yet written: then answers that
-     * one's future and adds nothing. A command added here is shared with other callers at once, so
+     * Adds {@code command}, whose reply is shared with other callers whose identical command (same
+     * {@code slot}) is queued but not written yet (used for namespace version reads, one per batch
+     * instead of one per read), ahead of the commands added before it (a namespace's version goes
+     * out before the values it judges); or, if such a command is queued, answers its future and
+     * adds nothing. A command added here is shared with other callers at once, so
      * it must be added last, with only {@link #send} after it: nothing that can fail in between.
      */
     CompletableFuture<MetaResponse> shared(String slot, Supplier<byte[]> command) {
