@@ -1,6 +1,7 @@
 package dev.cascade.cache.codec;
 
 import dev.cascade.cache.spi.CodecException;
+import org.jspecify.annotations.Nullable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -150,6 +151,46 @@ public record Envelope(
       throw new CodecException("null marker with a " + (bytes.length - at) + "-byte payload", null);
     }
     return new Envelope(flags, expiresAt, writtenAt, loadNanos, tags, NO_PAYLOAD);
+  }
+
+  /**
+   * Parses an envelope without tags from {@code bytes} (from its position to its limit) and copies
+   * its payload into a new array, the returned envelope's payload; returns {@code null}, reading
+   * nothing, when the bytes are anything else: an envelope with tags, or bytes that {@link #parse}
+   * would reject. The reader of a bulk read calls it where the store received the bytes (see {@link
+   * dev.cascade.cache.spi.ValueReader}); on {@code null} it keeps the bytes as they are, for {@link
+   * #parseHeader} to parse or to reject with the fault named. An envelope read here answers {@link
+   * #toBytes} with the bytes it was read from. Never throws.
+   */
+  public static @Nullable Envelope splitUntagged(ByteBuffer bytes) {
+    int start = bytes.position();
+    int length = bytes.remaining();
+    if (length < FIXED_HEADER
+        || bytes.get(start) != MAGIC
+        || bytes.get(start + 1) != FORMAT_VERSION
+        || bytes.get(start + FIXED_HEADER - 2) != 0
+        || bytes.get(start + FIXED_HEADER - 1) != 0) {
+      return null;
+    }
+    int flags = bytes.get(start + 2) & 0xFF;
+    if ((flags & ~FLAG_NULL) != 0 || ((flags & FLAG_NULL) != 0 && length != FIXED_HEADER)) {
+      return null;
+    }
+    boolean bigEndian = bytes.order() == ByteOrder.BIG_ENDIAN;
+    long expiresAt = longAt(bytes, start + 3, bigEndian);
+    long writtenAt = longAt(bytes, start + 11, bigEndian);
+    long loadNanos = longAt(bytes, start + 19, bigEndian);
+    byte[] payload = NO_PAYLOAD;
+    if (length > FIXED_HEADER) {
+      payload = new byte[length - FIXED_HEADER];
+      bytes.get(start + FIXED_HEADER, payload);
+    }
+    return new Envelope(flags, expiresAt, writtenAt, loadNanos, Map.of(), payload);
+  }
+
+  private static long longAt(ByteBuffer bytes, int at, boolean bigEndian) {
+    long value = bytes.getLong(at);
+    return bigEndian ? value : Long.reverseBytes(value);
   }
 
   private static CodecException truncated(byte[] bytes) {

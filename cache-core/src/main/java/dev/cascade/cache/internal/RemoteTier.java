@@ -139,16 +139,14 @@ final class RemoteTier<K, V> implements Tier<K, V> {
                 return CompletableFuture.completedFuture(null);
               }
               Envelope envelope = found.envelope();
-              byte[] bytes = found.bytes();
               if (values.expired(envelope)) {
-                return CompletableFuture.completedFuture(values.dropStale(remoteKey, bytes));
+                return CompletableFuture.completedFuture(values.dropStale(found));
               }
               if (envelope.tagVersions().isEmpty()) {
-                return CompletableFuture.completedFuture(values.toEntry(remoteKey, envelope, bytes));
+                return CompletableFuture.completedFuture(values.toEntry(found));
               }
               return tags.records(envelope.tagVersions().keySet())
-                  .thenApply(
-                      records -> tags.valid(envelope, records) ? values.toEntry(remoteKey, envelope, bytes) : values.dropStale(remoteKey, bytes));
+                  .thenApply(records -> tags.valid(envelope, records) ? values.toEntry(found) : values.dropStale(found));
             });
   }
 
@@ -219,7 +217,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
           found -> live(remoteKeys, inOrder(found, remoteKeys), (remoteKey, bytes) -> values.fetched(remoteKey, bytes, touch)));
     } else {
       fetched = CallerHop.thenApply(
-          guard.call(() -> store.getAllInOrder(remoteKeyList)), found -> live(remoteKeys, found, (remoteKey, bytes) -> values.fetched(remoteKey, bytes, null)));
+          guard.call(() -> store.getAllInOrder(remoteKeyList, RemoteValues.SPLIT_OR_COPY)), found -> live(remoteKeys, found, values::fetched));
     }
     return fetched.thenCompose(
         live -> {
@@ -254,7 +252,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
       T value = found.get(i);
       RemoteValues.Fetched read = value == null ? null : parse.apply(remoteKey, value);
       if (read != null && values.expired(read.envelope(), now)) {
-        values.dropStale(remoteKey, read.bytes());
+        values.dropStale(read);
       } else {
         live[i] = read;
       }
@@ -284,10 +282,10 @@ final class RemoteTier<K, V> implements Tier<K, V> {
         continue;
       }
       if (!tags.valid(read.envelope(), versions)) {
-        values.dropStale(read.remoteKey(), read.bytes());
+        values.dropStale(read);
         continue;
       }
-      entries[i] = values.toEntry(read.remoteKey(), read.envelope(), read.bytes());
+      entries[i] = values.toEntry(read);
     }
     return entries;
   }

@@ -8,6 +8,7 @@ import dev.cascade.cache.spi.LeaseMarker;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.TierEntry;
 import dev.cascade.cache.spi.TimedValue;
+import dev.cascade.cache.spi.ValueReader;
 import java.time.Duration;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -18,9 +19,11 @@ import org.jspecify.annotations.Nullable;
  * with one that is corrupt (counted, logged and deleted if unchanged) or stale (deleted if
  * unchanged). Split from {@code RemoteTier}, which asks the store and checks tags.
  *
- * <p>Invariant: an envelope read from the wire is parsed header only ({@link Envelope#parseHeader})
- * and its payload decoded in place from the bytes read ({@link Codec#decode(byte[], int, int)}), so
- * a hit copies the value once, in the codec, never out of its envelope first. Stateless apart from
+ * <p>Invariant: a hit copies its payload once. An envelope read whole from the wire is parsed header
+ * only ({@link Envelope#parseHeader}) and its payload decoded in place from the bytes read ({@link
+ * Codec#decode(byte[], int, int)}); one split by {@link #SPLIT_OR_COPY} where the store received it
+ * had its payload copied there, into an array no one else holds, which the codec is handed ({@link
+ * Codec#decodeOwned}). Stateless apart from
  * its collaborators; thread-safe.
  */
 final class RemoteValues<V> {
@@ -55,10 +58,43 @@ final class RemoteValues<V> {
   }
 
   /**
-   * A value read from the store: its bytes (what a conditional delete compares) and their envelope
-   * (for an envelope on the wire, its header only: {@link #toEntry} decodes the payload in place).
+   * A value read from the store: its bytes and their envelope. For an envelope on the wire, either
+   * the header only, the payload left in {@code bytes} ({@link #toEntry} decodes it in place), or,
+   * for one split where the store received it ({@link #SPLIT_OR_COPY}), {@code bytes} null and the
+   * payload in the envelope, handed to the codec ({@link Codec#decodeOwned}).
    */
-  record Fetched(String remoteKey, byte[] bytes, Envelope envelope) {}
+  record Fetched(String remoteKey, byte @Nullable [] bytes, Envelope envelope) {
+    /** The bytes as stored: what a conditional delete compares (a split envelope writes them again). */
+    byte[] stored() {
+      return bytes != null ? bytes : envelope.toBytes();
+    }
+  }
+
+  /**
+   * The reader of a bulk read of envelopes ({@link RemoteStore#getAllInOrder(java.util.List,
+   * ValueReader)}): an envelope without tags, the common value, is split where the store received it
+   * (its payload copied once, into the array the codec is handed); anything else (tags, a lease
+   * marker, bytes that are no envelope) is copied as it is, for {@link #fetched(String, Object)} to
+   * parse or reject on the caller's side. Never throws.
+   */
+  static final ValueReader<Object> SPLIT_OR_COPY =
+      bytes -> {
+        Envelope split = Envelope.splitUntagged(bytes);
+        if (split != null) {
+          return split;
+        }
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.get(copy);
+        return copy;
+      };
+
+  /** Returns what {@link #SPLIT_OR_COPY} read, with its envelope (see {@link #parse}), or {@code null} for none. */
+  @Nullable Fetched fetched(String remoteKey, Object read) {
+    if (read instanceof Envelope split) {
+      return new Fetched(remoteKey, null, split);
+    }
+    return fetched(remoteKey, (byte[]) read, null);
+  }
 
   /**
    * Returns a raw value read with its time left (see {@link #parse}), or {@code null} for none; a
@@ -130,16 +166,20 @@ final class RemoteValues<V> {
     return millis >= TierEntry.NO_EXPIRY - now ? TierEntry.NO_EXPIRY : now + millis;
   }
 
-  @Nullable TierEntry<V> toEntry(String remoteKey, Envelope envelope, byte[] bytes) {
+  /** Returns the entry {@code read} holds, or {@code null} when its payload is corrupt (counted and deleted). */
+  @Nullable TierEntry<V> toEntry(Fetched read) {
+    Envelope envelope = read.envelope();
+    byte[] bytes = read.bytes();
     V value = null;
     if (!envelope.isNullMarker()) {
       try {
-        // A raw value's envelope holds the bytes read as its payload; an envelope read, its header only.
-        value = raw != null ? codec.decode(envelope.payload()) : decodePayload(bytes);
+        // A raw value's envelope holds the bytes read as its payload, and so does a split envelope,
+        // whose payload array is the cache's alone; an envelope read whole, its header only.
+        value = raw != null ? codec.decode(envelope.payload()) : bytes == null ? codec.decodeOwned(envelope.payload()) : decodePayload(bytes);
       } catch (VirtualMachineError fatal) {
         throw fatal; // out of memory or stack: the JVM's trouble, not the value's
       } catch (RuntimeException | Error e) { // a user codec may throw anything: still a counted miss
-        corrupt(remoteKey, bytes);
+        corrupt(read.remoteKey(), read.stored());
         return null;
       }
     }
@@ -163,8 +203,9 @@ final class RemoteValues<V> {
    * newer value or with its lease marker, which an unconditional delete would take away (and with
    * the marker, the lease: two instances would then load the key at once).
    */
-  @Nullable TierEntry<V> dropStale(String remoteKey, byte[] bytes) {
-    guard.call(() -> store.deleteIfUnchanged(remoteKey, bytes));
+  @Nullable TierEntry<V> dropStale(Fetched read) {
+    byte[] bytes = read.stored();
+    guard.call(() -> store.deleteIfUnchanged(read.remoteKey(), bytes));
     return null;
   }
 

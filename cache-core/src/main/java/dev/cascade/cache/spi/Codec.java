@@ -39,4 +39,17 @@ public interface Codec<V> {
     java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
     return decode(java.util.Arrays.copyOfRange(bytes, offset, offset + length));
   }
+
+  /**
+   * Returns the value encoded in {@code bytes}, an array the caller hands over: it never reads or
+   * changes the array again, so the codec may return it (or keep it in what it returns) instead of
+   * copying it. Core calls this for a payload that a store's {@link ValueReader} has already copied
+   * out of its envelope. The default calls {@link #decode(byte[])}; {@code BytesCodec} returns the
+   * array itself.
+   *
+   * @throws CodecException if the bytes are not a value of this codec's type
+   */
+  default V decodeOwned(byte[] bytes) {
+    return decode(bytes);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.cascade.cache.spi;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -99,6 +100,27 @@ public interface RemoteStore extends AutoCloseable {
               return inOrder;
             });
   }
+  /**
+   * {@link #getAllInOrder(List)} with each value found handed to {@code reader} as the store decodes
+   * its reply: element {@code i} of the answer is what {@code reader} made of the value under key
+   * {@code i}, or {@code null} when there is none. A store whose client decodes replies on an I/O
+   * thread overrides it to run {@code reader} there, on the bytes it received (the Redis store does,
+   * for a server that is not a cluster), so that a value's bytes are read once, while they are in
+   * that thread's cache; the default reads {@link #getAllInOrder(List)} and runs {@code reader} on
+   * each value on the thread that completes it. {@code keys} holds no duplicates.
+   */
+  default <T> CompletableFuture<List<@Nullable T>> getAllInOrder(List<String> keys, ValueReader<? extends T> reader) {
+    return getAllInOrder(keys)
+        .thenApply(
+            found -> {
+              List<@Nullable T> read = new ArrayList<>(found.size());
+              for (byte[] value : found) {
+                read.add(value == null ? null : reader.read(ByteBuffer.wrap(value)));
+              }
+              return read;
+            });
+  }
+
 
   /**
    * Returns a future of the value under {@code key} (or of {@code null} when there is none) and, if

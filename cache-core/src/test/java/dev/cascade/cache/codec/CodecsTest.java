@@ -65,6 +65,16 @@ class CodecsTest {
   }
 
   @Test
+  void decodeOwned_bytesKeepsTheArrayHandedOver_otherCodecsDecodeAsDecodeDoes() {
+    byte[] handedOver = {1, 2, 3};
+    assertThat(BytesCodec.create().decodeOwned(handedOver)).isSameAs(handedOver);
+    assertThat(BytesCodec.create().decode(handedOver)).isNotSameAs(handedOver).containsExactly(1, 2, 3);
+    assertThat(StringCodec.create().decodeOwned("héllo".getBytes(StandardCharsets.UTF_8))).isEqualTo("héllo");
+    assertThatThrownBy(() -> JsonCodec.of(Product.class).decodeOwned("not json".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(CodecException.class);
+  }
+
+  @Test
   void decodeRange_readsOnlyTheRange_asDecodeOfACopy() {
     byte[] framed = frame("{\"id\":7,\"name\":\"lamp\"}".getBytes(StandardCharsets.UTF_8));
     JsonCodec<Product> json = JsonCodec.of(Product.class);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cascade.cache.spi.CodecException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -98,5 +100,67 @@ class EnvelopeTest {
     byte[] nullWithPayload = valid.clone();
     nullWithPayload[2] = Envelope.FLAG_NULL;
     assertThatThrownBy(() -> Envelope.parseHeader(nullWithPayload)).hasMessageContaining("null marker");
+  }
+
+  @Test
+  void splitUntagged_readsWhatParseReads_andToBytesGivesTheBytesBack() {
+    byte[] payload = "payload".getBytes(StandardCharsets.UTF_8);
+    for (Envelope written :
+        new Envelope[] {
+          new Envelope(0, 1_000L, 900L, 12_345L, Map.of(), payload),
+          new Envelope(0, Long.MAX_VALUE, -1L, 0L, Map.of(), new byte[0]),
+          new Envelope(Envelope.FLAG_NULL, 5L, 4L, 3L, Map.of(), new byte[0])
+        }) {
+      byte[] bytes = written.toBytes();
+      // inside a larger buffer, between position and limit, as a client's receive buffer hands it over
+      ByteBuffer buffer = ByteBuffer.allocate(bytes.length + 10);
+      buffer.position(7);
+      buffer.put(bytes);
+      buffer.position(7).limit(7 + bytes.length);
+
+      Envelope split = Envelope.splitUntagged(buffer);
+
+      assertThat(split).isNotNull();
+      assertThat(split).usingRecursiveComparison().isEqualTo(Envelope.parse(bytes));
+      assertThat(split.toBytes()).isEqualTo(bytes);
+    }
+  }
+
+  @Test
+  void splitUntagged_readsBigEndianLongsWhateverTheBuffersOrder_andFromDirectMemory() {
+    byte[] bytes = new Envelope(0, 0x0102030405060708L, 17L, 9L, Map.of(), new byte[] {4, 5}).toBytes();
+    ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+    direct.order(ByteOrder.LITTLE_ENDIAN);
+
+    Envelope split = Envelope.splitUntagged(direct);
+
+    assertThat(split).isNotNull();
+    assertThat(split.expiresAtMillis()).isEqualTo(0x0102030405060708L);
+    assertThat(split.writtenAtMillis()).isEqualTo(17L);
+    assertThat(split.loadNanos()).isEqualTo(9L);
+    assertThat(split.payload()).containsExactly(4, 5);
+  }
+
+  @Test
+  void splitUntagged_answersNullForTagsAndForWhatParseRejects_readingNothing() {
+    byte[] tagged = new Envelope(0, 5L, 1L, 0L, Map.of("t", 1L), new byte[] {1, 2}).toBytes();
+    byte[] valid = new Envelope(0, 5L, 1L, 0L, Map.of(), new byte[] {1, 2}).toBytes();
+    byte[] future = valid.clone();
+    future[1] = 2;
+    byte[] compressed = valid.clone();
+    compressed[2] = Envelope.FLAG_COMPRESSED;
+    byte[] nullWithPayload = valid.clone();
+    nullWithPayload[2] = Envelope.FLAG_NULL;
+    byte[] foreignMagic = valid.clone();
+    foreignMagic[0] = 'x';
+
+    for (byte[] bytes :
+        new byte[][] {
+          tagged, future, compressed, nullWithPayload, foreignMagic, Arrays.copyOf(valid, 28), "{\"json\":1}".getBytes(StandardCharsets.UTF_8)
+        }) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      assertThat(Envelope.splitUntagged(buffer)).as(Arrays.toString(bytes)).isNull();
+      assertThat(buffer.position()).isZero();
+    }
   }
 }

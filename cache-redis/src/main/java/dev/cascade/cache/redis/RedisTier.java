@@ -5,6 +5,7 @@ import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.StoreCapabilities;
 import dev.cascade.cache.spi.TagSetStore;
 import dev.cascade.cache.spi.TimedValue;
+import dev.cascade.cache.spi.ValueReader;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
@@ -131,6 +132,19 @@ public final class RedisTier implements RemoteStore, TagSetStore {
   @Override
   public CompletableFuture<List<byte @Nullable []>> getAllInOrder(List<String> keys) {
     return link.mgetInOrder(keys.toArray(String[]::new));
+  }
+
+  /**
+   * One {@code MGET} as {@link #getAllInOrder(List)}, whose values {@code reader} reads on Lettuce's
+   * I/O thread from the buffer they arrived in; on a cluster (where an {@code MGET} is split by slot)
+   * the default, {@code reader} run on each value once the answer is complete.
+   */
+  @Override
+  public <T> CompletableFuture<List<@Nullable T>> getAllInOrder(List<String> keys, ValueReader<? extends T> reader) {
+    if (link.isCluster()) {
+      return RemoteStore.super.getAllInOrder(keys, reader);
+    }
+    return link.mgetInOrder(keys.toArray(String[]::new), reader);
   }
 
   /** One Lua script per key ({@code GET} and {@code PTTL}): value and remaining TTL, atomically. */

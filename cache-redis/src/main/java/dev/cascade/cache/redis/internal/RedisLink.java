@@ -4,6 +4,7 @@ import dev.cascade.cache.CacheException;
 import dev.cascade.cache.CacheTimeoutException;
 import dev.cascade.cache.CacheUnavailableException;
 import dev.cascade.cache.spi.TimedValue;
+import dev.cascade.cache.spi.ValueReader;
 import io.lettuce.core.GetExArgs;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
@@ -21,6 +22,8 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -246,6 +249,16 @@ public final class RedisLink implements AutoCloseable {
               }
               return inOrder;
             });
+  }
+
+  /** {@link #mgetInOrder(String[])}, {@code reader} run on Lettuce's I/O thread ({@link ReadValuesOutput}); not on a cluster. */
+  public <T> CompletableFuture<List<@Nullable T>> mgetInOrder(String[] keys, ValueReader<? extends T> reader) {
+    if (keys.length == 0) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    ReadValuesOutput<T> output = new ReadValuesOutput<>(CODEC, reader, keys.length);
+    return bounded("MGET", () -> commands().dispatch(CommandType.MGET, output, new CommandArgs<>(CODEC).addKeys(keys)))
+        .thenApply(done -> output.values());
   }
 
   /** SET with an optional PX TTL. */
