@@ -3,6 +3,7 @@ package dev.cascade.cache.memcached;
 import dev.cascade.cache.memcached.internal.MemcachedStore;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.StoreCapabilities;
+import dev.cascade.cache.spi.ValueReader;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -123,6 +124,16 @@ public final class MemcachedTier implements RemoteStore {
   @Override
   public CompletableFuture<List<byte @Nullable []>> getAllInOrder(List<String> keys) {
     return backend.handOff(store.getAllInOrder(keys));
+  }
+
+  /**
+   * The same multi-get, each value read by {@code reader}: for a classic {@code get} (keys that are
+   * printable ASCII) on the client's I/O thread, from the buffer the value arrived in; else once the
+   * server's answer is in.
+   */
+  @Override
+  public <T> CompletableFuture<List<@Nullable T>> getAllInOrder(List<String> keys, ValueReader<? extends T> reader) {
+    return backend.handOff(store.getAllInOrder(keys, reader));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.cascade.cache.memcached.internal;
 
 import dev.cascade.cache.memcached.MemcachedConfig;
 import dev.cascade.cache.spi.RemoteStore;
+import dev.cascade.cache.spi.ValueReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -119,6 +120,11 @@ public final class MemcachedStore {
   /** {@link #getAll} answered by position ({@code RemoteStore.getAllInOrder}); {@code keys} holds no duplicates. */
   public CompletableFuture<List<byte @Nullable []>> getAllInOrder(List<String> keys) {
     return multiGet.getAllInOrder(keys);
+  }
+
+  /** {@link #getAllInOrder(List)} with each value read by {@code reader} ({@code RemoteStore.getAllInOrder(List, ValueReader)}). */
+  public <T> CompletableFuture<List<@Nullable T>> getAllInOrder(List<String> keys, ValueReader<? extends T> reader) {
+    return multiGet.getAllInOrder(keys, reader);
   }
 
   /** {@link #getAll} whose meta gets carry the {@code T} flag: each key found gets {@code ttl} to live. */

@@ -3,6 +3,7 @@ package dev.cascade.cache.memcached.internal;
 import dev.cascade.cache.CacheException;
 import dev.cascade.cache.CacheTimeoutException;
 import dev.cascade.cache.CacheUnavailableException;
+import dev.cascade.cache.spi.ValueReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -352,6 +353,22 @@ final class MetaConnection extends ByteToMessageDecoder {
    *
    * @return -1 on a malformed line, 0 if the data block is incomplete, else 1 (consumed)
    */
+  /**
+   * What {@code reader} makes of the {@code size} bytes at {@code at}, read where they arrived; or
+   * {@code null} (the value is then copied whole) when there is no reader or it threw, breaking its
+   * contract: the caller's side runs it again on the copy, and fails the read with what it throws.
+   */
+  private static @Nullable Object readValue(@Nullable ValueReader<?> reader, ByteBuf in, int at, int size) {
+    if (reader == null) {
+      return null;
+    }
+    try {
+      return reader.read(in.nioBuffer(at, size));
+    } catch (RuntimeException brokenContract) {
+      return null;
+    }
+  }
+
   private int classicValue(MetaRequest head, ByteBuf in, int start, int cr) {
     byte[] line = copyLine(in, start, cr);
     int lineLength = cr - start;
@@ -374,8 +391,12 @@ final class MetaConnection extends ByteToMessageDecoder {
     if (in.writerIndex() - dataStart < size + 2) {
       return 0;
     }
-    byte[] value = new byte[(int) size];
-    in.getBytes(dataStart, value);
+    Object read = readValue(head.reader, in, dataStart, (int) size);
+    byte[] value = null;
+    if (read == null) {
+      value = new byte[(int) size];
+      in.getBytes(dataStart, value);
+    }
     in.readerIndex(dataStart + (int) size + 2);
     int[] bounds = head.keyBounds;
     MetaResponse[] replies = head.replies;
@@ -387,7 +408,7 @@ final class MetaConnection extends ByteToMessageDecoder {
       int from = bounds[i];
       if (bounds[i + 1] - 1 - from == keyLength
           && Arrays.equals(line, keyStart, keyEnd, head.command, from, from + keyLength)) {
-        replies[i] = new MetaResponse(value, flags);
+        replies[i] = new MetaResponse(value, read, flags);
         head.cursor = i + 1;
         break;
       }

@@ -1,5 +1,6 @@
 package dev.cascade.cache.memcached.internal;
 
+import dev.cascade.cache.spi.ValueReader;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,6 +26,11 @@ final class MetaRequest {
    * a cache miss).
    */
   final int @org.jspecify.annotations.Nullable [] keyBounds;
+  /**
+   * For a classic multi-key {@code get} of a bulk read: what reads each value on the I/O thread, from
+   * the buffer it arrived in (see {@link MetaResponse#read()}), or {@code null} to copy values whole.
+   */
+  final @org.jspecify.annotations.Nullable ValueReader<?> reader;
   int cursor;
   final CompletableFuture<MetaResponse> future = new CompletableFuture<>();
   long deadlineNanos;
@@ -37,15 +43,17 @@ final class MetaRequest {
     this.expected = 1;
     this.replies = null;
     this.keyBounds = null;
+    this.reader = null;
   }
 
   /** A classic {@code get k1 k2 ...}: replies are {@code VALUE} blocks and one {@code END}. */
-  MetaRequest(byte[] command, int[] keyBounds) {
+  MetaRequest(byte[] command, int[] keyBounds, @org.jspecify.annotations.Nullable ValueReader<?> reader) {
     this.command = command;
     this.stats = false;
     this.expected = 1;
     this.replies = new MetaResponse[keyBounds.length - 1];
     this.keyBounds = keyBounds;
+    this.reader = reader;
   }
 
   MetaRequest(byte[] commands, int count) {
@@ -54,5 +62,6 @@ final class MetaRequest {
     this.expected = count;
     this.replies = new MetaResponse[count];
     this.keyBounds = null;
+    this.reader = null;
   }
 }

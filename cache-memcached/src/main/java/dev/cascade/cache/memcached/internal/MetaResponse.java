@@ -13,6 +13,7 @@ public final class MetaResponse {
   private final byte @Nullable [] value;
   private final Map<String, String> stats;
   private final long clientFlags;
+  private final @Nullable Object read;
 
   MetaResponse(String status, String[] tokens, byte @Nullable [] value, Map<String, String> stats) {
     this.status = status;
@@ -20,6 +21,7 @@ public final class MetaResponse {
     this.value = value;
     this.stats = stats;
     this.clientFlags = -1;
+    this.read = null;
   }
 
   /**
@@ -32,11 +34,30 @@ public final class MetaResponse {
     this.value = value;
     this.stats = Map.of();
     this.clientFlags = clientFlags;
+    this.read = null;
   }
 
-  /** A hit of a classic {@code get}: its value and client flags. */
-  MetaResponse(byte[] value, long clientFlags) {
-    this("VA", new String[0], value, clientFlags);
+  /**
+   * A hit of a classic {@code get}: its client flags, and its value as bytes ({@code value}) or as
+   * its request's {@code ValueReader} read it on the I/O thread ({@code read}); exactly one is set.
+   */
+  MetaResponse(byte @Nullable [] value, @Nullable Object read, long clientFlags) {
+    this.status = "VA";
+    this.tokens = NO_TOKENS;
+    this.value = value;
+    this.stats = Map.of();
+    this.clientFlags = clientFlags;
+    this.read = read;
+  }
+
+  private static final String[] NO_TOKENS = new String[0];
+
+  /**
+   * Returns what the request's {@code ValueReader} made of the value of a classic {@code get}'s hit,
+   * or {@code null} when the value was kept as bytes ({@link #value()}): no reader, or one that threw.
+   */
+  public @Nullable Object read() {
+    return read;
   }
 
   /** Returns whether the status is {@code expected}. */

@@ -1,5 +1,7 @@
 package dev.cascade.cache.memcached.internal;
 
+import dev.cascade.cache.spi.ValueReader;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -8,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
@@ -44,7 +47,8 @@ final class MultiGet {
         placement::target,
         (node, targets) -> {
           Map<String, byte[]> found = hashMapFor(targets.size());
-          return getAllOn(node, targets, touchFlag, (i, t, value) -> found.put(t.userKey(), value)).thenApply(done -> found);
+          return getAllOn(node, targets, touchFlag, null, (i, t, reply) -> found.put(t.userKey(), Objects.requireNonNull(reply.value())))
+              .thenApply(done -> found);
         });
   }
 
@@ -55,7 +59,44 @@ final class MultiGet {
    * instead of into a map.
    */
   CompletableFuture<List<byte @Nullable []>> getAllInOrder(List<String> keys) {
-    byte[][] values = new byte[keys.size()][];
+    return repliesInOrder(keys, null)
+        .thenApply(
+            replies -> {
+              List<byte @Nullable []> values = new ArrayList<>(replies.length);
+              for (MetaResponse reply : replies) {
+                values.add(reply == null ? null : reply.value());
+              }
+              return values;
+            });
+  }
+
+  /**
+   * {@link #getAllInOrder(List)} with each value read by {@code reader}: on the I/O thread where the
+   * value arrived for the keys of a classic {@code get}, else (an {@code mg} batch, or a reader that
+   * threw there) from a copy, once every server has answered, so that a throw fails the whole read
+   * (a failure of one server's read would only make its keys misses).
+   */
+  <T> CompletableFuture<List<@Nullable T>> getAllInOrder(List<String> keys, ValueReader<? extends T> reader) {
+    return repliesInOrder(keys, reader)
+        .thenApply(
+            replies -> {
+              List<@Nullable T> values = new ArrayList<>(replies.length);
+              for (MetaResponse reply : replies) {
+                @SuppressWarnings("unchecked") // read by this call's reader, so a T
+                T read = reply == null ? null : (T) reply.read();
+                values.add(read != null || reply == null ? read : reader.read(ByteBuffer.wrap(Objects.requireNonNull(reply.value()))));
+              }
+              return values;
+            });
+  }
+
+  /**
+   * The current {@code VA} reply of each of {@code keys} (no duplicates) by position, {@code null}
+   * for a miss: the same commands, servers and failure rules as {@link #acrossServers}, each reply
+   * written straight to its key's position instead of into a map.
+   */
+  private CompletableFuture<@Nullable MetaResponse[]> repliesInOrder(List<String> keys, @Nullable ValueReader<?> reader) {
+    MetaResponse[] replies = new MetaResponse[keys.size()];
     Map<ServerNode, Placed> byNode = new LinkedHashMap<>();
     for (int i = 0; i < keys.size(); i++) {
       Target t = placement.target(keys.get(i));
@@ -64,9 +105,9 @@ final class MultiGet {
     List<CompletableFuture<Void>> perNode = new ArrayList<>(byNode.size());
     byNode.forEach(
         (node, placed) ->
-            readOn(node, () -> getAllOn(node, placed.targets, "", (i, t, value) -> values[placed.positions[i]] = value), perNode));
-    // each node's values were written before its future completed
-    return unlessEveryServerFailed(perNode).thenApply(done -> Arrays.asList(values));
+            readOn(node, () -> getAllOn(node, placed.targets, "", reader, (i, t, reply) -> replies[placed.positions[i]] = reply), perNode));
+    // each node's replies were written before its future completed
+    return unlessEveryServerFailed(perNode).thenApply(done -> replies);
   }
 
   /** The keys of one call that live on one server, with each one's position among the call's keys. */
@@ -84,9 +125,12 @@ final class MultiGet {
     }
   }
 
-  /** Where a per-server read puts each value it keeps: the {@code i}-th of its targets, {@code t}. */
+  /**
+   * Where a per-server read puts each value it keeps: the {@code i}-th of its targets, {@code t},
+   * found in {@code reply}, a {@code VA} reply of the current namespace version.
+   */
   private interface Found {
-    void value(int i, Target t, byte[] value);
+    void value(int i, Target t, MetaResponse reply);
   }
 
   /**
@@ -166,12 +210,13 @@ final class MultiGet {
     return result;
   }
 
-  private CompletableFuture<Void> getAllOn(ServerNode node, List<Target> targets, String touchFlag, Found found) {
+  private CompletableFuture<Void> getAllOn(
+      ServerNode node, List<Target> targets, String touchFlag, @Nullable ValueReader<?> reader, Found found) {
     // The values' commands and the reads of their namespaces' versions go out in one write (one
     // pipeline), the versions first; the version reads are added last, as Pipeline.shared asks.
     ServerNode.Pipeline pipeline = node.pipeline();
     CompletableFuture<List<@Nullable MetaResponse>> replies =
-        touchFlag.isEmpty() && allPlain(targets) ? getAllClassic(pipeline, targets) : getAllMeta(pipeline, targets, touchFlag);
+        touchFlag.isEmpty() && allPlain(targets) ? getAllClassic(pipeline, targets, reader) : getAllMeta(pipeline, targets, touchFlag);
     Map<String, CompletableFuture<MetaResponse>> namespaceVersions = new HashMap<>();
     String last = null;
     for (Target t : targets) {
@@ -218,14 +263,15 @@ final class MultiGet {
    * Adds classic {@code get}s of {@code targets} (plain keys), in chunks, to {@code pipeline}: the
    * replies in target order, {@code null} for a miss.
    */
-  private static CompletableFuture<List<@Nullable MetaResponse>> getAllClassic(ServerNode.Pipeline pipeline, List<Target> targets) {
+  private static CompletableFuture<List<@Nullable MetaResponse>> getAllClassic(
+      ServerNode.Pipeline pipeline, List<Target> targets, @Nullable ValueReader<?> reader) {
     List<String> keys = new ArrayList<>(targets.size()); // plain: each is its own wire key
     for (Target t : targets) {
       keys.add(t.userKey());
     }
     List<CompletableFuture<MetaResponse[]>> chunks = new ArrayList<>();
     for (int from = 0; from < keys.size(); from += CLASSIC_GET_KEYS) {
-      chunks.add(pipeline.classicGet(keys.subList(from, Math.min(keys.size(), from + CLASSIC_GET_KEYS))));
+      chunks.add(pipeline.classicGet(keys.subList(from, Math.min(keys.size(), from + CLASSIC_GET_KEYS)), reader));
     }
     return CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new))
         .thenApply(
@@ -269,9 +315,8 @@ final class MultiGet {
                   lastNamespace = namespace;
                   lastVersion = namespace == null ? NamespaceVersions.PLAIN : current.get(namespace);
                 }
-                byte[] value = Replies.valueIf(reply, lastVersion);
-                if (value != null) {
-                  found.value(i, t, value);
+                if (Replies.isCurrent(reply, lastVersion)) {
+                  found.value(i, t, reply);
                 }
               }
               return null;

@@ -41,11 +41,13 @@ final class Replies {
    * expectedFlags} is 0, which no value is served under).
    */
   static byte @Nullable [] valueIf(MetaResponse reply, long expectedFlags) {
+    return isCurrent(reply, expectedFlags) ? reply.value() : null;
+  }
+
+  /** Whether {@code reply} is a {@code VA} reply whose client flags are {@code expectedFlags} (see {@link #valueIf}). */
+  static boolean isCurrent(MetaResponse reply, long expectedFlags) {
     check(reply);
-    if (!reply.is("VA") || expectedFlags == 0 || reply.longFlag('f', 0) != expectedFlags) {
-      return null;
-    }
-    return reply.value();
+    return reply.is("VA") && expectedFlags != 0 && reply.longFlag('f', 0) == expectedFlags;
   }
 
   /** Returns why {@code failed}, which completed exceptionally, failed. */

@@ -3,6 +3,7 @@ package dev.cascade.cache.memcached.internal;
 import dev.cascade.cache.CacheException;
 import dev.cascade.cache.CacheUnavailableException;
 import dev.cascade.cache.memcached.MemcachedConfig;
+import dev.cascade.cache.spi.ValueReader;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One memcached server of the pool and its pipelined connections.
@@ -154,9 +156,10 @@ public final class ServerNode {
     /**
      * Adds one classic {@code get k1 k2 ...} for keys that are printable ASCII without spaces (the
      * cheapest multi-key read for the server); the future gives one reply per key, in order: a
-     * {@code VA} reply carrying the client flags ({@code f}), or {@code null} for a miss.
+     * {@code VA} reply carrying the client flags ({@code f}), or {@code null} for a miss. With a
+     * {@code reader}, each value is read by it on the I/O thread ({@link MetaResponse#read()}).
      */
-    CompletableFuture<MetaResponse[]> classicGet(List<String> asciiKeys) {
+    CompletableFuture<MetaResponse[]> classicGet(List<String> asciiKeys, @Nullable ValueReader<?> reader) {
       int length = 5;
       for (String key : asciiKeys) {
         length += key.length() + 1;
@@ -176,7 +179,7 @@ public final class ServerNode {
       keyBounds[asciiKeys.size()] = at + 1; // the last key ends before the CR, as the others before a space
       command[at++] = '\r';
       command[at] = '\n';
-      MetaRequest request = new MetaRequest(command, keyBounds);
+      MetaRequest request = new MetaRequest(command, keyBounds, reader);
       requests.add(request);
       return request.future.thenApply(
           end -> {
