@@ -363,7 +363,9 @@ final class MetaConnection extends ByteToMessageDecoder {
       return null;
     }
     try {
-      return reader.read(in.nioBuffer(at, size));
+      // The buffer's own view when it has one (no ByteBuffer allocated per value): the reader is
+      // done with it before the next value is read, as ValueReader requires.
+      return reader.read(in.nioBufferCount() == 1 ? in.internalNioBuffer(at, size) : in.nioBuffer(at, size));
     } catch (RuntimeException brokenContract) {
       return null;
     }
