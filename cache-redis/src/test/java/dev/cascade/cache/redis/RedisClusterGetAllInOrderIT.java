@@ -7,7 +7,7 @@ class RedisClusterGetAllInOrderIT extends RedisGetAllInOrderContract {
   @RegisterExtension static final RedisSetup redis = RedisSetup.cluster();
 
   @Override
-  RedisTier store() {
+  protected RedisTier store() {
     return redis.store();
   }
 }

@@ -7,7 +7,7 @@ class RedisGetAllInOrderIT extends RedisGetAllInOrderContract {
   @RegisterExtension static final RedisSetup redis = RedisSetup.standalone();
 
   @Override
-  RedisTier store() {
+  protected RedisTier store() {
     return redis.store();
   }
 }
