@@ -180,11 +180,10 @@ public record Envelope(
     long expiresAt = longAt(bytes, start + 3, bigEndian);
     long writtenAt = longAt(bytes, start + 11, bigEndian);
     long loadNanos = longAt(bytes, start + 19, bigEndian);
-    byte[] payload = NO_PAYLOAD;
-    if (length > FIXED_HEADER) {
-      payload = new byte[length - FIXED_HEADER];
-      bytes.get(start + FIXED_HEADER, payload);
-    }
+    // A new array even when empty (a null marker's excepted): the payload is handed over to the
+    // codec, and BytesCodec hands it to the caller, who must never share an array with another read.
+    byte[] payload = (flags & FLAG_NULL) != 0 ? NO_PAYLOAD : new byte[length - FIXED_HEADER];
+    bytes.get(start + FIXED_HEADER, payload);
     return new Envelope(flags, expiresAt, writtenAt, loadNanos, Map.of(), payload);
   }
 

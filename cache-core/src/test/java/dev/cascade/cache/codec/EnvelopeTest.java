@@ -124,6 +124,9 @@ class EnvelopeTest {
       assertThat(split).usingRecursiveComparison().isEqualTo(Envelope.parse(bytes));
       assertThat(split.toBytes()).isEqualTo(bytes);
     }
+    // an empty payload is still an array of its own: it may be handed to a caller
+    byte[] empty = new Envelope(0, 5L, 4L, 3L, Map.of(), new byte[0]).toBytes();
+    assertThat(Envelope.splitUntagged(ByteBuffer.wrap(empty)).payload()).isNotSameAs(Envelope.splitUntagged(ByteBuffer.wrap(empty)).payload());
   }
 
   @Test
