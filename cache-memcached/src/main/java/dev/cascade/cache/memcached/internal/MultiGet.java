@@ -59,15 +59,14 @@ final class MultiGet {
    * instead of into a map.
    */
   CompletableFuture<List<byte @Nullable []>> getAllInOrder(List<String> keys) {
-    return repliesInOrder(keys, null)
-        .thenApply(
-            replies -> {
-              List<byte @Nullable []> values = new ArrayList<>(replies.length);
-              for (MetaResponse reply : replies) {
-                values.add(reply == null ? null : reply.value());
-              }
-              return values;
-            });
+    return getAllInOrder(keys, MultiGet::copy);
+  }
+
+  /** A value's bytes, copied whole out of the buffer they arrived in. */
+  private static byte[] copy(ByteBuffer bytes) {
+    byte[] value = new byte[bytes.remaining()];
+    bytes.get(value);
+    return value;
   }
 
   /**
@@ -82,12 +81,17 @@ final class MultiGet {
             replies -> {
               List<@Nullable T> values = new ArrayList<>(replies.length);
               for (MetaResponse reply : replies) {
-                @SuppressWarnings("unchecked") // read by this call's reader, so a T
-                T read = reply == null ? null : (T) reply.read();
-                values.add(read != null || reply == null ? read : reader.read(ByteBuffer.wrap(Objects.requireNonNull(reply.value()))));
+                values.add(reply == null ? null : valueOf(reply, reader));
               }
               return values;
             });
+  }
+
+  /** What {@code reader} made of {@code reply}'s value on the I/O thread, else what it makes of its bytes now. */
+  private static <T> T valueOf(MetaResponse reply, ValueReader<? extends T> reader) {
+    @SuppressWarnings("unchecked") // read by this same reader, so a T
+    T read = (T) reply.read();
+    return read != null ? read : reader.read(ByteBuffer.wrap(Objects.requireNonNull(reply.value())));
   }
 
   /**
@@ -95,7 +99,7 @@ final class MultiGet {
    * for a miss: the same commands, servers and failure rules as {@link #acrossServers}, each reply
    * written straight to its key's position instead of into a map.
    */
-  private CompletableFuture<@Nullable MetaResponse[]> repliesInOrder(List<String> keys, @Nullable ValueReader<?> reader) {
+  private CompletableFuture<@Nullable MetaResponse[]> repliesInOrder(List<String> keys, ValueReader<?> reader) {
     MetaResponse[] replies = new MetaResponse[keys.size()];
     Map<ServerNode, Placed> byNode = new LinkedHashMap<>();
     for (int i = 0; i < keys.size(); i++) {
