@@ -21,6 +21,7 @@ public final class MemcachedClient implements AutoCloseable {
   private static final byte[] STATS = "stats\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private final EventLoopGroup group;
+  private final TimeoutSweeps sweeps = new TimeoutSweeps();
   private final List<ServerNode> nodes;
   private final Ketama ketama;
 
@@ -31,7 +32,7 @@ public final class MemcachedClient implements AutoCloseable {
     List<ServerNode> list = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (InetSocketAddress address : config.servers()) {
-      ServerNode node = new ServerNode(address, group, config);
+      ServerNode node = new ServerNode(address, group, sweeps, config);
       list.add(node);
       names.add(node.name());
     }
@@ -76,6 +77,7 @@ public final class MemcachedClient implements AutoCloseable {
   @Override
   public void close() {
     nodes.forEach(ServerNode::close);
+    sweeps.close();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
 }

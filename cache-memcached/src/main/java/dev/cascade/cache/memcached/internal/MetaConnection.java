@@ -29,7 +29,9 @@ import org.jspecify.annotations.Nullable;
  * and one task on the channel's event loop drains it, writing all waiting commands in one flush
  * (batching under load) and moving them, in write order, to {@code inflight}. Replies come back in
  * that order, so the head of {@code inflight} owns the next reply. {@code inflight}, the decoder
- * state and the sweeper run on the event loop only. A request that times out is failed at once but
+ * state and the sweep run on the event loop only; the client's {@link TimeoutSweeps} clock asks for
+ * a sweep while {@code awaitingReplies}, which is true from any {@link #send} until a sweep finds
+ * nothing in flight and nothing queued. A request that times out is failed at once but
  * stays in {@code inflight} to absorb its late reply; a head request unanswered for twice the
  * timeout means the server hangs, and the connection is closed. Once closed, every waiting and later
  * request fails immediately.
@@ -38,21 +40,26 @@ final class MetaConnection extends ByteToMessageDecoder {
   private final ServerNode node;
   private final long generation;
   private final long timeoutNanos;
+  private final TimeoutSweeps sweeps;
   private final ConcurrentLinkedQueue<MetaRequest> outbox = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final ArrayDeque<MetaRequest> inflight = new ArrayDeque<>();
   private final Runnable drain = this::drain;
+  private final Runnable sweep = this::sweep;
+  /** Whether a request may be queued or in flight: see the invariants. */
+  private volatile boolean awaitingReplies;
   /** A copy of the reply line being parsed; event loop only. */
   private byte[] lineScratch = new byte[512];
   private @Nullable Map<String, String> statsLines;
   private volatile @Nullable Channel channel;
-  private io.netty.util.concurrent.@Nullable ScheduledFuture<?> sweeper;
+  private java.util.concurrent.@Nullable ScheduledFuture<?> sweeper;
   private volatile boolean closed;
 
-  MetaConnection(ServerNode node, long generation, long timeoutNanos) {
+  MetaConnection(ServerNode node, long generation, long timeoutNanos, TimeoutSweeps sweeps) {
     this.node = node;
     this.generation = generation;
     this.timeoutNanos = timeoutNanos;
+    this.sweeps = sweeps;
   }
 
   long generation() {
@@ -63,11 +70,25 @@ final class MetaConnection extends ByteToMessageDecoder {
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
     long period = Math.max(1, Math.min(TimeUnit.MILLISECONDS.toNanos(5), timeoutNanos / 20));
-    io.netty.util.concurrent.ScheduledFuture<?> task =
-        ctx.channel().eventLoop().scheduleAtFixedRate(this::sweep, period, period, TimeUnit.NANOSECONDS);
+    java.util.concurrent.ScheduledFuture<?> task = sweeps.every(period, this::requestSweep);
     sweeper = task;
-    // A channel that never connected is closed without channelInactive: stop the sweeper on close.
-    ctx.channel().closeFuture().addListener(closed -> task.cancel(false));
+    if (task != null) {
+      // A channel that never connected is closed without channelInactive: stop the sweeper on close.
+      ctx.channel().closeFuture().addListener(closed -> task.cancel(false));
+    }
+  }
+
+  /** A tick of the client's timeout clock (its thread, not the event loop): sweeps while replies are awaited. */
+  private void requestSweep() {
+    Channel ch = channel;
+    if (!awaitingReplies || closed || ch == null) {
+      return;
+    }
+    try {
+      ch.eventLoop().execute(sweep);
+    } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+      // the client is closing: its event loops stop, and closing fails what is still waiting
+    }
   }
 
   /**
@@ -88,6 +109,7 @@ final class MetaConnection extends ByteToMessageDecoder {
       request.deadlineNanos = deadline;
       outbox.add(request);
     }
+    awaitingReplies = true; // after the adds: a sweep that clears it sees them (see sweep)
     if (closed) { // closed between the check and the add: nobody drains any more
       failOutbox();
       return;
@@ -144,6 +166,15 @@ final class MetaConnection extends ByteToMessageDecoder {
     MetaRequest head = inflight.peek();
     if (head != null && now - head.deadlineNanos > timeoutNanos) {
       node.connectionFailed(this, new TimeoutException("server " + node.name() + " stopped answering"));
+    }
+    if (head == null) {
+      // Nothing in flight (only this thread moves requests there). A send sets the flag after its
+      // adds to the outbox, so either its write follows this one or the outbox read below sees its
+      // request: no request waits without the flag set.
+      awaitingReplies = false;
+      if (!outbox.isEmpty()) {
+        awaitingReplies = true;
+      }
     }
   }
 

@@ -43,6 +43,7 @@ public final class ServerNode {
   private final String name;
   private final InetSocketAddress address;
   private final EventLoopGroup group;
+  private final TimeoutSweeps sweeps;
   private final MemcachedConfig config;
   private final long timeoutNanos;
   private final ReentrantLock lock = new ReentrantLock();
@@ -57,10 +58,11 @@ public final class ServerNode {
   private volatile boolean closed;
   private volatile String downReason = "not connected yet";
 
-  ServerNode(InetSocketAddress address, EventLoopGroup group, MemcachedConfig config) {
+  ServerNode(InetSocketAddress address, EventLoopGroup group, TimeoutSweeps sweeps, MemcachedConfig config) {
     this.address = address;
     this.name = address.getHostString() + ":" + address.getPort();
     this.group = group;
+    this.sweeps = sweeps;
     this.config = config;
     this.timeoutNanos = config.commandTimeout().toNanos();
     this.delayNanos = config.minReconnectDelay().toNanos();
@@ -294,7 +296,7 @@ public final class ServerNode {
 
   private CompletableFuture<MetaConnection> open(long attempt) {
     CompletableFuture<MetaConnection> ready = new CompletableFuture<>();
-    MetaConnection handler = new MetaConnection(this, attempt, timeoutNanos);
+    MetaConnection handler = new MetaConnection(this, attempt, timeoutNanos, sweeps);
     new Bootstrap()
         .group(group)
         .channel(NioSocketChannel.class)
