@@ -21,11 +21,13 @@ public final class MemcachedClient implements AutoCloseable {
   private static final byte[] STATS = "stats\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private final EventLoopGroup group;
-  private final TimeoutSweeps sweeps = new TimeoutSweeps();
+  private final TimeoutSweeps sweeps;
   private final List<ServerNode> nodes;
   private final Ketama ketama;
 
   private MemcachedClient(MemcachedConfig config) {
+    // a timeout fires at most a period late: 5 ms, or a twentieth of the timeout if that is shorter
+    this.sweeps = new TimeoutSweeps(Math.min(TimeUnit.MILLISECONDS.toNanos(5), config.commandTimeout().toNanos() / 20));
     this.group =
         new MultiThreadIoEventLoopGroup(
             config.ioThreads(), new DefaultThreadFactory("cascade-memcached", true), NioIoHandler.newFactory());

@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * that order, so the head of {@code inflight} owns the next reply. {@code inflight}, the decoder
  * state and the sweep run on the event loop only; the client's {@link TimeoutSweeps} clock asks for
  * a sweep while {@code awaitingReplies}, which is true from any {@link #send} until a sweep finds
- * nothing in flight and nothing queued. A request that times out is failed at once but
+ * nothing in flight and nothing queued, and every change of it to true wakes the clock. A request
+ * that times out is failed at once but
  * stays in {@code inflight} to absorb its late reply; a head request unanswered for twice the
  * timeout means the server hangs, and the connection is closed. Once closed, every waiting and later
  * request fails immediately.
@@ -52,7 +53,6 @@ final class MetaConnection extends ByteToMessageDecoder {
   private byte[] lineScratch = new byte[512];
   private @Nullable Map<String, String> statsLines;
   private volatile @Nullable Channel channel;
-  private java.util.concurrent.@Nullable ScheduledFuture<?> sweeper;
   private volatile boolean closed;
 
   MetaConnection(ServerNode node, long generation, long timeoutNanos, TimeoutSweeps sweeps) {
@@ -69,26 +69,36 @@ final class MetaConnection extends ByteToMessageDecoder {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
-    long period = Math.max(1, Math.min(TimeUnit.MILLISECONDS.toNanos(5), timeoutNanos / 20));
-    java.util.concurrent.ScheduledFuture<?> task = sweeps.every(period, this::requestSweep);
-    sweeper = task;
-    if (task != null) {
-      // A channel that never connected is closed without channelInactive: stop the sweeper on close.
-      ctx.channel().closeFuture().addListener(closed -> task.cancel(false));
-    }
+    sweeps.add(this);
+    // A channel that never connected is closed without channelInactive: leave the clock on close.
+    ctx.channel().closeFuture().addListener(closed -> sweeps.remove(this));
   }
 
-  /** A tick of the client's timeout clock (its thread, not the event loop): sweeps while replies are awaited. */
-  private void requestSweep() {
+  /**
+   * A tick of the client's timeout clock (its thread, not the event loop): asks the event loop for a
+   * sweep if replies are awaited; returns whether they are.
+   */
+  boolean requestSweep() {
     Channel ch = channel;
     if (!awaitingReplies || closed || ch == null) {
-      return;
+      return false;
     }
     try {
       ch.eventLoop().execute(sweep);
     } catch (java.util.concurrent.RejectedExecutionException shutDown) {
-      // the client is closing: its event loops stop, and closing fails what is still waiting
+      return false; // the client is closing: its event loops stop, and closing fails what is still waiting
     }
+    return true;
+  }
+
+  boolean isAwaitingReplies() {
+    return awaitingReplies;
+  }
+
+  /** Says that replies are awaited, then wakes the clock (see the invariants). */
+  private void markAwaiting() {
+    awaitingReplies = true;
+    sweeps.wake();
   }
 
   /**
@@ -109,7 +119,9 @@ final class MetaConnection extends ByteToMessageDecoder {
       request.deadlineNanos = deadline;
       outbox.add(request);
     }
-    awaitingReplies = true; // after the adds: a sweep that clears it sees them (see sweep)
+    if (!awaitingReplies) { // read after the adds: a sweep that clears it later sees them (see sweep)
+      markAwaiting();
+    }
     if (closed) { // closed between the check and the add: nobody drains any more
       failOutbox();
       return;
@@ -168,12 +180,12 @@ final class MetaConnection extends ByteToMessageDecoder {
       node.connectionFailed(this, new TimeoutException("server " + node.name() + " stopped answering"));
     }
     if (head == null) {
-      // Nothing in flight (only this thread moves requests there). A send sets the flag after its
-      // adds to the outbox, so either its write follows this one or the outbox read below sees its
-      // request: no request waits without the flag set.
+      // Nothing in flight (only this thread moves requests there). A send reads the flag after its
+      // adds to the outbox: either that read follows this write, and the send sets the flag and
+      // wakes the clock, or the outbox read below sees its request, and this thread does.
       awaitingReplies = false;
       if (!outbox.isEmpty()) {
-        awaitingReplies = true;
+        markAwaiting();
       }
     }
   }
@@ -181,9 +193,7 @@ final class MetaConnection extends ByteToMessageDecoder {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     closed = true;
-    if (sweeper != null) {
-      sweeper.cancel(false);
-    }
+    sweeps.remove(this);
     CacheException error = closedException();
     MetaRequest request;
     while ((request = inflight.poll()) != null) {

@@ -1,41 +1,79 @@
 package dev.cascade.cache.memcached.internal;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The clock of one client's command timeouts: a daemon thread that sleeps between ticks and, at each
- * tick, lets every connection ask its own event loop to sweep its expired requests.
+ * The clock of one client's command timeouts: a daemon thread that ticks every period while some
+ * connection awaits replies, and at each tick lets each such connection sweep its expired requests
+ * on its own event loop. While no connection awaits a reply it does not tick at all.
  *
  * <p>Not the event loops' own scheduler: Netty's NIO event loop turns a wait whose deadline is less
  * than half a millisecond away into a non-blocking select and loops on it until the task is due, so
  * a sweep due every 5 ms kept each connection's I/O thread polling through about a tenth of every
  * period, busy or idle (measured: about 18 000 selects a second on an idle client; docs/benchmarks.md).
  *
- * <p>Invariants: ticks run on this class's one thread, never on an event loop, and must not block;
- * after {@link #close()} no tick runs and {@link #every} schedules nothing. Thread-safe.
+ * <p>Invariants: at most one tick is scheduled at a time, and one is scheduled whenever {@code
+ * ticking} is true; a connection that starts awaiting replies calls {@link #wake()} after it says so,
+ * and a tick that finds no connection awaiting clears {@code ticking} before it looks again, so no
+ * connection awaits replies with the clock stopped. Ticks run on this class's one thread, never on an
+ * event loop. After {@link #close()} nothing is scheduled. Thread-safe.
  */
 final class TimeoutSweeps implements AutoCloseable {
   private final ScheduledThreadPoolExecutor timer;
+  private final long periodNanos;
+  private final Set<MetaConnection> connections = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean ticking = new AtomicBoolean();
 
-  TimeoutSweeps() {
+  /** A clock that ticks every {@code periodNanos} (at least 1) while replies are awaited. */
+  TimeoutSweeps(long periodNanos) {
+    this.periodNanos = Math.max(1, periodNanos);
     timer = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory("cascade-memcached-timeouts", true));
-    timer.setRemoveOnCancelPolicy(true);
   }
 
-  /**
-   * Runs {@code tick} every {@code periodNanos} until the returned future is cancelled or this
-   * clock is closed; returns {@code null} if it is closed already.
-   */
-  @Nullable ScheduledFuture<?> every(long periodNanos, Runnable tick) {
+  void add(MetaConnection connection) {
+    connections.add(connection);
+  }
+
+  void remove(MetaConnection connection) {
+    connections.remove(connection);
+  }
+
+  /** Starts the ticks if they are stopped: a connection has started to await replies. */
+  void wake() {
+    if (ticking.compareAndSet(false, true)) {
+      scheduleTick();
+    }
+  }
+
+  private void scheduleTick() {
     try {
-      return timer.scheduleAtFixedRate(tick, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+      timer.schedule(this::tick, periodNanos, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closed) {
-      return null;
+      // closed: the client is closing, and closing its connections fails what still waits
+    }
+  }
+
+  private void tick() {
+    boolean awaiting = false;
+    for (MetaConnection connection : connections) {
+      awaiting |= connection.requestSweep();
+    }
+    if (awaiting) {
+      scheduleTick();
+      return;
+    }
+    ticking.set(false);
+    for (MetaConnection connection : connections) {
+      if (connection.isAwaitingReplies()) { // started after its look above: its wake() may have lost
+        wake();
+        return;
+      }
     }
   }
 
