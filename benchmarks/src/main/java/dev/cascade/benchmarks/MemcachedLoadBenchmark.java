@@ -403,13 +403,13 @@ public final class MemcachedLoadBenchmark {
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }
 
-  private static Process startMemcached(int port) throws Exception {
+  static Process startMemcached(int port) throws Exception {
     String binary = null;
     for (String dir : (System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin").split(File.pathSeparator)) {
       File candidate = new File(dir, "memcached");
