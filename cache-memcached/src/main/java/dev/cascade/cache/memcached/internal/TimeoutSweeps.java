@@ -62,7 +62,11 @@ final class TimeoutSweeps implements AutoCloseable {
   private void tick() {
     boolean awaiting = false;
     for (MetaConnection connection : connections) {
-      awaiting |= connection.requestSweep();
+      try {
+        awaiting |= connection.requestSweep();
+      } catch (RuntimeException unexpected) {
+        awaiting = true; // keep ticking: a stopped clock would leave every later command without a timeout
+      }
     }
     if (awaiting) {
       scheduleTick();
