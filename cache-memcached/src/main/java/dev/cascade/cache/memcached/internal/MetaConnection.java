@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * that order, so the head of {@code inflight} owns the next reply. {@code inflight}, the decoder
  * state and the sweep run on the event loop only; the client's {@link TimeoutSweeps} clock asks for
  * a sweep while {@code awaitingReplies}, which is true from any {@link #send} until a sweep finds
- * nothing in flight and nothing queued, and every change of it to true wakes the clock. A request
+ * nothing in flight and nothing queued; every send, after setting it, makes sure the clock ticks. A request
  * that times out is failed at once but
  * stays in {@code inflight} to absorb its late reply; a head request unanswered for twice the
  * timeout means the server hangs, and the connection is closed. Once closed, every waiting and later
@@ -95,9 +95,11 @@ final class MetaConnection extends ByteToMessageDecoder {
     return awaitingReplies;
   }
 
-  /** Says that replies are awaited, then wakes the clock (see the invariants). */
+  /** Says that replies are awaited, then makes sure the clock ticks (see the invariants). */
   private void markAwaiting() {
-    awaitingReplies = true;
+    if (!awaitingReplies) { // no write while it is set: under load it stays set
+      awaitingReplies = true;
+    }
     sweeps.wake();
   }
 
@@ -119,9 +121,7 @@ final class MetaConnection extends ByteToMessageDecoder {
       request.deadlineNanos = deadline;
       outbox.add(request);
     }
-    if (!awaitingReplies) { // read after the adds: a sweep that clears it later sees them (see sweep)
-      markAwaiting();
-    }
+    markAwaiting(); // after the adds: a sweep that clears the flag later sees them (see sweep)
     if (closed) { // closed between the check and the add: nobody drains any more
       failOutbox();
       return;
@@ -180,9 +180,9 @@ final class MetaConnection extends ByteToMessageDecoder {
       node.connectionFailed(this, new TimeoutException("server " + node.name() + " stopped answering"));
     }
     if (head == null) {
-      // Nothing in flight (only this thread moves requests there). A send reads the flag after its
-      // adds to the outbox: either that read follows this write, and the send sets the flag and
-      // wakes the clock, or the outbox read below sees its request, and this thread does.
+      // Nothing in flight (only this thread moves requests there). A send sets the flag after its
+      // adds to the outbox: either its write follows this one, or the outbox read below sees its
+      // request and sets the flag again.
       awaitingReplies = false;
       if (!outbox.isEmpty()) {
         markAwaiting();

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * period, busy or idle (measured: about 18 000 selects a second on an idle client; docs/benchmarks.md).
  *
  * <p>Invariants: at most one tick is scheduled at a time, and one is scheduled whenever {@code
- * ticking} is true; a connection that starts awaiting replies calls {@link #wake()} after it says so,
+ * ticking} is true; every send calls {@link #wake()} after its connection says it awaits replies,
  * and a tick that finds no connection awaiting clears {@code ticking} before it looks again, so no
  * connection awaits replies with the clock stopped. Ticks run on this class's one thread, never on an
  * event loop. After {@link #close()} nothing is scheduled. Thread-safe.
@@ -44,9 +44,9 @@ final class TimeoutSweeps implements AutoCloseable {
     connections.remove(connection);
   }
 
-  /** Starts the ticks if they are stopped: a connection has started to await replies. */
+  /** Starts the ticks if they are stopped: a connection awaits replies. Cheap when they run (one read). */
   void wake() {
-    if (ticking.compareAndSet(false, true)) {
+    if (!ticking.get() && ticking.compareAndSet(false, true)) {
       scheduleTick();
     }
   }
