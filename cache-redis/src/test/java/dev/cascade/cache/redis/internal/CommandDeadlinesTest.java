@@ -1,8 +1,10 @@
 package dev.cascade.cache.redis.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cascade.cache.CacheTimeoutException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +39,24 @@ class CommandDeadlinesTest {
         .isInstanceOf(CacheTimeoutException.class)
         .hasMessage("Redis GET timed out after 1000 ms");
     assertThat(deadlines.waitingCount()).isZero();
+  }
+
+  /**
+   * The JVM's shared sweeper, with its own thread: nothing else in this test JVM tracks on it, so it
+   * goes to sleep, and a command tracked then must wake it and still time out.
+   */
+  @Test
+  void theSharedSweeper_sleepsWhileNothingIsTracked_andACommandTrackedWhileItSleeps_stillTimesOut() {
+    CommandDeadlines shared = CommandDeadlines.shared();
+    await().atMost(Duration.ofSeconds(10)).until(shared::isSleeping);
+
+    CommandDeadlines.Bounded<String> future = new CommandDeadlines.Bounded<>("GET", TimeUnit.MILLISECONDS.toNanos(20));
+    shared.track(future);
+
+    await().atMost(Duration.ofSeconds(10)).until(future::isDone);
+    assertThat(future.handle((value, error) -> error).join())
+        .isInstanceOf(CacheTimeoutException.class)
+        .hasMessage("Redis GET timed out after 20 ms");
   }
 
   @Test
