@@ -41,18 +41,16 @@ public final class MemcachedIdleCost {
       if (tier.get("idle-cost").join() == null) {
         throw new IllegalStateException("the put was not read back from " + address);
       }
-      Map<Long, Long> before = backendThreadsCpu(threads);
+      Map<String, Long> before = backendThreadsCpu(threads);
       long start = System.nanoTime();
       Thread.sleep(TimeUnit.SECONDS.toMillis(idleSeconds));
       double seconds = (System.nanoTime() - start) / 1e9;
-      Map<Long, Long> after = backendThreadsCpu(threads);
+      Map<String, Long> after = backendThreadsCpu(threads);
       System.out.printf("memcached %s, backend idle for %.1f s; CPU time of its threads in that time:%n", address, seconds);
       after.forEach(
-          (id, nanos) -> {
-            long spent = nanos - before.getOrDefault(id, 0L);
-            System.out.printf(
-                "  %-40s %8.1f ms (%.3f %% of a core)%n",
-                threads.getThreadInfo(id).getThreadName(), spent / 1e6, 100.0 * spent / 1e9 / seconds);
+          (name, nanos) -> {
+            long spent = nanos - before.getOrDefault(name, 0L);
+            System.out.printf("  %-40s %8.1f ms (%.3f %% of a core)%n", name, spent / 1e6, 100.0 * spent / 1e9 / seconds);
           });
     } finally {
       if (server != null) {
@@ -62,13 +60,13 @@ public final class MemcachedIdleCost {
     System.exit(0);
   }
 
-  /** CPU time so far of each live thread of Cascade's Memcached client, by thread id. */
-  private static Map<Long, Long> backendThreadsCpu(ThreadMXBean threads) {
-    Map<Long, Long> cpu = new LinkedHashMap<>();
+  /** CPU time so far of each live thread of Cascade's Memcached client, by thread name (names are unique here). */
+  private static Map<String, Long> backendThreadsCpu(ThreadMXBean threads) {
+    Map<String, Long> cpu = new LinkedHashMap<>();
     for (long id : threads.getAllThreadIds()) {
       java.lang.management.ThreadInfo info = threads.getThreadInfo(id);
       if (info != null && info.getThreadName().startsWith("cascade-memcached")) {
-        cpu.put(id, threads.getThreadCpuTime(id));
+        cpu.put(info.getThreadName(), threads.getThreadCpuTime(id));
       }
     }
     return cpu;

@@ -31,11 +31,10 @@ import org.jspecify.annotations.Nullable;
  * that order, so the head of {@code inflight} owns the next reply. {@code inflight}, the decoder
  * state and the sweep run on the event loop only; the client's {@link TimeoutSweeps} clock asks for
  * a sweep while {@code awaitingReplies}, which is true from any {@link #send} until a sweep finds
- * nothing in flight and nothing queued; every send, after setting it, makes sure the clock ticks. A request
- * that times out is failed at once but
- * stays in {@code inflight} to absorb its late reply; a head request unanswered for twice the
- * timeout means the server hangs, and the connection is closed. Once closed, every waiting and later
- * request fails immediately.
+ * nothing in flight and nothing queued; every send, after setting it, makes sure the clock ticks.
+ * A request that times out is failed at once but stays in {@code inflight} to absorb its late
+ * reply; a head request unanswered for twice the timeout means the server hangs, and the
+ * connection is closed. Once closed, every waiting and later request fails immediately.
  */
 final class MetaConnection extends ByteToMessageDecoder {
   private final ServerNode node;
