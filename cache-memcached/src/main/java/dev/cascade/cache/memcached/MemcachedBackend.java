@@ -72,6 +72,9 @@ public final class MemcachedBackend implements AutoCloseable {
    * Connects to the servers of {@code config}. Waits at most the connect timeout for the first
    * connections; servers not reachable yet are retried in the background and fail their keys fast
    * meanwhile.
+   *
+   * @throws IllegalStateException if {@code config} asks for {@link MemcachedConfig.Transport#EPOLL}
+   *     and Netty's native epoll library does not load here
    */
   public static MemcachedBackend create(MemcachedConfig config) {
     return new MemcachedBackend(Objects.requireNonNull(config, "config"));
@@ -108,6 +111,14 @@ public final class MemcachedBackend implements AutoCloseable {
    */
   public int connectionCount() {
     return config.connectionsPerServer() * config.servers().size();
+  }
+
+  /**
+   * Returns the socket transport this backend's connections use: {@link MemcachedConfig.Transport#EPOLL}
+   * or {@link MemcachedConfig.Transport#NIO}, as {@link MemcachedConfig#transport()} resolved here.
+   */
+  public MemcachedConfig.Transport transport() {
+    return client.transport();
   }
 
   /** Returns the servers of the pool, {@code host:port}, in configuration order. */

@@ -36,6 +36,7 @@ public final class MemcachedConfig {
   private final Duration maxReconnectDelay;
   private final Clock clock;
   private final @Nullable Executor completionExecutor;
+  private final Transport transport;
 
   private MemcachedConfig(Builder b) {
     this.servers = List.copyOf(b.servers);
@@ -48,6 +49,7 @@ public final class MemcachedConfig {
     this.maxReconnectDelay = or(b.maxReconnectDelay, Duration.ofSeconds(2));
     this.clock = or(b.clock, Clock.systemUTC());
     this.completionExecutor = b.completionExecutor;
+    this.transport = or(b.transport, Transport.AUTO);
   }
 
   private static <T> T or(@Nullable T value, T fallback) {
@@ -112,9 +114,35 @@ public final class MemcachedConfig {
     return completionExecutor;
   }
 
+  /** Returns the socket transport asked for (default {@link Transport#AUTO}). */
+  public Transport transport() {
+    return transport;
+  }
+
   @Override
   public String toString() {
     return "MemcachedConfig" + servers + ", timeout " + commandTimeout;
+  }
+
+  /**
+   * How the client's I/O threads wait for and move bytes. {@link MemcachedBackend#transport()}
+   * tells which one a backend uses.
+   */
+  public enum Transport {
+    /**
+     * {@link #EPOLL} where Netty's native library loads (Linux on x86-64, which this module
+     * brings; other Linux machines when the application adds Netty's native epoll artifact for
+     * theirs), else {@link #NIO}. The default.
+     */
+    AUTO,
+    /**
+     * Linux's epoll through Netty's native transport: fewer system calls per request than NIO
+     * (docs/benchmarks.md). Creating a backend or tier fails with {@link IllegalStateException}
+     * where the native library does not load.
+     */
+    EPOLL,
+    /** Java NIO selectors: runs on every platform. */
+    NIO
   }
 
   /**
@@ -133,6 +161,7 @@ public final class MemcachedConfig {
     private @Nullable Duration minReconnectDelay;
     private @Nullable Duration maxReconnectDelay;
     private @Nullable Clock clock;
+    private @Nullable Transport transport;
     private @Nullable Executor completionExecutor;
 
     private Builder() {}
@@ -238,6 +267,16 @@ public final class MemcachedConfig {
     public Builder completionExecutor(Executor executor) {
       requireUnset(completionExecutor, "completionExecutor");
       completionExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Sets the socket transport; default {@link Transport#AUTO}, which takes Linux's epoll where
+     * Netty's native library loads and Java NIO elsewhere.
+     */
+    public Builder transport(Transport transport) {
+      requireUnset(this.transport, "transport");
+      this.transport = Objects.requireNonNull(transport, "transport");
       return this;
     }
 

@@ -86,6 +86,9 @@ public final class MemcachedTier implements RemoteStore {
    * each call of this method opens a pool of its own. Waits at most the connect timeout for the
    * first connections; servers not reachable yet are retried in the background and fail their keys
    * fast meanwhile.
+   *
+   * @throws IllegalStateException if {@code config} asks for {@link MemcachedConfig.Transport#EPOLL}
+   *     and Netty's native epoll library does not load here
    */
   public static MemcachedTier create(MemcachedConfig config) {
     return MemcachedBackend.create(Objects.requireNonNull(config, "config")).newTier(true);

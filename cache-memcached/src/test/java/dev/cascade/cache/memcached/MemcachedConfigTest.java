@@ -16,6 +16,19 @@ class MemcachedConfigTest {
     assertThat(config.commandTimeout()).isEqualTo(Duration.ofMillis(500));
     assertThat(config.itemSizeMax()).isEqualTo(1024 * 1024);
     assertThat(config.connectionsPerServer()).isEqualTo(1);
+    assertThat(config.transport()).isEqualTo(MemcachedConfig.Transport.AUTO);
+  }
+
+  @Test
+  void transport_isSetOnce_andNotNull() {
+    MemcachedConfig.Builder builder = MemcachedConfig.builder().servers("a:1").transport(MemcachedConfig.Transport.NIO);
+    assertThatThrownBy(() -> builder.transport(MemcachedConfig.Transport.EPOLL))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("transport");
+    assertThat(builder.build().transport()).isEqualTo(MemcachedConfig.Transport.NIO);
+    assertThatThrownBy(() -> MemcachedConfig.builder().transport(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("transport");
   }
 
   @Test

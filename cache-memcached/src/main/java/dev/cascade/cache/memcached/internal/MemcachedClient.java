@@ -1,9 +1,9 @@
 package dev.cascade.cache.memcached.internal;
 
 import dev.cascade.cache.memcached.MemcachedConfig;
+import dev.cascade.cache.memcached.MemcachedConfig.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -20,21 +20,23 @@ import java.util.concurrent.TimeUnit;
 public final class MemcachedClient implements AutoCloseable {
   private static final byte[] STATS = "stats\r\n".getBytes(StandardCharsets.US_ASCII);
 
+  private final NettyTransport transport;
   private final EventLoopGroup group;
   private final TimeoutSweeps sweeps;
   private final List<ServerNode> nodes;
   private final Ketama ketama;
 
   private MemcachedClient(MemcachedConfig config) {
+    this.transport = NettyTransport.resolve(config.transport()); // first: it may throw
     // a timeout fires at most a period late: 5 ms, or a twentieth of the timeout if that is shorter
     this.sweeps = new TimeoutSweeps(Math.min(TimeUnit.MILLISECONDS.toNanos(5), config.commandTimeout().toNanos() / 20));
     this.group =
         new MultiThreadIoEventLoopGroup(
-            config.ioThreads(), new DefaultThreadFactory("cascade-memcached", true), NioIoHandler.newFactory());
+            config.ioThreads(), new DefaultThreadFactory("cascade-memcached", true), transport.ioHandlerFactory());
     List<ServerNode> list = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (InetSocketAddress address : config.servers()) {
-      ServerNode node = new ServerNode(address, group, sweeps, config);
+      ServerNode node = new ServerNode(address, group, transport.channelClass(), sweeps, config);
       list.add(node);
       names.add(node.name());
     }
@@ -59,6 +61,11 @@ public final class MemcachedClient implements AutoCloseable {
       // Unreachable servers are down and retried; the pool still starts.
     }
     return client;
+  }
+
+  /** Returns the transport in use: {@code EPOLL} or {@code NIO}. */
+  public Transport transport() {
+    return transport.kind();
   }
 
   /** Returns the servers, in configuration order. */

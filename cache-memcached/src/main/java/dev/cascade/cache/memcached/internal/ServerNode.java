@@ -7,7 +7,7 @@ import dev.cascade.cache.spi.ValueReader;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,6 +43,7 @@ public final class ServerNode {
   private final String name;
   private final InetSocketAddress address;
   private final EventLoopGroup group;
+  private final Class<? extends SocketChannel> channelClass;
   private final TimeoutSweeps sweeps;
   private final MemcachedConfig config;
   private final long timeoutNanos;
@@ -58,10 +59,16 @@ public final class ServerNode {
   private volatile boolean closed;
   private volatile String downReason = "not connected yet";
 
-  ServerNode(InetSocketAddress address, EventLoopGroup group, TimeoutSweeps sweeps, MemcachedConfig config) {
+  ServerNode(
+      InetSocketAddress address,
+      EventLoopGroup group,
+      Class<? extends SocketChannel> channelClass,
+      TimeoutSweeps sweeps,
+      MemcachedConfig config) {
     this.address = address;
     this.name = address.getHostString() + ":" + address.getPort();
     this.group = group;
+    this.channelClass = channelClass;
     this.sweeps = sweeps;
     this.config = config;
     this.timeoutNanos = config.commandTimeout().toNanos();
@@ -299,7 +306,7 @@ public final class ServerNode {
     MetaConnection handler = new MetaConnection(this, attempt, timeoutNanos, sweeps);
     new Bootstrap()
         .group(group)
-        .channel(NioSocketChannel.class)
+        .channel(channelClass)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
