@@ -122,7 +122,10 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
    */
   @Override
   public @Nullable Object getValueIfPresent(K key) {
-    return unwrapped(key, cache.getIfPresent(key));
+    // Caffeine's map view is its cache itself (its manual cache is a wrapper of it): one load
+    // fewer than cache.getIfPresent before the lookup starts, with the same read recorded for the
+    // eviction policy.
+    return unwrapped(key, map.get(key));
   }
 
   /**
