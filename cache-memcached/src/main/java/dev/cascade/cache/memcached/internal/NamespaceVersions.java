@@ -42,8 +42,15 @@ final class NamespaceVersions {
     return namespaceOf(key, null);
   }
 
-  /** Like {@link #namespaceOf(String)}; returns {@code hint} itself if it is the namespace. */
+  /**
+   * Like {@link #namespaceOf(String)}; returns {@code hint} itself if it is the namespace. {@code
+   * hint} is null or a namespace this method returned: it holds two colons, the second its last
+   * character, so a key that starts with it has it as its namespace, and no scan is needed.
+   */
   static @Nullable String namespaceOf(String key, @Nullable String hint) {
+    if (hint != null && key.startsWith(hint)) {
+      return hint;
+    }
     int first = key.indexOf(':');
     if (first < 0) {
       return null;
@@ -51,9 +58,6 @@ final class NamespaceVersions {
     int second = key.indexOf(':', first + 1);
     if (second < 0) {
       return null;
-    }
-    if (hint != null && hint.length() == second + 1 && key.startsWith(hint)) {
-      return hint;
     }
     return key.substring(0, second + 1);
   }

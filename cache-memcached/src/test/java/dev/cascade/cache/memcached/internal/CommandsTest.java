@@ -95,5 +95,11 @@ class CommandsTest {
     assertThat(NamespaceVersions.namespaceOf("cascade:users:a:b")).isEqualTo("cascade:users:");
     assertThat(NamespaceVersions.namespaceOf("cascade:users")).isNull();
     assertThat(NamespaceVersions.namespaceOf("plain")).isNull();
+    String hint = NamespaceVersions.namespaceOf("cascade:users:1");
+    assertThat(NamespaceVersions.namespaceOf("cascade:users:42", hint)).isSameAs(hint);
+    assertThat(NamespaceVersions.namespaceOf("cascade:users:a:b", hint)).isSameAs(hint);
+    assertThat(NamespaceVersions.namespaceOf("cascade:usersX:42", hint)).isEqualTo("cascade:usersX:");
+    assertThat(NamespaceVersions.namespaceOf("cascade:user:42", hint)).isEqualTo("cascade:user:");
+    assertThat(NamespaceVersions.namespaceOf("cascade:users", hint)).isNull();
   }
 }
