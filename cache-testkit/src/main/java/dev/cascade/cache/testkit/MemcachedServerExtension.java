@@ -128,7 +128,7 @@ public final class MemcachedServerExtension implements BeforeAllCallback, AfterA
     return processes.get(index);
   }
 
-  private static List<String> arguments(String binary, int port) {
+  static List<String> arguments(String binary, int port) {
     List<String> args =
         new ArrayList<>(List.of(binary, "-l", "127.0.0.1", "-p", Integer.toString(port), "-U", "0", "-m", "64", "-t", "2"));
     if ("root".equals(System.getProperty("user.name"))) {

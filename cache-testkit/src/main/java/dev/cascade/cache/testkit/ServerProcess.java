@@ -95,12 +95,22 @@ public final class ServerProcess implements AutoCloseable {
     backend.kill();
   }
 
-  /** Stops the process with SIGSTOP: its port still accepts connections but nothing answers. */
+  /**
+   * Stops the process with SIGSTOP: its port still accepts connections but nothing answers. Returns
+   * once every thread of the process is stopped (a signal is delivered after {@code kill} returns,
+   * so a request sent at once could otherwise still be answered).
+   *
+   * @throws IllegalStateException if the process is not stopped within 10 s
+   */
   public void pause() {
     backend.pause();
   }
 
-  /** Resumes a paused process with SIGCONT. */
+  /**
+   * Resumes a paused process with SIGCONT; returns once no thread of it is stopped.
+   *
+   * @throws IllegalStateException if the process is still stopped after 10 s
+   */
   public void resume() {
     backend.resume();
   }
@@ -195,11 +205,58 @@ public final class ServerProcess implements AutoCloseable {
     @Override
     public void pause() {
       signal("STOP");
+      awaitThreads(true);
     }
 
     @Override
     public void resume() {
       signal("CONT");
+      awaitThreads(false);
+    }
+
+    /**
+     * Waits until every thread of the process is stopped ({@code stopped}) or none is, as
+     * {@code /proc/<pid>/task/<tid>/stat} reports it (state {@code T}). A process that has exited
+     * counts as both; without {@code /proc} (not Linux) it returns at once, as before this wait.
+     */
+    private void awaitThreads(boolean stopped) {
+      if (!new File("/proc/" + process.pid() + "/task").isDirectory()) {
+        return;
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (process.isAlive() && threadsStopped(process.pid()) != stopped) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              name + " (pid " + process.pid() + ") is " + (stopped ? "not stopped" : "still stopped") + " after 10 s");
+        }
+        try {
+          process.waitFor(1, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for " + name + " to change state", e);
+        }
+      }
+    }
+
+    /** Whether every thread of {@code pid} is in state T; false if any is not, or none is listed. */
+    private static boolean threadsStopped(long pid) {
+      File[] tasks = new File("/proc/" + pid + "/task").listFiles();
+      if (tasks == null || tasks.length == 0) {
+        return false;
+      }
+      for (File task : tasks) {
+        try {
+          String stat = Files.readString(task.toPath().resolve("stat"));
+          // "tid (comm) S ...": comm may hold spaces and parentheses, the state follows the last ')'
+          char state = stat.charAt(stat.lastIndexOf(')') + 2);
+          if (state != 'T') {
+            return false;
+          }
+        } catch (IOException e) {
+          // the thread ended between the listing and the read: it is not running
+        }
+      }
+      return true;
     }
 
     @Override
