@@ -105,16 +105,34 @@ final class BulkLoads<K, V> {
    * read and again for the result.
    */
   private CompletableFuture<Map<K, V>> getAllPresentAligned(Iterable<? extends K> keys) {
-    Objects.requireNonNull(keys, "keys");
-    Map<K, Object> slots = new LinkedHashMap<>(capacityFor(keys));
-    for (K key : keys) {
-      slots.putIfAbsent(Objects.requireNonNull(key, "keys contains a null key"), NOT_READ);
-    }
+    Map<K, Object> slots = slotsOf(keys);
     if (slots.isEmpty()) {
       return CompletableFuture.completedFuture(Map.of());
     }
     Object[] asked = slots.keySet().toArray();
     return reads.readAllAligned(asked).thenApply(found -> presentValues(found, slots));
+  }
+
+  /**
+   * {@link #getAllPresent} for a blocking caller of a cache that {@link ReadThrough#readsAligned}:
+   * the same read, on the caller's thread ({@link ReadThrough#readAllAlignedBlocking}).
+   */
+  Map<K, V> getAllPresentBlocking(Iterable<? extends K> keys) {
+    Map<K, Object> slots = slotsOf(keys);
+    if (slots.isEmpty()) {
+      return Map.of();
+    }
+    return presentValues(reads.readAllAlignedBlocking(slots.keySet().toArray()), slots);
+  }
+
+  /** The distinct {@code keys} in their order, each with the placeholder {@link #NOT_READ}. */
+  private Map<K, Object> slotsOf(Iterable<? extends K> keys) {
+    Objects.requireNonNull(keys, "keys");
+    Map<K, Object> slots = new LinkedHashMap<>(capacityFor(keys));
+    for (K key : keys) {
+      slots.putIfAbsent(Objects.requireNonNull(key, "keys contains a null key"), NOT_READ);
+    }
+    return slots;
   }
 
   /**

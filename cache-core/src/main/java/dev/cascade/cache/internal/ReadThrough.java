@@ -57,6 +57,40 @@ final class ReadThrough<K, V> {
   }
 
   /**
+   * Whether {@link #lookupBlocking} serves this cache: it has no in-process tier (so a read fills
+   * nothing and needs no flight) and one remote tier, one of Cascade's own.
+   */
+  boolean looksUpBlocking() {
+    return readsAligned();
+  }
+
+  /**
+   * {@link #lookup} for a blocking caller of a cache that {@link #looksUpBlocking}, on the caller's
+   * thread: the same reads, counts and failures, without the completion stages between the store's
+   * reply and the caller (see {@link RemoteTier#getBlocking}).
+   *
+   * @throws IllegalArgumentException if the tier cannot encode {@code key}
+   */
+  @Nullable Cached<V> lookupBlocking(K key) {
+    RemoteTier<K, V> remote = (RemoteTier<K, V>) remotes.get(0);
+    @Nullable TierEntry<V> entry;
+    try {
+      entry = remote.getBlocking(key);
+    } catch (IllegalArgumentException badInput) {
+      throw badInput; // thrown before anything was sent: the caller's error, as in failOpen
+    } catch (RuntimeException e) {
+      stats.tierErrors.increment();
+      entry = null;
+    }
+    if (entry == null || !freshness.isFresh(entry, freshness.now())) {
+      stats.misses.increment();
+      return null;
+    }
+    recordOtherHit(entry);
+    return new Cached<>(entry.value());
+  }
+
+  /**
    * Answers {@code miss} with {@code entry}, found by a look other than the in-process lookup,
    * counting it as a hit unless the call was counted already.
    */
@@ -83,22 +117,43 @@ final class ReadThrough<K, V> {
    */
   CompletableFuture<@Nullable TierEntry<V>[]> readAllAligned(Object[] asked) {
     RemoteTier<K, V> remote = (RemoteTier<K, V>) remotes.get(0);
-    return failOpen(remote, tier -> remote.getAllAligned(asked), null)
-        .thenApply(
-            found -> {
-              if (found == null) {
-                @SuppressWarnings("unchecked")
-                @Nullable TierEntry<V>[] none = new TierEntry[asked.length];
-                return none;
-              }
-              long now = freshness.now();
-              for (int i = 0; i < found.length; i++) {
-                if (found[i] != null && !freshness.isFresh(found[i], now)) {
-                  found[i] = null; // bulk reads serve nothing stale
-                }
-              }
-              return found;
-            });
+    return failOpen(remote, tier -> remote.getAllAligned(asked), null).thenApply(found -> freshOnly(found, asked.length));
+  }
+
+  /**
+   * {@link #readAllAligned} for a blocking caller, on its thread, as {@link #lookupBlocking} is for
+   * {@link #lookup}.
+   *
+   * @throws IllegalArgumentException if the tier cannot encode one of the keys
+   */
+  @Nullable TierEntry<V>[] readAllAlignedBlocking(Object[] asked) {
+    RemoteTier<K, V> remote = (RemoteTier<K, V>) remotes.get(0);
+    @Nullable TierEntry<V>[] found;
+    try {
+      found = remote.getAllAlignedBlocking(asked);
+    } catch (IllegalArgumentException badInput) {
+      throw badInput; // thrown before anything was sent: the caller's error, as in failOpen
+    } catch (RuntimeException e) {
+      stats.tierErrors.increment();
+      found = null;
+    }
+    return freshOnly(found, asked.length);
+  }
+
+  /** {@code found} with what is not fresh now removed; all {@code null} if the read failed ({@code null}). */
+  private @Nullable TierEntry<V>[] freshOnly(@Nullable TierEntry<V> @Nullable [] found, int asked) {
+    if (found == null) {
+      @SuppressWarnings("unchecked")
+      @Nullable TierEntry<V>[] none = new TierEntry[asked];
+      return none;
+    }
+    long now = freshness.now();
+    for (int i = 0; i < found.length; i++) {
+      if (found[i] != null && !freshness.isFresh(found[i], now)) {
+        found[i] = null; // bulk reads serve nothing stale
+      }
+    }
+    return found;
   }
 
   /** Counts a hit not made by the in-process lookup: the second look, or a remote tier's. */

@@ -5,18 +5,14 @@ import dev.cascade.cache.Ticker;
 import dev.cascade.cache.TierOperation;
 import dev.cascade.cache.codec.Envelope;
 import dev.cascade.cache.spi.Codec;
-import dev.cascade.cache.spi.CodecException;
 import dev.cascade.cache.spi.Lease;
-import dev.cascade.cache.spi.LeaseMarker;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.StampedeLock;
 import dev.cascade.cache.spi.TagVersion;
 import dev.cascade.cache.spi.Tier;
 import dev.cascade.cache.spi.TierEntry;
-import dev.cascade.cache.spi.TimedValue;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,8 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiFunction;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,9 +45,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Leases (asking, publishing under one, releasing) belong to {@link RemoteLeases}; what a value
  * read means (envelope or raw form, expiry, decoding in place, corrupt and stale values) to {@link
- * RemoteValues}; every store and lock call goes through one {@link CircuitGuard}. A bulk read asks
- * the store by position ({@link RemoteStore#getAllInOrder}) and keeps keys, remote keys and values
- * in arrays of one order.
+ * RemoteValues}; reads, one key or many, asynchronous or blocking, to {@link RemoteReads}; every
+ * store and lock call goes through one {@link CircuitGuard}. A bulk read asks the store by position
+ * ({@link RemoteStore#getAllInOrder}) and keeps keys, remote keys and values in arrays of one order.
  *
  * <p>With raw values ({@link RawValues}) there is no envelope on the wire: a value is read with the
  * time it has left in the store ({@link RemoteStore#getWithTtl}) and wrapped in an envelope without
@@ -80,6 +77,8 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private final @Nullable RawValues raw;
   /** Tag versions, tag sets or no tags, as the layout says. */
   private final RemoteTags<K> tags;
+  /** How values are read, asynchronously or blocking. */
+  private final RemoteReads<K, V> reads;
 
   RemoteTier(
       String name,
@@ -112,6 +111,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     OperatorLog.RejectionLog rejections = new OperatorLog.RejectionLog(keys.namespace() + " (" + name + ")");
     this.values = new RemoteValues<>(store, codec, ticker, stats, rejections, guard, sliding, raw);
     this.tags = new RemoteTags<>(store, keys, guard, ticker, raw != null, tagSets);
+    this.reads = new RemoteReads<>(store, keys, ticker, guard, sliding, values, raw, tags);
   }
 
   @Override
@@ -121,33 +121,23 @@ final class RemoteTier<K, V> implements Tier<K, V> {
 
   @Override
   public CompletableFuture<@Nullable TierEntry<V>> get(K key) {
-    return observe(TierOperation.GET, () -> read(key), entry -> events.tierLookups(index, entry == null ? 0 : 1, entry == null ? 1 : 0));
+    return observe(TierOperation.GET, () -> reads.read(key), entry -> events.tierLookups(index, entry == null ? 0 : 1, entry == null ? 1 : 0));
   }
 
-  private CompletableFuture<@Nullable TierEntry<V>> read(K key) {
-    String remoteKey = keys.entryKey(key);
-    Duration touch = sliding;
-    CompletableFuture<RemoteValues.@Nullable Fetched> fetched = raw != null && touch == null
-            ? CallerHop.thenApply(guard.call(() -> store.getWithTtl(remoteKey)), timed -> timed == null ? null : values.fetched(remoteKey, timed))
-            : CallerHop.thenApply(
-                guard.call(() -> touch == null ? store.get(remoteKey) : store.getAndTouch(remoteKey, touch)),
-                bytes -> bytes == null ? null : values.fetched(remoteKey, bytes, touch));
-    return fetched
-        .thenCompose(
-            found -> {
-              if (found == null) {
-                return CompletableFuture.completedFuture(null);
-              }
-              Envelope envelope = found.envelope();
-              if (values.expired(envelope)) {
-                return CompletableFuture.completedFuture(values.dropStale(found));
-              }
-              if (envelope.tagVersions().isEmpty()) {
-                return CompletableFuture.completedFuture(values.toEntry(found));
-              }
-              return tags.records(envelope.tagVersions().keySet())
-                  .thenApply(records -> tags.valid(envelope, records) ? values.toEntry(found) : values.dropStale(found));
-            });
+  /**
+   * {@link #get} for a caller that blocks on it: waits on this thread for the store's reply and
+   * parses it here, with no completion stage of its own and no hop (what a blocking caller of a
+   * cache with this tier alone saves; see {@link ReadThrough#lookupBlocking}). Reads and events are
+   * those of {@link #get}.
+   *
+   * @throws IllegalArgumentException if the key cannot be encoded (before anything is sent)
+   * @throws CompletionException wrapping the failure of the store or of the value's handling
+   */
+  @Nullable TierEntry<V> getBlocking(K key) {
+    return observeBlocking(
+        TierOperation.GET,
+        () -> reads.readBlocking(key),
+        entry -> events.tierLookups(index, entry == null ? 0 : 1, entry == null ? 1 : 0));
   }
 
   @Override
@@ -162,13 +152,24 @@ final class RemoteTier<K, V> implements Tier<K, V> {
    * answered is new and the caller's to change.
    */
   CompletableFuture<@Nullable TierEntry<V>[]> getAllAligned(Object[] asked) {
-    return observe(
-        TierOperation.GET_ALL,
-        () -> readAll(asked),
-        found -> {
-          int hits = countPresent(found);
-          events.tierLookups(index, hits, asked.length - hits);
-        });
+    return observe(TierOperation.GET_ALL, () -> reads.readAll(asked), found -> countLookups(found));
+  }
+
+  /**
+   * {@link #getAllAligned} for a caller that blocks on it, as {@link #getBlocking} is for {@link
+   * #get}.
+   *
+   * @throws IllegalArgumentException if a key cannot be encoded (before anything is sent)
+   * @throws CompletionException wrapping the failure of the store or of the values' handling
+   */
+  @Nullable TierEntry<V>[] getAllAlignedBlocking(Object[] asked) {
+    return observeBlocking(
+        TierOperation.GET_ALL, () -> reads.readAllBlocking(asked), found -> countLookups(found));
+  }
+
+  private void countLookups(@Nullable Object[] found) {
+    int hits = countPresent(found);
+    events.tierLookups(index, hits, found.length - hits);
   }
 
   private static int countPresent(@Nullable Object[] found) {
@@ -189,103 +190,6 @@ final class RemoteTier<K, V> implements Tier<K, V> {
         K key = (K) asked[i];
         entries.put(key, found[i]);
       }
-    }
-    return entries;
-  }
-
-  /**
-   * One store call for all keys, one pass over what it found, one more call if any entry has tags.
-   * The keys asked for, their remote keys and what was read of them are arrays of one order, so no
-   * map leads from a remote key back to its key.
-   */
-  private CompletableFuture<@Nullable TierEntry<V>[]> readAll(Object[] asked) {
-    String[] remoteKeys = new String[asked.length];
-    for (int i = 0; i < asked.length; i++) {
-      @SuppressWarnings("unchecked")
-      K key = (K) asked[i];
-      remoteKeys[i] = keys.entryKey(key);
-    }
-    Duration touch = sliding;
-    List<String> remoteKeyList = Arrays.asList(remoteKeys);
-    CompletableFuture<RemoteValues.@Nullable Fetched[]> fetched;
-    if (raw != null && touch == null) {
-      fetched = CallerHop.thenApply(
-          guard.call(() -> store.getAllWithTtl(remoteKeyList)), found -> live(remoteKeys, inOrder(found, remoteKeys), values::fetched));
-    } else if (touch != null) {
-      fetched = CallerHop.thenApply(
-          guard.call(() -> store.getAllAndTouch(remoteKeyList, touch)),
-          found -> live(remoteKeys, inOrder(found, remoteKeys), (remoteKey, bytes) -> values.fetched(remoteKey, bytes, touch)));
-    } else {
-      fetched = CallerHop.thenApply(
-          guard.call(() -> store.getAllInOrder(remoteKeyList, RemoteValues.SPLIT_OR_COPY)), found -> live(remoteKeys, found, values::fetched));
-    }
-    return fetched.thenCompose(
-        live -> {
-          Set<String> tagged = null;
-          for (RemoteValues.Fetched read : live) {
-            if (read != null && !read.envelope().tagVersions().isEmpty()) {
-              tagged = tagged == null ? new HashSet<>() : tagged;
-              tagged.addAll(read.envelope().tagVersions().keySet());
-            }
-          }
-          if (tagged == null) {
-            return CompletableFuture.completedFuture(entries(live, Map.of()));
-          }
-          return tags.records(tagged).thenApply(versions -> entries(live, versions));
-        });
-  }
-
-  /**
-   * The usable values {@code found} by a bulk read of {@code remoteKeys} (element {@code i} the value
-   * of key {@code i}, or {@code null}): parsed, {@code null} where none was found or it was corrupt
-   * or expired (dropped).
-   */
-  private <T> RemoteValues.@Nullable Fetched[] live(
-      String[] remoteKeys, List<@Nullable T> found, BiFunction<String, T, RemoteValues.@Nullable Fetched> parse) {
-    if (found.size() != remoteKeys.length) {
-      throw new IllegalStateException("the store answered " + found.size() + " values for " + remoteKeys.length + " keys");
-    }
-    RemoteValues.@Nullable Fetched[] live = new RemoteValues.Fetched[remoteKeys.length];
-    long now = ticker.wallMillis(); // once for the whole reply, not once per value
-    for (int i = 0; i < remoteKeys.length; i++) {
-      String remoteKey = remoteKeys[i];
-      T value = found.get(i);
-      RemoteValues.Fetched read = value == null ? null : parse.apply(remoteKey, value);
-      if (read != null && values.expired(read.envelope(), now)) {
-        values.dropStale(read);
-      } else {
-        live[i] = read;
-      }
-    }
-    return live;
-  }
-
-  /** The values of {@code found} in the order of {@code remoteKeys}, {@code null} for those not found. */
-  private static <T> List<@Nullable T> inOrder(Map<String, T> found, String[] remoteKeys) {
-    List<@Nullable T> inOrder = new ArrayList<>(remoteKeys.length);
-    for (String remoteKey : remoteKeys) {
-      inOrder.add(found.isEmpty() ? null : found.get(remoteKey));
-    }
-    return inOrder;
-  }
-
-  /**
-   * The entries of {@code live} whose tags are still valid by {@code versions}, in the same order;
-   * {@code null} for the others, which it drops.
-   */
-  private @Nullable TierEntry<V>[] entries(RemoteValues.@Nullable Fetched[] live, Map<String, byte[]> versions) {
-    @SuppressWarnings("unchecked")
-    @Nullable TierEntry<V>[] entries = new TierEntry[live.length];
-    for (int i = 0; i < live.length; i++) {
-      RemoteValues.Fetched read = live[i];
-      if (read == null) {
-        continue;
-      }
-      if (!tags.valid(read.envelope(), versions)) {
-        values.dropStale(read);
-        continue;
-      }
-      entries[i] = values.toEntry(read);
     }
     return entries;
   }
@@ -455,8 +359,30 @@ final class RemoteTier<K, V> implements Tier<K, V> {
    * Runs {@code call} as {@code operation}: reports its duration and outcome, and passes its value
    * to {@code onSuccess} before the returned future completes with it.
    */
+  /**
+   * {@link #observe} for a call that returns its result on this thread: reports the operation (and,
+   * on success, {@code onSuccess}) to the events, if anything listens, exactly as {@link #observe}
+   * does for the call's future.
+   */
+  private <T> T observeBlocking(TierOperation operation, Supplier<T> call, Consumer<? super T> onSuccess) {
+    if (!events.observed()) {
+      return call.get();
+    }
+    long start = ticker.read();
+    T result;
+    try {
+      result = call.get();
+    } catch (RuntimeException e) {
+      events.tierOperation(index, operation, ticker.read() - start, CircuitGuard.unwrap(e));
+      throw e;
+    }
+    events.tierOperation(index, operation, ticker.read() - start, null);
+    onSuccess.accept(result);
+    return result;
+  }
+
   private <T> CompletableFuture<T> observe(
-      TierOperation operation, java.util.function.Supplier<CompletableFuture<T>> call, Consumer<? super T> onSuccess) {
+      TierOperation operation, Supplier<CompletableFuture<T>> call, Consumer<? super T> onSuccess) {
     if (!events.observed()) {
       return call.get(); // nothing to report to: no clock reads, no stage
     }

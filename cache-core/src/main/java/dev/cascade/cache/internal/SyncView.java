@@ -34,12 +34,18 @@ import org.jspecify.annotations.Nullable;
  */
 class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
   private final AsyncView<K, V> asyncView;
+  /**
+   * Whether lookups that miss the in-process tier (there is none) read the one remote tier on the
+   * caller's thread ({@link ReadThrough#lookupBlocking}, {@link BulkLoads#getAllPresentBlocking}).
+   */
+  private final boolean looksUpBlocking;
   private @Nullable CacheInspector inspector;
 
   SyncView(CacheSettings<K, V> settings, @Nullable LocalTier<K, V> local, List<Tier<K, V>> remotes,
       StatsCounter stats, Events events) {
     super(settings, local, remotes, stats, events);
     this.asyncView = new AsyncView<>(this, this);
+    this.looksUpBlocking = reads.looksUpBlocking();
   }
 
   /** Sets the inspector; called once by the factory, before the cache is returned. */
@@ -69,8 +75,16 @@ class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
     return found == null ? null : found.value();
   }
 
-  /** {@link #lookupAfterLocalMiss}, driven on this thread (see {@link CallerRunsLoop#runBlocking}). */
+  /**
+   * {@link #lookupAfterLocalMiss} on this thread: straight through the one remote tier where
+   * nothing else is read or filled ({@link ReadThrough#lookupBlocking}), else driven by a loop (see
+   * {@link CallerRunsLoop#runBlocking}).
+   */
   private @Nullable Cached<V> lookupAfterLocalMissBlocking(K key) {
+    if (looksUpBlocking) {
+      ensureOpen();
+      return reads.lookupBlocking(key);
+    }
     return await(CallerRunsLoop.runBlocking(loop -> lookupAfterLocalMiss(key)));
   }
 
@@ -110,6 +124,9 @@ class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
   @Override
   public Map<K, V> getAll(Iterable<? extends K> keys) {
     ensureOpen();
+    if (looksUpBlocking) {
+      return bulk.getAllPresentBlocking(keys);
+    }
     return await(CallerRunsLoop.runBlocking(loop -> bulk.getAllPresent(keys)));
   }
 

@@ -145,6 +145,58 @@ class CacheEventsTest {
     assertThat(events).contains("stored 1 1", "stored 0 1");
   }
 
+  /**
+   * A remote-only cache's blocking reads wait for the store on the caller's thread instead of taking
+   * the asynchronous path: what they report (and count) must be what the asynchronous view's
+   * reads report for the same calls, hits, misses and a failed read alike.
+   */
+  @Test
+  void remoteOnly_blockingReads_reportAndCountWhatTheAsyncReadsDo() {
+    Cache<String, String> cache =
+        Cache.<String, String>builder("events-remote")
+            .tier(store)
+            .valueCodec(StringCodec.create())
+            .ticker(ticker)
+            .eventListener(inspector -> recorder)
+            .build();
+    cache.put("a", "1");
+    cache.put("b", "2");
+    events.clear();
+
+    cache.getIfPresent("a");
+    cache.getIfPresent("missing");
+    cache.getAll(List.of("a", "b", "missing"));
+    store.down(true);
+    String duringOutage = cache.getIfPresent("a");
+    store.down(false);
+    List<String> blocking = List.copyOf(events);
+    var blockingStats = cache.stats();
+    events.clear();
+
+    cache.async().getIfPresent("a").join();
+    cache.async().getIfPresent("missing").join();
+    cache.async().getAll(List.of("a", "b", "missing")).join();
+    store.down(true);
+    cache.async().getIfPresent("a").join();
+    store.down(false);
+    var bothStats = cache.stats();
+
+    assertThat(blocking)
+        .containsExactly(
+            "op 0 GET", "lookups 0 1/0",
+            "op 0 GET", "lookups 0 0/1",
+            "op 0 GET_ALL", "lookups 0 2/1",
+            "op 0 GET failed");
+    assertThat(events).isEqualTo(blocking);
+    assertThat(duringOutage).isNull();
+    assertThat(blockingStats.hitCount()).isEqualTo(3);
+    assertThat(blockingStats.missCount()).isEqualTo(3);
+    assertThat(bothStats.hitCount()).isEqualTo(6);
+    assertThat(bothStats.missCount()).isEqualTo(6);
+    assertThat(blockingStats.tierErrorCount()).isEqualTo(1);
+    assertThat(bothStats.tierErrorCount()).isEqualTo(2);
+  }
+
   @Test
   void factory_isGivenTheCachesInspector() {
     List<String> seen = new CopyOnWriteArrayList<>();
