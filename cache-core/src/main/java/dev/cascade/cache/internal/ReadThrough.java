@@ -57,15 +57,7 @@ final class ReadThrough<K, V> {
   }
 
   /**
-   * Whether {@link #lookupBlocking} serves this cache: it has no in-process tier (so a read fills
-   * nothing and needs no flight) and one remote tier, one of Cascade's own.
-   */
-  boolean looksUpBlocking() {
-    return readsAligned();
-  }
-
-  /**
-   * {@link #lookup} for a blocking caller of a cache that {@link #looksUpBlocking}, on the caller's
+   * {@link #lookup} for a blocking caller of a cache that {@link #readsAligned}, on the caller's
    * thread: the same reads, counts and failures, without the completion stages between the store's
    * reply and the caller (see {@link RemoteTier#getBlocking}).
    *
@@ -76,11 +68,8 @@ final class ReadThrough<K, V> {
     @Nullable TierEntry<V> entry;
     try {
       entry = remote.getBlocking(key);
-    } catch (IllegalArgumentException badInput) {
-      throw badInput; // thrown before anything was sent: the caller's error, as in failOpen
     } catch (RuntimeException e) {
-      stats.tierErrors.increment();
-      entry = null;
+      entry = failedOpen(e, null);
     }
     if (entry == null || !freshness.isFresh(entry, freshness.now())) {
       stats.misses.increment();
@@ -102,8 +91,9 @@ final class ReadThrough<K, V> {
   }
 
   /**
-   * Whether {@link #readAllAligned} serves this cache: it has no in-process tier (so a bulk read
-   * fills nothing) and one remote tier, one of Cascade's own.
+   * Whether {@link #readAllAligned} and the blocking reads ({@link #lookupBlocking}, {@link
+   * #readAllAlignedBlocking}) serve this cache: it has no in-process tier (so a read fills nothing
+   * and needs no flight) and one remote tier, one of Cascade's own.
    */
   boolean readsAligned() {
     return !local.present() && remotes.size() == 1 && remotes.get(0) instanceof RemoteTier;
@@ -131,11 +121,8 @@ final class ReadThrough<K, V> {
     @Nullable TierEntry<V>[] found;
     try {
       found = remote.getAllAlignedBlocking(asked);
-    } catch (IllegalArgumentException badInput) {
-      throw badInput; // thrown before anything was sent: the caller's error, as in failOpen
     } catch (RuntimeException e) {
-      stats.tierErrors.increment();
-      found = null;
+      found = failedOpen(e, null);
     }
     return freshOnly(found, asked.length);
   }
@@ -285,6 +272,20 @@ final class ReadThrough<K, V> {
                       }
                     }),
         fallback);
+  }
+
+  /**
+   * What {@link #failOpen(Tier, Function, Object)} makes of {@code failure}, thrown by a tier read
+   * that blocks: an {@link IllegalArgumentException} (a key the tier cannot encode, found before
+   * anything was sent) is thrown again; any other failure is counted and answered with {@code
+   * fallback}.
+   */
+  private <T> T failedOpen(RuntimeException failure, T fallback) {
+    if (failure instanceof IllegalArgumentException badInput) {
+      throw badInput;
+    }
+    stats.tierErrors.increment();
+    return fallback;
   }
 
   /** Runs a tier operation, counting a failure and answering {@code fallback} instead. */

@@ -121,7 +121,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
 
   @Override
   public CompletableFuture<@Nullable TierEntry<V>> get(K key) {
-    return observe(TierOperation.GET, () -> reads.read(key), entry -> events.tierLookups(index, entry == null ? 0 : 1, entry == null ? 1 : 0));
+    return observe(TierOperation.GET, () -> reads.read(key), this::countLookup);
   }
 
   /**
@@ -134,10 +134,11 @@ final class RemoteTier<K, V> implements Tier<K, V> {
    * @throws CompletionException wrapping the failure of the store or of the value's handling
    */
   @Nullable TierEntry<V> getBlocking(K key) {
-    return observeBlocking(
-        TierOperation.GET,
-        () -> reads.readBlocking(key),
-        entry -> events.tierLookups(index, entry == null ? 0 : 1, entry == null ? 1 : 0));
+    return observeBlocking(TierOperation.GET, () -> reads.readBlocking(key), this::countLookup);
+  }
+
+  private void countLookup(@Nullable TierEntry<V> found) {
+    events.tierLookups(index, found == null ? 0 : 1, found == null ? 1 : 0);
   }
 
   @Override
@@ -360,25 +361,14 @@ final class RemoteTier<K, V> implements Tier<K, V> {
    * to {@code onSuccess} before the returned future completes with it.
    */
   /**
-   * {@link #observe} for a call that returns its result on this thread: reports the operation (and,
-   * on success, {@code onSuccess}) to the events, if anything listens, exactly as {@link #observe}
-   * does for the call's future.
+   * {@link #observe} for a call that returns its result on this thread: the same reports, the
+   * call's failure thrown as it is.
    */
   private <T> T observeBlocking(TierOperation operation, Supplier<T> call, Consumer<? super T> onSuccess) {
     if (!events.observed()) {
-      return call.get();
+      return call.get(); // as observe: nothing to report to, so not even a completed future
     }
-    long start = ticker.read();
-    T result;
-    try {
-      result = call.get();
-    } catch (RuntimeException e) {
-      events.tierOperation(index, operation, ticker.read() - start, CircuitGuard.unwrap(e));
-      throw e;
-    }
-    events.tierOperation(index, operation, ticker.read() - start, null);
-    onSuccess.accept(result);
-    return result;
+    return observe(operation, () -> CompletableFuture.completedFuture(call.get()), onSuccess).join();
   }
 
   private <T> CompletableFuture<T> observe(
@@ -391,7 +381,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     try {
       future = call.get();
     } catch (RuntimeException e) {
-      events.tierOperation(index, operation, ticker.read() - start, e);
+      events.tierOperation(index, operation, ticker.read() - start, CircuitGuard.unwrap(e));
       throw e;
     }
     return future.whenComplete(

@@ -28,7 +28,9 @@ import org.jspecify.annotations.Nullable;
  * returns. Misses run
  * the engine's asynchronous path on the calling thread through a {@link CallerRunsLoop}, so a
  * blocking loader always runs in its caller's thread, and so do the decoding of what remote tiers
- * read ({@link CallerHop}). Package-private, so that no user code can
+ * read ({@link CallerHop}); on a cache whose only tier is one remote tier, the lookups that never
+ * load wait for that tier on the calling thread instead ({@link ReadThrough#lookupBlocking}).
+ * Package-private, so that no user code can
  * cast a cache to it. Not final only for {@link EarlyRefreshingView}, which adds early refresh to
  * the hits of {@code get}. Thread-safe.
  */
@@ -45,7 +47,7 @@ class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
       StatsCounter stats, Events events) {
     super(settings, local, remotes, stats, events);
     this.asyncView = new AsyncView<>(this, this);
-    this.looksUpBlocking = reads.looksUpBlocking();
+    this.looksUpBlocking = reads.readsAligned();
   }
 
   /** Sets the inspector; called once by the factory, before the cache is returned. */

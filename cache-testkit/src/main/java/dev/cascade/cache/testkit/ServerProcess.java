@@ -224,7 +224,7 @@ public final class ServerProcess implements AutoCloseable {
         return;
       }
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (process.isAlive() && threadsStopped(process.pid()) != stopped) {
+      while (process.isAlive() && !inState(threadStates(process.pid()), stopped)) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
               name + " (pid " + process.pid() + ") is " + (stopped ? "not stopped" : "still stopped") + " after 10 s");
@@ -238,25 +238,9 @@ public final class ServerProcess implements AutoCloseable {
       }
     }
 
-    /** Whether every thread of {@code pid} is in state T; false if any is not, or none is listed. */
-    private static boolean threadsStopped(long pid) {
-      File[] tasks = new File("/proc/" + pid + "/task").listFiles();
-      if (tasks == null || tasks.length == 0) {
-        return false;
-      }
-      for (File task : tasks) {
-        try {
-          String stat = Files.readString(task.toPath().resolve("stat"));
-          // "tid (comm) S ...": comm may hold spaces and parentheses, the state follows the last ')'
-          char state = stat.charAt(stat.lastIndexOf(')') + 2);
-          if (state != 'T') {
-            return false;
-          }
-        } catch (IOException e) {
-          // the thread ended between the listing and the read: it is not running
-        }
-      }
-      return true;
+    /** Whether every one of the threads' {@code states} is T ({@code stopped}; none listed is not), or none is. */
+    private static boolean inState(List<Character> states, boolean stopped) {
+      return stopped ? !states.isEmpty() && states.stream().allMatch(state -> state == 'T') : !states.contains('T');
     }
 
     @Override
@@ -340,6 +324,26 @@ public final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException(e);
       }
     }
+  }
+
+  /**
+   * The state letter of every thread of process {@code pid}, as {@code /proc/<pid>/task/<tid>/stat}
+   * gives it ({@code R}, {@code S}, {@code T} for stopped...); empty if none is listed. A thread
+   * that ends between the listing and its read is left out.
+   */
+  static List<Character> threadStates(long pid) {
+    File[] tasks = new File("/proc/" + pid + "/task").listFiles();
+    List<Character> states = new ArrayList<>();
+    for (File task : tasks == null ? new File[0] : tasks) {
+      try {
+        String stat = Files.readString(task.toPath().resolve("stat"));
+        // "tid (comm) S ...": comm may hold spaces and parentheses, the state follows the last ')'
+        states.add(stat.charAt(stat.lastIndexOf(')') + 2));
+      } catch (IOException e) {
+        // the thread ended after the listing
+      }
+    }
+    return states;
   }
 
   private static Path logFile(String name) {
