@@ -438,7 +438,7 @@ public final class CacheBuilder<K, V> {
         inMemory.tier.slidingCopies(); // each copy lapses while the remote entry it came from lives
       }
       if (channel != null) {
-        inMemory.tier.keyAliases(keys::encode);
+        inMemory.tier.keyAliases(keys);
       }
       local = inMemory.tier.build();
     }

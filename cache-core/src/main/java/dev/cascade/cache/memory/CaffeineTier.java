@@ -3,6 +3,7 @@ package dev.cascade.cache.memory;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cascade.cache.Ticker;
 import dev.cascade.cache.spi.Checks;
+import dev.cascade.cache.spi.KeyCodec;
 import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.TierEntry;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import java.util.function.ToIntBiFunction;
 import org.jspecify.annotations.Nullable;
 
@@ -62,7 +62,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
 
   private CaffeineTier(Builder<K, V> builder) {
     this.name = builder.name;
-    this.aliases = builder.aliasOf == null ? null : new KeyAliases<>(builder.aliasOf);
+    this.aliases = builder.aliasCodec == null ? null : new KeyAliases<>(builder.aliasCodec);
     Ticker ticker = builder.ticker;
     long lifetimeNanos = EntryExpiry.lifetimeNanos(builder.maxLifetime);
     this.ticker = ticker;
@@ -202,7 +202,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
   @Override
   public void putLocal(K key, TierEntry<V> entry) {
     Object stored = storedForm(entry);
-    if (aliases != null || StoredForms.hasTags(stored)) {
+    if ((aliases != null && aliases.indexes(key)) || StoredForms.hasTags(stored)) {
       putStoredIf(key, stored, () -> true);
       return;
     }
@@ -306,10 +306,17 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
 
   @Override
   public void invalidateAliasLocal(String alias) {
-    K key = aliases == null ? null : aliases.keyOf(alias);
+    Object key = aliases == null ? null : aliases.keyOf(alias);
     if (key != null) {
-      invalidateLocal(key);
+      @SuppressWarnings("unchecked") // a key of another type equals none held: nothing is removed
+      K held = (K) key;
+      invalidateLocal(held);
     }
+  }
+
+  /** How many keys the alias index holds: those whose aliases the key codec does not read back. */
+  int indexedAliasCount() {
+    return aliases == null ? 0 : aliases.indexed();
   }
 
   /** Indexes {@code stored} (a bare value or a {@code TierEntry}) under its alias and tags. */
@@ -345,7 +352,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     private Ticker ticker = Ticker.system();
     private @Nullable Executor executor;
     private boolean expiringEntries = true;
-    private @Nullable Function<? super K, String> aliasOf;
+    private @Nullable KeyCodec<? super K> aliasCodec;
     private long slideNanos = -1;
     private boolean slidingCopies;
 
@@ -455,11 +462,14 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     }
 
     /**
-     * Indexes every entry under {@code aliasOf(key)} as well, so that {@link #invalidateAliasLocal}
-     * finds it from the string an invalidation message carries.
+     * Lets {@link #invalidateAliasLocal} find an entry from the string an invalidation message
+     * carries, {@code codec.encode(key)}: a key the codec {@linkplain KeyCodec#decode reads back}
+     * from that string is found by it, every other key through an index from its encoded form.
+     *
+     * @throws NullPointerException if {@code codec} is null
      */
-    public Builder<K, V> keyAliases(Function<? super K, String> aliasOf) {
-      this.aliasOf = Objects.requireNonNull(aliasOf, "aliasOf");
+    public Builder<K, V> keyAliases(KeyCodec<? super K> codec) {
+      this.aliasCodec = Objects.requireNonNull(codec, "codec");
       return this;
     }
 

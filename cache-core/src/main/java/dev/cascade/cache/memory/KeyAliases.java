@@ -1,35 +1,54 @@
 package dev.cascade.cache.memory;
 
+import dev.cascade.cache.spi.KeyCodec;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The alias index of a {@link CaffeineTier}: from the string an invalidation message carries (the
- * encoded key) to the key, so that a message finds the entry. The tier adds and removes a key's
- * alias under that key's lock (its computes), together with the entry, so the index holds no more
- * keys than the tier.
+ * key's encoded form under the cache's {@link KeyCodec}) to the key, so that a message finds the
+ * entry. A key the codec {@linkplain KeyCodec#decodes decodes} is read back from its alias and is
+ * not indexed. The tier adds and removes a key's alias under that key's lock (its computes),
+ * together with the entry, so the index holds no more keys than the tier.
  *
  * <p>Thread-safe. Removal is conditional on the alias still naming that key.
  */
 final class KeyAliases<K> {
-  private final Function<? super K, String> aliasOf;
+  private final KeyCodec<? super K> codec;
   private final ConcurrentHashMap<String, K> keys = new ConcurrentHashMap<>();
 
-  KeyAliases(Function<? super K, String> aliasOf) {
-    this.aliasOf = aliasOf;
+  KeyAliases(KeyCodec<? super K> codec) {
+    this.codec = codec;
+  }
+
+  /** Whether {@code key} takes a place in the index (its alias does not name it alone). */
+  boolean indexes(K key) {
+    return !codec.decodes(key);
   }
 
   void add(K key) {
-    keys.put(aliasOf.apply(key), key);
+    if (indexes(key)) {
+      keys.put(codec.encode(key), key);
+    }
   }
 
   void remove(K key) {
-    keys.remove(aliasOf.apply(key), key);
+    if (indexes(key)) {
+      keys.remove(codec.encode(key), key);
+    }
   }
 
-  /** Returns the key whose alias is {@code alias}, or null. */
-  @Nullable K keyOf(String alias) {
-    return keys.get(alias);
+  /**
+   * Returns the key whose alias is {@code alias}, or null. A key read back from the alias may be of
+   * a type the tier does not hold; it then equals none of its keys.
+   */
+  @Nullable Object keyOf(String alias) {
+    Object decoded = codec.decode(alias);
+    return decoded != null ? decoded : keys.get(alias);
+  }
+
+  /** How many keys the index holds (the keys that are not read back from their aliases). */
+  int indexed() {
+    return keys.size();
   }
 }

@@ -27,6 +27,31 @@ public interface KeyCodec<K> {
   String encode(K key);
 
   /**
+   * Returns the key that {@link #encode} turns into {@code encoded}, when this codec can read it
+   * back from the string alone, else {@code null}. An in-process tier uses it to find the copy an
+   * invalidation message names (messages carry encoded keys) without an index from encoded keys to
+   * keys; a key this codec {@link #decodes} takes no place in that index. The default reads nothing
+   * back.
+   *
+   * <p>An implementation returns {@code null} or a key {@code k} for which {@code
+   * encode(k).equals(encoded)}; never throws for a string no key encodes to (it answers {@code
+   * null}). The key returned may be of a type the cache does not hold (an {@code Integer} for a
+   * cache of {@code Long} keys): it then equals no key held.
+   */
+  default @Nullable Object decode(String encoded) {
+    return null;
+  }
+
+  /**
+   * Whether {@link #decode} reads {@code key} back from {@code encode(key)}; if so, in-process tiers
+   * do not index it under its encoded form. Must answer the same for equal keys every time. The
+   * default answers {@code false}.
+   */
+  default boolean decodes(K key) {
+    return false;
+  }
+
+  /**
    * Returns the standard codec, which gives distinct keys distinct strings even in a cache whose key
    * type is {@code Object}: {@code 42}, {@code 42L} and {@code "42"} are three keys, and so are
    * two enums or records of one simple name in different packages.
@@ -58,6 +83,9 @@ public interface KeyCodec<K> {
    * each other's in-process copies of such keys (those copies live at most the in-process tier's
    * maximum lifetime). String keys that do not begin with a letter and a colon keep their form.
    * Renaming or moving an enum or record class changes its keys the same way.
+   *
+   * <p>It {@linkplain #decode decodes} strings, integers, longs and UUIDs, the keys whose string form
+   * names them alone; other keys are not read back.
    */
   @SuppressWarnings("unchecked")
   static <K> KeyCodec<K> standard() {
@@ -76,6 +104,37 @@ enum StandardKeyCodec implements KeyCodec<Object> {
     StringBuilder out = new StringBuilder();
     append(out, key, false);
     return out.toString();
+  }
+
+  @Override
+  public boolean decodes(Object key) {
+    return key instanceof String || key instanceof Integer || key instanceof Long || key instanceof UUID;
+  }
+
+  @Override
+  public @Nullable Object decode(String encoded) {
+    Object key = readBack(encoded);
+    // Only a canonical form names its key: "i:007" and "u:" + an upper-case UUID name none.
+    return key != null && encode(key).equals(encoded) ? key : null;
+  }
+
+  /** The key {@code encoded} would be the form of if it is canonical ({@link #decode} checks), or null. */
+  private static @Nullable Object readBack(String encoded) {
+    if (!looksTagged(encoded)) {
+      return encoded;
+    }
+    String body = encoded.substring(2);
+    try {
+      return switch (encoded.charAt(0)) {
+        case 's' -> body;
+        case 'i' -> Integer.valueOf(body);
+        case 'l' -> Long.valueOf(body);
+        case 'u' -> UUID.fromString(body);
+        default -> null;
+      };
+    } catch (IllegalArgumentException e) { // NumberFormatException too: no key has this form
+      return null;
+    }
   }
 
   private static void append(StringBuilder out, Object key, boolean nested) {

@@ -3,9 +3,13 @@ package dev.cascade.cache.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cascade.cache.Ticker;
+import dev.cascade.cache.spi.KeyCodec;
 import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.TierEntry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,6 +48,48 @@ class CaffeineTierTest {
     } finally {
       other.shutdownNow();
     }
+  }
+
+  record Tenant(String id) {}
+
+  @Test
+  void keyAliases_keysTheCodecReadsBack_areNotIndexed_andEachAliasRemovesItsKeyOnly() {
+    KeyCodec<Object> codec = KeyCodec.standard();
+    CaffeineTier<Object, String> tier = CaffeineTier.<Object, String>builder("l1").maximumSize(100).keyAliases(codec).build();
+    List<Object> readBack = List.of("alice", "i:42", 42, 42L, UUID.fromString("123e4567-e89b-12d3-a456-426614174000"));
+    List<Object> indexed = List.of((short) 42, new Tenant("t1"), List.of(42));
+    List<Object> all = new ArrayList<>(readBack);
+    all.addAll(indexed);
+    for (int i = 0; i < all.size(); i++) {
+      if (i % 2 == 0) {
+        tier.putLocal(all.get(i), entry("v"));
+      } else {
+        tier.putLocalIf(all.get(i), entry("v"), () -> true);
+      }
+    }
+
+    assertThat(tier.indexedAliasCount()).isEqualTo(indexed.size());
+    for (int i = 0; i < all.size(); i++) {
+      tier.invalidateAliasLocal(codec.encode(all.get(i)));
+
+      for (int j = 0; j < all.size(); j++) {
+        assertThat(tier.getValueIfPresent(all.get(j))).as("%s after the alias of %s", all.get(j), all.get(i)).isEqualTo(j <= i ? null : "v");
+      }
+    }
+    assertThat(tier.indexedAliasCount()).isZero();
+  }
+
+  @Test
+  void keyAliases_indexNeverOutgrowsTheCache() {
+    CaffeineTier<Tenant, String> tier = CaffeineTier.<Tenant, String>builder("l1").maximumSize(100).keyAliases(KeyCodec.standard()).build();
+
+    for (int i = 0; i < 100_000; i++) {
+      tier.putLocal(new Tenant("t" + i), entry("v"));
+    }
+    tier.cleanUp();
+
+    assertThat(tier.estimatedSize()).isLessThanOrEqualTo(100);
+    assertThat(tier.indexedAliasCount()).isEqualTo((int) tier.estimatedSize());
   }
 
   @Test

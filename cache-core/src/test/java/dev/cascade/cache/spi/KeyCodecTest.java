@@ -135,6 +135,49 @@ class KeyCodecTest {
         .hasMessageContaining("java.lang.Double");
   }
 
+  @Test
+  void decode_readsBackStringsIntegersLongsAndUuids_andOnlyThem() {
+    UUID id = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
+    List<Object> readBack = List.of("alice", "", "i:42", "s:x", "a:[b]", 42, -7, 42L, Long.MIN_VALUE, id);
+    List<Object> indexed =
+        List.of((short) 42, (byte) 1, BigInteger.TEN, new BigDecimal("1.0"), true, 'c', Region.EU, List.of(1), new Tenant("a", Region.US));
+
+    for (Object key : readBack) {
+      assertThat(codec.decodes(key)).as("decodes %s", key).isTrue();
+      assertThat(codec.decode(codec.encode(key))).as("decode of %s", codec.encode(key)).isEqualTo(key).hasSameClassAs(key);
+    }
+    for (Object key : indexed) {
+      assertThat(codec.decodes(key)).as("decodes %s", key).isFalse();
+      assertThat(codec.decode(codec.encode(key))).as("decode of %s", codec.encode(key)).isNull();
+    }
+  }
+
+  @Test
+  void decode_formsNoKeyEncodesTo_answerNull() {
+    for (String form : List.of("i:007", "i:+1", "i:x", "i:", "l:99999999999999999999", "u:not-a-uuid",
+        "u:123E4567-E89B-12D3-A456-426614174000", "s:plain", "s:", "x:1")) {
+      assertThat(codec.decode(form)).as("decode of %s", form).isNull();
+    }
+  }
+
+  @Test
+  void decode_randomKeys_answersNullOrTheOneKeyOfThatForm() {
+    Random random = new Random(13);
+    for (int i = 0; i < 50_000; i++) {
+      Object key = randomKey(random, 0);
+      Object decoded = codec.decode(codec.encode(key));
+      assertThat(decoded).as("decode of %s", codec.encode(key)).isEqualTo(codec.decodes(key) ? key : null);
+    }
+  }
+
+  @Test
+  void decode_ofACodecThatDoesNotOverrideIt_readsNothingBack() {
+    KeyCodec<String> custom = key -> "k" + key;
+
+    assertThat(custom.decodes("a")).isFalse();
+    assertThat(custom.decode("ka")).isNull();
+  }
+
   /** A key of small values, so that distinct keys often share characters and shapes. */
   private static Object randomKey(Random random, int depth) {
     int kind = random.nextInt(depth >= 2 ? 9 : 12);
