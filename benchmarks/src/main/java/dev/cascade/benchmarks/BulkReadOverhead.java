@@ -4,6 +4,8 @@ import dev.cascade.cache.Cache;
 import dev.cascade.cache.codec.BytesCodec;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.StoreCapabilities;
+import dev.cascade.cache.spi.ValueReader;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -221,6 +223,21 @@ public class BulkReadOverhead {
       for (String key : keys) {
         byte[] value = values.get(key);
         found.add(value == null ? null : value.clone());
+      }
+      return CompletableFuture.completedFuture(found);
+    }
+
+    /**
+     * Hands {@code reader} each stored value in place, as the Redis store hands it the bytes of the
+     * reply where they arrived: the reader's copy is the only one, as a raw client's is in {@link
+     * #getAllInOrder(List)}.
+     */
+    @Override
+    public <T> CompletableFuture<List<@Nullable T>> getAllInOrder(List<String> keys, ValueReader<? extends T> reader) {
+      List<@Nullable T> found = new ArrayList<>(keys.size());
+      for (String key : keys) {
+        byte[] value = values.get(key);
+        found.add(value == null ? null : reader.read(ByteBuffer.wrap(value).asReadOnlyBuffer()));
       }
       return CompletableFuture.completedFuture(found);
     }
