@@ -172,15 +172,40 @@ final class Coherence<K> {
   }
 
   /**
-   * Applies what other instances invalidated. Each event first moves the global epoch, so that a
-   * fill in flight (which may have read the old remote value) is discarded, then drops the
-   * matching in-process entries.
+   * Moves the epochs an invalidation of {@code aliases} (keys as other instances name them) must
+   * move: the stripe of each key the codec reads back from its alias, and the global epoch if any
+   * alias names a key it does not read back, whose stripe is unknown.
+   */
+  private void bumpAliases(List<String> aliases) {
+    boolean unknownStripe = false;
+    for (String alias : aliases) {
+      Object key = keyCodec.decode(alias);
+      if (key == null) {
+        unknownStripe = true;
+      } else {
+        stripeEpochs.incrementAndGet(stripeOf(key));
+      }
+    }
+    if (unknownStripe) {
+      globalEpoch.incrementAndGet();
+    }
+  }
+
+  /**
+   * Applies what other instances invalidated. Each event first moves the epochs, so that a fill in
+   * flight (which may have read the old remote value) is discarded: for keys, the stripes of those
+   * the key codec reads back from their aliases and the global epoch for any other; for a tag or
+   * everything, the global epoch. Then it drops the matching in-process entries.
    */
   private final class ChannelListener implements InvalidationChannel.Listener {
     @Override
     public void onEvent(InvalidationChannel.Event event) {
       stats.invalidationsReceived.increment();
-      globalEpoch.incrementAndGet();
+      if (event.kind() == InvalidationChannel.Kind.KEYS) {
+        bumpAliases(event.keys());
+      } else {
+        globalEpoch.incrementAndGet();
+      }
       switch (event.kind()) {
         case KEYS -> event.keys().forEach(local::invalidateAlias);
         case TAG -> event.keys().forEach(local::invalidateTag);

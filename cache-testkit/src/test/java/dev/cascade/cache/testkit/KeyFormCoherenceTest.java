@@ -9,13 +9,21 @@ import dev.cascade.cache.memory.InMemoryRemoteStore;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * An invalidation message names a key by its encoded form, which another instance's L1 reads back
  * (strings, integers, longs, UUIDs) or looks up in its alias index (every other key): each form
- * must reach the copy it names, and only that one.
+ * must reach the copy it names, and only that one; and it discards the fills in flight that may
+ * have read the value it replaces: those of its key's epoch stripe, or all of them when the key is
+ * not read back.
  */
 class KeyFormCoherenceTest {
   enum Region { EU }
@@ -82,5 +90,61 @@ class KeyFormCoherenceTest {
 
       assertThat(b.getIfPresent(key)).as("b's read of %s after a's invalidate", key).isNull();
     }
+  }
+
+  /**
+   * b loads key 1 while a writes {@code written}; returns what b's L1 holds for key 1 afterwards
+   * (null if the load was not stored there). Keys 1 and 2 are on different epoch stripes.
+   */
+  private @Nullable String bsCopyAfterLoadingKey1While_aPuts(Object written) throws Exception {
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService loader = Executors.newSingleThreadExecutor();
+    try {
+      Future<String> loaded =
+          loader.submit(
+              () ->
+                  b.get(
+                      1,
+                      key -> {
+                        loading.countDown();
+                        await(release);
+                        return "loaded by b";
+                      }));
+      await(loading);
+      a.put(written, "written by a");
+      release.countDown();
+      assertThat(loaded.get(10, TimeUnit.SECONDS)).isEqualTo("loaded by b");
+    } finally {
+      loader.shutdownNow();
+    }
+    long hits = b.inspect().localLookups().hits();
+    String found = b.getIfPresent(1);
+    return b.inspect().localLookups().hits() == hits + 1 ? found : null;
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void anotherInstancesWrite_ofAKeyReadBackFromItsAlias_leavesFillsOfOtherKeysInFlight() throws Exception {
+    assertThat(bsCopyAfterLoadingKey1While_aPuts(2)).isEqualTo("loaded by b");
+  }
+
+  @Test
+  void anotherInstancesWrite_ofTheKeyBeingLoaded_discardsTheFill() throws Exception {
+    assertThat(bsCopyAfterLoadingKey1While_aPuts(1)).isNull();
+    assertThat(b.getIfPresent(1)).isEqualTo("written by a");
+  }
+
+  @Test
+  void anotherInstancesWrite_ofAnIndexedKey_discardsEveryFillInFlight() throws Exception {
+    assertThat(bsCopyAfterLoadingKey1While_aPuts(new Tenant("t1", Region.EU))).isNull();
   }
 }
