@@ -176,10 +176,10 @@ final class Coherence<K> {
    * move: the stripe of each key the codec reads back from its alias, and the global epoch if any
    * alias names a key it does not read back, whose stripe is unknown.
    */
-  private void bumpAliases(List<String> aliases) {
+  private void bumpEpochsOf(List<String> aliases) {
     boolean unknownStripe = false;
     for (String alias : aliases) {
-      Object key = keyCodec.decode(alias);
+      Object key = KeyCodec.decodeOrNull(keyCodec, alias);
       if (key == null) {
         unknownStripe = true;
       } else {
@@ -202,7 +202,7 @@ final class Coherence<K> {
     public void onEvent(InvalidationChannel.Event event) {
       stats.invalidationsReceived.increment();
       if (event.kind() == InvalidationChannel.Kind.KEYS) {
-        bumpAliases(event.keys());
+        bumpEpochsOf(event.keys());
       } else {
         globalEpoch.incrementAndGet();
       }

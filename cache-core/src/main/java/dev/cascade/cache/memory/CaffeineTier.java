@@ -202,7 +202,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
   @Override
   public void putLocal(K key, TierEntry<V> entry) {
     Object stored = storedForm(entry);
-    if ((aliases != null && aliases.indexes(key)) || StoredForms.hasTags(stored)) {
+    if ((aliases != null && aliases.needsIndexEntry(key)) || StoredForms.hasTags(stored)) {
       putStoredIf(key, stored, () -> true);
       return;
     }

@@ -28,27 +28,55 @@ public interface KeyCodec<K> {
 
   /**
    * Returns the key that {@link #encode} turns into {@code encoded}, when this codec can read it
-   * back from the string alone, else {@code null}. An in-process tier uses it to find the copy an
-   * invalidation message names (messages carry encoded keys) without an index from encoded keys to
-   * keys; a key this codec {@link #decodes} takes no place in that index. The default reads nothing
-   * back.
+   * back from the string alone, else {@code null}. A layered cache with an invalidation channel
+   * uses it when another instance's message names a key (messages carry encoded keys): to find the
+   * in-process copy without an index from encoded keys to keys (a key this codec {@linkplain
+   * #canDecode can decode} takes no place in that index), and to discard only the fills in flight
+   * of that key's epoch stripe instead of all of them. The default reads nothing back.
    *
-   * <p>An implementation returns {@code null} or a key {@code k} for which {@code
-   * encode(k).equals(encoded)}; never throws for a string no key encodes to (it answers {@code
-   * null}). The key returned may be of a type the cache does not hold (an {@code Integer} for a
-   * cache of {@code Long} keys): it then equals no key held.
+   * <p>Rules, which the cache relies on and does not check: a non-null answer {@code k} satisfies
+   * {@code encode(k).equals(encoded)}, and since distinct keys give distinct strings it is the only
+   * key of that form; for every key {@code k} that {@code canDecode(k)}, {@code
+   * decode(encode(k)).equals(k)}. A codec that breaks them makes invalidations from other instances
+   * miss copies, which then live until the in-process tier's maximum lifetime. The answer may be of
+   * a type the cache does not hold (the standard codec, in a cache of {@code Long} keys, reads
+   * {@code "i:42"} back as an {@code Integer}): it then equals no key held. Called on the channel's
+   * delivery thread, so it should be quick; an exception it throws is taken as {@code null}.
+   *
+   * @param encoded a key's form as {@link #encode} gives it, as another instance sent it
+   * @return the one key of that form, or {@code null} when this codec does not read it back
    */
   default @Nullable Object decode(String encoded) {
     return null;
   }
 
   /**
-   * Whether {@link #decode} reads {@code key} back from {@code encode(key)}; if so, in-process tiers
-   * do not index it under its encoded form. Must answer the same for equal keys every time. The
-   * default answers {@code false}.
+   * Whether {@link #decode} reads {@code key} back from {@code encode(key)} (see its rules); if so,
+   * in-process tiers do not index the key under its encoded form. Must answer the same for equal
+   * keys every time. The default answers {@code false}.
+   *
+   * @param key a key of the cache
+   * @return whether {@code decode(encode(key))} gives {@code key} back
    */
-  default boolean decodes(K key) {
+  default boolean canDecode(K key) {
     return false;
+  }
+
+  /**
+   * Returns {@code codec.decode(encoded)}, or {@code null} if it throws: how the cache calls a
+   * codec's {@link #decode}, so that a codec that fails to read a key back costs a wider
+   * invalidation, never a lost one. For in-process tiers that find copies by encoded key.
+   *
+   * @param codec the cache's key codec
+   * @param encoded a key's encoded form, as an invalidation message carries it
+   * @return the key read back, or {@code null}
+   */
+  static @Nullable Object decodeOrNull(KeyCodec<?> codec, String encoded) {
+    try {
+      return codec.decode(encoded);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /**
@@ -107,7 +135,7 @@ enum StandardKeyCodec implements KeyCodec<Object> {
   }
 
   @Override
-  public boolean decodes(Object key) {
+  public boolean canDecode(Object key) {
     return key instanceof String || key instanceof Integer || key instanceof Long || key instanceof UUID;
   }
 

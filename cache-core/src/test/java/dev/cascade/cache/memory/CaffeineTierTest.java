@@ -80,6 +80,18 @@ class CaffeineTierTest {
   }
 
   @Test
+  void keyAliases_aTaggedEntryOfAKeyReadBack_replacedByAPlainPut_leavesTheNewEntryOutOfItsTag() {
+    CaffeineTier<Object, String> tier = CaffeineTier.<Object, String>builder("l1").maximumSize(100).keyAliases(KeyCodec.standard()).build();
+    tier.putLocal(42, entry("old", "t"));
+
+    tier.putLocal(42, entry("new"));
+    tier.invalidateTagLocal("t");
+
+    assertThat(tier.getValueIfPresent(42)).isEqualTo("new");
+    assertThat(tier.indexedTagCount()).isZero();
+  }
+
+  @Test
   void keyAliases_indexNeverOutgrowsTheCache() {
     CaffeineTier<Tenant, String> tier = CaffeineTier.<Tenant, String>builder("l1").maximumSize(100).keyAliases(KeyCodec.standard()).build();
 

@@ -60,15 +60,31 @@ public final class CascadeCacheManager implements CacheManager, AutoCloseable {
     REFUSE
   }
 
+  /** The standard key codec, which also reads keys back, refusing Spring's {@code SimpleKey} by name. */
   private static final KeyCodec<Object> SPRING_KEYS =
-      key -> {
-        if (key instanceof SimpleKey) {
-          throw new IllegalArgumentException(
-              "Spring's SimpleKey " + key + " has no stable string form for a remote tier: use"
-                  + " dev.cascade.cache.spring.CascadeKeyGenerator (the starter's default) or a key"
-                  + " expression giving a string, number, UUID, enum, record or list");
+      new KeyCodec<>() {
+        private final KeyCodec<Object> standard = KeyCodec.standard();
+
+        @Override
+        public String encode(Object key) {
+          if (key instanceof SimpleKey) {
+            throw new IllegalArgumentException(
+                "Spring's SimpleKey " + key + " has no stable string form for a remote tier: use"
+                    + " dev.cascade.cache.spring.CascadeKeyGenerator (the starter's default) or a key"
+                    + " expression giving a string, number, UUID, enum, record or list");
+          }
+          return standard.encode(key);
         }
-        return KeyCodec.<Object>standard().encode(key);
+
+        @Override
+        public @Nullable Object decode(String encoded) {
+          return standard.decode(encoded);
+        }
+
+        @Override
+        public boolean canDecode(Object key) {
+          return standard.canDecode(key);
+        }
       };
 
   private final CascadeCacheSpec defaults;

@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.CacheBuilder;
+import dev.cascade.cache.memory.InMemoryInvalidationBus;
+import dev.cascade.cache.memory.InMemoryRemoteStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.cache.Cache.ValueRetrievalException;
 import org.springframework.cache.Cache.ValueWrapper;
@@ -175,5 +182,53 @@ class CascadeCacheManagerTest {
         .isEqualTo(new UserKeyGenerator.UserKey("alice", "java.lang.Object.toString", List.of(7L)));
     assertThat(Set.of(perUser.generate(this, method, 7L), UserKeyGenerator.of(() -> "bob").generate(this, method, 7L)))
         .hasSize(2);
+  }
+
+  /**
+   * The manager's key codec is the standard one (refusing {@code SimpleKey}), so it reads number and
+   * string keys back as the standard codec does: another instance's write of key 2 leaves a load of
+   * key 1 in flight to be cached (a codec that reads nothing back discards every fill in flight).
+   */
+  @Test
+  void layeredCaches_anotherInstancesWriteOfOneKey_leavesAFillOfAnotherKeyInFlight() throws Exception {
+    InMemoryRemoteStore store = InMemoryRemoteStore.create();
+    InMemoryInvalidationBus bus = new InMemoryInvalidationBus();
+    try (CascadeCacheManager one = manager(store, bus);
+        CascadeCacheManager two = manager(store, bus)) {
+      org.springframework.cache.Cache loading = one.getCache("c");
+      CountDownLatch started = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      ExecutorService loader = Executors.newSingleThreadExecutor();
+      try {
+        Future<String> loaded =
+            loader.submit(
+                () ->
+                    loading.get(
+                        1,
+                        () -> {
+                          started.countDown();
+                          assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+                          return "loaded by one";
+                        }));
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        two.getCache("c").put(2, "written by two");
+        release.countDown();
+        assertThat(loaded.get(10, TimeUnit.SECONDS)).isEqualTo("loaded by one");
+      } finally {
+        loader.shutdownNow();
+      }
+      Cache<Object, Object> cache = ((CascadeCache) loading).getNativeCache();
+      long hits = cache.inspect().localLookups().hits();
+      assertThat(cache.getIfPresent(1)).isEqualTo("loaded by one");
+      assertThat(cache.inspect().localLookups().hits()).isEqualTo(hits + 1);
+    }
+  }
+
+  private static CascadeCacheManager manager(InMemoryRemoteStore store, InMemoryInvalidationBus bus) {
+    return CascadeCacheManager.builder()
+        .remote(store)
+        .invalidation(bus.newChannel())
+        .cache("c", spec -> spec.valueType(String.class))
+        .build();
   }
 }

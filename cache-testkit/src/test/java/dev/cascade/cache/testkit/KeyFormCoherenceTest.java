@@ -6,6 +6,7 @@ import dev.cascade.cache.Cache;
 import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.memory.InMemoryInvalidationBus;
 import dev.cascade.cache.memory.InMemoryRemoteStore;
+import dev.cascade.cache.spi.KeyCodec;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.UUID;
@@ -41,9 +42,14 @@ class KeyFormCoherenceTest {
           (short) 42, new BigDecimal("42.0"), Region.EU, List.of(42, "x"), new Tenant("t1", Region.EU));
 
   private Cache<Object, String> instance() {
+    return instance(KeyCodec.standard());
+  }
+
+  private Cache<Object, String> instance(KeyCodec<Object> keys) {
     return Cache.<Object, String>builder("forms")
         .inMemory(m -> m.maximumSize(1_000))
         .tier(store)
+        .keyCodec(keys)
         .valueCodec(StringCodec.create())
         .invalidation(bus.newChannel())
         .build();
@@ -97,6 +103,11 @@ class KeyFormCoherenceTest {
    * (null if the load was not stored there). Keys 1 and 2 are on different epoch stripes.
    */
   private @Nullable String bsCopyAfterLoadingKey1While_aPuts(Object written) throws Exception {
+    return bsCopyAfterLoadingKey1While(() -> a.put(written, "written by a"));
+  }
+
+  /** b loads key 1 while {@code aWrites} runs; returns what b's L1 holds for key 1 afterwards, or null. */
+  private @Nullable String bsCopyAfterLoadingKey1While(Runnable aWrites) throws Exception {
     CountDownLatch loading = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     ExecutorService loader = Executors.newSingleThreadExecutor();
@@ -112,7 +123,7 @@ class KeyFormCoherenceTest {
                         return "loaded by b";
                       }));
       await(loading);
-      a.put(written, "written by a");
+      aWrites.run();
       release.countDown();
       assertThat(loaded.get(10, TimeUnit.SECONDS)).isEqualTo("loaded by b");
     } finally {
@@ -146,5 +157,35 @@ class KeyFormCoherenceTest {
   @Test
   void anotherInstancesWrite_ofAnIndexedKey_discardsEveryFillInFlight() throws Exception {
     assertThat(bsCopyAfterLoadingKey1While_aPuts(new Tenant("t1", Region.EU))).isNull();
+  }
+
+  @Test
+  void anotherInstancesInvalidation_ofAKeyReadBackAndAnIndexedOne_discardsEveryFillInFlight() throws Exception {
+    assertThat(bsCopyAfterLoadingKey1While(() -> a.invalidateAll(List.of(2, new Tenant("t1", Region.EU))))).isNull();
+  }
+
+  @Test
+  void aKeyCodecWhoseDecodeThrows_stillHasEveryInvalidationApplied() throws Exception {
+    KeyCodec<Object> throwing =
+        new KeyCodec<>() {
+          @Override
+          public String encode(Object key) {
+            return KeyCodec.standard().encode(key);
+          }
+
+          @Override
+          public @Nullable Object decode(String encoded) {
+            throw new IllegalStateException("decode of " + encoded);
+          }
+        };
+    try (Cache<Object, String> c = instance(throwing);
+        Cache<Object, String> d = instance(throwing)) {
+      c.put(7, "v1");
+      assertThat(d.getIfPresent(7)).isEqualTo("v1"); // in d's L1, indexed
+
+      c.put(7, "v2");
+
+      assertThat(d.getIfPresent(7)).isEqualTo("v2");
+    }
   }
 }
