@@ -7,15 +7,11 @@ import dev.cascade.cache.Cache;
 import dev.cascade.cache.CacheBuilder;
 import dev.cascade.cache.memory.InMemoryInvalidationBus;
 import dev.cascade.cache.memory.InMemoryRemoteStore;
+import dev.cascade.cache.testkit.Concurrently;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.cache.Cache.ValueRetrievalException;
 import org.springframework.cache.Cache.ValueWrapper;
@@ -196,27 +192,10 @@ class CascadeCacheManagerTest {
     try (CascadeCacheManager one = manager(store, bus);
         CascadeCacheManager two = manager(store, bus)) {
       org.springframework.cache.Cache loading = one.getCache("c");
-      CountDownLatch started = new CountDownLatch(1);
-      CountDownLatch release = new CountDownLatch(1);
-      ExecutorService loader = Executors.newSingleThreadExecutor();
-      try {
-        Future<String> loaded =
-            loader.submit(
-                () ->
-                    loading.get(
-                        1,
-                        () -> {
-                          started.countDown();
-                          assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
-                          return "loaded by one";
-                        }));
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-        two.getCache("c").put(2, "written by two");
-        release.countDown();
-        assertThat(loaded.get(10, TimeUnit.SECONDS)).isEqualTo("loaded by one");
-      } finally {
-        loader.shutdownNow();
-      }
+      String loaded =
+          Concurrently.whileLoading(
+              loader -> loading.get(1, loader::get), "loaded by one", () -> two.getCache("c").put(2, "written by two"));
+      assertThat(loaded).isEqualTo("loaded by one");
       Cache<Object, Object> cache = ((CascadeCache) loading).getNativeCache();
       long hits = cache.inspect().localLookups().hits();
       assertThat(cache.getIfPresent(1)).isEqualTo("loaded by one");

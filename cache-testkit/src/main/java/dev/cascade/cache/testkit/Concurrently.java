@@ -8,7 +8,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * Starts N threads at one latch and collects what each returned: the harness of the concurrency
@@ -57,6 +59,52 @@ public final class Concurrently {
       throw new AssertionError("a task did not finish", e);
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Runs {@code load} on another thread, handing it a loader that, once called, waits until {@code
+   * meanwhile} has run on this thread and then returns {@code loaded}; returns what {@code load}
+   * returned. The harness of tests of what happens to a load that something overtakes.
+   *
+   * @throws AssertionError if the loader is not called, or the load does not end, within 10 s
+   */
+  public static <T> T whileLoading(Function<Supplier<T>, T> load, T loaded, Runnable meanwhile) {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService loader = Executors.newSingleThreadExecutor();
+    try {
+      Future<T> result =
+          loader.submit(
+              () ->
+                  load.apply(
+                      () -> {
+                        started.countDown();
+                        awaitOrFail(release);
+                        return loaded;
+                      }));
+      awaitOrFail(started);
+      meanwhile.run();
+      release.countDown();
+      return result.get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("the load did not end", e);
+    } finally {
+      loader.shutdownNow();
+    }
+  }
+
+  private static void awaitOrFail(CountDownLatch latch) {
+    try {
+      if (!latch.await(10, TimeUnit.SECONDS)) {
+        throw new AssertionError("not reached within 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
     }
   }
 }

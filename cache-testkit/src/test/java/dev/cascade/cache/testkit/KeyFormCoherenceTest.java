@@ -10,11 +10,6 @@ import dev.cascade.cache.spi.KeyCodec;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -102,70 +97,41 @@ class KeyFormCoherenceTest {
    * b loads key 1 while a writes {@code written}; returns what b's L1 holds for key 1 afterwards
    * (null if the load was not stored there). Keys 1 and 2 are on different epoch stripes.
    */
-  private @Nullable String bsCopyAfterLoadingKey1While_aPuts(Object written) throws Exception {
+  private @Nullable String bsCopyAfterLoadingKey1While_aPuts(Object written) {
     return bsCopyAfterLoadingKey1While(() -> a.put(written, "written by a"));
   }
 
   /** b loads key 1 while {@code aWrites} runs; returns what b's L1 holds for key 1 afterwards, or null. */
-  private @Nullable String bsCopyAfterLoadingKey1While(Runnable aWrites) throws Exception {
-    CountDownLatch loading = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    ExecutorService loader = Executors.newSingleThreadExecutor();
-    try {
-      Future<String> loaded =
-          loader.submit(
-              () ->
-                  b.get(
-                      1,
-                      key -> {
-                        loading.countDown();
-                        await(release);
-                        return "loaded by b";
-                      }));
-      await(loading);
-      aWrites.run();
-      release.countDown();
-      assertThat(loaded.get(10, TimeUnit.SECONDS)).isEqualTo("loaded by b");
-    } finally {
-      loader.shutdownNow();
-    }
+  private @Nullable String bsCopyAfterLoadingKey1While(Runnable aWrites) {
+    assertThat(Concurrently.whileLoading(loader -> b.get(1, key -> loader.get()), "loaded by b", aWrites)).isEqualTo("loaded by b");
     long hits = b.inspect().localLookups().hits();
     String found = b.getIfPresent(1);
     return b.inspect().localLookups().hits() == hits + 1 ? found : null;
   }
 
-  private static void await(CountDownLatch latch) {
-    try {
-      assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
   @Test
-  void anotherInstancesWrite_ofAKeyReadBackFromItsAlias_leavesFillsOfOtherKeysInFlight() throws Exception {
+  void anotherInstancesWrite_ofAKeyReadBackFromItsAlias_leavesFillsOfOtherKeysInFlight() {
     assertThat(bsCopyAfterLoadingKey1While_aPuts(2)).isEqualTo("loaded by b");
   }
 
   @Test
-  void anotherInstancesWrite_ofTheKeyBeingLoaded_discardsTheFill() throws Exception {
+  void anotherInstancesWrite_ofTheKeyBeingLoaded_discardsTheFill() {
     assertThat(bsCopyAfterLoadingKey1While_aPuts(1)).isNull();
     assertThat(b.getIfPresent(1)).isEqualTo("written by a");
   }
 
   @Test
-  void anotherInstancesWrite_ofAnIndexedKey_discardsEveryFillInFlight() throws Exception {
+  void anotherInstancesWrite_ofAnIndexedKey_discardsEveryFillInFlight() {
     assertThat(bsCopyAfterLoadingKey1While_aPuts(new Tenant("t1", Region.EU))).isNull();
   }
 
   @Test
-  void anotherInstancesInvalidation_ofAKeyReadBackAndAnIndexedOne_discardsEveryFillInFlight() throws Exception {
+  void anotherInstancesInvalidation_ofAKeyReadBackAndAnIndexedOne_discardsEveryFillInFlight() {
     assertThat(bsCopyAfterLoadingKey1While(() -> a.invalidateAll(List.of(2, new Tenant("t1", Region.EU))))).isNull();
   }
 
   @Test
-  void aKeyCodecWhoseDecodeThrows_stillHasEveryInvalidationApplied() throws Exception {
+  void aKeyCodecWhoseDecodeThrows_stillHasEveryInvalidationApplied() {
     KeyCodec<Object> throwing =
         new KeyCodec<>() {
           @Override
