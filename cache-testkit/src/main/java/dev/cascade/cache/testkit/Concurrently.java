@@ -43,20 +43,13 @@ public final class Concurrently {
                   }
                 }));
       }
-      if (!ready.await(60, TimeUnit.SECONDS)) {
-        throw new AssertionError("threads did not start within 60 s");
-      }
+      await(ready, 60, "threads did not start within 60 s");
       go.countDown();
       List<Object> results = new ArrayList<>(threads);
       for (Future<Object> future : futures) {
-        results.add(future.get(120, TimeUnit.SECONDS));
+        results.add(resultOf(future, 120, "a task did not finish"));
       }
       return results;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("a task did not finish", e);
     } finally {
       pool.shutdownNow();
     }
@@ -67,7 +60,8 @@ public final class Concurrently {
    * meanwhile} has run on this thread and then returns {@code loaded}; returns what {@code load}
    * returned. The harness of tests of what happens to a load that something overtakes.
    *
-   * @throws AssertionError if the loader is not called, or the load does not end, within 10 s
+   * @throws AssertionError if the loader is not called within 30 s, or the load does not end within
+   *     10 s after {@code meanwhile}
    */
   public static <T> T whileLoading(Function<Supplier<T>, T> load, T loaded, Runnable meanwhile) {
     CountDownLatch started = new CountDownLatch(1);
@@ -80,31 +74,49 @@ public final class Concurrently {
                   load.apply(
                       () -> {
                         started.countDown();
-                        awaitOrFail(release);
+                        await(release);
                         return loaded;
                       }));
-      awaitOrFail(started);
+      await(started);
       meanwhile.run();
       release.countDown();
-      return result.get(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("the load did not end", e);
+      return resultOf(result, 10, "the load did not end");
     } finally {
       loader.shutdownNow();
     }
   }
 
-  private static void awaitOrFail(CountDownLatch latch) {
+  /**
+   * Waits until {@code latch} is released, for at most 30 s: what a test's loaders and tasks wait
+   * on while the test arranges what happens around them.
+   *
+   * @throws AssertionError if it is not released in time, or the wait is interrupted (the
+   *     interrupt is restored)
+   */
+  public static void await(CountDownLatch latch) {
+    await(latch, 30, "latch not released within 30 s");
+  }
+
+  private static void await(CountDownLatch latch, long seconds, String notInTime) {
     try {
-      if (!latch.await(10, TimeUnit.SECONDS)) {
-        throw new AssertionError("not reached within 10 s");
+      if (!latch.await(seconds, TimeUnit.SECONDS)) {
+        throw new AssertionError(notInTime);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** The result of {@code future}, waited for at most {@code seconds}; an AssertionError otherwise. */
+  private static <T> T resultOf(Future<T> future, long seconds, String notInTime) {
+    try {
+      return future.get(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(notInTime, e);
     }
   }
 }

@@ -126,7 +126,7 @@ public abstract class StampedeContract {
 
     CompletableFuture<String> slowCall = CompletableFuture.supplyAsync(() -> slow.get("k", key -> {
       loading.countDown();
-      awaitLatch(release);
+      Concurrently.await(release);
       return "old";
     }));
     assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
@@ -149,7 +149,7 @@ public abstract class StampedeContract {
 
     CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> loader.get("k", key -> {
       loading.countDown();
-      awaitLatch(release);
+      Concurrently.await(release);
       return "read-before-update";
     }));
     assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
@@ -173,7 +173,7 @@ public abstract class StampedeContract {
     try {
       CompletableFuture<String> holderCall = CompletableFuture.supplyAsync(() -> holder.get("k", key -> {
         loading.countDown();
-        awaitLatch(release);
+        Concurrently.await(release);
         return "read-before-update";
       }));
       assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
@@ -222,7 +222,7 @@ public abstract class StampedeContract {
       CompletableFuture<String> aCall = CompletableFuture.supplyAsync(() -> a.get("k", key -> {
         loads.incrementAndGet();
         aLoading.countDown();
-        awaitLatch(release);
+        Concurrently.await(release);
         return "a-loaded";
       }));
       assertThat(aLoading.await(30, TimeUnit.SECONDS)).as("a dropped the old entry and holds the lease").isTrue();
@@ -255,16 +255,5 @@ public abstract class StampedeContract {
     assertThat(lock().tryAcquire(key, Duration.ofSeconds(60)).join()).isNull();
     assertThat(lock().publish(first, "stale".getBytes(StandardCharsets.UTF_8), null).join()).isFalse();
     assertThat(lock().publish(second, "fresh".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(60)).join()).isTrue();
-  }
-
-  private static void awaitLatch(CountDownLatch latch) {
-    try {
-      if (!latch.await(30, TimeUnit.SECONDS)) {
-        throw new AssertionError("latch not released");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }

@@ -91,7 +91,7 @@ class FillRaceTest {
                     "k",
                     key -> {
                       loading.countDown();
-                      awaitLatch(release);
+                      Concurrently.await(release);
                       return "old";
                     }));
     assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
@@ -116,7 +116,7 @@ class FillRaceTest {
                     List.of("a", "b"),
                     keys -> {
                       loading.countDown();
-                      awaitLatch(release);
+                      Concurrently.await(release);
                       return Map.of("a", "old-a", "b", "old-b");
                     }));
     assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
@@ -127,17 +127,6 @@ class FillRaceTest {
     assertThat(load.get(10, TimeUnit.SECONDS)).isEqualTo(Map.of("a", "old-a", "b", "old-b"));
     assertThat(local.getIfPresent("a")).isEqualTo("new-a"); // the put superseded the bulk fill of "a"
     assertThat(local.getIfPresent("b")).isEqualTo("old-b"); // and only of "a"
-  }
-
-  private static void awaitLatch(CountDownLatch latch) {
-    try {
-      if (!latch.await(10, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("not released");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private byte[] envelope(String value) {
