@@ -11,12 +11,13 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Reads the length of a method's bytecode (the {@code code_length} of its {@code Code} attribute)
- * from the compiled class file, so that a test can state the size limit a JIT trick depends on
- * (C1 inlines a callee only up to a size: docs/benchmarks.md). A small reader of the class-file
+ * Reads the length of a method's bytecode (the {@code code_length} of its {@code Code} attribute),
+ * and the stack slots it uses, from the compiled class file, so that a test can state the limits a
+ * JIT trick depends on (C1 inlines a callee only up to a size and a stack use: docs/benchmarks.md). A small reader of the class-file
  * format (JVMS chapter 4): no dependency. Stateless; safe from any thread.
  */
 public final class BytecodeSize {
+  private static final int ACC_STATIC = 0x0008;
   private static final int ACC_BRIDGE = 0x0040;
   private static final int ACC_SYNTHETIC = 0x1000;
 
@@ -32,6 +33,27 @@ public final class BytecodeSize {
    * @throws UncheckedIOException if the class file cannot be read
    */
   public static int codeLength(Class<?> type, String methodName, Class<?>... parameterTypes) {
+    return code(type, methodName, parameterTypes)[3];
+  }
+
+  /**
+   * Returns the stack slots the method {@code methodName} of {@code type} that takes {@code
+   * parameterTypes} uses beyond its parameters: its {@code max_stack} plus its {@code max_locals}
+   * minus the slots of its parameters (and of {@code this}). C1 inlines a method (that is not
+   * recursive) only if this, plus the one stack slot HotSpot adds to every method, is at most
+   * {@code C1InlineStackLimit} (5 on JDK 17); same rules and exceptions as {@link #codeLength}.
+   */
+  public static int stackSlotsBeyondParameters(Class<?> type, String methodName, Class<?>... parameterTypes) {
+    int[] code = code(type, methodName, parameterTypes);
+    int parameterSlots = (code[0] & ACC_STATIC) != 0 ? 0 : 1;
+    for (Class<?> parameter : parameterTypes) {
+      parameterSlots += parameter == long.class || parameter == double.class ? 2 : 1;
+    }
+    return code[1] + code[2] - parameterSlots;
+  }
+
+  /** {access flags, max_stack, max_locals, code_length} of the one method that matches. */
+  private static int[] code(Class<?> type, String methodName, Class<?>... parameterTypes) {
     String parameters =
         Arrays.stream(parameterTypes).map(Class::descriptorString).collect(Collectors.joining("", "(", ")"));
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile(type)))) {
@@ -47,28 +69,29 @@ public final class BytecodeSize {
         skip(in, 6);
         skipAttributes(in);
       }
-      List<int[]> matches = new ArrayList<>(); // {access flags, code length or -1}
+      List<int[]> matches = new ArrayList<>(); // {access flags, max_stack, max_locals, code length or -1}
       int methods = in.readUnsignedShort();
       for (int i = 0; i < methods; i++) {
         int access = in.readUnsignedShort();
         String name = utf8[in.readUnsignedShort()];
         String descriptor = utf8[in.readUnsignedShort()];
         boolean match = name.equals(methodName) && descriptor.startsWith(parameters);
-        int codeLength = -1;
+        int[] code = {access, 0, 0, -1};
         int attributes = in.readUnsignedShort();
         for (int a = 0; a < attributes; a++) {
           String attribute = utf8[in.readUnsignedShort()];
           int length = in.readInt();
           if (match && attribute.equals("Code")) {
-            skip(in, 4); // max_stack, max_locals
-            codeLength = in.readInt();
+            code[1] = in.readUnsignedShort();
+            code[2] = in.readUnsignedShort();
+            code[3] = in.readInt();
             skip(in, length - 8);
           } else {
             skip(in, length);
           }
         }
         if (match) {
-          matches.add(new int[] {access, codeLength});
+          matches.add(code);
         }
       }
       if (matches.size() > 1) {
@@ -79,10 +102,10 @@ public final class BytecodeSize {
         throw new IllegalArgumentException(
             (matches.isEmpty() ? "no method " : "several methods ") + method + " in the class file");
       }
-      if (matches.get(0)[1] < 0) {
+      if (matches.get(0)[3] < 0) {
         throw new IllegalArgumentException("method " + method + " has no bytecode");
       }
-      return matches.get(0)[1];
+      return matches.get(0);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the class file of " + type.getName(), e);
     }

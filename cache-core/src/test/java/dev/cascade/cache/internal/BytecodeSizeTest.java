@@ -35,6 +35,16 @@ class BytecodeSizeTest {
   }
 
   @Test
+  void stackSlotsBeyondParameters_countsStackAndLocalsLessParameters() {
+    // static answer(): max_stack 1, max_locals 0, no parameters
+    assertThat(BytecodeSize.stackSlotsBeyondParameters(Fixture.class, "answer")).isEqualTo(1);
+    // static answer(long): max_stack 2, max_locals 2, the long parameter's two slots
+    assertThat(BytecodeSize.stackSlotsBeyondParameters(Fixture.class, "answer", long.class)).isEqualTo(2);
+    // get(): max_stack 1, max_locals 1 (this), this's slot
+    assertThat(BytecodeSize.stackSlotsBeyondParameters(Fixture.class, "get")).isEqualTo(1);
+  }
+
+  @Test
   void codeLength_methodWithABridge_measuresTheDeclaredMethod() {
     assertThat(BytecodeSize.codeLength(Fixture.class, "get")).isEqualTo(3);
   }

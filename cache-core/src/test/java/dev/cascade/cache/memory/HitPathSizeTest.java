@@ -1,6 +1,7 @@
 package dev.cascade.cache.memory;
 
 import static dev.cascade.cache.internal.BytecodeSize.codeLength;
+import static dev.cascade.cache.internal.BytecodeSize.stackSlotsBeyondParameters;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,8 @@ class HitPathSizeTest {
   @Test
   void getValueIfPresent_fitsC1sInliningAllowanceAtItsDepth() {
     assertThat(codeLength(CaffeineTier.class, "getValueIfPresent", Object.class)).isLessThanOrEqualTo(21);
+    // and C1InlineStackLimit: at most 4 slots by the class file (see internal.EngineHitPathSizeTest)
+    assertThat(stackSlotsBeyondParameters(CaffeineTier.class, "getValueIfPresent", Object.class)).isLessThanOrEqualTo(4);
   }
 
   @Test

@@ -130,6 +130,28 @@ public abstract class LifecycleContract extends WriteThroughContract {
     assertThat(cache.getIfPresent("k")).isNull();
   }
 
+  /** A null key is refused before any tier is read, hit or miss, and counts no lookup. */
+  @Test
+  void nullKey_throwsNullPointerExceptionNamingIt_andCountsNothing() {
+    Cache<String, String> cache = cache();
+    cache.put("k", "v");
+    assertThat(cache.getIfPresent("k")).isEqualTo("v"); // the in-process tier, if any, holds "k"
+    var before = cache.stats();
+    var lookupsBefore = cache.inspect().localLookups();
+
+    List<Runnable> calls =
+        List.of(() -> cache.getIfPresent(null), () -> cache.lookup(null), () -> cache.get(null, key -> "loaded"));
+    for (Runnable call : calls) {
+      // exactly "key": the cache's own check, not a NullPointerException from inside a tier
+      assertThatThrownBy(call::run).isInstanceOf(NullPointerException.class).hasMessage("key");
+    }
+    var after = cache.stats();
+    assertThat(after.hitCount()).isEqualTo(before.hitCount());
+    assertThat(after.missCount()).isEqualTo(before.missCount());
+    assertThat(cache.inspect().localLookups()).isEqualTo(lookupsBefore); // no lookup made, none failed
+    assertThat(cache.getIfPresent("k")).isEqualTo("v");
+  }
+
   @Test
   void close_everyLaterCallOnEntries_throwsIllegalStateException_statsStillReadable() {
     Cache<String, String> cache = cache();
