@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
 /**
  * Reads the length of a method's bytecode (the {@code code_length} of its {@code Code} attribute),
  * and the stack slots it uses, from the compiled class file, so that a test can state the limits a
- * JIT trick depends on (C1 inlines a callee only up to a size and a stack use: docs/benchmarks.md). A small reader of the class-file
- * format (JVMS chapter 4): no dependency. Stateless; safe from any thread.
+ * JIT trick depends on (C1 inlines a callee only up to a size and a stack use: docs/benchmarks.md).
+ * A small reader of the class-file format (JVMS chapter 4): no dependency. Stateless; safe from
+ * any thread.
  */
 public final class BytecodeSize {
   private static final int ACC_STATIC = 0x0008;
@@ -33,7 +34,7 @@ public final class BytecodeSize {
    * @throws UncheckedIOException if the class file cannot be read
    */
   public static int codeLength(Class<?> type, String methodName, Class<?>... parameterTypes) {
-    return code(type, methodName, parameterTypes)[3];
+    return code(type, methodName, parameterTypes).codeLength();
   }
 
   /**
@@ -44,16 +45,19 @@ public final class BytecodeSize {
    * {@code C1InlineStackLimit} (5 on JDK 17); same rules and exceptions as {@link #codeLength}.
    */
   public static int stackSlotsBeyondParameters(Class<?> type, String methodName, Class<?>... parameterTypes) {
-    int[] code = code(type, methodName, parameterTypes);
-    int parameterSlots = (code[0] & ACC_STATIC) != 0 ? 0 : 1;
+    MethodCode code = code(type, methodName, parameterTypes);
+    int parameterSlots = (code.access() & ACC_STATIC) != 0 ? 0 : 1;
     for (Class<?> parameter : parameterTypes) {
       parameterSlots += parameter == long.class || parameter == double.class ? 2 : 1;
     }
-    return code[1] + code[2] - parameterSlots;
+    return code.maxStack() + code.maxLocals() - parameterSlots;
   }
 
-  /** {access flags, max_stack, max_locals, code_length} of the one method that matches. */
-  private static int[] code(Class<?> type, String methodName, Class<?>... parameterTypes) {
+  /** What the class file says of one method: its access flags and its {@code Code} attribute's figures. */
+  private record MethodCode(int access, int maxStack, int maxLocals, int codeLength) {}
+
+  /** The one method that matches, with its code (see {@link #codeLength} for the rules and exceptions). */
+  private static MethodCode code(Class<?> type, String methodName, Class<?>... parameterTypes) {
     String parameters =
         Arrays.stream(parameterTypes).map(Class::descriptorString).collect(Collectors.joining("", "(", ")"));
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile(type)))) {
@@ -69,22 +73,20 @@ public final class BytecodeSize {
         skip(in, 6);
         skipAttributes(in);
       }
-      List<int[]> matches = new ArrayList<>(); // {access flags, max_stack, max_locals, code length or -1}
+      List<MethodCode> matches = new ArrayList<>();
       int methods = in.readUnsignedShort();
       for (int i = 0; i < methods; i++) {
         int access = in.readUnsignedShort();
         String name = utf8[in.readUnsignedShort()];
         String descriptor = utf8[in.readUnsignedShort()];
         boolean match = name.equals(methodName) && descriptor.startsWith(parameters);
-        int[] code = {access, 0, 0, -1};
+        MethodCode code = new MethodCode(access, 0, 0, -1);
         int attributes = in.readUnsignedShort();
         for (int a = 0; a < attributes; a++) {
           String attribute = utf8[in.readUnsignedShort()];
           int length = in.readInt();
           if (match && attribute.equals("Code")) {
-            code[1] = in.readUnsignedShort();
-            code[2] = in.readUnsignedShort();
-            code[3] = in.readInt();
+            code = new MethodCode(access, in.readUnsignedShort(), in.readUnsignedShort(), in.readInt());
             skip(in, length - 8);
           } else {
             skip(in, length);
@@ -95,14 +97,14 @@ public final class BytecodeSize {
         }
       }
       if (matches.size() > 1) {
-        matches.removeIf(m -> (m[0] & (ACC_BRIDGE | ACC_SYNTHETIC)) != 0);
+        matches.removeIf(m -> (m.access() & (ACC_BRIDGE | ACC_SYNTHETIC)) != 0);
       }
       String method = type.getName() + "." + methodName + parameters;
       if (matches.size() != 1) {
         throw new IllegalArgumentException(
             (matches.isEmpty() ? "no method " : "several methods ") + method + " in the class file");
       }
-      if (matches.get(0)[3] < 0) {
+      if (matches.get(0).codeLength() < 0) {
         throw new IllegalArgumentException("method " + method + " has no bytecode");
       }
       return matches.get(0);

@@ -21,7 +21,8 @@ class HitPathSizeTest {
   void getValueIfPresent_fitsC1sInliningAllowanceAtItsDepth() {
     assertThat(codeLength(CaffeineTier.class, "getValueIfPresent", Object.class)).isLessThanOrEqualTo(21);
     // and C1InlineStackLimit: at most 4 slots by the class file (see internal.EngineHitPathSizeTest)
-    assertThat(stackSlotsBeyondParameters(CaffeineTier.class, "getValueIfPresent", Object.class)).isLessThanOrEqualTo(4);
+    assertThat(stackSlotsBeyondParameters(CaffeineTier.class, "getValueIfPresent", Object.class))
+        .isLessThanOrEqualTo(4);
   }
 
   @Test
