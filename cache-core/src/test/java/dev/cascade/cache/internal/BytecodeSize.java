@@ -18,6 +18,15 @@ import java.util.stream.Collectors;
  * any thread.
  */
 public final class BytecodeSize {
+  /**
+   * The most stack slots beyond its parameters ({@link #stackSlotsBeyondParameters}) that a method
+   * can use, by its class file, and still be inlined by C1: {@code C1InlineStackLimit} (5 on JDK
+   * 17) less one. The one is inferred, not read in HotSpot's source: a method at 5 by its class
+   * file was refused ("callee uses too much stack", {@code -XX:+LogCompilation}, 2026-12-05), so
+   * HotSpot apparently counts one stack slot more than the class file declares.
+   */
+  public static final int C1_CLASS_FILE_STACK_SLOTS = 4;
+
   private static final int ACC_STATIC = 0x0008;
   private static final int ACC_BRIDGE = 0x0040;
   private static final int ACC_SYNTHETIC = 0x1000;
@@ -41,8 +50,8 @@ public final class BytecodeSize {
    * Returns the stack slots the method {@code methodName} of {@code type} that takes {@code
    * parameterTypes} uses beyond its parameters: its {@code max_stack} plus its {@code max_locals}
    * minus the slots of its parameters (and of {@code this}). C1 inlines a method (that is not
-   * recursive) only if this, plus the one stack slot HotSpot adds to every method, is at most
-   * {@code C1InlineStackLimit} (5 on JDK 17); same rules and exceptions as {@link #codeLength}.
+   * recursive) only if this is at most {@link #C1_CLASS_FILE_STACK_SLOTS}; same rules and
+   * exceptions as {@link #codeLength}.
    */
   public static int stackSlotsBeyondParameters(Class<?> type, String methodName, Class<?>... parameterTypes) {
     MethodCode code = code(type, methodName, parameterTypes);

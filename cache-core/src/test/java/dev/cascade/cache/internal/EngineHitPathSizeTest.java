@@ -1,5 +1,6 @@
 package dev.cascade.cache.internal;
 
+import static dev.cascade.cache.internal.BytecodeSize.C1_CLASS_FILE_STACK_SLOTS;
 import static dev.cascade.cache.internal.BytecodeSize.codeLength;
 import static dev.cascade.cache.internal.BytecodeSize.stackSlotsBeyondParameters;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,16 +15,11 @@ import org.junit.jupiter.api.Test;
  * of its caller's allowance at each level below (31, 27, 24, 21 bytes). The path is a view's
  * {@code getIfPresent} or {@code get} (level 1) → {@code CacheEngine.lookupLocal(key)} (2) → {@code
  * lookupLocal(tier, key)} (3) → {@code CaffeineTier.getValueIfPresent} (4, see the memory package's
- * HitPathSizeTest). C1 also refuses a callee whose stack and locals, beyond its parameters, take
- * more than {@code C1InlineStackLimit} slots (5 on JDK 17), counting one stack slot more than the
- * class file's {@code max_stack} (HotSpot reserves it in every method for invokedynamic's appendix):
- * so at most 4 slots by the class file. A 5-slot {@code lookupLocal} variant was refused ("callee
- * uses too much stack", 2026-12-05). A method over a limit is compiled on its own and called on
- * every hit.
+ * HitPathSizeTest). C1 also refuses a callee whose stack and locals, beyond its parameters, pass
+ * {@code C1InlineStackLimit} ({@link BytecodeSize#C1_CLASS_FILE_STACK_SLOTS}). A method over a
+ * limit is compiled on its own and called on every hit.
  */
 class EngineHitPathSizeTest {
-  /** {@code C1InlineStackLimit} (5) less the stack slot HotSpot adds to every method. */
-  static final int C1_CLASS_FILE_STACK_SLOTS = 4;
 
   @Test
   void viewEntryPoints_fitTheFirstLevel() {

@@ -1,5 +1,6 @@
 package dev.cascade.cache.memory;
 
+import static dev.cascade.cache.internal.BytecodeSize.C1_CLASS_FILE_STACK_SLOTS;
 import static dev.cascade.cache.internal.BytecodeSize.codeLength;
 import static dev.cascade.cache.internal.BytecodeSize.stackSlotsBeyondParameters;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,9 +21,8 @@ class HitPathSizeTest {
   @Test
   void getValueIfPresent_fitsC1sInliningAllowanceAtItsDepth() {
     assertThat(codeLength(CaffeineTier.class, "getValueIfPresent", Object.class)).isLessThanOrEqualTo(21);
-    // and C1InlineStackLimit: at most 4 slots by the class file (see internal.EngineHitPathSizeTest)
     assertThat(stackSlotsBeyondParameters(CaffeineTier.class, "getValueIfPresent", Object.class))
-        .isLessThanOrEqualTo(4);
+        .isLessThanOrEqualTo(C1_CLASS_FILE_STACK_SLOTS);
   }
 
   @Test
