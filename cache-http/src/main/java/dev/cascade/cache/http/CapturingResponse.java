@@ -17,9 +17,19 @@ import org.jspecify.annotations.Nullable;
  * The response a handler writes while its output may be stored: headers and status go to the real
  * response at once, the body into a buffer of at most {@code limit} bytes. The buffer is given up —
  * its bytes written to the real response and every later byte passed straight through — when the
- * body outgrows the limit, when the handler flushes (it is streaming), or when it sends an error or
- * a redirect; such a response is {@linkplain #passedThrough() passed through} and never stored.
- * Content length set by the handler is held back while buffering (the filter sets the real one).
+ * body outgrows the limit, when the handler writes after it flushed (it is streaming), or when it
+ * sends an error or a redirect; such a response is {@linkplain #passedThrough() passed through} and
+ * never stored. Content length set by the handler is held back while buffering (the filter sets the
+ * real one).
+ *
+ * <p>A flush sends what the buffer holds to the client at once, and the buffer keeps it: a handler
+ * that flushes once it has written everything (Spring MVC ends a {@code ResponseEntity} with {@code
+ * flushBuffer()}) still produces a response that can be stored, already {@linkplain #sentEarly()
+ * sent}. Only a write after a flush makes it streaming.
+ *
+ * <p>Invariants: {@code sent} bytes at the start of {@code buffer} have been written to the real
+ * response, and {@code flushed} means the real response is committed; {@code buffer} is null
+ * exactly when {@code passedThrough}.
  *
  * <p>Used by one request's thread (or the threads the container hands an async request to, one at
  * a time); not thread-safe.
@@ -28,6 +38,10 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   private final int limit;
   private @Nullable ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
   private boolean passedThrough;
+  /** Whether the handler flushed while its body was being buffered. */
+  private boolean flushed;
+  /** How many bytes at the start of the buffer went to the client with a flush. */
+  private int sent;
   private boolean finishing;
   private boolean cookieAdded;
   private long contentLength = -1;
@@ -42,6 +56,14 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   /** Whether the body went (or goes) straight to the client: this response is not stored. */
   boolean passedThrough() {
     return passedThrough;
+  }
+
+  /**
+   * Whether the handler flushed while its body was buffered, so that the client has the response
+   * (status, headers and the body written so far) already: the filter must not write it again.
+   */
+  boolean sentEarly() {
+    return flushed;
   }
 
   /** Whether the handler added a cookie through {@link #addCookie}. */
@@ -65,14 +87,33 @@ final class CapturingResponse extends HttpServletResponseWrapper {
       return;
     }
     passedThrough = true;
-    if (contentLength >= 0) {
+    if (contentLength >= 0 && !flushed) {
       super.setContentLengthLong(contentLength);
     }
     ByteArrayOutputStream held = buffer;
     buffer = null;
-    if (held != null && held.size() > 0) {
-      super.getOutputStream().write(held.toByteArray());
+    if (held != null && held.size() > sent) {
+      byte[] bytes = held.toByteArray();
+      super.getOutputStream().write(bytes, sent, bytes.length - sent);
     }
+  }
+
+  /**
+   * The handler flushed: sends what the buffer holds and has not been sent yet, and the buffer keeps
+   * it, so that a response complete at its flush can still be stored.
+   */
+  private void flushBuffered() throws IOException {
+    if (!flushed && contentLength >= 0) {
+      super.setContentLengthLong(contentLength); // the response commits now, with the handler's length
+    }
+    flushed = true;
+    ByteArrayOutputStream held = buffer;
+    if (held != null && held.size() > sent) {
+      byte[] bytes = held.toByteArray();
+      super.getOutputStream().write(bytes, sent, bytes.length - sent);
+      sent = bytes.length;
+    }
+    super.getOutputStream().flush();
   }
 
   @Override
@@ -103,16 +144,18 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   @Override
   public void flushBuffer() throws IOException {
     if (writer != null) {
-      writer.flush();
+      writer.flush(); // through the stream's flush: buffered bytes go out
     }
-    passThrough();
+    if (!passedThrough) {
+      flushBuffered();
+    }
     super.flushBuffer();
   }
 
   @Override
   public void resetBuffer() {
-    if (passedThrough) {
-      super.resetBuffer();
+    if (passedThrough || flushed) {
+      super.resetBuffer(); // committed: the container refuses, as it would without this wrapper
     } else if (buffer != null) {
       buffer.reset();
     }
@@ -120,7 +163,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
   @Override
   public void reset() {
-    super.reset();
+    super.reset(); // after a flush the response is committed, and this throws
     if (!passedThrough && buffer != null) {
       buffer.reset();
     }
@@ -230,8 +273,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   private final class CaptureStream extends ServletOutputStream {
     @Override
     public void write(int b) throws IOException {
-      if (!passedThrough && buffer != null && buffer.size() + 1 > limit) {
-        passThrough();
+      if (!passedThrough && (flushed || buffer.size() + 1 > limit)) {
+        passThrough(); // a write after a flush is streaming
       }
       if (passedThrough) {
         CapturingResponse.super.getOutputStream().write(b);
@@ -242,8 +285,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public void write(byte[] bytes, int off, int len) throws IOException {
-      if (!passedThrough && buffer != null && buffer.size() + len > limit) {
-        passThrough();
+      if (!passedThrough && (flushed || buffer.size() + len > limit)) {
+        passThrough(); // a write after a flush is streaming
       }
       if (passedThrough) {
         CapturingResponse.super.getOutputStream().write(bytes, off, len);
@@ -257,8 +300,11 @@ final class CapturingResponse extends HttpServletResponseWrapper {
       if (finishing) {
         return;
       }
-      passThrough();
-      CapturingResponse.super.getOutputStream().flush();
+      if (passedThrough) {
+        CapturingResponse.super.getOutputStream().flush();
+      } else {
+        flushBuffered();
+      }
     }
 
     @Override

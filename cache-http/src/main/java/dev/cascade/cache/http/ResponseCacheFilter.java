@@ -363,7 +363,7 @@ public final class ResponseCacheFilter extends HttpFilter {
     private void finishLead() throws IOException {
       CapturingResponse captured = capture;
       byte[] bytes = body;
-      if (captured == null || bytes == null || captured.passedThrough()) {
+      if (captured == null || bytes == null || captured.passedThrough() || captured.sentEarly()) {
         return; // the handler's output went (or goes) to the client directly
       }
       CachedResponse stored = produced;

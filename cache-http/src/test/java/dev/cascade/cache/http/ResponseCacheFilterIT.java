@@ -56,6 +56,8 @@ class ResponseCacheFilterIT {
             .route("/missing", r -> r.ttl(Duration.ofMinutes(5)).alsoCacheStatuses(404))
             .route("/big", r -> r.ttl(Duration.ofMinutes(5)).maxBodyBytes(1000))
             .route("/stream", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/flushed-stream", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/flushed-buffer", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/stampede", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/revalidate", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/conditional", r -> r.ttl(Duration.ofMinutes(5)))
@@ -114,6 +116,20 @@ class ResponseCacheFilterIT {
       response.getWriter().print("event 1 of run " + run);
       response.flushBuffer();
       response.getWriter().print(", event 2");
+    }));
+    // Both flush once the whole body is written, as Spring MVC does after a ResponseEntity:
+    // complete responses, so they are stored.
+    servlets.put("/flushed-stream", new CountingServlet((request, response, run) -> {
+      response.setContentType("text/plain;charset=utf-8");
+      response.getOutputStream().write(("run " + run + ", flushed at its end").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      response.getOutputStream().flush();
+    }));
+    servlets.put("/flushed-buffer", new CountingServlet((request, response, run) -> {
+      String body = "run " + run + ", buffer flushed at its end";
+      response.setContentType("text/plain;charset=utf-8");
+      response.setContentLength(body.length());
+      response.getWriter().print(body);
+      response.flushBuffer();
     }));
     servlets.put("/stampede", new CountingServlet((request, response, run) -> {
       try {
@@ -442,6 +458,31 @@ class ResponseCacheFilterIT {
 
     assertThat(first.body()).isEqualTo("event 1 of run 1, event 2");
     assertThat(second.body()).isEqualTo("event 1 of run 2, event 2");
+  }
+
+  @Test
+  void get_handlerFlushingItsStreamAtTheEnd_isStoredAndServedWhole() {
+    HttpResponse<String> first = server.get("/flushed-stream");
+    HttpResponse<String> second = server.get("/flushed-stream");
+
+    assertThat(first.body()).isEqualTo("run 1, flushed at its end");
+    assertThat(first.headers().firstValue("X-Cascade-Cache")).hasValue("miss");
+    assertThat(second.body()).isEqualTo("run 1, flushed at its end");
+    assertThat(second.headers().firstValue("X-Cascade-Cache")).hasValue("hit");
+    assertThat(second.headers().firstValue("Content-Type")).hasValue("text/plain;charset=utf-8");
+    assertThat(runs("/flushed-stream")).isEqualTo(1);
+  }
+
+  @Test
+  void get_handlerFlushingTheBufferAtTheEnd_isStoredWithItsLength() {
+    HttpResponse<String> first = server.get("/flushed-buffer");
+    HttpResponse<String> second = server.get("/flushed-buffer");
+
+    assertThat(first.body()).isEqualTo("run 1, buffer flushed at its end");
+    assertThat(first.headers().firstValueAsLong("Content-Length")).hasValue(first.body().length());
+    assertThat(second.body()).isEqualTo("run 1, buffer flushed at its end");
+    assertThat(second.headers().firstValueAsLong("Content-Length")).hasValue(second.body().length());
+    assertThat(runs("/flushed-buffer")).isEqualTo(1);
   }
 
   @Test
