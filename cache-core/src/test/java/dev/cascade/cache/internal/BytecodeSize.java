@@ -21,9 +21,11 @@ public final class BytecodeSize {
   /**
    * The most stack slots beyond its parameters ({@link #stackSlotsBeyondParameters}) that a method
    * can use, by its class file, and still be inlined by C1: {@code C1InlineStackLimit} (5 on JDK
-   * 17) less one. The one is inferred, not read in HotSpot's source: a method at 5 by its class
-   * file was refused ("callee uses too much stack", {@code -XX:+LogCompilation}, 2026-12-05), so
-   * HotSpot apparently counts one stack slot more than the class file declares.
+   * 17) less one: C1's check ({@code GraphBuilder::try_inline_full}) reads {@code
+   * Method::max_stack()}, which is the class file's {@code max_stack} plus {@code
+   * Method::extra_stack_entries()}, one slot kept for the appendix argument of {@code
+   * invokedynamic} and method handle calls ({@code method.hpp}, JDK 17). A method at 5 by its
+   * class file was refused ("callee uses too much stack", {@code -XX:+LogCompilation}).
    */
   public static final int C1_CLASS_FILE_STACK_SLOTS = 4;
 
