@@ -5,6 +5,7 @@ import dev.cascade.cache.spi.TierEntry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -262,7 +263,12 @@ final class BulkLoads<K, V> {
         .thenCompose(Function.identity());
   }
 
-  /** Adds the live local values of {@code keys} to {@code result} and returns the missing keys. */
+  /**
+   * Adds the live local values of {@code keys} to {@code result} and returns the missing keys. Each
+   * distinct key is looked up (and counted) once, however often {@code keys} names it: a key is
+   * skipped when it is already in {@code result}, among the missing keys, or among the cached
+   * absences found, which are in neither.
+   */
   private Set<K> readLocal(Iterable<? extends K> keys, Map<K, V> result, Counting counting) {
     Objects.requireNonNull(keys, "keys");
     Set<K> missing = new LinkedHashSet<>(capacityFor(keys));
@@ -272,15 +278,21 @@ final class BulkLoads<K, V> {
       }
       return missing;
     }
+    Set<K> cachedNulls = null; // created at the first cached absence: most requests find none
     for (K key : keys) {
       Objects.requireNonNull(key, "keys contains a null key");
-      if (result.containsKey(key) || missing.contains(key)) {
+      if (result.containsKey(key) || missing.contains(key) || (cachedNulls != null && cachedNulls.contains(key))) {
         continue;
       }
       Object found = counting.counts() ? localLookup.lookup(key) : uncounted(key);
       if (found == null) {
         missing.add(key);
-      } else if (found != LocalTier.CACHED_NULL) {
+      } else if (found == LocalTier.CACHED_NULL) {
+        if (cachedNulls == null) {
+          cachedNulls = new HashSet<>();
+        }
+        cachedNulls.add(key);
+      } else {
         @SuppressWarnings("unchecked")
         V value = (V) found;
         result.put(key, value);

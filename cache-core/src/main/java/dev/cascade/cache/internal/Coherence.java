@@ -6,7 +6,10 @@ import dev.cascade.cache.CacheUnavailableException;
 import dev.cascade.cache.spi.InvalidationChannel;
 import dev.cascade.cache.spi.KeyCodec;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -20,7 +23,12 @@ import org.jspecify.annotations.Nullable;
  * invalidation touches a tier and again before the in-process tier applies it; a fill or publish
  * made for a {@link Flight} checks, under the in-process tier's per-key lock, that neither epoch
  * moved since the flight began and that the channel still delivers, and gives up otherwise. So an
- * invalidation that races a fill always wins. Thread-safe.
+ * invalidation that races a fill always wins. A put that writes remote tiers or announces itself
+ * stores its entry in the in-process tier under the same kind of check ({@link PutEpochs}): only
+ * if nothing but its own second move moved the epochs since its first, so an invalidation (or a
+ * later write) that completes while the put's remote write is in flight wins over the put's
+ * in-process store as well. Epochs are striped: an unrelated key of the same stripe can make a
+ * fill or a put's store give up, which costs a miss, never a stale hit. Thread-safe.
  */
 final class Coherence<K> {
   private static final int STRIPES = 1024;
@@ -103,6 +111,64 @@ final class Coherence<K> {
   /** Moves {@code key}'s epoch: fills of it in flight will not be stored. */
   void bump(K key) {
     stripeEpochs.incrementAndGet(stripeOf(key));
+  }
+
+  /**
+   * The epochs as a put left them with its first move of one stripe, so that its in-process store
+   * can tell whether anything else moved them while its remote writes ran ({@link
+   * #movedOnlyBy}). {@code stripeEpoch} is the stripe's epoch right after that move.
+   */
+  record PutEpochs(int stripe, long stripeEpoch, long globalEpoch) {}
+
+  /**
+   * A put's first move: moves {@code key}'s epoch, as {@link #bump} does, and returns the epochs
+   * right after it. The put makes its second move with {@link #endPut} once its remote writes ended.
+   */
+  PutEpochs beginPut(K key) {
+    return beginPutOfStripe(stripeOf(key));
+  }
+
+  /**
+   * {@link #beginPut} of the keys of a {@code putAll}: moves each of their stripes once (several
+   * keys may share one) and maps each key to its stripe's {@link PutEpochs}, one object per stripe.
+   * The second moves are then one {@link #endPut} per distinct object.
+   */
+  Map<K, PutEpochs> beginPutAll(Collection<K> keys) {
+    Map<Integer, PutEpochs> byStripe = new HashMap<>();
+    Map<K, PutEpochs> byKey = new HashMap<>(ReadThrough.capacityFor(keys.size()));
+    for (K key : keys) {
+      byKey.put(key, byStripe.computeIfAbsent(stripeOf(key), this::beginPutOfStripe));
+    }
+    return byKey;
+  }
+
+  private PutEpochs beginPutOfStripe(int stripe) {
+    long moved = stripeEpochs.incrementAndGet(stripe);
+    return new PutEpochs(stripe, moved, globalEpoch.get());
+  }
+
+  /**
+   * A put's second move, once its remote writes ended and before its in-process store: moves the
+   * stripe of {@code put} again, so that a fill that read a remote tier before the write ended (the
+   * old value) is not stored.
+   */
+  void endPut(PutEpochs put) {
+    stripeEpochs.incrementAndGet(put.stripe());
+  }
+
+  /**
+   * Whether, since {@link #beginPut} returned {@code put}, no epoch moved but by the put's own
+   * {@link #endPut}, and the channel delivers: the condition of the put's in-process store, asked
+   * under the key's lock there and again once the entry is stored. So an invalidation of the key (its own, a tag's, everything, or one
+   * received from another instance) or another write of it that moved an epoch while the put's
+   * remote writes ran makes the put drop the key instead of storing: the invalidation moved the
+   * epoch before its in-process drop, which may have come before this store. False too when an
+   * unrelated key of the same stripe was written or invalidated meanwhile: a miss, never a stale hit.
+   */
+  boolean movedOnlyBy(PutEpochs put) {
+    return stripeEpochs.get(put.stripe()) == put.stripeEpoch() + 1
+        && globalEpoch.get() == put.globalEpoch()
+        && delivering();
   }
 
   /** Moves the global epoch: no fill in flight will be stored. */

@@ -9,6 +9,7 @@ import dev.cascade.cache.spi.Tier;
 import dev.cascade.cache.spi.TierEntry;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -28,6 +30,17 @@ import org.jspecify.annotations.Nullable;
  * in-process tier (or drop the key there, if a remote write failed or the channel cannot deliver),
  * then announce it to the other instances. The second epoch move is not redundant: a load that
  * missed between the two moves must not overwrite the write with what it loaded.
+ *
+ * <p>A put's in-process store is conditional, checked under the key's lock in the in-process tier
+ * and again once stored ({@link #storeOrDrop}): it is kept only if no epoch moved since the put's
+ * first move but by its own second move ({@link Coherence#movedOnlyBy}), else the key is dropped
+ * there. An invalidation moves the epochs before its in-process drop, so one that completed while
+ * the put's remote write was in flight (on this instance or, through the channel, on another) is
+ * not undone by the put's store landing after its drop, and neither is a later write of the key:
+ * the in-process tier never keeps a value the remote tiers no longer hold. Epochs are striped, so
+ * a write or invalidation of an unrelated key can make the store give up too; that costs one miss.
+ * A cache without remote tiers and without a channel has no remote write for anything to race, and
+ * stores unconditionally.
  *
  * <p>A remote failure reaches the caller as a {@link CacheException} (a {@link
  * CacheTimeoutException} or {@link CacheUnavailableException} when that is what happened) after
@@ -75,18 +88,14 @@ final class WritePipeline<K, V> {
     if (localOnly) {
       return putLocalOnly(key, value, entryTtl, tags);
     }
-    coherence.bump(key);
+    Coherence.PutEpochs epochs = coherence.beginPut(key);
     TierEntry<V> entry = entries.create(value, entryTtl, entries.ticker().wallMillis(), 0, tags);
     return write(
         () -> "put of key " + key,
         tier -> tier.put(key, entry),
         error -> {
-          coherence.bump(key); // a fill that read the old remote value during the write must lose
-          if (error == null && coherence.delivering()) {
-            local.put(key, entry);
-          } else {
-            local.invalidate(key);
-          }
+          coherence.endPut(epochs); // a fill that read the old remote value during the write must lose
+          storeOrDrop(key, entry, epochs, error);
         },
         InvalidationChannel.Kind.KEYS,
         () -> coherence.encoded(List.of(key)));
@@ -123,24 +132,43 @@ final class WritePipeline<K, V> {
           typed.put(key, entries.create(value, null, now, 0, Set.of()));
         });
     stats.puts.add(typed.size());
-    typed.keySet().forEach(coherence::bump);
+    Map<K, Coherence.PutEpochs> epochs = coherence.beginPutAll(typed.keySet());
     return write(
         () -> "putAll of " + typed.size() + " entries",
         tier -> tier.putAll(typed),
         error -> {
-          typed.keySet().forEach(coherence::bump);
-          boolean keep = error == null && coherence.delivering();
+          // one second move per stripe, as the first: a fill that read an old remote value must lose
+          new HashSet<>(epochs.values()).forEach(coherence::endPut);
           typed.forEach(
               (key, entry) -> {
-                if (keep) {
-                  local.put(key, entry);
+                if (localOnly) {
+                  local.put(key, entry); // no remote write and no channel: nothing could race it
                 } else {
-                  local.invalidate(key);
+                  storeOrDrop(key, entry, epochs.get(key), error);
                 }
               });
         },
         InvalidationChannel.Kind.KEYS,
         () -> coherence.encoded(typed.keySet()));
+  }
+
+  /**
+   * A put's in-process step, after its second epoch move: stores {@code entry} if the remote writes
+   * succeeded ({@code error} is null) and, under the key's lock, nothing but the put itself moved
+   * the epochs since {@code epochs} were taken and the channel delivers; else drops the key, whose
+   * in-process copy (an older value, or nothing) the put's remote writes may have made stale.
+   *
+   * <p>The condition is asked again once the entry is stored, and the key dropped if it no longer
+   * holds: an invalidation of a tag or of everything finds the in-process entries to drop without
+   * their keys' locks (through the tag index, or the keys present), so one that moved its epochs
+   * and made its drop between the check and the moment the stored entry became visible would not
+   * see the entry. Its epoch moves came before its drop, so the second ask sees them.
+   */
+  private void storeOrDrop(K key, TierEntry<V> entry, Coherence.PutEpochs epochs, @Nullable Throwable error) {
+    BooleanSupplier movedOnlyByThisPut = () -> coherence.movedOnlyBy(epochs);
+    if (error != null || !local.putIf(key, entry, movedOnlyByThisPut) || !movedOnlyByThisPut.getAsBoolean()) {
+      local.invalidate(key);
+    }
   }
 
   CompletableFuture<Void> invalidate(K key) {
