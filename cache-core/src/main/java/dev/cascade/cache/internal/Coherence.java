@@ -22,8 +22,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Invariants: an epoch (one per key stripe, one global) is bumped before any write or
  * invalidation touches a tier and again before the in-process tier applies it; a fill or publish
  * made for a {@link Flight} checks, under the in-process tier's per-key lock, that neither epoch
- * moved since the flight began and that the channel still delivers, and gives up otherwise. So an
- * invalidation that races a fill always wins. A put that writes remote tiers or announces itself
+ * moved since the flight began and that the channel still delivers, and gives up otherwise; once
+ * stored, it asks again whether the global epoch moved ({@link #unswept}), and removes its own entry
+ * if so, since an invalidation of a tag or of everything drops entries without their keys' locks.
+ * So an invalidation that races a fill always wins. A put that writes remote tiers or announces itself
  * stores its entry in the in-process tier under the same kind of check ({@link PutEpochs}): only
  * if nothing but its own second move moved the epochs since its first, so an invalidation (or a
  * later write) that completes while the put's remote write is in flight wins over the put's
@@ -101,6 +103,35 @@ final class Coherence<K> {
         && globalEpoch.get() == flight.globalEpoch
         && !flight.superseded
         && delivering();
+  }
+
+  /**
+   * Whether {@code flight}'s key was invalidated since it began: an epoch of its key moved, or a put
+   * superseded it. Unlike {@link #isCurrent}, a channel that does not deliver does not count: that
+   * is not an invalidation of this key, and every flight would look stale while it lasts.
+   */
+  boolean invalidatedSince(Flight<?> flight) {
+    return stripeEpochs.get(flight.stripe) != flight.stripeEpoch
+        || globalEpoch.get() != flight.globalEpoch
+        || flight.superseded;
+  }
+
+  /**
+   * Whether no invalidation moved the global epoch since {@code flight} began, and the channel
+   * delivers: what a fill made for the flight must still satisfy once its entry is stored and
+   * visible, or the fill removes that entry again ({@link LocalWrites#fillIf}). An invalidation of a
+   * tag or of everything (here or received, a flush, a received key whose stripe is unknown) moves
+   * the global epoch and then drops the in-process entries it finds without taking their keys'
+   * locks, so it can miss an entry whose check passed before its move but that became visible after
+   * its drop; this second ask sees its move. An invalidation that moves only a key's stripe drops
+   * the key under its lock after its move, so it either came before the fill's check, which then
+   * failed, or waits for the store and drops the entry itself; and a put that superseded the flight
+   * or moved its stripe stores after the fill under the same lock. Neither needs the second ask, and
+   * leaving them out of it keeps a put's value that is the very object the fill stored (which removal
+   * by identity could not tell from the fill's).
+   */
+  boolean unswept(Flight<?> flight) {
+    return globalEpoch.get() == flight.globalEpoch && delivering();
   }
 
   /** Whether invalidations from other instances reach us; without a channel there are none to miss. */

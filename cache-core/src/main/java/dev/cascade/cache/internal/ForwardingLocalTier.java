@@ -53,6 +53,11 @@ abstract class ForwardingLocalTier<K, V> implements LocalTier<K, V> {
   }
 
   @Override
+  public boolean invalidateEntryLocal(K key, TierEntry<V> entry) {
+    return tier.invalidateEntryLocal(key, entry);
+  }
+
+  @Override
   public void invalidateAllLocal() {
     tier.invalidateAllLocal();
   }

@@ -60,6 +60,38 @@ final class LocalWrites<K, V> {
     return stored;
   }
 
+  /**
+   * A fill of the in-process tier (a remote value read on a miss, or a loaded value): stores {@code
+   * entry} unless {@code stillCurrent} says otherwise under the key's lock, then, once the entry is
+   * stored and visible, asks {@code stillKept} and, if it answers {@code false}, removes the entry
+   * again, but only if the key still holds this very entry ({@link LocalTier#invalidateEntryLocal}):
+   * an invalidation that drops entries without their keys' locks may have run between the check and
+   * the moment the entry became visible, and a value stored after it (a put's) must stay.
+   *
+   * @return whether the entry was stored and kept
+   */
+  boolean fillIf(K key, TierEntry<V> entry, BooleanSupplier stillCurrent, BooleanSupplier stillKept) {
+    if (local == null) {
+      return true;
+    }
+    if (!putIf(key, entry, stillCurrent)) {
+      return false;
+    }
+    if (stillKept.getAsBoolean()) {
+      return true;
+    }
+    boolean removed;
+    try {
+      removed = local.invalidateEntryLocal(key, entry);
+    } catch (RuntimeException e) {
+      throw failed(TierOperation.INVALIDATE, e);
+    }
+    if (removed) {
+      events.tierInvalidated(0, InvalidationScope.KEY, 1);
+    }
+    return false;
+  }
+
   void invalidate(K key) {
     if (local != null) {
       try {

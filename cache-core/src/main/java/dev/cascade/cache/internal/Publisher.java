@@ -11,7 +11,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Writes loaded entries to every tier, farthest first, unless an invalidation intervened (the
  * flight's epochs moved) or the lease was lost (the farthest tier refuses a publish whose lease
- * lapsed, and nothing nearer is then written). A tier that failed the flight's read is not waited
+ * lapsed, and nothing nearer is then written). The in-process write is a fill ({@link
+ * LocalWrites#fillIf}): checked under the key's lock, and undone if an invalidation of a tag or of
+ * everything ran while it was being stored. A tier that failed the flight's read is not waited
  * for again: the caller gets its value within one timeout, and the next caller finds the breaker's
  * verdict. Failures are counted and absorbed. Thread-safe.
  */
@@ -49,7 +51,9 @@ final class Publisher<K, V> {
                     true);
               });
     }
-    return chain.thenApply(stored -> stored && local.putIf(key, entry, () -> coherence.isCurrent(flight)));
+    return chain.thenApply(
+        stored ->
+            stored && local.fillIf(key, entry, () -> coherence.isCurrent(flight), () -> coherence.unswept(flight)));
   }
 
   /** Publishes bulk-loaded entries, one pipeline per tier; each in-process fill checks its own flight. */
@@ -64,6 +68,11 @@ final class Publisher<K, V> {
       chain = chain.thenCompose(done -> reads.failOpen(tier, t -> t.putAll(entries), null));
     }
     return chain.thenAccept(
-        done -> entries.forEach((key, entry) -> local.putIf(key, entry, () -> coherence.isCurrent(flights.get(key)))));
+        done ->
+            entries.forEach(
+                (key, entry) -> {
+                  Flight<V> flight = flights.get(key);
+                  local.fillIf(key, entry, () -> coherence.isCurrent(flight), () -> coherence.unswept(flight));
+                }));
   }
 }

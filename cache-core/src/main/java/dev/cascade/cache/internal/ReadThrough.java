@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * Reads the remote tiers nearest first and fills the nearer tiers with what it finds, failing open:
  * a tier that fails counts an error, reads as a miss and marks the flight degraded (later remote
  * steps of that flight are skipped). A fill of the in-process tier is conditional on the flight's
- * epochs (see {@link Coherence}). Stateless apart from its collaborators; thread-safe.
+ * epochs, and undone if an invalidation of a tag or of everything ran while it was being stored
+ * (see {@link Coherence}). Stateless apart from its collaborators; thread-safe.
  */
 final class ReadThrough<K, V> {
   private final List<Tier<K, V>> remotes;
@@ -254,7 +255,7 @@ final class ReadThrough<K, V> {
     for (int i = 0; i < foundAt; i++) {
       failOpen(remotes.get(i), tier -> tier.put(key, entry), null);
     }
-    local.putIf(key, entry, () -> coherence.isCurrent(flight));
+    local.fillIf(key, entry, () -> coherence.isCurrent(flight), () -> coherence.unswept(flight));
   }
 
   /** Like {@link #failOpen(Tier, Function, Object)}, and marks {@code flight} degraded on failure. */

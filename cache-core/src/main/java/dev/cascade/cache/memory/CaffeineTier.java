@@ -258,6 +258,36 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
         });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Compares what Caffeine holds with the form this tier stored for {@code entry} (see {@code
+   * StoredForms}): the entry object itself, or for a plain entry its bare value object, so a later
+   * store of that same value object counts as this one. The key is read quietly first (no read is
+   * recorded, no expiry moved), and removed under its lock only if it still holds that object,
+   * unlinking its tags and alias as {@link #invalidateLocal} does: a remap that keeps a newer entry
+   * would make Caffeine compute that entry's expiry again.
+   */
+  @Override
+  public boolean invalidateEntryLocal(K key, TierEntry<V> entry) {
+    Object stored = StoredForms.of(entry);
+    if (cache.policy().getIfPresentQuietly(key) != stored) {
+      return false;
+    }
+    boolean[] removed = {false};
+    map.computeIfPresent(
+        key,
+        (k, current) -> {
+          if (current != stored) {
+            return current; // replaced since the quiet read: not ours to remove
+          }
+          unlinkTags(k, current);
+          removed[0] = true;
+          return null;
+        });
+    return removed[0];
+  }
+
   @Override
   public void invalidateAllLocal() {
     for (K key : new ArrayList<>(map.keySet())) {

@@ -59,7 +59,9 @@ public interface LocalTier<K, V> extends Tier<K, V> {
 
   /**
    * Stores {@code entry} under {@code key} unless {@code stillCurrent} answers {@code false} when
-   * asked while the key is locked: the hook that lets an invalidation that raced a fill win.
+   * asked while the key is locked: the hook that lets an invalidation that raced a fill win. (An
+   * invalidation of a tag or of everything that does not lock each key may still miss an entry whose
+   * check passed before it; the cache then undoes the store with {@link #invalidateEntryLocal}.)
    *
    * @return whether the entry was stored
    */
@@ -67,6 +69,28 @@ public interface LocalTier<K, V> extends Tier<K, V> {
 
   /** Removes {@code key}. */
   void invalidateLocal(K key);
+
+  /**
+   * Removes {@code key} only while it still holds what {@link #putLocalIf} (or {@link #putLocal})
+   * stored for this very {@code entry} object, not anything stored after it: the undo of one fill
+   * that the cache calls when, once the fill's entry was stored, it finds that an invalidation which
+   * drops entries without taking their keys' locks ({@link #invalidateAllLocal}, {@link
+   * #invalidateTagLocal}) ran meanwhile and may have missed it. A value a racing put stored after
+   * the fill must stay: in a cache without remote tiers it is held nowhere else. Like {@link
+   * #putLocalIf}, this must be atomic with respect to other writes of the key.
+   *
+   * <p>The default removes the key whatever it holds ({@link #invalidateLocal}) and answers {@code
+   * true}: never a stale value, but it may drop a value written after the fill, which then costs a
+   * miss (or, in a cache whose only tier is in-process, loses that write as an eviction would). A
+   * tier should override it, and a decorator forward it, as {@code CaffeineTier} and the cache's own
+   * views do.
+   *
+   * @return whether an entry was removed ({@code false} when the key held something else or nothing)
+   */
+  default boolean invalidateEntryLocal(K key, TierEntry<V> entry) {
+    invalidateLocal(key);
+    return true;
+  }
 
   /** Removes every entry. */
   void invalidateAllLocal();

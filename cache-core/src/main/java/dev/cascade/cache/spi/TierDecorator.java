@@ -6,8 +6,8 @@ package dev.cascade.cache.spi;
  * several are given, the first wraps the tier itself and each later one wraps the previous result.
  *
  * <p>A decorator of a {@link LocalTier} must return a {@link LocalTier} that forwards every method,
- * the conditional {@link LocalTier#putLocalIf} included, unchanged in meaning. Implementations must
- * be thread-safe.
+ * the conditional {@link LocalTier#putLocalIf} and {@link LocalTier#invalidateEntryLocal} included,
+ * unchanged in meaning. Implementations must be thread-safe.
  */
 public interface TierDecorator {
 
