@@ -39,6 +39,15 @@ public interface AsyncCache<K, V> {
   CompletableFuture<@Nullable V> get(
       K key, Duration ttl, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader);
 
+  /**
+   * See {@link Cache#get(Object, Set, Function)}: what this call loads is stored with {@code tags}.
+   *
+   * @throws NullPointerException if {@code key}, {@code tags}, a tag or {@code loader} is null
+   * @throws IllegalArgumentException if a tag is empty
+   */
+  CompletableFuture<@Nullable V> get(
+      K key, Set<String> tags, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader);
+
   /** See {@link Cache#getAll(Iterable)}. */
   CompletableFuture<Map<K, V>> getAll(Iterable<? extends K> keys);
 

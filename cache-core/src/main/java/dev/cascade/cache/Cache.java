@@ -70,6 +70,23 @@ public interface Cache<K, V> extends AutoCloseable {
    */
   @Nullable V get(K key, Duration ttl, Function<? super K, ? extends @Nullable V> loader);
 
+  /**
+   * Like {@link #get(Object, Function)}, but what this call loads (a value, or an absence if the
+   * cache caches absences) is stored with {@code tags}, as {@link #put(Object, Object, Set)} stores
+   * a value: an {@link #invalidateTag} of any of them drops it. Like every load, it is stored only if
+   * nothing invalidated the key, a tag or the whole cache while it loaded (it is still returned to
+   * the callers waiting for it); this is the way to cache a loaded value with tags without a second,
+   * unconditional write after the load. A background refresh started by this call (early refresh,
+   * stale-while-revalidate) stores its value with the same tags. A value the cache holds already is
+   * returned as it is, with the tags it was stored with.
+   *
+   * @throws NullPointerException if {@code key}, {@code tags}, a tag or {@code loader} is null
+   * @throws IllegalArgumentException if a tag is empty
+   * @throws IllegalStateException as {@link #get(Object, Function)}
+   * @throws CacheLoaderException as {@link #get(Object, Function)}
+   */
+  @Nullable V get(K key, Set<String> tags, Function<? super K, ? extends @Nullable V> loader);
+
   /** Returns the cached values of those {@code keys} that are present; never loads. */
   Map<K, V> getAll(Iterable<? extends K> keys);
 

@@ -59,20 +59,26 @@ final class AsyncView<K, V> implements AsyncCache<K, V> {
   @Override
   public CompletableFuture<@Nullable V> get(
       K key, Duration ttl, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
-    return getAsync(key, Checks.requirePositive(ttl, "ttl"), loader);
+    return getAsync(key, EntrySpec.ofTtl(ttl), loader);
+  }
+
+  @Override
+  public CompletableFuture<@Nullable V> get(
+      K key, Set<String> tags, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
+    return getAsync(key, EntrySpec.ofTags(tags), loader);
   }
 
   private CompletableFuture<@Nullable V> getAsync(
       K key,
-      @Nullable Duration entryTtl,
+      @Nullable EntrySpec spec,
       Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
     SyncView.requireKeyAndLoader(key, loader);
     Object found = engine.lookupLocal(key);
     if (found == null) {
-      return engine.load(key, entryTtl, loader, engine.asyncExecutor, null);
+      return engine.load(key, spec, loader, engine.asyncExecutor, null);
     }
     if (engine.refresher != null) {
-      engine.afterLocalHit(key, entryTtl, loader);
+      engine.afterLocalHit(key, spec, loader);
     }
     return CompletableFuture.completedFuture(CacheEngine.<V>valueOf(found));
   }

@@ -5,7 +5,6 @@ import dev.cascade.cache.Cached;
 import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.Tier;
 import dev.cascade.cache.spi.TierEntry;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -200,11 +199,11 @@ class CacheEngine<K, V> {
    */
   void afterLocalHit(
       K key,
-      @Nullable Duration entryTtl,
+      @Nullable EntrySpec spec,
       Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
     TierEntry<V> due = earlyRefreshDue(key);
     if (due != null) {
-      startRefresh(key, entryTtl, loader, due);
+      startRefresh(key, spec, loader, due);
     }
   }
 
@@ -225,12 +224,12 @@ class CacheEngine<K, V> {
   /** Starts a background refresh of {@code key}, whose entry is {@code trigger}, with {@code loader}. */
   void startRefresh(
       K key,
-      @Nullable Duration entryTtl,
+      @Nullable EntrySpec spec,
       Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
       TierEntry<V> trigger) {
     Refresher<K, V> refreshes = refresher;
     if (refreshes != null) {
-      refreshes.start(key, entryTtl, loader, trigger);
+      refreshes.start(key, spec, loader, trigger);
     }
   }
 
@@ -244,15 +243,18 @@ class CacheEngine<K, V> {
     return reads.lookup(key);
   }
 
-  /** Loads {@code key} through the miss chain; {@code owner} is the blocking caller's thread. */
+  /**
+   * Loads {@code key} through the miss chain, the loaded entry as {@code spec} asks ({@code null}:
+   * the defaults); {@code owner} is the blocking caller's thread.
+   */
   CompletableFuture<@Nullable V> load(
       K key,
-      @Nullable Duration entryTtl,
+      @Nullable EntrySpec spec,
       Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
       Executor executor,
       @Nullable Thread owner) {
     ensureOpen();
-    return misses.serve(new Miss<>(key, entryTtl, loader, executor, owner, ticker.read()));
+    return misses.serve(new Miss<>(key, spec, loader, executor, owner, ticker.read()));
   }
 
   // ---- state -----------------------------------------------------------------------------------

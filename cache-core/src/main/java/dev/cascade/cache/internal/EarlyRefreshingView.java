@@ -6,6 +6,7 @@ import dev.cascade.cache.spi.Tier;
 import dev.cascade.cache.spi.TierEntry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -32,7 +33,7 @@ final class EarlyRefreshingView<K, V> extends SyncView<K, V> {
     if (found == null) {
       return loadBlocking(key, null, loader);
     }
-    refreshIfDue(key, null, loader);
+    refreshIfDue(key, null, Set.of(), loader);
     return CacheEngine.valueOf(found);
   }
 
@@ -42,17 +43,34 @@ final class EarlyRefreshingView<K, V> extends SyncView<K, V> {
     requireKeyAndLoader(key, loader);
     Object found = lookupLocal(key);
     if (found == null) {
-      return loadBlocking(key, ttl, loader);
+      return loadBlocking(key, EntrySpec.ofTtl(ttl), loader);
     }
-    refreshIfDue(key, ttl, loader);
+    refreshIfDue(key, ttl, Set.of(), loader);
     return CacheEngine.valueOf(found);
   }
 
-  /** Starts a refresh with {@code loader} if the entry's early refresh is due; allocates nothing if not. */
-  private void refreshIfDue(K key, @Nullable Duration ttl, Function<? super K, ? extends @Nullable V> loader) {
+  @Override
+  public @Nullable V get(K key, Set<String> tags, Function<? super K, ? extends @Nullable V> loader) {
+    Set<String> checked = Entries.checkTags(tags);
+    requireKeyAndLoader(key, loader);
+    Object found = lookupLocal(key);
+    if (found == null) {
+      return loadBlocking(key, new EntrySpec(null, checked), loader);
+    }
+    refreshIfDue(key, null, checked, loader); // a refresh stores its value with the same tags
+    return CacheEngine.valueOf(found);
+  }
+
+  /**
+   * Starts a refresh with {@code loader}, of an entry with {@code ttl} (null: the default) and
+   * {@code tags}, if the entry's early refresh is due; allocates nothing if not.
+   */
+  private void refreshIfDue(
+      K key, @Nullable Duration ttl, Set<String> tags, Function<? super K, ? extends @Nullable V> loader) {
     TierEntry<V> due = earlyRefreshDue(key);
     if (due != null) {
-      startRefresh(key, ttl, Futures.callInline(loader), due);
+      EntrySpec spec = ttl == null && tags.isEmpty() ? null : new EntrySpec(ttl, tags);
+      startRefresh(key, spec, Futures.callInline(loader), due);
     }
   }
 }

@@ -53,7 +53,7 @@ final class LoadStep<K, V> implements MissStep<K, V> {
               loadSucceeded(took);
               // what early refresh needs to know: the whole refresh, its reads and hand-offs included
               long needed = Math.max(took, entries.ticker().read() - miss.startedNanos);
-              TierEntry<V> entry = entries.create(value, miss.entryTtl, startWall, needed, Set.of());
+              TierEntry<V> entry = entries.create(value, EntrySpec.ttlOf(miss.spec), startWall, needed, EntrySpec.tagsOf(miss.spec));
               return publisher
                   .publish(miss.key, entry, miss.flight(), miss.lease)
                   .thenApply(stored -> (@Nullable V) value);

@@ -2,7 +2,6 @@ package dev.cascade.cache.internal;
 
 import dev.cascade.cache.spi.Lease;
 import dev.cascade.cache.spi.TierEntry;
-import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -16,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class Miss<K, V> {
   final K key;
-  final @Nullable Duration entryTtl;
+  /** The TTL and tags the caller asked the loaded entry to have; {@code null} for the defaults. */
+  final @Nullable EntrySpec spec;
   final Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader;
   /** Where steps continue after a remote read; the caller's own loop for the blocking API. */
   final Executor executor;
@@ -52,17 +52,17 @@ final class Miss<K, V> {
 
   Miss(
       K key,
-      @Nullable Duration entryTtl,
+      @Nullable EntrySpec spec,
       Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
       Executor executor,
       @Nullable Thread owner,
       long startedNanos) {
-    this(key, entryTtl, loader, executor, owner, startedNanos, null);
+    this(key, spec, loader, executor, owner, startedNanos, null);
   }
 
   Miss(
       K key,
-      @Nullable Duration entryTtl,
+      @Nullable EntrySpec spec,
       Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
       Executor executor,
       @Nullable Thread owner,
@@ -70,7 +70,7 @@ final class Miss<K, V> {
       @Nullable TierEntry<V> trigger) {
     this.key = key;
     this.startedNanos = startedNanos;
-    this.entryTtl = entryTtl;
+    this.spec = spec;
     this.loader = loader;
     this.executor = executor;
     this.owner = owner;

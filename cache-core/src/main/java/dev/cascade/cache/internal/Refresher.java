@@ -2,7 +2,6 @@ package dev.cascade.cache.internal;
 
 import dev.cascade.cache.Ticker;
 import dev.cascade.cache.spi.TierEntry;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -48,14 +47,14 @@ final class Refresher<K, V> implements MissStep<K, V> {
    */
   void start(
       K key,
-      @Nullable Duration entryTtl,
+      @Nullable EntrySpec spec,
       Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
       TierEntry<V> trigger) {
     MissChain<K, V> refreshes = chain;
     if (refreshes == null) {
       throw new IllegalStateException("the refresh chain was not set");
     }
-    Miss<K, V> refresh = new Miss<>(key, entryTtl, loader, executor, null, ticker.read(), trigger);
+    Miss<K, V> refresh = new Miss<>(key, spec, loader, executor, null, ticker.read(), trigger);
     CompletableFuture<@Nullable V> outcome;
     try {
       outcome = refreshes.serve(refresh);
@@ -77,6 +76,6 @@ final class Refresher<K, V> implements MissStep<K, V> {
 
   /** Starts a refresh like {@link #start} once {@code miss}'s own flight has left single-flight. */
   void startAfter(Miss<K, V> miss, TierEntry<V> trigger) {
-    miss.flight().settled.thenRun(() -> start(miss.key, miss.entryTtl, miss.loader, trigger));
+    miss.flight().settled.thenRun(() -> start(miss.key, miss.spec, miss.loader, trigger));
   }
 }

@@ -49,7 +49,7 @@ final class Revalidate<K, V> implements MissStep<K, V> {
       counts.recordOtherHit(entry);
       stats.staleRevalidates.increment();
     }
-    refresher.start(miss.key, miss.entryTtl, miss.loader, entry);
+    refresher.start(miss.key, miss.spec, miss.loader, entry);
     return CompletableFuture.completedFuture(entry.value());
   }
 }

@@ -16,7 +16,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Invariant: {@link #flights} holds exactly the flights still running; a flight leaves the map
  * before its result is published, so a caller that has seen the result starts a new flight, never
- * joins the finished one. Thread-safe.
+ * joins the finished one. A caller that finds a load running that began before an invalidation of
+ * its key ({@link Coherence#invalidatedSince}) does not join it either: it waits for it to end and
+ * then looks again, so a read that follows an invalidation never gets a value loaded before it, and
+ * still no two loads of a key run at once. Thread-safe.
  */
 final class SingleFlight<K, V> implements MissStep<K, V> {
   private final String cacheName;
@@ -54,6 +57,13 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
         stats.misses.increment();
         stats.coalescedWaits.increment();
       }
+      if (!existing.write && coherence.invalidatedSince(existing)) {
+        // The running load began before an invalidation of its key (or a put superseded it): what it
+        // returns may be older than what this caller, which came after, must see. So the caller
+        // waits for it to end, then looks again on its own executor (joining, or leading, a load that
+        // began after the invalidation): one load of a key at a time, as always.
+        return existing.settled.thenComposeAsync(ended -> serveAgain(miss, rest), miss.executor);
+      }
       if (existing.write) {
         // the written value, or, if the write failed, a load of our own: a reader never gets a
         // writer's failure
@@ -63,6 +73,11 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
       }
       return existing.copy();
     }
+    return lead(miss, rest, flight);
+  }
+
+  /** Runs the rest of the chain for {@code miss}, whose {@code flight} is registered for its key. */
+  private CompletableFuture<@Nullable V> lead(Miss<K, V> miss, Rest<K, V> rest, Flight<V> flight) {
     miss.flight = flight;
     CompletableFuture<@Nullable V> result;
     try {

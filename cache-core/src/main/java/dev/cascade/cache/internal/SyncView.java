@@ -108,7 +108,15 @@ class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
     Checks.requirePositive(ttl, "ttl");
     requireKeyAndLoader(key, loader);
     Object found = lookupLocal(key);
-    return found != null ? CacheEngine.valueOf(found) : loadBlocking(key, ttl, loader);
+    return found != null ? CacheEngine.valueOf(found) : loadBlocking(key, EntrySpec.ofTtl(ttl), loader);
+  }
+
+  @Override
+  public @Nullable V get(K key, Set<String> tags, Function<? super K, ? extends @Nullable V> loader) {
+    Set<String> checked = Entries.checkTags(tags);
+    requireKeyAndLoader(key, loader);
+    Object found = lookupLocal(key);
+    return found != null ? CacheEngine.valueOf(found) : loadBlocking(key, new EntrySpec(null, checked), loader);
   }
 
   /** Checks the key, then the loader: the order in which every form of {@code get} checks them. */
@@ -118,9 +126,9 @@ class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
   }
 
   final @Nullable V loadBlocking(
-      K key, @Nullable Duration entryTtl, Function<? super K, ? extends @Nullable V> loader) {
+      K key, @Nullable EntrySpec spec, Function<? super K, ? extends @Nullable V> loader) {
     return await(
-        CallerRunsLoop.runBlocking(loop -> load(key, entryTtl, Futures.callInline(loader), loop, Thread.currentThread())));
+        CallerRunsLoop.runBlocking(loop -> load(key, spec, Futures.callInline(loader), loop, Thread.currentThread())));
   }
 
   @Override

@@ -30,16 +30,17 @@ import org.springframework.cache.support.SimpleValueWrapper;
  *   <li>{@link #retrieve(Object)} and {@link #retrieve(Object, Supplier)} (methods returning {@code
  *       CompletableFuture}): the same through {@link Cache#async()};
  *   <li>{@link #put}: {@link Cache#put}, failing open after a miss (see there); {@link
- *       #putIfAbsent}: a single-flight load of the given value; {@link #evict}, {@link
+ *       #putIfAbsent}: {@link Cache#lookup}, then {@link Cache#put} if absent; {@link #evict}, {@link
  *       #evictIfPresent}: {@link Cache#invalidate}; {@link #clear}, {@link #invalidate()}: {@link
  *       Cache#invalidateAll()}, this cache's entries only.
  * </ul>
  *
  * <p>A {@link CascadeKeys.Tagged} key is read and written under its inner key, with its tags (and
  * the cache's own, see {@link CascadeCacheSpec#tags}); evicting a {@link CascadeKeys.Tag}
- * invalidates the tag. Loads through {@code get(key, loader)} cannot carry tags in Cascade, so a
- * tagged entry loaded that way is written a second time, with its tags, by the caller that loaded
- * it (without waiting for that write).
+ * invalidates the tag. A load ({@code get(key, loader)}, {@code retrieve(key, loader)}) stores what
+ * it loaded with those tags, through {@link Cache#get(Object, Set, java.util.function.Function)}: like
+ * every load, it is stored only if no eviction of the key, of a tag or of the cache overlapped it.
+ * A cached absence carries the tags too.
  *
  * <p>Remote tiers fail open: a read that times out or finds the server down is a miss and the
  * method runs, and the {@code put} of {@code @Cacheable} that follows it is skipped or, if it fails,
@@ -160,13 +161,11 @@ public final class CascadeCache implements org.springframework.cache.Cache {
   public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
     Objects.requireNonNull(valueLoader, "valueLoader");
     Object cacheKey = keyOf(key);
-    Set<String> entryTags = tagsOf(key);
-    boolean[] loaded = new boolean[1];
     Object value =
         cache.get(
             cacheKey,
+            tagsOf(key),
             k -> {
-              loaded[0] = true;
               T result;
               try {
                 result = valueLoader.call();
@@ -178,9 +177,6 @@ public final class CascadeCache implements org.springframework.cache.Cache {
               }
               return result;
             });
-    if (loaded[0] && value != null && !entryTags.isEmpty()) {
-      unawaited(write(cacheKey, value, entryTags));
-    }
     return (T) value;
   }
 
@@ -206,16 +202,13 @@ public final class CascadeCache implements org.springframework.cache.Cache {
   @SuppressWarnings("unchecked")
   public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
     Objects.requireNonNull(valueLoader, "valueLoader");
-    Object cacheKey = keyOf(key);
-    Set<String> entryTags = tagsOf(key);
-    boolean[] loaded = new boolean[1];
     CompletableFuture<@Nullable Object> future =
         cache
             .async()
             .get(
-                cacheKey,
+                keyOf(key),
+                tagsOf(key),
                 k -> {
-                  loaded[0] = true;
                   return valueLoader
                       .get()
                       .thenApply(
@@ -226,19 +219,7 @@ public final class CascadeCache implements org.springframework.cache.Cache {
                             return result;
                           });
                 });
-    if (entryTags.isEmpty()) {
-      return (CompletableFuture<T>) (CompletableFuture<?>) future.thenApplyAsync(value -> value, HAND_OFF);
-    }
-    return (CompletableFuture<T>)
-        (CompletableFuture<?>)
-            future.thenApplyAsync(
-                value -> {
-                  if (loaded[0] && value != null) {
-                    unawaited(write(cacheKey, value, entryTags));
-                  }
-                  return value;
-                },
-                HAND_OFF);
+    return (CompletableFuture<T>) (CompletableFuture<?>) future.thenApplyAsync(value -> value, HAND_OFF);
   }
 
   /**
@@ -277,28 +258,28 @@ public final class CascadeCache implements org.springframework.cache.Cache {
       // failed write leaves nothing cached anyway. Not sending it keeps the call within one timeout.
       return;
     }
-    CompletableFuture<?> written = value == null ? putAbsent(cacheKey) : write(cacheKey, value, tagsOf(key));
+    CompletableFuture<?> written = value == null ? putAbsent(cacheKey, tagsOf(key)) : write(cacheKey, value, tagsOf(key));
     try {
-      written.join();
-    } catch (CompletionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      if (miss != null && cause instanceof CacheException) {
-        return; // fail open: Cascade logged it and dropped the in-process copy
+      join(written);
+    } catch (CacheException e) {
+      if (miss == null) {
+        throw e;
       }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw e;
+      // fail open: Cascade logged it and dropped the in-process copy
     }
   }
 
   /**
-   * Stores {@code value} unless the cache holds something for {@code key}, as one single-flight
-   * load: concurrent callers in this JVM (and across instances, with a distributed lease) agree on
-   * one value.
+   * Stores {@code value} (with the tags of the cache and of the key) unless the cache holds
+   * something for {@code key}: a {@link Cache#lookup}, then, if it found nothing, a put as {@link
+   * #put} does outside a fill. So a present entry is left as it is: no early refresh or
+   * revalidation with {@code value} starts. Not atomic: Cascade has no conditional put, so two
+   * callers that both find the key absent both store, and the later write wins, which Spring's
+   * contract of this method allows.
    *
    * @return {@code null} if {@code value} was stored, else a wrapper of what the cache held
    * @throws IllegalArgumentException as {@link #put}
+   * @throws CacheException if a remote tier failed the write (after the in-process copy was dropped)
    */
   @Override
   public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
@@ -306,22 +287,14 @@ public final class CascadeCache implements org.springframework.cache.Cache {
     if (value == null && !cachesNulls) {
       throw new IllegalArgumentException(nullRefused());
     }
-    Set<String> entryTags = tagsOf(key);
-    boolean[] loaded = new boolean[1];
-    Object held =
-        cache.get(
-            cacheKey,
-            k -> {
-              loaded[0] = true;
-              return value;
-            });
-    if (loaded[0]) {
-      if (value != null && !entryTags.isEmpty()) {
-        cache.put(cacheKey, value, entryTags);
-      }
-      return null;
+    // A lookup, not get(key, loader): on a hit whose early refresh is due, or on an expired entry in
+    // its revalidation window, a loader-taking get would refresh the entry with `value`.
+    Cached<Object> held = cache.lookup(cacheKey);
+    if (held != null) {
+      return new SimpleValueWrapper(held.value());
     }
-    return new SimpleValueWrapper(held);
+    join(value == null ? putAbsent(cacheKey, tagsOf(key)) : write(cacheKey, value, tagsOf(key)));
+    return null;
   }
 
   /**
@@ -385,16 +358,28 @@ public final class CascadeCache implements org.springframework.cache.Cache {
     return false;
   }
 
-  private CompletableFuture<?> putAbsent(Object cacheKey) {
-    // Cascade has no put of an absence: drop what is there, then cache a loader's null.
+  private CompletableFuture<?> putAbsent(Object cacheKey, Set<String> entryTags) {
+    // Cascade has no put of an absence: drop what is there, then cache a loader's null, with the tags.
     AsyncCache<Object, Object> async = cache.async();
     return async
         .invalidate(cacheKey)
-        .thenCompose(done -> async.get(cacheKey, k -> CompletableFuture.completedFuture(null)));
+        .thenCompose(done -> async.get(cacheKey, entryTags, k -> CompletableFuture.completedFuture(null)));
   }
 
   private CompletableFuture<Void> write(Object cacheKey, Object value, Set<String> entryTags) {
     return entryTags.isEmpty() ? cache.async().put(cacheKey, value) : cache.async().put(cacheKey, value, entryTags);
+  }
+
+  /** Waits for {@code write}; its failure is thrown as it is (a {@link CacheException} from Cascade). */
+  private static void join(CompletableFuture<?> write) {
+    try {
+      write.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw e;
+    }
   }
 
   /** A write nobody waits for: a failure was logged by Cascade (and counted by its listeners). */

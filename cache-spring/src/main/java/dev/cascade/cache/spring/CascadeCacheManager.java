@@ -124,6 +124,7 @@ public final class CascadeCacheManager implements CacheManager, AutoCloseable {
   @Override
   public @Nullable CascadeCache getCache(String name) {
     Objects.requireNonNull(name, "name");
+    requireOpen();
     CascadeCache cache = caches.get(name);
     if (cache != null) {
       return cache;
@@ -173,9 +174,7 @@ public final class CascadeCacheManager implements CacheManager, AutoCloseable {
   private CascadeCache create(String name) {
     creation.lock();
     try {
-      if (closed) {
-        throw new IllegalStateException("the cache manager is closed");
-      }
+      requireOpen();
       CascadeCache cache = caches.get(name);
       if (cache == null) {
         cache = build(name);
@@ -184,6 +183,12 @@ public final class CascadeCacheManager implements CacheManager, AutoCloseable {
       return cache;
     } finally {
       creation.unlock();
+    }
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("the cache manager is closed");
     }
   }
 

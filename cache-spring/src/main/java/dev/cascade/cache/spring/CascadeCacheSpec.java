@@ -129,7 +129,8 @@ public final class CascadeCacheSpec {
 
   /**
    * Sets the tags every entry of the cache is written with (default none), in addition to those a
-   * key carries ({@link CascadeKeys#tagged}).
+   * key carries ({@link CascadeKeys#tagged}); a cached absence (see {@link #nullTtl}) is written with
+   * them too.
    *
    * @throws IllegalArgumentException if a tag is empty
    */

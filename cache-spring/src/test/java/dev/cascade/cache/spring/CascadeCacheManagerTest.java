@@ -8,10 +8,16 @@ import dev.cascade.cache.CacheBuilder;
 import dev.cascade.cache.memory.InMemoryInvalidationBus;
 import dev.cascade.cache.memory.InMemoryRemoteStore;
 import dev.cascade.cache.testkit.Concurrently;
+import dev.cascade.cache.testkit.FakeTicker;
+import dev.cascade.cache.testkit.ManualExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.cache.Cache.ValueRetrievalException;
 import org.springframework.cache.Cache.ValueWrapper;
@@ -52,6 +58,16 @@ class CascadeCacheManagerTest {
     manager.close(); // idempotent
     assertThat(a.inspect().isClosed()).isTrue();
     assertThatThrownBy(() -> manager.getCache("b")).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void getCache_existingCacheAfterClose_throws() {
+    CascadeCacheManager manager = CascadeCacheManager.builder().cacheNames("a").build();
+    manager.getCache("a");
+    manager.close();
+    assertThatThrownBy(() -> manager.getCache("a"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test
@@ -160,6 +176,155 @@ class CascadeCacheManagerTest {
       assertThat(cache.get("b")).isNull();
       assertThat(cache.get("c")).isNull();
       assertThatThrownBy(() -> cache.get(CascadeKeys.tag("t1"))).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  /**
+   * Tags on loaded entries and on cached absences. Until the sixth session of 2026-12-05 the adapter
+   * wrote a tagged load a second time with an unconditional put (which stored a value that an
+   * eviction during the load had made core discard) and stored absences without tags (so evicting
+   * their tag left them): each of these tests failed then. Now a load carries its tags through
+   * core's {@code get(key, tags, loader)}.
+   */
+  @Nested
+  class TaggedLoadsAndAbsences {
+
+    @Test
+    void syncLoadOfTaggedKey_tagEvictedWhileLoading_notCached() {
+      assertEvictionDuringTaggedLoadWins(cache -> cache.evict(CascadeKeys.tag("t")), false);
+    }
+
+    @Test
+    void syncLoadOfTaggedKey_keyEvictedWhileLoading_notCached() {
+      assertEvictionDuringTaggedLoadWins(cache -> cache.evict(1), false);
+    }
+
+    @Test
+    void syncLoadOfTaggedKey_clearedWhileLoading_notCached() {
+      assertEvictionDuringTaggedLoadWins(CascadeCache::clear, false);
+    }
+
+    @Test
+    void retrieveOfTaggedKey_tagEvictedWhileLoading_notCached() {
+      assertEvictionDuringTaggedLoadWins(cache -> cache.evict(CascadeKeys.tag("t")), true);
+    }
+
+    private void assertEvictionDuringTaggedLoadWins(Consumer<CascadeCache> eviction, boolean async) {
+      try (CascadeCacheManager manager = CascadeCacheManager.builder().cacheNames("c").build()) {
+        CascadeCache cache = manager.getCache("c");
+        Object key = CascadeKeys.tagged(1, "t");
+        String loaded =
+            Concurrently.whileLoading(
+                loader ->
+                    async
+                        ? cache.<String>retrieve(key, () -> CompletableFuture.completedFuture(loader.get())).join()
+                        : cache.get(key, loader::get),
+                "old",
+                () -> eviction.accept(cache));
+        assertThat(loaded).isEqualTo("old");
+        assertThat(cache.get(1)).as("the value loaded before the eviction").isNull();
+      }
+    }
+
+    @Test
+    void nullUnderTaggedKey_tagEvicted_gone() {
+      try (CascadeCacheManager manager =
+          CascadeCacheManager.builder().cache("c", spec -> spec.nullTtl(Duration.ofMinutes(1))).build()) {
+        CascadeCache cache = manager.getCache("c");
+        cache.put(CascadeKeys.tagged("a", "t"), null);
+        assertThat(cache.<String>get(CascadeKeys.tagged("b", "t"), () -> null)).isNull();
+        cache.evict(CascadeKeys.tag("t"));
+        assertThat(cache.get("a")).isNull();
+        assertThat(cache.get("b")).isNull();
+      }
+    }
+
+    @Test
+    void nullInCacheWithTags_cacheTagInvalidated_gone() {
+      try (CascadeCacheManager manager =
+          CascadeCacheManager.builder()
+              .cache("c", spec -> spec.tags("all").nullTtl(Duration.ofMinutes(1)))
+              .build()) {
+        CascadeCache cache = manager.getCache("c");
+        cache.put("a", null);
+        assertThat(cache.putIfAbsent("b", null)).isNull();
+        manager.invalidateTag("all");
+        assertThat(cache.get("a")).isNull();
+        assertThat(cache.get("b")).isNull();
+      }
+    }
+  }
+
+  /**
+   * Spring's putIfAbsent stores only if absent: a present entry whose early refresh is due keeps its
+   * value, and no refresh with the given value starts (the caller was told it was present).
+   */
+  @Test
+  void adapter_putIfAbsentOnEntryDueForEarlyRefresh_keepsEntry_startsNoRefresh() {
+    FakeTicker ticker = new FakeTicker();
+    ManualExecutor background = new ManualExecutor();
+    RandomGenerator draws = // XFetch's u = 1 - 0.999 on every hit: due from ~7 loads' time before expiry
+        new RandomGenerator() {
+          @Override
+          public long nextLong() {
+            return 0;
+          }
+
+          @Override
+          public double nextDouble() {
+            return 0.999;
+          }
+        };
+    try (CascadeCacheManager manager =
+        CascadeCacheManager.builder()
+            .cache("c", spec -> spec.ttl(Duration.ofMinutes(10)))
+            .customizer((name, builder) -> builder.earlyRefresh(1.0).ticker(ticker).random(draws).executor(background))
+            .build()) {
+      CascadeCache cache = manager.getCache("c");
+      cache.get(
+          "k",
+          () -> {
+            ticker.advance(Duration.ofMinutes(1)); // the load's time, which early refresh scales
+            return "old";
+          });
+      ticker.advance(Duration.ofMinutes(8)); // 1 min before expiry: 9 min + 6.9 min >= 10 min, due
+
+      ValueWrapper present = cache.putIfAbsent("k", "new");
+      assertThat(present).isNotNull();
+      assertThat(present.get()).isEqualTo("old");
+      assertThat(background.runAll()).as("refreshes started by putIfAbsent").isZero();
+      assertThat(cache.get("k").get()).isEqualTo("old");
+
+      // the control: the entry is due, and a get with a loader does refresh it
+      assertThat(cache.get("k", () -> "refreshed")).isEqualTo("old");
+      assertThat(background.runAll()).as("tasks of the refresh").isPositive();
+      assertThat(cache.get("k").get()).isEqualTo("refreshed");
+    }
+  }
+
+  /**
+   * An expired entry in its stale-while-revalidate window is absent for putIfAbsent, as for a lookup:
+   * the value is stored at once and reported stored, and no revalidation starts with it.
+   */
+  @Test
+  void adapter_putIfAbsentOnEntryInRevalidationWindow_storesValue_startsNoRefresh() {
+    FakeTicker ticker = new FakeTicker();
+    ManualExecutor background = new ManualExecutor();
+    try (CascadeCacheManager manager =
+        CascadeCacheManager.builder()
+            .cache("c", spec -> spec.ttl(Duration.ofMinutes(1)))
+            .customizer(
+                (name, builder) ->
+                    builder.staleWhileRevalidate(Duration.ofMinutes(5)).ticker(ticker).executor(background))
+            .build()) {
+      CascadeCache cache = manager.getCache("c");
+      cache.get("k", () -> "old");
+      ticker.advance(Duration.ofMinutes(2)); // expired, within the window
+
+      assertThat(cache.putIfAbsent("k", "new")).isNull();
+      assertThat(cache.get("k").get()).isEqualTo("new");
+      assertThat(background.runAll()).as("tasks started by putIfAbsent").isZero();
+      assertThat(cache.get("k").get()).isEqualTo("new");
     }
   }
 

@@ -51,6 +51,11 @@ public final class AsyncBackedCache<K, V> implements Cache<K, V> {
   }
 
   @Override
+  public @Nullable V get(K key, Set<String> tags, Function<? super K, ? extends @Nullable V> loader) {
+    return join(async.get(key, tags, k -> completed(() -> loader.apply(k))));
+  }
+
+  @Override
   public Map<K, V> getAll(Iterable<? extends K> keys) {
     return join(async.getAll(keys));
   }

@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -254,6 +258,46 @@ public abstract class CacheContract extends LifecycleContract {
 
     assertThat(loaded).isEqualTo("stale");
     assertThat(cache.lookup("k")).isNull();
+  }
+
+  /**
+   * A caller that comes after an invalidation does not take the value of a load that began before
+   * it: it gets a value loaded after the invalidation (read your invalidation), and that value is
+   * what is cached.
+   */
+  @Test
+  void get_afterAnInvalidationDuringARunningLoad_getsAValueLoadedAfterIt() throws Exception {
+    Cache<String, String> cache = cache();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try {
+      Future<String> before =
+          callers.submit(
+              () ->
+                  cache.get(
+                      "k",
+                      key -> {
+                        started.countDown();
+                        Concurrently.await(release);
+                        return "loaded-before";
+                      }));
+      Concurrently.await(started);
+      cache.invalidate("k");
+      long waitsBefore = cache.stats().coalescedWaitCount();
+
+      Future<String> after = callers.submit(() -> cache.get("k", key -> "loaded-after"));
+      // done, or counted as waiting (for the load that began before the invalidation to end)
+      await().atMost(Duration.ofSeconds(60)).until(() -> after.isDone() || cache.stats().coalescedWaitCount() > waitsBefore);
+      release.countDown();
+
+      assertThat(after.get()).isEqualTo("loaded-after");
+      assertThat(before.get()).isEqualTo("loaded-before"); // its own caller still gets it
+      assertThat(cache.getIfPresent("k")).isEqualTo("loaded-after");
+    } finally {
+      release.countDown();
+      callers.shutdownNow();
+    }
   }
 
   // ---- bulk ---------------------------------------------------------------------------------

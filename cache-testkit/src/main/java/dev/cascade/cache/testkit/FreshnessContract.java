@@ -303,6 +303,39 @@ public abstract class FreshnessContract extends ContractBase {
   }
 
   @Test
+  void staleWhileRevalidate_refreshOfATaggedGet_storesTheNewValueWithTheTags() {
+    Cache<String, String> cache =
+        build(newBuilder(name("swr-tags")).ttl(TTL).staleWhileRevalidate(Duration.ofSeconds(10)).executor(background));
+    cache.get("k", Set.of("group"), key -> "old");
+    ticker.advance(TTL.plusMillis(1));
+
+    assertThat(cache.get("k", Set.of("group"), key -> "new")).isEqualTo("old");
+    settleRefreshes(cache);
+    assertThat(cache.get("k", key -> "unused")).isEqualTo("new");
+
+    cache.invalidateTag("group");
+    assertThat(cache.getIfPresent("k")).as("the refreshed entry carries the tag").isNull();
+  }
+
+  @Test
+  void earlyRefresh_refreshOfATaggedGet_storesTheNewValueWithTheTags() {
+    Cache<String, String> cache = earlyRefreshing("xfetch-tags", 1.0, 3);
+    cache.get("k", Set.of("group"), key -> {
+      ticker.advance(scaled(LOAD_TIME));
+      return "v1";
+    });
+    // 1/1000 of the TTL before expiry, a hundredth of the load time: a refresh is due on any draw
+    ticker.advance(scaled(Duration.ofMillis(999)));
+
+    assertThat(cache.get("k", Set.of("group"), key -> "v2")).isEqualTo("v1");
+    awaitRefreshesEnded(cache, 1);
+    assertThat(cache.get("k", key -> "unused")).isEqualTo("v2");
+
+    cache.invalidateTag("group");
+    assertThat(cache.getIfPresent("k")).as("the refreshed entry carries the tag").isNull();
+  }
+
+  @Test
   void staleWhileRevalidate_invalidatedKey_isNeverServedStale() {
     Cache<String, String> cache = revalidating("swr-invalidated");
     cache.get("k", key -> "old");

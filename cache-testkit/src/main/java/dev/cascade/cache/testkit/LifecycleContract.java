@@ -121,6 +121,53 @@ public abstract class LifecycleContract extends WriteThroughContract {
   }
 
   @Test
+  void getWithTags_loadedValueIsTagged_invalidateTagDropsItOnly() {
+    Cache<String, String> cache = cache();
+
+    assertThat(cache.get("tagged", Set.of("red", "blue"), key -> "loaded-" + key)).isEqualTo("loaded-tagged");
+    assertThat(cache.get("plain", key -> "loaded-" + key)).isEqualTo("loaded-plain");
+    assertThat(cache.get("tagged", Set.of("red"), key -> "unused")).as("a hit").isEqualTo("loaded-tagged");
+
+    cache.invalidateTag("blue");
+    assertThat(cache.getIfPresent("tagged")).isNull();
+    assertThat(cache.getIfPresent("plain")).isEqualTo("loaded-plain");
+  }
+
+  @Test
+  void getWithTags_loadedAbsenceIsTaggedToo() {
+    Cache<String, String> cache = build(newBuilder(name("tagged-nulls")).nullTtl(Duration.ofMinutes(1)));
+
+    assertThat(cache.get("none", Set.of("red"), key -> null)).isNull();
+    assertThat(cache.lookup("none")).as("the absence is cached").isNotNull();
+
+    cache.invalidateTag("red");
+    assertThat(cache.lookup("none")).isNull();
+  }
+
+  @Test
+  void getWithTags_invalidateTagDuringTheLoad_valueIsReturnedButNotStored() {
+    Cache<String, String> cache = cache();
+
+    String loaded =
+        Concurrently.whileLoading(
+            load -> cache.get("k", Set.of("t"), key -> load.get()), "old", () -> cache.invalidateTag("t"));
+
+    assertThat(loaded).isEqualTo("old");
+    assertThat(cache.getIfPresent("k")).isNull();
+    assertThat(cache.get("k", Set.of("t"), key -> "new")).isEqualTo("new");
+  }
+
+  @Test
+  void getWithTags_emptyTag_throwsAndLoadsNothing() {
+    Cache<String, String> cache = cache();
+
+    assertThatThrownBy(() -> cache.get("k", Set.of(""), key -> "loaded"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tag must not be empty");
+    assertThat(cache.getIfPresent("k")).isNull();
+  }
+
+  @Test
   void put_tagSetWithEmptyTag_throwsAndStoresNothing() {
     Cache<String, String> cache = cache();
 
@@ -167,6 +214,7 @@ public abstract class LifecycleContract extends WriteThroughContract {
             () -> cache.lookup("k"),
             () -> cache.get("k", key -> "loaded"),
             () -> cache.get("k", Duration.ofMinutes(1), key -> "loaded"),
+            () -> cache.get("k", Set.of("t"), key -> "loaded"),
             () -> cache.getAll(List.of("k")),
             () -> cache.getAll(List.of("k"), keys -> Map.of()),
             () -> cache.put("k", "w"),
