@@ -170,7 +170,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
           key,
           (k, current) -> {
             if (current != entry) {
-              return current;
+              return unchanged(current);
             }
             unlinkTags(k, current);
             return null;
@@ -236,7 +236,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
         key,
         (k, old) -> {
           if (!stillCurrent.getAsBoolean()) {
-            return old;
+            return old == null ? null : unchanged(old);
           }
           if (old != null) {
             unlinkTags(k, old);
@@ -246,6 +246,14 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
           return stored;
         });
     return done[0];
+  }
+
+  /**
+   * What a remapping function returns to leave {@code current} in place as it is: with Caffeine's
+   * variable expiry, marked so that its expiry does not move (see {@code EntryExpiry.kept}).
+   */
+  private Object unchanged(Object current) {
+    return expiryOnRead ? current : EntryExpiry.kept(current);
   }
 
   @Override
@@ -279,7 +287,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
         key,
         (k, current) -> {
           if (current != stored) {
-            return current; // replaced since the quiet read: not ours to remove
+            return unchanged(current); // replaced since the quiet read: not ours to remove
           }
           unlinkTags(k, current);
           removed[0] = true;
@@ -307,7 +315,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
                 key,
                 (k, current) -> {
                   if (current != tagged) {
-                    return current; // replaced after the index was read: not ours to remove
+                    return unchanged(current); // replaced after the index was read: not ours to remove
                   }
                   unlinkTags(k, current);
                   return null;

@@ -22,6 +22,16 @@ final class EntryExpiry<K> implements Expiry<K, Object> {
   /** Caffeine treats durations beyond this as "never"; staying under it avoids overflow in its math. */
   static final long FOREVER_NANOS = Long.MAX_VALUE >> 1;
 
+  /**
+   * The stored object that a remapping function of a tier left in place, on the thread running it
+   * ({@link #kept}): Caffeine calls {@link #expireAfterUpdate} after every remap of a present entry,
+   * also when the function returned that entry unchanged, and such a remap must not move its expiry
+   * (a rejected fill would otherwise restart an entry's lifetime cap). Read and cleared by the
+   * {@code expireAfterUpdate} that follows; a mark left behind matches only that same object, whose
+   * "update" leaves it unchanged anyway.
+   */
+  private static final ThreadLocal<@Nullable Object> KEPT = new ThreadLocal<>();
+
   private final Ticker ticker;
   private final long lifetimeNanos;
   /** How long a read keeps an entry, or -1 when reads do not move expiries. */
@@ -69,8 +79,24 @@ final class EntryExpiry<K> implements Expiry<K, Object> {
     return Math.min(remainingNanos, lifetimeNanos);
   }
 
+  /**
+   * Marks {@code stored}, which a remapping function returns unchanged, so that the expiry update
+   * Caffeine makes next on this thread keeps its current duration; returns {@code stored}.
+   */
+  static Object kept(Object stored) {
+    KEPT.set(stored);
+    return stored;
+  }
+
   @Override
   public long expireAfterUpdate(K key, Object stored, long currentTime, long currentDuration) {
+    Object kept = KEPT.get();
+    if (kept != null) {
+      KEPT.set(null);
+      if (kept == stored) {
+        return currentDuration; // a remap that left the entry as it was
+      }
+    }
     return expireAfterCreate(key, stored, currentTime);
   }
 

@@ -227,6 +227,44 @@ class CaffeineTierTest {
     assertThat(tier.indexedTagCount()).isZero();
   }
 
+  /**
+   * Caffeine recomputes an entry's expiry after every remap of it, also one that leaves it as it is:
+   * a rejected conditional store, or an invalidation that finds a newer entry, must not restart the
+   * tier's lifetime cap (nor move an entry's own expiry).
+   */
+  @Test
+  void rejectedConditionalStore_keepsTheEntrysLifetimeCap() {
+    AtomicLong wallMillis = new AtomicLong(1_000_000);
+    Ticker ticker =
+        new Ticker() {
+          @Override
+          public long read() {
+            return wallMillis.get() * 1_000_000;
+          }
+
+          @Override
+          public long wallMillis() {
+            return wallMillis.get();
+          }
+        };
+    CaffeineTier<String, String> tier =
+        CaffeineTier.<String, String>builder("l1").maximumSize(10).ticker(ticker).ttl(java.time.Duration.ofSeconds(10)).build();
+    tier.putLocal("plain", entry("p"));
+    tier.putLocal("tagged", entry("t", "group"));
+    TierEntry<String> taggedNow = tier.getIfPresent("tagged");
+
+    wallMillis.addAndGet(6_000);
+    assertThat(tier.putLocalIf("plain", entry("rejected"), () -> false)).isFalse();
+    assertThat(tier.putLocalIf("tagged", entry("rejected", "group"), () -> false)).isFalse();
+    assertThat(tier.invalidateEntryLocal("tagged", entry("t", "group"))).as("another object: kept").isFalse();
+    assertThat(tier.getValueIfPresent("plain")).isEqualTo("p");
+    assertThat(tier.getIfPresent("tagged")).isEqualTo(taggedNow);
+
+    wallMillis.addAndGet(4_000); // 10 s after the stores: the cap, counted from them, has passed
+    assertThat(tier.getValueIfPresent("plain")).isNull();
+    assertThat(tier.getIfPresent("tagged")).isNull();
+  }
+
   @Test
   void weigher_seesTheValueOfPlainAndHeldEntries() {
     CaffeineTier<String, String> tier =
