@@ -25,7 +25,7 @@ final class InvalidationStartup {
 
   private final AbstractRedisClient client;
   private final String subscriberName;
-  private final InvalidationSubscriber.Events events;
+  private final InvalidationReceiver receiver;
   private final RedisLink publisher;
   private final String instanceId;
   private final String broadcast;
@@ -42,7 +42,7 @@ final class InvalidationStartup {
   InvalidationStartup(
       AbstractRedisClient client,
       String subscriberName,
-      InvalidationSubscriber.Events events,
+      InvalidationReceiver receiver,
       RedisLink publisher,
       String instanceId,
       String broadcast,
@@ -54,7 +54,7 @@ final class InvalidationStartup {
       InvalidationSender sender) {
     this.client = client;
     this.subscriberName = subscriberName;
-    this.events = events;
+    this.receiver = receiver;
     this.publisher = publisher;
     this.instanceId = instanceId;
     this.broadcast = broadcast;
@@ -83,7 +83,7 @@ final class InvalidationStartup {
 
   /** The first attempt, from the channel's constructor; warns if it fails. */
   void first() {
-    if (!attempt()) {
+    if (!attempt(false)) {
       LOG.log(
           System.Logger.Level.WARNING,
           "invalidation channel {0} cannot start ({1}); it keeps trying every heartbeat, and its caches keep nothing new in"
@@ -95,23 +95,30 @@ final class InvalidationStartup {
 
   /** A later attempt, on the heartbeat thread while not started; says when it succeeds. */
   void retry() {
-    if (attempt()) {
+    if (attempt(true)) {
       LOG.log(System.Logger.Level.INFO, "invalidation channel {0} started", broadcast);
     }
   }
 
   /**
    * Subscribes, places the marker key and joins the other instances; returns whether it succeeded
-   * (if not, what was opened is closed and a later beat tries again).
+   * (if not, what was opened is closed and a later beat tries again). The subscription it makes is
+   * the receiver's current one from the start, so that whether the channel delivers once started
+   * depends on this attempt's subscription alone: a drop of an earlier attempt's one no longer
+   * counts, a drop of this one does until Lettuce has resubscribed. A {@code late} start (after
+   * failed attempts, when caches may already listen) tells them of a possible loss first.
    */
-  private boolean attempt() {
+  private boolean attempt(boolean late) {
     InvalidationSubscriber made = null;
     try {
-      made = new InvalidationSubscriber(client, subscriberName, events, publisher.timeout(), broadcast, ackChannel);
+      made = new InvalidationSubscriber(client, subscriberName, receiver.newSubscription(), publisher.timeout(), broadcast, ackChannel);
       subscriber = made;
       self.placeMarker();
       join(broadcast);
       self.restart(System.nanoTime());
+      if (late) {
+        receiver.startingLate();
+      }
       started = true;
       return true;
     } catch (RuntimeException e) {

@@ -300,7 +300,8 @@ public final class RedisBackend implements AutoCloseable {
 
     /**
      * Sets the invalidation channel's heartbeat (default 500 ms); see {@link
-     * RedisInvalidation.Builder#heartbeat}.
+     * RedisInvalidation.Builder#heartbeat} (the marker key's TTL, 20 beats, is sent in whole
+     * milliseconds rounded up, at least 1 ms).
      *
      * @throws IllegalArgumentException if not positive
      */

@@ -76,6 +76,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * started, {@link #isDelivering()} answers {@code false} (layered caches keep nothing new in their
  * in-process tier, so nothing there can miss an invalidation) and {@link #publish} fails at once
  * with a {@link CacheUnavailableException}; once it has, it works as if it had started at once.
+ * Such a late start first tells its caches that messages may have been lost (a load that read Redis
+ * before the start must not fill an in-process tier after it), and whether it delivers then depends
+ * on the subscription of the attempt that succeeded alone: a subscription that dropped during an
+ * attempt that failed does not keep a later one from delivering.
  *
  * <p>Thread-safe. Made by {@code create} or {@code builder}, it opens two connections (one to
  * subscribe, one to publish) and one daemon thread; close it when the service stops (goodbye is
@@ -160,6 +164,11 @@ public final class RedisInvalidation implements InvalidationChannel {
   /** Returns the client name of the subscribing connection, as {@code CLIENT LIST} shows it. */
   public String subscriberName() {
     return "cascade-inv-" + instanceId;
+  }
+
+  /** Whether this channel has started: subscribed, placed its marker and joined (for tests). */
+  boolean started() {
+    return startup.started();
   }
 
   /** Whether this channel knows instance {@code id} and waits for its acknowledgements (for tests). */
@@ -324,7 +333,10 @@ public final class RedisInvalidation implements InvalidationChannel {
     }
 
     /**
-     * Sets the heartbeat interval (default 500 ms); silence for three beats counts as loss.
+     * Sets the heartbeat interval (default 500 ms); silence for three beats counts as loss. The
+     * instance's marker key lives for 20 beats, sent to Redis in whole milliseconds rounded up: with
+     * a heartbeat under 50 µs it lives 1 ms (so the channel starts, though such a heartbeat costs far
+     * more than it finds).
      *
      * @throws IllegalArgumentException if not positive
      */

@@ -33,6 +33,10 @@ import org.jspecify.annotations.Nullable;
  * invalidation ({@code UNLINK}) or a newer write changes the value, so the holder's publish fails;
  * the mutex itself lapses, or is released when the holder's load ends.
  *
+ * <p>Leases and TTLs are sent in whole milliseconds, rounded up ({@code PX}): a lease time under
+ * 1 ms, which {@code Stampede.leaseTime} accepts, takes the key for 1 ms, and 1.5 ms for 2 ms; the
+ * key never lapses before the lease time has passed.
+ *
  * <pre>{@code
  * .stampede(Stampede.distributed(RedisStampedeLock.create(redis)))
  * }</pre>
@@ -100,7 +104,7 @@ public final class RedisStampedeLock implements StampedeLock, AutoCloseable {
 
   @Override
   public CompletableFuture<Boolean> publish(Lease lease, byte[] value, @Nullable Duration ttl) {
-    long ttlMillis = ttl == null ? 0 : Math.max(1, ttl.toMillis());
+    long ttlMillis = ttl == null ? 0 : RedisLink.expiryMillis(ttl);
     byte[] ttlArg = Long.toString(ttlMillis).getBytes(StandardCharsets.US_ASCII);
     byte[] replaces = lease.replaces();
     if (replaces == null) {

@@ -36,7 +36,9 @@ import org.jspecify.annotations.Nullable;
  * connection instead, and serves every cache of the service.
  * Every command is bounded by the command timeout (default 250 ms, far below Lettuce's 60 s): a
  * stopped or unreachable server costs a caller at most that long, and the cache's circuit breaker
- * stops even that while the server stays down. TTLs are sent in milliseconds ({@code SET PX});
+ * stops even that while the server stays down. TTLs are sent in whole milliseconds ({@code SET PX}),
+ * rounded up: a TTL under 1 ms is sent as 1 ms, and 1.5 ms as 2 ms, so that a key never expires
+ * before the time it was given (Redis refuses {@code PX 0});
  * {@code getAll} is one {@code MGET} (on a cluster, one per slot, in parallel); reads of a cache
  * with a sliding TTL are {@code GETEX key PX ms}, which reads and moves the TTL in one command
  * (pipelined, one per key, for {@code getAllAndTouch}; needs Redis 6.2); {@code putAll} is
@@ -249,8 +251,9 @@ public final class RedisTier implements RemoteStore, TagSetStore {
     return link.eval(DELETE_TAG_SET, List.of(setKey)).thenApply(count -> null);
   }
 
+  /** A script's TTL argument: {@code ""} for none, else {@link RedisLink#expiryMillis} in decimal. */
   private static byte[] millis(@Nullable Duration ttl) {
-    return (ttl == null ? "" : Long.toString(Math.max(1, ttl.toMillis()))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return (ttl == null ? "" : Long.toString(RedisLink.expiryMillis(ttl))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Returns the server's statistics, summed over every master. */

@@ -148,7 +148,9 @@ public final class WriteBehindBuilder<K, V> {
    * changes it was applying (default 30 s). It is the partition lease's time to live: a consumer
    * that dies leaves its changes for at most this long plus one poll interval. A writer call must
    * take less than this (minus one poll interval), or another consumer may apply the partition at
-   * the same time.
+   * the same time. The lease's TTL is sent to Redis in whole milliseconds, rounded up (a {@code
+   * minIdle} under 1 ms gives a 1 ms lease, 1.5 ms gives 2 ms), so the lease never lapses in Redis
+   * before the consumer stops trusting it.
    *
    * @throws IllegalArgumentException if not positive
    */

@@ -20,6 +20,16 @@ import org.jspecify.annotations.Nullable;
  * delivered to, and applies them in stream order before it reads new ones; so a change a dead
  * consumer left half-done is applied before any later change of its key.
  *
+ * <p>After every read it also claims and applies, before the batch it read, the changes pending
+ * with a lower id (after an empty read: any pending change). While it holds the lease no other
+ * consumer should have any, yet some do: a read of a consumer whose lease was taken while the
+ * network held that read back reaches Redis when the network heals, after this consumer recovered
+ * the partition, and takes changes into that consumer's pending list, which it will never apply; a
+ * read of this consumer that timed out can do the same. No lease change follows to recover them, so
+ * without this check they would wait until one did and then be applied after newer changes of
+ * their keys. Such a change comes before the batch in stream order (a read delivers only changes
+ * never delivered before), so applying it first keeps every key's order.
+ *
  * <p>Failures: a failed batch is retried one change at a time (so that one bad change cannot hold
  * the others back), each with a growing pause; every retry claims the change again, which counts a
  * delivery in Redis; a change that failed on its {@code maxDeliveries}-th delivery moves to the
@@ -73,6 +83,7 @@ final class PartitionConsumer implements Runnable {
           continue;
         }
         List<QueuedChange> batch = await(streams.readNew(partition, settings.consumer(), settings.batchSize(), settings.blockTime()));
+        applyStrays(batch.isEmpty() ? null : batch.get(0).id(), generation);
         if (!batch.isEmpty()) {
           apply(batch, generation);
         }
@@ -103,6 +114,21 @@ final class PartitionConsumer implements Runnable {
     if (cursor.equals("0-0")) {
       // the consumers that held the partition before have nothing pending now: drop their records
       await(streams.forgetIdleConsumers(partition, settings.consumer(), true));
+    }
+  }
+
+  /**
+   * Claims and applies, page by page in stream order, the changes pending below {@code before}
+   * (every pending one when {@code null}): those that reads of other consumers, or timed-out reads
+   * of this one, took after this consumer recovered the partition (see the class comment).
+   */
+  private void applyStrays(@Nullable String before, int generation) throws InterruptedException {
+    while (running()) {
+      List<QueuedChange> strays = await(streams.claimPendingBefore(partition, settings.consumer(), before, settings.batchSize()));
+      if (strays.isEmpty()) {
+        return;
+      }
+      apply(strays, generation);
     }
   }
 

@@ -200,6 +200,49 @@ public final class WriteBehindStreams {
                     .thenApply(changes -> new Claimed(changes, claimed.getId())));
   }
 
+  /**
+   * Claims for {@code consumer} up to {@code count} changes of the partition that are pending (for
+   * any consumer) with an id below {@code before}, or any pending change when {@code before} is
+   * {@code null}; completes with them in stream order, each claim counting one more delivery. One
+   * {@code XPENDING} (the oldest pending entries), then, if it found any, one {@code XCLAIM} of
+   * exactly those ids; a change that is no longer pending by then is left out.
+   */
+  public CompletableFuture<List<QueuedChange>> claimPendingBefore(int partition, String consumer, @Nullable String before, int count) {
+    Range<String> range = Range.create("-", before == null ? "+" : before);
+    return link.bounded("XPENDING", () -> link.commands().xpending(stream(partition), GROUP, range, Limit.from(count + 1)))
+        .thenCompose(
+            (List<PendingMessage> pending) -> {
+              List<String> ids = new ArrayList<>(pending.size());
+              for (PendingMessage message : pending) {
+                if (!message.getId().equals(before) && ids.size() < count) {
+                  ids.add(message.getId());
+                }
+              }
+              if (ids.isEmpty()) {
+                return CompletableFuture.completedFuture(List.of());
+              }
+              return link.bounded(
+                      "XCLAIM", () -> link.commands().xclaim(stream(partition), Consumer.from(GROUP, consumer), 0, ids.toArray(String[]::new)))
+                  .thenApply(claimed -> inStreamOrder(ids, claimed))
+                  .thenCompose(claimed -> deliveries(partition, claimed).thenCompose(counts -> changes(partition, claimed, counts)));
+            });
+  }
+
+  /** {@code messages} in the order of {@code ids} (stream order), whatever order XCLAIM answered in. */
+  private static List<StreamMessage<String, byte[]>> inStreamOrder(
+      List<String> ids, List<StreamMessage<String, byte[]>> messages) {
+    Map<String, StreamMessage<String, byte[]>> byId = new HashMap<>();
+    messages.forEach(message -> byId.put(message.getId(), message));
+    List<StreamMessage<String, byte[]>> ordered = new ArrayList<>(messages.size());
+    for (String id : ids) {
+      StreamMessage<String, byte[]> message = byId.get(id);
+      if (message != null) {
+        ordered.add(message);
+      }
+    }
+    return ordered;
+  }
+
   /** Claims {@code change} again for {@code consumer}, which counts one more delivery in Redis. */
   public CompletableFuture<Boolean> redeliver(int partition, String consumer, QueuedChange change) {
     return link.bounded("XCLAIM", () -> link.commands().xclaim(stream(partition), Consumer.from(GROUP, consumer), 0, change.id()))
@@ -232,9 +275,15 @@ public final class WriteBehindStreams {
     return script("EVALSHA (write-behind dead letter)", DEAD_LETTER, keys, args).thenApply(ok -> null);
   }
 
-  /** Takes or extends the partition's lease for {@code holder}: 2 taken now, 1 extended, 0 held by another. */
+  /**
+   * Takes or extends the partition's lease for {@code holder}: 2 taken now, 1 extended, 0 held by
+   * another. The lease's TTL is {@code leaseTime} rounded up to whole milliseconds ({@link
+   * RedisLink#expiryMillis}): never 0, which {@code SET PX} refuses and {@code PEXPIRE} would take as
+   * deleting the lease, and never shorter than the time the holder trusts it for.
+   */
   public CompletableFuture<Long> keepLease(int partition, String holder, Duration leaseTime) {
-    return script("EVALSHA (write-behind lease)", KEEP_LEASE, new String[] {lease(partition)}, ascii(holder), ascii(Long.toString(leaseTime.toMillis())));
+    byte[] millis = ascii(Long.toString(RedisLink.expiryMillis(leaseTime)));
+    return script("EVALSHA (write-behind lease)", KEEP_LEASE, new String[] {lease(partition)}, ascii(holder), millis);
   }
 
   /** Gives the partition's lease up if {@code holder} has it. */
