@@ -53,32 +53,34 @@ final class AsyncView<K, V> implements AsyncCache<K, V> {
   @Override
   public CompletableFuture<@Nullable V> get(
       K key, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
-    return getAsync(key, null, loader);
+    return getAsync(key, null, Set.of(), loader);
   }
 
   @Override
   public CompletableFuture<@Nullable V> get(
       K key, Duration ttl, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
-    return getAsync(key, EntrySpec.ofTtl(ttl), loader);
+    return getAsync(key, Checks.requirePositive(ttl, "ttl"), Set.of(), loader);
   }
 
   @Override
   public CompletableFuture<@Nullable V> get(
       K key, Set<String> tags, Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
-    return getAsync(key, EntrySpec.ofTags(tags), loader);
+    return getAsync(key, null, Entries.checkTags(tags), loader);
   }
 
+  /** A {@code get} whose loaded entry gets {@code ttl} (null: the default) and {@code tags}, both checked. */
   private CompletableFuture<@Nullable V> getAsync(
       K key,
-      @Nullable EntrySpec spec,
+      @Nullable Duration ttl,
+      Set<String> tags,
       Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
     SyncView.requireKeyAndLoader(key, loader);
     Object found = engine.lookupLocal(key);
     if (found == null) {
-      return engine.load(key, spec, loader, engine.asyncExecutor, null);
+      return engine.load(key, EntrySpec.of(ttl, tags), loader, engine.asyncExecutor, null);
     }
     if (engine.refresher != null) {
-      engine.afterLocalHit(key, spec, loader);
+      engine.afterLocalHit(key, ttl, tags, loader);
     }
     return CompletableFuture.completedFuture(CacheEngine.<V>valueOf(found));
   }

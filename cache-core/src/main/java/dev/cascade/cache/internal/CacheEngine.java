@@ -5,7 +5,9 @@ import dev.cascade.cache.Cached;
 import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.Tier;
 import dev.cascade.cache.spi.TierEntry;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -194,16 +196,18 @@ class CacheEngine<K, V> {
 
   /**
    * After an in-process hit of {@code key} by a call with {@code loader}: starts a background
-   * refresh if the entry's early refresh is due (see {@link Freshness}). Only the views of a cache
-   * that refreshes early call this; it costs a second look at the in-process tier.
+   * refresh, whose entry gets {@code entryTtl} (null: the default) and {@code tags}, if the entry's
+   * early refresh is due (see {@link Freshness}). Only the views of a cache that refreshes early call
+   * this; it costs a second look at the in-process tier, and allocates only for a refresh.
    */
   void afterLocalHit(
       K key,
-      @Nullable EntrySpec spec,
+      @Nullable Duration entryTtl,
+      Set<String> tags,
       Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader) {
     TierEntry<V> due = earlyRefreshDue(key);
     if (due != null) {
-      startRefresh(key, spec, loader, due);
+      startRefresh(key, EntrySpec.of(entryTtl, tags), loader, due);
     }
   }
 

@@ -6,11 +6,9 @@ import dev.cascade.cache.CacheUnavailableException;
 import dev.cascade.cache.spi.InvalidationChannel;
 import dev.cascade.cache.spi.KeyCodec;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.jspecify.annotations.Nullable;
@@ -25,12 +23,15 @@ import org.jspecify.annotations.Nullable;
  * moved since the flight began and that the channel still delivers, and gives up otherwise; once
  * stored, it asks again whether the global epoch moved ({@link #unswept}), and removes its own entry
  * if so, since an invalidation of a tag or of everything drops entries without their keys' locks.
- * So an invalidation that races a fill always wins. A put that writes remote tiers or announces itself
- * stores its entry in the in-process tier under the same kind of check ({@link PutEpochs}): only
- * if nothing but its own second move moved the epochs since its first, so an invalidation (or a
- * later write) that completes while the put's remote write is in flight wins over the put's
- * in-process store as well. Epochs are striped: an unrelated key of the same stripe can make a
- * fill or a put's store give up, which costs a miss, never a stale hit. Thread-safe.
+ * So an invalidation that races a fill always wins. A put that writes remote tiers stores its entry
+ * in the in-process tier under a check of its own ({@link #putStillCurrent}): only if no
+ * invalidation of its key (a second, invalidation-only epoch per stripe, and the global epoch)
+ * and no later put of its key ({@link #latestPuts}) began since it began, so an invalidation or a
+ * later write that completes while the put's remote write is in flight wins over the put's
+ * in-process store as well, while concurrent puts of other keys do not make it give up. Epochs are
+ * striped: an unrelated key of the same stripe can make a fill give up, or a put's store when it
+ * was invalidated, which costs a miss, never a stale hit. {@link #latestPuts} holds only the keys
+ * of puts between their first move and their in-process step. Thread-safe.
  */
 final class Coherence<K> {
   private static final int STRIPES = 1024;
@@ -41,7 +42,13 @@ final class Coherence<K> {
   private final LocalWrites<K, ?> local;
   private final StatsCounter stats;
   private final Events events;
+  /** Per stripe: moved by every write and invalidation of its keys; what fills check. */
   private final AtomicLongArray stripeEpochs = new AtomicLongArray(STRIPES);
+  /** Per stripe: moved by invalidations of its keys only, with {@link #stripeEpochs}; what puts check. */
+  private final AtomicLongArray invalidationEpochs = new AtomicLongArray(STRIPES);
+  /** The sequence of the newest put begun of each key that has a put between its first move and its in-process step. */
+  private final ConcurrentHashMap<Object, Long> latestPuts = new ConcurrentHashMap<>();
+  private final AtomicLong putSequence = new AtomicLong();
   private final AtomicLong globalEpoch = new AtomicLong();
   private final Runnable countUnacknowledged;
   private InvalidationChannel.@Nullable Subscription subscription;
@@ -139,67 +146,68 @@ final class Coherence<K> {
     return channel == null || channel.isDelivering();
   }
 
-  /** Moves {@code key}'s epoch: fills of it in flight will not be stored. */
+  /**
+   * An invalidation's move of {@code key}'s epochs: fills of it in flight will not be stored, and
+   * neither will puts of it whose remote writes are in flight.
+   */
   void bump(K key) {
-    stripeEpochs.incrementAndGet(stripeOf(key));
+    bumpStripe(stripeOf(key));
+  }
+
+  private void bumpStripe(int stripe) {
+    stripeEpochs.incrementAndGet(stripe);
+    invalidationEpochs.incrementAndGet(stripe);
   }
 
   /**
-   * The epochs as a put left them with its first move of one stripe, so that its in-process store
-   * can tell whether anything else moved them while its remote writes ran ({@link
-   * #movedOnlyBy}). {@code stripeEpoch} is the stripe's epoch right after that move.
+   * What a put that writes remote tiers noted when it began ({@link #beginPut}), so that its
+   * in-process store can tell whether it is still the key's newest write and nothing invalidated the
+   * key since ({@link #putStillCurrent}): the key, its stripe, that stripe's invalidation epoch and
+   * the global epoch then, and the put's sequence number.
    */
-  record PutEpochs(int stripe, long stripeEpoch, long globalEpoch) {}
+  record PutEpochs(Object key, int stripe, long invalidationEpoch, long globalEpoch, long sequence) {}
 
   /**
-   * A put's first move: moves {@code key}'s epoch, as {@link #bump} does, and returns the epochs
-   * right after it. The put makes its second move with {@link #endPut} once its remote writes ended.
+   * A put's first move: records the put as the newest of {@code key} (until {@link #endPut}), and
+   * moves the key's stripe epoch, as {@link #bump} does, so that fills in flight lose to it.
    */
   PutEpochs beginPut(K key) {
-    return beginPutOfStripe(stripeOf(key));
-  }
-
-  /**
-   * {@link #beginPut} of the keys of a {@code putAll}: moves each of their stripes once (several
-   * keys may share one) and maps each key to its stripe's {@link PutEpochs}, one object per stripe.
-   * The second moves are then one {@link #endPut} per distinct object.
-   */
-  Map<K, PutEpochs> beginPutAll(Collection<K> keys) {
-    Map<Integer, PutEpochs> byStripe = new HashMap<>();
-    Map<K, PutEpochs> byKey = new HashMap<>(ReadThrough.capacityFor(keys.size()));
-    for (K key : keys) {
-      byKey.put(key, byStripe.computeIfAbsent(stripeOf(key), this::beginPutOfStripe));
-    }
-    return byKey;
-  }
-
-  private PutEpochs beginPutOfStripe(int stripe) {
-    long moved = stripeEpochs.incrementAndGet(stripe);
-    return new PutEpochs(stripe, moved, globalEpoch.get());
+    int stripe = stripeOf(key);
+    long sequence = putSequence.incrementAndGet();
+    latestPuts.put(key, sequence);
+    stripeEpochs.incrementAndGet(stripe);
+    return new PutEpochs(key, stripe, invalidationEpochs.get(stripe), globalEpoch.get(), sequence);
   }
 
   /**
    * A put's second move, once its remote writes ended and before its in-process store: moves the
-   * stripe of {@code put} again, so that a fill that read a remote tier before the write ended (the
-   * old value) is not stored.
+   * key's stripe epoch again, so that a fill that read a remote tier before the write ended (the old
+   * value) is not stored.
    */
   void endPut(PutEpochs put) {
     stripeEpochs.incrementAndGet(put.stripe());
   }
 
   /**
-   * Whether, since {@link #beginPut} returned {@code put}, no epoch moved but by the put's own
-   * {@link #endPut}, and the channel delivers: the condition of the put's in-process store, asked
-   * under the key's lock there and again once the entry is stored. So an invalidation of the key (its own, a tag's, everything, or one
-   * received from another instance) or another write of it that moved an epoch while the put's
-   * remote writes ran makes the put drop the key instead of storing: the invalidation moved the
-   * epoch before its in-process drop, which may have come before this store. False too when an
-   * unrelated key of the same stripe was written or invalidated meanwhile: a miss, never a stale hit.
+   * Whether the put that {@link #beginPut} returned {@code put} for is still its key's newest (no
+   * later put of the key began) and nothing invalidated the key since it began (the key's
+   * invalidation epoch and the global epoch did not move), and the channel delivers: the condition
+   * of the put's in-process store, asked under the key's lock there and again once stored. Puts of
+   * other keys do not count (they move only {@code stripeEpochs}); an invalidation of another key of
+   * the same stripe does, which costs a miss, never a stale hit.
    */
-  boolean movedOnlyBy(PutEpochs put) {
-    return stripeEpochs.get(put.stripe()) == put.stripeEpoch() + 1
+  boolean putStillCurrent(PutEpochs put) {
+    Long newest = latestPuts.get(put.key()); // null once a later put of the key has finished too
+    return invalidationEpochs.get(put.stripe()) == put.invalidationEpoch()
         && globalEpoch.get() == put.globalEpoch()
+        && newest != null
+        && newest == put.sequence()
         && delivering();
+  }
+
+  /** Ends the put's record as its key's newest, once its in-process step is done; a later put's stays. */
+  void finishPut(PutEpochs put) {
+    latestPuts.remove(put.key(), put.sequence());
   }
 
   /** Moves the global epoch: no fill in flight will be stored. */
@@ -280,7 +288,7 @@ final class Coherence<K> {
       if (key == null) {
         unknownStripe = true;
       } else {
-        stripeEpochs.incrementAndGet(stripeOf(key));
+        bumpStripe(stripeOf(key));
       }
     }
     if (unknownStripe) {

@@ -43,7 +43,7 @@ final class EarlyRefreshingView<K, V> extends SyncView<K, V> {
     requireKeyAndLoader(key, loader);
     Object found = lookupLocal(key);
     if (found == null) {
-      return loadBlocking(key, EntrySpec.ofTtl(ttl), loader);
+      return loadBlocking(key, EntrySpec.of(ttl, Set.of()), loader);
     }
     refreshIfDue(key, ttl, Set.of(), loader);
     return CacheEngine.valueOf(found);
@@ -55,7 +55,7 @@ final class EarlyRefreshingView<K, V> extends SyncView<K, V> {
     requireKeyAndLoader(key, loader);
     Object found = lookupLocal(key);
     if (found == null) {
-      return loadBlocking(key, new EntrySpec(null, checked), loader);
+      return loadBlocking(key, EntrySpec.of(null, checked), loader);
     }
     refreshIfDue(key, null, checked, loader); // a refresh stores its value with the same tags
     return CacheEngine.valueOf(found);
@@ -69,8 +69,7 @@ final class EarlyRefreshingView<K, V> extends SyncView<K, V> {
       K key, @Nullable Duration ttl, Set<String> tags, Function<? super K, ? extends @Nullable V> loader) {
     TierEntry<V> due = earlyRefreshDue(key);
     if (due != null) {
-      EntrySpec spec = ttl == null && tags.isEmpty() ? null : new EntrySpec(ttl, tags);
-      startRefresh(key, spec, Futures.callInline(loader), due);
+      startRefresh(key, EntrySpec.of(ttl, tags), Futures.callInline(loader), due);
     }
   }
 }

@@ -1,8 +1,6 @@
 package dev.cascade.cache.internal;
 
-import dev.cascade.cache.spi.Checks;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -14,22 +12,12 @@ import org.jspecify.annotations.Nullable;
 record EntrySpec(@Nullable Duration ttl, Set<String> tags) {
 
   /**
-   * Returns the spec of a call with its own {@code ttl}.
-   *
-   * @throws IllegalArgumentException if {@code ttl} is zero or negative
+   * Returns the spec of {@code ttl} and {@code tags}, both checked by the caller, or {@code null}
+   * when they are the defaults (no TTL of its own, no tags); built only on a miss or a refresh, so
+   * that a hit allocates nothing for it.
    */
-  static EntrySpec ofTtl(Duration ttl) {
-    return new EntrySpec(Checks.requirePositive(ttl, "ttl"), Set.of());
-  }
-
-  /**
-   * Returns the spec of a call with {@code tags}.
-   *
-   * @throws NullPointerException if {@code tags} or one of them is null
-   * @throws IllegalArgumentException if a tag is empty
-   */
-  static EntrySpec ofTags(Collection<String> tags) {
-    return new EntrySpec(null, Entries.checkTags(tags));
+  static @Nullable EntrySpec of(@Nullable Duration ttl, Set<String> tags) {
+    return ttl == null && tags.isEmpty() ? null : new EntrySpec(ttl, tags);
   }
 
   /** The TTL {@code spec} asks for, {@code null} for the cache's default. */

@@ -80,6 +80,18 @@ final class LocalWrites<K, V> {
     if (stillKept.getAsBoolean()) {
       return true;
     }
+    invalidateEntry(key, entry);
+    return false;
+  }
+
+  /**
+   * Drops {@code key}'s in-process entry only while it is the one stored for {@code entry} (see
+   * {@link LocalTier#invalidateEntryLocal}): a newer entry stored meanwhile stays.
+   */
+  void invalidateEntry(K key, TierEntry<V> entry) {
+    if (local == null) {
+      return;
+    }
     boolean removed;
     try {
       removed = local.invalidateEntryLocal(key, entry);
@@ -89,7 +101,6 @@ final class LocalWrites<K, V> {
     if (removed) {
       events.tierInvalidated(0, InvalidationScope.KEY, 1);
     }
-    return false;
   }
 
   void invalidate(K key) {

@@ -34,6 +34,11 @@ final class Miss<K, V> {
    * deleted the key, and runs the chain again): then no step counts a hit or a miss for it.
    */
   boolean counted;
+  /**
+   * Set by the single-flight step when this call waited for a load that began before an
+   * invalidation of its key: it then looks again once, and joins whatever load it finds.
+   */
+  boolean waitedOutStaleLoad;
   /** Set by the lease step when this instance holds the distributed lease on the key. */
   @Nullable Lease lease;
   /**

@@ -17,9 +17,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Invariant: {@link #flights} holds exactly the flights still running; a flight leaves the map
  * before its result is published, so a caller that has seen the result starts a new flight, never
  * joins the finished one. A caller that finds a load running that began before an invalidation of
- * its key ({@link Coherence#invalidatedSince}) does not join it either: it waits for it to end and
- * then looks again, so a read that follows an invalidation never gets a value loaded before it, and
- * still no two loads of a key run at once. Thread-safe.
+ * its key ({@link Coherence#invalidatedSince}: an epoch of its stripe or the global epoch moved, or
+ * a put superseded it) does not join it either: it waits for it to end and then looks again, once,
+ * so a {@code get} that follows an invalidation never gets a value loaded before it, no two loads
+ * of a key run at once, and a caller waits for at most two loads. (Bulk loads join running loads
+ * without this check.) Thread-safe.
  */
 final class SingleFlight<K, V> implements MissStep<K, V> {
   private final String cacheName;
@@ -57,11 +59,13 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
         stats.misses.increment();
         stats.coalescedWaits.increment();
       }
-      if (!existing.write && coherence.invalidatedSince(existing)) {
+      if (!existing.write && !miss.waitedOutStaleLoad && coherence.invalidatedSince(existing)) {
         // The running load began before an invalidation of its key (or a put superseded it): what it
         // returns may be older than what this caller, which came after, must see. So the caller
-        // waits for it to end, then looks again on its own executor (joining, or leading, a load that
-        // began after the invalidation): one load of a key at a time, as always.
+        // waits for it to end, then looks again on its own executor, once: it joins, or leads, the
+        // load it then finds, which began after the invalidation. One load of a key at a time, as
+        // always; a caller waits for at most two loads.
+        miss.waitedOutStaleLoad = true;
         return existing.settled.thenComposeAsync(ended -> serveAgain(miss, rest), miss.executor);
       }
       if (existing.write) {

@@ -108,7 +108,7 @@ class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
     Checks.requirePositive(ttl, "ttl");
     requireKeyAndLoader(key, loader);
     Object found = lookupLocal(key);
-    return found != null ? CacheEngine.valueOf(found) : loadBlocking(key, EntrySpec.ofTtl(ttl), loader);
+    return found != null ? CacheEngine.valueOf(found) : loadBlocking(key, EntrySpec.of(ttl, Set.of()), loader);
   }
 
   @Override
@@ -116,7 +116,7 @@ class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
     Set<String> checked = Entries.checkTags(tags);
     requireKeyAndLoader(key, loader);
     Object found = lookupLocal(key);
-    return found != null ? CacheEngine.valueOf(found) : loadBlocking(key, new EntrySpec(null, checked), loader);
+    return found != null ? CacheEngine.valueOf(found) : loadBlocking(key, EntrySpec.of(null, checked), loader);
   }
 
   /** Checks the key, then the loader: the order in which every form of {@code get} checks them. */

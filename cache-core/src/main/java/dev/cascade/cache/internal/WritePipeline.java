@@ -9,7 +9,6 @@ import dev.cascade.cache.spi.Tier;
 import dev.cascade.cache.spi.TierEntry;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,15 +31,16 @@ import org.jspecify.annotations.Nullable;
  * missed between the two moves must not overwrite the write with what it loaded.
  *
  * <p>A put's in-process store is conditional, checked under the key's lock in the in-process tier
- * and again once stored ({@link #storeOrDrop}): it is kept only if no epoch moved since the put's
- * first move but by its own second move ({@link Coherence#movedOnlyBy}), else the key is dropped
- * there. An invalidation moves the epochs before its in-process drop, so one that completed while
- * the put's remote write was in flight (on this instance or, through the channel, on another) is
- * not undone by the put's store landing after its drop, and neither is a later write of the key:
- * the in-process tier never keeps a value the remote tiers no longer hold. Epochs are striped, so
- * a write or invalidation of an unrelated key can make the store give up too; that costs one miss.
- * A cache without remote tiers and without a channel has no remote write for anything to race, and
- * stores unconditionally.
+ * and again once stored ({@link #storeOrDrop}): it is kept only if nothing invalidated the key and
+ * no later put of it began since the put began ({@link Coherence#putStillCurrent}), else the key
+ * is dropped there. An invalidation moves the epochs before its in-process drop, so one that
+ * completed while the put's remote write was in flight (on this instance or, through the channel,
+ * on another) is not undone by the put's store landing after its drop, and neither is a later write
+ * of the key: the in-process tier never keeps a value the remote tiers no longer hold. Puts of other
+ * keys do not make the store give up; an invalidation of an unrelated key of the same epoch stripe
+ * does, which costs one miss.
+ * A cache without remote tiers has no remote write for anything to race, and its in-process tier
+ * holds the only copy: it stores unconditionally (with a channel, while the channel delivers).
  *
  * <p>A remote failure reaches the caller as a {@link CacheException} (a {@link
  * CacheTimeoutException} or {@link CacheUnavailableException} when that is what happened) after
@@ -95,7 +95,11 @@ final class WritePipeline<K, V> {
         tier -> tier.put(key, entry),
         error -> {
           coherence.endPut(epochs); // a fill that read the old remote value during the write must lose
-          storeOrDrop(key, entry, epochs, error);
+          try {
+            storeOrDrop(key, entry, epochs, error);
+          } finally {
+            coherence.finishPut(epochs);
+          }
         },
         InvalidationChannel.Kind.KEYS,
         () -> coherence.encoded(List.of(key)));
@@ -132,19 +136,24 @@ final class WritePipeline<K, V> {
           typed.put(key, entries.create(value, null, now, 0, Set.of()));
         });
     stats.puts.add(typed.size());
-    Map<K, Coherence.PutEpochs> epochs = coherence.beginPutAll(typed.keySet());
+    Map<K, Coherence.PutEpochs> epochs = new LinkedHashMap<>();
+    typed.keySet().forEach(key -> epochs.put(key, coherence.beginPut(key)));
     return write(
         () -> "putAll of " + typed.size() + " entries",
         tier -> tier.putAll(typed),
         error -> {
-          // one second move per stripe, as the first: a fill that read an old remote value must lose
-          new HashSet<>(epochs.values()).forEach(coherence::endPut);
+          epochs.values().forEach(coherence::endPut); // a fill that read an old remote value must lose
           typed.forEach(
               (key, entry) -> {
-                if (localOnly) {
-                  local.put(key, entry); // no remote write and no channel: nothing could race it
-                } else {
-                  storeOrDrop(key, entry, epochs.get(key), error);
+                Coherence.PutEpochs put = epochs.get(key);
+                try {
+                  if (localOnly) {
+                    local.put(key, entry); // no remote write and no channel: nothing could race it
+                  } else {
+                    storeOrDrop(key, entry, put, error);
+                  }
+                } finally {
+                  coherence.finishPut(put);
                 }
               });
         },
@@ -154,20 +163,36 @@ final class WritePipeline<K, V> {
 
   /**
    * A put's in-process step, after its second epoch move: stores {@code entry} if the remote writes
-   * succeeded ({@code error} is null) and, under the key's lock, nothing but the put itself moved
-   * the epochs since {@code epochs} were taken and the channel delivers; else drops the key, whose
+   * succeeded ({@code error} is null) and, under the key's lock, the put is still current ({@link
+   * Coherence#putStillCurrent}: no invalidation of the key, no later put of it, and the channel
+   * delivers); else drops the key, whose
    * in-process copy (an older value, or nothing) the put's remote writes may have made stale.
    *
-   * <p>The condition is asked again once the entry is stored, and the key dropped if it no longer
-   * holds: an invalidation of a tag or of everything finds the in-process entries to drop without
-   * their keys' locks (through the tag index, or the keys present), so one that moved its epochs
-   * and made its drop between the check and the moment the stored entry became visible would not
-   * see the entry. Its epoch moves came before its drop, so the second ask sees them.
+   * <p>The condition is asked again once the entry is stored, and the put's own entry dropped (only
+   * while the key still holds it) if it no longer holds: an invalidation of a tag or of everything
+   * finds the in-process entries to drop without their keys' locks (through the tag index, or the
+   * keys present), so one that moved its epochs and made its drop between the check and the moment
+   * the stored entry became visible would not see the entry. Its epoch moves came before its drop,
+   * so the second ask sees them.
+   *
+   * <p>A cache with a channel but no remote tier keeps the value only in its in-process tier:
+   * dropping it would lose the write, not cost a miss, so there the put stores as it did before the
+   * check existed (while the channel delivers).
    */
   private void storeOrDrop(K key, TierEntry<V> entry, Coherence.PutEpochs epochs, @Nullable Throwable error) {
-    BooleanSupplier movedOnlyByThisPut = () -> coherence.movedOnlyBy(epochs);
-    if (error != null || !local.putIf(key, entry, movedOnlyByThisPut) || !movedOnlyByThisPut.getAsBoolean()) {
-      local.invalidate(key);
+    if (remotes.isEmpty()) {
+      if (coherence.delivering()) {
+        local.put(key, entry);
+      } else {
+        local.invalidate(key);
+      }
+      return;
+    }
+    BooleanSupplier stillCurrent = () -> coherence.putStillCurrent(epochs);
+    if (error != null || !local.putIf(key, entry, stillCurrent)) {
+      local.invalidate(key); // the older in-process copy may be stale now
+    } else if (!stillCurrent.getAsBoolean()) {
+      local.invalidateEntry(key, entry);
     }
   }
 

@@ -166,15 +166,19 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     if (expiryOnRead
         && entry.expiresAtMillis() != TierEntry.NO_EXPIRY
         && entry.expiresAtMillis() <= ticker.wallMillis()) {
-      map.computeIfPresent(
-          key,
-          (k, current) -> {
-            if (current != entry) {
-              return unchanged(current);
-            }
-            unlinkTags(k, current);
-            return null;
-          });
+      try {
+        map.computeIfPresent(
+            key,
+            (k, current) -> {
+              if (current != entry) {
+                return unchanged(current);
+              }
+              unlinkTags(k, current);
+              return null;
+            });
+      } finally {
+        forgetUnchanged();
+      }
       return null;
     }
     Object value = entry.value();
@@ -232,19 +236,23 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
       StoredForms.weigh(weigher, key, stored);
     }
     boolean[] done = {false};
-    map.compute(
-        key,
-        (k, old) -> {
-          if (!stillCurrent.getAsBoolean()) {
-            return old == null ? null : unchanged(old);
-          }
-          if (old != null) {
-            unlinkTags(k, old);
-          }
-          linkTags(k, stored);
-          done[0] = true;
-          return stored;
-        });
+    try {
+      map.compute(
+          key,
+          (k, old) -> {
+            if (!stillCurrent.getAsBoolean()) {
+              return old == null ? null : unchanged(old);
+            }
+            if (old != null) {
+              unlinkTags(k, old);
+            }
+            linkTags(k, stored);
+            done[0] = true;
+            return stored;
+          });
+    } finally {
+      forgetUnchanged();
+    }
     return done[0];
   }
 
@@ -254,6 +262,13 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
    */
   private Object unchanged(Object current) {
     return expiryOnRead ? current : EntryExpiry.kept(current);
+  }
+
+  /** Clears the mark {@link #unchanged} may have left when Caffeine did not consume it (a weigher threw). */
+  private void forgetUnchanged() {
+    if (!expiryOnRead) {
+      EntryExpiry.forgetKept();
+    }
   }
 
   @Override
@@ -283,16 +298,20 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
       return false;
     }
     boolean[] removed = {false};
-    map.computeIfPresent(
-        key,
-        (k, current) -> {
-          if (current != stored) {
-            return unchanged(current); // replaced since the quiet read: not ours to remove
-          }
-          unlinkTags(k, current);
-          removed[0] = true;
-          return null;
-        });
+    try {
+      map.computeIfPresent(
+          key,
+          (k, current) -> {
+            if (current != stored) {
+              return unchanged(current); // replaced since the quiet read: not ours to remove
+            }
+            unlinkTags(k, current);
+            removed[0] = true;
+            return null;
+          });
+    } finally {
+      forgetUnchanged();
+    }
     return removed[0];
   }
 
@@ -309,17 +328,21 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     if (members == null) {
       return;
     }
-    members.forEach(
-        (key, tagged) ->
-            map.computeIfPresent(
-                key,
-                (k, current) -> {
-                  if (current != tagged) {
-                    return unchanged(current); // replaced after the index was read: not ours to remove
-                  }
-                  unlinkTags(k, current);
-                  return null;
-                }));
+    try {
+      members.forEach(
+          (key, tagged) ->
+              map.computeIfPresent(
+                  key,
+                  (k, current) -> {
+                    if (current != tagged) {
+                      return unchanged(current); // replaced after the index was read: not ours to remove
+                    }
+                    unlinkTags(k, current);
+                    return null;
+                  }));
+    } finally {
+      forgetUnchanged();
+    }
   }
 
   @Override

@@ -27,8 +27,8 @@ final class EntryExpiry<K> implements Expiry<K, Object> {
    * ({@link #kept}): Caffeine calls {@link #expireAfterUpdate} after every remap of a present entry,
    * also when the function returned that entry unchanged, and such a remap must not move its expiry
    * (a rejected fill would otherwise restart an entry's lifetime cap). Read and cleared by the
-   * {@code expireAfterUpdate} that follows; a mark left behind matches only that same object, whose
-   * "update" leaves it unchanged anyway.
+   * {@code expireAfterUpdate} that follows, and cleared by the tier after each remap in case Caffeine
+   * did not get that far (a weigher that threw).
    */
   private static final ThreadLocal<@Nullable Object> KEPT = new ThreadLocal<>();
 
@@ -86,6 +86,11 @@ final class EntryExpiry<K> implements Expiry<K, Object> {
   static Object kept(Object stored) {
     KEPT.set(stored);
     return stored;
+  }
+
+  /** Clears this thread's mark (see {@link #kept}), if Caffeine did not consume it. */
+  static void forgetKept() {
+    KEPT.set(null);
   }
 
   @Override

@@ -243,30 +243,13 @@ class InProcessFillRaceTest {
   }
 
   private void race(Supplier<@Nullable String> fill, Runnable racing) throws Exception {
-    CompletableFuture<@Nullable String> filling = inAnotherThread(fill);
+    CompletableFuture<@Nullable String> filling = Racing.inAnotherThread("filling-call", fill);
     gate.reached().get(WAIT_SECONDS, TimeUnit.SECONDS);
 
     racing.run();
     gate.release();
 
     assertThat(filling.get(WAIT_SECONDS, TimeUnit.SECONDS)).isNotNull(); // its caller got what it read
-  }
-
-  private static <T> CompletableFuture<@Nullable T> inAnotherThread(Supplier<@Nullable T> action) {
-    CompletableFuture<@Nullable T> result = new CompletableFuture<>();
-    Thread thread =
-        new Thread(
-            () -> {
-              try {
-                result.complete(action.get());
-              } catch (Throwable e) {
-                result.completeExceptionally(e);
-              }
-            },
-            "filling-call");
-    thread.setDaemon(true);
-    thread.start();
-    return result;
   }
 
   /**

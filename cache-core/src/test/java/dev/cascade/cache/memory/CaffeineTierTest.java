@@ -19,6 +19,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class CaffeineTierTest {
+  /** A ticker whose wall clock reads {@code wallMillis}, and whose nanoTime follows it. */
+  private static Ticker wallClock(AtomicLong wallMillis) {
+    return new Ticker() {
+      @Override
+      public long read() {
+        return wallMillis.get() * 1_000_000;
+      }
+
+      @Override
+      public long wallMillis() {
+        return wallMillis.get();
+      }
+    };
+  }
+
   private static TierEntry<String> entry(String value, String... tags) {
     return new TierEntry<>(value, TierEntry.NO_EXPIRY, 0, 0, Set.of(tags));
   }
@@ -199,18 +214,7 @@ class CaffeineTierTest {
   @Test
   void expiryCheckedOnRead_dropsAnExpiredEntryAndKeepsPlainOnes() {
     AtomicLong wallMillis = new AtomicLong(1_000_000);
-    Ticker ticker =
-        new Ticker() {
-          @Override
-          public long read() {
-            return wallMillis.get() * 1_000_000;
-          }
-
-          @Override
-          public long wallMillis() {
-            return wallMillis.get();
-          }
-        };
+    Ticker ticker = wallClock(wallMillis);
     CaffeineTier<String, String> tier =
         CaffeineTier.<String, String>builder("l1").maximumSize(10).ticker(ticker).expiringEntries(false).build();
     tier.putLocal("expiring", new TierEntry<>("e", 1_000_500, 0, 0, Set.of("t")));
@@ -235,18 +239,7 @@ class CaffeineTierTest {
   @Test
   void rejectedConditionalStore_keepsTheEntrysLifetimeCap() {
     AtomicLong wallMillis = new AtomicLong(1_000_000);
-    Ticker ticker =
-        new Ticker() {
-          @Override
-          public long read() {
-            return wallMillis.get() * 1_000_000;
-          }
-
-          @Override
-          public long wallMillis() {
-            return wallMillis.get();
-          }
-        };
+    Ticker ticker = wallClock(wallMillis);
     CaffeineTier<String, String> tier =
         CaffeineTier.<String, String>builder("l1").maximumSize(10).ticker(ticker).ttl(java.time.Duration.ofSeconds(10)).build();
     tier.putLocal("plain", entry("p"));

@@ -92,9 +92,17 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     }
     ByteArrayOutputStream held = buffer;
     buffer = null;
-    if (held != null && held.size() > sent) {
+    if (held != null) {
+      sendUnsent(held);
+    }
+  }
+
+  /** Writes to the client what {@code held} has beyond the {@code sent} bytes it already sent. */
+  private void sendUnsent(ByteArrayOutputStream held) throws IOException {
+    if (held.size() > sent) {
       byte[] bytes = held.toByteArray();
       super.getOutputStream().write(bytes, sent, bytes.length - sent);
+      sent = bytes.length;
     }
   }
 
@@ -108,10 +116,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     }
     flushed = true;
     ByteArrayOutputStream held = buffer;
-    if (held != null && held.size() > sent) {
-      byte[] bytes = held.toByteArray();
-      super.getOutputStream().write(bytes, sent, bytes.length - sent);
-      sent = bytes.length;
+    if (held != null) {
+      sendUnsent(held);
     }
     super.getOutputStream().flush();
   }

@@ -50,7 +50,6 @@ import org.springframework.cache.support.SimpleValueWrapper;
  * Thread-safe.
  */
 public final class CascadeCache implements org.springframework.cache.Cache {
-  private static final System.Logger LOG = System.getLogger(CascadeCache.class.getName());
   /**
    * Where the futures of {@link #retrieve} complete: a remote tier's future completes on its
    * client's I/O thread, and Spring continues there, with a blocking {@code put} after a miss; that
@@ -258,7 +257,7 @@ public final class CascadeCache implements org.springframework.cache.Cache {
       // failed write leaves nothing cached anyway. Not sending it keeps the call within one timeout.
       return;
     }
-    CompletableFuture<?> written = value == null ? putAbsent(cacheKey, tagsOf(key)) : write(cacheKey, value, tagsOf(key));
+    CompletableFuture<?> written = store(key, cacheKey, value);
     try {
       join(written);
     } catch (CacheException e) {
@@ -293,7 +292,7 @@ public final class CascadeCache implements org.springframework.cache.Cache {
     if (held != null) {
       return new SimpleValueWrapper(held.value());
     }
-    join(value == null ? putAbsent(cacheKey, tagsOf(key)) : write(cacheKey, value, tagsOf(key)));
+    join(store(key, cacheKey, value));
     return null;
   }
 
@@ -358,6 +357,11 @@ public final class CascadeCache implements org.springframework.cache.Cache {
     return false;
   }
 
+  /** Writes {@code value} (an absence if null) under {@code cacheKey}, with the tags of {@code key} and the cache. */
+  private CompletableFuture<?> store(Object key, Object cacheKey, @Nullable Object value) {
+    return value == null ? putAbsent(cacheKey, tagsOf(key)) : write(cacheKey, value, tagsOf(key));
+  }
+
   private CompletableFuture<?> putAbsent(Object cacheKey, Set<String> entryTags) {
     // Cascade has no put of an absence: drop what is there, then cache a loader's null, with the tags.
     AsyncCache<Object, Object> async = cache.async();
@@ -380,16 +384,6 @@ public final class CascadeCache implements org.springframework.cache.Cache {
       }
       throw e;
     }
-  }
-
-  /** A write nobody waits for: a failure was logged by Cascade (and counted by its listeners). */
-  private static void unawaited(CompletableFuture<?> write) {
-    write.whenComplete(
-        (done, failure) -> {
-          if (failure != null) {
-            LOG.log(System.Logger.Level.DEBUG, "unawaited cache write failed", failure);
-          }
-        });
   }
 
   private String nullRefused() {

@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -270,6 +271,8 @@ public abstract class CacheContract extends LifecycleContract {
     Cache<String, String> cache = cache();
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean firstLoadEnded = new AtomicBoolean();
+    AtomicBoolean loadsOverlapped = new AtomicBoolean();
     ExecutorService callers = Executors.newFixedThreadPool(2);
     try {
       Future<String> before =
@@ -280,19 +283,29 @@ public abstract class CacheContract extends LifecycleContract {
                       key -> {
                         started.countDown();
                         Concurrently.await(release);
+                        firstLoadEnded.set(true);
                         return "loaded-before";
                       }));
       Concurrently.await(started);
       cache.invalidate("k");
       long waitsBefore = cache.stats().coalescedWaitCount();
 
-      Future<String> after = callers.submit(() -> cache.get("k", key -> "loaded-after"));
+      Future<String> after =
+          callers.submit(
+              () ->
+                  cache.get(
+                      "k",
+                      key -> {
+                        loadsOverlapped.set(!firstLoadEnded.get()); // still one load of a key at a time
+                        return "loaded-after";
+                      }));
       // done, or counted as waiting (for the load that began before the invalidation to end)
       await().atMost(Duration.ofSeconds(60)).until(() -> after.isDone() || cache.stats().coalescedWaitCount() > waitsBefore);
       release.countDown();
 
       assertThat(after.get()).isEqualTo("loaded-after");
       assertThat(before.get()).isEqualTo("loaded-before"); // its own caller still gets it
+      assertThat(loadsOverlapped).as("the second load ran while the first did").isFalse();
       assertThat(cache.getIfPresent("k")).isEqualTo("loaded-after");
     } finally {
       release.countDown();
