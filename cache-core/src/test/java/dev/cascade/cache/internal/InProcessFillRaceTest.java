@@ -262,32 +262,28 @@ class InProcessFillRaceTest {
   private static final class FillGate implements TierDecorator {
     private volatile @Nullable Object insideCheckKey;
     private volatile @Nullable Object afterStoreKey;
-    private volatile CompletableFuture<@Nullable Void> reached = new CompletableFuture<>();
-    private volatile CompletableFuture<@Nullable Void> released = new CompletableFuture<>();
+    private final Racing.Hold handshake = new Racing.Hold();
 
     void holdInsideCheck(Object key) {
-      reached = new CompletableFuture<>();
-      released = new CompletableFuture<>();
+      handshake.arm();
       insideCheckKey = key;
     }
 
     void holdAfterStore(Object key) {
-      reached = new CompletableFuture<>();
-      released = new CompletableFuture<>();
+      handshake.arm();
       afterStoreKey = key;
     }
 
     CompletableFuture<@Nullable Void> reached() {
-      return reached;
+      return handshake.reached();
     }
 
     void release() {
-      released.complete(null);
+      handshake.release();
     }
 
     private void hold() {
-      reached.complete(null);
-      released.orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join();
+      handshake.reachAndWait(WAIT_SECONDS);
     }
 
     /** {@code stillCurrent}, held as described above if it passes for the key held inside the check. */

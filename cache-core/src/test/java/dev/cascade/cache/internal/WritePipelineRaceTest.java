@@ -274,18 +274,15 @@ class WritePipelineRaceTest {
     final AtomicInteger reads = new AtomicInteger();
     private volatile @Nullable Object heldKey;
     private volatile @Nullable Object heldStoreKey;
-    private volatile CompletableFuture<@Nullable Void> reached = new CompletableFuture<>();
-    private volatile CompletableFuture<@Nullable Void> released = new CompletableFuture<>();
+    private final Racing.Hold handshake = new Racing.Hold();
 
     void hold(Object key) {
-      reached = new CompletableFuture<>();
-      released = new CompletableFuture<>();
+      handshake.arm();
       heldKey = key;
     }
 
     void holdStore(Object key) {
-      reached = new CompletableFuture<>();
-      released = new CompletableFuture<>();
+      handshake.arm();
       heldStoreKey = key;
     }
 
@@ -295,19 +292,18 @@ class WritePipelineRaceTest {
         boolean current = stillCurrent.getAsBoolean();
         if (current && key.equals(heldStoreKey)) {
           heldStoreKey = null;
-          reached.complete(null);
-          released.orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join();
+          handshake.reachAndWait(WAIT_SECONDS);
         }
         return current;
       };
     }
 
     CompletableFuture<@Nullable Void> reached() {
-      return reached;
+      return handshake.reached();
     }
 
     void release() {
-      released.complete(null);
+      handshake.release();
     }
 
     /** Returns {@code done} held as described above if it is the operation of the held key. */
@@ -316,13 +312,7 @@ class WritePipelineRaceTest {
         return done;
       }
       heldKey = null; // only the first operation of the key is held
-      CompletableFuture<@Nullable Void> signal = reached;
-      CompletableFuture<@Nullable Void> gate = released;
-      return done.thenCompose(
-          result -> {
-            signal.complete(null);
-            return gate.thenApply(open -> result);
-          });
+      return handshake.reachWhen(done);
     }
 
     private boolean isHeld(Object key) {
