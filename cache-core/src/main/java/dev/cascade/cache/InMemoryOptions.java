@@ -1,6 +1,7 @@
 package dev.cascade.cache;
 
 import dev.cascade.cache.memory.CaffeineTier;
+import dev.cascade.cache.memory.CaffeineTierBuilder;
 import java.time.Duration;
 import java.util.function.ToIntBiFunction;
 
@@ -10,7 +11,7 @@ import java.util.function.ToIntBiFunction;
  * not thread-safe; each option may be set once.
  */
 public final class InMemoryOptions<K, V> {
-  final CaffeineTier.Builder<K, V> tier = CaffeineTier.builder("l1");
+  final CaffeineTierBuilder<K, V> tier = CaffeineTier.builder("l1");
   boolean ttlSet;
 
   InMemoryOptions() {}

@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The in-process tier on Caffeine: typed keys and values, no serialization, per-entry expiry taken
- * from each entry's logical expiry and capped by the tier's own maximum lifetime (optionally sliding:
- * see {@link Builder#expireAfterAccess} and {@link Builder#slidingCopies}), and a tag index.
+ * from each entry's logical expiry and capped by the tier's own maximum lifetime (optionally
+ * sliding: see {@link CaffeineTierBuilder#expireAfterAccess} and {@link
+ * CaffeineTierBuilder#slidingCopies}), and a tag index.
  * A hit through {@link #getValueIfPresent} (the cache's hit path) is one Caffeine lookup; nothing
  * is allocated for it.
  *
@@ -60,7 +61,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
    */
   private boolean holdersStored;
 
-  private CaffeineTier(Builder<K, V> builder) {
+  CaffeineTier(CaffeineTierBuilder<K, V> builder) {
     this.name = builder.name;
     this.aliases = builder.aliasCodec == null ? null : new KeyAliases<>(builder.aliasCodec);
     Ticker ticker = builder.ticker;
@@ -105,8 +106,8 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
   }
 
   /** Returns a builder of a tier named {@code name} (such as {@code l1}). */
-  public static <K, V> Builder<K, V> builder(String name) {
-    return new Builder<>(name);
+  public static <K, V> CaffeineTierBuilder<K, V> builder(String name) {
+    return new CaffeineTierBuilder<>(name);
   }
 
   @Override
@@ -166,19 +167,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     if (expiryOnRead
         && entry.expiresAtMillis() != TierEntry.NO_EXPIRY
         && entry.expiresAtMillis() <= ticker.wallMillis()) {
-      try {
-        map.computeIfPresent(
-            key,
-            (k, current) -> {
-              if (current != entry) {
-                return unchanged(current);
-              }
-              unlinkTags(k, current);
-              return null;
-            });
-      } finally {
-        forgetUnchanged();
-      }
+      removeIfStill(key, entry);
       return null;
     }
     Object value = entry.value();
@@ -271,6 +260,30 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     }
   }
 
+  /**
+   * Removes {@code key} under its lock, unlinking its tags and alias, only while it holds the very
+   * object {@code stored}; a newer entry stays as it is, its expiry included. Returns whether it
+   * removed.
+   */
+  private boolean removeIfStill(K key, Object stored) {
+    boolean[] removed = {false};
+    try {
+      map.computeIfPresent(
+          key,
+          (k, current) -> {
+            if (current != stored) {
+              return unchanged(current);
+            }
+            unlinkTags(k, current);
+            removed[0] = true;
+            return null;
+          });
+    } finally {
+      forgetUnchanged();
+    }
+    return removed[0];
+  }
+
   @Override
   public void invalidateLocal(K key) {
     map.computeIfPresent(
@@ -297,22 +310,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     if (cache.policy().getIfPresentQuietly(key) != stored) {
       return false;
     }
-    boolean[] removed = {false};
-    try {
-      map.computeIfPresent(
-          key,
-          (k, current) -> {
-            if (current != stored) {
-              return unchanged(current); // replaced since the quiet read: not ours to remove
-            }
-            unlinkTags(k, current);
-            removed[0] = true;
-            return null;
-          });
-    } finally {
-      forgetUnchanged();
-    }
-    return removed[0];
+    return removeIfStill(key, stored);
   }
 
   @Override
@@ -328,21 +326,7 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     if (members == null) {
       return;
     }
-    try {
-      members.forEach(
-          (key, tagged) ->
-              map.computeIfPresent(
-                  key,
-                  (k, current) -> {
-                    if (current != tagged) {
-                      return unchanged(current); // replaced after the index was read: not ours to remove
-                    }
-                    unlinkTags(k, current);
-                    return null;
-                  }));
-    } finally {
-      forgetUnchanged();
-    }
+    members.forEach(this::removeIfStill); // an entry replaced after the index was read stays
   }
 
   @Override
@@ -397,160 +381,6 @@ public final class CaffeineTier<K, V> implements LocalTier<K, V> {
     }
     if (stored instanceof TierEntry<?> entry) {
       tags.unlink(key, entry);
-    }
-  }
-
-  /**
-   * Configures a {@link CaffeineTier}. Not thread-safe; each option may be set once.
-   */
-  public static final class Builder<K, V> {
-    private final String name;
-    private long maximumSize = -1;
-    private long maximumWeight = -1;
-    private @Nullable ToIntBiFunction<? super K, ? super V> weigher;
-    private boolean unbounded;
-    private @Nullable Duration maxLifetime;
-    private Ticker ticker = Ticker.system();
-    private @Nullable Executor executor;
-    private boolean expiringEntries = true;
-    private @Nullable KeyCodec<? super K> aliasCodec;
-    private long slideNanos = -1;
-    private boolean slidingCopies;
-
-    private Builder(String name) {
-      this.name = Objects.requireNonNull(name, "name");
-    }
-
-    /** Bounds the tier to {@code maximumSize} entries. */
-    public Builder<K, V> maximumSize(long maximumSize) {
-      requireNoBound();
-      if (maximumSize < 0) {
-        throw new IllegalArgumentException("maximumSize must not be negative, was " + maximumSize);
-      }
-      this.maximumSize = maximumSize;
-      return this;
-    }
-
-    /** Bounds the tier to a total weight, as measured by {@code weigher} per entry. */
-    public Builder<K, V> maximumWeight(long maximumWeight, ToIntBiFunction<? super K, ? super V> weigher) {
-      requireNoBound();
-      if (maximumWeight < 0) {
-        throw new IllegalArgumentException("maximumWeight must not be negative, was " + maximumWeight);
-      }
-      this.maximumWeight = maximumWeight;
-      this.weigher = Objects.requireNonNull(weigher, "weigher");
-      return this;
-    }
-
-    /** Lets the tier grow without bound (for memoization of functions with a small domain). */
-    public Builder<K, V> unbounded() {
-      requireNoBound();
-      this.unbounded = true;
-      return this;
-    }
-
-    /** Caps every entry's lifetime in this tier, whatever the entry's own expiry. */
-    public Builder<K, V> ttl(Duration ttl) {
-      Objects.requireNonNull(ttl, "ttl");
-      if (this.maxLifetime != null) {
-        throw new IllegalStateException("in-memory ttl was already set to " + this.maxLifetime);
-      }
-      this.maxLifetime = Checks.requirePositive(ttl, "in-memory ttl");
-      return this;
-    }
-
-    /**
-     * Makes expiry slide: a read of an entry that has a value and an expiry keeps it for {@code
-     * duration} from the read, whatever was left, but never beyond the {@link #ttl} cap counted
-     * from the entry's write (or load start). Cached absences and entries without expiry do not
-     * slide. Turns on Caffeine's variable expiry (so the clock is read on every hit). For a tier
-     * that is a cache's only tier; in front of remote tiers, use {@link #slidingCopies()}.
-     *
-     * @throws IllegalArgumentException if not positive
-     * @throws IllegalStateException if this or {@link #slidingCopies()} was already set
-     */
-    public Builder<K, V> expireAfterAccess(Duration duration) {
-      Checks.requirePositive(duration, "expireAfterAccess");
-      requireNoSliding();
-      this.slideNanos = EntryExpiry.lifetimeNanos(duration);
-      return this;
-    }
-
-    /**
-     * Makes this tier hold copies of entries whose expiry slides in the remote tiers behind it: an
-     * entry with a value is kept for half the time its expiry leaves when it is stored (and at most
-     * the {@link #ttl} cap), and reads here do not move it. The copy thus lapses while the remote
-     * entry, touched when the copy was filled, is still alive, and the next read reaches and touches
-     * that one: an entry read at least every half of its sliding duration never expires.
-     *
-     * @throws IllegalStateException if this or {@link #expireAfterAccess} was already set
-     */
-    public Builder<K, V> slidingCopies() {
-      requireNoSliding();
-      this.slidingCopies = true;
-      return this;
-    }
-
-    private void requireNoSliding() {
-      if (slideNanos >= 0 || slidingCopies) {
-        throw new IllegalStateException("the in-memory tier's sliding expiry was already set");
-      }
-    }
-
-    /** Sets the time source (default: the system's). */
-    public Builder<K, V> ticker(Ticker ticker) {
-      this.ticker = Objects.requireNonNull(ticker, "ticker");
-      return this;
-    }
-
-    /**
-     * Sets the executor of Caffeine's maintenance work (default: Caffeine's, the common pool);
-     * {@code Runnable::run} makes evictions happen on the caller's thread, at a cost on hits.
-     */
-    public Builder<K, V> executor(Executor executor) {
-      this.executor = Objects.requireNonNull(executor, "executor");
-      return this;
-    }
-
-    /**
-     * Says whether most entries will carry an expiry ({@code true}, the default: Caffeine's timer
-     * wheel removes them on time) or few will ({@code false}: hits skip the clock, and an entry
-     * with an expiry is checked and dropped when read, or evicted by size before).
-     */
-    public Builder<K, V> expiringEntries(boolean expiringEntries) {
-      this.expiringEntries = expiringEntries;
-      return this;
-    }
-
-    /**
-     * Lets {@link #invalidateAliasLocal} find an entry from the string an invalidation message
-     * carries, {@code codec.encode(key)}: a key the codec {@linkplain KeyCodec#decode reads back}
-     * from that string is found by it, every other key through an index from its encoded form.
-     *
-     * @throws NullPointerException if {@code codec} is null
-     */
-    public Builder<K, V> keyAliases(KeyCodec<? super K> codec) {
-      this.aliasCodec = Objects.requireNonNull(codec, "codec");
-      return this;
-    }
-
-    /**
-     * Returns the tier.
-     *
-     * @throws IllegalStateException if no bound (size, weight or {@link #unbounded()}) was chosen
-     */
-    public CaffeineTier<K, V> build() {
-      if (maximumSize < 0 && maximumWeight < 0 && !unbounded) {
-        throw new IllegalStateException(
-            "in-memory tier '" + name + "' needs maximumSize, maximumWeight or an explicit unbounded()");
-      }
-      return new CaffeineTier<>(this);
-    }
-
-    private void requireNoBound() {
-      if (maximumSize >= 0 || maximumWeight >= 0 || unbounded) {
-        throw new IllegalStateException("the in-memory tier's bound was already set");
-      }
     }
   }
 }

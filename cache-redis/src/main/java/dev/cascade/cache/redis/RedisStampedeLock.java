@@ -1,5 +1,6 @@
 package dev.cascade.cache.redis;
 
+import dev.cascade.cache.redis.internal.ExpiryMillis;
 import dev.cascade.cache.redis.internal.RedisLink;
 import dev.cascade.cache.spi.Lease;
 import dev.cascade.cache.spi.LeaseMarker;
@@ -104,7 +105,7 @@ public final class RedisStampedeLock implements StampedeLock, AutoCloseable {
 
   @Override
   public CompletableFuture<Boolean> publish(Lease lease, byte[] value, @Nullable Duration ttl) {
-    long ttlMillis = ttl == null ? 0 : RedisLink.expiryMillis(ttl);
+    long ttlMillis = ttl == null ? 0 : ExpiryMillis.of(ttl);
     byte[] ttlArg = Long.toString(ttlMillis).getBytes(StandardCharsets.US_ASCII);
     byte[] replaces = lease.replaces();
     if (replaces == null) {

@@ -1,5 +1,6 @@
 package dev.cascade.cache.redis;
 
+import dev.cascade.cache.redis.internal.ExpiryMillis;
 import dev.cascade.cache.redis.internal.RedisLink;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.StoreCapabilities;
@@ -251,9 +252,9 @@ public final class RedisTier implements RemoteStore, TagSetStore {
     return link.eval(DELETE_TAG_SET, List.of(setKey)).thenApply(count -> null);
   }
 
-  /** A script's TTL argument: {@code ""} for none, else {@link RedisLink#expiryMillis} in decimal. */
+  /** A script's TTL argument: {@code ""} for none, else {@link ExpiryMillis} in decimal. */
   private static byte[] millis(@Nullable Duration ttl) {
-    return (ttl == null ? "" : Long.toString(RedisLink.expiryMillis(ttl))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return (ttl == null ? "" : Long.toString(ExpiryMillis.of(ttl))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Returns the server's statistics, summed over every master. */

@@ -181,31 +181,9 @@ public final class RedisLink implements AutoCloseable {
     return bounded("GET", () -> commands().get(key));
   }
 
-  /**
-   * Returns {@code ttl} as the whole milliseconds that {@code PX} and {@code PEXPIRE} take: rounded
-   * up, and at least 1 ms. The one conversion of every TTL this module sends. Redis refuses {@code PX
-   * 0} and deletes the key on {@code PEXPIRE 0}, so a positive duration under 1 ms must not be
-   * truncated to 0 (as {@link Duration#toMillis()} and Lettuce's {@code px(Duration)} do); and a key
-   * must never expire before the time it was given, which a lease's holder relies on (it trusts its
-   * lease for that long by its own clock), so a fraction is rounded up, never down. A duration too
-   * long for a {@code long} of milliseconds becomes {@link Long#MAX_VALUE} (Redis refuses it as an
-   * invalid expire time, as it would the exact value).
-   */
-  public static long expiryMillis(Duration ttl) {
-    if (ttl.isNegative() || ttl.isZero()) {
-      return 1;
-    }
-    try {
-      long millis = ttl.toMillis();
-      return ttl.toNanosPart() % 1_000_000 == 0 ? millis : Math.addExact(millis, 1);
-    } catch (ArithmeticException tooLong) {
-      return Long.MAX_VALUE;
-    }
-  }
-
-  /** GETEX PX: the value under {@code key}, whose TTL becomes {@code ttl} ({@link #expiryMillis}) in the same command. */
+  /** GETEX PX: the value under {@code key}, whose TTL becomes {@code ttl} ({@link ExpiryMillis}) in the same command. */
   public CompletableFuture<byte @Nullable []> getex(String key, Duration ttl) {
-    long millis = expiryMillis(ttl);
+    long millis = ExpiryMillis.of(ttl);
     return bounded("GETEX", () -> commands().getex(key, GetExArgs.Builder.px(millis)));
   }
 
@@ -283,22 +261,22 @@ public final class RedisLink implements AutoCloseable {
         .thenApply(done -> output.values());
   }
 
-  /** SET with an optional PX TTL ({@link #expiryMillis}). */
+  /** SET with an optional PX TTL ({@link ExpiryMillis}). */
   public CompletableFuture<Void> set(String key, byte[] value, @Nullable Duration ttl) {
     return bounded(
-            "SET", () -> ttl == null ? commands().set(key, value) : commands().set(key, value, SetArgs.Builder.px(expiryMillis(ttl))))
+            "SET", () -> ttl == null ? commands().set(key, value) : commands().set(key, value, SetArgs.Builder.px(ExpiryMillis.of(ttl))))
         .thenApply(ok -> null);
   }
 
-  /** SET NX with an optional PX TTL ({@link #expiryMillis}); returns whether it was set. */
+  /** SET NX with an optional PX TTL ({@link ExpiryMillis}); returns whether it was set. */
   public CompletableFuture<Boolean> setIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
-    SetArgs args = ttl == null ? SetArgs.Builder.nx() : SetArgs.Builder.nx().px(expiryMillis(ttl));
+    SetArgs args = ttl == null ? SetArgs.Builder.nx() : SetArgs.Builder.nx().px(ExpiryMillis.of(ttl));
     return bounded("SET NX", () -> commands().set(key, value, args)).thenApply("OK"::equals);
   }
 
-  /** SET XX with a PX TTL ({@link #expiryMillis}); returns whether the key existed (and was set). */
+  /** SET XX with a PX TTL ({@link ExpiryMillis}); returns whether the key existed (and was set). */
   public CompletableFuture<Boolean> setIfPresent(String key, byte[] value, Duration ttl) {
-    return bounded("SET XX", () -> commands().set(key, value, SetArgs.Builder.xx().px(expiryMillis(ttl)))).thenApply("OK"::equals);
+    return bounded("SET XX", () -> commands().set(key, value, SetArgs.Builder.xx().px(ExpiryMillis.of(ttl)))).thenApply("OK"::equals);
   }
 
   /** PUBLISH; returns the number of subscribers the server handed the message to. */

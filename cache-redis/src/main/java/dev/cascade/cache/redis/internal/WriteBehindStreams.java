@@ -278,11 +278,11 @@ public final class WriteBehindStreams {
   /**
    * Takes or extends the partition's lease for {@code holder}: 2 taken now, 1 extended, 0 held by
    * another. The lease's TTL is {@code leaseTime} rounded up to whole milliseconds ({@link
-   * RedisLink#expiryMillis}): never 0, which {@code SET PX} refuses and {@code PEXPIRE} would take as
+   * ExpiryMillis#of}): never 0, which {@code SET PX} refuses and {@code PEXPIRE} would take as
    * deleting the lease, and never shorter than the time the holder trusts it for.
    */
   public CompletableFuture<Long> keepLease(int partition, String holder, Duration leaseTime) {
-    byte[] millis = ascii(Long.toString(RedisLink.expiryMillis(leaseTime)));
+    byte[] millis = ascii(Long.toString(ExpiryMillis.of(leaseTime)));
     return script("EVALSHA (write-behind lease)", KEEP_LEASE, new String[] {lease(partition)}, ascii(holder), millis);
   }
 
