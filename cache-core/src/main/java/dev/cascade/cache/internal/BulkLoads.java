@@ -71,7 +71,7 @@ final class BulkLoads<K, V> {
       return getAllPresentAligned(keys);
     }
     Map<K, V> result = new LinkedHashMap<>(capacityFor(keys));
-    Set<K> missing = readLocal(keys, result, new Counting(true));
+    Set<K> missing = readLocal(keys, result, new Pass(true, false));
     if (missing.isEmpty() || !reads.hasRemotes()) {
       stats.misses.add(missing.size());
       return CompletableFuture.completedFuture(Collections.unmodifiableMap(result));
@@ -173,23 +173,26 @@ final class BulkLoads<K, V> {
       Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader,
       Executor executor,
       @Nullable Thread owner) {
-    return loadAll(keys, bulkLoader, executor, owner, new Counting(true));
+    return loadAll(keys, bulkLoader, executor, owner, new Pass(true, false));
   }
 
   /**
-   * Whether a bulk load counts its lookups: not when it runs again for keys already counted (after
-   * a write-through the caller waited for failed or deleted the key).
+   * How one run of a bulk load treats its keys. {@code counts}: whether it counts its lookups (not
+   * when it runs again for keys already counted: after a write-through the caller waited for failed
+   * or deleted the key, or after it waited out stale loads). {@code joinsAnyLoad}: whether it joins
+   * a running load of a key even if that load began before an invalidation of the key (only when it
+   * runs again after waiting such loads out, so a caller waits for at most two loads of a key).
    */
-  private record Counting(boolean counts) {}
+  private record Pass(boolean counts, boolean joinsAnyLoad) {}
 
   private CompletableFuture<Map<K, V>> loadAll(
       Iterable<? extends K> keys,
       Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader,
       Executor executor,
       @Nullable Thread owner,
-      Counting counting) {
+      Pass pass) {
     Map<K, V> result = new LinkedHashMap<>(capacityFor(keys));
-    Set<K> missing = readLocal(keys, result, counting);
+    Set<K> missing = readLocal(keys, result, pass);
     if (owner != null) {
       for (K key : missing) {
         if (singleFlight.isOwnedBy(key, owner)) {
@@ -203,22 +206,25 @@ final class BulkLoads<K, V> {
     }
     Map<K, Flight<V>> led = new LinkedHashMap<>();
     Map<K, Flight<V>> followed = new LinkedHashMap<>();
+    Map<K, Flight<V>> staleLoads = new LinkedHashMap<>(); // began before an invalidation of their key
     for (K key : missing) {
       Flight<V> flight = coherence.newFlight(key, owner);
       Flight<V> existing = singleFlight.register(key, flight);
       if (existing == null) {
         led.put(key, flight);
+      } else if (!existing.write && !pass.joinsAnyLoad() && coherence.invalidatedSince(existing)) {
+        staleLoads.put(key, existing);
       } else {
         followed.put(key, existing);
       }
     }
-    if (counting.counts()) {
-      stats.misses.add(followed.size());
-      stats.coalescedWaits.add(followed.size());
+    if (pass.counts()) {
+      stats.misses.add(followed.size() + staleLoads.size());
+      stats.coalescedWaits.add(followed.size() + staleLoads.size());
     }
     CompletableFuture<Void> leading;
     try {
-      leading = leadAll(led, bulkLoader, executor, counting);
+      leading = leadAll(led, bulkLoader, executor, pass);
     } catch (RuntimeException | Error e) {
       leading = CompletableFuture.failedFuture(e);
     }
@@ -230,16 +236,39 @@ final class BulkLoads<K, V> {
     followed.forEach(
         (key, flight) ->
             followedValues.put(key, flight.write ? afterWrite(key, flight, bulkLoader, executor, owner) : flight));
+    CompletableFuture<Map<K, V>> reloaded = afterStaleLoads(staleLoads, bulkLoader, executor, owner);
     List<CompletableFuture<?>> all = new ArrayList<>(followedValues.values());
     all.add(settled);
+    all.add(reloaded);
     all.addAll(led.values());
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
         .thenApply(
             done -> {
               led.forEach((key, flight) -> addIfValue(result, key, flight.join()));
               followedValues.forEach((key, value) -> addIfValue(result, key, value.join()));
+              result.putAll(reloaded.join());
               return Collections.unmodifiableMap(result);
             });
+  }
+
+  /**
+   * The values of the keys of {@code staleLoads}, whose running loads began before an invalidation
+   * of their key, so may return what a caller that came after it must not see: once every one of
+   * those loads has ended, one bulk load of those keys that joins whatever load it then finds (which
+   * began after the invalidation) or leads its own. As with a single key: one load of a key at a
+   * time, and a caller waits for at most two.
+   */
+  private CompletableFuture<Map<K, V>> afterStaleLoads(
+      Map<K, Flight<V>> staleLoads,
+      Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader,
+      Executor executor,
+      @Nullable Thread owner) {
+    if (staleLoads.isEmpty()) {
+      return CompletableFuture.completedFuture(Map.of());
+    }
+    CompletableFuture<?>[] ends = staleLoads.values().stream().map(flight -> flight.settled).toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(ends)
+        .thenComposeAsync(ended -> loadAll(staleLoads.keySet(), bulkLoader, executor, owner, new Pass(false, true)), executor);
   }
 
   /**
@@ -258,7 +287,7 @@ final class BulkLoads<K, V> {
             (value, error) ->
                 error == null
                     ? CompletableFuture.<@Nullable V>completedFuture(value)
-                    : loadAll(Set.of(key), bulkLoader, executor, owner, new Counting(false))
+                    : loadAll(Set.of(key), bulkLoader, executor, owner, new Pass(false, false))
                         .thenApply(loaded -> loaded.get(key)))
         .thenCompose(Function.identity());
   }
@@ -269,7 +298,7 @@ final class BulkLoads<K, V> {
    * skipped when it is already in {@code result}, among the missing keys, or among the cached
    * absences found, which are in neither.
    */
-  private Set<K> readLocal(Iterable<? extends K> keys, Map<K, V> result, Counting counting) {
+  private Set<K> readLocal(Iterable<? extends K> keys, Map<K, V> result, Pass pass) {
     Objects.requireNonNull(keys, "keys");
     Set<K> missing = new LinkedHashSet<>(capacityFor(keys));
     if (!local.present()) { // every key misses, uncounted (the cache's lookups count no tier it lacks)
@@ -284,7 +313,7 @@ final class BulkLoads<K, V> {
       if (result.containsKey(key) || missing.contains(key) || (cachedNulls != null && cachedNulls.contains(key))) {
         continue;
       }
-      Object found = counting.counts() ? localLookup.lookup(key) : uncounted(key);
+      Object found = pass.counts() ? localLookup.lookup(key) : uncounted(key);
       if (found == null) {
         missing.add(key);
       } else if (found == LocalTier.CACHED_NULL) {
@@ -327,7 +356,7 @@ final class BulkLoads<K, V> {
       Map<K, Flight<V>> led,
       Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader,
       Executor executor,
-      Counting counting) {
+      Pass pass) {
     if (led.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
@@ -337,14 +366,14 @@ final class BulkLoads<K, V> {
             found -> {
               found.forEach(
                   (key, entry) -> {
-                    if (counting.counts()) {
+                    if (pass.counts()) {
                       reads.recordOtherHit(entry);
                     }
                     led.get(key).complete(entry.value());
                   });
               Set<K> toLoad = new LinkedHashSet<>(led.keySet());
               toLoad.removeAll(found.keySet());
-              if (counting.counts()) {
+              if (pass.counts()) {
                 stats.misses.add(toLoad.size());
               }
               if (toLoad.isEmpty()) {

@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * its key ({@link Coherence#invalidatedSince}: an epoch of its stripe or the global epoch moved, or
  * a put superseded it) does not join it either: it waits for it to end and then looks again, once,
  * so a {@code get} that follows an invalidation never gets a value loaded before it, no two loads
- * of a key run at once, and a caller waits for at most two loads. (Bulk loads join running loads
- * without this check.) Thread-safe.
+ * of a key run at once, and a caller waits for at most two loads. Bulk loads do the same for the
+ * keys they find so loading ({@link BulkLoads}). Thread-safe.
  */
 final class SingleFlight<K, V> implements MissStep<K, V> {
   private final String cacheName;

@@ -313,6 +313,67 @@ public abstract class CacheContract extends LifecycleContract {
     }
   }
 
+  /**
+   * The same for {@code getAll}: a key whose running load began before its invalidation is loaded
+   * again once that load ended (never at the same time), alone, while the bulk call's other keys
+   * are loaded as usual; the value loaded after the invalidation is what the caller gets and what
+   * is cached.
+   */
+  @Test
+  void getAll_afterAnInvalidationDuringARunningLoad_getsAValueLoadedAfterIt() throws Exception {
+    Cache<String, String> cache = cache();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean firstLoadEnded = new AtomicBoolean();
+    List<Set<String>> bulkCalls = new CopyOnWriteArrayList<>();
+    List<Set<String>> bulkCallsDuringTheFirstLoad = new CopyOnWriteArrayList<>();
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try {
+      Future<String> before =
+          callers.submit(
+              () ->
+                  cache.get(
+                      "k",
+                      key -> {
+                        started.countDown();
+                        Concurrently.await(release);
+                        firstLoadEnded.set(true);
+                        return "loaded-before";
+                      }));
+      Concurrently.await(started);
+      cache.invalidate("k");
+      long waitsBefore = cache.stats().coalescedWaitCount();
+
+      Future<Map<String, String>> after =
+          callers.submit(
+              () ->
+                  cache.getAll(
+                      List.of("k", "j"),
+                      missing -> {
+                        bulkCalls.add(Set.copyOf(missing));
+                        if (!firstLoadEnded.get()) {
+                          bulkCallsDuringTheFirstLoad.add(Set.copyOf(missing));
+                        }
+                        Map<String, String> loaded = new HashMap<>();
+                        missing.forEach(key -> loaded.put(key, key + "-loaded-after"));
+                        return loaded;
+                      }));
+      // done, or counted as waiting (for the load that began before the invalidation to end)
+      await().atMost(Duration.ofSeconds(60)).until(() -> after.isDone() || cache.stats().coalescedWaitCount() > waitsBefore);
+      release.countDown();
+
+      assertThat(after.get()).isEqualTo(Map.of("k", "k-loaded-after", "j", "j-loaded-after"));
+      assertThat(before.get()).isEqualTo("loaded-before"); // its own caller still gets it
+      assertThat(bulkCallsDuringTheFirstLoad).as("bulk loads that ran while the first load did").allSatisfy(
+          keys -> assertThat(keys).doesNotContain("k"));
+      assertThat(bulkCalls).as("each key loaded once by the bulk call").containsExactlyInAnyOrder(Set.of("j"), Set.of("k"));
+      assertThat(cache.getIfPresent("k")).isEqualTo("k-loaded-after");
+    } finally {
+      release.countDown();
+      callers.shutdownNow();
+    }
+  }
+
   // ---- bulk ---------------------------------------------------------------------------------
 
   @Test
