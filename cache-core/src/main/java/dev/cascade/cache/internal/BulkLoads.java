@@ -43,6 +43,7 @@ final class BulkLoads<K, V> {
   private final Publisher<K, V> publisher;
   private final LoadStep<K, V> loads;
   private final StatsCounter stats;
+  private final Freshness freshness;
 
   BulkLoads(
       LocalLookup<K> localLookup,
@@ -53,7 +54,8 @@ final class BulkLoads<K, V> {
       Entries entries,
       Publisher<K, V> publisher,
       LoadStep<K, V> loads,
-      StatsCounter stats) {
+      StatsCounter stats,
+      Freshness freshness) {
     this.localLookup = localLookup;
     this.local = local;
     this.reads = reads;
@@ -63,6 +65,7 @@ final class BulkLoads<K, V> {
     this.publisher = publisher;
     this.loads = loads;
     this.stats = stats;
+    this.freshness = freshness;
   }
 
   /** The values of those {@code keys} some tier holds; never loads. */
@@ -335,10 +338,14 @@ final class BulkLoads<K, V> {
     return keys instanceof java.util.Collection<?> known ? ReadThrough.capacityFor(known.size()) : 16;
   }
 
-  /** The in-process tier's answer for {@code key} in the form of the counted lookup, uncounted. */
+  /**
+   * The in-process tier's answer for {@code key} in the form of the counted lookup, uncounted: like
+   * that lookup, it takes an entry past its logical expiry (which the tier keeps for a cache that
+   * serves stale entries) for a miss.
+   */
   private @Nullable Object uncounted(K key) {
     TierEntry<V> entry = local.peek(key);
-    if (entry == null) {
+    if (entry == null || !freshness.isFresh(entry, freshness.now())) {
       return null;
     }
     V value = entry.value();

@@ -110,7 +110,7 @@ class CacheEngine<K, V> {
     } else {
       this.refresher = null;
     }
-    this.bulk = new BulkLoads<>(this::lookupLocal, localWrites, reads, singleFlight, coherence, entries, publisher, load, stats);
+    this.bulk = new BulkLoads<>(this::lookupLocal, localWrites, reads, singleFlight, coherence, entries, publisher, load, stats, freshness);
     this.writes = new WritePipeline<>(name, this.remotes, localWrites, coherence, singleFlight, entries, stats);
     this.writeThrough = new WriteThrough<>(singleFlight, coherence, writes);
   }

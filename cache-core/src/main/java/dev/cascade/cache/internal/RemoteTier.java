@@ -204,7 +204,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     String remoteKey = keys.entryKey(key);
     Duration ttl = ttlOf(entry);
     if (ttl != null && ttl.isZero()) {
-      return guard.call(() -> store.delete(remoteKey)); // already expired: the older value must not stay
+      return delete(key); // already expired: the older value must not stay, nor a holder's load land
     }
     if (raw != null && !entry.tags().isEmpty()) {
       CompletableFuture<Void> tagged = tags.putTagged(remoteKey, envelope(entry, Map.of()), ttl, entry);
@@ -231,15 +231,33 @@ final class RemoteTier<K, V> implements Tier<K, V> {
         .thenCompose(
             versions -> {
               Map<String, RemoteStore.Write> writes = new LinkedHashMap<>();
+              List<String> expired = new ArrayList<>(); // already expired: the older value must not stay
               entries.forEach(
                   (key, entry) -> {
                     Duration ttl = ttlOf(entry);
-                    if (ttl == null || !ttl.isZero()) {
+                    if (ttl != null && ttl.isZero()) {
+                      expired.add(keys.entryKey(key));
+                    } else {
                       writes.put(keys.entryKey(key), new RemoteStore.Write(envelope(entry, versions), ttl));
                     }
                   });
-              return guard.call(() -> store.putAll(writes));
+              List<String> touched = new ArrayList<>(writes.keySet());
+              touched.addAll(expired);
+              return revokeAll(touched)
+                  .thenCompose(done -> writes.isEmpty() ? CompletableFuture.<Void>completedFuture(null) : guard.call(() -> store.putAll(writes)))
+                  .thenCompose(done -> expired.isEmpty() ? CompletableFuture.<Void>completedFuture(null) : guard.call(() -> store.deleteAll(expired)));
             });
+  }
+
+  /**
+   * Revokes the leases held on {@code remoteKeys}, so that a holder's load, which read the source
+   * before this write, cannot land after it (as {@link #write} and {@link #delete} do for one key).
+   */
+  private CompletableFuture<Void> revokeAll(List<String> remoteKeys) {
+    if (lock == null || remoteKeys.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.allOf(remoteKeys.stream().map(k -> guard.callUncounted(() -> lock.revoke(k))).toArray(CompletableFuture[]::new));
   }
 
   @Override
@@ -264,11 +282,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
   private CompletableFuture<Void> deleteAll(Set<K> keysToDrop) {
     List<String> remoteKeys = new ArrayList<>(keysToDrop.size());
     keysToDrop.forEach(key -> remoteKeys.add(keys.entryKey(key)));
-    if (lock == null) {
-      return guard.call(() -> store.deleteAll(remoteKeys));
-    }
-    return CompletableFuture.allOf(remoteKeys.stream().map(k -> guard.callUncounted(() -> lock.revoke(k))).toArray(CompletableFuture[]::new))
-        .thenCompose(done -> guard.call(() -> store.deleteAll(remoteKeys)));
+    return revokeAll(remoteKeys).thenCompose(done -> guard.call(() -> store.deleteAll(remoteKeys)));
   }
 
   @Override

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +37,15 @@ public final class InMemoryRemoteStore implements RemoteStore, TagSetStore {
   private final ConcurrentHashMap<String, TagSet> sets = new ConcurrentHashMap<>();
   /** Makes each tag set operation atomic against the others, as one Lua script is on Redis. */
   private final ReentrantLock setLock = new ReentrantLock();
+  /**
+   * Held for writing by every deletion by prefix (and {@link #clear()}) while it counts itself in
+   * {@link #prefixDeletions} and deletes; held for reading by {@link #putUnlessDeletedByPrefixSince}
+   * while it checks that count and stores, so such a put lands either before a deletion (and is
+   * deleted) or after it (and sees its count).
+   */
+  private final ReentrantReadWriteLock prefixDeletion = new ReentrantReadWriteLock();
+  /** The deletions by prefix so far; written only under {@link #prefixDeletion}'s write lock. */
+  private volatile long prefixDeletions;
 
   private record Item(byte[] value, long expiresAtMillis) {}
 
@@ -260,17 +270,46 @@ public final class InMemoryRemoteStore implements RemoteStore, TagSetStore {
 
   @Override
   public CompletableFuture<Void> deleteByPrefix(String prefix) {
-    return run(
-        () -> {
-          items.keySet().removeIf(key -> key.startsWith(prefix));
-          sets.keySet().removeIf(key -> key.startsWith(prefix));
-        });
+    return run(() -> deleteWhere(key -> key.startsWith(prefix)));
   }
 
   /** Removes everything, like a server's {@code FLUSHALL}. */
   public void clear() {
-    items.clear();
-    sets.clear();
+    deleteWhere(key -> true);
+  }
+
+  private void deleteWhere(java.util.function.Predicate<String> doomed) {
+    prefixDeletion.writeLock().lock();
+    try {
+      prefixDeletions++;
+      items.keySet().removeIf(doomed);
+      sets.keySet().removeIf(doomed);
+    } finally {
+      prefixDeletion.writeLock().unlock();
+    }
+  }
+
+  /** The number of deletions by prefix (and clears) so far: what a lease records when taken. */
+  long prefixDeletions() {
+    return prefixDeletions;
+  }
+
+  /**
+   * {@link #putNow}, unless a deletion by prefix (or a clear) happened since {@link
+   * #prefixDeletions()} returned {@code since}: how a lease taken before {@code invalidateAll()}
+   * is kept from publishing after it. Returns whether it stored.
+   */
+  boolean putUnlessDeletedByPrefixSince(long since, String key, byte[] value, @Nullable Duration ttl) {
+    prefixDeletion.readLock().lock();
+    try {
+      if (prefixDeletions != since) {
+        return false;
+      }
+      putNow(key, value, ttl);
+      return true;
+    } finally {
+      prefixDeletion.readLock().unlock();
+    }
   }
 
   /** {@code true}: this store keeps sets. */

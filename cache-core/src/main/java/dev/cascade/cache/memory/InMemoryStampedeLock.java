@@ -15,12 +15,17 @@ import org.jspecify.annotations.Nullable;
  * instances in one JVM get the same lease semantics as service instances sharing a server.
  *
  * <p>Thread-safe. Invariant: a lease's publish and its revocation are serialized on the lease map's
- * entry for the key, so a revoked or lapsed lease never writes.
+ * entry for the key, so a revoked or lapsed lease never writes; and a lease records the store's
+ * count of deletions by prefix when taken, so a lease taken before an {@code invalidateAll()} (which
+ * deletes by prefix and revokes no lease one by one) never writes after it.
  */
 public final class InMemoryStampedeLock implements StampedeLock {
   private final InMemoryRemoteStore store;
   private final Ticker ticker;
-  private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Held> leases = new ConcurrentHashMap<>();
+
+  /** A lease and the store's count of deletions by prefix when it was taken. */
+  private record Held(Lease lease, long prefixDeletions) {}
 
   private InMemoryStampedeLock(InMemoryRemoteStore store, Ticker ticker) {
     this.store = store;
@@ -36,10 +41,10 @@ public final class InMemoryStampedeLock implements StampedeLock {
   @Override
   public CompletableFuture<@Nullable Lease> tryAcquire(String key, Duration leaseTime) {
     long now = ticker.wallMillis();
-    Lease candidate = new Lease(key, UUID.randomUUID().toString(), now + leaseTime.toMillis());
-    Lease holder =
-        leases.compute(key, (k, current) -> current == null || current.expiresAtMillis() <= now ? candidate : current);
-    return CompletableFuture.completedFuture(holder == candidate ? candidate : null);
+    Held candidate = new Held(new Lease(key, UUID.randomUUID().toString(), now + leaseTime.toMillis()), store.prefixDeletions());
+    Held holder =
+        leases.compute(key, (k, current) -> current == null || current.lease().expiresAtMillis() <= now ? candidate : current);
+    return CompletableFuture.completedFuture(holder == candidate ? candidate.lease() : null);
   }
 
   @Override
@@ -49,9 +54,8 @@ public final class InMemoryStampedeLock implements StampedeLock {
     leases.computeIfPresent(
         lease.key(),
         (k, current) -> {
-          if (current.token().equals(lease.token()) && current.expiresAtMillis() > now) {
-            store.putNow(k, value, ttl);
-            written[0] = true;
+          if (current.lease().token().equals(lease.token()) && current.lease().expiresAtMillis() > now) {
+            written[0] = store.putUnlessDeletedByPrefixSince(current.prefixDeletions(), k, value, ttl);
           }
           return current;
         });
@@ -60,7 +64,7 @@ public final class InMemoryStampedeLock implements StampedeLock {
 
   @Override
   public CompletableFuture<Void> release(Lease lease) {
-    leases.computeIfPresent(lease.key(), (k, current) -> current.token().equals(lease.token()) ? null : current);
+    leases.computeIfPresent(lease.key(), (k, current) -> current.lease().token().equals(lease.token()) ? null : current);
     return CompletableFuture.completedFuture(null);
   }
 

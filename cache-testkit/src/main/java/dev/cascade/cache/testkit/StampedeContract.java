@@ -12,6 +12,7 @@ import dev.cascade.cache.spi.Lease;
 import dev.cascade.cache.spi.StampedeLock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,6 +160,63 @@ public abstract class StampedeContract {
     assertThat(call.get(30, TimeUnit.SECONDS)).isEqualTo("read-before-update");
     assertThat(newInstance(name, Duration.ofSeconds(60)).getIfPresent("k")).isNull();
     assertThat(other.getIfPresent("k")).isNull();
+  }
+
+  /**
+   * A {@code putAll} of the key while another instance holds its lease wins over that holder's
+   * later publish, as a {@code put} does: the holder read the row before it changed.
+   */
+  @Test
+  void putAllWhileLoading_revokesTheLease_soTheLoadDoesNotOverwriteIt() throws Exception {
+    String name = name("revoke-putall");
+    Cache<String, String> loader = newInstance(name, Duration.ofSeconds(60));
+    Cache<String, String> other = newInstance(name, Duration.ofSeconds(60));
+    CompletableFuture<String> call = loadHeldUntilReleased(loader, () -> other.putAll(Map.of("k", "written")));
+
+    assertThat(call.get(30, TimeUnit.SECONDS)).isEqualTo("read-before-update");
+    assertThat(newInstance(name, Duration.ofSeconds(60)).getIfPresent("k")).isEqualTo("written");
+  }
+
+  /**
+   * An {@code invalidateAll()} while another instance holds a key's lease keeps that holder's later
+   * publish out, as an invalidation of the key does.
+   */
+  @Test
+  void invalidateAllWhileLoading_keepsTheLoadFromBeingPublished() throws Exception {
+    String name = name("revoke-all");
+    Cache<String, String> loader = newInstance(name, Duration.ofSeconds(60));
+    Cache<String, String> other = newInstance(name, Duration.ofSeconds(60));
+    CompletableFuture<String> call = loadHeldUntilReleased(loader, other::invalidateAll);
+
+    assertThat(call.get(30, TimeUnit.SECONDS)).isEqualTo("read-before-update");
+    assertThat(newInstance(name, Duration.ofSeconds(60)).getIfPresent("k")).isNull();
+  }
+
+  /**
+   * Starts {@code loader.get("k", …)} on another thread with a loader that returns {@code
+   * "read-before-update"} only after {@code meanwhile} ran (while the load holds the key's lease).
+   */
+  private static CompletableFuture<String> loadHeldUntilReleased(Cache<String, String> loader, Runnable meanwhile)
+      throws InterruptedException {
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<String> call =
+        CompletableFuture.supplyAsync(
+            () ->
+                loader.get(
+                    "k",
+                    key -> {
+                      loading.countDown();
+                      Concurrently.await(release);
+                      return "read-before-update";
+                    }));
+    try {
+      assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
+      meanwhile.run(); // the row changed: the load in flight read old data
+    } finally {
+      release.countDown();
+    }
+    return call;
   }
 
   @Test
