@@ -20,8 +20,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The asynchronous view of a {@link CacheEngine}; it shares everything with its {@link SyncView}.
- * Continuations after remote reads and loaders run on the cache's executor. Argument errors and a
- * closed cache throw at once; every other failure fails the returned future. Thread-safe.
+ * Loaders are called on the cache's executor (a miss hops there after its remote reads, whose
+ * replies are decoded where they complete); the steps after a loader's future (the publish, the
+ * caller's continuations) run where that future completes. Argument errors and a closed cache
+ * throw at once; every other failure fails the returned future. Thread-safe.
  */
 final class AsyncView<K, V> implements AsyncCache<K, V> {
   private final CacheEngine<K, V> engine;
