@@ -84,11 +84,21 @@ final class Freshness {
   }
 
   /**
-   * Whether {@code entry}'s logical expiry is after {@code now}; always, without a grace, since no
-   * tier returns an entry past its stored expiry.
+   * Whether {@code entry}, as a tier returned it, is fresh at {@code now}: its logical expiry is
+   * after {@code now}; always, without a grace, since no tier returns an entry past its stored
+   * expiry. For an entry held elsewhere, see {@link #isUnexpired}.
    */
   boolean isFresh(TierEntry<?> entry, long now) {
     return graceMillis == 0 || logicalExpiry(entry) > now;
+  }
+
+  /**
+   * Whether {@code entry}'s logical expiry is after {@code now}, whatever the grace: the test for an
+   * entry held outside the tiers (the entry a running refresh was started for), which {@link
+   * #isFresh} cannot make without a grace, since it counts on tiers dropping entries at expiry.
+   */
+  boolean isUnexpired(TierEntry<?> entry, long now) {
+    return logicalExpiry(entry) > now;
   }
 
   /** Whether {@code entry} is past its logical expiry but may be served while it is refreshed. */

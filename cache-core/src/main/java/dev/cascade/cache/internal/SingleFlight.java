@@ -104,7 +104,7 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
       return null;
     }
     long now = freshness.now();
-    boolean fresh = freshness.isFresh(entry, now);
+    boolean fresh = freshness.isUnexpired(entry, now); // held since its read: no tier dropped it at expiry
     if (!fresh && !freshness.isRevalidatable(entry, now)) {
       return null;
     }
