@@ -27,11 +27,19 @@ final class Flight<V> extends CompletableFuture<@Nullable V> {
    */
   final CompletableFuture<@Nullable Void> settled = new CompletableFuture<>();
   /**
-   * For a background refresh, the entry it refreshes: callers that come while it runs are answered
-   * with it (see {@code SingleFlight}) instead of waiting for the load. Set before the flight is
-   * registered, which publishes it; {@code null} for every other flight.
+   * For a background refresh of an entry a caller's remote read found, that entry: callers that
+   * come while the refresh runs are answered with it (see {@code SingleFlight}) instead of waiting
+   * for the load, while nothing invalidated the key since {@link #refreshingReadBy} began. Set
+   * before the flight is registered, which publishes it; {@code null} for every other flight, a
+   * refresh of an entry the in-process tier holds included.
    */
   @Nullable TierEntry<V> refreshing;
+  /**
+   * The flight of the caller whose remote read found {@link #refreshing}: it began before that
+   * read, so its epochs say whether an invalidation or a put of the key came after the read. This
+   * flight's own epochs are later (it is registered once that caller's flight ended), so they cannot.
+   */
+  @Nullable Flight<?> refreshingReadBy;
   /** Set when a remote tier failed during this flight: later remote steps are skipped. */
   volatile boolean degraded;
   /**

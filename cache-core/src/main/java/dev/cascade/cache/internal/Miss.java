@@ -47,6 +47,12 @@ final class Miss<K, V> {
    * entry that {@linkplain Freshness#supersedes supersedes} this one.
    */
   final @Nullable TierEntry<V> trigger;
+  /**
+   * For a refresh started by a caller's remote read ({@link RemoteRead}), that caller's flight, which
+   * began before the read that found {@link #trigger}; {@code null} for a caller's miss and for a
+   * refresh of an entry the in-process tier holds. See {@link Flight#refreshingReadBy}.
+   */
+  final @Nullable Flight<?> triggerReadBy;
   /** Set by the single-flight step when a refresh found the key's flight running and did nothing. */
   boolean skipped;
   /**
@@ -62,7 +68,7 @@ final class Miss<K, V> {
       Executor executor,
       @Nullable Thread owner,
       long startedNanos) {
-    this(key, spec, loader, executor, owner, startedNanos, null);
+    this(key, spec, loader, executor, owner, startedNanos, null, null);
   }
 
   Miss(
@@ -72,7 +78,8 @@ final class Miss<K, V> {
       Executor executor,
       @Nullable Thread owner,
       long startedNanos,
-      @Nullable TierEntry<V> trigger) {
+      @Nullable TierEntry<V> trigger,
+      @Nullable Flight<?> triggerReadBy) {
     this.key = key;
     this.startedNanos = startedNanos;
     this.spec = spec;
@@ -80,6 +87,7 @@ final class Miss<K, V> {
     this.executor = executor;
     this.owner = owner;
     this.trigger = trigger;
+    this.triggerReadBy = triggerReadBy;
     this.counted = trigger != null;
   }
 

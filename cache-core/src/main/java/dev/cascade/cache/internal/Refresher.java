@@ -50,11 +50,24 @@ final class Refresher<K, V> implements MissStep<K, V> {
       @Nullable EntrySpec spec,
       Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
       TierEntry<V> trigger) {
+    start(key, spec, loader, trigger, null);
+  }
+
+  /**
+   * {@link #start}, for a {@code trigger} found by the remote read of the flight {@code readBy}
+   * ({@code null}: found in the in-process tier).
+   */
+  private void start(
+      K key,
+      @Nullable EntrySpec spec,
+      Function<? super K, ? extends CompletionStage<? extends @Nullable V>> loader,
+      TierEntry<V> trigger,
+      @Nullable Flight<?> readBy) {
     MissChain<K, V> refreshes = chain;
     if (refreshes == null) {
       throw new IllegalStateException("the refresh chain was not set");
     }
-    Miss<K, V> refresh = new Miss<>(key, spec, loader, executor, null, ticker.read(), trigger);
+    Miss<K, V> refresh = new Miss<>(key, spec, loader, executor, null, ticker.read(), trigger, readBy);
     CompletableFuture<@Nullable V> outcome;
     try {
       outcome = refreshes.serve(refresh);
@@ -74,8 +87,13 @@ final class Refresher<K, V> implements MissStep<K, V> {
         });
   }
 
-  /** Starts a refresh like {@link #start} once {@code miss}'s own flight has left single-flight. */
+  /**
+   * Starts a refresh like {@link #start} once {@code miss}'s own flight has left single-flight; the
+   * remote read of that flight found {@code trigger}, so callers that come while the refresh runs
+   * may be answered with it as long as nothing invalidated the key since the flight began.
+   */
   void startAfter(Miss<K, V> miss, TierEntry<V> trigger) {
-    miss.flight().settled.thenRun(() -> start(miss.key, miss.spec, miss.loader, trigger));
+    Flight<V> reader = miss.flight();
+    reader.settled.thenRun(() -> start(miss.key, miss.spec, miss.loader, trigger, reader));
   }
 }

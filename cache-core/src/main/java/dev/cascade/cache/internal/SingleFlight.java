@@ -10,9 +10,12 @@ import org.jspecify.annotations.Nullable;
  * registers a {@link Flight} and leads it through the rest of the chain; callers that come while it
  * runs wait for its result (a failure included). A blocking caller whose loader asks for the same
  * key again gets an {@link IllegalStateException} instead of a deadlock. A background refresh
- * ({@link Refresher}) that finds the key's flight running does nothing instead of waiting; a caller
- * that finds a refresh running gets the value being refreshed, while it may still be served. Bulk loads register their
- * keys here too, so single and bulk loads of one key never run at once.
+ * ({@link Refresher}) that finds the key's flight running does nothing instead of waiting. A caller
+ * that finds running a refresh of an entry a remote read found gets that entry, while it may still
+ * be served and nothing invalidated the key since that read began ({@link #whileRefreshing}); a
+ * refresh of an entry the in-process tier holds answers no one with it, since callers find that
+ * entry there themselves until an invalidation, a put or an eviction removes it. Bulk loads
+ * register their keys here too, so single and bulk loads of one key never run at once.
  *
  * <p>Invariant: {@link #flights} holds exactly the flights still running; a flight leaves the map
  * before its result is published, so a caller that has seen the result starts a new flight, never
@@ -40,7 +43,10 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
   @Override
   public CompletableFuture<@Nullable V> serve(Miss<K, V> miss, Rest<K, V> rest) {
     Flight<V> flight = coherence.newFlight(miss.key, miss.owner);
-    flight.refreshing = miss.trigger;
+    if (miss.triggerReadBy != null) {
+      flight.refreshing = miss.trigger;
+      flight.refreshingReadBy = miss.triggerReadBy;
+    }
     Flight<V> existing = register(miss.key, flight);
     if (existing != null) {
       if (miss.isRefresh()) {
@@ -94,13 +100,16 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
   }
 
   /**
-   * Answers a caller that came while {@code running}, a background refresh, runs: with the entry
-   * being refreshed, if it is still fresh or within its revalidation window and nothing invalidated
-   * it; else {@code null}, and the caller waits for the refresh like any flight.
+   * Answers a caller that came while {@code running}, a background refresh of an entry a remote read
+   * found, runs: with that entry, if it is still fresh or within its revalidation window and nothing
+   * invalidated or replaced the key since the flight that read it began (a refresh registers later,
+   * so its own epochs would miss an invalidation or a put in between); else {@code null}, and the
+   * caller waits for the refresh like any flight.
    */
   private @Nullable CompletableFuture<@Nullable V> whileRefreshing(Miss<K, V> miss, Flight<V> running) {
     TierEntry<V> entry = running.refreshing;
-    if (entry == null || !coherence.isCurrent(running)) {
+    Flight<?> readBy = running.refreshingReadBy;
+    if (entry == null || readBy == null || !coherence.isCurrent(readBy) || !coherence.isCurrent(running)) {
       return null;
     }
     long now = freshness.now();

@@ -88,6 +88,71 @@ class RefreshWaitersTest {
     };
   }
 
+  // ---- finding 1: the entry being refreshed, after an invalidation or a put ------------------
+
+  @Test
+  void get_whileARefreshRegisteredAfterAnInvalidation_doesNotGetTheInvalidatedValue() {
+    Cache<String, String> cache = build(remoteOnly("after-invalidate").staleWhileRevalidate(Duration.ofSeconds(10)));
+    cache.put("k", "v1");
+    clock.advance(Duration.ofSeconds(2));
+    CompletableFuture<String> refreshLoad = new CompletableFuture<>();
+    CompletableFuture<String> first = cache.async().get("k", key -> refreshLoad); // read v1; the rest queued
+    cache.invalidate("k");
+    background.runAll(); // the first call gets v1, read before the invalidation; its refresh starts after it
+
+    assertThat(first).isCompletedWithValue("v1");
+    CompletableFuture<String> later = cache.async().get("k", key -> completed("v3"));
+    refreshLoad.complete("v2");
+    background.runAll();
+
+    assertThat(later.join()).as("the refresh's load began after the invalidation; v1 is gone").isEqualTo("v2");
+  }
+
+  @Test
+  void get_whileARefreshRegisteredAfterAPut_getsThePutValue() {
+    Cache<String, String> cache = build(remoteOnly("after-put").staleWhileRevalidate(Duration.ofSeconds(10)));
+    cache.put("k", "v1");
+    clock.advance(Duration.ofSeconds(2));
+    CompletableFuture<String> first = cache.async().get("k", key -> completed("loaded"));
+    cache.put("k", "v2");
+    background.runNext(); // the first call gets v1, read before the put, and registers the refresh
+
+    assertThat(first).isCompletedWithValue("v1");
+    assertThat(background.queued()).as("the refresh waits for the executor").isPositive();
+    CompletableFuture<String> later = cache.async().get("k", key -> completed("v3"));
+    background.runAll();
+
+    assertThat(later.join()).isEqualTo("v2");
+  }
+
+  @Test
+  void get_whileARefreshOfAnInProcessStaleEntryInvalidatedBeforeItStarted_doesNotGetTheInvalidatedValue() {
+    Cache<String, String> cache = build(inProcessOnly("local-stale").staleWhileRevalidate(Duration.ofSeconds(10)));
+    cache.get("k", key -> "v1");
+    clock.advance(Duration.ofSeconds(2));
+    peeks.afterNextPeek("k", () -> cache.invalidate("k"));
+
+    assertThat(cache.get("k", key -> "v2")).as("read before the invalidation").isEqualTo("v1");
+    CompletableFuture<String> later = cache.async().get("k", key -> completed("v3"));
+    background.runAll();
+
+    assertThat(later.join()).isEqualTo("v2");
+  }
+
+  @Test
+  void get_whileAnEarlyRefreshOfAnEntryInvalidatedBeforeItStarted_doesNotGetTheInvalidatedValue() {
+    Cache<String, String> cache = build(inProcessOnly("local-early").earlyRefresh(10).random(HALF));
+    cache.get("k", slowLoader("v1"));
+    clock.advance(Duration.ofMillis(500));
+    peeks.afterNextPeek("k", () -> cache.invalidate("k"));
+
+    assertThat(cache.get("k", key -> "v2")).as("a hit before the invalidation").isEqualTo("v1");
+    CompletableFuture<String> later = cache.async().get("k", key -> completed("v3"));
+    background.runAll();
+
+    assertThat(later.join()).isEqualTo("v2");
+  }
+
   // ---- finding 2: early refresh only, the entry being refreshed past its TTL -----------------
 
   @Test
