@@ -21,6 +21,12 @@ final class Flight<V> extends CompletableFuture<@Nullable V> {
    */
   final boolean write;
   /**
+   * Whether this flight is a background refresh ({@link Refresher}): callers that wait for it get
+   * its value, and if it fails they load for themselves, as after a failed write, instead of failing
+   * with it. Set before the flight is registered, which publishes it.
+   */
+  boolean refresh;
+  /**
    * Completes (with nothing) once the flight has left the single-flight map: what a write waits for
    * before it claims the key. A bulk load completes its flights' values before it publishes them and
    * leaves the map only after, so the value's completion is not that moment.

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The first step of the miss chain: at most one load per key per JVM. The first caller of a key
  * registers a {@link Flight} and leads it through the rest of the chain; callers that come while it
- * runs wait for its result (a failure included). A blocking caller whose loader asks for the same
+ * runs wait for its result (a failure included, except that of a write-through or of a background
+ * refresh: then they load for themselves). A blocking caller whose loader asks for the same
  * key again gets an {@link IllegalStateException} instead of a deadlock. A background refresh
  * ({@link Refresher}) that finds the key's flight running does nothing instead of waiting. A caller
  * that finds running a refresh of an entry a remote read found gets that entry, while it may still
@@ -43,6 +44,7 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
   @Override
   public CompletableFuture<@Nullable V> serve(Miss<K, V> miss, Rest<K, V> rest) {
     Flight<V> flight = coherence.newFlight(miss.key, miss.owner);
+    flight.refresh = miss.isRefresh();
     if (miss.triggerReadBy != null) {
       flight.refreshing = miss.trigger;
       flight.refreshingReadBy = miss.triggerReadBy;
@@ -80,6 +82,11 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
         return existing
             .handle((value, error) -> error == null ? CompletableFuture.completedFuture(value) : serveAgain(miss, rest))
             .thenCompose(java.util.function.Function.identity());
+      }
+      if (existing.refresh) {
+        // the refreshed value, or, if the refresh failed, a load of our own, on our own executor,
+        // which may answer stale on error: no caller gets the failure of a refresh it did not start
+        return existing.exceptionallyComposeAsync(error -> serveAgain(miss, rest), miss.executor);
       }
       return existing.copy();
     }

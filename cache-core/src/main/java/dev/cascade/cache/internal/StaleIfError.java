@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * bound, the caller (and every caller waiting on the flight) gets that entry's value, counted as
  * served stale; past the bound, the loader's exception. An invalidation of the key (or the cache,
  * or a tag) since the flight began makes the old value unservable: invalidation beats staleness.
- * Background refreshes are not answered stale (no caller waits for them). Thread-safe.
+ * Background refreshes are not answered stale: a caller that waits for one that fails loads for
+ * itself (see {@link SingleFlight}), and this step serves that caller's load. Thread-safe.
  */
 final class StaleIfError<K, V> implements MissStep<K, V> {
   private final Freshness freshness;

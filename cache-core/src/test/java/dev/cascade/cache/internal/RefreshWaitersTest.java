@@ -187,4 +187,45 @@ class RefreshWaitersTest {
 
     assertThat(later.join()).isEqualTo("v2");
   }
+
+  // ---- finding 3: the refresh's failure ------------------------------------------------------
+
+  private static String failing(String key) {
+    throw new IllegalStateException("database down for " + key);
+  }
+
+  private Cache<String, String> refreshThatFails() {
+    Cache<String, String> cache =
+        build(
+            inProcessOnly("refresh-fails")
+                .staleWhileRevalidate(Duration.ofSeconds(1))
+                .staleIfError(Duration.ofMinutes(1)));
+    cache.get("k", key -> "v1");
+    clock.advance(Duration.ofMillis(1_500));
+    assertThat(cache.get("k", RefreshWaitersTest::failing)).as("stale; a refresh queued").isEqualTo("v1");
+    clock.advance(Duration.ofSeconds(1)); // past the revalidation window, within stale-if-error
+    return cache;
+  }
+
+  @Test
+  void get_joiningARefreshThatFails_loadsWithItsOwnLoader() {
+    Cache<String, String> cache = refreshThatFails();
+
+    CompletableFuture<String> waiter = cache.async().get("k", key -> completed("v2"));
+    background.runAll();
+
+    assertThat(waiter.join()).isEqualTo("v2");
+    assertThat(cache.stats().refreshFailureCount()).isEqualTo(1);
+  }
+
+  @Test
+  void get_joiningARefreshThatFails_whoseOwnLoadFailsToo_getsTheStaleValue() {
+    Cache<String, String> cache = refreshThatFails();
+
+    CompletableFuture<String> waiter = cache.async().get("k", key -> CompletableFuture.failedFuture(new IllegalStateException("down")));
+    background.runAll();
+
+    assertThat(waiter.join()).isEqualTo("v1");
+    assertThat(cache.stats().staleErrorCount()).isEqualTo(1);
+  }
 }
