@@ -251,7 +251,9 @@ public final class CacheBuilder<K, V> {
    * without a loader, and bulk loads, treat the expired entry as absent. Remote tiers keep each
    * entry for its TTL plus the larger of this window and {@link #staleIfError}'s bound; the
    * in-process tier keeps its own cap ({@link InMemoryOptions#ttl}). An invalidated entry is never
-   * served stale. Needs {@link #ttl}. See docs/freshness.md.
+   * served stale. Needs {@link #ttl}. A window under a millisecond counts as one millisecond; one
+   * longer than about 73 million years ({@code ChronoUnit.FOREVER.getDuration()}, say) counts as
+   * that, and entries still expire after their TTL. See docs/freshness.md.
    *
    * @throws IllegalArgumentException if {@code window} is not positive
    */
@@ -265,8 +267,9 @@ public final class CacheBuilder<K, V> {
    * Answers a call whose loader fails with the key's expired value, if it expired less than {@code
    * bound} ago: the loader's exception reaches the caller only past the bound, or when there is no
    * old value (an invalidation, of the key, a tag or the cache, removes it for good). Each such
-   * answer is counted ({@link CacheStats#staleErrorCount()}). Needs {@link #ttl}. See
-   * docs/freshness.md.
+   * answer is counted ({@link CacheStats#staleErrorCount()}). Needs {@link #ttl}. A bound under a
+   * millisecond counts as one millisecond; one longer than about 73 million years counts as that.
+   * See docs/freshness.md.
    *
    * @throws IllegalArgumentException if {@code bound} is not positive
    */
@@ -336,6 +339,7 @@ public final class CacheBuilder<K, V> {
    * miss, writes throw {@link CacheUnavailableException}); a successful probe flushes the in-process
    * tier, which may have missed invalidations. Caches whose stores share a failure domain ({@code
    * RemoteStore.failureDomain()}, e.g. one backend's) share one breaker, set by the first cache built.
+   * An {@code openDuration} longer than about 73 years counts as 73 years.
    *
    * @throws IllegalArgumentException if {@code failureThreshold} is below 1 or {@code openDuration}
    *     is not positive

@@ -58,14 +58,27 @@ public final class Stampede {
     return new Stampede(lock, leaseTime, maxWait, pollInterval);
   }
 
-  /** Returns a copy in which callers that lost the lease wait at most {@code maxWait}. */
+  /**
+   * Returns a copy in which callers that lost the lease wait at most {@code maxWait} (a wait longer
+   * than about 73 years counts as 73 years).
+   *
+   * @throws IllegalArgumentException if not positive
+   * @throws IllegalStateException on a local stampede setting
+   */
   public Stampede maxWait(Duration maxWait) {
     requireDistributed();
     Checks.requirePositive(maxWait, "maxWait");
     return new Stampede(lock, leaseTime, maxWait, pollInterval);
   }
 
-  /** Returns a copy in which waiting callers look for the holder's value every {@code pollInterval}. */
+  /**
+   * Returns a copy in which waiting callers look for the holder's value every {@code pollInterval}
+   * (on average; an interval longer than about 73 years counts as 73 years, and no poll waits past
+   * {@link #maxWait()}).
+   *
+   * @throws IllegalArgumentException if not positive
+   * @throws IllegalStateException on a local stampede setting
+   */
   public Stampede pollInterval(Duration pollInterval) {
     requireDistributed();
     Checks.requirePositive(pollInterval, "pollInterval");

@@ -43,7 +43,7 @@ final class CircuitBreaker {
   CircuitBreaker(String name, int failureThreshold, Duration openDuration, Ticker ticker) {
     this.name = name;
     this.failureThreshold = failureThreshold;
-    this.openNanos = openDuration.toNanos();
+    this.openNanos = Durations.nanos(openDuration); // at most ~73 years: readings minus it never overflow
     this.ticker = ticker;
   }
 

@@ -33,7 +33,9 @@ final class Freshness {
   /**
    * @param beta XFetch's beta; 0 never refreshes early
    * @param staleWhileRevalidate how long past expiry a hit serves the old value and refreshes it
-   * @param staleIfError how long past expiry the old value answers a failed load
+   *     (see {@link Durations#windowMillis} for what is made of a fraction of a millisecond, or of
+   *     more than a {@code long} can add to a time)
+   * @param staleIfError how long past expiry the old value answers a failed load (likewise)
    * @param random the source of XFetch's draws
    * @param ticker the cache's clock
    */
@@ -44,8 +46,10 @@ final class Freshness {
       RandomGenerator random,
       Ticker ticker) {
     this.beta = beta;
-    this.revalidateMillis = staleWhileRevalidate == null ? 0 : staleWhileRevalidate.toMillis();
-    this.onErrorMillis = staleIfError == null ? 0 : staleIfError.toMillis();
+    // rounded up and capped: a window under 1 ms is 1 ms, not 0 (off), and the longest one still
+    // leaves room for a TTL, so that the logical expiry stays the TTL's (see Durations)
+    this.revalidateMillis = staleWhileRevalidate == null ? 0 : Durations.windowMillis(staleWhileRevalidate);
+    this.onErrorMillis = staleIfError == null ? 0 : Durations.windowMillis(staleIfError);
     this.graceMillis = Math.max(revalidateMillis, onErrorMillis);
     this.random = random;
     this.ticker = ticker;

@@ -17,15 +17,17 @@ import org.jspecify.annotations.Nullable;
  * value until a deadline, then loads itself; a poll that finds neither a value nor the lease (an
  * invalidation removed it) takes the lease, reads once more (the holder may have published and
  * released between the poll's read and the lease), and loads under it only if that read finds no
- * value either. When the lock server fails, the load goes on unguarded.
+ * value either. When the lock server fails, the load goes on unguarded. The wait and the poll
+ * interval count at most {@link Durations#LONGEST_NANOS} each, so that any configured duration works.
  * Without a distributed lock, or once the flight is degraded, the step only hands the miss on.
  * Thread-safe.
  */
 final class LeaseStep<K, V> implements MissStep<K, V> {
   private final @Nullable Tier<K, V> shared;
   private final @Nullable Duration leaseTime;
-  private final Duration maxWait;
-  private final Duration poll;
+  /** {@code maxWait} and the poll interval, in nanoseconds, at most {@link Durations#LONGEST_NANOS}. */
+  private final long maxWaitNanos;
+  private final long pollNanos;
   private final ReadThrough<K, V> reads;
   private final StatsCounter stats;
   private final Freshness freshness;
@@ -44,8 +46,8 @@ final class LeaseStep<K, V> implements MissStep<K, V> {
       Freshness freshness) {
     this.shared = shared;
     this.leaseTime = leaseTime;
-    this.maxWait = maxWait;
-    this.poll = poll;
+    this.maxWaitNanos = Durations.nanos(maxWait);
+    this.pollNanos = Durations.nanos(poll);
     this.reads = reads;
     this.stats = stats;
     this.freshness = freshness;
@@ -71,8 +73,7 @@ final class LeaseStep<K, V> implements MissStep<K, V> {
                 return rest.proceed(miss).whenComplete((value, error) -> release(lockTier, lease));
               }
               stats.leaseWaits.increment();
-              long deadline = System.nanoTime() + maxWait.toNanos();
-              return awaitHolder(lockTier, time, miss, deadline)
+              return awaitHolder(lockTier, time, miss, System.nanoTime())
                   .thenComposeAsync(
                       waited -> {
                         if (waited.found() != null) {
@@ -104,12 +105,12 @@ final class LeaseStep<K, V> implements MissStep<K, V> {
    * not be kept), and waiting on would leave every waiter of every instance idle until the deadline,
    * and then load at once.
    */
-  private CompletableFuture<Waited<V>> awaitHolder(Tier<K, V> lockTier, Duration time, Miss<K, V> miss, long deadlineNanos) {
-    long remaining = deadlineNanos - System.nanoTime();
+  private CompletableFuture<Waited<V>> awaitHolder(Tier<K, V> lockTier, Duration time, Miss<K, V> miss, long sinceNanos) {
+    long remaining = maxWaitNanos - (System.nanoTime() - sinceNanos); // differences: no overflow
     if (remaining <= 0) {
       return CompletableFuture.completedFuture(new Waited<>(null, null));
     }
-    long mean = poll.toNanos();
+    long mean = pollNanos;
     long delay = Math.min(remaining, mean / 2 + ThreadLocalRandom.current().nextLong(mean + 1));
     Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS, miss.executor);
     return CompletableFuture.supplyAsync(() -> miss.key, later)
@@ -120,7 +121,7 @@ final class LeaseStep<K, V> implements MissStep<K, V> {
                 return CompletableFuture.completedFuture(new Waited<>(found, null));
               }
               if (found != null || miss.trigger != null) {
-                return awaitHolder(lockTier, time, miss, deadlineNanos);
+                return awaitHolder(lockTier, time, miss, sinceNanos);
               }
               return reads
                   .failOpen(lockTier, tier -> tier.tryLease(miss.key, time), null, miss.flight())
@@ -128,7 +129,7 @@ final class LeaseStep<K, V> implements MissStep<K, V> {
                       lease ->
                           lease != null
                               ? takenOver(lockTier, miss, lease)
-                              : awaitHolder(lockTier, time, miss, deadlineNanos));
+                              : awaitHolder(lockTier, time, miss, sinceNanos));
             });
   }
 

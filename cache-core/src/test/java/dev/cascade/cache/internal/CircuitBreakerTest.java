@@ -194,6 +194,20 @@ class CircuitBreakerTest {
     assertThat(breaker.state()).as("the third consecutive failure").isEqualTo(CircuitState.OPEN);
   }
 
+  @Test
+  void openDurationPastWhatNanosecondsHold_isCappedNotAnArithmeticError_andTheBreakerStillWorks() {
+    CircuitBreaker forever = new CircuitBreaker("forever", 1, java.time.temporal.ChronoUnit.FOREVER.getDuration(), ticker);
+
+    forever.onTimeout();
+    assertThat(forever.allow()).as("a timeout makes the next call probe at once").isTrue();
+    forever.onFailure();
+    assertThat(forever.state()).isEqualTo(CircuitState.OPEN);
+    ticker.advance(Duration.ofDays(365 * 50));
+    assertThat(forever.allow()).as("open for the longest duration a reading can take: 73 years").isFalse();
+    forever.onIgnored(); // while OPEN: nothing
+    assertThat(forever.wouldAllow()).isFalse();
+  }
+
   private void failThreeTimes() {
     for (int i = 0; i < 3; i++) {
       assertThat(breaker.allow()).isTrue();
