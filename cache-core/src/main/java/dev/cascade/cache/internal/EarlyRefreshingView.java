@@ -57,13 +57,14 @@ final class EarlyRefreshingView<K, V> extends SyncView<K, V> {
     if (found == null) {
       return loadBlocking(key, EntrySpec.of(null, checked), loader);
     }
-    refreshIfDue(key, null, checked, loader); // a refresh stores its value with the same tags
+    refreshIfDue(key, null, checked, loader); // a refresh adds these tags to its entry's own
     return CacheEngine.valueOf(found);
   }
 
   /**
    * Starts a refresh with {@code loader}, of an entry with {@code ttl} (null: the default) and
-   * {@code tags}, if the entry's early refresh is due; allocates nothing if not.
+   * {@code tags} plus the refreshed entry's own, if the entry's early refresh is due; allocates
+   * nothing if not.
    */
   private void refreshIfDue(
       K key, @Nullable Duration ttl, Set<String> tags, Function<? super K, ? extends @Nullable V> loader) {

@@ -2,6 +2,8 @@ package dev.cascade.cache.internal;
 
 import dev.cascade.cache.Ticker;
 import dev.cascade.cache.spi.TierEntry;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -13,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * single-flight, then this class as a step that moves the rest to the cache's executor, then the
  * steps of a miss. The flight is registered on the calling thread, so a key has one refresh per JVM
  * however many callers ask at once; a refresh that finds the key's flight running does nothing.
- * The refresh loads with the loader of the call that started it. Counts each refresh's outcome: a
+ * The refresh loads with the loader of the call that started it, and stores its value with the
+ * tags of the entry it refreshes plus those the call names, and the TTL the call names. Counts each refresh's outcome: a
  * success when it loaded a value or got the lease holder's, a failure when its loader failed; not
  * at all when it did nothing (the key's flight was running, or the in-process tier already held a
  * newer value: a second refresh of the same expiry). Thread-safe.
@@ -67,7 +70,7 @@ final class Refresher<K, V> implements MissStep<K, V> {
     if (refreshes == null) {
       throw new IllegalStateException("the refresh chain was not set");
     }
-    Miss<K, V> refresh = new Miss<>(key, spec, loader, executor, null, ticker.read(), trigger, readBy);
+    Miss<K, V> refresh = new Miss<>(key, keepingTags(spec, trigger.tags()), loader, executor, null, ticker.read(), trigger, readBy);
     CompletableFuture<@Nullable V> outcome;
     try {
       outcome = refreshes.serve(refresh);
@@ -85,6 +88,21 @@ final class Refresher<K, V> implements MissStep<K, V> {
             stats.refreshFailures.increment();
           }
         });
+  }
+
+  /**
+   * Returns {@code spec} with {@code kept}, the refreshed entry's tags, added to the tags it asks
+   * for: a refresh keeps its entry's tags, so that invalidating one of them still removes the
+   * refreshed value. The TTL stays the one {@code spec} asks for (the cache's default if none).
+   */
+  static @Nullable EntrySpec keepingTags(@Nullable EntrySpec spec, Set<String> kept) {
+    Set<String> asked = EntrySpec.tagsOf(spec);
+    if (asked.containsAll(kept)) {
+      return spec;
+    }
+    Set<String> union = new HashSet<>(asked);
+    union.addAll(kept);
+    return new EntrySpec(EntrySpec.ttlOf(spec), Set.copyOf(union));
   }
 
   /**
