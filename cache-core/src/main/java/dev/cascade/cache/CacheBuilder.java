@@ -300,8 +300,10 @@ public final class CacheBuilder<K, V> {
   /**
    * Sets where the asynchronous API calls loaders and runs the steps after a remote read (default:
    * {@link java.util.concurrent.ForkJoinPool#commonPool()}, as Caffeine does), so that no loader
-   * ever runs on a client library's I/O thread. {@code Runnable::run} saves a hand-off per miss if
-   * every loader is non-blocking.
+   * ever runs on a client library's I/O thread. Background refreshes ({@link #earlyRefresh}, {@link
+   * #staleWhileRevalidate}) run there too. {@code Runnable::run} saves a hand-off per miss if every
+   * loader is non-blocking; a refresh then runs on the thread of the call that starts it, and that
+   * call returns only once the refresh's loader has returned.
    */
   public CacheBuilder<K, V> executor(Executor executor) {
     requireUnset(this.executor, "executor");

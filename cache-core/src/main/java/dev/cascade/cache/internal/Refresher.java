@@ -12,14 +12,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs background refreshes (early refresh and stale-while-revalidate) through the refresh chain:
- * single-flight, then this class as a step that moves the rest to the cache's executor, then the
- * steps of a miss. The flight is registered on the calling thread, so a key has one refresh per JVM
- * however many callers ask at once; a refresh that finds the key's flight running does nothing.
- * The refresh loads with the loader of the call that started it, and stores its value with the
- * tags of the entry it refreshes plus those the call names, and the TTL the call names. Counts each refresh's outcome: a
- * success when it loaded a value or got the lease holder's, a failure when its loader failed; not
- * at all when it did nothing (the key's flight was running, or the in-process tier already held a
- * newer value: a second refresh of the same expiry). Thread-safe.
+ * single-flight, then this class as a step that hands the rest to the cache's executor (on the
+ * caller's thread only if that executor runs tasks where they are submitted, as {@code
+ * Runnable::run} does), then the steps of a miss. The flight is registered on the calling thread,
+ * so a key has one refresh per JVM however many callers ask at once; a refresh that finds the key's
+ * flight running does nothing. The refresh loads with the loader of the call that started it, and
+ * stores its value with the tags of the entry it refreshes plus those the call names, and the TTL
+ * the call names. Counts each refresh's outcome: a success when it loaded a value or got the lease
+ * holder's, a failure when its loader failed; not at all when it did nothing (the key's flight was
+ * running, or the in-process tier already held a newer value: a second refresh of the same
+ * expiry); single-flight also logs failures ({@link RefreshFailureLog}). Thread-safe.
  */
 final class Refresher<K, V> implements MissStep<K, V> {
   private final Executor executor;
@@ -38,7 +40,10 @@ final class Refresher<K, V> implements MissStep<K, V> {
     this.chain = refreshChain;
   }
 
-  /** The hop: the rest of a refresh runs on the cache's executor, never on the caller's thread. */
+  /**
+   * The hop: the rest of a refresh runs on the cache's executor, so on another thread than the
+   * caller's unless that executor runs tasks in place.
+   */
   @Override
   public CompletableFuture<@Nullable V> serve(Miss<K, V> miss, Rest<K, V> rest) {
     return CompletableFuture.supplyAsync(() -> miss, executor).thenCompose(rest::proceed);
@@ -70,7 +75,8 @@ final class Refresher<K, V> implements MissStep<K, V> {
     if (refreshes == null) {
       throw new IllegalStateException("the refresh chain was not set");
     }
-    Miss<K, V> refresh = new Miss<>(key, keepingTags(spec, trigger.tags()), loader, executor, null, ticker.read(), trigger, readBy);
+    @Nullable EntrySpec kept = keepingTags(spec, trigger.tags());
+    Miss<K, V> refresh = new Miss<>(key, kept, loader, executor, null, ticker.read(), trigger, readBy);
     CompletableFuture<@Nullable V> outcome;
     try {
       outcome = refreshes.serve(refresh);

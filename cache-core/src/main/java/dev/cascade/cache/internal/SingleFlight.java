@@ -33,12 +33,14 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
   private final StatsCounter stats;
   private final Freshness freshness;
   private final ConcurrentHashMap<K, Flight<V>> flights = new ConcurrentHashMap<>();
+  private final RefreshFailureLog refreshFailures;
 
   SingleFlight(String cacheName, Coherence<K> coherence, StatsCounter stats, Freshness freshness) {
     this.cacheName = cacheName;
     this.coherence = coherence;
     this.stats = stats;
     this.freshness = freshness;
+    this.refreshFailures = new RefreshFailureLog(cacheName, freshness);
   }
 
   @Override
@@ -144,12 +146,20 @@ final class SingleFlight<K, V> implements MissStep<K, V> {
     return flights.putIfAbsent(key, flight);
   }
 
-  /** Ends {@code flight}: leaves the map first, then gives waiters the value or the failure. */
+  /**
+   * Ends {@code flight}: leaves the map first, then gives waiters the value or the failure; the
+   * failure of a background refresh, which no caller sees, goes to the operator's log too ({@link
+   * RefreshFailureLog}).
+   */
   void settle(K key, Flight<V> flight, @Nullable V value, @Nullable Throwable error) {
     flights.remove(key, flight);
     flight.settled.complete(null);
     if (error != null) {
-      flight.completeExceptionally(Futures.unwrap(error));
+      Throwable cause = Futures.unwrap(error);
+      if (flight.refresh) {
+        refreshFailures.failed(key, cause);
+      }
+      flight.completeExceptionally(cause);
     } else {
       flight.complete(value);
     }
