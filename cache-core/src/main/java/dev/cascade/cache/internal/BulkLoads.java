@@ -238,7 +238,8 @@ final class BulkLoads<K, V> {
     Map<K, CompletableFuture<@Nullable V>> followedValues = new LinkedHashMap<>();
     followed.forEach(
         (key, flight) ->
-            followedValues.put(key, flight.write ? afterWrite(key, flight, bulkLoader, executor, owner) : flight));
+            followedValues.put(
+                key, flight.write || flight.refresh ? afterWriteOrRefresh(key, flight, bulkLoader, executor, owner) : flight));
     CompletableFuture<Map<K, V>> reloaded = afterStaleLoads(staleLoads, bulkLoader, executor, owner);
     List<CompletableFuture<?>> all = new ArrayList<>(followedValues.values());
     all.add(settled);
@@ -275,17 +276,17 @@ final class BulkLoads<K, V> {
   }
 
   /**
-   * The value of {@code key} after the write-through {@code write} of it: the written value, or,
-   * when the write failed or was a delete, a bulk load of the key alone (a reader never gets a
-   * writer's failure).
+   * The value of {@code key} after {@code flight}, a write-through or a background refresh of it:
+   * its value, or, when it failed, a bulk load of the key alone (a reader never gets the failure of
+   * a write or a refresh it did not start).
    */
-  private CompletableFuture<@Nullable V> afterWrite(
+  private CompletableFuture<@Nullable V> afterWriteOrRefresh(
       K key,
-      Flight<V> write,
+      Flight<V> flight,
       Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader,
       Executor executor,
       @Nullable Thread owner) {
-    return write
+    return flight
         .handle(
             (value, error) ->
                 error == null

@@ -9,6 +9,7 @@ import dev.cascade.cache.memory.InMemoryRemoteStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -227,5 +228,17 @@ class RefreshWaitersTest {
 
     assertThat(waiter.join()).isEqualTo("v1");
     assertThat(cache.stats().staleErrorCount()).isEqualTo(1);
+  }
+
+  @Test
+  void getAll_joiningARefreshThatFails_loadsWithItsOwnBulkLoader() {
+    Cache<String, String> cache = refreshThatFails();
+
+    CompletableFuture<Map<String, String>> waiter =
+        cache.async().getAll(List.of("k"), keys -> CompletableFuture.completedFuture(Map.of("k", "v2")));
+    background.runAll();
+
+    assertThat(waiter.join()).isEqualTo(Map.of("k", "v2"));
+    assertThat(cache.stats().refreshFailureCount()).isEqualTo(1);
   }
 }
