@@ -68,4 +68,13 @@ public interface CacheEventListener {
 
   /** A loader (or bulk loader) call ended after {@code nanos}, successfully or not. */
   default void loaded(boolean success, long nanos) {}
+
+  /**
+   * The cache was closed: called once, by the first {@link Cache#close()} (of however many threads
+   * close it), after the cache stopped serving, so that {@link CacheInspector#isClosed()} is true and
+   * every later call on the cache's entries throws. The place to release what the listener holds
+   * for the cache, such as the meters it registered. Operations already running when the cache was
+   * closed (a load, a remote call) may still report events afterwards.
+   */
+  default void closed() {}
 }

@@ -282,8 +282,9 @@ class CacheEngine<K, V> {
   }
 
   /**
-   * Closes the cache: stops listening to other instances, empties the in-process tier and refuses
-   * every later call. Stores, locks and channels belong to their backend and stay open. Idempotent.
+   * Closes the cache: stops listening to other instances, empties the in-process tier, refuses
+   * every later call and then tells the listeners ({@link Events#closed()}, once however many
+   * threads close). Stores, locks and channels belong to their backend and stay open. Idempotent.
    */
   void close() {
     if (closed) {
@@ -291,11 +292,15 @@ class CacheEngine<K, V> {
     }
     closed = true;
     localLookups = null;
-    coherence.stop();
-    closeHooks.forEach(Runnable::run);
-    coherence.bumpAll(); // a load still running must not fill the emptied tier after this
-    if (local != null) {
-      local.invalidateAllLocal(); // frees the memory now, not when the cache is collected
+    try {
+      coherence.stop();
+      closeHooks.forEach(Runnable::run);
+      coherence.bumpAll(); // a load still running must not fill the emptied tier after this
+      if (local != null) {
+        local.invalidateAllLocal(); // frees the memory now, not when the cache is collected
+      }
+    } finally {
+      events.closed(); // after the cache stopped serving, so that listeners may release its meters
     }
   }
 

@@ -5,6 +5,7 @@ import dev.cascade.cache.CircuitState;
 import dev.cascade.cache.InvalidationScope;
 import dev.cascade.cache.TierOperation;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -15,10 +16,13 @@ import org.jspecify.annotations.Nullable;
  * it creates the capturing lambda, so a cache without listeners allocates nothing for events).
  *
  * <p>Invariant: {@link #listeners} is set once, by the factory, after the engine is built and
- * before the cache is returned or subscribed to any channel; until then it is empty. Thread-safe.
+ * before the cache is returned or subscribed to any channel; until then it is empty. {@link
+ * #closed()} reaches the listeners at most once. Thread-safe.
  */
 final class Events {
   private volatile CacheEventListener[] listeners = {};
+  /** Whether {@link #closed()} was reported: a cache closed by several threads at once reports it once. */
+  private final AtomicBoolean closeReported = new AtomicBoolean();
 
   /** Sets the listeners; called once by the factory. */
   void setListeners(List<CacheEventListener> created) {
@@ -69,6 +73,13 @@ final class Events {
   void loaded(boolean success, long nanos) {
     if (listeners.length != 0) {
       each(listener -> listener.loaded(success, nanos));
+    }
+  }
+
+  /** Reports that the cache was closed; only the first call reports, whoever makes it. */
+  void closed() {
+    if (!closeReported.getAndSet(true) && listeners.length != 0) {
+      each(CacheEventListener::closed);
     }
   }
 

@@ -198,6 +198,56 @@ class CacheEventsTest {
   }
 
   @Test
+  void close_isReportedOnceAfterTheCacheStoppedServing_evenWhenClosedByManyThreadsAtOnce() {
+    List<String> closes = new CopyOnWriteArrayList<>();
+    Cache<String, String> cache =
+        layered(
+            inspector ->
+                new CacheEventListener() {
+                  @Override
+                  public void closed() {
+                    closes.add("closed, cache closed: " + inspector.isClosed());
+                  }
+                });
+    cache.get("k", key -> "v");
+    assertThat(closes).isEmpty();
+
+    Concurrently.run(8, thread -> {
+      cache.close();
+      return null;
+    });
+    cache.close();
+
+    assertThat(closes).containsExactly("closed, cache closed: true");
+    assertThat(catchThrowable(() -> cache.getIfPresent("k"))).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void close_listenerThatThrowsOnClose_closesTheCacheAndOtherListenersHearIt() {
+    Cache<String, String> cache =
+        layered(
+            inspector ->
+                new CacheEventListener() {
+                  @Override
+                  public void closed() {
+                    throw new IllegalStateException("listener bug");
+                  }
+                },
+            inspector ->
+                new CacheEventListener() {
+                  @Override
+                  public void closed() {
+                    events.add("closed");
+                  }
+                });
+
+    cache.close();
+
+    assertThat(events).containsExactly("closed");
+    assertThat(cache.inspect().isClosed()).isTrue();
+  }
+
+  @Test
   void factory_isGivenTheCachesInspector() {
     List<String> seen = new CopyOnWriteArrayList<>();
     layered(
