@@ -27,8 +27,14 @@ import java.util.Objects;
  *
  * <p>Give the listener and {@link #monitor} the same extra tags: Prometheus requires every meter of
  * one name to carry the same tag keys, and Micrometer's own cache binders ({@code
- * CaffeineCacheMetrics} and the others) share these names. If two caches with the same name are
- * bound to one registry, only the first is reported, as with Micrometer's own binders.
+ * CaffeineCacheMetrics} and the others) share these names. If two open caches with the same name
+ * are bound to one registry, only the first is reported, as with Micrometer's own binders.
+ *
+ * <p>Closing a cache removes the meters registered for it, per tier and cache-level, and only
+ * those, so that a cache built again under the same name on the same registry is reported: at once
+ * when the cache has the {@link #listener}, which hears the close; for a cache that is only
+ * {@linkplain #monitor monitored}, when the next cache is bound or built with this module's
+ * meters. The meters of a cache that was collected without being closed are removed then too.
  *
  * <p>The listener observes the cache, not its tiers: it sees every tier operation as the cache makes
  * it, whatever tier decorators the builder also has, and its place among other listeners does not
@@ -47,7 +53,8 @@ public final class CacheMetrics {
    * cache.invalidations{scope}}, {@code cache.errors{operation}}, {@code cache.evictions} and {@code
    * cache.size} for the in-process tier, and {@code cache.tier.latency{operation}} timers, {@code
    * cache.circuit.state} and {@code cache.circuit.openings} for remote tiers. The meters are
-   * registered when the cache is built; the registry holds the cache weakly.
+   * registered when the cache is built and removed when it is closed, together with the meters
+   * {@link #monitor} bound for it; the registry holds the cache weakly.
    *
    * @param tags extra tags as key-value pairs, such as {@code "service", "shop"}
    * @throws IllegalArgumentException if {@code tags} has an odd number of elements
@@ -72,16 +79,22 @@ public final class CacheMetrics {
   /**
    * Binds the cache-level meters of {@code cache} to {@code registry} (see {@link
    * CascadeCacheMetrics}) and returns {@code cache}, so that a cache can be built and monitored in
-   * one expression.
+   * one expression. The meters are removed when the cache is closed (see the class description);
+   * a cache that is already closed gets none.
    *
    * @param tags extra tags as key-value pairs, such as {@code "service", "shop"}
    * @throws IllegalArgumentException if {@code tags} has an odd number of elements
+   * @throws NullPointerException if {@code cache}, {@code registry} or {@code tags} is null
    */
   public static <C extends Cache<?, ?>> C monitor(C cache, MeterRegistry registry, String... tags) {
-    return monitor(cache, registry, Tags.of(tags));
+    return monitor(cache, registry, Tags.of(Objects.requireNonNull(tags, "tags")));
   }
 
-  /** Like {@link #monitor(Cache, MeterRegistry, String...)}, with the extra tags given as {@link Tag}s. */
+  /**
+   * Like {@link #monitor(Cache, MeterRegistry, String...)}, with the extra tags given as {@link Tag}s.
+   *
+   * @throws NullPointerException if {@code cache}, {@code registry} or {@code tags} is null
+   */
   public static <C extends Cache<?, ?>> C monitor(C cache, MeterRegistry registry, Iterable<Tag> tags) {
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(registry, "registry");

@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.cache.CacheMeterBinder;
+import io.micrometer.core.instrument.search.Search;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
@@ -31,7 +33,15 @@ import org.jspecify.annotations.Nullable;
  * server statistic.
  *
  * <p>Holds the cache weakly, like every Micrometer cache binder: binding does not keep a cache alive.
- * Thread-safe.
+ *
+ * <p>When the cache closes, the meters this binder registered are removed, so that a cache built
+ * again under the same name is reported: at once if the cache was built with {@link
+ * CacheMetrics#listener} (the listener hears the close), and otherwise when the next binder or
+ * listener of this module is created (a binder cannot hear the cache close). The meters of a cache
+ * collected without being closed are removed then too. A meter that another open cache's binder or
+ * listener registered first under the same id (a second cache of one name) stays that cache's.
+ *
+ * <p>Thread-safe.
  *
  * @param <C> the type of the cache
  */
@@ -46,9 +56,14 @@ public final class CascadeCacheMetrics<C extends Cache<?, ?>> extends CacheMeter
     this(cache, cache.name(), tags);
   }
 
-  /** Creates a binder of {@code cache} under {@code cacheName}, with extra {@code tags}. */
+  /**
+   * Creates a binder of {@code cache} under {@code cacheName}, with extra {@code tags}. First removes
+   * the meters of caches that were closed, or collected, and still have meters in a registry (see
+   * the class description), so that this binder's meters are not taken by theirs.
+   */
   public CascadeCacheMetrics(C cache, String cacheName, Iterable<Tag> tags) {
     super(cache, cacheName, tags);
+    OwnedMeters.sweep();
   }
 
   @Override
@@ -92,58 +107,99 @@ public final class CascadeCacheMetrics<C extends Cache<?, ?>> extends CacheMeter
     if (cache == null) {
       return;
     }
+    OwnedMeters.record(
+        registry,
+        cache.inspect(),
+        owned -> {
+          keepConventionMeters(registry, owned);
+          bindExtras(registry, cache, owned);
+        });
+  }
+
+  /**
+   * Gives {@code owned} the meters of Micrometer's conventions that {@link #bindTo} registered
+   * before it called {@link #bindImplementationSpecificMetrics}: their references stay in the
+   * superclass, so each is found again by its name and tags. Of the meters found, which all carry
+   * at least these tags, the one with the fewest tags is the one this binder registered (or the
+   * meter of the same id it was given).
+   */
+  private void keepConventionMeters(MeterRegistry registry, OwnedMeters.Recorder owned) {
+    if (size() != null) {
+      keepConventionMeter(registry, owned, CacheMeterNames.SIZE, null);
+    }
+    keepConventionMeter(registry, owned, CacheMeterNames.GETS, "hit");
+    keepConventionMeter(registry, owned, CacheMeterNames.GETS, "miss");
+    keepConventionMeter(registry, owned, CacheMeterNames.PUTS, null);
+    keepConventionMeter(registry, owned, CacheMeterNames.EVICTIONS, null);
+  }
+
+  private void keepConventionMeter(
+      MeterRegistry registry, OwnedMeters.Recorder owned, String name, @Nullable String result) {
+    Search search = registry.find(name).tags(getTagsWithCacheName());
+    if (result != null) {
+      search = search.tag(CacheMeterNames.TAG_RESULT, result);
+    }
+    search.meters().stream()
+        .min(Comparator.comparingInt(meter -> meter.getId().getTags().size()))
+        .ifPresent(owned::keep);
+  }
+
+  private void bindExtras(MeterRegistry registry, Cache<?, ?> cache, OwnedMeters.Recorder owned) {
     // Every function below takes the cache as its argument and captures nothing, so the registry
     // holds the cache only weakly.
-    counter(registry, cache, CacheMeterNames.LOAD, "success", s -> s.loadSuccessCount(),
-        LOAD_DESCRIPTION);
-    counter(registry, cache, CacheMeterNames.LOAD, "failure", s -> s.loadFailureCount(),
-        LOAD_DESCRIPTION);
-    TimeGauge.builder(
-            CacheMeterNames.LOAD_DURATION, cache, TimeUnit.NANOSECONDS, c -> c.stats().totalLoadTimeNanos())
-        .tags(getTagsWithCacheName())
-        .description("The time the cache has spent loading new values")
-        .register(registry);
+    owned.keep(counter(registry, cache, CacheMeterNames.LOAD, "success", s -> s.loadSuccessCount(),
+        LOAD_DESCRIPTION));
+    owned.keep(counter(registry, cache, CacheMeterNames.LOAD, "failure", s -> s.loadFailureCount(),
+        LOAD_DESCRIPTION));
+    owned.keep(
+        TimeGauge.builder(
+                CacheMeterNames.LOAD_DURATION, cache, TimeUnit.NANOSECONDS, c -> c.stats().totalLoadTimeNanos())
+            .tags(getTagsWithCacheName())
+            .description("The time the cache has spent loading new values")
+            .register(registry));
 
-    counter(registry, cache, CacheMeterNames.COALESCED_WAITS, null, s -> s.coalescedWaitCount(),
-        "Callers that waited for a load another caller ran (single-flight)");
-    counter(registry, cache, CacheMeterNames.LEASE_WAITS, null, s -> s.leaseWaitCount(),
-        "Callers that lost the distributed stampede lease and waited for its holder");
-    counter(registry, cache, CacheMeterNames.NULL_HITS, null, s -> s.nullHitCount(),
-        "Hits on a cached absence");
-    counter(registry, cache, CacheMeterNames.DECODE_FAILURES, null, s -> s.decodeFailureCount(),
-        "Remote values that could not be decoded, counted as misses and deleted");
-    counter(registry, cache, CacheMeterNames.TIER_ERRORS, null, s -> s.tierErrorCount(),
-        "Tier operations that failed and that the cache absorbed by failing open");
-    counter(registry, cache, CacheMeterNames.INVALIDATIONS_RECEIVED, null,
+    owned.keep(counter(registry, cache, CacheMeterNames.COALESCED_WAITS, null, s -> s.coalescedWaitCount(),
+        "Callers that waited for a load another caller ran (single-flight)"));
+    owned.keep(counter(registry, cache, CacheMeterNames.LEASE_WAITS, null, s -> s.leaseWaitCount(),
+        "Callers that lost the distributed stampede lease and waited for its holder"));
+    owned.keep(counter(registry, cache, CacheMeterNames.NULL_HITS, null, s -> s.nullHitCount(),
+        "Hits on a cached absence"));
+    owned.keep(counter(registry, cache, CacheMeterNames.DECODE_FAILURES, null, s -> s.decodeFailureCount(),
+        "Remote values that could not be decoded, counted as misses and deleted"));
+    owned.keep(counter(registry, cache, CacheMeterNames.TIER_ERRORS, null, s -> s.tierErrorCount(),
+        "Tier operations that failed and that the cache absorbed by failing open"));
+    owned.keep(counter(registry, cache, CacheMeterNames.INVALIDATIONS_RECEIVED, null,
         s -> s.invalidationsReceivedCount(),
-        "Invalidations applied that other instances sent over the invalidation channel");
-    counter(registry, cache, CacheMeterNames.INVALIDATIONS_UNACKNOWLEDGED, null,
+        "Invalidations applied that other instances sent over the invalidation channel"));
+    owned.keep(counter(registry, cache, CacheMeterNames.INVALIDATIONS_UNACKNOWLEDGED, null,
         s -> s.unacknowledgedInvalidationCount(),
-        "Invalidations this cache sent that some other live instance did not acknowledge in time");
-    counter(registry, cache, CacheMeterNames.L1_FLUSHES, null, s -> s.localFlushCount(),
-        "Times the whole in-process tier was dropped because invalidations may have been lost");
-    counter(registry, cache, CacheMeterNames.REFRESHES, "success", s -> s.refreshSuccessCount(),
-        "Background refreshes that put a newer value in place");
-    counter(registry, cache, CacheMeterNames.REFRESHES, "failure", s -> s.refreshFailureCount(),
-        "Background refreshes whose loader failed");
+        "Invalidations this cache sent that some other live instance did not acknowledge in time"));
+    owned.keep(counter(registry, cache, CacheMeterNames.L1_FLUSHES, null, s -> s.localFlushCount(),
+        "Times the whole in-process tier was dropped because invalidations may have been lost"));
+    owned.keep(counter(registry, cache, CacheMeterNames.REFRESHES, "success", s -> s.refreshSuccessCount(),
+        "Background refreshes that put a newer value in place"));
+    owned.keep(counter(registry, cache, CacheMeterNames.REFRESHES, "failure", s -> s.refreshFailureCount(),
+        "Background refreshes whose loader failed"));
     String staleDescription = "Calls answered with a logically expired value";
-    counter(registry, cache, CacheMeterNames.STALE_SERVED, CacheMeterNames.TAG_REASON, "revalidate",
-        s -> s.staleRevalidateCount(), staleDescription);
-    counter(registry, cache, CacheMeterNames.STALE_SERVED, CacheMeterNames.TAG_REASON, "error",
-        s -> s.staleErrorCount(), staleDescription);
+    owned.keep(counter(registry, cache, CacheMeterNames.STALE_SERVED, CacheMeterNames.TAG_REASON, "revalidate",
+        s -> s.staleRevalidateCount(), staleDescription));
+    owned.keep(counter(registry, cache, CacheMeterNames.STALE_SERVED, CacheMeterNames.TAG_REASON, "error",
+        s -> s.staleErrorCount(), staleDescription));
 
-    Gauge.builder(CacheMeterNames.HIT_RATIO, cache, c -> c.stats().hitRate())
-        .tags(getTagsWithCacheName())
-        .description("Share of lookups that hit since the cache was built")
-        .register(registry);
-    TimeGauge.builder(
-            CacheMeterNames.LOAD_SAVED,
-            cache,
-            TimeUnit.NANOSECONDS,
-            c -> savedNanos(c.stats()))
-        .tags(getTagsWithCacheName())
-        .description("Estimated loader time avoided by hits: hits times the mean load time")
-        .register(registry);
+    owned.keep(
+        Gauge.builder(CacheMeterNames.HIT_RATIO, cache, c -> c.stats().hitRate())
+            .tags(getTagsWithCacheName())
+            .description("Share of lookups that hit since the cache was built")
+            .register(registry));
+    owned.keep(
+        TimeGauge.builder(
+                CacheMeterNames.LOAD_SAVED,
+                cache,
+                TimeUnit.NANOSECONDS,
+                c -> savedNanos(c.stats()))
+            .tags(getTagsWithCacheName())
+            .description("Estimated loader time avoided by hits: hits times the mean load time")
+            .register(registry));
   }
 
   /** Returns the loader time the hits of {@code stats} avoided, estimated, in nanoseconds. */
@@ -151,17 +207,18 @@ public final class CascadeCacheMetrics<C extends Cache<?, ?>> extends CacheMeter
     return stats.hitCount() * stats.averageLoadPenaltyNanos();
   }
 
-  private void counter(
+  private FunctionCounter counter(
       MeterRegistry registry,
       Cache<?, ?> cache,
       String name,
       @Nullable String result,
       ToDoubleFunction<CacheStats> stat,
       String description) {
-    counter(registry, cache, name, result == null ? null : CacheMeterNames.TAG_RESULT, result, stat, description);
+    String tagKey = result == null ? null : CacheMeterNames.TAG_RESULT;
+    return counter(registry, cache, name, tagKey, result, stat, description);
   }
 
-  private void counter(
+  private FunctionCounter counter(
       MeterRegistry registry,
       Cache<?, ?> cache,
       String name,
@@ -176,6 +233,6 @@ public final class CascadeCacheMetrics<C extends Cache<?, ?>> extends CacheMeter
     if (tagKey != null && tagValue != null) {
       builder.tag(tagKey, tagValue);
     }
-    builder.register(registry);
+    return builder.register(registry);
   }
 }

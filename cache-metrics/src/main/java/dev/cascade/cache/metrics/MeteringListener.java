@@ -17,15 +17,17 @@ import org.jspecify.annotations.Nullable;
  * meters read the cache's own exact counts from the inspector. Circuit changes, flushes and loads
  * need no handling here: breaker meters read the inspector, a flush is also reported as an
  * invalidation of scope {@code all}, and loads are cache-level meters ({@link CascadeCacheMetrics}).
+ * When the cache closes, the listener removes the meters registered for it ({@link OwnedMeters}):
+ * the cache-level ones too, since a binder cannot hear the cache close.
  *
  * <p>Thread-safe: immutable, over thread-safe meters.
  */
 final class MeteringListener implements CacheEventListener {
   /**
-   * Held only so that the inspector, which the registry holds weakly, lives as long as the cache
-   * whose events reach this listener. The cache holds this listener, never the registry.
+   * The inspector of the cache whose events reach this listener: it names the cache's meters when
+   * the cache closes, and is held so that it lives as long as the cache (the registry holds it
+   * weakly). The cache holds this listener, never the registry.
    */
-  @SuppressWarnings({"unused", "FieldCanBeLocal"})
   private final CacheInspector cache;
 
   private final TierMeters[] tiers;
@@ -33,10 +35,16 @@ final class MeteringListener implements CacheEventListener {
   private MeteringListener(MeterRegistry registry, Tags tags, CacheInspector cache) {
     this.cache = cache;
     List<String> names = cache.tierNames();
-    this.tiers = new TierMeters[names.size()];
-    for (int tier = 0; tier < tiers.length; tier++) {
-      tiers[tier] = new TierMeters(registry, tags, cache, tier);
-    }
+    TierMeters[] meters = new TierMeters[names.size()];
+    OwnedMeters.record(
+        registry,
+        cache,
+        owned -> {
+          for (int tier = 0; tier < meters.length; tier++) {
+            meters[tier] = new TierMeters(registry, tags, cache, tier, owned);
+          }
+        });
+    this.tiers = meters;
   }
 
   @Override
@@ -57,6 +65,15 @@ final class MeteringListener implements CacheEventListener {
   @Override
   public void tierOperation(int tier, TierOperation operation, long nanos, @Nullable Throwable failure) {
     tiers[tier].operated(operation, nanos, failure != null);
+  }
+
+  /**
+   * Removes the meters registered for this cache: this listener's and those {@link
+   * CacheMetrics#monitor} bound, in every registry.
+   */
+  @Override
+  public void closed() {
+    OwnedMeters.closed(cache);
   }
 
   /** Creates a {@link MeteringListener} for each cache it is given to. Immutable and thread-safe. */

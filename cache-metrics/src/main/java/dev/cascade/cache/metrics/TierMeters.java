@@ -18,10 +18,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The meters of one tier of one cache, registered once when the cache is built so that no event
- * looks a meter up. Event counts live in this object's {@link LongAdder}s and the registry reads
- * them through function counters, so counting costs one adder increment whatever the registry is (a
- * composite registry's counters would fan out on every increment). Timers are the registry's own:
- * they time remote operations only.
+ * looks a meter up, and recorded in {@link OwnedMeters} so that closing the cache removes them.
+ * Event counts live in this object's {@link LongAdder}s and the registry reads them through
+ * function counters, so counting costs one adder increment whatever the registry is (a composite
+ * registry's counters would fan out on every increment). Timers are the registry's own: they time
+ * remote operations only.
  *
  * <p>What the cache counts or holds itself is read from its {@link CacheInspector} when the registry
  * publishes: the in-process tier's lookups, lookup failures, size and evictions, and a remote tier's
@@ -49,30 +50,35 @@ final class TierMeters {
 
   /**
    * Registers the meters of tier {@code tier} of the cache that {@code cache} inspects, named
-   * {@code <cache>.<tier name>}, with the extra {@code tags}.
+   * {@code <cache>.<tier name>}, with the extra {@code tags}, and gives each to {@code owned}, so
+   * that closing the cache removes them.
    */
-  TierMeters(MeterRegistry registry, Iterable<Tag> tags, CacheInspector cache, int tier) {
+  TierMeters(MeterRegistry registry, Iterable<Tag> tags, CacheInspector cache, int tier, OwnedMeters.Recorder owned) {
     boolean local = tier == 0 && cache.hasLocalTier();
     Tags base = Tags.concat(tags, TAG_CACHE, cache.cacheName() + "." + cache.tierNames().get(tier));
 
     if (local) {
       // The cache counts its in-process lookups itself, exactly; they are never events.
-      FunctionCounter.builder(CacheMeterNames.GETS, cache, c -> c.localLookups().hits())
-          .tags(base.and(CacheMeterNames.TAG_RESULT, "hit"))
-          .description(GETS_DESCRIPTION)
-          .register(registry);
-      FunctionCounter.builder(CacheMeterNames.GETS, cache, c -> c.localLookups().misses())
-          .tags(base.and(CacheMeterNames.TAG_RESULT, "miss"))
-          .description(GETS_DESCRIPTION)
-          .register(registry);
+      owned.keep(
+          FunctionCounter.builder(CacheMeterNames.GETS, cache, c -> c.localLookups().hits())
+              .tags(base.and(CacheMeterNames.TAG_RESULT, "hit"))
+              .description(GETS_DESCRIPTION)
+              .register(registry));
+      owned.keep(
+          FunctionCounter.builder(CacheMeterNames.GETS, cache, c -> c.localLookups().misses())
+              .tags(base.and(CacheMeterNames.TAG_RESULT, "miss"))
+              .description(GETS_DESCRIPTION)
+              .register(registry));
     } else {
-      counter(registry, CacheMeterNames.GETS, base.and(CacheMeterNames.TAG_RESULT, "hit"), hits, GETS_DESCRIPTION);
-      counter(registry, CacheMeterNames.GETS, base.and(CacheMeterNames.TAG_RESULT, "miss"), misses, GETS_DESCRIPTION);
+      Tags hit = base.and(CacheMeterNames.TAG_RESULT, "hit");
+      Tags miss = base.and(CacheMeterNames.TAG_RESULT, "miss");
+      owned.keep(counter(registry, CacheMeterNames.GETS, hit, hits, GETS_DESCRIPTION));
+      owned.keep(counter(registry, CacheMeterNames.GETS, miss, misses, GETS_DESCRIPTION));
     }
-    counter(registry, CacheMeterNames.PUTS, base, puts, "The number of entries added to the cache");
+    owned.keep(counter(registry, CacheMeterNames.PUTS, base, puts, "The number of entries added to the cache"));
     for (InvalidationScope scope : InvalidationScope.values()) {
-      counter(registry, CacheMeterNames.INVALIDATIONS, base.and(CacheMeterNames.TAG_SCOPE, scope.tagValue()),
-          invalidations[scope.ordinal()], INVALIDATIONS_DESCRIPTION);
+      owned.keep(counter(registry, CacheMeterNames.INVALIDATIONS, base.and(CacheMeterNames.TAG_SCOPE, scope.tagValue()),
+          invalidations[scope.ordinal()], INVALIDATIONS_DESCRIPTION));
     }
 
     TierOperation[] operations = TierOperation.values();
@@ -80,41 +86,49 @@ final class TierMeters {
     for (TierOperation operation : operations) {
       Tags tagged = base.and(CacheMeterNames.TAG_OPERATION, operation.tagValue());
       if (local && operation == TierOperation.GET) {
-        FunctionCounter.builder(CacheMeterNames.ERRORS, cache, c -> c.localLookups().failures())
-            .tags(tagged)
-            .description(ERRORS_DESCRIPTION)
-            .register(registry);
+        owned.keep(
+            FunctionCounter.builder(CacheMeterNames.ERRORS, cache, c -> c.localLookups().failures())
+                .tags(tagged)
+                .description(ERRORS_DESCRIPTION)
+                .register(registry));
       } else {
-        counter(registry, CacheMeterNames.ERRORS, tagged, errors[operation.ordinal()], ERRORS_DESCRIPTION);
+        owned.keep(
+            counter(registry, CacheMeterNames.ERRORS, tagged, errors[operation.ordinal()], ERRORS_DESCRIPTION));
       }
       if (latencies != null) {
-        latencies[operation.ordinal()] =
+        Timer latency =
             Timer.builder(CacheMeterNames.TIER_LATENCY)
                 .tags(tagged)
                 .description("Duration of operations of a remote cache tier, failed ones included")
                 .register(registry);
+        owned.keep(latency);
+        latencies[operation.ordinal()] = latency;
       }
     }
 
     if (local) {
-      FunctionCounter.builder(CacheMeterNames.EVICTIONS, cache, CacheInspector::localEvictions)
-          .tags(base)
-          .description("The number of times the cache was evicted.")
-          .register(registry);
-      Gauge.builder(CacheMeterNames.SIZE, cache, CacheInspector::localSize)
-          .tags(base)
-          .description(
-              "The number of entries in this cache. This may be an approximation, depending on the type of cache.")
-          .register(registry);
+      owned.keep(
+          FunctionCounter.builder(CacheMeterNames.EVICTIONS, cache, CacheInspector::localEvictions)
+              .tags(base)
+              .description("The number of times the cache was evicted.")
+              .register(registry));
+      owned.keep(
+          Gauge.builder(CacheMeterNames.SIZE, cache, CacheInspector::localSize)
+              .tags(base)
+              .description(
+                  "The number of entries in this cache. This may be an approximation, depending on the type of cache.")
+              .register(registry));
     } else {
-      Gauge.builder(CacheMeterNames.CIRCUIT_STATE, cache, c -> stateValue(c.circuitState(tier)))
-          .tags(base)
-          .description("State of the tier's circuit breaker: 0 closed, 1 half-open, 2 open")
-          .register(registry);
-      FunctionCounter.builder(CacheMeterNames.CIRCUIT_OPENINGS, cache, c -> c.circuitOpenings(tier))
-          .tags(base)
-          .description("Times the tier's circuit breaker opened")
-          .register(registry);
+      owned.keep(
+          Gauge.builder(CacheMeterNames.CIRCUIT_STATE, cache, c -> stateValue(c.circuitState(tier)))
+              .tags(base)
+              .description("State of the tier's circuit breaker: 0 closed, 1 half-open, 2 open")
+              .register(registry));
+      owned.keep(
+          FunctionCounter.builder(CacheMeterNames.CIRCUIT_OPENINGS, cache, c -> c.circuitOpenings(tier))
+              .tags(base)
+              .description("Times the tier's circuit breaker opened")
+              .register(registry));
     }
   }
 
@@ -126,8 +140,9 @@ final class TierMeters {
     return adders;
   }
 
-  private static void counter(MeterRegistry registry, String name, Tags tags, LongAdder adder, String description) {
-    FunctionCounter.builder(name, adder, LongAdder::sum).tags(tags).description(description).register(registry);
+  private static FunctionCounter counter(
+      MeterRegistry registry, String name, Tags tags, LongAdder adder, String description) {
+    return FunctionCounter.builder(name, adder, LongAdder::sum).tags(tags).description(description).register(registry);
   }
 
   private static double stateValue(CircuitState state) {
