@@ -102,10 +102,11 @@ public final class WriteBehind<K, V> implements AutoCloseable {
   }
 
   /**
-   * The meters' state ({@link WriteBehindMetrics}), kept here so that it lives exactly as long as
-   * this queue: Micrometer holds it weakly.
+   * What {@link #close(Duration)} runs once the queue is closed: the removal of the meters {@link
+   * WriteBehindMetrics} registered. Each action also holds those meters' state, so that it lives
+   * exactly as long as this queue (Micrometer holds it weakly).
    */
-  volatile @Nullable Object meters;
+  final List<Runnable> closeActions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Returns the queue's name. */
   public String name() {
@@ -235,7 +236,8 @@ public final class WriteBehind<K, V> implements AutoCloseable {
    * started, stops reading at once, lets each partition finish and acknowledge the batch it is
    * writing until {@code deadline}, then interrupts the rest, whose changes stay queued for the next
    * consumer (they are written again: at least once). The partitions it stopped cleanly are released
-   * so that another consumer takes them at once; the others lapse after {@code minIdle}. Idempotent.
+   * so that another consumer takes them at once; the others lapse after {@code minIdle}. The meters
+   * {@link WriteBehindMetrics} registered for the queue are removed. Idempotent.
    *
    * @return whether every partition stopped cleanly within the deadline
    */
@@ -249,6 +251,11 @@ public final class WriteBehind<K, V> implements AutoCloseable {
       return running == null || running.close(deadline);
     } finally {
       lifecycle.unlock();
+      for (Runnable action : closeActions) {
+        if (closeActions.remove(action)) { // once, however many threads close
+          action.run();
+        }
+      }
     }
   }
 

@@ -2,9 +2,12 @@ package dev.cascade.cache.redis;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -19,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * WriteBehind#stats()}, read at most once per second however many meters a scrape reads; a scrape
  * while Redis cannot answer reports the last figures. Needs {@code micrometer-core} on the class
  * path (an optional dependency of this module). The registry holds the meters' state weakly, as
- * Micrometer's binders do; the queue keeps it alive.
- * Thread-safe.
+ * Micrometer's binders do; the queue keeps it alive, and closing the queue removes its meters from
+ * the registry (so a queue of the same name monitored later is reported). Thread-safe.
  */
 public final class WriteBehindMetrics {
   private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -44,40 +47,52 @@ public final class WriteBehindMetrics {
     Objects.requireNonNull(registry, "registry");
     Tags all = Tags.of(tags).and("queue", queue.name());
     WriteBehindMetrics metrics = new WriteBehindMetrics(queue);
-    queue.meters = metrics; // the queue keeps its meters' state alive; the registry holds it weakly
-    gauge(registry, "cache.writebehind.queue.length", all, metrics, WriteBehindStats::queueLength,
-        "Changes queued and not yet applied to the database");
-    gauge(registry, "cache.writebehind.pending", all, metrics, WriteBehindStats::pendingEntries,
-        "Changes delivered to a consumer and not yet acknowledged");
-    gauge(registry, "cache.writebehind.dead.letters", all, metrics, WriteBehindStats::deadLetters,
-        "Changes given up after the maximum number of deliveries");
-    TimeGauge.builder(
+    List<Meter> registered = new ArrayList<>();
+    registered.add(gauge(registry, "cache.writebehind.queue.length", all, metrics, WriteBehindStats::queueLength,
+        "Changes queued and not yet applied to the database"));
+    registered.add(gauge(registry, "cache.writebehind.pending", all, metrics, WriteBehindStats::pendingEntries,
+        "Changes delivered to a consumer and not yet acknowledged"));
+    registered.add(gauge(registry, "cache.writebehind.dead.letters", all, metrics, WriteBehindStats::deadLetters,
+        "Changes given up after the maximum number of deliveries"));
+    registered.add(TimeGauge.builder(
             "cache.writebehind.oldest.pending",
             metrics,
             TimeUnit.MILLISECONDS,
             m -> m.read(stats -> stats.oldestPendingAge().toMillis()))
         .tags(all)
         .description("How long ago the oldest change not yet applied was queued")
-        .register(registry);
-    FunctionCounter.builder("cache.writebehind.batches", metrics, m -> m.read(WriteBehindStats::batches))
+        .register(registry));
+    registered.add(FunctionCounter.builder("cache.writebehind.batches", metrics, m -> m.read(WriteBehindStats::batches))
         .tags(all)
         .description("Writer calls of this instance that succeeded")
-        .register(registry);
-    FunctionCounter.builder("cache.writebehind.retries", metrics, m -> m.read(WriteBehindStats::retries))
+        .register(registry));
+    registered.add(FunctionCounter.builder("cache.writebehind.retries", metrics, m -> m.read(WriteBehindStats::retries))
         .tags(all)
         .description("Writer calls of this instance that failed")
-        .register(registry);
+        .register(registry));
+    queue.closeActions.add(new Removal(metrics, registry, registered));
     return queue;
   }
 
-  private static void gauge(
+  /**
+   * Removes {@code meters} from {@code registry} when the queue closes; until then it holds {@code
+   * state}, the meters' state, which the registry holds only weakly.
+   */
+  private record Removal(WriteBehindMetrics state, MeterRegistry registry, List<Meter> meters) implements Runnable {
+    @Override
+    public void run() {
+      meters.forEach(registry::remove);
+    }
+  }
+
+  private static Meter gauge(
       MeterRegistry registry,
       String name,
       Tags tags,
       WriteBehindMetrics metrics,
       ToDoubleFunction<WriteBehindStats> figure,
       String description) {
-    Gauge.builder(name, metrics, m -> m.read(figure)).tags(tags).description(description).register(registry);
+    return Gauge.builder(name, metrics, m -> m.read(figure)).tags(tags).description(description).register(registry);
   }
 
   /** Returns {@code figure} of the queue's stats, read again when the last read is a second old. */

@@ -186,6 +186,18 @@ class WriteBehindIT {
             });
     assertThat(registry.get("cache.writebehind.dead.letters").gauge().value()).isZero();
     assertThat(database).hasSize(25);
+
+    queue.close();
+    assertThat(registry.find("cache.writebehind.queue.length").tags("queue", "metered").meters())
+        .as("meters of the closed queue")
+        .isEmpty();
+    WriteBehind<String, String> again =
+        opened(queue("metered").writer(batch -> applyToDatabase(batch, batch.size())).build());
+    WriteBehindMetrics.monitor(again, registry, "service", "test");
+    again.put("after", "v");
+    assertThat(registry.get("cache.writebehind.queue.length").tags("queue", "metered").gauge().value())
+        .as("the queue monitored again under the same name")
+        .isEqualTo(1);
   }
 
   @Test
