@@ -11,7 +11,11 @@ import org.jspecify.annotations.Nullable;
  */
 public interface AsyncMemoized<A, R> extends Function<A, CompletableFuture<R>> {
 
-  /** Returns a future of the function's result for {@code argument}. */
+  /**
+   * Returns a future of the function's result for {@code argument}; it fails as the function's
+   * future does, and with {@link IllegalStateException} if the function, while it runs for {@code
+   * argument}, calls this method with the same argument (see {@link Memoize}). Does not throw.
+   */
   @Override
   CompletableFuture<R> apply(A argument);
 

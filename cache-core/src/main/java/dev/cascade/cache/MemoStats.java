@@ -3,8 +3,10 @@ package dev.cascade.cache;
 /**
  * Statistics of a memoized function, after Python's {@code functools} {@code CacheInfo}. Immutable.
  *
- * @param hits calls answered without running the function
- * @param misses calls that ran the function
+ * @param hits calls that returned a result without running the function: a cached result, or one
+ *     that a concurrent call with the same arguments computed; a call that threw (its own recursion,
+ *     or a concurrent call's failure) is neither a hit nor a miss
+ * @param misses calls that ran the function, whether it returned or threw
  * @param maxSize the bound on cached results, {@code -1} when unbounded or set by a shared cache
  * @param currentSize results cached now (approximate), {@code -1} when the cache is shared
  */

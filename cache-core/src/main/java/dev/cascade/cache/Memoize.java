@@ -2,6 +2,7 @@ package dev.cascade.cache;
 
 import dev.cascade.cache.spi.Checks;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +30,11 @@ import org.jspecify.annotations.Nullable;
  * arguments run the function once (single-flight). A function may call its own memoized form
  * recursively with other arguments: each argument list is its own load, so nothing like Caffeine's
  * recursive {@code computeIfAbsent} failure can occur; calling itself with the same arguments throws
- * {@link IllegalStateException}. Arguments are compared with {@code equals}: arrays compare by
+ * {@link IllegalStateException}. An asynchronous function that calls itself with the same arguments
+ * while it runs, before it returns its future, gets a future failed with {@link
+ * IllegalStateException} (and so, usually, does the outer call); one that makes that call later, in
+ * a continuation of a future it returned, waits for its own result and never completes, as any
+ * future that depends on itself. Arguments are compared with {@code equals}: arrays compare by
  * identity, as in a {@code HashMap}. The memoized objects are thread-safe; the builders are not.
  */
 public final class Memoize {
@@ -226,13 +231,26 @@ public final class Memoize {
     }
   }
 
-  /** What every memoized form shares: the cache, the counters and the sizes. */
+  /**
+   * What every memoized form shares: the cache, the counters and the sizes. A call is a miss when
+   * the cache runs the function for it, and a hit when it returns a result without that (a cached
+   * one, or one a concurrent call of the same arguments computed); a call that throws, or whose
+   * future fails, without running the function is neither. Thread-safe.
+   */
   private static final class Engine<K, R> {
+    /**
+     * The asynchronous calls whose function runs on this thread now, each as its cache and key:
+     * set while the function is called, cleared when it has returned its future. A call of the
+     * same cache and key from within would wait for its own load, whose future cannot complete
+     * before the function returns; it fails instead.
+     */
+    private static final ThreadLocal<@Nullable ArrayList<Calling>> CALLING = new ThreadLocal<>();
+
     final Cache<K, R> cache;
     final long maxSize;
     final boolean owned;
     final @Nullable Duration ttl;
-    final LongAdder calls = new LongAdder();
+    final LongAdder hits = new LongAdder();
     final LongAdder misses = new LongAdder();
 
     Engine(Cache<K, R> cache, long maxSize, boolean owned, @Nullable Duration ttl) {
@@ -243,38 +261,122 @@ public final class Memoize {
     }
 
     @SuppressWarnings("NullAway") // a memoized function's result may be null by design
-    R get(K key, Function<? super K, ? extends @Nullable R> loader) {
-      calls.increment();
-      Function<? super K, ? extends @Nullable R> counted =
-          k -> {
-            misses.increment();
-            return loader.apply(k);
-          };
-      return ttl == null ? cache.get(key, counted) : cache.get(key, ttl, counted);
+    R get(K key, Function<? super K, ? extends @Nullable R> function) {
+      Run<K, @Nullable R> run = new Run<>(function, misses, null);
+      R result = ttl == null ? cache.get(key, run) : cache.get(key, ttl, run);
+      if (!run.ran) {
+        hits.increment();
+      }
+      return result;
     }
 
-    CompletableFuture<R> getAsync(K key, Function<? super K, ? extends CompletionStage<R>> loader) {
-      calls.increment();
-      Function<? super K, ? extends CompletionStage<R>> counted =
-          k -> {
-            misses.increment();
-            return loader.apply(k);
-          };
-      CompletableFuture<@Nullable R> result =
-          ttl == null ? cache.async().get(key, counted) : cache.async().get(key, ttl, counted);
-      @SuppressWarnings("NullAway")
-      CompletableFuture<R> typed = (CompletableFuture<R>) result;
-      return typed;
+    CompletableFuture<R> getAsync(K key, Function<? super K, ? extends CompletionStage<R>> function) {
+      Calling calling = new Calling(cache, key);
+      if (isCalling(calling)) {
+        return CompletableFuture.failedFuture(
+            new IllegalStateException(
+                "recursive load: the asynchronous memoized function, called with "
+                    + (key == NULL_ARGUMENT ? "null" : key)
+                    + ", called itself with the same arguments before returning its future"));
+      }
+      Run<K, CompletionStage<R>> run = new Run<>(function, misses, calling);
+      CompletableFuture<@Nullable R> loaded =
+          ttl == null ? cache.async().get(key, run) : cache.async().get(key, ttl, run);
+      // Counted before the caller can see the result, so stats() read after it includes the call.
+      CompletableFuture<R> result = new CompletableFuture<>();
+      loaded.whenComplete(
+          (value, error) -> {
+            if (error != null) {
+              result.completeExceptionally(error);
+              return;
+            }
+            if (!run.ran) {
+              hits.increment();
+            }
+            @SuppressWarnings("NullAway") // a memoized function's result may be null by design
+            R typed = value;
+            result.complete(typed);
+          });
+      return result;
     }
 
     MemoStats stats() {
-      long total = calls.sum();
-      long missed = misses.sum();
       long size = -1;
       if (owned && cache.inspect().hasLocalTier()) {
         size = cache.inspect().localSizeExact();
       }
-      return new MemoStats(Math.max(0, total - missed), missed, maxSize, size);
+      return new MemoStats(hits.sum(), misses.sum(), maxSize, size);
+    }
+
+    private static boolean isCalling(Calling calling) {
+      ArrayList<Calling> running = CALLING.get();
+      return running != null && running.contains(calling);
+    }
+
+    /** Marks {@code calling} as running on this thread until {@link #ended}. */
+    private static void started(Calling calling) {
+      ArrayList<Calling> running = CALLING.get();
+      if (running == null) {
+        running = new ArrayList<>(2);
+        CALLING.set(running);
+      }
+      running.add(calling);
+    }
+
+    private static void ended(Calling calling) {
+      ArrayList<Calling> running = CALLING.get();
+      if (running != null) {
+        running.remove(running.size() - 1); // calls nest, so the last one started ends first
+        if (running.isEmpty()) {
+          CALLING.remove(); // leaves nothing behind on pool threads
+        }
+      }
+    }
+  }
+
+  /** An asynchronous call in progress on a thread: its cache, by identity, and its key. */
+  private record Calling(Object cache, Object key) {
+    @Override
+    public boolean equals(@Nullable Object other) {
+      return other instanceof Calling that && cache == that.cache && key.equals(that.key);
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(cache) * 31 + key.hashCode();
+    }
+  }
+
+  /**
+   * The function as one call hands it to the cache: if the cache runs it, it counts a miss and
+   * remembers that this call ran it (so the call is not a hit too); an asynchronous call is marked
+   * on the thread while the function runs. One per call; the cache runs it at most once.
+   */
+  private static final class Run<K, T> implements Function<K, T> {
+    private final Function<? super K, ? extends T> function;
+    private final LongAdder misses;
+    private final @Nullable Calling calling;
+    volatile boolean ran;
+
+    Run(Function<? super K, ? extends T> function, LongAdder misses, @Nullable Calling calling) {
+      this.function = function;
+      this.misses = misses;
+      this.calling = calling;
+    }
+
+    @Override
+    public T apply(K key) {
+      ran = true;
+      misses.increment();
+      if (calling == null) {
+        return function.apply(key);
+      }
+      Engine.started(calling);
+      try {
+        return function.apply(key);
+      } finally {
+        Engine.ended(calling);
+      }
     }
   }
 

@@ -17,6 +17,9 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +123,96 @@ class MemoizeTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("recursive load")
         .hasMessageContaining("7");
+  }
+
+  @Test
+  void stats_recursionOnTheSameArgument_countsNoHit() {
+    Memoized<Integer, Integer>[] self = new Memoized[1];
+    self[0] = Memoize.lru(16, n -> self[0].apply(n));
+
+    assertThatThrownBy(() -> self[0].apply(7)).isInstanceOf(IllegalStateException.class);
+    assertThat(self[0].stats().hits()).isZero(); // the inner call threw: it was answered by nothing
+    assertThat(self[0].stats().misses()).isEqualTo(1);
+  }
+
+  @Test
+  void stats_waiterOnAFailedSharedLoad_countsNoHit() {
+    Cache<MemoKey, String> cache =
+        Cache.<MemoKey, String>builder("memo").inMemory(m -> m.maximumSize(16)).nullTtl(Duration.ofMinutes(1)).build();
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    Memoized<Integer, String> failing =
+        Memoize.in(cache)
+            .of(
+                "failing",
+                (Integer n) -> {
+                  release.join();
+                  throw new IllegalStateException("no " + n);
+                });
+
+    List<Object> results =
+        Concurrently.run(
+            3,
+            i -> {
+              if (i < 2) {
+                return failing.apply(1); // one of the two runs the function, the other waits for it
+              }
+              await().atMost(Duration.ofSeconds(60)).until(() -> cache.stats().coalescedWaitCount() == 1);
+              release.complete(null);
+              return "released";
+            });
+
+    assertThat(results.subList(0, 2)).allMatch(IllegalStateException.class::isInstance);
+    assertThat(failing.stats().hits()).isZero();
+    assertThat(failing.stats().misses()).isEqualTo(1);
+  }
+
+  @Test
+  void async_recursionOnTheSameArgument_failsTheFuture_insteadOfNeverCompleting() throws Exception {
+    AsyncMemoized<Integer, Integer>[] self = new AsyncMemoized[1];
+    List<CompletableFuture<Integer>> inner = new CopyOnWriteArrayList<>();
+    self[0] =
+        Memoize.async(
+            16,
+            n -> {
+              if (n != 7) {
+                return CompletableFuture.completedFuture(n * 2);
+              }
+              CompletableFuture<Integer> again = self[0].apply(n);
+              inner.add(again);
+              return again.thenApply(x -> x);
+            });
+
+    CompletableFuture<Integer> seven = self[0].apply(7);
+    await().atMost(Duration.ofSeconds(60)).until(() -> inner.size() == 1); // loaders run on the pool
+    // Before the fix the inner call joined its own load: a future that could never complete.
+    assertThat(inner.get(0)).isCompletedExceptionally();
+    assertThatThrownBy(() -> seven.get(60, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("recursive load")
+        .hasMessageContaining("7");
+    assertThat(self[0].stats().hits()).isZero();
+
+    assertThat(self[0].apply(8).get(60, TimeUnit.SECONDS)).isEqualTo(16); // the memo still works
+    assertThatThrownBy(() -> self[0].apply(7).get(60, TimeUnit.SECONDS)) // and 7 is not stuck
+        .cause()
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void async_recursionOnOtherArguments_isAllowed() throws Exception {
+    AsyncMemoized<Integer, BigInteger>[] fibAsync = new AsyncMemoized[1];
+    fibAsync[0] =
+        Memoize.async(
+            256,
+            n ->
+                n < 2
+                    ? CompletableFuture.completedFuture(BigInteger.valueOf(n))
+                    : fibAsync[0].apply(n - 1).thenCombine(fibAsync[0].apply(n - 2), BigInteger::add));
+
+    assertThat(fibAsync[0].apply(90).get(60, TimeUnit.SECONDS)).isEqualTo(new BigInteger("2880067194370816120"));
+    assertThat(fibAsync[0].stats().misses()).isEqualTo(91);
   }
 
   @Test
@@ -232,18 +325,27 @@ class MemoizeTest {
   void lru_concurrentCallsForOneArgument_runTheFunctionOnce() {
     AtomicInteger calls = new AtomicInteger();
     Memoized<Integer, Integer>[] memo = new Memoized[1];
+    AtomicInteger entered = new AtomicInteger();
     memo[0] =
         Memoize.lru(
             16,
             n -> {
               calls.incrementAndGet();
-              await().atMost(Duration.ofSeconds(60)).until(() -> memo[0].stats().hits() + 1 >= 50);
+              await().atMost(Duration.ofSeconds(60)).until(() -> entered.get() >= 50);
               return n;
             });
 
-    List<Object> results = Concurrently.run(50, i -> memo[0].apply(5));
+    List<Object> results =
+        Concurrently.run(
+            50,
+            i -> {
+              entered.incrementAndGet();
+              return memo[0].apply(5);
+            });
 
     assertThat(results).allMatch(Integer.valueOf(5)::equals);
     assertThat(calls).hasValue(1);
+    assertThat(memo[0].stats().hits()).isEqualTo(49); // 49 calls answered by the one that ran it
+    assertThat(memo[0].stats().misses()).isEqualTo(1);
   }
 }
