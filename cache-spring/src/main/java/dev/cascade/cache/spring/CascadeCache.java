@@ -31,8 +31,9 @@ import org.springframework.cache.support.SimpleValueWrapper;
  *       CompletableFuture}): the same through {@link Cache#async()};
  *   <li>{@link #put}: {@link Cache#put}, failing open after a miss (see there); {@link
  *       #putIfAbsent}: {@link Cache#lookup}, then {@link Cache#put} if absent; {@link #evict}, {@link
- *       #evictIfPresent}: {@link Cache#invalidate}; {@link #clear}, {@link #invalidate()}: {@link
- *       Cache#invalidateAll()}, this cache's entries only.
+ *       #evictIfPresent} ({@code @CacheEvict(beforeInvocation = true)}): {@link Cache#invalidate}
+ *       only, no read; {@link #clear}, {@link #invalidate()}: {@link Cache#invalidateAll()}, this
+ *       cache's entries only.
  * </ul>
  *
  * <p>A {@link CascadeKeys.Tagged} key is read and written under its inner key, with its tags (and
@@ -310,21 +311,18 @@ public final class CascadeCache implements org.springframework.cache.Cache {
   }
 
   /**
-   * As {@link #evict}, at once.
+   * As {@link #evict}, at once: what Spring calls for {@code @CacheEvict(beforeInvocation = true)}.
+   * It does not look the key up first: a lookup would count as a read in the cache's statistics (a
+   * hit or a miss) and, on a layered cache, cost a remote read and may fill the in-process tier
+   * just before the entry is dropped. So whether the cache held the key is not known, and Spring's
+   * contract of this method allows {@code false} then; Spring itself ignores the result.
    *
-   * @return whether the cache held {@code key} before (always {@code false} for a tag, whose entries
-   *     are not counted)
+   * @return {@code false}, always
    */
   @Override
   public boolean evictIfPresent(Object key) {
-    if (key instanceof CascadeKeys.Tag tag) {
-      cache.invalidateTag(tag.name());
-      return false;
-    }
-    Object cacheKey = keyOf(key);
-    boolean present = cache.lookup(cacheKey) != null;
-    cache.invalidate(cacheKey);
-    return present;
+    evict(key);
+    return false;
   }
 
   /** Removes every entry of this cache from every tier, and nothing of any other cache. */

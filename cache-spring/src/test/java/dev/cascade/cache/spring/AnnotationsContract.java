@@ -3,6 +3,8 @@ package dev.cascade.cache.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cascade.cache.Cache;
+import dev.cascade.cache.CacheStats;
 import dev.cascade.cache.testkit.Concurrently;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,6 +111,23 @@ abstract class AnnotationsContract {
     assertThat(second.get("a")).isEqualTo("v:a");
     assertThat(second.get("b")).isEqualTo("v:b");
     assertThat(db.calls("get")).isEqualTo(3);
+  }
+
+  @Test
+  void cacheEvictBeforeInvocation_evictsKey_countsNoRead() {
+    first.get("a");
+    second.get("a");
+    Cache<Object, Object> values = instances().get(0).manager().getCache("values").getNativeCache();
+    CacheStats before = values.stats();
+
+    first.evictBefore("a"); // Spring's evictIfPresent
+
+    CacheStats after = values.stats();
+    assertThat(after.hitCount()).as("hits").isEqualTo(before.hitCount());
+    assertThat(after.missCount()).as("misses").isEqualTo(before.missCount());
+    assertThat(second.get("a")).isEqualTo("v:a");
+    assertThat(db.calls("get")).isEqualTo(2);
+    assertThat(db.calls("evictBefore")).isEqualTo(1);
   }
 
   @Test

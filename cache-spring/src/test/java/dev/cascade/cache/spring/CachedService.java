@@ -35,6 +35,11 @@ public class CachedService {
     db.count("evict");
   }
 
+  @CacheEvict(cacheNames = "values", beforeInvocation = true)
+  public void evictBefore(String id) {
+    db.count("evictBefore");
+  }
+
   @CacheEvict(cacheNames = "values", allEntries = true)
   public void evictAll() {
     db.count("evictAll");
