@@ -51,7 +51,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  *   <li>Cascade's meters ({@code cache.gets}, {@code cache.puts}, per tier as {@code <name>.l1},
  *       {@code <name>.l2}) in the application's {@code MeterRegistry}, if it has one;
  *   <li>a {@link CachingConfigurer} whose default key generator is {@link CascadeKeyGenerator}, if
- *       the application has no {@code CachingConfigurer} of its own.
+ *       the application has no {@code CachingConfigurer} of its own and its cache manager is
+ *       Cascade's: an application with a {@code CacheManager} bean of another type keeps Spring's
+ *       keys.
  * </ul>
  *
  * <p>Caching itself is switched on by the application, with {@code @EnableCaching}, as with any
@@ -100,18 +102,31 @@ public class CascadeAutoConfiguration {
   }
 
   /**
-   * Returns the default {@code CachingConfigurer}: Cascade's key generator, whose keys a remote tier
-   * can store (Spring's default {@code SimpleKey} cannot be).
+   * Cascade's key generator, where Cascade's cache manager is the one in use: not when the
+   * application has a {@code CacheManager} of its own (Spring Data Redis's, Caffeine's...), whose
+   * keys stay Spring's. The condition looks at the application's bean definitions, which Boot
+   * registers before any auto-configuration, and ignores {@code CascadeCacheManager} beans (this
+   * class's, or the application's own declared as one), so it holds whatever order Boot processes
+   * this class's members in.
    */
-  @Bean
-  @ConditionalOnMissingBean(CachingConfigurer.class)
-  public CachingConfigurer cascadeCachingConfigurer() {
-    return new CachingConfigurer() {
-      @Override
-      public KeyGenerator keyGenerator() {
-        return new CascadeKeyGenerator();
-      }
-    };
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnMissingBean(value = CacheManager.class, ignored = CascadeCacheManager.class)
+  static class KeyGeneration {
+
+    /**
+     * Returns the default {@code CachingConfigurer}: Cascade's key generator, whose keys a remote
+     * tier can store (Spring's default {@code SimpleKey} cannot be).
+     */
+    @Bean
+    @ConditionalOnMissingBean(CachingConfigurer.class)
+    CachingConfigurer cascadeCachingConfigurer() {
+      return new CachingConfigurer() {
+        @Override
+        public KeyGenerator keyGenerator() {
+          return new CascadeKeyGenerator();
+        }
+      };
+    }
   }
 
   private static void defaults(CascadeCacheSpec spec, CascadeProperties properties) {

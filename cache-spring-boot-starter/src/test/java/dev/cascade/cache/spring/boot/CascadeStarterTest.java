@@ -8,10 +8,15 @@ import dev.cascade.cache.spring.CascadeKeyGenerator;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.cache.actuate.endpoint.CachesEndpoint;
 import org.springframework.boot.micrometer.metrics.actuate.endpoint.MetricsEndpoint;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.CachingConfigurer;
+import org.springframework.cache.concurrent.ConcurrentMapCache;
+import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
+import org.springframework.cache.interceptor.SimpleKey;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** The starter in a Spring Boot application on the embedded default (no Redis configured). */
@@ -58,6 +63,24 @@ class CascadeStarterTest {
       greetings.forget("ada");
       greetings.greet("ada");
       assertThat(greetings.calls()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void ownCacheManager_noCascadeKeyGenerator_springsSimpleKeys() {
+    try (ConfigurableApplicationContext app =
+        new SpringApplicationBuilder(OwnCacheManagerApp.class)
+            .web(WebApplicationType.NONE)
+            .properties(StarterContexts.ACTUATOR.toArray(String[]::new))
+            .run()) {
+      assertThat(app.getBean(CacheManager.class)).isInstanceOf(ConcurrentMapCacheManager.class);
+      assertThat(app.getBeansOfType(CachingConfigurer.class)).isEmpty();
+      assertThat(app.getBeansOfType(CascadeCacheManager.class)).isEmpty();
+
+      app.getBean(OwnCacheManagerApp.Pairs.class).join("a", "b");
+
+      ConcurrentMapCache pairs = (ConcurrentMapCache) app.getBean(CacheManager.class).getCache("pairs");
+      assertThat(pairs.getNativeCache().keySet()).containsExactly(new SimpleKey("a", "b"));
     }
   }
 
