@@ -385,8 +385,9 @@ public final class CascadeCache implements org.springframework.cache.Cache {
   }
 
   private String nullRefused() {
+    String property = cache.name().contains(".") ? "cascade.caches[" + cache.name() + "]" : "cascade.caches." + cache.name();
     return "Cache '" + cache.name() + "' does not cache null results: set a nullTtl for it"
-        + " (cascade.caches." + cache.name() + ".null-ttl), or add unless = \"#result == null\"";
+        + " (" + property + ".null-ttl), or add unless = \"#result == null\"";
   }
 
   private static Object keyOf(Object key) {

@@ -142,6 +142,16 @@ class CascadeCacheManagerTest {
   }
 
   @Test
+  void adapter_nullRefusedInACacheNameWithADot_namesTheBracketProperty() {
+    try (CascadeCacheManager manager = CascadeCacheManager.builder().build()) {
+      CascadeCache cache = manager.getCache("product.details");
+      assertThatThrownBy(() -> cache.put("k", null))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("cascade.caches[product.details].null-ttl");
+    }
+  }
+
+  @Test
   void adapter_loaderThrows_wrappedInValueRetrievalException_notCached() {
     try (CascadeCacheManager manager = CascadeCacheManager.builder().build()) {
       CascadeCache cache = manager.getCache("c");

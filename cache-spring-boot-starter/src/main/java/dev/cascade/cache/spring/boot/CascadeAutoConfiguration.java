@@ -33,6 +33,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
@@ -56,6 +57,11 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  *       keys.
  * </ul>
  *
+ * <p>Per-cache settings are checked at start-up: a property under {@code cascade.caches} that binds
+ * to no setting of a cache, such as {@code cascade.caches.product.details.ttl} (a cache name with a
+ * dot, which Boot reads as cache {@code product}; {@code cascade.caches[product.details].ttl} is
+ * meant) or a misspelt setting, fails the start with an {@link IllegalStateException} naming it.
+ *
  * <p>Caching itself is switched on by the application, with {@code @EnableCaching}, as with any
  * cache provider.
  */
@@ -78,7 +84,9 @@ public class CascadeAutoConfiguration {
       CascadeProperties properties,
       Optional<RedisBackend> backend, // not a provider: the manager must be destroyed before it
       ObjectProvider<MeterRegistry> registry,
-      ObjectProvider<CascadeCacheCustomizer> customizers) {
+      ObjectProvider<CascadeCacheCustomizer> customizers,
+      Environment environment) {
+    CacheSettingsCheck.requireKnownSettings(environment);
     CascadeCacheManager.Builder builder = CascadeCacheManager.builder();
     RedisBackend redis = backend.orElse(null);
     if (redis != null) {

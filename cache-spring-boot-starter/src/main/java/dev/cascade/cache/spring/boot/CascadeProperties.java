@@ -28,7 +28,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * cascade.redis.distributed-stampede=true   # one load per key across instances (sync = true)
  * cascade.caches.feed.ttl=1m                # per cache: ttl, null-ttl, local-ttl, maximum-size,
  * cascade.caches.feed.value-type=com.example.Feed  #   value-type, layered, tags
+ * cascade.caches[product.details].ttl=5m    # a cache name with a dot goes in brackets
  * </pre>
+ *
+ * <p>A property under {@code cascade.caches} that is no setting of a cache fails the start (see
+ * {@link CascadeAutoConfiguration}); other unknown {@code cascade.*} properties are ignored.
  *
  * <p>Each property has a getter and a setter through which Boot binds it; the field it accesses
  * documents it, and the starter's {@code META-INF/spring-configuration-metadata.json} (written by

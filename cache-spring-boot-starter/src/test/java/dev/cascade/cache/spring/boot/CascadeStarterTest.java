@@ -1,12 +1,14 @@
 package dev.cascade.cache.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.cascade.cache.spring.CascadeCache;
 import dev.cascade.cache.spring.CascadeCacheManager;
 import dev.cascade.cache.spring.CascadeKeyGenerator;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -18,6 +20,8 @@ import org.springframework.cache.concurrent.ConcurrentMapCache;
 import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
 import org.springframework.cache.interceptor.SimpleKey;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /** The starter in a Spring Boot application on the embedded default (no Redis configured). */
 class CascadeStarterTest {
@@ -81,6 +85,63 @@ class CascadeStarterTest {
 
       ConcurrentMapCache pairs = (ConcurrentMapCache) app.getBean(CacheManager.class).getCache("pairs");
       assertThat(pairs.getNativeCache().keySet()).containsExactly(new SimpleKey("a", "b"));
+    }
+  }
+
+  @Test
+  void cacheSettings_cacheNameWithDots_bindsInBrackets() {
+    try (ConfigurableApplicationContext app = StarterContexts.start("cascade.caches[product.details].ttl=1m")) {
+      CascadeProperties properties = app.getBean(CascadeProperties.class);
+      assertThat(properties.getCaches()).containsOnlyKeys("product.details");
+      assertThat(properties.getCaches().get("product.details").getTtl()).isEqualTo(Duration.ofMinutes(1));
+      assertThat(app.getBean(CacheManager.class).getCacheNames()).containsExactly("product.details");
+    }
+  }
+
+  @Test
+  void cacheSettings_cacheNameWithDotsWithoutBrackets_failsStartNamingTheProperty() {
+    Throwable failure = catchThrowable(() -> StarterContexts.start("cascade.caches.product.details.ttl=1m").close());
+    assertThat(ownFailure(failure))
+        .hasMessageContaining("cascade.caches.product.details.ttl")
+        .hasMessageContaining("cascade.caches[product.details].ttl");
+  }
+
+  @Test
+  void cacheSettings_unknownSetting_failsStartNamingIt() {
+    Throwable failure = catchThrowable(() -> StarterContexts.start("cascade.caches.feed.tll=1m").close());
+    assertThat(ownFailure(failure)).hasMessageContaining("cascade.caches.feed.tll").hasMessageContaining("null-ttl");
+  }
+
+  /** The starter's {@code IllegalStateException} among the causes of a failed start. */
+  private static Throwable ownFailure(Throwable failure) {
+    assertThat(failure).as("the start failed").isNotNull();
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof IllegalStateException && String.valueOf(cause.getMessage()).startsWith("cascade.caches")) {
+        return cause;
+      }
+    }
+    throw new AssertionError("no IllegalStateException about cascade.caches in", failure);
+  }
+
+  @Test
+  void cacheSettings_fromEnvironmentVariables_bind() {
+    Map<String, Object> variables = Map.of("CASCADE_CACHES_FEED_TTL", "1m", "CASCADE_CACHES_FEED_NULLTTL", "5s");
+    try (ConfigurableApplicationContext app =
+        new SpringApplicationBuilder(StarterApp.class)
+            .web(WebApplicationType.NONE)
+            .properties(StarterContexts.ACTUATOR.toArray(String[]::new))
+            .initializers(
+                context ->
+                    context
+                        .getEnvironment()
+                        .getPropertySources()
+                        .addFirst(
+                            new SystemEnvironmentPropertySource(
+                                "test-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables)))
+            .run()) {
+      CascadeProperties.CacheSettings feed = app.getBean(CascadeProperties.class).getCaches().get("feed");
+      assertThat(feed.getTtl()).isEqualTo(Duration.ofMinutes(1));
+      assertThat(feed.getNullTtl()).isEqualTo(Duration.ofSeconds(5));
     }
   }
 
