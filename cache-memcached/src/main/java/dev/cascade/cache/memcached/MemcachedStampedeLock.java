@@ -14,16 +14,18 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #tryAcquire}: {@code mg <key> N<lease seconds>} on a miss creates an empty
  *       placeholder item that lives for the lease time, and exactly one caller gets the win flag
  *       (W); everyone else sees the placeholder marked Z and gets no lease. The lease's token is the
- *       placeholder's CAS value.
- *   <li>{@link #publish}: {@code ms <key> C<token>}, so the value is written only over the lease's
- *       own placeholder: if the key was invalidated (deleted), written by someone else or the lease
- *       lapsed and was taken again, the CAS check fails and nothing is written.
- *   <li>{@link #release}: {@code md <key> C<token>}: removes the placeholder only if it is still
+ *       placeholder's CAS value and the namespace version read before it.
+ *   <li>{@link #publish}: {@code ms <key> C<cas> F<version>}, so the value is written only over the
+ *       lease's own placeholder: if the key was invalidated (deleted), written by someone else or the
+ *       lease lapsed and was taken again, the CAS check fails and nothing is written. It carries the
+ *       lease's namespace version, and counts as not written if an {@code invalidateAll} (which
+ *       leaves the placeholder alone) moved the namespace on meanwhile: the value is never served.
+ *   <li>{@link #release}: {@code md <key> C<cas>}: removes the placeholder only if it is still
  *       the lease's own. {@link #revoke}: {@code md <key>}.
  *   <li>{@link #tryAcquireOver}, for a key that holds a value kept for stale serving: {@code mg
  *       <key> R<far> c f t v}. The recache threshold lies past any expiry, so the first caller on
  *       the item gets W (and the item's CAS value, the lease's token) and everyone else Z, while
- *       the value stays served to readers. Publishing is the same {@code ms <key> C<token>}, so a
+ *       the value stays served to readers. Publishing is the same {@code ms <key> C<cas> F<version>}, so a
  *       key invalidated or rewritten meanwhile is not overwritten; it writes with the namespace
  *       version the value had, and counts as not written if an {@code invalidateAll} moved the
  *       namespace on meanwhile. Releasing never deletes the value: it writes the same value back

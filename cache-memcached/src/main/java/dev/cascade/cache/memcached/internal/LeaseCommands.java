@@ -9,11 +9,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * The server's own leases, for the stampede lock: take one on a miss, publish under it with CAS,
  * release it. A lease on a missing key is a placeholder item (client flags 0, so never served as a
- * value) whose CAS value is the lease's token. A lease over a value (one kept for stale serving) is
- * the server's win flag on that value's item, whose CAS value (with its namespace version) is the
- * token: the value stays served, publishing replaces it only if the item is unchanged, and
- * releasing hands the win back without removing it. Thread-safe; never blocks; fails only through
- * futures.
+ * value); a lease over a value (one kept for stale serving) is the server's win flag on that value's
+ * item: the value stays served, publishing replaces it only if the item is unchanged, and releasing
+ * hands the win back without removing it. Either lease's token is {@code <cas>:<version>}: the
+ * item's CAS value and the namespace version the lease was taken under. A publish writes with that
+ * version, not the current one, and reports failure if the namespace moved on: {@code
+ * invalidateAll} leaves the placeholder (and its CAS) alone, so the CAS alone would let a load it
+ * overtook be served under the new version. Thread-safe; never blocks; fails only through futures.
  */
 public final class LeaseCommands {
   /**
@@ -36,7 +38,8 @@ public final class LeaseCommands {
    * Takes the server's lease on {@code key}: {@code mg <key> N<secs>} vivifies a missing item and
    * gives the win flag (W) to exactly one caller; the others see Z. An item that is present but
    * invalid (an old namespace generation) is replaced by a placeholder with CAS, which only one
-   * caller can do. The lease's token is the placeholder's CAS value.
+   * caller can do. The lease's token is the placeholder's CAS value and the namespace version read
+   * before it ({@code <cas>:<version>}).
    */
   public CompletableFuture<@Nullable Lease> tryLease(String key, Duration leaseTime) {
     try {
@@ -53,22 +56,13 @@ public final class LeaseCommands {
                             Replies.check(reply);
                             if (reply.hasFlag('W')) {
                               return CompletableFuture.completedFuture(
-                                  (@Nullable Lease) new Lease(key, Long.toString(reply.longFlag('c', 0)), expiresAt));
+                                  (@Nullable Lease) new Lease(key, token(reply.longFlag('c', 0), flags), expiresAt));
                             }
                             long itemFlags = reply.longFlag('f', 0);
                             if (reply.hasFlag('Z') || itemFlags == flags || itemFlags == 0) {
                               return CompletableFuture.completedFuture((@Nullable Lease) null);
                             }
-                            String placeholder = "C" + reply.longFlag('c', 0) + " F0 T" + seconds + " c";
-                            return t.node()
-                                .submit(Commands.ms(t.key(), new byte[0], placeholder))
-                                .thenApply(
-                                    stored -> {
-                                      Replies.check(stored);
-                                      return stored.is("HD")
-                                          ? new Lease(key, Long.toString(stored.longFlag('c', 0)), expiresAt)
-                                          : null;
-                                    });
+                            return placeholder(t, key, reply.longFlag('c', 0), flags, seconds, expiresAt);
                           }));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -107,7 +101,7 @@ public final class LeaseCommands {
                               return CompletableFuture.completedFuture((@Nullable Lease) null);
                             }
                             if (itemFlags != flags) {
-                              return placeholder(t, key, cas, seconds, expiresAt);
+                              return placeholder(t, key, cas, flags, seconds, expiresAt);
                             }
                             if (!reply.hasFlag('W')) {
                               return CompletableFuture.completedFuture((@Nullable Lease) null);
@@ -118,22 +112,26 @@ public final class LeaseCommands {
                                   .thenApply(done -> (@Nullable Lease) null);
                             }
                             return CompletableFuture.completedFuture(
-                                (@Nullable Lease) new Lease(key, cas + ":" + itemFlags, expiresAt, present));
+                                (@Nullable Lease) new Lease(key, token(cas, itemFlags), expiresAt, present));
                           }));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  /** Replaces the dead item of CAS {@code cas} by a placeholder lease; only one caller can. */
-  private CompletableFuture<@Nullable Lease> placeholder(Target t, String key, long cas, long seconds, long expiresAt) {
+  /**
+   * Replaces the dead item of CAS {@code cas} by a placeholder lease under namespace version {@code
+   * flags}; only one caller can.
+   */
+  private CompletableFuture<@Nullable Lease> placeholder(
+      Target t, String key, long cas, long flags, long seconds, long expiresAt) {
     String placeholder = "C" + cas + " F0 T" + seconds + " c";
     return t.node()
         .submit(Commands.ms(t.key(), new byte[0], placeholder))
         .thenApply(
             stored -> {
               Replies.check(stored);
-              return stored.is("HD") ? new Lease(key, Long.toString(stored.longFlag('c', 0)), expiresAt) : null;
+              return stored.is("HD") ? new Lease(key, token(stored.longFlag('c', 0), flags), expiresAt) : null;
             });
   }
 
@@ -166,31 +164,12 @@ public final class LeaseCommands {
 
   /**
    * Writes under the lease with CAS: fails if the placeholder (or, for a lease over a value, the
-   * value) was deleted, replaced or lapsed. A lease over a value writes with the namespace version
-   * its value had, and reports failure if the namespace has moved on since: a load that an {@code
-   * invalidateAll} overtook stays invisible.
+   * value) was deleted, replaced or lapsed. The value is written with the namespace version the
+   * lease was taken under, and the publish reports failure if the namespace has moved on since: a
+   * load that an {@code invalidateAll} overtook stays invisible (written with an old version, it is
+   * never served).
    */
   public CompletableFuture<Boolean> publish(Lease lease, byte[] value, @Nullable Duration ttl) {
-    if (lease.isOverValue()) {
-      return publishOver(lease, value, ttl);
-    }
-    try {
-      rules.checkSize(lease.key(), value);
-      Target t = placement.target(lease.key());
-      String ttlFlag = rules.ttlFlag(ttl);
-      return NamespaceVersions.current(t)
-          .thenCompose(flags -> t.node().submit(Commands.ms(t.key(), value, "C" + lease.token() + " F" + flags + ttlFlag)))
-          .thenApply(
-              reply -> {
-                Replies.check(reply);
-                return reply.is("HD");
-              });
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  private CompletableFuture<Boolean> publishOver(Lease lease, byte[] value, @Nullable Duration ttl) {
     try {
       rules.checkSize(lease.key(), value);
       Target t = placement.target(lease.key());
@@ -227,13 +206,18 @@ public final class LeaseCommands {
     }
     try {
       Target t = placement.target(lease.key());
-      return t.node().submit(Commands.md(t.key(), "C" + lease.token())).thenApply(reply -> {
+      return t.node().submit(Commands.md(t.key(), "C" + casOf(lease))).thenApply(reply -> {
         Replies.check(reply);
         return null;
       });
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /** Returns the token of a lease on the item of CAS {@code cas}, taken under namespace version {@code flags}. */
+  private static String token(long cas, long flags) {
+    return cas + ":" + flags;
   }
 
   private static long casOf(Lease lease) {
