@@ -355,6 +355,37 @@ class MemcachedProtocolIT {
   }
 
   @Test
+  void ttl_twentyYears_endsPast2038_isClampedAndStoresAndReadsBack() {
+    MemcachedTier tier = tier();
+    String key = "cascade:ttl-" + run + ":twenty-years";
+    tier.put(key, bytes("v"), Duration.ofDays(365 * 20)).join();
+
+    assertThat(tier.get(key).join()).isEqualTo(bytes("v"));
+    // memcached keeps it until early 2038 at most (a signed 32-bit Unix time): some years, not none
+    assertThat(inspect(tier, key, "t").longFlag('t', -2)).isGreaterThan(Duration.ofDays(365).toSeconds());
+  }
+
+  @Test
+  void getAndTouch_twentyYears_keepsTheValue() {
+    MemcachedTier tier = tier();
+    String key = "cascade:ttl-" + run + ":touch-twenty-years";
+    tier.put(key, bytes("v"), Duration.ofMinutes(5)).join();
+
+    assertThat(tier.getAndTouch(key, Duration.ofDays(365 * 20)).join()).isEqualTo(bytes("v"));
+    assertThat(tier.get(key).join()).isEqualTo(bytes("v"));
+    assertThat(inspect(tier, key, "t").longFlag('t', -2)).isGreaterThan(Duration.ofDays(365).toSeconds());
+  }
+
+  @Test
+  void ttlFarPastAnyClock_isClampedToo() {
+    MemcachedTier tier = tier();
+    String key = "cascade:ttl-" + run + ":ten-thousand-years";
+    tier.put(key, bytes("v"), Duration.ofDays(365L * 10_000)).join();
+
+    assertThat(tier.get(key).join()).isEqualTo(bytes("v"));
+  }
+
+  @Test
   void noTtl_neverExpires() {
     MemcachedTier tier = tier();
     String key = "cascade:ttl-" + run + ":none";

@@ -90,6 +90,17 @@ class CommandsTest {
   }
 
   @Test
+  void expiry_pastJanuary2038_isClampedJustBeforeTheLargestSigned32BitTime() {
+    // 1.8e9 + 20 years is past 2^31 - 1 (2038-01-19), which memcached cannot read
+    assertThat(ItemRules.expiry(Duration.ofDays(365 * 20), CLOCK)).isEqualTo(Integer.MAX_VALUE - 1L);
+    assertThat(ItemRules.expiry(Duration.ofSeconds(Long.MAX_VALUE), CLOCK)).isEqualTo(Integer.MAX_VALUE - 1L);
+    assertThat(ItemRules.expiry(Duration.ofSeconds(Integer.MAX_VALUE - 1_800_000_001L), CLOCK))
+        .isEqualTo(Integer.MAX_VALUE - 1L);
+    assertThat(ItemRules.expiry(Duration.ofSeconds(Integer.MAX_VALUE - 1_800_000_003L), CLOCK))
+        .isEqualTo(Integer.MAX_VALUE - 2L);
+  }
+
+  @Test
   void namespaceOf_isUpToTheSecondColon() {
     assertThat(NamespaceVersions.namespaceOf("cascade:users:42")).isEqualTo("cascade:users:");
     assertThat(NamespaceVersions.namespaceOf("cascade:users:a:b")).isEqualTo("cascade:users:");
