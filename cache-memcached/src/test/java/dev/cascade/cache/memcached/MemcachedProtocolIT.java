@@ -10,6 +10,7 @@ import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.memcached.internal.Commands;
 import dev.cascade.cache.memcached.internal.MetaResponse;
 import dev.cascade.cache.spi.Lease;
+import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.testkit.MemcachedServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -75,6 +76,27 @@ class MemcachedProtocolIT {
 
     assertThat(found.is("VA")).isTrue();
     assertThat(found.value()).isEqualTo(bytes("raw-written"));
+  }
+
+  @Test
+  void keyWithUnpairedSurrogate_isNotTheKeyWithAQuestionMark() {
+    MemcachedTier tier = tier();
+    String question = "forms-" + run + ":k:a?";
+    String surrogate = "forms-" + run + ":k:a\uD800"; // what String.getBytes(UTF_8) would write as "a?"
+    String lowFirst = "forms-" + run + ":k:a\uDC00";
+    tier.put(question, bytes("question"), null).join();
+
+    assertThat(tier.get(surrogate).join()).isNull();
+    assertThat(tier.getAll(List.of(surrogate, question)).join()).containsOnlyKeys(question);
+    tier.put(surrogate, bytes("surrogate"), null).join();
+    tier.put(lowFirst, bytes("low"), null).join();
+    assertThat(tier.get(question).join()).isEqualTo(bytes("question"));
+    assertThat(tier.get(surrogate).join()).isEqualTo(bytes("surrogate"));
+    assertThat(tier.get(lowFirst).join()).isEqualTo(bytes("low"));
+    // the same key in raw values (other clients' layout), where a printable key goes as it is
+    RemoteStore raw = tier.forLayout("forms-" + run + ":", true);
+    raw.put("forms-" + run + ":r:a?", bytes("question"), null).join();
+    assertThat(raw.get("forms-" + run + ":r:a\uD800").join()).isNull();
   }
 
   // ---- leases (the stampede contract itself runs in MemcachedStampedeIT) ----------------------

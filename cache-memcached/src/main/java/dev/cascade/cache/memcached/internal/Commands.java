@@ -11,7 +11,9 @@ import java.util.Base64;
  * server decodes it, and both forms of a key name the same item), so no byte of a user's key can
  * end a command line or start another command. A key longer than {@link #MAX_RAW_KEY_BYTES} (what fits in memcached's 250 characters
  * once base64-encoded) is replaced by {@code 0xFF} followed by its SHA-256; no UTF-8 string starts
- * with {@code 0xFF}, so a hashed key can never equal a real one. Stateless.
+ * with {@code 0xFF}, so a hashed key can never equal a real one. A key's bytes are its UTF-8 form
+ * ({@link #utf8}), lossless even for a string that is not well-formed UTF-16, so two keys never
+ * share an item. Stateless.
  */
 public final class Commands {
   /** The longest binary key whose base64 form fits memcached's 250-character key limit. */
@@ -23,11 +25,62 @@ public final class Commands {
 
   /** Returns the binary key sent for {@code key}. */
   public static byte[] wireKey(String key) {
-    byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
+    byte[] utf8 = utf8(key);
     if (utf8.length <= MAX_RAW_KEY_BYTES && utf8.length > 0) {
       return utf8;
     }
     return marked((byte) 0xFF, sha256(utf8));
+  }
+
+  /**
+   * Returns the UTF-8 bytes of {@code key}, keeping an unpaired surrogate as the three bytes of its
+   * own code point (generalized UTF-8, as WTF-8 does) where {@link String#getBytes} would write
+   * {@code '?'}, which would make {@code "a"} plus a lone high surrogate and {@code "a?"} one key.
+   * No well-formed UTF-8 holds such bytes, so a well-formed key's form is its UTF-8, and no other
+   * key shares it.
+   */
+  public static byte[] utf8(String key) {
+    byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
+    for (byte b : utf8) {
+      if (b == '?') { // what getBytes writes for an unpaired surrogate: look closer
+        return hasUnpairedSurrogate(key) ? generalizedUtf8(key) : utf8;
+      }
+    }
+    return utf8;
+  }
+
+  private static boolean hasUnpairedSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++; // a pair: one supplementary character
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static byte[] generalizedUtf8(String text) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(text.length() * 3);
+    text.codePoints().forEach(cp -> {
+      if (cp < 0x80) {
+        out.write(cp);
+      } else if (cp < 0x800) {
+        out.write(0xC0 | (cp >> 6));
+        out.write(0x80 | (cp & 0x3F));
+      } else if (cp < 0x10000) { // an unpaired surrogate too: 0xED, 0xA0..0xBF, one more
+        out.write(0xE0 | (cp >> 12));
+        out.write(0x80 | ((cp >> 6) & 0x3F));
+        out.write(0x80 | (cp & 0x3F));
+      } else {
+        out.write(0xF0 | (cp >> 18));
+        out.write(0x80 | ((cp >> 12) & 0x3F));
+        out.write(0x80 | ((cp >> 6) & 0x3F));
+        out.write(0x80 | (cp & 0x3F));
+      }
+    });
+    return out.toByteArray();
   }
 
   /** Returns {@code marker} followed by {@code digest}. */

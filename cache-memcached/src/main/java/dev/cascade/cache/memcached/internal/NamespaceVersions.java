@@ -71,7 +71,7 @@ final class NamespaceVersions {
     if (known != null) {
       return known;
     }
-    Commands.Key key = Commands.keyOf(Commands.marked((byte) 0xFE, Commands.sha256(namespace.getBytes(StandardCharsets.UTF_8))));
+    Commands.Key key = Commands.keyOf(Commands.marked((byte) 0xFE, Commands.sha256(Commands.utf8(namespace))));
     if (NAMESPACE_KEYS.size() > VERSION_CACHE_LIMIT) {
       NAMESPACE_KEYS.clear();
     }

@@ -58,7 +58,7 @@ public final class RawItems {
 
   /** Returns the binary key sent for {@code key} (see the class comment). */
   static byte[] wireKey(String key) {
-    byte[] utf8 = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] utf8 = Commands.utf8(key);
     if (utf8.length > 0 && utf8.length <= MAX_KEY_BYTES && Commands.isPlain(utf8)) {
       return utf8;
     }

@@ -101,6 +101,18 @@ class CommandsTest {
   }
 
   @Test
+  void wireKey_unpairedSurrogate_isKeptNotTurnedIntoAQuestionMark() {
+    assertThat(Commands.wireKey("a\uD800")).isNotEqualTo(Commands.wireKey("a?"));
+    assertThat(Commands.wireKey("a\uD800")).containsExactly('a', 0xED, 0xA0, 0x80);
+    assertThat(Commands.wireKey("a\uDC00")).containsExactly('a', 0xED, 0xB0, 0x80);
+    assertThat(Commands.wireKey("a\uDC00\uD800")).containsExactly('a', 0xED, 0xB0, 0x80, 0xED, 0xA0, 0x80);
+    // well-formed keys, a pair among them, are their UTF-8 as before
+    String wellFormed = "a?\uD83D\uDE00\u00E9\u65E5";
+    assertThat(Commands.wireKey(wellFormed)).isEqualTo(wellFormed.getBytes(StandardCharsets.UTF_8));
+    assertThat(Commands.wireKey("a?\uD83D\uDE00\uD800")).containsExactly('a', '?', 0xF0, 0x9F, 0x98, 0x80, 0xED, 0xA0, 0x80);
+  }
+
+  @Test
   void namespaceOf_isUpToTheSecondColon() {
     assertThat(NamespaceVersions.namespaceOf("cascade:users:42")).isEqualTo("cascade:users:");
     assertThat(NamespaceVersions.namespaceOf("cascade:users:a:b")).isEqualTo("cascade:users:");
