@@ -154,8 +154,11 @@ public final class RawItems {
     }
     byte[] value = Objects.requireNonNull(reply.value(), "VA without a value");
     long left = reply.longFlag('t', -1);
-    // memcached's clock ticks in whole seconds: the item lives t seconds more, less up to one.
-    Duration remaining = left < 0 ? null : Duration.ofSeconds(left);
+    // t counts the ticks of memcached's once-a-second clock until the item expires, the next of them
+    // less than a second away: the item lives between t - 1 and t seconds more. Report the lower
+    // bound, so that a nearer tier never keeps the value past the server (t is at least 1 for an item
+    // the server still serves).
+    Duration remaining = left < 0 ? null : Duration.ofSeconds(Math.max(0, left - 1));
     return new TimedValue(value, remaining, !isText(reply.longFlag('f', -1)));
   }
 
