@@ -65,6 +65,11 @@ final class MetaConnection extends ByteToMessageDecoder {
     return generation;
   }
 
+  /** Returns whether the connection closed (set before it reports the close to its node). */
+  boolean isClosed() {
+    return closed;
+  }
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();

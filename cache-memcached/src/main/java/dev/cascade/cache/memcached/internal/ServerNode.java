@@ -283,7 +283,12 @@ public final class ServerNode {
               }
               lock.lock();
               try {
-                if (error == null && attempt == generation && state == State.CONNECTING) {
+                // A connection that answered its probe may have closed while another awaited its
+                // own: its failure was ignored (not up yet), so going up with it would leave a dead
+                // connection in the rotation for good. A close after this check finds the node up
+                // and marks it down (a connection is marked closed before it reports its failure).
+                boolean allOpen = opened.stream().noneMatch(MetaConnection::isClosed);
+                if (error == null && allOpen && attempt == generation && state == State.CONNECTING) {
                   live = opened.toArray(MetaConnection[]::new);
                   state = State.UP;
                   delayNanos = config.minReconnectDelay().toNanos();
