@@ -1,5 +1,6 @@
 package dev.cascade.cache.internal;
 
+import dev.cascade.cache.spi.KeyBytes;
 import dev.cascade.cache.spi.KeyCodec;
 import dev.cascade.cache.spi.StoreCapabilities;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Builds the remote keys of one cache: {@code <prefix>:<cache>:<key>} for entries and {@code
  * <prefix>:<cache>:#tag:<tag>} for tag versions. A key that the store cannot take as it is (too
- * long, or with spaces or control characters where keys are not binary-safe) becomes {@code
+ * long, or with spaces or control characters where keys are not binary-safe, or with an unpaired
+ * surrogate, which clients would send as {@code '?'}) becomes {@code
  * <prefix>:<cache>:#<sha-256 hex>} (tags: {@code #tagh:<hex>}): the full digest, never a
  * truncation. Encoded keys that start with {@code #} get a second {@code #}, so no user key can
  * take the form of a hashed key or a tag key. With a key template ({@code RemoteLayout.keyTemplate})
@@ -36,6 +38,10 @@ final class RemoteKeys<K> {
     this.tagSetLiteral = tagSetLiteral;
     this.keyCodec = keyCodec;
     this.capabilities = capabilities;
+    if (KeyBytes.hasUnpairedSurrogate(namespace)) {
+      throw new IllegalArgumentException(
+          "key prefix and cache name \"" + namespace + "\" hold an unpaired surrogate, which clients send as '?'");
+    }
     this.namespaceSafe = safeCharacters(namespace);
     int longestHashedKey = namespace.getBytes(StandardCharsets.UTF_8).length + "#tagh:".length() + 64;
     if (longestHashedKey > capabilities.maxKeyBytes()) {
@@ -82,17 +88,26 @@ final class RemoteKeys<K> {
         || key.getBytes(StandardCharsets.UTF_8).length <= capabilities.maxKeyBytes();
   }
 
-  /** Whether every character of {@code text} may stand in a key of the store. */
+  /**
+   * Whether every character of {@code text} may stand in a key of the store: never an unpaired
+   * surrogate (a client's {@code String.getBytes} sends {@code '?'} for it, so two keys would share
+   * one), and where keys are not binary-safe, no whitespace or control character either.
+   */
   private boolean safeCharacters(String text) {
-    if (!capabilities.binarySafeKeys()) {
-      for (int i = 0; i < text.length(); i++) {
-        char c = text.charAt(i);
-        if (c > ' ' && c < 0x7F) {
-          continue; // printable ASCII, the common case: never whitespace or a control character
-        }
-        if (c <= ' ' || c == 0x7F || Character.isWhitespace(c) || Character.isISOControl(c)) {
+    boolean binarySafe = capabilities.binarySafeKeys();
+    boolean surrogatesChecked = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c > ' ' && c < 0x7F) {
+        continue; // printable ASCII, the common case: never whitespace, a control character or a surrogate
+      }
+      if (Character.isSurrogate(c)) {
+        if (!surrogatesChecked && KeyBytes.hasUnpairedSurrogate(text)) {
           return false;
         }
+        surrogatesChecked = true; // every surrogate of text is half of a pair
+      } else if (!binarySafe && (c <= ' ' || c == 0x7F || Character.isWhitespace(c) || Character.isISOControl(c))) {
+        return false;
       }
     }
     return true;
@@ -101,7 +116,7 @@ final class RemoteKeys<K> {
   static String sha256Hex(String text) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(digest.digest(KeyBytes.utf8(text)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JVM", e);
     }

@@ -374,6 +374,23 @@ public abstract class CacheContract extends LifecycleContract {
     }
   }
 
+  /**
+   * A key holding an unpaired surrogate is its own key: a client that encodes keys with {@code
+   * String.getBytes} sends {@code '?'} for the surrogate, which would make it share the entry of the
+   * key with {@code '?'} in its place.
+   */
+  @Test
+  void keyWithAnUnpairedSurrogate_isNotTheKeyWithAQuestionMark() {
+    Cache<String, String> cache = cache();
+    cache.put("a?", "question mark");
+
+    assertThat(cache.getIfPresent("a\uD800")).isNull();
+    cache.put("a\uD800", "surrogate");
+    assertThat(cache.getIfPresent("a?")).isEqualTo("question mark");
+    assertThat(cache.getIfPresent("a\uD800")).isEqualTo("surrogate");
+    assertThat(cache.getAll(List.of("a?", "a\uD800"))).isEqualTo(Map.of("a?", "question mark", "a\uD800", "surrogate"));
+  }
+
   // ---- bulk ---------------------------------------------------------------------------------
 
   @Test

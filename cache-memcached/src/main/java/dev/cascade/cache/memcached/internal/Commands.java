@@ -1,5 +1,6 @@
 package dev.cascade.cache.memcached.internal;
 
+import dev.cascade.cache.spi.KeyBytes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,55 +33,9 @@ public final class Commands {
     return marked((byte) 0xFF, sha256(utf8));
   }
 
-  /**
-   * Returns the UTF-8 bytes of {@code key}, keeping an unpaired surrogate as the three bytes of its
-   * own code point (generalized UTF-8, as WTF-8 does) where {@link String#getBytes} would write
-   * {@code '?'}, which would make {@code "a"} plus a lone high surrogate and {@code "a?"} one key.
-   * No well-formed UTF-8 holds such bytes, so a well-formed key's form is its UTF-8, and no other
-   * key shares it.
-   */
+  /** Returns the bytes of {@code key}: its UTF-8, lossless for unpaired surrogates ({@link KeyBytes}). */
   public static byte[] utf8(String key) {
-    byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
-    for (byte b : utf8) {
-      if (b == '?') { // what getBytes writes for an unpaired surrogate: look closer
-        return hasUnpairedSurrogate(key) ? generalizedUtf8(key) : utf8;
-      }
-    }
-    return utf8;
-  }
-
-  private static boolean hasUnpairedSurrogate(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-        i++; // a pair: one supplementary character
-      } else if (Character.isSurrogate(c)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static byte[] generalizedUtf8(String text) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(text.length() * 3);
-    text.codePoints().forEach(cp -> {
-      if (cp < 0x80) {
-        out.write(cp);
-      } else if (cp < 0x800) {
-        out.write(0xC0 | (cp >> 6));
-        out.write(0x80 | (cp & 0x3F));
-      } else if (cp < 0x10000) { // an unpaired surrogate too: 0xED, 0xA0..0xBF, one more
-        out.write(0xE0 | (cp >> 12));
-        out.write(0x80 | ((cp >> 6) & 0x3F));
-        out.write(0x80 | (cp & 0x3F));
-      } else {
-        out.write(0xF0 | (cp >> 18));
-        out.write(0x80 | ((cp >> 12) & 0x3F));
-        out.write(0x80 | ((cp >> 6) & 0x3F));
-        out.write(0x80 | (cp & 0x3F));
-      }
-    });
-    return out.toByteArray();
+    return KeyBytes.utf8(key);
   }
 
   /** Returns {@code marker} followed by {@code digest}. */
