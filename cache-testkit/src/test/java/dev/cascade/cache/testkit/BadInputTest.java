@@ -168,4 +168,17 @@ class BadInputTest {
   private static CacheBuilder<String, String> builder() {
     return Cache.<String, String>builder("b").inMemory(m -> m.maximumSize(1));
   }
+
+  @Test
+  void cacheNameWithAnUnpairedSurrogate_overARemoteTier_isRefusedNamingIt() {
+    CacheBuilder<String, String> builder =
+        Cache.<String, String>builder("bad\uD800")
+            .tier(dev.cascade.cache.memory.InMemoryRemoteStore.create())
+            .valueCodec(dev.cascade.cache.codec.StringCodec.create());
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bad\uD800")
+        .hasMessageContaining("unpaired surrogate");
+  }
 }
