@@ -106,7 +106,23 @@ public final class WriteBehind<K, V> implements AutoCloseable {
    * WriteBehindMetrics} registered. Each action also holds those meters' state, so that it lives
    * exactly as long as this queue (Micrometer holds it weakly).
    */
-  final List<Runnable> closeActions = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Runnable> closeActions = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Runs {@code action} once this queue is closed: at once if it is closed already. */
+  void onClose(Runnable action) {
+    closeActions.add(action);
+    if (closed) { // set before close runs the actions, so an action added meanwhile runs here or there
+      runCloseActions();
+    }
+  }
+
+  private void runCloseActions() {
+    for (Runnable action : closeActions) {
+      if (closeActions.remove(action)) { // once, however many threads run them
+        action.run();
+      }
+    }
+  }
 
   /** Returns the queue's name. */
   public String name() {
@@ -251,11 +267,7 @@ public final class WriteBehind<K, V> implements AutoCloseable {
       return running == null || running.close(deadline);
     } finally {
       lifecycle.unlock();
-      for (Runnable action : closeActions) {
-        if (closeActions.remove(action)) { // once, however many threads close
-          action.run();
-        }
-      }
+      runCloseActions();
     }
   }
 

@@ -7,8 +7,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
@@ -23,7 +26,10 @@ import org.jspecify.annotations.Nullable;
  * while Redis cannot answer reports the last figures. Needs {@code micrometer-core} on the class
  * path (an optional dependency of this module). The registry holds the meters' state weakly, as
  * Micrometer's binders do; the queue keeps it alive, and closing the queue removes its meters from
- * the registry (so a queue of the same name monitored later is reported). Thread-safe.
+ * the registry (so a queue of the same name monitored later is reported): only the meters this
+ * monitor call registered, not those another queue of the same name registered first under the same
+ * ids, which Micrometer hands out again (so that queue stays reported; this one then shares its
+ * meters). Monitoring a closed queue leaves no meters. Thread-safe.
  */
 public final class WriteBehindMetrics {
   private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -47,6 +53,10 @@ public final class WriteBehindMetrics {
     Objects.requireNonNull(registry, "registry");
     Tags all = Tags.of(tags).and("queue", queue.name());
     WriteBehindMetrics metrics = new WriteBehindMetrics(queue);
+    // Micrometer returns the meter already registered under an id: such a meter belongs to another
+    // queue of the same name (or an earlier monitor call), so this call must not remove it
+    Set<Meter> before = Collections.newSetFromMap(new IdentityHashMap<>());
+    before.addAll(registry.getMeters());
     List<Meter> registered = new ArrayList<>();
     registered.add(gauge(registry, "cache.writebehind.queue.length", all, metrics, WriteBehindStats::queueLength,
         "Changes queued and not yet applied to the database"));
@@ -70,7 +80,8 @@ public final class WriteBehindMetrics {
         .tags(all)
         .description("Writer calls of this instance that failed")
         .register(registry));
-    queue.closeActions.add(new Removal(metrics, registry, registered));
+    registered.removeIf(before::contains);
+    queue.onClose(new Removal(metrics, registry, registered));
     return queue;
   }
 

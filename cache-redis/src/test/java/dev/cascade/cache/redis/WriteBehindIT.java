@@ -201,6 +201,27 @@ class WriteBehindIT {
   }
 
   @Test
+  void metrics_closingOneOfTwoQueuesOfOneName_keepsTheMetersTheOtherRegistered_andAClosedQueueGetsNone() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    WriteBehind<String, String> first = opened(queue("shared").writer(batch -> applyToDatabase(batch, batch.size())).build());
+    WriteBehind<String, String> second = opened(queue("shared").writer(batch -> applyToDatabase(batch, batch.size())).build());
+    WriteBehindMetrics.monitor(first, registry);
+    WriteBehindMetrics.monitor(second, registry);
+
+    second.close();
+    first.put("k", "v");
+    assertThat(registry.get("cache.writebehind.queue.length").tags("queue", "shared").gauge().value())
+        .as("the first queue, still open, is still reported")
+        .isEqualTo(1);
+
+    first.close();
+    WriteBehind<String, String> closed = opened(queue("closed").writer(batch -> applyToDatabase(batch, batch.size())).build());
+    closed.close();
+    WriteBehindMetrics.monitor(closed, registry);
+    assertThat(registry.getMeters()).as("meters left").isEmpty();
+  }
+
+  @Test
   void loader_whileWriteQueued_returnsQueuedValueNotDatabases() {
     WriteBehind<String, String> queue =
         opened(queue("loader").writer(batch -> applyToDatabase(batch, batch.size())).build());
