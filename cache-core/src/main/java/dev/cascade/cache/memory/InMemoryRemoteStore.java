@@ -46,6 +46,13 @@ public final class InMemoryRemoteStore implements RemoteStore, TagSetStore {
   private final ReentrantReadWriteLock prefixDeletion = new ReentrantReadWriteLock();
   /** The deletions by prefix so far; written only under {@link #prefixDeletion}'s write lock. */
   private volatile long prefixDeletions;
+  /**
+   * The prefixes of the last {@link #PREFIX_LOG_SIZE} deletions by prefix, oldest first ({@code ""}
+   * for a clear); read and written only under {@link #prefixDeletion}.
+   */
+  private final java.util.ArrayDeque<String> prefixLog = new java.util.ArrayDeque<>();
+
+  private static final int PREFIX_LOG_SIZE = 1024;
 
   private record Item(byte[] value, long expiresAtMillis) {}
 
@@ -270,20 +277,24 @@ public final class InMemoryRemoteStore implements RemoteStore, TagSetStore {
 
   @Override
   public CompletableFuture<Void> deleteByPrefix(String prefix) {
-    return run(() -> deleteWhere(key -> key.startsWith(prefix)));
+    return run(() -> deletePrefix(prefix));
   }
 
   /** Removes everything, like a server's {@code FLUSHALL}. */
   public void clear() {
-    deleteWhere(key -> true);
+    deletePrefix("");
   }
 
-  private void deleteWhere(java.util.function.Predicate<String> doomed) {
+  private void deletePrefix(String prefix) {
     prefixDeletion.writeLock().lock();
     try {
       prefixDeletions++;
-      items.keySet().removeIf(doomed);
-      sets.keySet().removeIf(doomed);
+      prefixLog.addLast(prefix);
+      if (prefixLog.size() > PREFIX_LOG_SIZE) {
+        prefixLog.removeFirst();
+      }
+      items.keySet().removeIf(key -> key.startsWith(prefix));
+      sets.keySet().removeIf(key -> key.startsWith(prefix));
     } finally {
       prefixDeletion.writeLock().unlock();
     }
@@ -295,15 +306,24 @@ public final class InMemoryRemoteStore implements RemoteStore, TagSetStore {
   }
 
   /**
-   * {@link #putNow}, unless a deletion by prefix (or a clear) happened since {@link
-   * #prefixDeletions()} returned {@code since}: how a lease taken before {@code invalidateAll()}
-   * is kept from publishing after it. Returns whether it stored.
+   * {@link #putNow}, unless a deletion by a prefix of {@code key} (or a clear) happened since {@link
+   * #prefixDeletions()} returned {@code since}: how a lease taken before {@code invalidateAll()} of
+   * its cache is kept from publishing after it, while other caches' {@code invalidateAll()} leave it
+   * be (unless more than {@value #PREFIX_LOG_SIZE} deletions by prefix came since, which it cannot
+   * tell apart any more: then it does not store). Returns whether it stored.
    */
   boolean putUnlessDeletedByPrefixSince(long since, String key, byte[] value, @Nullable Duration ttl) {
     prefixDeletion.readLock().lock();
     try {
-      if (prefixDeletions != since) {
+      long missed = prefixDeletions - since;
+      if (missed > prefixLog.size()) {
         return false;
+      }
+      java.util.Iterator<String> newestFirst = prefixLog.descendingIterator();
+      for (long i = 0; i < missed; i++) {
+        if (key.startsWith(newestFirst.next())) {
+          return false;
+        }
       }
       putNow(key, value, ttl);
       return true;

@@ -39,6 +39,31 @@ class DistributedStampedeTest extends StampedeContract {
     ticker.advance(leaseTime.plusSeconds(1));
   }
 
+  /** Another cache's {@code invalidateAll()} on the shared store does not keep a holder's load out. */
+  @Test
+  void otherCachesInvalidateAllWhileLoading_doesNotKeepTheLoadFromBeingPublished() throws Exception {
+    Cache<String, String> loader = newInstance("orders", Duration.ofSeconds(60));
+    Cache<String, String> other = newInstance("invoices", Duration.ofSeconds(60));
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<String> call =
+        CompletableFuture.supplyAsync(
+            () ->
+                loader.get(
+                    "k",
+                    key -> {
+                      loading.countDown();
+                      Concurrently.await(release);
+                      return "loaded";
+                    }));
+    Concurrently.await(loading);
+    other.invalidateAll();
+    release.countDown();
+
+    assertThat(call.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("loaded");
+    assertThat(store.keys()).as("published for other instances").contains("cascade:orders:k");
+  }
+
   @Test
   void waiterPastMaxWait_loadsItself() {
     Cache<String, String> waiter =
