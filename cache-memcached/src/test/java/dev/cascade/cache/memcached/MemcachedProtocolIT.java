@@ -277,49 +277,6 @@ class MemcachedProtocolIT {
   }
 
   @Test
-  void invalidateAllDuringLoad_throughTheCache_isNotPublished() throws Exception {
-    MemcachedTier tier = tier();
-    Cache<String, String> loader =
-        Cache.<String, String>builder("inv-all-" + run)
-            .tier(tier)
-            .valueCodec(StringCodec.create())
-            .stampede(Stampede.distributed(MemcachedStampedeLock.create(tier)))
-            .build();
-    MemcachedTier otherTier = tier();
-    Cache<String, String> other =
-        Cache.<String, String>builder("inv-all-" + run)
-            .tier(otherTier)
-            .valueCodec(StringCodec.create())
-            .stampede(Stampede.distributed(MemcachedStampedeLock.create(otherTier)))
-            .build();
-    opened.add(loader);
-    opened.add(other);
-    CountDownLatch loading = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-
-    CompletableFuture<String> call =
-        CompletableFuture.supplyAsync(
-            () ->
-                loader.get(
-                    "k",
-                    key -> {
-                      loading.countDown();
-                      try {
-                        release.await(30, TimeUnit.SECONDS);
-                      } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                      }
-                      return "read-before-update";
-                    }));
-    assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
-    other.invalidateAll(); // a new namespace version; the lease's placeholder (and its CAS) stay
-    release.countDown();
-
-    assertThat(call.get(30, TimeUnit.SECONDS)).isEqualTo("read-before-update");
-    assertThat(other.getIfPresent("k")).isNull();
-  }
-
-  @Test
   void publish_underPlainLease_afterInvalidateAll_staysInvisible() {
     MemcachedTier tier = tier();
     MemcachedStampedeLock lock = MemcachedStampedeLock.create(tier);

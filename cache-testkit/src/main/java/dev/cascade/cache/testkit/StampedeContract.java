@@ -196,7 +196,7 @@ public abstract class StampedeContract {
    * Starts {@code loader.get("k", …)} on another thread with a loader that returns {@code
    * "read-before-update"} only after {@code meanwhile} ran (while the load holds the key's lease).
    */
-  private static CompletableFuture<String> loadHeldUntilReleased(Cache<String, String> loader, Runnable meanwhile)
+  protected static CompletableFuture<String> loadHeldUntilReleased(Cache<String, String> loader, Runnable meanwhile)
       throws InterruptedException {
     CountDownLatch loading = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
