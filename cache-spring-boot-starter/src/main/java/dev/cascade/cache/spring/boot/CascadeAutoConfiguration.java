@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
@@ -54,7 +55,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  *   <li>a {@link CachingConfigurer} whose default key generator is {@link CascadeKeyGenerator}, if
  *       the application has no {@code CachingConfigurer} of its own and its cache manager is
  *       Cascade's: an application with a {@code CacheManager} bean of another type keeps Spring's
- *       keys.
+ *       keys. Where that backs off although a Cascade manager is in use (the application's own,
+ *       declared as a plain {@code CacheManager} or wrapped), a {@code WARNING} at start-up names
+ *       the bean ({@link KeyGeneratorCheck}).
  * </ul>
  *
  * <p>Per-cache settings are checked at start-up: a property under {@code cascade.caches} that binds
@@ -115,7 +118,9 @@ public class CascadeAutoConfiguration {
    * keys stay Spring's. The condition looks at the application's bean definitions, which Boot
    * registers before any auto-configuration, and ignores {@code CascadeCacheManager} beans (this
    * class's, or the application's own declared as one), so it holds whatever order Boot processes
-   * this class's members in.
+   * this class's members in. The condition sees declared types, not instances: an application's
+   * {@code @Bean CacheManager} that returns a {@code CascadeCacheManager} counts as a manager of
+   * its own, and {@link KeyGeneratorCheck} warns about it once the beans exist.
    */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnMissingBean(value = CacheManager.class, ignored = CascadeCacheManager.class)
@@ -135,6 +140,15 @@ public class CascadeAutoConfiguration {
         }
       };
     }
+  }
+
+  /**
+   * Returns the start-up check that warns when the key generator backed off although a Cascade
+   * manager is in use; registered whatever {@link KeyGeneration}'s condition decided.
+   */
+  @Bean
+  KeyGeneratorCheck cascadeKeyGeneratorCheck(ListableBeanFactory beans) {
+    return new KeyGeneratorCheck(beans);
   }
 
   private static void defaults(CascadeCacheSpec spec, CascadeProperties properties) {

@@ -19,7 +19,7 @@ public class OwnCacheManagerApp {
 
   @Bean
   public CacheManager cacheManager() {
-    return new ConcurrentMapCacheManager();
+    return new ConcurrentMapCacheManager("pairs"); // a static cache: the start-up check walks it
   }
 
   @Bean
