@@ -422,7 +422,7 @@ public final class CacheBuilder<K, V> {
     checkSliding();
     List<RemoteStore> remoteStores = stores;
     if (layout != null) { // before the in-memory tier is built: a refused layout must not leave one behind
-      layout.check(name, keyPrefix == null ? "cascade" : keyPrefix, stores, nullTtl != null, freshness, lock != null);
+      layout.check(name, keyPrefix == null ? "cascade" : keyPrefix, stores, nullTtl != null, freshness, lock != null, expireAfterAccess != null);
       remoteStores = layout.storesFor(name, keyPrefix == null ? "cascade" : keyPrefix, stores);
     }
     Ticker time = ticker == null ? Ticker.system() : ticker;

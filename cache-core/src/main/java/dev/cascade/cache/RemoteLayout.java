@@ -137,7 +137,11 @@ public final class RemoteLayout {
    * invalidation the members and the set are deleted), so that such services and this cache
    * invalidate each other's entries. {@code {tag}} must come once and last. A put with tags adds the
    * entry's key to each tag's set and gives the set a TTL of the entry's TTL plus 60 s (never
-   * shortening a longer one); {@code invalidateTag(t)} deletes every member of the set and the set.
+   * shortening a longer one; an entry without a TTL takes its sets' TTL away); {@code
+   * invalidateTag(t)} deletes every member of the set and the set. A put does not take the key out
+   * of the sets of tags it had before (a later invalidation of such a tag deletes it: a miss, never
+   * a stale read). A cache with a sliding TTL ({@code expireAfterAccess}) refuses tag sets: reads
+   * extend an entry's TTL but not its sets'.
    * Weaker than tag versions (docs/interop.md): a set grows with every key put under the tag until
    * it expires or is invalidated, and a set the server evicts or lets expire early loses its members,
    * which then survive an invalidation (a lost set keeps entries alive instead of invalidating
@@ -180,7 +184,8 @@ public final class RemoteLayout {
    *
    * @throws IllegalStateException naming the conflict
    */
-  void check(String cache, String keyPrefix, List<RemoteStore> stores, boolean nullTtl, boolean freshness, boolean lock) {
+  void check(
+      String cache, String keyPrefix, List<RemoteStore> stores, boolean nullTtl, boolean freshness, boolean lock, boolean sliding) {
     String where = "cache '" + cache + "': ";
     if (stores.isEmpty()) {
       throw new IllegalStateException(where + "remoteLayout is set but there is no remote tier to lay out");
@@ -209,6 +214,11 @@ public final class RemoteLayout {
     if (raw && lock) {
       throw new IllegalStateException(
           where + "rawValues() cannot take a distributed stampede lease: its marker would be read by other programs as a value");
+    }
+    if (tagLiteral != null && sliding) {
+      throw new IllegalStateException(
+          where + "tagSets cannot follow a sliding TTL (expireAfterAccess): reads extend an entry's TTL but not its tag sets', so a "
+              + "set could expire before its members and invalidateTag would miss them");
     }
     String own = keyPrefix + ":";
     if (keyLiteral != null && (keyLiteral.startsWith(own) || own.startsWith(keyLiteral))) {

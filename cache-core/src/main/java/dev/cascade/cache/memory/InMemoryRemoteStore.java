@@ -355,7 +355,9 @@ public final class InMemoryRemoteStore implements RemoteStore, TagSetStore {
                     Set<String> members = new TreeSet<>(live ? current.members : Set.of());
                     members.add(key);
                     long expires = live ? current.expiresAtMillis : Long.MAX_VALUE;
-                    if (setTtl != null && (!live || (expires != Long.MAX_VALUE && expires < expiry(setTtl)))) {
+                    if (setTtl == null) {
+                      expires = Long.MAX_VALUE; // a member that never expires: nor may its set
+                    } else if (!live || (expires != Long.MAX_VALUE && expires < expiry(setTtl))) {
                       expires = expiry(setTtl); // created now, or lengthened: never shortened
                     }
                     return new TagSet(Set.copyOf(members), expires);

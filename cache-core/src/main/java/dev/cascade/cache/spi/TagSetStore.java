@@ -25,9 +25,9 @@ public interface TagSetStore {
 
   /**
    * Stores {@code value} under {@code key} with {@code ttl} (or none), adds {@code key} to each set
-   * in {@code setKeys}, and makes each set live at least {@code setTtl} (or, if {@code null}, leaves
-   * its TTL as it is), in one atomic step or one transaction: a set never lacks a member that was
-   * written.
+   * in {@code setKeys}, and makes each set live at least {@code setTtl} (or, if {@code null}, as the
+   * entry then never expires, takes any TTL the set had away), in one atomic step or one
+   * transaction: a set never lacks a member that was written, nor expires before it.
    */
   CompletableFuture<Void> putTagged(
       String key, byte[] value, @Nullable Duration ttl, Collection<String> setKeys, @Nullable Duration setTtl);

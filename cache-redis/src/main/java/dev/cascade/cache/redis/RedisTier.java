@@ -60,15 +60,18 @@ public final class RedisTier implements RemoteStore, TagSetStore {
 
   /**
    * KEYS[1] the entry, KEYS[2..] its tag sets; ARGV[1] the value, ARGV[2] its TTL in ms ("" for
-   * none), ARGV[3] the sets' TTL in ms ("" to leave it). A set the script creates gets the TTL; an
-   * existing one is only ever lengthened, and one without a TTL keeps none.
+   * none), ARGV[3] the sets' TTL in ms ("" for none: the entry never expires, so neither may its
+   * sets). A set the script creates gets the TTL; an existing one is only ever lengthened, one
+   * without a TTL keeps none, and an entry without a TTL takes its sets' TTL away.
    */
   private static final String PUT_TAGGED =
       "if ARGV[2] == '' then redis.call('SET', KEYS[1], ARGV[1]) else redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end\n"
           + "for i = 2, #KEYS do\n"
           + "  local existed = redis.call('EXISTS', KEYS[i])\n"
           + "  redis.call('SADD', KEYS[i], KEYS[1])\n"
-          + "  if ARGV[3] ~= '' then\n"
+          + "  if ARGV[3] == '' then\n"
+          + "    redis.call('PERSIST', KEYS[i])\n"
+          + "  else\n"
           + "    local left = redis.call('PTTL', KEYS[i])\n"
           + "    if existed == 0 or (left >= 0 and left < tonumber(ARGV[3])) then redis.call('PEXPIRE', KEYS[i], ARGV[3]) end\n"
           + "  end\n"

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,5 +159,23 @@ class RedisRawLayoutIT {
 
     assertThat((Long) redis.server().command(0, "EXISTS", "tagged:long", "tagged:short", "tset:t")).isZero();
     assertThat(cache.getIfPresent("long")).isNull();
+  }
+
+  @Test
+  void tagSets_anEntryWithoutTtlJoiningASetWithOne_takesTheSetsTtlAway_soTheTagStillReachesIt() {
+    Cache<String, String> cache =
+        Cache.<String, String>builder("untimed")
+            .tier(redis.store())
+            .valueCodec(StringCodec.create())
+            .remoteLayout(r -> r.rawValues().keyTemplate("untimed:{key}").tagSets("uset:{tag}"))
+            .build();
+    caches.add(cache);
+
+    cache.put("timed", "1", Duration.ofSeconds(60), "t");
+    cache.put("forever", "2", Set.of("t"));
+
+    assertThat((Long) redis.server().command(0, "TTL", "uset:t")).as("the set outlives its member that never expires").isEqualTo(-1L);
+    cache.invalidateTag("t");
+    assertThat((Long) redis.server().command(0, "EXISTS", "untimed:forever")).isZero();
   }
 }

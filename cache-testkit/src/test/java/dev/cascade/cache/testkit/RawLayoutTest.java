@@ -142,6 +142,29 @@ class RawLayoutTest {
     assertThat(store.keys()).isEmpty();
   }
 
+  /**
+   * A tag set whose first member had a TTL outlives a member without one that joined it later, so
+   * that invalidating the tag still reaches that member.
+   */
+  @Test
+  void tagSets_memberWithoutTtl_keepsItsSetAlive_soTheTagStillReachesIt() {
+    Cache<String, String> cache =
+        Cache.<String, String>builder("plain")
+            .tier(store)
+            .valueCodec(StringCodec.create())
+            .ticker(ticker)
+            .remoteLayout(r -> r.rawValues().keyTemplate("plain:{key}").tagSets("pset:{tag}"))
+            .build();
+    cache.put("timed", "1", Duration.ofMinutes(1), "t");
+    cache.put("forever", "2", java.util.Set.of("t"));
+    ticker.advance(Duration.ofMinutes(10)); // past the first member's TTL and its set's
+
+    cache.invalidateTag("t");
+
+    assertThat(store.keys()).doesNotContain("plain:forever");
+    cache.close();
+  }
+
   @Test
   void invalidateAll_template_deletesOnlyKeysUnderItsLiteral() {
     Cache<String, User> cache = users();
@@ -234,6 +257,12 @@ class RawLayoutTest {
             .remoteLayout(r -> r.rawValues().keyTemplate("tag:{key}").tagSets("tag:{tag}")).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("overlap");
+    assertThatThrownBy(() -> Cache.<String, String>builder("c").tier(store).valueCodec(StringCodec.create())
+            .expireAfterAccess(Duration.ofMinutes(5))
+            .remoteLayout(r -> r.rawValues().keyTemplate("c:{key}").tagSets("tag:{tag}")).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("tagSets")
+        .hasMessageContaining("expireAfterAccess");
     assertThatThrownBy(() -> Cache.<String, String>builder("c").tier(store).valueCodec(StringCodec.create())
             .remoteLayout(r -> r.keyTemplate("c:{key}").nullMarker(utf8("null"))).build())
         .isInstanceOf(IllegalStateException.class)
