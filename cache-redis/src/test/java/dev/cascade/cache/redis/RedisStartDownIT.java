@@ -8,17 +8,14 @@ import dev.cascade.cache.Cache;
 import dev.cascade.cache.CacheException;
 import dev.cascade.cache.Stampede;
 import dev.cascade.cache.codec.StringCodec;
+import dev.cascade.cache.testkit.LogCapture;
 import dev.cascade.cache.testkit.RedisServerExtension;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -77,23 +74,8 @@ class RedisStartDownIT {
 
   @Test
   void storeAndLockAndChannel_madeAlone_whileRedisDown_connectOnceItStarts() {
-    List<LogRecord> records = new CopyOnWriteArrayList<>();
-    Logger logger = Logger.getLogger("dev.cascade.cache.redis");
-    Handler capture =
-        new Handler() {
-          @Override
-          public void publish(LogRecord record) {
-            records.add(record);
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    logger.addHandler(capture);
-    opened.add(() -> logger.removeHandler(capture));
+    LogCapture log = LogCapture.of("dev.cascade.cache.redis");
+    opened.add(log);
     server.process(0).kill();
     RedisTier store = RedisTier.builder(client()).commandTimeout(RedisTests.RELAXED_TIMEOUT).build();
     opened.add(store);
@@ -112,14 +94,10 @@ class RedisStartDownIT {
     await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(lock.tryAcquire("lease-key", Duration.ofSeconds(5)).join()).isNotNull());
     await().atMost(Duration.ofSeconds(30)).until(channel::isDelivering);
 
-    assertThat(records)
-        .filteredOn(record -> record.getLevel() == Level.WARNING)
-        .extracting(LogRecord::getMessage)
+    assertThat(log.messagesAt(Level.WARNING))
         .anyMatch(message -> message.startsWith("Redis{0} not reachable"))
         .anyMatch(message -> message.startsWith("invalidation channel {0} cannot start"));
-    assertThat(records)
-        .filteredOn(record -> record.getLevel() == Level.INFO)
-        .extracting(LogRecord::getMessage)
+    assertThat(log.messagesAt(Level.INFO))
         .anyMatch(message -> message.startsWith("Redis{0} connected"))
         .anyMatch(message -> message.startsWith("invalidation channel {0} started"));
   }

@@ -9,11 +9,6 @@ import dev.cascade.cache.memory.InMemoryRemoteStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,37 +18,21 @@ import org.junit.jupiter.api.Test;
  * java.util.logging} unless an application installs another backend; this test listens there.
  */
 class OperatorLogTest {
-  private final Logger root = Logger.getLogger("dev.cascade.cache");
-  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-  private final Handler capture =
-      new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          records.add(record);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
+  private LogCapture log;
   private final FakeTicker ticker = new FakeTicker();
 
   @BeforeEach
   void listen() {
-    root.addHandler(capture);
-    root.setLevel(Level.ALL);
+    log = LogCapture.of("dev.cascade.cache");
   }
 
   @AfterEach
   void stopListening() {
-    root.removeHandler(capture);
-    root.setLevel(null);
+    log.close();
   }
 
   private List<String> messages(String logger) {
-    return records.stream()
+    return log.records().stream()
         .filter(record -> record.getLoggerName().equals(logger))
         .map(record -> new java.text.MessageFormat(record.getMessage()).format(record.getParameters()))
         .toList();

@@ -3,12 +3,9 @@ package dev.cascade.cache.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cascade.cache.spring.CascadeCacheManager;
+import dev.cascade.cache.testkit.LogCapture;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,30 +25,16 @@ import org.springframework.context.ConfigurableApplicationContext;
  * every record).
  */
 class KeyGeneratorCheckTest {
-  private final Logger logger = Logger.getLogger("dev.cascade.cache.spring.boot");
-  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-  private final Handler capture =
-      new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          records.add(record);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
+  private LogCapture log;
 
   @BeforeEach
   void listen() {
-    logger.addHandler(capture);
+    log = LogCapture.of("dev.cascade.cache.spring.boot");
   }
 
   @AfterEach
   void stopListening() {
-    logger.removeHandler(capture);
+    log.close();
   }
 
   @Test
@@ -110,6 +93,6 @@ class KeyGeneratorCheckTest {
   }
 
   private List<String> warnings() {
-    return records.stream().filter(r -> r.getLevel() == Level.WARNING).map(LogRecord::getMessage).toList();
+    return log.messagesAt(Level.WARNING);
   }
 }
