@@ -180,6 +180,9 @@ final class HeldRelay implements AutoCloseable {
         }
         return true;
       } catch (IOException e) {
+        if (client.isClosed() || !"open".equals(ended)) {
+          return false; // the client closed it between the check above and the write
+        }
         throw new UncheckedIOException("link " + ended + ", " + replied + " bytes replied", e);
       }
     }

@@ -36,9 +36,10 @@ class MemcachedConnectRaceIT {
 
       assertThat(relay.releaseAndEnd(0)).isTrue(); // the first connection gets its MN, then its end
       await().atMost(Duration.ofSeconds(20)).until(() -> relay.clientClosed(0)); // the client read both
-      // Now the second gets its MN: the attempt has all its probes answered. (In 2 of about 25 runs,
-      // both right after a compile, the client had already closed the second connection by then, for
-      // a reason not found; the server must come up whole all the same, so the test goes on.)
+      // Now the second gets its MN: the attempt has all its probes answered. The client may already
+      // have closed the second connection by then (the attempt failed when the first closed, and it
+      // may close the rest before or after their probes are answered; seen in 3 of about 30 runs),
+      // so release may deliver nothing: the server must come up whole all the same.
       relay.release(1);
 
       try (MemcachedBackend backend = creating.get(60, TimeUnit.SECONDS)) {
