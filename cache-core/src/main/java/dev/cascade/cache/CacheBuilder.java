@@ -45,7 +45,6 @@ import org.jspecify.annotations.Nullable;
  * narrow the builder's key and value types, so no type witness is needed.
  */
 public final class CacheBuilder<K, V> {
-  private static final Duration DEFAULT_LAYERED_L1_TTL = Duration.ofMinutes(1);
 
   private final String name;
   private @Nullable InMemoryOptions<K, V> inMemory;
@@ -420,34 +419,16 @@ public final class CacheBuilder<K, V> {
           "cache '" + name + "' refreshes early or serves stale entries but has no ttl: set ttl(...), the expiry they work from");
     }
     checkSliding();
+    String prefix = keyPrefix == null ? "cascade" : keyPrefix;
     List<RemoteStore> remoteStores = stores;
     if (layout != null) { // before the in-memory tier is built: a refused layout must not leave one behind
-      layout.check(name, keyPrefix == null ? "cascade" : keyPrefix, stores, nullTtl != null, freshness, lock != null, expireAfterAccess != null);
-      remoteStores = layout.storesFor(name, keyPrefix == null ? "cascade" : keyPrefix, stores);
+      layout.check(name, prefix, stores, nullTtl != null, freshness, lock != null, expireAfterAccess != null);
+      remoteStores = layout.storesFor(name, prefix, stores);
     }
     Ticker time = ticker == null ? Ticker.system() : ticker;
     KeyCodec<K> keys = keyCodec == null ? KeyCodec.standard() : keyCodec;
-    LocalTier<K, V> local = null;
-    if (inMemory != null) {
-      if (!stores.isEmpty() && !inMemory.ttlSet) {
-        inMemory.ttl(DEFAULT_LAYERED_L1_TTL); // every L1 copy of a shared entry has a maximum lifetime
-      }
-      // A nullTtl of a century or more (memoization uses one) never expires in practice.
-      boolean expiring =
-          ttl != null
-              || expireAfterAccess != null
-              || (nullTtl != null && nullTtl.compareTo(Duration.ofDays(36_500)) < 0);
-      inMemory.tier.ticker(time).expiringEntries(expiring);
-      if (expireAfterAccess != null && stores.isEmpty()) {
-        inMemory.tier.expireAfterAccess(expireAfterAccess);
-      } else if (expireAfterAccess != null) {
-        inMemory.tier.slidingCopies(); // each copy lapses while the remote entry it came from lives
-      }
-      if (channel != null) {
-        inMemory.tier.keyAliases(keys);
-      }
-      local = inMemory.tier.build();
-    }
+    LocalTier<K, V> local =
+        inMemory == null ? null : inMemory.buildTier(time, !stores.isEmpty(), ttl, expireAfterAccess, nullTtl, channel == null ? null : keys);
     CacheSettings<K, V> settings =
         new CacheSettings<>(
             name,
@@ -455,7 +436,7 @@ public final class CacheBuilder<K, V> {
             remoteStores,
             keys,
             valueCodec,
-            keyPrefix == null ? "cascade" : keyPrefix,
+            prefix,
             expireAfterAccess != null ? expireAfterAccess : ttl,
             jitter == null ? 0 : jitter,
             nullTtl,

@@ -2,8 +2,11 @@ package dev.cascade.cache;
 
 import dev.cascade.cache.memory.CaffeineTier;
 import dev.cascade.cache.memory.CaffeineTierBuilder;
+import dev.cascade.cache.spi.KeyCodec;
+import dev.cascade.cache.spi.LocalTier;
 import java.time.Duration;
 import java.util.function.ToIntBiFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Options of a cache's in-process tier, set in {@link CacheBuilder#inMemory}. A bound is required:
@@ -11,8 +14,10 @@ import java.util.function.ToIntBiFunction;
  * not thread-safe; each option may be set once.
  */
 public final class InMemoryOptions<K, V> {
-  final CaffeineTierBuilder<K, V> tier = CaffeineTier.builder("l1");
-  boolean ttlSet;
+  private static final Duration DEFAULT_LAYERED_TTL = Duration.ofMinutes(1);
+
+  private final CaffeineTierBuilder<K, V> tier = CaffeineTier.builder("l1");
+  private boolean ttlSet;
 
   InMemoryOptions() {}
 
@@ -69,5 +74,37 @@ public final class InMemoryOptions<K, V> {
     tier.ttl(ttl);
     ttlSet = true;
     return this;
+  }
+
+  /**
+   * Builds the tier for a cache with these settings: a layered cache's tier gets a lifetime cap
+   * unless one was set (every in-process copy of a shared entry has one); entries expire only if
+   * the cache gives them an expiry; a sliding TTL is the tier's own where it is the only tier, and
+   * each copy's otherwise; {@code aliasCodec}, if not {@code null}, keeps the keys an invalidation
+   * channel names.
+   */
+  LocalTier<K, V> buildTier(
+      Ticker ticker,
+      boolean layered,
+      @Nullable Duration ttl,
+      @Nullable Duration expireAfterAccess,
+      @Nullable Duration nullTtl,
+      @Nullable KeyCodec<K> aliasCodec) {
+    if (layered && !ttlSet) {
+      ttl(DEFAULT_LAYERED_TTL);
+    }
+    // A nullTtl of a century or more (memoization uses one) never expires in practice.
+    boolean expiring =
+        ttl != null || expireAfterAccess != null || (nullTtl != null && nullTtl.compareTo(Duration.ofDays(36_500)) < 0);
+    tier.ticker(ticker).expiringEntries(expiring);
+    if (expireAfterAccess != null && !layered) {
+      tier.expireAfterAccess(expireAfterAccess);
+    } else if (expireAfterAccess != null) {
+      tier.slidingCopies(); // each copy lapses while the remote entry it came from lives
+    }
+    if (aliasCodec != null) {
+      tier.keyAliases(aliasCodec);
+    }
+    return tier.build();
   }
 }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -269,24 +268,9 @@ public abstract class CacheContract extends LifecycleContract {
   @Test
   void get_afterAnInvalidationDuringARunningLoad_getsAValueLoadedAfterIt() throws Exception {
     Cache<String, String> cache = cache();
-    CountDownLatch started = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicBoolean firstLoadEnded = new AtomicBoolean();
     AtomicBoolean loadsOverlapped = new AtomicBoolean();
-    ExecutorService callers = Executors.newFixedThreadPool(2);
-    try {
-      Future<String> before =
-          callers.submit(
-              () ->
-                  cache.get(
-                      "k",
-                      key -> {
-                        started.countDown();
-                        Concurrently.await(release);
-                        firstLoadEnded.set(true);
-                        return "loaded-before";
-                      }));
-      Concurrently.await(started);
+    ExecutorService callers = Executors.newSingleThreadExecutor();
+    try (HeldLoad before = HeldLoad.start(cache, "k", "loaded-before")) {
       cache.invalidate("k");
       long waitsBefore = cache.stats().coalescedWaitCount();
 
@@ -296,19 +280,17 @@ public abstract class CacheContract extends LifecycleContract {
                   cache.get(
                       "k",
                       key -> {
-                        loadsOverlapped.set(!firstLoadEnded.get()); // still one load of a key at a time
+                        loadsOverlapped.set(!before.loaderReturned()); // still one load of a key at a time
                         return "loaded-after";
                       }));
       // done, or counted as waiting (for the load that began before the invalidation to end)
       await().atMost(Duration.ofSeconds(60)).until(() -> after.isDone() || cache.stats().coalescedWaitCount() > waitsBefore);
-      release.countDown();
 
+      assertThat(before.result()).isEqualTo("loaded-before"); // its own caller still gets it
       assertThat(after.get()).isEqualTo("loaded-after");
-      assertThat(before.get()).isEqualTo("loaded-before"); // its own caller still gets it
       assertThat(loadsOverlapped).as("the second load ran while the first did").isFalse();
       assertThat(cache.getIfPresent("k")).isEqualTo("loaded-after");
     } finally {
-      release.countDown();
       callers.shutdownNow();
     }
   }
@@ -322,25 +304,10 @@ public abstract class CacheContract extends LifecycleContract {
   @Test
   void getAll_afterAnInvalidationDuringARunningLoad_getsAValueLoadedAfterIt() throws Exception {
     Cache<String, String> cache = cache();
-    CountDownLatch started = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicBoolean firstLoadEnded = new AtomicBoolean();
     List<Set<String>> bulkCalls = new CopyOnWriteArrayList<>();
     List<Set<String>> bulkCallsDuringTheFirstLoad = new CopyOnWriteArrayList<>();
-    ExecutorService callers = Executors.newFixedThreadPool(2);
-    try {
-      Future<String> before =
-          callers.submit(
-              () ->
-                  cache.get(
-                      "k",
-                      key -> {
-                        started.countDown();
-                        Concurrently.await(release);
-                        firstLoadEnded.set(true);
-                        return "loaded-before";
-                      }));
-      Concurrently.await(started);
+    ExecutorService callers = Executors.newSingleThreadExecutor();
+    try (HeldLoad before = HeldLoad.start(cache, "k", "loaded-before")) {
       cache.invalidate("k");
       long waitsBefore = cache.stats().coalescedWaitCount();
 
@@ -351,7 +318,7 @@ public abstract class CacheContract extends LifecycleContract {
                       List.of("k", "j"),
                       missing -> {
                         bulkCalls.add(Set.copyOf(missing));
-                        if (!firstLoadEnded.get()) {
+                        if (!before.loaderReturned()) {
                           bulkCallsDuringTheFirstLoad.add(Set.copyOf(missing));
                         }
                         Map<String, String> loaded = new HashMap<>();
@@ -360,16 +327,14 @@ public abstract class CacheContract extends LifecycleContract {
                       }));
       // done, or counted as waiting (for the load that began before the invalidation to end)
       await().atMost(Duration.ofSeconds(60)).until(() -> after.isDone() || cache.stats().coalescedWaitCount() > waitsBefore);
-      release.countDown();
 
+      assertThat(before.result()).isEqualTo("loaded-before"); // its own caller still gets it
       assertThat(after.get()).isEqualTo(Map.of("k", "k-loaded-after", "j", "j-loaded-after"));
-      assertThat(before.get()).isEqualTo("loaded-before"); // its own caller still gets it
       assertThat(bulkCallsDuringTheFirstLoad).as("bulk loads that ran while the first load did").allSatisfy(
           keys -> assertThat(keys).doesNotContain("k"));
       assertThat(bulkCalls).as("each key loaded once by the bulk call").containsExactlyInAnyOrder(Set.of("j"), Set.of("k"));
       assertThat(cache.getIfPresent("k")).isEqualTo("k-loaded-after");
     } finally {
-      release.countDown();
       callers.shutdownNow();
     }
   }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -68,27 +67,15 @@ class BulkLoadStalenessTest {
   void getAll_afterWaitingOutAStaleLoadOfAnExpiredKey_loadsIt() throws Exception {
     cache.get("k", key -> "v1");
     ticker.advance(Duration.ofSeconds(2));
-    CountDownLatch started = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    Future<String> before =
-        callers.submit(
-            () ->
-                cache.get(
-                    "k",
-                    key -> {
-                      started.countDown();
-                      Concurrently.await(release);
-                      return "loaded-before";
-                    }));
-    Concurrently.await(started);
-    cache.invalidateTag("unrelated"); // the running load of k began before it: its value is not cached
-    long waitsBefore = cache.stats().coalescedWaitCount();
+    try (HeldLoad before = HeldLoad.start(cache, "k", "loaded-before")) {
+      cache.invalidateTag("unrelated"); // the running load of k began before it: its value is not cached
+      long waitsBefore = cache.stats().coalescedWaitCount();
 
-    Future<Map<String, String>> all = callers.submit(() -> cache.getAll(List.of("k"), loadingAs("-loaded-after")));
-    await().atMost(Duration.ofSeconds(60)).until(() -> all.isDone() || cache.stats().coalescedWaitCount() > waitsBefore);
-    release.countDown();
+      Future<Map<String, String>> all = callers.submit(() -> cache.getAll(List.of("k"), loadingAs("-loaded-after")));
+      await().atMost(Duration.ofSeconds(60)).until(() -> all.isDone() || cache.stats().coalescedWaitCount() > waitsBefore);
 
-    assertThat(before.get()).isEqualTo("loaded-before");
-    assertThat(all.get()).isEqualTo(Map.of("k", "k-loaded-after"));
+      assertThat(before.result()).isEqualTo("loaded-before");
+      assertThat(all.get()).isEqualTo(Map.of("k", "k-loaded-after"));
+    }
   }
 }

@@ -307,7 +307,7 @@ final class MetaConnection extends ByteToMessageDecoder {
     if (status == null) {
       String[] words = new String(line, 0, length, StandardCharsets.US_ASCII).split(" ");
       in.readerIndex(cr + 2);
-      complete(new MetaResponse(words[0], tail(words, 1), null, Map.of()));
+      complete(new MetaResponse(words[0], Arrays.copyOfRange(words, 1, words.length), null, Map.of()));
       return 1;
     }
     int at = wordEnd + 1;
@@ -470,15 +470,6 @@ final class MetaConnection extends ByteToMessageDecoder {
       }
     }
     return -1;
-  }
-
-  private static String[] tail(String[] words, int from) {
-    if (words.length <= from) {
-      return new String[0];
-    }
-    String[] tail = new String[words.length - from];
-    System.arraycopy(words, from, tail, 0, tail.length);
-    return tail;
   }
 
   private void complete(MetaResponse response) {
