@@ -59,6 +59,20 @@ final class CacheSettingsCheck {
     String from = property.getOrigin() == null ? "" : " (" + property.getOrigin() + ")";
     String rest = name.substring(PREFIX.length() + 1);
     int lastDot = rest.lastIndexOf('.');
+    int dotBefore = lastDot > 0 ? rest.lastIndexOf('.', lastDot - 1) : -1;
+    if (dotBefore > 0 && SETTINGS.contains(key(rest.substring(dotBefore + 1, lastDot) + rest.substring(lastDot + 1)))) {
+      // The setting's two words split at a dot, as CASCADE_CACHES_FEED_NULL_TTL reads: Boot turns
+      // each _ of an environment variable into a dot.
+      String cache = rest.substring(0, dotBefore);
+      String first = rest.substring(dotBefore + 1, lastDot);
+      String second = rest.substring(lastDot + 1);
+      return name + from + " sets no cache: for the setting " + first + "-" + second + " of cache '" + cache
+          + "', write " + PREFIX + "." + cache + "." + first + "-" + second + " (as an environment variable "
+          + ("CASCADE_CACHES_" + cache + "_" + first + second).toUpperCase(Locale.ROOT).replace('.', '_')
+          + ": the setting's words run together, since Boot reads each _ as a dot); for cache '"
+          + cache + "." + first + "', write " + PREFIX + "[" + cache + "." + first + "]." + second
+          + " in application.properties or YAML";
+    }
     if (lastDot > 0 && SETTINGS.contains(key(rest.substring(lastDot + 1)))) {
       String cache = rest.substring(0, lastDot);
       return name + from + " sets no cache: a cache name with a dot goes in brackets, as in "

@@ -123,22 +123,40 @@ class CascadeStarterTest {
     throw new AssertionError("no IllegalStateException about cascade.caches in", failure);
   }
 
+  /**
+   * {@code CASCADE_CACHES_FEED_NULL_TTL} reads as {@code cascade.caches.feed.null.ttl}: the failure
+   * says how to write the setting {@code null-ttl} of cache {@code feed}, not only the bracket form
+   * of a cache {@code feed.null}.
+   */
+  @Test
+  void cacheSettings_environmentVariableWithTheSettingsWordsSplit_failsStartSayingHowToWriteIt() {
+    Throwable failure = catchThrowable(() -> startWithEnvironment(Map.of("CASCADE_CACHES_FEED_NULL_TTL", "5s")).close());
+
+    assertThat(ownFailure(failure))
+        .hasMessageContaining("cascade.caches.feed.null.ttl")
+        .hasMessageContaining("CASCADE_CACHES_FEED_NULLTTL")
+        .hasMessageContaining("cascade.caches.feed.null-ttl");
+  }
+
+  private static ConfigurableApplicationContext startWithEnvironment(Map<String, Object> variables) {
+    return new SpringApplicationBuilder(StarterApp.class)
+        .web(WebApplicationType.NONE)
+        .properties(StarterContexts.ACTUATOR.toArray(String[]::new))
+        .initializers(
+            context ->
+                context
+                    .getEnvironment()
+                    .getPropertySources()
+                    .addFirst(
+                        new SystemEnvironmentPropertySource(
+                            "test-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables)))
+        .run();
+  }
+
   @Test
   void cacheSettings_fromEnvironmentVariables_bind() {
     Map<String, Object> variables = Map.of("CASCADE_CACHES_FEED_TTL", "1m", "CASCADE_CACHES_FEED_NULLTTL", "5s");
-    try (ConfigurableApplicationContext app =
-        new SpringApplicationBuilder(StarterApp.class)
-            .web(WebApplicationType.NONE)
-            .properties(StarterContexts.ACTUATOR.toArray(String[]::new))
-            .initializers(
-                context ->
-                    context
-                        .getEnvironment()
-                        .getPropertySources()
-                        .addFirst(
-                            new SystemEnvironmentPropertySource(
-                                "test-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables)))
-            .run()) {
+    try (ConfigurableApplicationContext app = startWithEnvironment(variables)) {
       CascadeProperties.CacheSettings feed = app.getBean(CascadeProperties.class).getCaches().get("feed");
       assertThat(feed.getTtl()).isEqualTo(Duration.ofMinutes(1));
       assertThat(feed.getNullTtl()).isEqualTo(Duration.ofSeconds(5));
