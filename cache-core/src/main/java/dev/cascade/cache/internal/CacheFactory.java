@@ -58,7 +58,11 @@ public final class CacheFactory {
       RemoteKeys<K> keys =
           new RemoteKeys<>(namespace, layout == null ? null : layout.tagSetLiteral(), settings.keyCodec(), store.capabilities());
       try {
-        closeHooks.add(Namespaces.claim(store.failureDomain(), keys.namespace(), name));
+        closeHooks.add(Namespaces.claim(store.failureDomain(), keys.namespace(), Namespaces.Use.KEYS, name));
+        String tagSetLiteral = layout == null ? null : layout.tagSetLiteral();
+        if (tagSetLiteral != null) {
+          closeHooks.add(Namespaces.claim(store.failureDomain(), tagSetLiteral, Namespaces.Use.TAG_SETS, name));
+        }
       } catch (IllegalStateException overlap) {
         closeHooks.forEach(Runnable::run); // release what this cache claimed on its other stores
         throw overlap;

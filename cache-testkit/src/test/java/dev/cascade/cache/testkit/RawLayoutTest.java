@@ -217,6 +217,39 @@ class RawLayoutTest {
     assertThat(admins.getIfPresent("k")).isNull();
   }
 
+  /**
+   * Another cache whose keys would fall under a live cache's tag-set literal is refused: its
+   * invalidateAll() would delete that cache's tag sets, and an invalidation of their tags would then
+   * miss their members. Caches that share a tag-set literal are allowed (no invalidateAll() deletes
+   * tag sets).
+   */
+  @Test
+  void build_templateOverlappingAnotherLiveCachesTagSets_isRefused_untilThatCacheCloses() {
+    Cache<String, String> tagged =
+        Cache.<String, String>builder("tagged").tier(store).valueCodec(StringCodec.create())
+            .remoteLayout(r -> r.rawValues().keyTemplate("c:{key}").tagSets("tag:{tag}")).build();
+
+    for (String overlapping : List.of("tag:{key}", "tag:x:{key}", "ta{key}")) {
+      assertThatThrownBy(
+              () -> Cache.<String, String>builder("other").tier(store).valueCodec(StringCodec.create())
+                  .remoteLayout(r -> r.rawValues().keyTemplate(overlapping)).build())
+          .as(overlapping)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("tag sets")
+          .hasMessageContaining("invalidateAll()");
+    }
+    Cache<String, String> sharingTheSets =
+        Cache.<String, String>builder("sharing").tier(store).valueCodec(StringCodec.create())
+            .remoteLayout(r -> r.rawValues().keyTemplate("d:{key}").tagSets("tag:{tag}")).build();
+    sharingTheSets.close();
+
+    tagged.close();
+    Cache<String, String> other =
+        Cache.<String, String>builder("other").tier(store).valueCodec(StringCodec.create())
+            .remoteLayout(r -> r.rawValues().keyTemplate("tag:{key}")).build();
+    assertThat(other.getIfPresent("k")).isNull();
+  }
+
   @Test
   void build_templateInsideTheDefaultLayoutsKeys_isRefused() {
     for (String template : List.of("cascade:{key}", "cascade:users:{key}", "cas{key}")) {
