@@ -250,6 +250,17 @@ final class RefreshTimeline implements CacheEventListener, TierDecorator {
     }
 
     @Override
+    public CompletableFuture<Void> putLoaded(K key, TierEntry<V> entry) {
+      remoteWrite(entry);
+      return tier.putLoaded(key, entry);
+    }
+
+    @Override
+    public CompletableFuture<Void> prepareTags(Set<String> tags, long startedAtMillis) {
+      return tier.prepareTags(tags, startedAtMillis);
+    }
+
+    @Override
     public CompletableFuture<Void> putAll(Map<K, TierEntry<V>> entries) {
       entries.values().forEach(RefreshTimeline.this::remoteWrite);
       return tier.putAll(entries);

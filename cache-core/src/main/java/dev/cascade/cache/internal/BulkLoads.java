@@ -421,7 +421,8 @@ final class BulkLoads<K, V> {
               for (K key : toLoad) {
                 V value = loaded.get(key);
                 if (value != null || entries.cachesAbsences()) {
-                  TierEntry<V> entry = entries.create(value, null, startWall, took, Set.of());
+                  // a load time of at least 1 marks a load's entry (see LoadStep)
+                  TierEntry<V> entry = entries.create(value, null, startWall, Math.max(1, took), Set.of());
                   if (coherence.isCurrent(led.get(key))) {
                     toPublish.put(key, entry);
                   }

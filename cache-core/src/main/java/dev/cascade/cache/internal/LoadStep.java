@@ -10,8 +10,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The last step of the miss chain: calls the loader, counts the load and its time, and publishes
- * the value ({@link Publisher}) before the caller gets it. A loader's failure, or a {@code null} in
- * a cache that does not cache absences, fails the miss and caches nothing. Thread-safe.
+ * the value ({@link Publisher}) before the caller gets it. A load of an entry with tags readies the
+ * remote tiers' tag records as it begins ({@link Publisher#prepareTags}), alongside the loader. A
+ * loader's failure, or a {@code null} in a cache that does not cache absences, fails the miss and
+ * caches nothing. Thread-safe.
  */
 final class LoadStep<K, V> implements MissStep<K, V> {
   private final String cacheName;
@@ -32,6 +34,8 @@ final class LoadStep<K, V> implements MissStep<K, V> {
   public CompletableFuture<@Nullable V> serve(Miss<K, V> miss, Rest<K, V> rest) {
     long startNanos = entries.ticker().read();
     long startWall = entries.ticker().wallMillis();
+    Set<String> tags = EntrySpec.tagsOf(miss.spec);
+    CompletableFuture<Void> prepared = publisher.prepareTags(tags, startWall, miss.flight());
     CompletionStage<? extends @Nullable V> stage;
     try {
       stage = Objects.requireNonNull(miss.loader.apply(miss.key), "the loader returned a null future");
@@ -51,11 +55,12 @@ final class LoadStep<K, V> implements MissStep<K, V> {
                 return CompletableFuture.<@Nullable V>failedFuture(nullWithoutNullCaching(miss.key));
               }
               loadSucceeded(took);
-              // what early refresh needs to know: the whole refresh, its reads and hand-offs included
-              long needed = Math.max(took, entries.ticker().read() - miss.startedNanos);
-              TierEntry<V> entry = entries.create(value, EntrySpec.ttlOf(miss.spec), startWall, needed, EntrySpec.tagsOf(miss.spec));
-              return publisher
-                  .publish(miss.key, entry, miss.flight(), miss.lease)
+              // what early refresh needs to know: the whole refresh, its reads and hand-offs included;
+              // at least 1, since a remote tier tells a load's entry from a put's by it (RemoteTags.valid)
+              long needed = Math.max(1, Math.max(took, entries.ticker().read() - miss.startedNanos));
+              TierEntry<V> entry = entries.create(value, EntrySpec.ttlOf(miss.spec), startWall, needed, tags);
+              return prepared
+                  .thenCompose(ready -> publisher.publish(miss.key, entry, miss.flight(), miss.lease))
                   .thenApply(stored -> (@Nullable V) value);
             })
         .thenCompose(Function.identity())

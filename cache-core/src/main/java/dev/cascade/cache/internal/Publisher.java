@@ -5,6 +5,7 @@ import dev.cascade.cache.spi.Tier;
 import dev.cascade.cache.spi.TierEntry;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -30,6 +31,23 @@ final class Publisher<K, V> {
     this.reads = reads;
   }
 
+  /**
+   * Readies every remote tier for the publish of a load of an entry with {@code tags} that begins
+   * at {@code startedAtMillis} ({@link Tier#prepareTags}); completes, never exceptionally, once all
+   * are ready or have failed. A failure is counted and marks the flight degraded, as a failed read
+   * does: its publish then skips the remote tiers rather than wait for a failing store again.
+   */
+  CompletableFuture<Void> prepareTags(Set<String> tags, long startedAtMillis, Flight<V> flight) {
+    if (tags.isEmpty() || remotes.isEmpty() || flight.degraded) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<?>[] ready = new CompletableFuture<?>[remotes.size()];
+    for (int i = 0; i < ready.length; i++) {
+      ready[i] = reads.failOpen(remotes.get(i), t -> t.prepareTags(tags, startedAtMillis), null, flight);
+    }
+    return CompletableFuture.allOf(ready);
+  }
+
   /** Publishes one loaded entry; completes with whether every tier stored it. */
   CompletableFuture<Boolean> publish(K key, TierEntry<V> entry, Flight<V> flight, @Nullable Lease lease) {
     if (!coherence.isCurrent(flight)) {
@@ -47,7 +65,7 @@ final class Publisher<K, V> {
                 }
                 return reads.failOpen(
                     tier,
-                    t -> guarded ? t.putUnderLease(key, entry, lease) : t.put(key, entry).thenApply(done -> true),
+                    t -> guarded ? t.putUnderLease(key, entry, lease) : t.putLoaded(key, entry).thenApply(done -> true),
                     true);
               });
     }

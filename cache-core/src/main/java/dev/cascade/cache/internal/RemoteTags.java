@@ -48,14 +48,20 @@ final class RemoteTags<K> {
   }
 
   /**
-   * Returns the current versions of {@code tags}, creating missing ones (empty when there are no
-   * tags or the values are raw, which record none).
+   * Returns the current versions of {@code tags} for an entry whose data is current as of {@code
+   * writtenAtMillis}, creating missing ones (empty when there are no tags or the values are raw,
+   * which record none). A record created here is stamped as created at {@code writtenAtMillis} when
+   * {@code loaded} is false (a put, a fill, or a load readying its tags as it begins), and at the
+   * current time, after {@code writtenAtMillis}, when it is true (a load's publish, which finds a
+   * record missing only if the store evicted it while the load ran, perhaps with the time of an
+   * invalidation made meanwhile: the load's entry is then never served).
    */
-  CompletableFuture<Map<String, TagVersion>> versionsOf(Set<String> tags) {
+  CompletableFuture<Map<String, TagVersion>> versionsOf(Set<String> tags, long writtenAtMillis, boolean loaded) {
     if (tags.isEmpty() || raw) {
       return CompletableFuture.completedFuture(Map.of());
     }
-    return guard.call(() -> store.tagVersions(tagKeys(tags)));
+    long createdAt = loaded ? Math.max(ticker.wallMillis(), writtenAtMillis + 1) : writtenAtMillis;
+    return guard.call(() -> store.tagVersions(tagKeys(tags), createdAt));
   }
 
   /** Returns the version of {@code tag} among {@code versions}, as {@link #versionsOf} returned them. */
@@ -72,15 +78,17 @@ final class RemoteTags<K> {
   }
 
   /**
-   * Returns whether each tag of {@code envelope} still has the version it records and was not
-   * invalidated after the entry's write began, by the tag records in {@code records}.
+   * Returns whether each tag of {@code envelope} still has the version it records and the record
+   * admits the entry ({@link TagVersion#admits}), by the tag records in {@code records}. An entry with
+   * a load time is judged as loaded: a put records none, and a load at least 1 ns.
    */
   boolean valid(Envelope envelope, Map<String, byte[]> records) {
+    boolean loaded = envelope.loadNanos() > 0;
     for (Map.Entry<String, Long> recorded : envelope.tagVersions().entrySet()) {
       TagVersion current = TagVersion.fromBytes(records.get(keys.tagKey(recorded.getKey())));
       if (current == null
           || current.version() != recorded.getValue()
-          || current.invalidatedAtMillis() > envelope.writtenAtMillis()) {
+          || !current.admits(envelope.writtenAtMillis(), loaded)) {
         return false;
       }
     }

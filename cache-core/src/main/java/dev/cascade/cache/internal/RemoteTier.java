@@ -197,10 +197,21 @@ final class RemoteTier<K, V> implements Tier<K, V> {
 
   @Override
   public CompletableFuture<Void> put(K key, TierEntry<V> entry) {
-    return observe(TierOperation.PUT, () -> write(key, entry), done -> events.tierStored(index, 1));
+    return observe(TierOperation.PUT, () -> write(key, entry, false), done -> events.tierStored(index, 1));
   }
 
-  private CompletableFuture<Void> write(K key, TierEntry<V> entry) {
+  @Override
+  public CompletableFuture<Void> prepareTags(Set<String> tagsOfLoad, long startedAtMillis) {
+    return tags.versionsOf(tagsOfLoad, startedAtMillis, false).thenApply(versions -> null);
+  }
+
+  @Override
+  public CompletableFuture<Void> putLoaded(K key, TierEntry<V> entry) {
+    return observe(TierOperation.PUT, () -> write(key, entry, true), done -> events.tierStored(index, 1));
+  }
+
+  /** Writes {@code entry}; {@code loaded}: whether a load produced it (see {@link RemoteTags#versionsOf}). */
+  private CompletableFuture<Void> write(K key, TierEntry<V> entry, boolean loaded) {
     String remoteKey = keys.entryKey(key);
     Duration ttl = ttlOf(entry);
     if (ttl != null && ttl.isZero()) {
@@ -214,7 +225,7 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     }
     CompletableFuture<Void> revoked = lock == null ? CompletableFuture.completedFuture(null) : guard.callUncounted(() -> lock.revoke(remoteKey));
     return revoked
-        .thenCompose(done -> encode(entry))
+        .thenCompose(done -> encode(entry, loaded))
         .thenCompose(bytes -> guard.call(() -> store.put(remoteKey, bytes, ttl)));
   }
 
@@ -227,7 +238,9 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     Set<String> tagged = new HashSet<>();
     entries.values().forEach(entry -> tagged.addAll(entry.tags()));
     tags.checkBulk(tagged);
-    return tags.versionsOf(tagged)
+    // bulk writes carry no tags today (the API takes none), so no record is created here
+    long oldest = entries.values().stream().mapToLong(TierEntry::writtenAtMillis).min().orElse(0);
+    return tags.versionsOf(tagged, oldest, false)
         .thenCompose(
             versions -> {
               Map<String, RemoteStore.Write> writes = new LinkedHashMap<>();
@@ -307,13 +320,13 @@ final class RemoteTier<K, V> implements Tier<K, V> {
 
   private CompletableFuture<Boolean> writeUnderLease(K key, TierEntry<V> entry, Lease lease) {
     if (lock == null) {
-      return write(key, entry).thenApply(stored -> true);
+      return write(key, entry, true).thenApply(stored -> true);
     }
     Duration ttl = ttlOf(entry);
     if (ttl != null && ttl.isZero()) {
       return CompletableFuture.completedFuture(false);
     }
-    return encode(entry).thenCompose(bytes -> leases.publish(lease, bytes, ttl));
+    return encode(entry, true).thenCompose(bytes -> leases.publish(lease, bytes, ttl));
   }
 
   @Override
@@ -326,8 +339,8 @@ final class RemoteTier<K, V> implements Tier<K, V> {
     store.close();
   }
 
-  private CompletableFuture<byte[]> encode(TierEntry<V> entry) {
-    return tags.versionsOf(entry.tags()).thenApply(versions -> envelope(entry, versions));
+  private CompletableFuture<byte[]> encode(TierEntry<V> entry, boolean loaded) {
+    return tags.versionsOf(entry.tags(), entry.writtenAtMillis(), loaded).thenApply(versions -> envelope(entry, versions));
   }
 
   private byte[] envelope(TierEntry<V> entry, Map<String, TagVersion> versionsByTagKey) {

@@ -213,11 +213,18 @@ public interface RemoteStore extends AutoCloseable {
   CompletableFuture<Void> deleteByPrefix(String prefix);
 
   /**
-   * Returns the current version of each tag key, giving a missing one a fresh version first. The
-   * default reads, then creates the missing ones with {@link #putIfAbsent} and reads again; stores
-   * with scripting may do it in one round trip.
+   * Returns the current version of each tag key, giving a missing one a fresh version first ({@link
+   * TagVersion#created}{@code (createdAtMillis)}). A record is missing either because its tag was
+   * never used or because the store evicted it, perhaps right after an invalidation whose time it
+   * took with it: {@code createdAtMillis} is the writer's bound on when that lost invalidation could
+   * have been, and loads that began before it are not served under the new record. The default
+   * reads, then creates the missing ones with {@link #putIfAbsent} and reads again; stores with
+   * scripting may do it in one round trip.
+   *
+   * @throws IllegalArgumentException if {@code createdAtMillis} is negative
    */
-  default CompletableFuture<Map<String, TagVersion>> tagVersions(Collection<String> tagKeys) {
+  default CompletableFuture<Map<String, TagVersion>> tagVersions(Collection<String> tagKeys, long createdAtMillis) {
+    TagVersion.created(createdAtMillis); // checks it before anything is sent
     return getAll(tagKeys)
         .thenCompose(
             found -> {
@@ -236,7 +243,7 @@ public interface RemoteStore extends AutoCloseable {
               }
               List<CompletableFuture<Boolean>> creations = new ArrayList<>();
               for (String tagKey : missing) {
-                creations.add(putIfAbsent(tagKey, TagVersion.fresh(0).toBytes(), null));
+                creations.add(putIfAbsent(tagKey, TagVersion.created(createdAtMillis).toBytes(), null));
               }
               return CompletableFuture.allOf(creations.toArray(CompletableFuture[]::new))
                   .thenCompose(created -> getAll(missing))

@@ -28,6 +28,29 @@ public interface Tier<K, V> extends AutoCloseable {
   /** Stores {@code entry} under {@code key}. */
   CompletableFuture<Void> put(K key, TierEntry<V> entry);
 
+  /**
+   * Called as a load of an entry with {@code tags} begins, at {@code startedAtMillis} (the write
+   * time its entry will carry), before {@link #putLoaded} or {@link #putUnderLease} stores what it
+   * produced. A tier that keeps tag records makes sure they exist, creating missing ones as created
+   * at {@code startedAtMillis} ({@link TagVersion#created}), so that the load's publish finds a
+   * record missing only if the store evicted it while the load ran. The default does nothing.
+   *
+   * @return a future that completes once the tier is ready for the load's publish
+   */
+  default CompletableFuture<Void> prepareTags(Set<String> tags, long startedAtMillis) {
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * Stores {@code entry}, which a load produced (the load began at {@code entry.writtenAtMillis()}),
+   * under {@code key}. A tier that keeps tag records must not let the entry pass an invalidation of
+   * one of its tags made while the load ran, even one whose record the store has evicted since.
+   * The default stores it as {@link #put} does.
+   */
+  default CompletableFuture<Void> putLoaded(K key, TierEntry<V> entry) {
+    return put(key, entry);
+  }
+
   /** Stores every entry, in one pipeline where the tier can. */
   CompletableFuture<Void> putAll(Map<K, TierEntry<V>> entries);
 
@@ -54,13 +77,14 @@ public interface Tier<K, V> extends AutoCloseable {
   }
 
   /**
-   * Stores {@code entry} only while {@code lease} is still held (the stale-set guard). Tiers without
-   * a stampede lock store unconditionally.
+   * Stores {@code entry}, which the lease holder's load produced, only while {@code lease} is still
+   * held (the stale-set guard). Tiers without a stampede lock store it unconditionally, as {@link
+   * #putLoaded} does.
    *
    * @return a future of whether the entry was stored
    */
   default CompletableFuture<Boolean> putUnderLease(K key, TierEntry<V> entry, Lease lease) {
-    return put(key, entry).thenApply(stored -> true);
+    return putLoaded(key, entry).thenApply(stored -> true);
   }
 
   /** Releases {@code lease} if it is still held by its token. */

@@ -7,7 +7,9 @@ package dev.cascade.cache.spi;
  *
  * <p>A decorator of a {@link LocalTier} must return a {@link LocalTier} that forwards every method,
  * the conditional {@link LocalTier#putLocalIf} and {@link LocalTier#invalidateEntryLocal} included,
- * unchanged in meaning. Implementations must be thread-safe.
+ * unchanged in meaning. A decorator of a remote {@link Tier} must forward the methods {@code Tier}
+ * has defaults for too ({@link Tier#prepareTags}, {@link Tier#putLoaded}, the lease methods): their
+ * defaults drop the wrapped tier's guards. Implementations must be thread-safe.
  */
 public interface TierDecorator {
 

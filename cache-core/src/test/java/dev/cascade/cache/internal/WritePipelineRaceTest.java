@@ -265,7 +265,7 @@ class WritePipelineRaceTest {
 
   /**
    * Wraps the tiers. Once {@link #hold} names a key, the next remote operation that reads or writes
-   * that key (a get, a put, a putAll containing it) runs against the store, then signals {@link
+   * that key (a get, a put or a load's put, a putAll containing it) runs against the store, then signals {@link
    * #reached} and completes only when {@link #release} is called. Once {@link #holdStore} names a
    * key, the next conditional in-process store of it whose check passes signals {@link #reached}
    * from inside the check and returns from it only when released. Counts remote reads. Thread-safe.
@@ -343,6 +343,16 @@ class WritePipelineRaceTest {
         @Override
         public CompletableFuture<Void> put(K key, TierEntry<V> entry) {
           return maybeHeld(isHeld(key), tier.put(key, entry));
+        }
+
+        @Override
+        public CompletableFuture<Void> prepareTags(Set<String> tags, long startedAtMillis) {
+          return tier.prepareTags(tags, startedAtMillis);
+        }
+
+        @Override
+        public CompletableFuture<Void> putLoaded(K key, TierEntry<V> entry) {
+          return maybeHeld(isHeld(key), tier.putLoaded(key, entry));
         }
 
         @Override

@@ -13,6 +13,7 @@ import dev.cascade.cache.spi.StampedeLock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,6 +156,40 @@ public abstract class StampedeContract {
     }));
     assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
     other.invalidate("k"); // the row changed: the load in flight read old data
+    release.countDown();
+
+    assertThat(call.get(30, TimeUnit.SECONDS)).isEqualTo("read-before-update");
+    assertThat(newInstance(name, Duration.ofSeconds(60)).getIfPresent("k")).isNull();
+    assertThat(other.getIfPresent("k")).isNull();
+  }
+
+  /**
+   * A holder's load that read the source before another instance's {@code invalidateTag}, and
+   * publishes after the store evicted the tag record that invalidation wrote, is not served: the
+   * eviction of tag bookkeeping invalidates, it never resurrects (DESIGN §5).
+   */
+  @Test
+  void tagInvalidatedWhileLoading_thenItsRecordEvicted_theLoadIsNotServed() throws Exception {
+    String name = name("tag-evicted");
+    List<RemoteStore> shared = new ArrayList<>();
+    Cache<String, String> loader =
+        newInstance(name, Duration.ofSeconds(60), store -> {
+          shared.add(store);
+          return store;
+        });
+    Cache<String, String> other = newInstance(name, Duration.ofSeconds(60));
+    other.put("member", "x", Duration.ofMinutes(5), "t"); // the tag's record exists before the load
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+
+    CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> loader.get("k", Set.of("t"), key -> {
+      loading.countDown();
+      Concurrently.await(release);
+      return "read-before-update";
+    }));
+    assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
+    other.invalidateTag("t");
+    shared.get(0).delete(remoteKey(name, "#tag:t")).join(); // the server evicted the tag bookkeeping
     release.countDown();
 
     assertThat(call.get(30, TimeUnit.SECONDS)).isEqualTo("read-before-update");

@@ -3,10 +3,13 @@ package dev.cascade.cache.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cascade.cache.Cache;
+import dev.cascade.cache.Stampede;
 import dev.cascade.cache.codec.JsonCodec;
 import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.memory.InMemoryRemoteStore;
+import dev.cascade.cache.memory.InMemoryStampedeLock;
 import dev.cascade.cache.spi.StoreCapabilities;
+import dev.cascade.cache.spi.TagVersion;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -108,6 +111,139 @@ class RemoteAdapterTest {
     cache.put("other", "w", Duration.ofMinutes(5), "t"); // recreates the tag with a fresh version
     assertThat(cache.getIfPresent("k")).isNull();
     assertThat(cache.getIfPresent("other")).isEqualTo("w");
+  }
+
+  /**
+   * Another instance's load that read the source before an {@code invalidateTag}, and publishes
+   * after the store evicted the record that invalidation wrote, must not be served: the record it
+   * finds missing is the evicted one, and recreating it as never invalidated would resurrect the
+   * older value (DESIGN §5: eviction of tag bookkeeping invalidates, never resurrects).
+   */
+  @Test
+  void loadOverlappingAnInvalidationWhoseRecordIsEvicted_isNotServed() {
+    Cache<String, String> a = stringCache();
+    Cache<String, String> b = stringCache();
+    a.put("other", "x", Duration.ofMinutes(5), "t"); // the tag's record exists before the load
+
+    String loaded =
+        Concurrently.whileLoading(
+            loader -> b.get("k", Set.of("t"), key -> loader.get()),
+            "before the invalidation",
+            () -> {
+              ticker.advance(Duration.ofMillis(5));
+              a.invalidateTag("t");
+              ticker.advance(Duration.ofMillis(5));
+              store.delete("cascade:c:#tag:t").join(); // the server evicted the tag bookkeeping
+            });
+
+    assertThat(loaded).isEqualTo("before the invalidation"); // its caller still gets what it loaded
+    assertThat(a.getIfPresent("k")).isNull();
+    assertThat(b.getIfPresent("k")).isNull();
+  }
+
+  /**
+   * The same, when another writer recreated the evicted record before the older load published:
+   * the recreated record must not vouch for entries whose data is older than it.
+   */
+  @Test
+  void loadOverlappingAnInvalidation_whoseRecordWasEvictedAndRecreatedByAPut_isNotServed() {
+    Cache<String, String> a = stringCache();
+    Cache<String, String> b = stringCache();
+    a.put("other", "x", Duration.ofMinutes(5), "t");
+
+    Concurrently.whileLoading(
+        loader -> b.get("k", Set.of("t"), key -> loader.get()),
+        "before the invalidation",
+        () -> {
+          ticker.advance(Duration.ofMillis(5));
+          a.invalidateTag("t");
+          ticker.advance(Duration.ofMillis(5));
+          store.delete("cascade:c:#tag:t").join();
+          ticker.advance(Duration.ofMillis(5));
+          a.put("new", "y", Duration.ofMinutes(5), "t"); // recreates the record
+        });
+
+    assertThat(a.getIfPresent("k")).isNull();
+    assertThat(a.getIfPresent("new")).isEqualTo("y"); // a put's own entry stays readable
+  }
+
+  /**
+   * A put of a tag that has no record yet is readable at once: creating the record does not reject
+   * the entry of the put that created it (a put's value is current as of its start).
+   */
+  @Test
+  void putOfANewTag_isReadableAtOnce() {
+    Cache<String, String> a = stringCache();
+    ticker.advance(Duration.ofMillis(5));
+
+    a.put("k", "v", Duration.ofMinutes(5), "fresh-tag");
+    ticker.advance(Duration.ofMillis(5));
+
+    assertThat(stringCache().getIfPresent("k")).isEqualTo("v");
+  }
+
+  /**
+   * A load of a tag that has no record yet is served to other instances: the record is created as
+   * the load begins, not by its publish (which would have to assume an invalidation it cannot see).
+   */
+  @Test
+  void loadOfANewTag_isServedToAnotherInstance() {
+    Cache<String, String> a = stringCache();
+
+    Concurrently.whileLoading(
+        loader -> a.get("k", Set.of("new-tag"), key -> loader.get()), "loaded", () -> ticker.advance(Duration.ofMillis(5)));
+
+    assertThat(stringCache().getIfPresent("k")).isEqualTo("loaded");
+  }
+
+  /** The eviction case with a distributed stampede lock, whose publish is {@code putUnderLease}. */
+  @Test
+  void loadUnderLeaseOverlappingAnInvalidationWhoseRecordIsEvicted_isNotServed() {
+    InMemoryStampedeLock lock = InMemoryStampedeLock.create(store, ticker);
+    Cache<String, String> a = stringCache();
+    Cache<String, String> b =
+        Cache.<String, String>builder("c")
+            .tier(store)
+            .valueCodec(StringCodec.create())
+            .ticker(ticker)
+            .stampede(Stampede.distributed(lock).leaseTime(Duration.ofMinutes(1)))
+            .build();
+    a.put("other", "x", Duration.ofMinutes(5), "t");
+
+    Concurrently.whileLoading(
+        loader -> b.get("k", Set.of("t"), key -> loader.get()),
+        "before the invalidation",
+        () -> {
+          ticker.advance(Duration.ofMillis(5));
+          a.invalidateTag("t");
+          ticker.advance(Duration.ofMillis(5));
+          store.delete("cascade:c:#tag:t").join();
+        });
+
+    assertThat(a.getIfPresent("k")).isNull();
+  }
+
+  /**
+   * Two writers that create a tag's record at once: the record the store keeps is the one whose
+   * creation came later by the clock (here, a writer whose clock runs ahead). A put that read it is
+   * still readable: a record's creation is not an invalidation, so it judges loads only.
+   */
+  @Test
+  void recordCreatedLaterByAnotherWriter_hidesNoPut_butLoadsThatBeganBefore() {
+    Cache<String, String> a = stringCache();
+    ticker.advance(Duration.ofMillis(100));
+    store.putNow("cascade:c:#tag:t", TagVersion.created(ticker.wallMillis() + 50).toBytes(), null);
+
+    a.put("put", "v", Duration.ofMinutes(5), "t");
+    Concurrently.whileLoading(
+        loader -> a.get("loaded", Set.of("t"), key -> loader.get()), "l", () -> ticker.advance(Duration.ofMillis(5)));
+
+    assertThat(stringCache().getIfPresent("put")).isEqualTo("v");
+    assertThat(stringCache().getIfPresent("loaded")).isNull(); // began before the record's creation
+  }
+
+  private Cache<String, String> stringCache() {
+    return Cache.<String, String>builder("c").tier(store).valueCodec(StringCodec.create()).ticker(ticker).build();
   }
 
   @Test
