@@ -36,7 +36,9 @@ import org.jspecify.annotations.Nullable;
  * its caller; or it has a {@code Range} header. A response is not stored when it sets a cookie, says {@code no-store}, {@code
  * no-cache} or {@code private} (unless {@link RouteOptions#storePrivatePerUser}), {@code Vary: *},
  * has a status the route does not store, outgrows the body limit, flushes (streams), goes async, or
- * was written by {@code sendError}/{@code sendRedirect}. Headers that filters in front of this one set
+ * was written by {@code sendError}/{@code sendRedirect}; nor, unless its key names the user, when the
+ * request has a session once the handler returns (one it did not bring: the handler or a filter
+ * created it, and its cookie may not be set yet). Headers that filters in front of this one set
  * before it ran are not stored (they set them again on every hit).
  */
 public final class ResponseCacheFilter extends HttpFilter {
@@ -298,6 +300,12 @@ public final class ResponseCacheFilter extends HttpFilter {
         return null;
       }
       if (!response.getHeaders("Set-Cookie").isEmpty()) {
+        return null;
+      }
+      // A request with a session passes through unless its route names the caller; so a session here
+      // was created by this request (the handler, or a filter), and its cookie may come only at commit
+      // (Spring Session) or never (sessions tracked by URL). What the handler wrote may be its state.
+      if (!namedUser && request.getSession(false) != null) {
         return null;
       }
       List<String> directives = Http.directives(response.getHeaders("Cache-Control"));

@@ -357,6 +357,31 @@ class ResponseCacheFilterIT {
   }
 
   @Test
+  void get_handlerCreatingASessionWhoseCookieIsNotSetYet_isNotStoredInTheSharedEntry() throws Exception {
+    // Renders state of a session it creates, as a page with a CSRF token or a cart does. The session is
+    // tracked by URL, so no Set-Cookie shows it, as with Spring Session, which adds its cookie only at commit.
+    CountingServlet handler = new CountingServlet((request, response, run) -> {
+      jakarta.servlet.http.HttpSession session = request.getSession(true);
+      session.setAttribute("csrf", "token-" + run);
+      response.getWriter().print("form with " + session.getAttribute("csrf"));
+    });
+    try (HttpResponseCache own =
+            HttpResponseCache.builder(Cache.<String, CachedResponse>builder("session").inMemory(m -> m.maximumSize(10)))
+                .route("/form", r -> r.ttl(Duration.ofMinutes(5)))
+                .build();
+        TestServer jetty = TestServer.start(own, Map.of("/form", handler), null, context ->
+            context.getSessionHandler().setSessionTrackingModes(java.util.Set.of(jakarta.servlet.SessionTrackingMode.URL)))) {
+      HttpResponse<String> first = jetty.get("/form");
+      HttpResponse<String> second = jetty.get("/form"); // another anonymous client
+
+      assertThat(first.body()).isEqualTo("form with token-1");
+      assertThat(second.body()).isEqualTo("form with token-2");
+      assertThat(second.headers().firstValue("X-Cascade-Cache")).hasValue("pass");
+      assertThat(handler.runs.get()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void head_afterACachedGet_isServedFromIt() {
     HttpResponse<String> get = server.get("/head");
     HttpResponse<String> head = server.head("/head");

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -38,6 +39,18 @@ final class TestServer implements AutoCloseable {
 
   /** As {@link #start(HttpResponseCache, Map)}, with {@code outer} in front of the cache filter. */
   static TestServer start(HttpResponseCache cache, Map<String, HttpServlet> servlets, jakarta.servlet.Filter outer) {
+    return start(cache, servlets, outer, context -> {});
+  }
+
+  /**
+   * As {@link #start(HttpResponseCache, Map, jakarta.servlet.Filter)}, with {@code configure} given the
+   * context (which has sessions) before it starts; {@code outer} may be null.
+   */
+  static TestServer start(
+      HttpResponseCache cache,
+      Map<String, HttpServlet> servlets,
+      jakarta.servlet.Filter outer,
+      Consumer<ServletContextHandler> configure) {
     try {
       // 200 handlers may block at once in the stampede tests, plus Jetty's own threads.
       Server server = new Server(new org.eclipse.jetty.util.thread.QueuedThreadPool(500));
@@ -45,8 +58,9 @@ final class TestServer implements AutoCloseable {
       connector.setHost("127.0.0.1");
       connector.setPort(0);
       server.addConnector(connector);
-      ServletContextHandler context = new ServletContextHandler();
+      ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
       context.setContextPath("/");
+      configure.accept(context);
       if (outer != null) {
         FilterHolder holder = new FilterHolder(outer);
         holder.setAsyncSupported(true);
