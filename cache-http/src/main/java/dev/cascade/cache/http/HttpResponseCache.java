@@ -228,8 +228,9 @@ public final class HttpResponseCache implements AutoCloseable {
     }
 
     /**
-     * Sets whether the request's host name is part of every key (default {@code true}, so that
-     * virtual hosts never share entries). Turn it off only when every host serves the same content.
+     * Sets whether the request's host name and port are part of every key (default {@code true}, so
+     * that virtual hosts and ports never share entries). Turn it off only when every host and port
+     * serves the same content. The scheme is part of every key either way.
      */
     public Builder includeHost(boolean includeHost) {
       once("includeHost");

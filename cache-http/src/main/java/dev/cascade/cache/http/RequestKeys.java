@@ -14,9 +14,9 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds canonical cache keys: {@code <namespace>|<host>|<path>?<query>|h:<headers>|u:<user>} (the
- * path as the container decoded it), and
- * for a response that varies, that key plus {@code |v:<headers>}. Query parameters are sorted by
+ * Builds canonical cache keys: {@code <namespace>|<scheme>://<host>:<port>|<path>?<query>|h:<headers>|u:<user>}
+ * (the path as the container decoded it; without {@code includeHost}, {@code <scheme>} alone in
+ * place of the origin), and for a response that varies, that key plus {@code |v:<headers>}. Query parameters are sorted by
  * name (the values of a repeated parameter keep their order, which may carry meaning); every name
  * and value is percent-encoded, so no caller-supplied text can forge a separator; the user's name
  * is SHA-256 hashed. Stateless and thread-safe.
@@ -27,9 +27,11 @@ final class RequestKeys {
   /** Returns the key of {@code request} under {@code route}, for the caller named {@code user}. */
   static String base(Route route, HttpServletRequest request, String path, boolean includeHost, @Nullable String user) {
     StringBuilder key = new StringBuilder(128);
-    key.append(route.namespace()).append('|');
+    // The origin: http://h/x may redirect to https://h/x, and :8080 answer otherwise than :8443.
+    key.append(route.namespace()).append('|').append(encode(request.getScheme().toLowerCase(Locale.ROOT)));
     if (includeHost) {
-      key.append(encode(request.getServerName().toLowerCase(Locale.ROOT)));
+      key.append("://").append(encode(request.getServerName().toLowerCase(Locale.ROOT)))
+          .append(':').append(request.getServerPort());
     }
     key.append('|').append(encode(path)).append('?'); // decoded by the container: a '?' or '|' in it stays data
     query(key, route, request);

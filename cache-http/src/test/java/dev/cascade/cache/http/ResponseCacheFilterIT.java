@@ -49,6 +49,7 @@ class ResponseCacheFilterIT {
             .route("/private", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/cookie", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/cookie-header", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/secure", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/mine", r -> r.ttl(Duration.ofMinutes(5)).perUser(UserKey.header("X-User")).storePrivatePerUser())
             .route("/head", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/shared", r -> r.ttl(Duration.ofMinutes(5)))
@@ -94,6 +95,15 @@ class ResponseCacheFilterIT {
     servlets.put("/cookie", new CountingServlet((request, response, run) -> {
       response.addCookie(new Cookie("visitor", "v" + run));
       response.getWriter().print("run " + run);
+    }));
+    // Sends plain HTTP to HTTPS, as a redirect that is stored by default (301).
+    servlets.put("/secure", new CountingServlet((request, response, run) -> {
+      if (!"https".equals(request.getScheme())) {
+        response.setStatus(301);
+        response.setHeader("Location", "https://" + request.getServerName() + request.getRequestURI());
+        return;
+      }
+      response.getWriter().print("secure page, run " + run);
     }));
     servlets.put("/head", new CountingServlet((request, response, run) -> {
       response.setContentType("application/json");
@@ -378,6 +388,51 @@ class ResponseCacheFilterIT {
       assertThat(second.body()).isEqualTo("form with token-2");
       assertThat(second.headers().firstValue("X-Cascade-Cache")).hasValue("pass");
       assertThat(handler.runs.get()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void get_sameUrlOverAnotherScheme_hasAnEntryOfItsOwn() {
+    // Behind a TLS-terminating proxy that says which scheme the client used.
+    HttpResponse<String> plain = server.get("/secure", "X-Forwarded-Proto", "http");
+    HttpResponse<String> secure = server.get("/secure", "X-Forwarded-Proto", "https");
+    HttpResponse<String> plainAgain = server.get("/secure", "X-Forwarded-Proto", "http");
+    HttpResponse<String> secureAgain = server.get("/secure", "X-Forwarded-Proto", "https");
+
+    assertThat(plain.statusCode()).isEqualTo(301);
+    assertThat(secure.statusCode()).isEqualTo(200); // not the stored redirect: that would loop
+    assertThat(secure.body()).isEqualTo("secure page, run 2");
+    assertThat(plainAgain.statusCode()).isEqualTo(301);
+    assertThat(plainAgain.headers().firstValue("X-Cascade-Cache")).hasValue("hit");
+    assertThat(secureAgain.body()).isEqualTo(secure.body());
+    assertThat(runs("/secure")).isEqualTo(2);
+  }
+
+  @Test
+  void get_sameUrlOnAnotherPort_hasAnEntryOfItsOwn() throws Exception {
+    // One application on two ports, one cache: the first port redirects to the second.
+    CountingServlet redirecting = new CountingServlet((request, response, run) -> {
+      response.setStatus(301);
+      response.setHeader("Location", "/x?from=" + request.getServerPort());
+    });
+    CountingServlet serving = new CountingServlet((request, response, run) ->
+        response.getWriter().print("served on port " + request.getServerPort()));
+    try (HttpResponseCache shared =
+            HttpResponseCache.builder(Cache.<String, CachedResponse>builder("ports").inMemory(m -> m.maximumSize(10)))
+                .route("/x", r -> r.ttl(Duration.ofMinutes(5)))
+                .build();
+        TestServer first = TestServer.start(shared, Map.of("/x", redirecting));
+        TestServer second = TestServer.start(shared, Map.of("/x", serving))) {
+      HttpResponse<String> onFirst = first.get("/x");
+      HttpResponse<String> onSecond = second.get("/x");
+      HttpResponse<String> onFirstAgain = first.get("/x");
+
+      assertThat(onFirst.statusCode()).isEqualTo(301);
+      assertThat(onSecond.statusCode()).isEqualTo(200);
+      assertThat(onSecond.body()).isEqualTo("served on port " + second.uri("/").getPort());
+      assertThat(onFirstAgain.headers().firstValue("X-Cascade-Cache")).hasValue("hit");
+      assertThat(redirecting.runs.get()).isEqualTo(1);
+      assertThat(serving.runs.get()).isEqualTo(1);
     }
   }
 

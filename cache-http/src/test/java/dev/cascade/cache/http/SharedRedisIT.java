@@ -28,10 +28,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Two service instances — each its own Jetty, Redis client, backend and layered cache (L1 in front
  * of one shared Redis, the invalidation channel, the distributed lease) — behind one handler whose
- * runs are counted across both.
+ * runs are counted across both, reached through one proxy.
  */
 class SharedRedisIT {
   @RegisterExtension static final RedisServerExtension redis = RedisServerExtension.standalone();
+
+  /**
+   * What the proxy in front of both instances tells them: the scheme and host its clients used. The
+   * key holds the origin, so without it the instances (on two ports) would not share entries.
+   */
+  private static final String[] PROXIED = {"X-Forwarded-Proto", "https", "X-Forwarded-Host", "shop.example"};
 
   private static final AtomicInteger runs = new AtomicInteger();
   private static final CountDownLatch stampedeGo = new CountDownLatch(1);
@@ -116,7 +122,7 @@ class SharedRedisIT {
     for (int i = 0; i < 200; i++) {
       TestServer server = instances.get(i % 2).server();
       responses.add(server.client.sendAsync(
-          HttpRequest.newBuilder(server.uri("/stampede")).timeout(Duration.ofSeconds(90)).build(),
+          HttpRequest.newBuilder(server.uri("/stampede")).headers(PROXIED).timeout(Duration.ofSeconds(90)).build(),
           HttpResponse.BodyHandlers.ofString()));
     }
     // Each instance coalesces its own 100 requests; the leader of one of them waits on the other's lease.
@@ -137,13 +143,13 @@ class SharedRedisIT {
   void invalidateNamespace_onInstanceA_instanceBsNextRequestRunsTheHandler() {
     TestServer a = instances.get(0).server();
     TestServer b = instances.get(1).server();
-    HttpResponse<String> fromA = a.get("/stats");
-    HttpResponse<String> fromB = b.get("/stats"); // from Redis; now in B's L1 too
-    HttpResponse<String> fromBAgain = b.get("/stats");
+    HttpResponse<String> fromA = a.get("/stats", PROXIED);
+    HttpResponse<String> fromB = b.get("/stats", PROXIED); // from Redis; now in B's L1 too
+    HttpResponse<String> fromBAgain = b.get("/stats", PROXIED);
     int runsBefore = runs.get();
 
     instances.get(0).http().invalidateNamespace("stats");
-    HttpResponse<String> afterInvalidation = b.get("/stats");
+    HttpResponse<String> afterInvalidation = b.get("/stats", PROXIED);
 
     assertThat(fromB.body()).isEqualTo(fromA.body());
     assertThat(fromB.headers().firstValue("ETag")).isEqualTo(fromA.headers().firstValue("ETag"));
@@ -157,14 +163,14 @@ class SharedRedisIT {
   void invalidateTag_onInstanceB_instanceAsNextRequestRunsTheHandler_otherTagsStay() {
     TestServer a = instances.get(0).server();
     TestServer b = instances.get(1).server();
-    a.get("/products/42");
-    a.get("/products/43");
-    b.get("/products/42");
+    a.get("/products/42", PROXIED);
+    a.get("/products/43", PROXIED);
+    b.get("/products/42", PROXIED);
     int runsBefore = runs.get();
 
     instances.get(1).http().invalidateTag("product:42");
-    HttpResponse<String> product42 = a.get("/products/42");
-    HttpResponse<String> product43 = a.get("/products/43");
+    HttpResponse<String> product42 = a.get("/products/42", PROXIED);
+    HttpResponse<String> product43 = a.get("/products/43", PROXIED);
 
     assertThat(product42.headers().firstValue("X-Cascade-Cache")).hasValue("miss");
     assertThat(product43.headers().firstValue("X-Cascade-Cache")).hasValue("hit");

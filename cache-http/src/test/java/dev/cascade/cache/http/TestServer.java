@@ -15,12 +15,15 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * A real Jetty 12 (ee10) on a free loopback port with servlets and, optionally, the cache filter in
- * front of them; plus a real HTTP client. Closing it stops the server.
+ * front of them; plus a real HTTP client. It takes the scheme and host a proxy in front received
+ * from {@code X-Forwarded-*} and {@code Forwarded} headers. Closing it stops the server.
  */
 final class TestServer implements AutoCloseable {
   private final Server server;
@@ -57,6 +60,9 @@ final class TestServer implements AutoCloseable {
       ServerConnector connector = new ServerConnector(server);
       connector.setHost("127.0.0.1");
       connector.setPort(0);
+      // Requests may say the scheme and host a proxy in front received (X-Forwarded-*, Forwarded).
+      connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration()
+          .addCustomizer(new ForwardedRequestCustomizer());
       server.addConnector(connector);
       ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
       context.setContextPath("/");
