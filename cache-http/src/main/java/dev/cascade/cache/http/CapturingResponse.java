@@ -7,9 +7,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -27,9 +32,16 @@ import org.jspecify.annotations.Nullable;
  * flushBuffer()}) still produces a response that can be stored, already {@linkplain #sentEarly()
  * sent}. Only a write after a flush makes it streaming.
  *
+ * <p>The writer encodes each write into the buffer at once and holds no bytes of its own, so that
+ * {@link #resetBuffer()}, {@link #reset()} and {@code sendError} discard everything written before
+ * them, also through a writer reference the handler kept, and nothing needs an internal flush (which
+ * the buffer would take for the handler's). After {@link #reset()} the handler may choose the writer
+ * or the stream again (Servlet 6).
+ *
  * <p>Invariants: {@code sent} bytes at the start of {@code buffer} have been written to the real
  * response, and {@code flushed} means the real response is committed; {@code buffer} is null
- * exactly when {@code passedThrough}.
+ * exactly when {@code passedThrough}; {@code writer} is set exactly when the handler chose the
+ * writer since the last reset, and then {@code streamChosen} is false.
  *
  * <p>Used by one request's thread (or the threads the container hands an async request to, one at
  * a time); not thread-safe.
@@ -42,10 +54,11 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   private boolean flushed;
   /** How many bytes at the start of the buffer went to the client with a flush. */
   private int sent;
-  private boolean finishing;
   private boolean cookieAdded;
   private long contentLength = -1;
-  private @Nullable CaptureStream stream;
+  private final CaptureStream stream = new CaptureStream();
+  private boolean streamChosen;
+  private @Nullable EncodingWriter encoding;
   private @Nullable PrintWriter writer;
 
   CapturingResponse(HttpServletResponse response, int limit) {
@@ -71,13 +84,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     return cookieAdded;
   }
 
-  /** Ends the handler's writing: flushes its writer into the buffer; returns the body, or {@code null} if passed through. */
-  byte @Nullable [] finish() throws IOException {
-    finishing = true;
-    if (writer != null) {
-      writer.flush();
-    }
-    finishing = false;
+  /** Ends the handler's writing; returns the body, or {@code null} if passed through. */
+  byte @Nullable [] finish() {
     return passedThrough || buffer == null ? null : buffer.toByteArray();
   }
 
@@ -127,31 +135,26 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     if (writer != null) {
       throw new IllegalStateException("getWriter() was already called on this response");
     }
-    if (stream == null) {
-      stream = new CaptureStream();
-    }
+    streamChosen = true;
     return stream;
   }
 
   @Override
   public PrintWriter getWriter() throws IOException {
     if (writer == null) {
-      if (stream != null) {
+      if (streamChosen) {
         throw new IllegalStateException("getOutputStream() was already called on this response");
       }
-      String encoding = getCharacterEncoding();
-      super.setCharacterEncoding(encoding); // as the container's own getWriter() would: the charset goes into Content-Type
-      stream = new CaptureStream();
-      writer = new PrintWriter(new OutputStreamWriter(stream, Charset.forName(encoding)), false);
+      String charset = getCharacterEncoding();
+      super.setCharacterEncoding(charset); // as the container's own getWriter() would: the charset goes into Content-Type
+      encoding = new EncodingWriter(stream, Charset.forName(charset));
+      writer = new PrintWriter(encoding, false);
     }
     return writer;
   }
 
   @Override
   public void flushBuffer() throws IOException {
-    if (writer != null) {
-      writer.flush(); // through the stream's flush: buffered bytes go out
-    }
     if (!passedThrough) {
       flushBuffered();
     }
@@ -160,8 +163,13 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
   @Override
   public void resetBuffer() {
-    if (passedThrough || flushed) {
-      super.resetBuffer(); // committed: the container refuses, as it would without this wrapper
+    if (isCommitted()) {
+      super.resetBuffer(); // the container refuses, as it would without this wrapper
+      return;
+    }
+    discardPendingChar();
+    if (passedThrough) {
+      super.resetBuffer(); // what passed through is still in the container's buffer
     } else if (buffer != null) {
       buffer.reset();
     }
@@ -170,11 +178,23 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   @Override
   public void reset() {
     super.reset(); // after a flush the response is committed, and this throws
+    discardPendingChar();
     if (!passedThrough && buffer != null) {
       buffer.reset();
     }
     contentLength = -1;
     cookieAdded = false;
+    // Servlet 6: getWriter(), reset(), getOutputStream() is legal; a writer taken before still writes here.
+    writer = null;
+    encoding = null;
+    streamChosen = false;
+  }
+
+  /** Drops a high surrogate the writer holds for its pair: it belongs to text being discarded. */
+  private void discardPendingChar() {
+    if (encoding != null) {
+      encoding.discardPendingChar();
+    }
   }
 
   @Override
@@ -203,6 +223,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
   /** The container writes this response itself (error page, redirect): nothing of ours is sent. */
   private void giveUp() {
+    discardPendingChar();
     passedThrough = true;
     buffer = null;
   }
@@ -303,9 +324,6 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public void flush() throws IOException {
-      if (finishing) {
-        return;
-      }
       if (passedThrough) {
         CapturingResponse.super.getOutputStream().flush();
       } else {
@@ -325,6 +343,83 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         CapturingResponse.super.getOutputStream().setWriteListener(listener);
       } catch (IOException e) {
         throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /**
+   * The handler's writer: encodes each write into the capture stream at once, holding back only a
+   * high surrogate that waits for its pair, so no text written before a reset can come out after it.
+   * Malformed and unmappable characters are replaced, as {@code OutputStreamWriter} does. Flushing
+   * it is the handler's flush.
+   */
+  private static final class EncodingWriter extends Writer {
+    private final OutputStream out;
+    private final CharsetEncoder encoder;
+    private final ByteBuffer bytes = ByteBuffer.allocate(1024);
+    private final char[] pair = new char[1];
+    private boolean pending;
+
+    EncodingWriter(OutputStream out, Charset charset) {
+      this.out = out;
+      this.encoder = charset.newEncoder()
+          .onMalformedInput(CodingErrorAction.REPLACE)
+          .onUnmappableCharacter(CodingErrorAction.REPLACE);
+    }
+
+    @Override
+    public void write(char[] chars, int off, int len) throws IOException {
+      if (len == 0) {
+        return;
+      }
+      CharBuffer in;
+      if (pending) {
+        in = CharBuffer.allocate(len + 1).put(pair[0]).put(chars, off, len).flip();
+        pending = false;
+      } else {
+        in = CharBuffer.wrap(chars, off, len);
+      }
+      encode(in, false);
+    }
+
+    private void encode(CharBuffer in, boolean end) throws IOException {
+      while (encoder.encode(in, bytes, end).isOverflow()) {
+        drain();
+      }
+      if (end) {
+        while (encoder.flush(bytes).isOverflow()) {
+          drain();
+        }
+        encoder.reset();
+      } else if (in.hasRemaining()) {
+        pair[0] = in.get(); // a high surrogate: encoded with the next write
+        pending = true;
+      }
+      drain();
+    }
+
+    private void drain() throws IOException {
+      if (bytes.position() > 0) {
+        out.write(bytes.array(), 0, bytes.position());
+        bytes.clear();
+      }
+    }
+
+    void discardPendingChar() {
+      pending = false;
+    }
+
+    @Override
+    public void flush() throws IOException {
+      out.flush();
+    }
+
+    /** Encodes a high surrogate still waiting (as a replacement); closes nothing, as before. */
+    @Override
+    public void close() throws IOException {
+      if (pending) {
+        pending = false;
+        encode(CharBuffer.wrap(pair), true);
       }
     }
   }

@@ -50,6 +50,9 @@ class ResponseCacheFilterIT {
             .route("/cookie", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/cookie-header", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/secure", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/reset-buffer", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/reset-writer", r -> r.ttl(Duration.ofMinutes(5)))
+            .route("/reset-stream", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/mine", r -> r.ttl(Duration.ofMinutes(5)).perUser(UserKey.header("X-User")).storePrivatePerUser())
             .route("/head", r -> r.ttl(Duration.ofMinutes(5)))
             .route("/shared", r -> r.ttl(Duration.ofMinutes(5)))
@@ -104,6 +107,25 @@ class ResponseCacheFilterIT {
         return;
       }
       response.getWriter().print("secure page, run " + run);
+    }));
+    // Three handlers that give up what they began to write through the writer, keeping its reference.
+    servlets.put("/reset-buffer", new CountingServlet((request, response, run) -> {
+      java.io.PrintWriter writer = response.getWriter();
+      writer.print("<p>partial");
+      response.resetBuffer();
+      writer.print("ok, run " + run);
+    }));
+    servlets.put("/reset-writer", new CountingServlet((request, response, run) -> {
+      java.io.PrintWriter writer = response.getWriter();
+      writer.print("<p>partial");
+      response.reset();
+      writer.print("ok, run " + run);
+    }));
+    servlets.put("/reset-stream", new CountingServlet((request, response, run) -> {
+      response.getWriter().print("<p>partial");
+      response.reset(); // Servlet 6: the choice of writer or stream is free again
+      response.setContentType("text/plain;charset=utf-8");
+      response.getOutputStream().write(("ok, run " + run).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }));
     servlets.put("/head", new CountingServlet((request, response, run) -> {
       response.setContentType("application/json");
@@ -434,6 +456,37 @@ class ResponseCacheFilterIT {
       assertThat(redirecting.runs.get()).isEqualTo(1);
       assertThat(serving.runs.get()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void get_resetBufferAfterWritingThroughTheWriter_discardsWhatWasWritten() {
+    HttpResponse<String> first = server.get("/reset-buffer");
+    HttpResponse<String> second = server.get("/reset-buffer");
+
+    assertThat(first.body()).isEqualTo("ok, run 1");
+    assertThat(second.body()).isEqualTo("ok, run 1");
+    assertThat(second.headers().firstValue("X-Cascade-Cache")).hasValue("hit");
+  }
+
+  @Test
+  void get_resetAfterWritingThroughTheWriter_discardsWhatWasWritten() {
+    HttpResponse<String> first = server.get("/reset-writer");
+    HttpResponse<String> second = server.get("/reset-writer");
+
+    assertThat(first.body()).isEqualTo("ok, run 1");
+    assertThat(second.body()).isEqualTo("ok, run 1");
+    assertThat(second.headers().firstValue("X-Cascade-Cache")).hasValue("hit");
+  }
+
+  @Test
+  void get_resetAfterGetWriter_handlerMayTakeTheStream() {
+    HttpResponse<String> first = server.get("/reset-stream");
+    HttpResponse<String> second = server.get("/reset-stream");
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.body()).isEqualTo("ok, run 1");
+    assertThat(second.body()).isEqualTo("ok, run 1");
+    assertThat(second.headers().firstValue("X-Cascade-Cache")).hasValue("hit");
   }
 
   @Test
