@@ -377,7 +377,7 @@ public final class ResponseCacheFilter extends HttpFilter {
       CachedResponse stored = produced;
       if (stored != null) {
         response.setHeader("ETag", stored.etag());
-        if (Http.matches(Collections.list(request.getHeaders("If-None-Match")), stored.etag())) {
+        if (notModified(stored)) {
           response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
           return;
         }
@@ -386,10 +386,10 @@ public final class ResponseCacheFilter extends HttpFilter {
       response.getOutputStream().write(bytes);
     }
 
-    /** Answers from a stored response: {@code 304} if the client has it, else the whole response. */
+    /** Answers from a stored response: {@code 304} if the client has it (2xx only), else the whole response. */
     private void write(CachedResponse entry, boolean head) throws IOException {
       long age = Math.max(0, (owner.ticker().wallMillis() - entry.storedAtMillis()) / 1000);
-      boolean notModified = Http.matches(Collections.list(request.getHeaders("If-None-Match")), entry.etag());
+      boolean notModified = notModified(entry);
       response.setStatus(notModified ? HttpServletResponse.SC_NOT_MODIFIED : entry.status());
       Set<String> set = new HashSet<>();
       for (Map.Entry<String, String> header : entry.headers()) {
@@ -414,6 +414,15 @@ public final class ResponseCacheFilter extends HttpFilter {
       if (!head) {
         response.getOutputStream().write(bytes);
       }
+    }
+
+    /**
+     * Whether the client's {@code If-None-Match} matches {@code entry}, which is then answered with
+     * {@code 304}: only for a 2xx response (RFC 9110, 13.2.1), never for a stored redirect or 404.
+     */
+    private boolean notModified(CachedResponse entry) {
+      return entry.status() >= 200 && entry.status() < 300
+          && Http.matches(Collections.list(request.getHeaders("If-None-Match")), entry.etag());
     }
 
     private void pass() throws IOException, ServletException {

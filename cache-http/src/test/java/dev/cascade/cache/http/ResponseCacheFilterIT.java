@@ -305,6 +305,26 @@ class ResponseCacheFilterIT {
   }
 
   @Test
+  void get_matchingIfNoneMatchOnAStoredNon2xxResponse_answersThatResponseNot304() {
+    // RFC 9110, 13.2.1: preconditions are evaluated only when the response would be 2xx.
+    HttpResponse<String> missing = server.get("/missing", "If-None-Match", "*"); // runs the handler
+    String etag = missing.headers().firstValue("ETag").orElseThrow();
+    HttpResponse<String> missingAgain = server.get("/missing", "If-None-Match", etag); // a hit
+    HttpResponse<String> redirect = server.get("/secure", "X-Forwarded-Proto", "http", "If-None-Match", "*");
+    HttpResponse<String> redirectAgain = server.get("/secure", "X-Forwarded-Proto", "http", "If-None-Match", "*");
+
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.body()).isEqualTo("no such thing, run 1");
+    assertThat(missingAgain.statusCode()).isEqualTo(404);
+    assertThat(missingAgain.body()).isEqualTo("no such thing, run 1");
+    assertThat(missingAgain.headers().firstValue("X-Cascade-Cache")).hasValue("hit");
+    assertThat(redirect.statusCode()).isEqualTo(301);
+    assertThat(redirectAgain.statusCode()).isEqualTo(301);
+    assertThat(redirectAgain.headers().firstValue("Location")).isPresent();
+    assertThat(redirectAgain.headers().firstValue("X-Cascade-Cache")).hasValue("hit");
+  }
+
+  @Test
   void get_coldKeyWithIfNoneMatch_handlerSeesNoValidator_entryIsStored_clientGets304() {
     HttpResponse<String> first = server.get("/conditional", "If-None-Match", "\"v1\"");
     HttpResponse<String> plain = server.get("/conditional");
