@@ -32,6 +32,14 @@ import org.jspecify.annotations.Nullable;
  * flushBuffer()}) still produces a response that can be stored, already {@linkplain #sentEarly()
  * sent}. Only a write after a flush makes it streaming.
  *
+ * <p>A write to the client that fails (it went away, or its connection broke) is {@linkplain
+ * #clientFailure() recorded}: it belongs to this request's connection, not to the handler's
+ * output. A flush that fails while the body is buffered does not throw: the buffer keeps the body,
+ * so a handler that ends with a flush still produces a whole response, which other requests may be
+ * given; the handler sees the failure at its next write to the client (a write after the flush,
+ * which streams). Once a write to the client failed, every later write or flush that goes through
+ * to it throws that failure again, and a flush while the body is buffered does nothing.
+ *
  * <p>The writer encodes each write into the buffer at once and holds no bytes of its own, so that
  * {@link #resetBuffer()}, {@link #reset()} and {@code sendError} discard everything written before
  * them, also through a writer reference the handler kept, and nothing needs an internal flush (which
@@ -60,6 +68,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   private boolean streamChosen;
   private @Nullable EncodingWriter encoding;
   private @Nullable PrintWriter writer;
+  private @Nullable IOException clientFailure;
 
   CapturingResponse(HttpServletResponse response, int limit) {
     super(response);
@@ -82,6 +91,14 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   /** Whether the handler added a cookie through {@link #addCookie}. */
   boolean cookieAdded() {
     return cookieAdded;
+  }
+
+  /**
+   * Returns the failure of a write to the client during this response, or {@code null} if none
+   * failed: the client went away (or its connection broke), so the failure is this request's own.
+   */
+  @Nullable IOException clientFailure() {
+    return clientFailure;
   }
 
   /** Ends the handler's writing; returns the body, or {@code null} if passed through. */
@@ -109,25 +126,54 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   private void sendUnsent(ByteArrayOutputStream held) throws IOException {
     if (held.size() > sent) {
       byte[] bytes = held.toByteArray();
-      super.getOutputStream().write(bytes, sent, bytes.length - sent);
+      try {
+        client().write(bytes, sent, bytes.length - sent);
+      } catch (IOException e) {
+        throw clientFailed(e);
+      }
       sent = bytes.length;
     }
   }
 
+  /** Returns the real response's stream, or throws the failure of an earlier write to the client. */
+  private ServletOutputStream client() throws IOException {
+    IOException failure = clientFailure;
+    if (failure != null) {
+      throw failure;
+    }
+    return super.getOutputStream();
+  }
+
+  /** Records {@code e}, the failure of a write to the client, unless one is recorded; returns it. */
+  private IOException clientFailed(IOException e) {
+    if (clientFailure == null) {
+      clientFailure = e;
+    }
+    return e;
+  }
+
   /**
    * The handler flushed: sends what the buffer holds and has not been sent yet, and the buffer keeps
-   * it, so that a response complete at its flush can still be stored.
+   * it, so that a response complete at its flush can still be stored. If the client is gone, the
+   * failure is recorded, not thrown: the handler's body is whole in the buffer all the same.
    */
-  private void flushBuffered() throws IOException {
+  private void flushBuffered() {
     if (!flushed && contentLength >= 0) {
       super.setContentLengthLong(contentLength); // the response commits now, with the handler's length
     }
     flushed = true;
-    ByteArrayOutputStream held = buffer;
-    if (held != null) {
-      sendUnsent(held);
+    if (clientFailure != null) {
+      return; // gone at an earlier flush: nothing to send it
     }
-    super.getOutputStream().flush();
+    try {
+      ByteArrayOutputStream held = buffer;
+      if (held != null) {
+        sendUnsent(held);
+      }
+      super.getOutputStream().flush();
+    } catch (IOException e) {
+      clientFailed(e); // thrown at the handler's next write to the client, if it makes one
+    }
   }
 
   @Override
@@ -155,10 +201,23 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
   @Override
   public void flushBuffer() throws IOException {
-    if (!passedThrough) {
-      flushBuffered();
+    if (passedThrough) {
+      try {
+        client(); // throws an earlier failure
+        super.flushBuffer();
+      } catch (IOException e) {
+        throw clientFailed(e);
+      }
+      return;
     }
-    super.flushBuffer();
+    flushBuffered();
+    if (clientFailure == null) {
+      try {
+        super.flushBuffer();
+      } catch (IOException e) {
+        clientFailed(e); // as in flushBuffered: recorded, not thrown
+      }
+    }
   }
 
   @Override
@@ -304,7 +363,11 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         passThrough(); // a write after a flush is streaming
       }
       if (passedThrough) {
-        CapturingResponse.super.getOutputStream().write(b);
+        try {
+          client().write(b);
+        } catch (IOException e) {
+          throw clientFailed(e);
+        }
       } else {
         buffer.write(b);
       }
@@ -316,7 +379,11 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         passThrough(); // a write after a flush is streaming
       }
       if (passedThrough) {
-        CapturingResponse.super.getOutputStream().write(bytes, off, len);
+        try {
+          client().write(bytes, off, len);
+        } catch (IOException e) {
+          throw clientFailed(e);
+        }
       } else {
         buffer.write(bytes, off, len);
       }
@@ -325,7 +392,11 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     @Override
     public void flush() throws IOException {
       if (passedThrough) {
-        CapturingResponse.super.getOutputStream().flush();
+        try {
+          client().flush();
+        } catch (IOException e) {
+          throw clientFailed(e);
+        }
       } else {
         flushBuffered();
       }

@@ -140,6 +140,8 @@ public final class ResponseCacheFilter extends HttpFilter {
     private byte @Nullable [] body;
     private @Nullable CachedResponse produced;
     private Map<String, List<String>> upstream = Map.of();
+    /** What ends this request when its own client went away during the handler's run; never the waiters'. */
+    private @Nullable Exception ownFailure;
     private final Thread thread = Thread.currentThread();
     volatile boolean done;
 
@@ -233,8 +235,18 @@ public final class ResponseCacheFilter extends HttpFilter {
           captured.passThrough();
           body = null;
         }
-      } catch (IOException | ServletException e) {
-        throw new HandlerFailure(e);
+      } catch (IOException | ServletException | RuntimeException e) {
+        if (captured.clientFailure() == null) {
+          throw e instanceof RuntimeException runtime ? runtime : new HandlerFailure(e); // reaches every waiter
+        }
+        // This request's client went away during the run, and the run ended with an exception, which
+        // may come from that: it is this request's own. The body may be cut short; the waiters run the
+        // handler themselves (the pass marker below).
+        ownFailure = e;
+        body = null;
+      }
+      if (ownFailure == null) {
+        ownFailure = captured.clientFailure(); // the run ended whole; only this request's client is gone
       }
       long now = owner.ticker().wallMillis();
       boolean current = owner.invalidations() == invalidationsBefore;
@@ -367,8 +379,19 @@ public final class ResponseCacheFilter extends HttpFilter {
       return headers;
     }
 
-    /** Writes the leader's own response: it ran the handler, so it answers with what the handler wrote. */
-    private void finishLead() throws IOException {
+    /**
+     * Writes the leader's own response: it ran the handler, so it answers with what the handler wrote;
+     * or, if its client went away during the run, ends with that failure.
+     */
+    private void finishLead() throws IOException, ServletException {
+      Exception failure = ownFailure;
+      if (failure instanceof IOException io) {
+        throw io;
+      } else if (failure instanceof ServletException servlet) {
+        throw servlet;
+      } else if (failure != null) {
+        throw (RuntimeException) failure; // what load() keeps: one of these three
+      }
       CapturingResponse captured = capture;
       byte[] bytes = body;
       if (captured == null || bytes == null || captured.passedThrough() || captured.sentEarly()) {

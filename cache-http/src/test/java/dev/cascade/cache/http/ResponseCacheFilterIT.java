@@ -732,6 +732,107 @@ class ResponseCacheFilterIT {
   }
 
   @Test
+  void get_leadersClientGoneWhenItsHandlerFlushesTheWholeBody_waitersGetTheStoredResponse() throws Exception {
+    // Ends with a flush, as Spring MVC ends a ResponseEntity; the first run waits there for the others.
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CountingServlet handler = new CountingServlet((request, response, run) -> {
+      response.setContentType("text/plain;charset=utf-8");
+      response.getWriter().print("whole body of run " + run);
+      if (run == 1) {
+        entered.countDown();
+        awaitQuietly(release);
+      }
+      response.flushBuffer();
+    });
+    try (HttpResponseCache own = oneRoute("gone-flush", "/x");
+        TestServer jetty = TestServer.start(own, Map.of("/x", handler))) {
+      List<CompletableFuture<HttpResponse<String>>> waiters = leaderGoneWithWaiters(jetty, own, entered, release);
+
+      for (CompletableFuture<HttpResponse<String>> waiter : waiters) {
+        HttpResponse<String> answer = waiter.get(30, TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("whole body of run 1");
+        assertThat(answer.headers().firstValue("X-Cascade-Cache")).hasValue("hit");
+      }
+      assertThat(handler.runs.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void get_leadersClientGoneWhileItsHandlerStreams_waitersRunTheHandlerThemselves() throws Exception {
+    // Streams: writes after its flush, so its response is never stored; the first run's write fails.
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CountingServlet handler = new CountingServlet((request, response, run) -> {
+      response.setContentType("text/plain;charset=utf-8");
+      jakarta.servlet.ServletOutputStream out = response.getOutputStream();
+      out.write(("event 1 of run " + run).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      if (run == 1) {
+        entered.countDown();
+        awaitQuietly(release);
+      }
+      out.flush();
+      out.write(", event 2".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    });
+    try (HttpResponseCache own = oneRoute("gone-stream", "/x");
+        TestServer jetty = TestServer.start(own, Map.of("/x", handler))) {
+      List<CompletableFuture<HttpResponse<String>>> waiters = leaderGoneWithWaiters(jetty, own, entered, release);
+
+      List<String> bodies = new ArrayList<>();
+      for (CompletableFuture<HttpResponse<String>> waiter : waiters) {
+        HttpResponse<String> answer = waiter.get(30, TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("X-Cascade-Cache")).hasValue("pass");
+        bodies.add(answer.body());
+      }
+      assertThat(bodies).containsExactlyInAnyOrder(
+          "event 1 of run 2, event 2", "event 1 of run 3, event 2", "event 1 of run 4, event 2");
+    }
+  }
+
+  private static HttpResponseCache oneRoute(String name, String path) {
+    return HttpResponseCache.builder(Cache.<String, CachedResponse>builder(name).inMemory(m -> m.maximumSize(10)))
+        .route(path, r -> r.ttl(Duration.ofMinutes(5)))
+        .build();
+  }
+
+  /**
+   * Sends GET /x from a raw socket, whose handler run {@code entered} signals; queues three requests
+   * behind that run; then resets the socket (the client went away) and {@code release}s the run.
+   * Returns the three queued requests' answers.
+   */
+  private static List<CompletableFuture<HttpResponse<String>>> leaderGoneWithWaiters(
+      TestServer jetty, HttpResponseCache cache, CountDownLatch entered, CountDownLatch release) throws Exception {
+    int port = jetty.uri("/").getPort();
+    try (java.net.Socket leader = new java.net.Socket("127.0.0.1", port)) {
+      leader.getOutputStream().write(("GET /x HTTP/1.1\r\nHost: localhost:" + port + "\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      leader.getOutputStream().flush();
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+      List<CompletableFuture<HttpResponse<String>>> waiters = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        waiters.add(jetty.client.sendAsync(
+            HttpRequest.newBuilder(jetty.uri("/x")).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString()));
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> cache.cache().stats().coalescedWaitCount() >= 3);
+      leader.setSoLinger(true, 0); // close() resets the connection: the server's next write to it fails
+      leader.close();
+      release.countDown();
+      return waiters;
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
   void invalidateNamespaceAndTag_makeTheHandlerRunAgain() {
     server.get("/ttl");
     server.get("/products/42");
