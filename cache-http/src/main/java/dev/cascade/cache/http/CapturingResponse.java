@@ -44,12 +44,16 @@ import org.jspecify.annotations.Nullable;
  * {@link #resetBuffer()}, {@link #reset()} and {@code sendError} discard everything written before
  * them, also through a writer reference the handler kept, and nothing needs an internal flush (which
  * the buffer would take for the handler's). After {@link #reset()} the handler may choose the writer
- * or the stream again (Servlet 6).
+ * or the stream again (Servlet 6). Once it took the writer, a charset that {@link #setContentType},
+ * a {@code Content-Type} header or {@link #setCharacterEncoding} names is ignored, as the Servlet
+ * spec says: the real response never learns of the writer (its body goes through the stream), so it
+ * would take it, and the header would disagree with the bytes. ({@code setLocale} needs nothing:
+ * {@link #getWriter()} sets the charset explicitly, which a locale never overrides.)
  *
  * <p>Invariants: {@code sent} bytes at the start of {@code buffer} have been written to the real
  * response, and {@code flushed} means the real response is committed; {@code buffer} is null
- * exactly when {@code passedThrough}; {@code writer} is set exactly when the handler chose the
- * writer since the last reset, and then {@code streamChosen} is false.
+ * exactly when {@code passedThrough}; {@code writer} and {@code writerCharset} are set exactly when
+ * the handler chose the writer since the last reset, and then {@code streamChosen} is false.
  *
  * <p>Used by one request's thread (or the threads the container hands an async request to, one at
  * a time); not thread-safe.
@@ -68,6 +72,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   private boolean streamChosen;
   private @Nullable EncodingWriter encoding;
   private @Nullable PrintWriter writer;
+  /** The charset {@code writer} encodes in; set with it. */
+  private @Nullable String writerCharset;
   private @Nullable IOException clientFailure;
 
   CapturingResponse(HttpServletResponse response, int limit) {
@@ -195,6 +201,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
       super.setCharacterEncoding(charset); // as the container's own getWriter() would: the charset goes into Content-Type
       encoding = new EncodingWriter(stream, Charset.forName(charset));
       writer = new PrintWriter(encoding, false);
+      writerCharset = charset;
     }
     return writer;
   }
@@ -245,6 +252,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     cookieAdded = false;
     // Servlet 6: getWriter(), reset(), getOutputStream() is legal; a writer taken before still writes here.
     writer = null;
+    writerCharset = null;
     encoding = null;
     streamChosen = false;
   }
@@ -294,6 +302,38 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   }
 
   @Override
+  public void setContentType(@Nullable String type) {
+    String charset = writerCharset;
+    if (charset == null || type == null) {
+      super.setContentType(type);
+      return;
+    }
+    super.setContentType(withoutCharset(type));
+    super.setCharacterEncoding(charset);
+  }
+
+  @Override
+  public void setCharacterEncoding(@Nullable String charset) {
+    if (writerCharset == null) {
+      super.setCharacterEncoding(charset);
+    }
+  }
+
+  /** Returns {@code type} without its {@code charset} parameter. */
+  private static String withoutCharset(String type) {
+    StringBuilder kept = new StringBuilder();
+    for (String part : type.split(";")) {
+      String trimmed = part.trim();
+      if (kept.length() == 0) {
+        kept.append(trimmed);
+      } else if (!trimmed.isEmpty() && !trimmed.toLowerCase(Locale.ROOT).startsWith("charset=")) {
+        kept.append(';').append(trimmed);
+      }
+    }
+    return kept.toString();
+  }
+
+  @Override
   public void setContentLength(int len) {
     setContentLengthLong(len);
   }
@@ -311,6 +351,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   public void setHeader(String name, @Nullable String value) {
     if (isContentLength(name)) {
       setContentLengthLong(value == null ? -1 : parseLength(value));
+    } else if (value != null && writerCharset != null && isContentType(name)) {
+      setContentType(value);
     } else {
       super.setHeader(name, value);
     }
@@ -320,6 +362,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   public void addHeader(String name, @Nullable String value) {
     if (isContentLength(name)) {
       setContentLengthLong(value == null ? -1 : parseLength(value));
+    } else if (value != null && writerCharset != null && isContentType(name)) {
+      setContentType(value); // a response has one Content-Type
     } else {
       super.addHeader(name, value);
     }
@@ -345,6 +389,10 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
   private static boolean isContentLength(String name) {
     return name.toLowerCase(Locale.ROOT).equals("content-length");
+  }
+
+  private static boolean isContentType(String name) {
+    return name.toLowerCase(Locale.ROOT).equals("content-type");
   }
 
   private static long parseLength(String value) {

@@ -791,6 +791,41 @@ class ResponseCacheFilterIT {
     }
   }
 
+  @Test
+  void get_charsetChangedAfterGetWriter_isIgnored_headerAndBytesAgreeOnTheRunAndOnAHit() throws Exception {
+    // Servlet 6, ServletResponse: after getWriter() these do not change the character encoding.
+    CountingServlet handler = new CountingServlet((request, response, run) -> {
+      response.setContentType("text/plain;charset=UTF-8");
+      java.io.PrintWriter writer = response.getWriter();
+      switch (request.getParameter("change")) {
+        case "type" -> response.setContentType("text/plain;charset=UTF-16");
+        case "header" -> response.setHeader("Content-Type", "text/plain;charset=UTF-16");
+        case "encoding" -> response.setCharacterEncoding("UTF-16");
+        default -> throw new IllegalArgumentException(request.getParameter("change"));
+      }
+      writer.print("Grüße aus 東京, run " + run);
+    });
+    try (HttpResponseCache own = oneRoute("charset", "/x");
+        TestServer jetty = TestServer.start(own, Map.of("/x", handler))) {
+      org.assertj.core.api.SoftAssertions.assertSoftly(softly -> {
+        int run = 0;
+        for (String change : List.of("type", "header", "encoding")) {
+          HttpResponse<String> first = jetty.get("/x?change=" + change);
+          HttpResponse<String> hit = jetty.get("/x?change=" + change);
+          run++;
+
+          for (HttpResponse<String> answer : List.of(first, hit)) {
+            // the client decodes the body by the header's charset: the text comes out whole only if they agree
+            softly.assertThat(answer.headers().firstValue("Content-Type").orElseThrow().toLowerCase(java.util.Locale.ROOT))
+                .as(change).isEqualTo("text/plain;charset=utf-8");
+            softly.assertThat(answer.body()).as(change).isEqualTo("Grüße aus 東京, run " + run);
+          }
+          softly.assertThat(hit.headers().firstValue("X-Cascade-Cache")).as(change).hasValue("hit");
+        }
+      });
+    }
+  }
+
   private static HttpResponseCache oneRoute(String name, String path) {
     return HttpResponseCache.builder(Cache.<String, CachedResponse>builder(name).inMemory(m -> m.maximumSize(10)))
         .route(path, r -> r.ttl(Duration.ofMinutes(5)))
