@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * HttpResponseCache http = HttpResponseCache.builder(
- *         Cache.<String, CachedResponse>builder("http").inMemory(m -> m.maximumSize(10_000)))
+ *         Cache.<String, CachedResponse>builder("http")
+ *             .inMemory(m -> m.maximumWeight(64 << 20, (key, response) -> response.weight())))
  *     .route("/stats", r -> r.ttl(Duration.ofSeconds(30)).namespace("stats"))
  *     .route("/products/{id}", r -> r.ttl(Duration.ofMinutes(5)).tags("product:{id}"))
  *     .route("/me/orders", r -> r.ttl(Duration.ofMinutes(1)).perUser(UserKey.principal()))
