@@ -32,8 +32,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Invariants: a value that cannot be parsed or decoded is counted, deleted (only if the key
  * still holds it: never another instance's newer value or lease marker) and reported as a miss,
  * never thrown; an entry is returned only if its logical expiry is in the future and each of
- * its tags still has the version recorded in the entry and was not invalidated after the entry's
- * write (or load) began. Stateless apart from its collaborators; thread-safe.
+ * its tags still has the version recorded in the entry, whose record admits the entry ({@link
+ * dev.cascade.cache.spi.TagVersion#admits}: not invalidated after the entry's write or load began,
+ * nor, for a load's entry, created after the load began). Stateless apart from its collaborators;
+ * thread-safe.
  *
  * <p>With a sliding TTL, reads go through the store's {@link RemoteStore#getAndTouch} (and {@link
  * RemoteStore#getAllAndTouch}), which move the entry's server-side TTL in the same step. The
@@ -202,7 +204,8 @@ final class RemoteTier<K, V> implements Tier<K, V> {
 
   @Override
   public CompletableFuture<Void> prepareTags(Set<String> tagsOfLoad, long startedAtMillis) {
-    return tags.versionsOf(tagsOfLoad, startedAtMillis, false).thenApply(versions -> null);
+    return observe(
+        TierOperation.GET_ALL, () -> tags.versionsOf(tagsOfLoad, startedAtMillis, false).thenApply(versions -> null), done -> {});
   }
 
   @Override

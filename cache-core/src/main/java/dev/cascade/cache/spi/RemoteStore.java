@@ -216,8 +216,9 @@ public interface RemoteStore extends AutoCloseable {
    * Returns the current version of each tag key, giving a missing one a fresh version first ({@link
    * TagVersion#created}{@code (createdAtMillis)}). A record is missing either because its tag was
    * never used or because the store evicted it, perhaps right after an invalidation whose time it
-   * took with it: {@code createdAtMillis} is the writer's bound on when that lost invalidation could
-   * have been, and loads that began before it are not served under the new record. The default
+   * took with it. Loads that began before {@code createdAtMillis} are not served under the new
+   * record (the engine gives a put's or a load's start, or, for the publish of a load that found
+   * the record gone, the current time). The default
    * reads, then creates the missing ones with {@link #putIfAbsent} and reads again; stores with
    * scripting may do it in one round trip.
    *

@@ -18,11 +18,13 @@ import org.jspecify.annotations.Nullable;
  * (its load may have read the source before an invalidation whose record was evicted) before the
  * record was created. A put is not judged by a record's creation, so two writers creating a record
  * at once never hide each other's puts. Readers that predate creation stamps read them as never
- * invalidated (a negative time is before every write), as they read records before.
+ * invalidated (a negative time is before every write), as they read records before: the protection
+ * holds once every instance reads them.
  *
  * @param version a random 64-bit value, replaced on every invalidation of the tag
- * @param invalidatedAtMillis when the tag was last invalidated (wall clock), {@code 0} if never; or,
- *     when negative, minus the time a writer created the record
+ * @param invalidatedAtMillis when the tag was last invalidated (wall clock); or, when negative, minus
+ *     the time a writer created the record; {@code 0} in a record created by a writer that predates
+ *     creation stamps
  */
 public record TagVersion(long version, long invalidatedAtMillis) {
 

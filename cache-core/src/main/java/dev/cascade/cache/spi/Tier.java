@@ -33,7 +33,8 @@ public interface Tier<K, V> extends AutoCloseable {
    * time its entry will carry), before {@link #putLoaded} or {@link #putUnderLease} stores what it
    * produced. A tier that keeps tag records makes sure they exist, creating missing ones as created
    * at {@code startedAtMillis} ({@link TagVersion#created}), so that the load's publish finds a
-   * record missing only if the store evicted it while the load ran. The default does nothing.
+   * record missing only if the store evicted it (or {@code invalidateAll()} deleted it) while the
+   * load ran. The default does nothing.
    *
    * @return a future that completes once the tier is ready for the load's publish
    */

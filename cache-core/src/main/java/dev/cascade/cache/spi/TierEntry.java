@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param value the value, or {@code null} when the entry records that the loader found nothing
  * @param expiresAtMillis logical expiry (epoch millis), or {@link #NO_EXPIRY}
  * @param writtenAtMillis when the value was put, or when the load that produced it started
- * @param loadNanos how long the load took, {@code 0} for a plain put
+ * @param loadNanos how long the load took, at least 1 for a load; {@code 0} for a plain put (a
+ *     remote tier tells a load's entry from a put's by it, see {@link TagVersion#admits})
  * @param tags the entry's tags, never {@code null}
  */
 public record TierEntry<V>(
