@@ -1,5 +1,6 @@
 package dev.cascade.cache.http;
 
+import dev.cascade.cache.spi.KeyBytes;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -62,21 +63,31 @@ final class RequestKeys {
   }
 
   private static void query(StringBuilder key, Route route, HttpServletRequest request) {
-    Map<String, String[]> parameters = new TreeMap<>(parseQuery(request.getQueryString()));
+    Map<String, List<QueryPart>> parameters = new TreeMap<>();
+    Map<String, QueryPart> names = new TreeMap<>();
+    parseQuery(request.getQueryString())
+        .forEach(
+            (name, values) -> {
+              parameters.put(name.keyForm(), values);
+              names.put(name.keyForm(), name);
+            });
     boolean first = true;
-    for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
-      String name = parameter.getKey();
+    for (Map.Entry<String, List<QueryPart>> parameter : parameters.entrySet()) {
+      QueryPart name = names.get(parameter.getKey());
+      // a name not sent as well-formed UTF-8 is no configured name: included unless only listed ones are
       boolean included =
-          route.queryParams() != null ? route.queryParams().contains(name) : !route.ignoredQueryParams().contains(name);
+          route.queryParams() != null
+              ? !name.asSent() && route.queryParams().contains(name.text())
+              : name.asSent() || !route.ignoredQueryParams().contains(name.text());
       if (!included) {
         continue;
       }
-      for (String value : parameter.getValue()) {
+      for (QueryPart value : parameter.getValue()) {
         if (!first) {
           key.append('&');
         }
         first = false;
-        key.append(encode(name)).append('=').append(encode(value));
+        key.append(parameter.getKey()).append('=').append(value.keyForm());
       }
     }
   }
@@ -93,33 +104,81 @@ final class RequestKeys {
   }
 
   /**
-   * Parses a raw query string into decoded names and values, in order. Only the query counts: a
-   * {@code GET} key never depends on a form body.
+   * A query name or value: its decoded text, or, when it is not well-formed percent-encoded UTF-8
+   * ({@code %ZZ}, {@code %FF}), the text as sent. Its key form tells the two apart: the decoded text
+   * percent-encoded, or {@code !} and the text as sent percent-encoded ({@code !} is never in a
+   * percent-encoded text), so that {@code %ZZ} and {@code %25ZZ}, or {@code %FF} and {@code %FE},
+   * never share a key.
    */
-  static Map<String, String[]> parseQuery(@Nullable String query) {
+  record QueryPart(String text, boolean asSent) {
+    String keyForm() {
+      return asSent ? "!" + encode(text) : encode(text);
+    }
+  }
+
+  /**
+   * Parses a raw query string into names and values, in order ({@code +} is a space, as in a form).
+   * Only the query counts: a {@code GET} key never depends on a form body.
+   */
+  static Map<QueryPart, List<QueryPart>> parseQuery(@Nullable String query) {
     if (query == null || query.isEmpty()) {
       return Map.of();
     }
-    Map<String, java.util.ArrayList<String>> parsed = new java.util.LinkedHashMap<>();
+    Map<QueryPart, List<QueryPart>> parsed = new java.util.LinkedHashMap<>();
     for (String pair : query.split("&")) {
       if (pair.isEmpty()) {
         continue;
       }
       int eq = pair.indexOf('=');
-      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      QueryPart name = decode(eq < 0 ? pair : pair.substring(0, eq));
+      QueryPart value = decode(eq < 0 ? "" : pair.substring(eq + 1));
       parsed.computeIfAbsent(name, n -> new java.util.ArrayList<>()).add(value);
     }
-    Map<String, String[]> result = new java.util.LinkedHashMap<>();
-    parsed.forEach((name, values) -> result.put(name, values.toArray(String[]::new)));
-    return result;
+    return parsed;
   }
 
-  private static String decode(String text) {
+  /** Decodes {@code text} strictly: percent-escapes and {@code +} into UTF-8 bytes, which must be well-formed. */
+  private static QueryPart decode(String text) {
+    if (KeyBytes.hasUnpairedSurrogate(text)) {
+      return new QueryPart(text, true); // no UTF-8 for it: kept as sent
+    }
+    if (text.indexOf('%') < 0 && text.indexOf('+') < 0) {
+      return new QueryPart(text, false);
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '+') {
+        bytes.write(' ');
+      } else if (c == '%') {
+        int high = i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
+        int low = high < 0 ? -1 : Character.digit(text.charAt(i + 2), 16);
+        if (low < 0) {
+          return new QueryPart(text, true);
+        }
+        bytes.write(high << 4 | low);
+        i += 2;
+      } else {
+        // characters the client sent unescaped, up to the next escape: their own UTF-8
+        int end = i + 1;
+        while (end < text.length() && text.charAt(end) != '%' && text.charAt(end) != '+') {
+          end++;
+        }
+        bytes.writeBytes(text.substring(i, end).getBytes(StandardCharsets.UTF_8));
+        i = end - 1;
+      }
+    }
     try {
-      return java.net.URLDecoder.decode(text, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return text; // a malformed escape stays as sent: still one exact key, never a shared one
+      String decoded =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+              .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()))
+              .toString();
+      return new QueryPart(decoded, false);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return new QueryPart(text, true);
     }
   }
 

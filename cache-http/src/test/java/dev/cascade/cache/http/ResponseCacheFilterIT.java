@@ -245,6 +245,23 @@ class ResponseCacheFilterIT {
     assertThat(runs("/items")).isEqualTo(2);
   }
 
+  /**
+   * Query values that are not well-formed percent-encoded UTF-8 keep entries of their own: {@code
+   * %FF} and {@code %FE} decode to the same replacement character, and a malformed escape was kept
+   * as sent, equal to the decoded {@code %25}-escape of the same text.
+   */
+  @Test
+  void get_queryValuesThatAreNotWellFormedUtf8_doNotShareAnEntry() {
+    HttpResponse<String> ff = server.get("/items?a=%FF");
+    HttpResponse<String> fe = server.get("/items?a=%FE");
+    HttpResponse<String> escapedPercent = server.get("/items?a=%25FF");
+
+    assertThat(fe.body()).isNotEqualTo(ff.body());
+    assertThat(escapedPercent.body()).isNotEqualTo(ff.body());
+    assertThat(runs("/items")).isEqualTo(3);
+    assertThat(server.get("/items?a=%FF").body()).isEqualTo(ff.body()); // still one exact key each
+  }
+
   @Test
   void get_ignoredOrUnlistedQueryParameters_doNotSplitEntries() {
     HttpResponse<String> first = server.get("/search?q=lamp&utm_source=mail");
