@@ -37,8 +37,9 @@ import org.jspecify.annotations.Nullable;
  * output. A flush that fails while the body is buffered does not throw: the buffer keeps the body,
  * so a handler that ends with a flush still produces a whole response, which other requests may be
  * given; the handler sees the failure at its next write to the client (a write after the flush,
- * which streams). Once a write to the client failed, every later write or flush that goes through
- * to it throws that failure again, and a flush while the body is buffered does nothing.
+ * which streams, or its next flush). Once a write to the client failed, every later write or flush
+ * throws that failure again (through {@link #getWriter()}, whose {@code PrintWriter} keeps
+ * exceptions to itself, it shows as {@code checkError()}).
  *
  * <p>The writer encodes each write into the buffer at once and holds no bytes of its own, so that
  * {@link #resetBuffer()}, {@link #reset()} and {@code sendError} discard everything written before
@@ -163,13 +164,16 @@ final class CapturingResponse extends HttpServletResponseWrapper {
    * it, so that a response complete at its flush can still be stored. If the client is gone, the
    * failure is recorded, not thrown: the handler's body is whole in the buffer all the same.
    */
-  private void flushBuffered() {
+  private void flushBuffered() throws IOException {
     if (!flushed && contentLength >= 0) {
       super.setContentLengthLong(contentLength); // the response commits now, with the handler's length
     }
     flushed = true;
-    if (clientFailure != null) {
-      return; // gone at an earlier flush: nothing to send it
+    IOException earlier = clientFailure;
+    if (earlier != null) {
+      // Gone at an earlier flush: only that first failure is kept from the handler, so that a
+      // handler which learns of a disconnect only by flushing (a writer's checkError()) does.
+      throw earlier;
     }
     try {
       ByteArrayOutputStream held = buffer;
@@ -526,6 +530,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     void discardPendingChar() {
       pending = false;
+      encoder.reset(); // a stateful charset (ISO-2022-JP, UTF-16's byte-order mark) starts over too
     }
 
     @Override

@@ -809,6 +809,59 @@ class ResponseCacheFilterIT {
   }
 
   @Test
+  void get_leadersClientGone_aSecondFlushThroughTheWriterShowsTheFailure() throws Exception {
+    // A handler that learns of a disconnect only by flushing its writer (checkError()), as a
+    // long-poll loop does: only the first failed flush is kept from it.
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<Boolean> leaderSawTheFailure = new java.util.concurrent.atomic.AtomicReference<>();
+    CountingServlet handler = new CountingServlet((request, response, run) -> {
+      response.setContentType("text/plain;charset=utf-8");
+      java.io.PrintWriter writer = response.getWriter();
+      writer.print("whole body of run " + run);
+      if (run == 1) {
+        entered.countDown();
+        awaitQuietly(release);
+      }
+      writer.flush();
+      writer.flush();
+      if (run == 1) {
+        leaderSawTheFailure.set(writer.checkError());
+      }
+    });
+    try (HttpResponseCache own = oneRoute("gone-second-flush", "/x");
+        TestServer jetty = TestServer.start(own, Map.of("/x", handler))) {
+      List<CompletableFuture<HttpResponse<String>>> waiters = leaderGoneWithWaiters(jetty, own, entered, release);
+
+      for (CompletableFuture<HttpResponse<String>> waiter : waiters) {
+        assertThat(waiter.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      }
+      assertThat(leaderSawTheFailure.get()).isTrue();
+    }
+  }
+
+  @Test
+  void get_resetBufferWithAStatefulCharset_encodesTheNewTextFromTheStart() throws Exception {
+    // ISO-2022-JP shifts into kanji with an escape sequence: after a reset the new text needs it again.
+    CountingServlet handler = new CountingServlet((request, response, run) -> {
+      response.setContentType("text/plain;charset=ISO-2022-JP");
+      java.io.PrintWriter writer = response.getWriter();
+      writer.print("日本");
+      response.resetBuffer();
+      writer.print("日本, run " + run);
+    });
+    try (HttpResponseCache own = oneRoute("stateful-charset", "/x");
+        TestServer jetty = TestServer.start(own, Map.of("/x", handler))) {
+      HttpResponse<String> first = jetty.get("/x");
+      HttpResponse<String> hit = jetty.get("/x");
+
+      assertThat(first.body()).isEqualTo("日本, run 1");
+      assertThat(hit.body()).isEqualTo("日本, run 1");
+      assertThat(hit.headers().firstValue("X-Cascade-Cache")).hasValue("hit");
+    }
+  }
+
+  @Test
   void get_charsetChangedAfterGetWriter_isIgnored_headerAndBytesAgreeOnTheRunAndOnAHit() throws Exception {
     // Servlet 6, ServletResponse: after getWriter() these do not change the character encoding.
     CountingServlet handler = new CountingServlet((request, response, run) -> {
