@@ -125,16 +125,7 @@ class RemoteAdapterTest {
     Cache<String, String> b = stringCache();
     a.put("other", "x", Duration.ofMinutes(5), "t"); // the tag's record exists before the load
 
-    String loaded =
-        Concurrently.whileLoading(
-            loader -> b.get("k", Set.of("t"), key -> loader.get()),
-            "before the invalidation",
-            () -> {
-              ticker.advance(Duration.ofMillis(5));
-              a.invalidateTag("t");
-              ticker.advance(Duration.ofMillis(5));
-              store.delete("cascade:c:#tag:t").join(); // the server evicted the tag bookkeeping
-            });
+    String loaded = loadWhileTagIsInvalidatedAndItsRecordEvicted(b, a, () -> {});
 
     assertThat(loaded).isEqualTo("before the invalidation"); // its caller still gets what it loaded
     assertThat(a.getIfPresent("k")).isNull();
@@ -151,17 +142,10 @@ class RemoteAdapterTest {
     Cache<String, String> b = stringCache();
     a.put("other", "x", Duration.ofMinutes(5), "t");
 
-    Concurrently.whileLoading(
-        loader -> b.get("k", Set.of("t"), key -> loader.get()),
-        "before the invalidation",
-        () -> {
-          ticker.advance(Duration.ofMillis(5));
-          a.invalidateTag("t");
-          ticker.advance(Duration.ofMillis(5));
-          store.delete("cascade:c:#tag:t").join();
-          ticker.advance(Duration.ofMillis(5));
-          a.put("new", "y", Duration.ofMinutes(5), "t"); // recreates the record
-        });
+    loadWhileTagIsInvalidatedAndItsRecordEvicted(b, a, () -> {
+      ticker.advance(Duration.ofMillis(5));
+      a.put("new", "y", Duration.ofMinutes(5), "t"); // recreates the record
+    });
 
     assertThat(a.getIfPresent("k")).isNull();
     assertThat(a.getIfPresent("new")).isEqualTo("y"); // a put's own entry stays readable
@@ -210,15 +194,7 @@ class RemoteAdapterTest {
             .build();
     a.put("other", "x", Duration.ofMinutes(5), "t");
 
-    Concurrently.whileLoading(
-        loader -> b.get("k", Set.of("t"), key -> loader.get()),
-        "before the invalidation",
-        () -> {
-          ticker.advance(Duration.ofMillis(5));
-          a.invalidateTag("t");
-          ticker.advance(Duration.ofMillis(5));
-          store.delete("cascade:c:#tag:t").join();
-        });
+    loadWhileTagIsInvalidatedAndItsRecordEvicted(b, a, () -> {});
 
     assertThat(a.getIfPresent("k")).isNull();
   }
@@ -240,6 +216,26 @@ class RemoteAdapterTest {
 
     assertThat(stringCache().getIfPresent("put")).isEqualTo("v");
     assertThat(stringCache().getIfPresent("loaded")).isNull(); // began before the record's creation
+  }
+
+  /**
+   * Runs {@code loader}'s load of {@code k} with tag {@code t}, whose loader returns "before the
+   * invalidation"; while it runs, {@code invalidator} invalidates {@code t}, the store evicts the
+   * record that wrote (the server dropping tag bookkeeping), then {@code meanwhile} runs. Returns
+   * what the load returned.
+   */
+  private String loadWhileTagIsInvalidatedAndItsRecordEvicted(
+      Cache<String, String> loader, Cache<String, String> invalidator, Runnable meanwhile) {
+    return Concurrently.whileLoading(
+        load -> loader.get("k", Set.of("t"), key -> load.get()),
+        "before the invalidation",
+        () -> {
+          ticker.advance(Duration.ofMillis(5));
+          invalidator.invalidateTag("t");
+          ticker.advance(Duration.ofMillis(5));
+          store.delete("cascade:c:#tag:t").join();
+          meanwhile.run();
+        });
   }
 
   private Cache<String, String> stringCache() {
