@@ -1,5 +1,6 @@
 package dev.cascade.cache.internal;
 
+import dev.cascade.cache.spi.Lease;
 import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.TierEntry;
 import java.util.ArrayList;
@@ -22,7 +23,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@code getAll}: the in-process tier key by key, then each remote tier once for all keys still
  * missing (one round trip per tier), then one call of the bulk loader for the keys no tier had, and
- * one publish pipeline per tier. Keys another caller is loading are not loaded again: they share
+ * its publish: without a distributed lock one pipeline per tier; with one, the loaded keys' leases
+ * are asked for before the loader runs, and each key is published under its own ({@link
+ * BulkLeases}). Keys another caller is loading are not loaded again: they share
  * {@link SingleFlight}'s flights with single-key loads. Thread-safe.
  */
 final class BulkLoads<K, V> {
@@ -44,6 +47,7 @@ final class BulkLoads<K, V> {
   private final LoadStep<K, V> loads;
   private final StatsCounter stats;
   private final Freshness freshness;
+  private final BulkLeases<K, V> leases;
 
   BulkLoads(
       LocalLookup<K> localLookup,
@@ -55,7 +59,8 @@ final class BulkLoads<K, V> {
       Publisher<K, V> publisher,
       LoadStep<K, V> loads,
       StatsCounter stats,
-      Freshness freshness) {
+      Freshness freshness,
+      BulkLeases<K, V> leases) {
     this.localLookup = localLookup;
     this.local = local;
     this.reads = reads;
@@ -66,6 +71,7 @@ final class BulkLoads<K, V> {
     this.loads = loads;
     this.stats = stats;
     this.freshness = freshness;
+    this.leases = leases;
   }
 
   /** The values of those {@code keys} some tier holds; never loads. */
@@ -387,15 +393,43 @@ final class BulkLoads<K, V> {
               if (toLoad.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
               }
-              return loadAndPublish(Collections.unmodifiableSet(toLoad), led, bulkLoader);
+              Set<K> keys = Collections.unmodifiableSet(toLoad);
+              if (!leases.active()) {
+                return loadAndPublish(keys, led, bulkLoader, null);
+              }
+              // back on the executor: the leases complete on the client's I/O thread, and the
+              // loader must not run there (a sync getAll's executor is its caller's thread)
+              return leases.take(keys, led).thenComposeAsync(held -> loadUnderLeases(keys, led, bulkLoader, held), executor);
             },
             executor);
   }
 
+  /** {@link #loadAndPublish} under {@code held}, which are released however it ends. */
+  private CompletableFuture<Void> loadUnderLeases(
+      Set<K> keys,
+      Map<K, Flight<V>> led,
+      Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader,
+      Map<K, Lease> held) {
+    CompletableFuture<Void> loaded;
+    try {
+      loaded = loadAndPublish(keys, led, bulkLoader, held);
+    } catch (RuntimeException | Error e) { // e.g. a loader's stage whose toCompletableFuture throws
+      loaded = CompletableFuture.failedFuture(e);
+    }
+    return loaded.whenComplete((done, error) -> leases.releaseAll(held));
+  }
+
+  /**
+   * Calls the bulk loader for {@code toLoad}, completes their flights and publishes what it
+   * returned: with {@code held} (the leases of a cache with a distributed lock), each key under its
+   * lease, and a key without one to the in-process tier only ({@link BulkLeases}); without, all
+   * keys in one pipeline per tier.
+   */
   private CompletableFuture<Void> loadAndPublish(
       Set<K> toLoad,
       Map<K, Flight<V>> led,
-      Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader) {
+      Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader,
+      @Nullable Map<K, Lease> held) {
     long startNanos = entries.ticker().read();
     long startWall = entries.ticker().wallMillis();
     CompletionStage<? extends Map<? extends K, ? extends V>> stage;
@@ -429,7 +463,7 @@ final class BulkLoads<K, V> {
                 }
                 led.get(key).complete(value);
               }
-              return publisher.publishAll(toPublish, led);
+              return held == null ? publisher.publishAll(toPublish, led) : publisher.publishEach(toPublish, led, held);
             })
         .thenCompose(Function.identity())
         .toCompletableFuture();

@@ -110,7 +110,11 @@ class CacheEngine<K, V> {
     } else {
       this.refresher = null;
     }
-    this.bulk = new BulkLoads<>(this::lookupLocal, localWrites, reads, singleFlight, coherence, entries, publisher, load, stats, freshness);
+    BulkLeases<K, V> bulkLeases =
+        new BulkLeases<>(shared, settings.stampedeLock() == null ? null : settings.leaseTime(), reads);
+    this.bulk =
+        new BulkLoads<>(
+            this::lookupLocal, localWrites, reads, singleFlight, coherence, entries, publisher, load, stats, freshness, bulkLeases);
     this.writes = new WritePipeline<>(name, this.remotes, localWrites, coherence, singleFlight, entries, stats);
     this.writeThrough = new WriteThrough<>(singleFlight, coherence, writes);
   }

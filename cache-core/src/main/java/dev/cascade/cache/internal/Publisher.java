@@ -74,6 +74,30 @@ final class Publisher<K, V> {
             stored && local.fillIf(key, entry, () -> coherence.isCurrent(flight), () -> coherence.unswept(flight)));
   }
 
+  /**
+   * Publishes bulk-loaded entries of a cache with a distributed lock: each entry whose key's lease
+   * is in {@code leases} as {@link #publish} does under that lease; any other only to the
+   * in-process tier (its key's lease is another's, or could not be asked for), as a fill that checks
+   * its own flight.
+   */
+  CompletableFuture<Void> publishEach(Map<K, TierEntry<V>> entries, Map<K, Flight<V>> flights, Map<K, Lease> leases) {
+    CompletableFuture<?>[] published = new CompletableFuture<?>[entries.size()];
+    int i = 0;
+    for (Map.Entry<K, TierEntry<V>> loaded : entries.entrySet()) {
+      K key = loaded.getKey();
+      TierEntry<V> entry = loaded.getValue();
+      Flight<V> flight = flights.get(key);
+      Lease lease = leases.get(key);
+      if (lease != null) {
+        published[i++] = publish(key, entry, flight, lease);
+      } else {
+        local.fillIf(key, entry, () -> coherence.isCurrent(flight), () -> coherence.unswept(flight));
+        published[i++] = CompletableFuture.completedFuture(null);
+      }
+    }
+    return CompletableFuture.allOf(published);
+  }
+
   /** Publishes bulk-loaded entries, one pipeline per tier; each in-process fill checks its own flight. */
   CompletableFuture<Void> publishAll(Map<K, TierEntry<V>> entries, Map<K, Flight<V>> flights) {
     if (entries.isEmpty()) {
