@@ -12,6 +12,8 @@ import dev.cascade.cache.spi.Lease;
 import dev.cascade.cache.spi.RemoteStore;
 import dev.cascade.cache.spi.StampedeLock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +50,44 @@ class DistributedStampedeTest extends StampedeContract {
 
     assertThat(call.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("read-before-update");
     assertThat(store.keys()).as("published for other instances").contains("cascade:orders:k");
+  }
+
+  /**
+   * A bulk load whose leases cannot be asked for (the lock fails) still answers its caller, and
+   * keeps what it loaded in-process only: unguarded, it must not write to the shared store.
+   */
+  @Test
+  void bulkLoadWhoseLockFails_answersAndKeepsItsValuesInProcessOnly() {
+    StampedeLock failing =
+        new StampedeLock() {
+          @Override
+          public CompletableFuture<Lease> tryAcquire(String key, Duration leaseTime) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the lock server is down"));
+          }
+
+          @Override
+          public CompletableFuture<Boolean> publish(Lease lease, byte[] value, Duration ttl) {
+            return lock.publish(lease, value, ttl);
+          }
+
+          @Override
+          public CompletableFuture<Void> release(Lease lease) {
+            return lock.release(lease);
+          }
+
+          @Override
+          public CompletableFuture<Void> revoke(String key) {
+            return lock.revoke(key);
+          }
+        };
+    Cache<String, String> bulk = instanceBuilder("lock-down", store, failing, Duration.ofSeconds(60)).ticker(ticker).build();
+
+    Map<String, String> found = bulk.getAll(List.of("k", "j"), keys -> Map.of("k", "k-read", "j", "j-read"));
+
+    assertThat(found).isEqualTo(Map.of("k", "k-read", "j", "j-read"));
+    assertThat(store.keys()).as("written to the shared store").noneMatch(key -> key.startsWith("cascade:lock-down:"));
+    assertThat(bulk.getIfPresent("k")).as("kept in-process").isEqualTo("k-read");
+    assertThat(bulk.stats().tierErrorCount()).as("the failed lease requests").isEqualTo(2);
   }
 
   @Test
