@@ -11,6 +11,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The lock saves work; correctness comes from {@link #publish}. Implementations must be
  * thread-safe and must fail only through the returned futures.
+ *
+ * <p>A cache's {@code invalidateAll()} revokes no lease one by one: it empties the cache's namespace
+ * in its store ({@link RemoteStore#deleteByPrefix}). A lease granted before it must not publish
+ * after it; the project's locks get that by keeping the lease in the entry's key (Redis), by the
+ * store's namespace version (Memcached), or by counting the store's deletions by prefix ({@code
+ * InMemoryStampedeLock}). A lock that keeps its leases elsewhere must do the same.
  */
 public interface StampedeLock {
 
