@@ -71,7 +71,7 @@ final class Publisher<K, V> {
     }
     return chain.thenApply(
         stored ->
-            stored && local.fillIf(key, entry, () -> coherence.isCurrent(flight), () -> coherence.unswept(flight)));
+            stored && fill(key, entry, flight));
   }
 
   /**
@@ -91,7 +91,7 @@ final class Publisher<K, V> {
       if (lease != null) {
         published[i++] = publish(key, entry, flight, lease);
       } else {
-        local.fillIf(key, entry, () -> coherence.isCurrent(flight), () -> coherence.unswept(flight));
+        fill(key, entry, flight);
         published[i++] = CompletableFuture.completedFuture(null);
       }
     }
@@ -114,7 +114,12 @@ final class Publisher<K, V> {
             entries.forEach(
                 (key, entry) -> {
                   Flight<V> flight = flights.get(key);
-                  local.fillIf(key, entry, () -> coherence.isCurrent(flight), () -> coherence.unswept(flight));
+                  fill(key, entry, flight);
                 }));
+  }
+
+  /** The in-process fill of a loaded entry, kept only while {@code flight} is current and unswept. */
+  private boolean fill(K key, TierEntry<V> entry, Flight<V> flight) {
+    return local.fillIf(key, entry, () -> coherence.isCurrent(flight), () -> coherence.unswept(flight));
   }
 }

@@ -1,6 +1,5 @@
 package dev.cascade.cache.memcached;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cascade.cache.Cache;
@@ -13,7 +12,6 @@ import java.util.function.UnaryOperator;
 import dev.cascade.cache.spi.RemoteStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,32 +69,16 @@ class MemcachedStampedeIT extends StampedeContract {
     return sharedLock;
   }
 
-  /**
-   * In a cache that keeps entries past their TTL for stale serving, a bulk load of a key that holds
-   * such an entry gets memcached's lease over it (the win flag), and its value replaces the stale
-   * one for every instance.
-   */
+  /** See {@link #assertBulkLoadReplacesAnEntryKeptForStaleServing}; memcached's lease over a value is its win flag. */
   @Test
   void bulkLoadOfAnEntryKeptForStaleServing_takesTheLeaseOverIt_andReplacesIt() {
-    String name = name("bulk-over-stale");
-    Cache<String, String> loader = staleServingInstance(name);
-    loader.put("k", "old", Duration.ofMillis(200));
-    long putAt = System.currentTimeMillis();
-    await().atMost(Duration.ofSeconds(10)).until(() -> System.currentTimeMillis() > putAt + 400); // past its TTL
-    assertThat(sharedTier.get(remoteKey(name, "k")).join()).as("kept for stale serving").isNotNull();
-
-    assertThat(loader.getAll(List.of("k"), keys -> Map.of("k", "new"))).isEqualTo(Map.of("k", "new"));
-
-    assertThat(staleServingInstance(name).getIfPresent("k")).isEqualTo("new");
-  }
-
-  private Cache<String, String> staleServingInstance(String name) {
-    MemcachedTier tier = newTier();
-    opened.add(tier);
-    return instanceBuilder(name, tier, MemcachedStampedeLock.create(tier), Duration.ofSeconds(60))
-        .ttl(Duration.ofMinutes(1))
-        .staleIfError(Duration.ofMinutes(1))
-        .build();
+    assertBulkLoadReplacesAnEntryKeptForStaleServing(
+        name -> {
+          MemcachedTier tier = newTier();
+          opened.add(tier);
+          return staleServing(instanceBuilder(name, tier, MemcachedStampedeLock.create(tier), Duration.ofSeconds(60))).build();
+        },
+        remoteKey -> sharedTier.get(remoteKey).join() != null);
   }
 
   /** The lease is the item memcached vivified for it; it has lapsed once the server dropped it. */

@@ -13,7 +13,6 @@ import java.util.function.UnaryOperator;
 import dev.cascade.cache.spi.RemoteStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,30 +50,12 @@ class RedisStampedeIT extends StampedeContract {
     await().atMost(Duration.ofSeconds(10)).until(() -> redis.server().command(0, "EXISTS", remoteKey).equals(0L));
   }
 
-  /**
-   * In a cache that keeps entries past their TTL for stale serving, a bulk load of a key that holds
-   * such an entry gets the lease over it (the plain lease is refused: the key holds a value), and
-   * its value replaces the stale one for every instance.
-   */
+  /** See {@link #assertBulkLoadReplacesAnEntryKeptForStaleServing}. */
   @Test
   void bulkLoadOfAnEntryKeptForStaleServing_takesTheLeaseOverIt_andReplacesIt() {
-    String name = name("bulk-over-stale");
-    Cache<String, String> loader = staleServingInstance(name);
-    loader.put("k", "old", Duration.ofMillis(200));
-    long putAt = System.currentTimeMillis();
-    await().atMost(Duration.ofSeconds(10)).until(() -> System.currentTimeMillis() > putAt + 400); // past its TTL
-    assertThat(redis.server().command(0, "EXISTS", remoteKey(name, "k"))).as("kept for stale serving").isEqualTo(1L);
-
-    assertThat(loader.getAll(List.of("k"), keys -> Map.of("k", "new"))).isEqualTo(Map.of("k", "new"));
-
-    assertThat(staleServingInstance(name).getIfPresent("k")).isEqualTo("new");
-  }
-
-  private static Cache<String, String> staleServingInstance(String name) {
-    return instanceBuilder(name, redis.store(), lock, Duration.ofSeconds(60))
-        .ttl(Duration.ofMinutes(1))
-        .staleIfError(Duration.ofMinutes(1))
-        .build();
+    assertBulkLoadReplacesAnEntryKeptForStaleServing(
+        name -> staleServing(instanceBuilder(name, redis.store(), lock, Duration.ofSeconds(60))).build(),
+        remoteKey -> redis.server().command(0, "EXISTS", remoteKey).equals(1L));
   }
 
   @Test

@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.ArrayList;
 import java.util.List;
@@ -343,31 +345,48 @@ public abstract class StampedeContract {
   }
 
   /**
+   * For a backend whose lock grants leases over values (Redis, Memcached): in a cache that keeps
+   * entries past their TTL for stale serving, a bulk load of a key that holds such an entry gets the
+   * lease over it (the plain lease is refused: the key holds a value), and its value replaces the
+   * stale one for every instance. {@code staleServingInstance} returns a new instance of the named
+   * cache built by {@link #staleServing}; {@code storeHolds} tells whether the shared store holds a
+   * remote key. Waits, in real time, for an entry's 200 ms TTL to pass.
+   */
+  protected final void assertBulkLoadReplacesAnEntryKeptForStaleServing(
+      Function<String, Cache<String, String>> staleServingInstance, Predicate<String> storeHolds) {
+    String name = name("bulk-over-stale");
+    Cache<String, String> loader = staleServingInstance.apply(name);
+    loader.put("k", "old", Duration.ofMillis(200));
+    long putAt = System.currentTimeMillis();
+    await().atMost(Duration.ofSeconds(10)).until(() -> System.currentTimeMillis() > putAt + 400); // past its TTL
+    assertThat(storeHolds.test(remoteKey(name, "k"))).as("kept for stale serving").isTrue();
+
+    assertThat(loader.getAll(List.of("k"), keys -> Map.of("k", "new"))).isEqualTo(Map.of("k", "new"));
+
+    assertThat(staleServingInstance.apply(name).getIfPresent("k")).isEqualTo("new");
+  }
+
+  /** {@code builder} with a TTL of one minute, and entries kept one minute past it for stale-if-error. */
+  protected static CacheBuilder<String, String> staleServing(CacheBuilder<String, String> builder) {
+    return builder.ttl(Duration.ofMinutes(1)).staleIfError(Duration.ofMinutes(1));
+  }
+
+  /**
    * Starts {@code loader.getAll(["k", "j"], …)} on another thread with a bulk loader that returns
    * {@code "k-read-before-update"} and {@code "j-read"} only after {@code meanwhile} ran (while the
    * load holds the keys' leases).
    */
   private static CompletableFuture<Map<String, String>> bulkLoadHeldUntilReleased(
       Cache<String, String> loader, Runnable meanwhile) throws InterruptedException {
-    CountDownLatch loading = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Map<String, String>> call =
-        CompletableFuture.supplyAsync(
-            () ->
-                loader.getAll(
-                    List.of("k", "j"),
-                    keys -> {
-                      loading.countDown();
-                      Concurrently.await(release);
-                      return Map.of("k", "k-read-before-update", "j", "j-read");
-                    }));
-    try {
-      assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
-      meanwhile.run(); // the rows changed: the load in flight read old data
-    } finally {
-      release.countDown();
-    }
-    return call;
+    return heldUntilReleased(
+        hold ->
+            loader.getAll(
+                List.of("k", "j"),
+                keys -> {
+                  hold.run();
+                  return Map.of("k", "k-read-before-update", "j", "j-read");
+                }),
+        meanwhile);
   }
 
   /**
@@ -376,17 +395,32 @@ public abstract class StampedeContract {
    */
   protected static CompletableFuture<String> loadHeldUntilReleased(Cache<String, String> loader, Runnable meanwhile)
       throws InterruptedException {
+    return heldUntilReleased(
+        hold ->
+            loader.get(
+                "k",
+                key -> {
+                  hold.run();
+                  return "read-before-update";
+                }),
+        meanwhile);
+  }
+
+  /**
+   * Starts {@code call} on another thread, given a step its loader runs first; that step returns
+   * only after {@code meanwhile} ran on this thread, which waits for the loader to reach it.
+   */
+  private static <T> CompletableFuture<T> heldUntilReleased(Function<Runnable, T> call, Runnable meanwhile)
+      throws InterruptedException {
     CountDownLatch loading = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<String> call =
+    CompletableFuture<T> started =
         CompletableFuture.supplyAsync(
             () ->
-                loader.get(
-                    "k",
-                    key -> {
+                call.apply(
+                    () -> {
                       loading.countDown();
                       Concurrently.await(release);
-                      return "read-before-update";
                     }));
     try {
       assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
@@ -394,7 +428,7 @@ public abstract class StampedeContract {
     } finally {
       release.countDown();
     }
-    return call;
+    return started;
   }
 
   @Test
