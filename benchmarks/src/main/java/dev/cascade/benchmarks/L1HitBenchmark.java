@@ -3,6 +3,7 @@ package dev.cascade.benchmarks;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.CacheStats;
+import dev.cascade.cache.internal.ShippedHitCount;
 import dev.cascade.cache.memory.CaffeineTier;
 import dev.cascade.cache.spi.TierEntry;
 import java.time.Duration;
@@ -44,6 +45,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       counts, as Cascade always does.
  *   <li>{@code caffeineThreadCountedGetIfPresent}: raw Caffeine and a hit count in a field of the
  *       benchmark thread's own state, the cheapest exact count.
+ *   <li>{@code caffeineShippedCountGetIfPresent}: raw Caffeine and the exact count Cascade's hit path
+ *       keeps ({@link ShippedHitCount}, the shipped counter).
  * </ul>
  *
  * <p>The head-to-head benchmarks ({@code cascadeGetIfPresent} against {@code caffeineGetIfPresent},
@@ -301,6 +304,20 @@ public class L1HitBenchmark {
     String value = s.caffeine.getIfPresent(cursor.next(keys));
     if (value != null) {
       count.hits++;
+    }
+    return value;
+  }
+
+  /**
+   * Raw Caffeine plus the exact hit count Cascade keeps, the shipped {@code HitCounter} itself
+   * (which must first find the calling thread's slot): against {@code caffeineGetIfPresent}, what
+   * that count costs a hit; against {@code cascadeGetIfPresent}, what Cascade's hit adds beyond it.
+   */
+  @Benchmark
+  public String caffeineShippedCountGetIfPresent(SameSetup s, HitKeys keys, HitCursor cursor, ShippedHitCount count) {
+    String value = s.caffeine.getIfPresent(cursor.next(keys));
+    if (value != null) {
+      count.increment();
     }
     return value;
   }
