@@ -11,11 +11,11 @@
 set -euo pipefail
 rounds=$1 old=$2 new=$3 regex=$4
 shift 4
+source "$(dirname "$0")/rounds-lib.sh"
 score() { # JAR [JMH options]: prints the benchmark's score in ops/s
   local jar=$1
   shift
-  java -jar "$jar" "$regex" -f 1 "$@" -rf csv -rff /tmp/jar-vs-jar.csv >/dev/null 2>&1
-  tail -n 1 /tmp/jar-vs-jar.csv | awk -F, '{gsub(/"/, "", $5); print $5}'
+  jmh_score "$jar" "$regex" /tmp/jar-vs-jar.csv "$@"
 }
 ratios=()
 for ((round = 1; round <= rounds; round++)); do
@@ -28,10 +28,4 @@ for ((round = 1; round <= rounds; round++)); do
   ratios+=("$r")
   printf 'round %d: old %.0f ops/s, new %.0f ops/s, new/old %s\n' "$round" "$o" "$n" "$r"
 done
-printf '%s\n' "${ratios[@]}" | sort -n | awk -v regex="$regex" '
-  { v[NR] = $1; s += log($1) }
-  END {
-    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-    printf "%s new/old over %d paired rounds: median %.3f, geometric mean %.3f, min %.3f, max %.3f\n",
-      regex, NR, m, exp(s / NR), v[1], v[NR]
-  }'
+printf '%s\n' "${ratios[@]}" | summarize "$regex new/old" "paired rounds"

@@ -4,7 +4,7 @@
 # LAST one named (the baseline) in that round; the last lines give, per benchmark, the median and
 # geometric mean of its ratios. It is PairedRatio for more than two benchmarks: every ratio of a
 # round comes from forks run back to back, so that two benchmarks compared with the same baseline
-# are compared in the same rounds.
+# are compared in the same rounds. Scoring and the summary line are rounds-lib.sh's, as jar-vs-jar.sh's are.
 #
 #   benchmarks/rotating-rounds.sh ROUNDS JAR REGEX... BASELINE_REGEX -- [JMH options for each fork]
 #
@@ -28,11 +28,11 @@ if ((n < 2)); then
 fi
 csv=$(mktemp)
 trap 'rm -f "$csv"' EXIT
+source "$(dirname "$0")/rounds-lib.sh"
 score() { # REGEX [JMH options]: prints the benchmark's score in ops/s
   local regex=$1
   shift
-  java -jar "$jar" "$regex" -f 1 "$@" -rf csv -rff "$csv" >/dev/null 2>&1
-  tail -n 1 "$csv" | awk -F, '{gsub(/"/, "", $5); print $5}'
+  jmh_score "$jar" "$regex" "$csv" "$@"
 }
 declare -A ratios
 for ((round = 1; round <= rounds; round++)); do
@@ -54,11 +54,5 @@ for ((round = 1; round <= rounds; round++)); do
   echo "$line"
 done
 for ((b = 0; b < n - 1; b++)); do
-  printf '%s\n' ${ratios[$b]} | sort -n | awk -v name="${regexes[$b]} / ${regexes[$((n - 1))]}" '
-    { v[NR] = $1; s += log($1) }
-    END {
-      m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-      printf "%s over %d rounds: median %.3f, geometric mean %.3f, min %.3f, max %.3f\n",
-        name, NR, m, exp(s / NR), v[1], v[NR]
-    }'
+  printf '%s\n' ${ratios[$b]} | summarize "${regexes[$b]} / ${regexes[$((n - 1))]}" rounds
 done
