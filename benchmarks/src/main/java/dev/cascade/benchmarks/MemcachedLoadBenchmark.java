@@ -27,8 +27,8 @@ import org.HdrHistogram.Histogram;
  * Load harness for the Memcached tier against the established clients, in one run on one server:
  * {@link MemcachedTier} (with its default completion pool, and with completions on the I/O threads),
  * a {@link Cache} with only that tier ({@code cascade-cache}: values put through Cascade, read back
- * through {@code getIfPresent} and {@code getAll}; {@code cascade-cache-nio} is the same on Java NIO
- * sockets instead of the default epoll),
+ * through {@code getIfPresent} and {@code getAll}; {@code cascade-cache-epoll} is the same on Netty's
+ * native epoll instead of the default Java NIO),
  * xmemcached 2.4.9 and spymemcached 2.12.3, all over the text protocol, 64 calls in flight (64
  * threads each making blocking calls), single gets and 100-key multi-gets of the same number of
  * keys with the same key lengths and the same 512-byte values. A workload whose name ends in {@code
@@ -258,11 +258,11 @@ public final class MemcachedLoadBenchmark {
   private static Client open(String name, String address) throws IOException {
     switch (name) {
       case "cascade-cache":
-      case "cascade-cache-nio":
+      case "cascade-cache-epoll":
         {
           MemcachedConfig.Builder config = MemcachedConfig.builder().servers(address).commandTimeout(Duration.ofSeconds(2));
-          if (name.equals("cascade-cache-nio")) {
-            config.transport(MemcachedConfig.Transport.NIO); // the default is epoll where it loads
+          if (name.equals("cascade-cache-epoll")) {
+            config.transport(MemcachedConfig.Transport.EPOLL); // the default is NIO
           }
           MemcachedTier tier = MemcachedTier.create(config.build());
           // A cache with only this tier, as a user builds it; values go through Cascade's envelope.

@@ -129,19 +129,20 @@ public final class MemcachedConfig {
    * tells which one a backend uses.
    */
   public enum Transport {
-    /**
-     * {@link #EPOLL} where Netty's native library loads (Linux on x86-64, which this module
-     * brings; other Linux machines when the application adds Netty's native epoll artifact for
-     * theirs), else {@link #NIO}. The default.
-     */
+    /** {@link #NIO}, on every platform. The default. */
     AUTO,
     /**
-     * Linux's epoll through Netty's native transport: fewer system calls per request than NIO
-     * (docs/benchmarks.md). Creating a backend or tier fails with {@link IllegalStateException}
-     * where the native library does not load.
+     * Linux's epoll through Netty's native transport (this module brings its library for Linux on
+     * x86-64; other Linux machines need Netty's native epoll artifact for theirs). Every command is
+     * written by the connection's I/O thread, which a call wakes when it sleeps. Creating a backend
+     * or tier fails with {@link IllegalStateException} where the native library does not load.
      */
     EPOLL,
-    /** Java NIO selectors: runs on every platform. */
+    /**
+     * Java NIO selectors, on every platform: a call on an idle connection writes its commands to the
+     * socket from the calling thread, with no hand-off to the I/O thread; under load the I/O thread
+     * writes, batching (docs/memcached.md, "Transport").
+     */
     NIO
   }
 

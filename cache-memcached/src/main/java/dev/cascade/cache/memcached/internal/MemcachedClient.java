@@ -36,7 +36,7 @@ public final class MemcachedClient implements AutoCloseable {
     List<ServerNode> list = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (InetSocketAddress address : config.servers()) {
-      ServerNode node = new ServerNode(address, group, transport.channelClass(), sweeps, config);
+      ServerNode node = new ServerNode(address, group, transport.channelFactory(), sweeps, config);
       list.add(node);
       names.add(node.name());
     }

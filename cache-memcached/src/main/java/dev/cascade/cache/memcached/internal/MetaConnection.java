@@ -9,13 +9,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,16 +28,26 @@ import org.jspecify.annotations.Nullable;
 /**
  * One pipelined connection to one server: the handler at the end of its channel's pipeline.
  *
- * <p>Invariants and concurrency: any thread may {@link #send}; requests go into a lock-free outbox
- * and one task on the channel's event loop drains it, writing all waiting commands in one flush
- * (batching under load) and moving them, in write order, to {@code inflight}. Replies come back in
- * that order, so the head of {@code inflight} owns the next reply. {@code inflight}, the decoder
- * state and the sweep run on the event loop only; the client's {@link TimeoutSweeps} clock asks for
- * a sweep while {@code awaitingReplies}, which is true from any {@link #send} until a sweep finds
- * nothing in flight and nothing queued; every send, after setting it, makes sure the clock ticks.
- * A request that times out is failed at once but stays in {@code inflight} to absorb its late
- * reply; a head request unanswered for twice the timeout means the server hangs, and the
- * connection is closed. Once closed, every waiting and later request fails immediately.
+ * <p>Invariants and concurrency: any thread may {@link #send}; requests go into a lock-free outbox.
+ * Whoever writes holds the write lock ({@code writing}): it takes requests from the outbox, in
+ * order, adds them to {@code inflight} and writes their commands, so {@code inflight} holds the
+ * requests in the order their bytes reach the socket. Replies come back in that order, so the head
+ * of {@code inflight} owns the next reply. Two kinds of writer: a drain task on the channel's event
+ * loop, which writes everything waiting in one flush through Netty (batching under load); and, on a
+ * {@link CallerWritableNioChannel}, the sending thread itself, which writes to the socket directly
+ * only when the connection is idle (nothing in flight, no drain scheduled, nothing Netty or an
+ * earlier caller's write has left unwritten), and otherwise leaves its requests to a drain. A
+ * thread's requests are therefore written in the order it sent them. A caller's write that the
+ * socket does not take whole leaves the rest in {@code unsentTail}, which the next drain writes
+ * before anything else; no caller writes while it, or any write handed to Netty, is pending.
+ *
+ * <p>Only the event loop takes from {@code inflight}; the decoder state and the sweep run there
+ * too. The client's {@link TimeoutSweeps} clock asks for a sweep while {@code awaitingReplies},
+ * which is true from any {@link #send} until a sweep, holding the write lock, finds nothing in
+ * flight and nothing queued; every send, after setting it, makes sure the clock ticks. A request
+ * that times out is failed at once but stays in {@code inflight} to absorb its late reply; a head
+ * request unanswered for twice the timeout means the server hangs, and the connection is closed.
+ * Once closed, every waiting and later request fails immediately.
  */
 final class MetaConnection extends ByteToMessageDecoder {
   private final ServerNode node;
@@ -43,7 +56,18 @@ final class MetaConnection extends ByteToMessageDecoder {
   private final TimeoutSweeps sweeps;
   private final ConcurrentLinkedQueue<MetaRequest> outbox = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
-  private final ArrayDeque<MetaRequest> inflight = new ArrayDeque<>();
+  /** Requests written, in write order; only the event loop takes from it (see the invariants). */
+  private final Queue<MetaRequest> inflight = new ConcurrentLinkedQueue<>();
+  /** Held by whoever writes to the socket or adds to {@code inflight}: see the invariants. */
+  private final AtomicBoolean writing = new AtomicBoolean();
+  /** The socket, where callers may write to it ({@link CallerWritableNioChannel}); else null. */
+  private volatile @Nullable SocketChannel callerWritable;
+  /** What a caller's write left unwritten (the socket's buffer was full); guarded by {@code writing}. */
+  private @Nullable ByteBuf unsentTail;
+  /** The requests of a caller's write, reused; guarded by {@code writing}. */
+  private final List<MetaRequest> callerBatch = new ArrayList<>();
+  /** Writes handed to Netty and not finished; changed on the event loop only, read under {@code writing}. */
+  private volatile int nettyWritesPending;
   private final Runnable drain = this::drain;
   private final Runnable sweep = this::sweep;
   /** Whether a request may be queued or in flight: see the invariants. */
@@ -73,6 +97,9 @@ final class MetaConnection extends ByteToMessageDecoder {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
+    if (ctx.channel() instanceof CallerWritableNioChannel nio) {
+      callerWritable = nio.socket();
+    }
     sweeps.add(this);
     // A channel that never connected is closed without channelInactive: leave the clock on close.
     ctx.channel().closeFuture().addListener(closed -> sweeps.remove(this));
@@ -108,9 +135,10 @@ final class MetaConnection extends ByteToMessageDecoder {
   }
 
   /**
-   * Queues {@code requests}, in order, for one drain of the outbox (so one write, unless a drain
-   * already running takes some of them first); their futures complete with the replies, a timeout
-   * or a closed connection.
+   * Sends {@code requests}, in order and in one write unless another writer takes some of them
+   * first: from the calling thread where the socket allows it ({@link CallerWritableNioChannel}),
+   * else through the event loop. Their futures complete with the replies, a timeout or a closed
+   * connection.
    */
   void send(List<MetaRequest> requests) {
     long deadline = System.nanoTime() + timeoutNanos;
@@ -130,9 +158,85 @@ final class MetaConnection extends ByteToMessageDecoder {
       failOutbox();
       return;
     }
+    SocketChannel socket = callerWritable;
+    if (socket == null || !writeFromCaller(ch, socket)) {
+      scheduleDrain(ch);
+    }
+  }
+
+  private void scheduleDrain(Channel ch) {
     if (drainScheduled.compareAndSet(false, true)) {
       ch.eventLoop().execute(drain);
     }
+  }
+
+  /**
+   * Writes the outbox to the socket on the calling thread if the connection is idle: nothing in
+   * flight, no other writer, no drain scheduled and nothing Netty has yet to write. Returns false if
+   * it was not (the event loop then writes, batching under load).
+   */
+  private boolean writeFromCaller(Channel ch, SocketChannel socket) {
+    if (!inflight.isEmpty() || !writing.compareAndSet(false, true)) {
+      return false;
+    }
+    ByteBuf out = null;
+    try {
+      if (closed || drainScheduled.get() || unsentTail != null || nettyWritesPending != 0) {
+        return false;
+      }
+      out = takeOutbox(ch, callerBatch);
+      if (out == null) {
+        return true; // another writer took these requests
+      }
+      ByteBuffer bytes = out.nioBuffer();
+      int written;
+      try {
+        written = socket.write(bytes);
+      } catch (IOException | RuntimeException failed) {
+        // Closed under this write (the JDK's channel makes a close wait for a write in progress, so
+        // the bytes reach no other socket), or broken: this batch fails here, what was written
+        // before it when the close reaches channelInactive, what is queued after it in failOutbox.
+        CacheException error = closedException();
+        for (MetaRequest request : callerBatch) {
+          request.future.completeExceptionally(error);
+        }
+        ch.close();
+        return true;
+      }
+      if (bytes.hasRemaining()) { // the socket's send buffer is full: the event loop writes the rest
+        unsentTail = out.skipBytes(written);
+        out = null;
+        scheduleDrain(ch);
+      }
+      return true;
+    } finally {
+      if (out != null) {
+        out.release();
+      }
+      callerBatch.clear();
+      writing.set(false);
+    }
+  }
+
+  /**
+   * Moves what the outbox holds to {@code inflight} (and to {@code batch}, if not null), in order,
+   * and returns their commands in one buffer, or null if the outbox was empty. Holds the write lock.
+   */
+  private @Nullable ByteBuf takeOutbox(Channel ch, @Nullable List<MetaRequest> batch) {
+    ByteBuf out = null;
+    MetaRequest request;
+    while ((request = outbox.poll()) != null) {
+      if (out == null) {
+        out = ch.alloc().ioBuffer(Math.max(256, request.command.length));
+      }
+      out.writeBytes(request.command);
+      request.written = true;
+      inflight.add(request);
+      if (batch != null) {
+        batch.add(request);
+      }
+    }
+    return out;
   }
 
   void close() {
@@ -145,25 +249,51 @@ final class MetaConnection extends ByteToMessageDecoder {
   }
 
   private void drain() {
-    drainScheduled.set(false);
     Channel ch = channel;
-    if (closed || ch == null) {
+    if (ch == null) {
+      drainScheduled.set(false);
       failOutbox();
       return;
     }
-    ByteBuf out = null;
-    MetaRequest request;
-    while ((request = outbox.poll()) != null) {
-      if (out == null) {
-        out = ch.alloc().ioBuffer(Math.max(256, request.command.length));
+    if (!writing.compareAndSet(false, true)) {
+      ch.eventLoop().execute(drain); // a caller is writing (one non-blocking write): come back after it
+      return;
+    }
+    try {
+      drainScheduled.set(false);
+      ByteBuf tail = unsentTail;
+      unsentTail = null;
+      if (closed) {
+        if (tail != null) {
+          tail.release();
+        }
+        failOutbox();
+        return;
       }
-      request.written = true;
-      out.writeBytes(request.command);
-      inflight.add(request);
+      if (tail != null) {
+        writeThroughNetty(ch, tail); // first: the rest of a caller's write
+      }
+      ByteBuf out = takeOutbox(ch, null);
+      if (out != null) {
+        writeThroughNetty(ch, out);
+      }
+    } finally {
+      writing.set(false);
     }
-    if (out != null) {
-      ch.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-    }
+  }
+
+  /** Writes on the event loop through Netty's own outbound buffer; counted until it is done. */
+  private void writeThroughNetty(Channel ch, ByteBuf bytes) {
+    nettyWritesPending++; // event loop only
+    ch.writeAndFlush(bytes)
+        .addListener(
+            (ChannelFutureListener)
+                done -> {
+                  nettyWritesPending--;
+                  if (!done.isSuccess()) {
+                    done.channel().close();
+                  }
+                });
   }
 
   private void sweep() {
@@ -183,13 +313,17 @@ final class MetaConnection extends ByteToMessageDecoder {
     if (head != null && now - head.deadlineNanos > timeoutNanos) {
       node.connectionFailed(this, new TimeoutException("server " + node.name() + " stopped answering"));
     }
-    if (head == null) {
-      // Nothing in flight (only this thread moves requests there). A send sets the flag after its
-      // adds to the outbox: either its write follows this one, or the outbox read below sees its
-      // request and sets the flag again.
-      awaitingReplies = false;
-      if (!outbox.isEmpty()) {
-        markAwaiting();
+    if (head == null && writing.compareAndSet(false, true)) {
+      // Nothing in flight, and the write lock keeps any writer from moving requests there. A send
+      // sets the flag after its adds to the outbox: either its write follows this one, or the
+      // outbox read below sees its request and sets the flag again.
+      try {
+        awaitingReplies = false;
+        if (!outbox.isEmpty()) {
+          markAwaiting();
+        }
+      } finally {
+        writing.set(false);
       }
     }
   }

@@ -21,9 +21,9 @@ final class MetaRequest {
    * {@link #command} from {@code keyBounds[i]} to {@code keyBounds[i + 1] - 1} (ASCII, one byte per
    * character; each key is followed by one separator byte). The server answers in key order,
    * skipping misses, so each {@code VALUE} is matched by scanning forward from {@code cursor}. The
-   * I/O thread matches against these bytes, which it has read already to write the command, not
-   * against the caller's key strings, which it has never touched (on another core, each would be
-   * a cache miss).
+   * I/O thread matches against these bytes (one array, which it read to write the command unless
+   * the caller wrote it), not against the caller's key strings, one object each, which it has
+   * never touched (on another core, each would be a cache miss).
    */
   final int @org.jspecify.annotations.Nullable [] keyBounds;
   /**
@@ -34,7 +34,7 @@ final class MetaRequest {
   int cursor;
   final CompletableFuture<MetaResponse> future = new CompletableFuture<>();
   long deadlineNanos;
-  /** Set on the I/O thread just before the command is written; read by coalescing callers. */
+  /** Set by its writer (the I/O thread or a caller) just before the command is written; read by coalescing callers. */
   volatile boolean written;
 
   MetaRequest(byte[] command, boolean stats) {

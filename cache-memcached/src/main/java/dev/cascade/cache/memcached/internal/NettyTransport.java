@@ -1,24 +1,24 @@
 package dev.cascade.cache.memcached.internal;
 
 import dev.cascade.cache.memcached.MemcachedConfig.Transport;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 
 /**
  * The Netty classes of one resolved {@link Transport}: the I/O handler of the client's event loops
- * and the matching socket channel. Invariant: {@link #kind} is {@link Transport#EPOLL} or {@link
+ * and the factory of the matching socket channel (on NIO, one whose connection callers may write
+ * to). Invariant: {@link #kind} is {@link Transport#EPOLL} or {@link
  * Transport#NIO}, never {@link Transport#AUTO}, and the two classes belong to it.
  */
-record NettyTransport(Transport kind, IoHandlerFactory ioHandlerFactory, Class<? extends SocketChannel> channelClass) {
+record NettyTransport(Transport kind, IoHandlerFactory ioHandlerFactory, ChannelFactory<? extends SocketChannel> channelFactory) {
 
   /**
-   * Resolves {@code requested}: {@link Transport#AUTO} to epoll where Netty's native library loads,
-   * else NIO.
+   * Resolves {@code requested}: {@link Transport#AUTO} to NIO.
    *
    * @throws IllegalStateException if {@code requested} is {@link Transport#EPOLL} and the native
    *     library does not load here, with Netty's reason as the cause
@@ -37,15 +37,15 @@ record NettyTransport(Transport kind, IoHandlerFactory ioHandlerFactory, Class<?
         }
         return epoll();
       default:
-        return Epoll.isAvailable() ? epoll() : nio();
+        return nio();
     }
   }
 
   private static NettyTransport epoll() {
-    return new NettyTransport(Transport.EPOLL, EpollIoHandler.newFactory(), EpollSocketChannel.class);
+    return new NettyTransport(Transport.EPOLL, EpollIoHandler.newFactory(), EpollSocketChannel::new);
   }
 
   private static NettyTransport nio() {
-    return new NettyTransport(Transport.NIO, NioIoHandler.newFactory(), NioSocketChannel.class);
+    return new NettyTransport(Transport.NIO, NioIoHandler.newFactory(), CallerWritableNioChannel::new);
   }
 }

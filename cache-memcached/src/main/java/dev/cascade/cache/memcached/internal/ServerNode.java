@@ -5,6 +5,7 @@ import dev.cascade.cache.CacheUnavailableException;
 import dev.cascade.cache.memcached.MemcachedConfig;
 import dev.cascade.cache.spi.ValueReader;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -43,7 +44,7 @@ public final class ServerNode {
   private final String name;
   private final InetSocketAddress address;
   private final EventLoopGroup group;
-  private final Class<? extends SocketChannel> channelClass;
+  private final ChannelFactory<? extends SocketChannel> channelFactory;
   private final TimeoutSweeps sweeps;
   private final MemcachedConfig config;
   private final long timeoutNanos;
@@ -62,13 +63,13 @@ public final class ServerNode {
   ServerNode(
       InetSocketAddress address,
       EventLoopGroup group,
-      Class<? extends SocketChannel> channelClass,
+      ChannelFactory<? extends SocketChannel> channelFactory,
       TimeoutSweeps sweeps,
       MemcachedConfig config) {
     this.address = address;
     this.name = address.getHostString() + ":" + address.getPort();
     this.group = group;
-    this.channelClass = channelClass;
+    this.channelFactory = channelFactory;
     this.sweeps = sweeps;
     this.config = config;
     this.timeoutNanos = config.commandTimeout().toNanos();
@@ -131,8 +132,8 @@ public final class ServerNode {
 
   /**
    * Commands that go out together: {@link #send} queues them on one connection at once, so that
-   * the connection's I/O thread writes them in one write (and the server reads them in one read),
-   * rather than waking up between two of them and writing each alone. Each method answers the
+   * the connection's writer (the caller or the I/O thread) writes them in one write (and the server
+   * reads them in one read), rather than writing the first alone. Each method answers the
    * future of its command's reply. Not thread-safe: one caller fills it and sends it once.
    */
   final class Pipeline {
@@ -311,7 +312,7 @@ public final class ServerNode {
     MetaConnection handler = new MetaConnection(this, attempt, timeoutNanos, sweeps);
     new Bootstrap()
         .group(group)
-        .channel(channelClass)
+        .channelFactory(channelFactory)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
