@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,6 +69,9 @@ final class MetaConnection extends ByteToMessageDecoder {
   private final List<MetaRequest> callerBatch = new ArrayList<>();
   /** Writes handed to Netty and not finished; changed on the event loop only, read under {@code writing}. */
   private volatile int nettyWritesPending;
+  /** Writes made by callers, and those the socket did not take whole; changed under {@code writing}, for tests. */
+  private volatile long callerWrites;
+  private volatile long callerWritesUnfinished;
   private final Runnable drain = this::drain;
   private final Runnable sweep = this::sweep;
   /** Whether a request may be queued or in flight: see the invariants. */
@@ -126,6 +130,11 @@ final class MetaConnection extends ByteToMessageDecoder {
     return awaitingReplies;
   }
 
+  /** Returns how many writes callers made, and how many of them the socket did not take whole; for tests. */
+  long[] callerWriteCounts() {
+    return new long[] {callerWrites, callerWritesUnfinished};
+  }
+
   /** Says that replies are awaited, then makes sure the clock ticks (see the invariants). */
   private void markAwaiting() {
     if (!awaitingReplies) { // no write while it is set: under load it stays set
@@ -164,10 +173,18 @@ final class MetaConnection extends ByteToMessageDecoder {
     }
   }
 
-  private void scheduleDrain(Channel ch) {
+  /** Schedules a drain unless one is; returns false if the event loop has shut down (the client is closing). */
+  private boolean scheduleDrain(Channel ch) {
     if (drainScheduled.compareAndSet(false, true)) {
-      ch.eventLoop().execute(drain);
+      try {
+        ch.eventLoop().execute(drain);
+      } catch (RejectedExecutionException shutDown) {
+        drainScheduled.set(false);
+        failOutbox();
+        return false;
+      }
     }
+    return true;
   }
 
   /**
@@ -180,33 +197,35 @@ final class MetaConnection extends ByteToMessageDecoder {
       return false;
     }
     ByteBuf out = null;
+    List<MetaRequest> failed = null;
     try {
       if (closed || drainScheduled.get() || unsentTail != null || nettyWritesPending != 0) {
         return false;
       }
       out = takeOutbox(ch, callerBatch);
       if (out == null) {
-        return true; // another writer took these requests
+        return true; // another writer took these requests, or taking them failed
       }
       ByteBuffer bytes = out.nioBuffer();
       int written;
       try {
         written = socket.write(bytes);
-      } catch (IOException | RuntimeException failed) {
+      } catch (IOException | RuntimeException broken) {
         // Closed under this write (the JDK's channel makes a close wait for a write in progress, so
-        // the bytes reach no other socket), or broken: this batch fails here, what was written
+        // the bytes reach no other socket), or broken: this batch fails below, what was written
         // before it when the close reaches channelInactive, what is queued after it in failOutbox.
-        CacheException error = closedException();
-        for (MetaRequest request : callerBatch) {
-          request.future.completeExceptionally(error);
-        }
-        ch.close();
+        failed = new ArrayList<>(callerBatch);
         return true;
       }
+      callerWrites++;
       if (bytes.hasRemaining()) { // the socket's send buffer is full: the event loop writes the rest
+        callerWritesUnfinished++;
         unsentTail = out.skipBytes(written);
-        out = null;
-        scheduleDrain(ch);
+        if (scheduleDrain(ch)) {
+          out = null; // the drain writes and releases it
+        } else {
+          unsentTail = null; // the client is closing, and its close fails what is in flight
+        }
       }
       return true;
     } finally {
@@ -215,6 +234,13 @@ final class MetaConnection extends ByteToMessageDecoder {
       }
       callerBatch.clear();
       writing.set(false);
+      if (failed != null) { // outside the lock: completing runs the callers' own stages
+        CacheException error = closedException();
+        for (MetaRequest request : failed) {
+          request.future.completeExceptionally(error);
+        }
+        ch.close();
+      }
     }
   }
 
@@ -226,10 +252,21 @@ final class MetaConnection extends ByteToMessageDecoder {
     ByteBuf out = null;
     MetaRequest request;
     while ((request = outbox.poll()) != null) {
-      if (out == null) {
-        out = ch.alloc().ioBuffer(Math.max(256, request.command.length));
+      try {
+        if (out == null) {
+          out = ch.alloc().ioBuffer(Math.max(256, request.command.length));
+        }
+        out.writeBytes(request.command);
+      } catch (RuntimeException | OutOfMemoryError noBuffer) {
+        // The requests taken so far are in inflight but will not be written: close, so that they
+        // fail (in channelInactive) rather than leave the next replies matched to the wrong requests.
+        if (out != null) {
+          out.release();
+        }
+        request.future.completeExceptionally(new CacheException("memcached " + node.name() + ": no buffer for a command", noBuffer));
+        ch.close();
+        return null;
       }
-      out.writeBytes(request.command);
       request.written = true;
       inflight.add(request);
       if (batch != null) {
@@ -314,13 +351,16 @@ final class MetaConnection extends ByteToMessageDecoder {
       node.connectionFailed(this, new TimeoutException("server " + node.name() + " stopped answering"));
     }
     if (head == null && writing.compareAndSet(false, true)) {
-      // Nothing in flight, and the write lock keeps any writer from moving requests there. A send
-      // sets the flag after its adds to the outbox: either its write follows this one, or the
-      // outbox read below sees its request and sets the flag again.
+      // The write lock keeps any writer from moving requests to inflight; looked at again under it,
+      // since a caller may have written since the peek. A send sets the flag after its adds to the
+      // outbox: either its write follows this one, or the outbox read below sees its request and
+      // sets the flag again.
       try {
-        awaitingReplies = false;
-        if (!outbox.isEmpty()) {
-          markAwaiting();
+        if (inflight.isEmpty()) {
+          awaitingReplies = false;
+          if (!outbox.isEmpty()) {
+            markAwaiting();
+          }
         }
       } finally {
         writing.set(false);

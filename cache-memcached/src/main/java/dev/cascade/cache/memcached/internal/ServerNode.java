@@ -125,6 +125,17 @@ public final class ServerNode {
     return replies;
   }
 
+  /** Returns, over the live connections, how many writes callers made and how many the socket did not take whole; for tests. */
+  long[] callerWriteCounts() {
+    long[] total = new long[2];
+    for (MetaConnection connection : live) {
+      long[] counts = connection.callerWriteCounts();
+      total[0] += counts[0];
+      total[1] += counts[1];
+    }
+    return total;
+  }
+
   /** Returns an empty pipeline of commands for this server. */
   Pipeline pipeline() {
     return new Pipeline();

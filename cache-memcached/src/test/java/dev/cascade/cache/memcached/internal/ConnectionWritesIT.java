@@ -2,6 +2,7 @@ package dev.cascade.cache.memcached.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cascade.cache.CacheUnavailableException;
 import dev.cascade.cache.memcached.MemcachedConfig;
 import dev.cascade.cache.memcached.MemcachedConfig.Transport;
 import dev.cascade.cache.testkit.MemcachedServerExtension;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,9 +60,10 @@ class ConnectionWritesIT {
   @ParameterizedTest
   @EnumSource(value = Transport.class, names = {"NIO", "EPOLL"})
   void aBatchLargerThanTheSocketBuffers_sentToAPausedServer_arrivesWhole_beforeWhatFollows(Transport transport) {
-    // 24 values of 900 KB in one batch: about 21 MB in one send, more than a loopback socket's send
-    // and receive buffers hold while the server reads nothing, so the first write cannot take it
-    // all and the rest must follow before the next command.
+    // 24 values of 900 KB in one batch: about 21 MB in one send, made while the server is paused,
+    // more than a loopback socket's send and receive buffers hold while the server reads nothing,
+    // so the first write cannot take it all; the rest must follow, before the next command. On NIO
+    // the caller writes the batch (the connection is idle) and the I/O thread the rest.
     int count = 24;
     List<byte[]> commands = new ArrayList<>();
     List<byte[]> values = new ArrayList<>();
@@ -86,6 +89,12 @@ class ConnectionWritesIT {
       assertThat(readBack.join().value()).isEqualTo(values.get(count - 1));
       for (int i = 0; i < count; i++) {
         assertThat(node.submit(get("writes-" + transport + "-big-" + i)).join().value()).as("value %d", i).isEqualTo(values.get(i));
+      }
+      long[] callerWrites = node.callerWriteCounts();
+      if (transport == Transport.NIO) {
+        assertThat(callerWrites[1]).as("caller writes the socket did not take whole").isGreaterThanOrEqualTo(1);
+      } else {
+        assertThat(callerWrites).containsExactly(0, 0);
       }
     }
   }
@@ -121,6 +130,12 @@ class ConnectionWritesIT {
         for (Future<?> thread : done) {
           thread.get(5, TimeUnit.MINUTES);
         }
+        long written = node.callerWriteCounts()[0];
+        if (transport == Transport.NIO) {
+          assertThat(written).as("writes made by callers").isPositive();
+        } else {
+          assertThat(written).isZero();
+        }
       } finally {
         pool.shutdownNow();
       }
@@ -140,28 +155,31 @@ class ConnectionWritesIT {
       ServerNode node = client.nodes().get(0);
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       try {
-        List<Future<Integer>> failures = new ArrayList<>();
+        List<Future<List<Throwable>>> failures = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
           String key = "writes-" + transport + "-kill-" + t;
           failures.add(
               pool.submit(
                   () -> {
                     // Calls until ten in a row have failed: the server is gone and the node knows it.
+                    List<Throwable> errors = new ArrayList<>();
                     int failedInARow = 0;
-                    int failed = 0;
                     while (failedInARow < 10) {
-                      boolean ok = node.submit(get(key)).handle((reply, error) -> error == null).join();
-                      failedInARow = ok ? 0 : failedInARow + 1;
-                      failed += ok ? 0 : 1;
+                      Throwable error = node.submit(get(key)).handle((reply, failure) -> failure).join();
+                      failedInARow = error == null ? 0 : failedInARow + 1;
+                      if (error != null) {
+                        errors.add(error instanceof CompletionException ? error.getCause() : error);
+                      }
                       warmedUp.countDown();
                     }
-                    return failed;
+                    return errors;
                   }));
         }
-        warmedUp.await();
+        assertThat(warmedUp.await(5, TimeUnit.MINUTES)).as("calls answered before the kill").isTrue();
         MEMCACHED.process(0).kill();
-        for (Future<Integer> thread : failures) {
-          assertThat(thread.get(5, TimeUnit.MINUTES)).isGreaterThanOrEqualTo(10);
+        for (Future<List<Throwable>> thread : failures) {
+          // Each call ended (none is still waiting), and each failure says the server is down.
+          assertThat(thread.get(5, TimeUnit.MINUTES)).allSatisfy(error -> assertThat(error).isInstanceOf(CacheUnavailableException.class));
         }
       } finally {
         pool.shutdownNow();
