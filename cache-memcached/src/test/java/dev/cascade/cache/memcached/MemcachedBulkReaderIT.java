@@ -9,8 +9,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * {@link BulkReaderContract} on two real servers: the reader runs on the client's I/O thread for the
  * keys of a classic {@code get} (printable ASCII) and once every server has answered for an {@code
- * mg} batch (keys with spaces). On the default transport; {@link MemcachedNioBulkReaderIT} runs it
- * on NIO.
+ * mg} batch (keys with spaces). On the default transport (NIO); {@link MemcachedEpollBulkReaderIT}
+ * runs it on epoll.
  */
 class MemcachedBulkReaderIT extends BulkReaderContract {
   @RegisterExtension static final MemcachedServerExtension MEMCACHED = MemcachedServerExtension.servers(2);
