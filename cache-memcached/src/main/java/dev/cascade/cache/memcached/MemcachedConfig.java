@@ -208,7 +208,11 @@ public final class MemcachedConfig {
       return this;
     }
 
-    /** Sets the number of pipelined connections per server (1 to 16); default 1. */
+    /**
+     * Sets the number of pipelined connections per server (1 to 16); default 1. Each calling thread
+     * sends on one of them, chosen by its thread id, so that one thread's commands reach the server
+     * in the order it sent them; threads spread over the connections.
+     */
     public Builder connectionsPerServer(int connections) {
       requireUnset(connectionsPerServer == 0 ? null : connectionsPerServer, "connectionsPerServer");
       if (connections < 1 || connections > 16) {

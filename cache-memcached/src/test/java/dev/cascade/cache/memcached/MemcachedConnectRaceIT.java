@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.cascade.cache.testkit.MemcachedServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -45,18 +49,50 @@ class MemcachedConnectRaceIT {
       try (MemcachedBackend backend = creating.get(60, TimeUnit.SECONDS)) {
         MemcachedTier tier = backend.tier();
         byte[] value = "v".getBytes(StandardCharsets.UTF_8);
-        // Round-robin over the connections: a closed one among them fails every other command.
-        await().atMost(Duration.ofSeconds(20))
-            .ignoreExceptions()
-            .untilAsserted(() -> {
-              for (int i = 0; i < 4; i++) {
-                tier.put("race:k:" + i, value, Duration.ofMinutes(1)).join();
-              }
-            });
-        for (int i = 0; i < 8; i++) {
-          assertThat(tier.get("race:k:" + (i % 4)).join()).isEqualTo(value);
+        // Each thread's commands keep to one connection, chosen by its id: a thread of each id parity
+        // makes the calls, so both connections carry them, and a closed one among them fails its
+        // thread's commands.
+        for (FutureTask<Void> calls : onEachConnection(2, () -> {
+          await().atMost(Duration.ofSeconds(20))
+              .ignoreExceptions()
+              .untilAsserted(() -> {
+                for (int i = 0; i < 4; i++) {
+                  tier.put("race:k:" + i, value, Duration.ofMinutes(1)).join();
+                }
+              });
+          for (int i = 0; i < 8; i++) {
+            assertThat(tier.get("race:k:" + (i % 4)).join()).isEqualTo(value);
+          }
+          return null;
+        })) {
+          calls.get(60, TimeUnit.SECONDS);
         }
       }
     }
+  }
+
+  /**
+   * Runs {@code calls} on one new thread per connection of a server with {@code connections}
+   * connections: threads whose ids leave every remainder modulo {@code connections}, as the backend
+   * assigns a thread its connection. Returns the started tasks.
+   */
+  private static List<FutureTask<Void>> onEachConnection(int connections, Callable<Void> calls) {
+    Thread[] byRemainder = new Thread[connections];
+    List<FutureTask<Void>> tasks = new ArrayList<>();
+    int found = 0;
+    while (found < connections) {
+      FutureTask<Void> task = new FutureTask<>(calls);
+      Thread thread = new Thread(task, "race-caller");
+      int remainder = (int) (thread.getId() % connections);
+      if (byRemainder[remainder] == null) {
+        byRemainder[remainder] = thread;
+        tasks.add(task);
+        found++;
+      }
+    }
+    for (Thread thread : byRemainder) {
+      thread.start();
+    }
+    return tasks;
   }
 }

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -49,7 +48,6 @@ public final class ServerNode {
   private final MemcachedConfig config;
   private final long timeoutNanos;
   private final ReentrantLock lock = new ReentrantLock();
-  private final AtomicInteger cursor = new AtomicInteger();
   private final ConcurrentHashMap<String, MetaRequest> shared = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> namespaceVersions = new ConcurrentHashMap<>();
   private State state = State.DOWN;
@@ -260,9 +258,26 @@ public final class ServerNode {
       }
       return;
     }
-    MetaConnection connection =
-        connections.length == 1 ? connections[0] : connections[Math.floorMod(cursor.getAndIncrement(), connections.length)];
-    connection.send(requests);
+    connectionOfThisThread(connections).send(requests);
+  }
+
+  /**
+   * The connection that the calling thread's commands go out on: always the same one while the live
+   * connections stay the same. The server reads each connection on its own worker thread, with no
+   * order between connections, so a thread that sent a set on one connection and a read of the same
+   * key on another could have the read answered first; one thread's commands keep its order only on
+   * one connection. Different threads spread over the connections by thread id.
+   */
+  private static MetaConnection connectionOfThisThread(MetaConnection[] connections) {
+    return connections.length == 1
+        ? connections[0]
+        : connections[(int) Math.floorMod(Thread.currentThread().getId(), (long) connections.length)];
+  }
+
+  /** Returns the live connection this thread's commands go out on, or {@code null} if there is none; for tests. */
+  @Nullable MetaConnection connectionOfThisThread() {
+    MetaConnection[] connections = live;
+    return connections.length == 0 ? null : connectionOfThisThread(connections);
   }
 
 

@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,8 +34,17 @@ class ConnectionWritesIT {
   @RegisterExtension static final MemcachedServerExtension MEMCACHED = MemcachedServerExtension.single();
 
   private static MemcachedClient client(Transport transport) {
+    return client(transport, 1);
+  }
+
+  private static MemcachedClient client(Transport transport, int connectionsPerServer) {
     return MemcachedClient.start(
-        MemcachedConfig.builder().servers(MEMCACHED.address(0)).transport(transport).commandTimeout(Duration.ofSeconds(30)).build());
+        MemcachedConfig.builder()
+            .servers(MEMCACHED.address(0))
+            .transport(transport)
+            .connectionsPerServer(connectionsPerServer)
+            .commandTimeout(Duration.ofSeconds(30))
+            .build());
   }
 
   private static byte[] set(String key, byte[] value) {
@@ -105,18 +116,33 @@ class ConnectionWritesIT {
     // Each thread sets its key and, without waiting, reads it back: the read must see the set. With
     // four threads on one connection, sends find it idle (the caller writes) or busy (the event
     // loop writes) in every mix, so a read that overtook its set would read the previous value.
+    setsThenReadsWithoutWaiting(transport, 1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Transport.class, names = {"NIO", "EPOLL"})
+  void eachThreadsCommands_keepTheirOrder_withSeveralConnectionsPerServer(Transport transport) throws Exception {
+    // With four connections, a thread whose set went out on one connection and its read on another
+    // would have them read by two of the server's worker threads at once, and the read could be
+    // answered first: each thread must keep to one connection.
+    setsThenReadsWithoutWaiting(transport, 4);
+  }
+
+  private static void setsThenReadsWithoutWaiting(Transport transport, int connectionsPerServer) throws Exception {
     int threads = 4;
     int rounds = 2_000;
-    try (MemcachedClient client = client(transport)) {
+    try (MemcachedClient client = client(transport, connectionsPerServer)) {
       ServerNode node = client.nodes().get(0);
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       try {
         List<Future<?>> done = new ArrayList<>();
+        Set<MetaConnection> used = ConcurrentHashMap.newKeySet();
         for (int t = 0; t < threads; t++) {
-          String key = "writes-" + transport + "-order-" + t;
+          String key = "writes-" + transport + "-order-" + connectionsPerServer + "-" + t;
           done.add(
               pool.submit(
                   () -> {
+                    used.add(node.connectionOfThisThread());
                     for (int round = 0; round < rounds; round++) {
                       byte[] value = (key + "=" + round).getBytes(StandardCharsets.US_ASCII);
                       CompletableFuture<MetaResponse> set = node.submit(set(key, value));
@@ -129,6 +155,11 @@ class ConnectionWritesIT {
         }
         for (Future<?> thread : done) {
           thread.get(5, TimeUnit.MINUTES);
+        }
+        // Keeping to one connection is not all of them on one: four threads (consecutive ids, as a
+        // new pool's threads have) spread over several.
+        if (connectionsPerServer > 1) {
+          assertThat(used.size()).as("connections the threads sent on").isGreaterThan(1);
         }
         long written = node.callerWriteCounts()[0];
         if (transport == Transport.NIO) {
