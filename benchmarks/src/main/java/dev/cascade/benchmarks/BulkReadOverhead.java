@@ -49,7 +49,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * not.
  *
  * <p>{@code cascadeGet} and {@code storeGet} do the same for one key ({@code Cache.getIfPresent}
- * against the store's {@code get}).
+ * against the store's {@code get}); {@code cascadeGetWithLoader} reads that key through {@code
+ * Cache.get(key, loader)}, the read-through call, whose miss of the (absent) in-process tier takes
+ * the miss chain.
  *
  * <p>{@code keys=redis} declares Redis's key capabilities (binary-safe), {@code keys=memcached}
  * Memcached's (250 bytes, no whitespace or control characters: every key is scanned). One thread;
@@ -144,6 +146,16 @@ public class BulkReadOverhead {
       throw new IllegalStateException("a read of a hit missed");
     }
     return found;
+  }
+
+  /** {@code cascadeGet} read as cache-aside code reads it: {@code get(key, loader)}, every key a hit. */
+  @Benchmark
+  public byte[] cascadeGetWithLoader(Setting s, Cursor cursor) {
+    return s.cache.get(s.cacheBatches.get(cursor.nextBatch(s.cacheBatches.size())).get(0), BulkReadOverhead::neverLoaded);
+  }
+
+  private static byte[] neverLoaded(String key) {
+    throw new IllegalStateException(key + " was not in the store: the loader ran");
   }
 
   @Benchmark

@@ -20,11 +20,13 @@ import org.HdrHistogram.Recorder;
 /**
  * Load harness for a Cascade cache with only the Redis tier against raw Lettuce (async and sync
  * API), Redisson ({@code RBucket} / {@code RBuckets}, raw-bytes codec) and, for bulk reads, a loop of
- * Lettuce async gets, in one run on one redis-server. Values are put through Cascade and every
+ * Lettuce async gets, in one run on one redis-server; client {@code cascade-loader} reads the same
+ * cache through {@code get(key, loader)} (single gets). Values are put through Cascade and every
  * client reads the same keys (see {@link RedisLoadClients}); every read must be a hit, or the run
  * fails.
  *
- * <p>Workloads: {@code get-1} (one caller, blocking), {@code get-64} (64 threads, each blocking: 64
+ * <p>Workloads: {@code get-1} (one caller, blocking), {@code get-8} (8 threads, each blocking, as the
+ * layered harness's callers), {@code get-64} (64 threads, each blocking: 64
  * in flight), {@code get-64async} (one thread keeping 64 async gets in flight through a 64-permit
  * window; Cascade through {@code cache.async()}), {@code getAll100-1} and {@code getAll100-64} (100
  * consecutive keys per call, one caller or 64 threads).
@@ -45,7 +47,7 @@ import org.HdrHistogram.Recorder;
 public final class RedisLoadBenchmark {
   private static final int IN_FLIGHT = 64;
   private static final int BULK = 100;
-  private static final List<String> ALL_WORKLOADS = List.of("get-1", "get-64", "get-64async", "getAll100-1", "getAll100-64");
+  private static final List<String> ALL_WORKLOADS = List.of("get-1", "get-8", "get-64", "get-64async", "getAll100-1", "getAll100-64");
 
   private RedisLoadBenchmark() {}
 
@@ -159,9 +161,9 @@ public final class RedisLoadBenchmark {
     return result;
   }
 
-  /** Threads each making blocking calls: 1 or {@value #IN_FLIGHT}, by the workload's suffix. */
+  /** Threads each making blocking calls, as many as the workload's suffix says (1, 8 or {@value #IN_FLIGHT}). */
   private static Result runThreads(Client client, String workload, int seconds) throws Exception {
-    int threads = workload.endsWith("-1") ? 1 : IN_FLIGHT;
+    int threads = Integer.parseInt(workload.substring(workload.lastIndexOf('-') + 1));
     boolean bulk = workload.startsWith("getAll");
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     Recorder latencies = new Recorder(3);

@@ -96,6 +96,7 @@ final class RedisLoadClients implements AutoCloseable {
     config.useSingleServer().setAddress(uri);
     redisson = Redisson.create(config);
     clients.add(cascade());
+    clients.add(cascadeLoader());
     clients.add(lettuceAsync());
     clients.add(lettuceSync());
     clients.add(lettuceLoop());
@@ -179,6 +180,44 @@ final class RedisLoadClients implements AutoCloseable {
         return true;
       }
     };
+  }
+
+  /**
+   * The same cache read as cache-aside code reads it, {@code get(key, loader)}: every read a hit in
+   * Redis, so the loader never runs (it fails the run if it does). Single gets only.
+   */
+  private Client cascadeLoader() {
+    return new Client() {
+      @Override
+      public String name() {
+        return "cascade-loader";
+      }
+
+      @Override
+      public boolean get(int i) {
+        byte[] value = cache.get(cacheKeys[i], RedisLoadClients::neverLoaded);
+        return value.length == VALUE_BYTES;
+      }
+
+      @Override
+      public CompletableFuture<Boolean> getAsync(int i) {
+        return cache.async().get(cacheKeys[i], key -> CompletableFuture.<byte[]>failedFuture(new IllegalStateException(key + " was not in Redis: the loader ran"))).thenApply(value -> value.length == VALUE_BYTES);
+      }
+
+      @Override
+      public int getAll(int first, int count) {
+        throw new UnsupportedOperationException("cascade-loader reads single keys");
+      }
+
+      @Override
+      public boolean supports(String workload) {
+        return workload.startsWith("get-");
+      }
+    };
+  }
+
+  private static byte[] neverLoaded(String key) {
+    throw new IllegalStateException(key + " was not in Redis: the loader ran");
   }
 
   private Client lettuceAsync() {
