@@ -195,13 +195,17 @@ final class RedisLoadClients implements AutoCloseable {
 
       @Override
       public boolean get(int i) {
-        byte[] value = cache.get(cacheKeys[i], RedisLoadClients::neverLoaded);
+        byte[] value = cache.get(cacheKeys[i], key -> {
+          throw loaderRan(key);
+        });
         return value.length == VALUE_BYTES;
       }
 
       @Override
       public CompletableFuture<Boolean> getAsync(int i) {
-        return cache.async().get(cacheKeys[i], key -> CompletableFuture.<byte[]>failedFuture(new IllegalStateException(key + " was not in Redis: the loader ran"))).thenApply(value -> value.length == VALUE_BYTES);
+        return cache.async()
+            .get(cacheKeys[i], key -> CompletableFuture.<byte[]>failedFuture(loaderRan(key)))
+            .thenApply(value -> value.length == VALUE_BYTES);
       }
 
       @Override
@@ -216,8 +220,9 @@ final class RedisLoadClients implements AutoCloseable {
     };
   }
 
-  private static byte[] neverLoaded(String key) {
-    throw new IllegalStateException(key + " was not in Redis: the loader ran");
+  /** The failure of a loader of {@code cascade-loader}, which runs only if a key was not in Redis. */
+  private static IllegalStateException loaderRan(String key) {
+    return new IllegalStateException(key + " was not in Redis: the loader ran");
   }
 
   private Client lettuceAsync() {

@@ -271,7 +271,7 @@ public final class ServerNode {
   private static MetaConnection connectionOfThisThread(MetaConnection[] connections) {
     return connections.length == 1
         ? connections[0]
-        : connections[(int) Math.floorMod(Thread.currentThread().getId(), (long) connections.length)];
+        : connections[Math.floorMod(Thread.currentThread().getId(), connections.length)];
   }
 
   /** Returns the live connection this thread's commands go out on, or {@code null} if there is none; for tests. */
