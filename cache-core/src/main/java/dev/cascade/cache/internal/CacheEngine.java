@@ -44,6 +44,11 @@ class CacheEngine<K, V> {
   final ReadThrough<K, V> reads;
   final SingleFlight<K, V> singleFlight;
   final MissChain<K, V> misses;
+  /**
+   * Serves the misses of blocking loads on the caller's thread, for a cache with one remote tier of
+   * Cascade's own and no revalidation of in-process entries; {@code null} otherwise.
+   */
+  final @Nullable BlockingMiss<K, V> blockingMisses;
   final BulkLoads<K, V> bulk;
   final WritePipeline<K, V> writes;
   final WriteThrough<K, V> writeThrough;
@@ -84,10 +89,10 @@ class CacheEngine<K, V> {
     LoadStep<K, V> load = new LoadStep<>(name, entries, publisher, stats, events);
     Tier<K, V> shared = this.remotes.isEmpty() ? null : this.remotes.get(this.remotes.size() - 1);
     Refresher<K, V> refreshes = new Refresher<>(asyncExecutor, stats, settings.ticker());
-    List<@Nullable MissStep<K, V>> afterFlight =
+    LocalRecheck<K, V> localRecheck = new LocalRecheck<>(localWrites, reads, freshness);
+    RemoteRead<K, V> remoteRead = new RemoteRead<>(reads, stats, freshness, refreshes);
+    List<@Nullable MissStep<K, V>> afterRead =
         java.util.Arrays.asList(
-            new LocalRecheck<>(localWrites, reads, freshness),
-            new RemoteRead<>(reads, stats, freshness, refreshes),
             new LeaseStep<>(
                 shared,
                 settings.stampedeLock() == null ? null : settings.leaseTime(),
@@ -98,12 +103,20 @@ class CacheEngine<K, V> {
                 freshness),
             freshness.servesStaleOnError() ? new StaleIfError<>(freshness, coherence, stats) : null,
             load);
+    List<MissStep<K, V>> afterFlight = steps(localRecheck, remoteRead, afterRead);
+    boolean revalidatesLocal = freshness.revalidates() && this.local != null;
     this.misses =
         new MissChain<>(
             steps(
-                freshness.revalidates() && this.local != null ? new Revalidate<>(localWrites, freshness, refreshes, reads, stats) : null,
+                revalidatesLocal ? new Revalidate<>(localWrites, freshness, refreshes, reads, stats) : null,
                 singleFlight,
                 afterFlight));
+    this.blockingMisses =
+        reads.readsOneOwnTier() && !revalidatesLocal
+            ? new BlockingMiss<>(
+                coherence, singleFlight, localRecheck, reads, remoteRead,
+                new MissChain<>(steps(null, null, afterRead)), misses, settings.ticker())
+            : null;
     if (freshness.active()) {
       refreshes.chain(new MissChain<>(steps(singleFlight, refreshes, afterFlight)));
       this.refresher = refreshes;
@@ -131,7 +144,7 @@ class CacheEngine<K, V> {
 
   /** Returns the non-null steps in order: {@code first}, {@code second}, then {@code rest}. */
   private static <K, V> List<MissStep<K, V>> steps(
-      @Nullable MissStep<K, V> first, @Nullable MissStep<K, V> second, List<@Nullable MissStep<K, V>> rest) {
+      @Nullable MissStep<K, V> first, @Nullable MissStep<K, V> second, List<? extends @Nullable MissStep<K, V>> rest) {
     List<MissStep<K, V>> steps = new java.util.ArrayList<>();
     if (first != null) {
       steps.add(first);

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * An executor whose tasks run on the one thread that {@link #drive drives} it: how a blocking call
@@ -55,7 +56,18 @@ final class CallerRunsLoop implements Executor {
    */
   static <T> CompletableFuture<T> runBlocking(Function<CallerRunsLoop, CompletableFuture<T>> call) {
     CallerRunsLoop loop = new CallerRunsLoop();
-    return loop.drive(CallerHop.start(loop, () -> call.apply(loop)));
+    return loop.run(() -> call.apply(loop));
+  }
+
+  /**
+   * {@link #runBlocking} on this loop, made by this thread for a call that needed its loop before
+   * it started (see {@link BlockingMiss}).
+   *
+   * @throws IllegalStateException if this thread did not make the loop
+   */
+  <T> CompletableFuture<T> run(Supplier<CompletableFuture<T>> call) {
+    requireDriver();
+    return drive(CallerHop.start(this, call));
   }
 
   /**
@@ -65,10 +77,7 @@ final class CallerRunsLoop implements Executor {
    * @throws IllegalStateException if this thread did not make the loop
    */
   <T> CompletableFuture<T> drive(CompletableFuture<T> result) {
-    if (Thread.currentThread() != driver) {
-      throw new IllegalStateException("a loop is driven by the thread that made it, " + driver.getName()
-          + ", not " + Thread.currentThread().getName());
-    }
+    requireDriver();
     result.whenComplete((value, error) -> wakeDriver());
     boolean interrupted = false;
     while (!result.isDone()) {
@@ -87,6 +96,13 @@ final class CallerRunsLoop implements Executor {
       Thread.currentThread().interrupt();
     }
     return result;
+  }
+
+  private void requireDriver() {
+    if (Thread.currentThread() != driver) {
+      throw new IllegalStateException("a loop is driven by the thread that made it, " + driver.getName()
+          + ", not " + Thread.currentThread().getName());
+    }
   }
 
   /** How many times the driver has parked so far (for tests: a driver that spins instead shows here). */

@@ -38,10 +38,33 @@ final class LocalRecheck<K, V> implements MissStep<K, V> {
       }
       return rest.proceed(miss);
     }
-    if (!freshness.isFresh(entry, now)) {
-      miss.offerStale(entry);
-      return rest.proceed(miss);
+    TierEntry<V> fresh = freshOrKeptStale(miss, entry, now);
+    return fresh == null ? rest.proceed(miss) : counts.serveOtherHit(miss, fresh);
+  }
+
+  /**
+   * This step for a caller's miss (not a refresh) that is led on the caller's thread ({@link
+   * BlockingMiss}): the fresh entry the in-process tier now holds, counted as a hit unless the call
+   * was counted already; else {@code null}, an expired entry kept for stale-if-error.
+   */
+  @Nullable TierEntry<V> freshHit(Miss<K, V> miss) {
+    TierEntry<V> entry = local.peek(miss.key);
+    if (entry == null) {
+      return null;
     }
-    return counts.serveOtherHit(miss, entry);
+    TierEntry<V> fresh = freshOrKeptStale(miss, entry, freshness.now());
+    if (fresh != null && !miss.counted) {
+      counts.recordOtherHit(fresh);
+    }
+    return fresh;
+  }
+
+  /** {@code entry} if it is fresh at {@code now}; else {@code null}, {@code entry} kept as {@code miss}'s stale candidate. */
+  private @Nullable TierEntry<V> freshOrKeptStale(Miss<K, V> miss, TierEntry<V> entry, long now) {
+    if (freshness.isFresh(entry, now)) {
+      return entry;
+    }
+    miss.offerStale(entry);
+    return null;
   }
 }

@@ -31,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  * the same steps: {@link SingleFlight} (a refresh never joins a running flight), {@link Refresher}
  * (the rest runs on the cache's executor), then the steps from {@link LocalRecheck} on, which end a
  * refresh early when they find a newer fresh entry. Chains are built once per cache; serving a
- * miss allocates no chain objects. Thread-safe.
+ * miss allocates no chain objects. A blocking caller of a cache with one remote tier takes the
+ * steps up to the remote read on its own thread instead ({@link BlockingMiss}), the same step
+ * objects in the same order, and this chain's steps after them. Thread-safe.
  */
 final class MissChain<K, V> {
   private final MissStep.Rest<K, V> head;

@@ -65,19 +65,47 @@ final class ReadThrough<K, V> {
    * @throws IllegalArgumentException if the tier cannot encode {@code key}
    */
   @Nullable Cached<V> lookupBlocking(K key) {
-    RemoteTier<K, V> remote = (RemoteTier<K, V>) remotes.get(0);
-    @Nullable TierEntry<V> entry;
-    try {
-      entry = remote.getBlocking(key);
-    } catch (RuntimeException e) {
-      entry = failedOpen(e, null);
-    }
+    @Nullable TierEntry<V> entry = getOnCaller(key, null);
     if (entry == null || !freshness.isFresh(entry, freshness.now())) {
       stats.misses.increment();
       return null;
     }
     recordOtherHit(entry);
     return new Cached<>(entry.value());
+  }
+
+  /**
+   * {@link #read} from the first tier for a blocking caller of a cache that {@link #readsOneOwnTier},
+   * on the caller's thread: the same answer, fill, counts and failures (a failure marks {@code
+   * flight} degraded), without completion stages (see {@link RemoteTier#getBlocking}).
+   *
+   * @throws IllegalArgumentException if the tier cannot encode {@code key}
+   */
+  @Nullable TierEntry<V> readBlocking(K key, Flight<V> flight) {
+    @Nullable TierEntry<V> entry = getOnCaller(key, flight);
+    if (entry != null && freshness.isFresh(entry, freshness.now())) {
+      fillNearer(key, entry, 0, flight);
+    }
+    return entry; // an expired entry too, as read answers it when no farther tier has the key
+  }
+
+  /**
+   * The first tier's entry of {@code key}, read on this thread; {@code null} when it has none or
+   * failed, which counts a tier error and marks {@code flight} (if any) degraded.
+   *
+   * @throws IllegalArgumentException if the tier cannot encode {@code key}
+   */
+  private @Nullable TierEntry<V> getOnCaller(K key, @Nullable Flight<V> flight) {
+    RemoteTier<K, V> remote = (RemoteTier<K, V>) remotes.get(0);
+    try {
+      return remote.getBlocking(key);
+    } catch (RuntimeException e) {
+      TierEntry<V> none = failedOpen(e, null);
+      if (flight != null) {
+        flight.degraded = true;
+      }
+      return none;
+    }
   }
 
   /**
@@ -97,7 +125,15 @@ final class ReadThrough<K, V> {
    * and needs no flight) and one remote tier, one of Cascade's own.
    */
   boolean readsAligned() {
-    return !local.present() && remotes.size() == 1 && remotes.get(0) instanceof RemoteTier;
+    return !local.present() && readsOneOwnTier();
+  }
+
+  /**
+   * Whether this cache has one remote tier, one of Cascade's own, which {@link #readBlocking} reads
+   * on the caller's thread (an in-process tier in front of it or not).
+   */
+  boolean readsOneOwnTier() {
+    return remotes.size() == 1 && remotes.get(0) instanceof RemoteTier;
   }
 
   /**

@@ -31,34 +31,34 @@ final class RemoteRead<K, V> implements MissStep<K, V> {
         .read(miss.key, 0, miss.flight())
         .thenComposeAsync(
             found -> {
-              if (found != null) {
-                CompletableFuture<@Nullable V> served = serveFound(miss, found);
-                if (served != null) {
-                  return served;
-                }
+              if (answers(miss, found)) {
+                return CompletableFuture.completedFuture(found.value());
               }
-              if (!miss.counted) {
-                stats.misses.increment();
-              }
+              countMiss(miss);
               return rest.proceed(miss);
             },
             miss.executor);
   }
 
   /**
-   * Returns the answer {@code found} gives {@code miss}, or {@code null} when it gives none (it is
-   * expired past revalidation, or a refresh needs a newer one) and the miss goes on.
+   * Whether {@code found}, what the read of {@code miss} found, answers it; if so, counts the hit
+   * (unless the call was counted already) and starts the refresh it calls for. If not ({@code null},
+   * expired past revalidation, or a refresh needs a newer one), the miss goes on, an expired entry
+   * kept for stale-if-error. Shared with {@link BlockingMiss}, which reads on the caller's thread.
    */
-  private @Nullable CompletableFuture<@Nullable V> serveFound(Miss<K, V> miss, TierEntry<V> found) {
+  boolean answers(Miss<K, V> miss, @Nullable TierEntry<V> found) {
+    if (found == null) {
+      return false;
+    }
     long now = freshness.now();
     TierEntry<V> trigger = miss.trigger;
     if (trigger != null) {
-      return freshness.supersedes(found, trigger, now) ? CompletableFuture.completedFuture(found.value()) : null;
+      return freshness.supersedes(found, trigger, now);
     }
     boolean fresh = freshness.isFresh(found, now);
     if (!fresh && !freshness.isRevalidatable(found, now)) {
       miss.offerStale(found);
-      return null;
+      return false;
     }
     if (!miss.counted) {
       reads.recordOtherHit(found);
@@ -69,6 +69,13 @@ final class RemoteRead<K, V> implements MissStep<K, V> {
     if (!fresh || freshness.isEarlyRefreshDue(found, now)) {
       refresher.startAfter(miss, found);
     }
-    return CompletableFuture.completedFuture(found.value());
+    return true;
+  }
+
+  /** Counts {@code miss} as a miss of the cache, unless the call was counted already. */
+  void countMiss(Miss<K, V> miss) {
+    if (!miss.counted) {
+      stats.misses.increment();
+    }
   }
 }

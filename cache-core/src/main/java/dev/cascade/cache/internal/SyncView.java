@@ -29,7 +29,9 @@ import org.jspecify.annotations.Nullable;
  * the engine's asynchronous path on the calling thread through a {@link CallerRunsLoop}, so a
  * blocking loader always runs in its caller's thread, and so do the decoding of what remote tiers
  * read ({@link CallerHop}); on a cache whose only tier is one remote tier, the lookups that never
- * load wait for that tier on the calling thread instead ({@link ReadThrough#lookupBlocking}).
+ * load wait for that tier on the calling thread instead ({@link ReadThrough#lookupBlocking}), and on
+ * a cache with one remote tier, in-process tier or not, so do the misses of {@code get(key, loader)}
+ * ({@link BlockingMiss}).
  * Package-private, so that no user code can
  * cast a cache to it. Not final only for {@link EarlyRefreshingView}, which adds early refresh to
  * the hits of {@code get}. Thread-safe.
@@ -125,8 +127,17 @@ class SyncView<K, V> extends CacheEngine<K, V> implements Cache<K, V> {
     Objects.requireNonNull(loader, "loader");
   }
 
+  /**
+   * Serves an in-process miss of a {@code get} with {@code loader} on this thread: led here by
+   * {@link BlockingMiss} where the cache has one, else through the miss chain driven by a loop.
+   */
   final @Nullable V loadBlocking(
       K key, @Nullable EntrySpec spec, Function<? super K, ? extends @Nullable V> loader) {
+    BlockingMiss<K, V> leader = blockingMisses;
+    if (leader != null) {
+      ensureOpen();
+      return leader.load(key, spec, Futures.callInline(loader));
+    }
     return await(
         CallerRunsLoop.runBlocking(loop -> load(key, spec, Futures.callInline(loader), loop, Thread.currentThread())));
   }
