@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.cascade.cache.Cache;
+import dev.cascade.cache.CacheBuilder;
 import dev.cascade.cache.CacheStats;
 import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.memory.InMemoryRemoteStore;
+import dev.cascade.cache.spi.RemoteStore;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -26,25 +28,14 @@ class BlockingMissTest {
   private final InMemoryRemoteStore backing = InMemoryRemoteStore.create(ticker);
   private final FlakyRemoteStore store = new FlakyRemoteStore(backing);
   private final Cache<String, String> layered =
-      Cache.<String, String>builder("blocking-layered")
-          .inMemory(m -> m.maximumSize(100))
-          .tier(store)
-          .valueCodec(StringCodec.create())
-          .ticker(ticker)
-          .build();
+      over("blocking-layered", store).inMemory(m -> m.maximumSize(100)).build();
   /** Writes what {@link #layered} reads, straight to the store: another instance of that cache. */
-  private final Cache<String, String> otherInstance =
-      Cache.<String, String>builder("blocking-layered")
-          .tier(backing)
-          .valueCodec(StringCodec.create())
-          .ticker(ticker)
-          .build();
-  private final Cache<String, String> remoteOnly =
-      Cache.<String, String>builder("blocking-remote")
-          .tier(store)
-          .valueCodec(StringCodec.create())
-          .ticker(ticker)
-          .build();
+  private final Cache<String, String> otherInstance = over("blocking-layered", backing).build();
+  private final Cache<String, String> remoteOnly = over("blocking-remote", store).build();
+
+  private CacheBuilder<String, String> over(String name, RemoteStore tier) {
+    return Cache.<String, String>builder(name).tier(tier).valueCodec(StringCodec.create()).ticker(ticker);
+  }
 
   private static String failIfCalled(String key) {
     throw new AssertionError("the loader ran for " + key + ", which the remote tier holds");
