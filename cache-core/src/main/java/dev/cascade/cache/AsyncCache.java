@@ -16,9 +16,16 @@ import org.jspecify.annotations.Nullable;
  * <p>Loaders return a {@link CompletionStage}; they are called on the cache's executor ({@link
  * CacheBuilder#executor}, by default the common pool), so never on a client library's I/O thread
  * unless that executor runs tasks in place ({@code executor(Runnable::run)}, for loaders that never
- * block). They should not block when the executor is shared. Concurrent calls for one key share one load; a
- * failed load is not cached. After {@link Cache#close()} every method but {@link #name()}, {@link
- * #stats()} and {@link #synchronous()} throws {@link IllegalStateException} at once. Thread-safe.
+ * block). They should not block when the executor is shared. Concurrent calls for one key share one
+ * load; a failed load is not cached. After {@link Cache#close()} every method but {@link #name()},
+ * {@link #stats()} and {@link #synchronous()} throws {@link IllegalStateException} at once.
+ *
+ * <p>A returned future completes on the thread that finished the work: the caller's for an
+ * in-process hit; for a remote hit, the thread that completed the store's reply (for Redis,
+ * Lettuce's I/O thread; for Memcached, its I/O thread, or the backend's {@code completionExecutor}
+ * if one is set); for a load, the executor's or the loader's. Dependent stages that block should
+ * therefore run on an executor of your own ({@code thenApplyAsync(fn, executor)}), as with the
+ * client libraries' own futures. Thread-safe.
  */
 public interface AsyncCache<K, V> {
 

@@ -376,8 +376,9 @@ final class BulkLoads<K, V> {
     }
     return reads
         .readAll(led.keySet(), 0, led)
-        .thenComposeAsync(
+        .thenCompose(
             found -> {
+              // where the read completed: keys found need no hand-off; the rest load on the executor
               found.forEach(
                   (key, entry) -> {
                     if (pass.counts()) {
@@ -393,15 +394,26 @@ final class BulkLoads<K, V> {
               if (toLoad.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
               }
-              Set<K> keys = Collections.unmodifiableSet(toLoad);
-              if (!leases.active()) {
-                return loadAndPublish(keys, led, bulkLoader, null);
-              }
-              // back on the executor: the leases complete on the client's I/O thread, and the
-              // loader must not run there (a sync getAll's executor is its caller's thread)
-              return leases.take(keys, led).thenComposeAsync(held -> loadUnderLeases(keys, led, bulkLoader, held), executor);
-            },
-            executor);
+              return CompletableFuture.completedFuture(Collections.unmodifiableSet(toLoad))
+                  .thenComposeAsync(keys -> loadOnExecutor(keys, led, bulkLoader, executor), executor);
+            });
+  }
+
+  /**
+   * Bulk-loads {@code keys}, which {@code led} leads, on {@code executor}'s thread, under their leases
+   * if the cache takes leases: the read before may have completed on a client's I/O thread, where no
+   * loader runs (a sync {@code getAll}'s executor is its caller's thread).
+   */
+  private CompletableFuture<Void> loadOnExecutor(
+      Set<K> keys,
+      Map<K, Flight<V>> led,
+      Function<? super Set<K>, ? extends CompletionStage<? extends Map<? extends K, ? extends V>>> bulkLoader,
+      Executor executor) {
+    if (!leases.active()) {
+      return loadAndPublish(keys, led, bulkLoader, null);
+    }
+    // back on the executor: the leases complete on the client's I/O thread
+    return leases.take(keys, led).thenComposeAsync(held -> loadUnderLeases(keys, led, bulkLoader, held), executor);
   }
 
   /** {@link #loadAndPublish} under {@code held}, which are released however it ends. */

@@ -6,8 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The step that reads the remote tiers (through {@link ReadThrough}, which fills nearer tiers). A
- * hit ends the miss; otherwise the miss is counted and the rest of the chain runs on the miss's
- * executor, never on a client library's I/O thread. With a freshness policy, an entry within its
+ * hit ends the miss where the read completed (for the asynchronous API, the thread that completed
+ * the store's reply: no hand-off for a hit); otherwise the miss is counted and the rest of the chain
+ * runs on the miss's executor, never on a client library's I/O thread. With a freshness policy, an entry within its
  * revalidation window is served and refreshed in the background once this miss's flight has ended,
  * as is a fresh one whose early refresh is due; one expired past that is kept for stale-if-error and
  * the miss goes on. Thread-safe.
@@ -29,15 +30,14 @@ final class RemoteRead<K, V> implements MissStep<K, V> {
   public CompletableFuture<@Nullable V> serve(Miss<K, V> miss, Rest<K, V> rest) {
     return reads
         .read(miss.key, 0, miss.flight())
-        .thenComposeAsync(
+        .thenCompose(
             found -> {
               if (answers(miss, found)) {
-                return CompletableFuture.completedFuture(found.value());
+                return CompletableFuture.completedFuture(found.value()); // where the read completed
               }
               countMiss(miss);
-              return rest.proceed(miss);
-            },
-            miss.executor);
+              return CompletableFuture.completedFuture(miss).thenComposeAsync(rest::proceed, miss.executor);
+            });
   }
 
   /**

@@ -45,6 +45,8 @@ class RefreshWaitersTest {
   private final SimulatedTime.Clock clock = new SimulatedTime.Clock();
   private final SimulatedTime.Steps background = new SimulatedTime.Steps();
   private final SimulatedTime.PeekHook peeks = new SimulatedTime.PeekHook();
+  /** Remote replies on {@link #background}: a remote hit completes when the test runs it. */
+  private final SimulatedTime.LateReplies lateReplies = new SimulatedTime.LateReplies(background);
   private final InMemoryRemoteStore store = InMemoryRemoteStore.create(clock);
   private final List<Cache<String, String>> built = new ArrayList<>();
 
@@ -93,11 +95,12 @@ class RefreshWaitersTest {
 
   @Test
   void get_whileARefreshRegisteredAfterAnInvalidation_doesNotGetTheInvalidatedValue() {
-    Cache<String, String> cache = build(remoteOnly("after-invalidate").staleWhileRevalidate(Duration.ofSeconds(10)));
+    Cache<String, String> cache =
+        build(remoteOnly("after-invalidate").staleWhileRevalidate(Duration.ofSeconds(10)).decorateTiers(lateReplies));
     cache.put("k", "v1");
     clock.advance(Duration.ofSeconds(2));
     CompletableFuture<String> refreshLoad = new CompletableFuture<>();
-    CompletableFuture<String> first = cache.async().get("k", key -> refreshLoad); // read v1; the rest queued
+    CompletableFuture<String> first = cache.async().get("k", key -> refreshLoad); // read v1; its reply queued
     cache.invalidate("k");
     background.runAll(); // the first call gets v1, read before the invalidation; its refresh starts after it
 
@@ -111,10 +114,11 @@ class RefreshWaitersTest {
 
   @Test
   void get_whileARefreshRegisteredAfterAPut_getsThePutValue() {
-    Cache<String, String> cache = build(remoteOnly("after-put").staleWhileRevalidate(Duration.ofSeconds(10)));
+    Cache<String, String> cache =
+        build(remoteOnly("after-put").staleWhileRevalidate(Duration.ofSeconds(10)).decorateTiers(lateReplies));
     cache.put("k", "v1");
     clock.advance(Duration.ofSeconds(2));
-    CompletableFuture<String> first = cache.async().get("k", key -> completed("loaded"));
+    CompletableFuture<String> first = cache.async().get("k", key -> completed("loaded")); // its reply queued
     cache.put("k", "v2");
     background.runNext(); // the first call gets v1, read before the put, and registers the refresh
 

@@ -5,9 +5,13 @@ import dev.cascade.cache.spi.LocalTier;
 import dev.cascade.cache.spi.Tier;
 import dev.cascade.cache.spi.TierDecorator;
 import dev.cascade.cache.spi.TierEntry;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,8 +19,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the freshness tests of this package share (cache-core cannot use the testkit's): a clock
- * that moves only when told, an executor that runs background work only when told, and a hook into
- * the in-process tier's {@code peek}, the look that finds the entry a refresh is started for.
+ * that moves only when told, an executor that runs background work only when told, a hook into
+ * the in-process tier's {@code peek}, the look that finds the entry a refresh is started for, and
+ * remote reads whose replies arrive when told.
  */
 final class SimulatedTime {
   private SimulatedTime() {}
@@ -110,6 +115,40 @@ final class SimulatedTime {
           return found;
         }
       };
+    }
+  }
+
+  /**
+   * Decorates the remote tiers so that the answer of each single-key read completes on {@code
+   * replies} (the read itself runs at once): what a reply that arrives later on a client's I/O thread
+   * does, so that a test can act between a read and what follows it. Thread-safe.
+   */
+  static final class LateReplies implements TierDecorator {
+    private final Executor replies;
+
+    LateReplies(Executor replies) {
+      this.replies = replies;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K, V> Tier<K, V> decorate(String cacheName, Tier<K, V> tier) {
+      InvocationHandler forward =
+          (proxy, method, args) -> {
+            Object result;
+            try {
+              result = method.invoke(tier, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+            return method.getName().equals("get") ? ((CompletableFuture<?>) result).thenApplyAsync(answer -> answer, replies) : result;
+          };
+      return (Tier<K, V>) Proxy.newProxyInstance(Tier.class.getClassLoader(), new Class<?>[] {Tier.class}, forward);
+    }
+
+    @Override
+    public <K, V> LocalTier<K, V> decorateLocal(String cacheName, LocalTier<K, V> tier) {
+      return tier;
     }
   }
 }

@@ -6,10 +6,13 @@ import dev.cascade.cache.AsyncCache;
 import dev.cascade.cache.Cache;
 import dev.cascade.cache.codec.StringCodec;
 import dev.cascade.cache.memory.InMemoryRemoteStore;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +38,56 @@ class AsyncLoaderThreadTest {
   void asyncGet_withAnInPlaceExecutor_runsTheLoaderOnTheThreadThatCompletedTheRead() throws Exception {
     // the held read completes on a thread of CompletableFuture's default async pool
     assertThat(loaderThreadAfterHeldRead(Runnable::run)).isNotEqualTo(Thread.currentThread().getName());
+  }
+
+  @Test
+  void asyncGet_remoteHit_completesWithoutAHandOffToTheExecutor() {
+    AtomicInteger handedOff = new AtomicInteger();
+    try (Cache<String, String> cache =
+        Cache.<String, String>builder("hit-thread")
+            .tier(InMemoryRemoteStore.create())
+            .valueCodec(StringCodec.create())
+            .executor(task -> {
+              handedOff.incrementAndGet();
+              task.run();
+            })
+            .build()) {
+      cache.put("k", "stored");
+
+      String hit =
+          cache.async().get("k", key -> CompletableFuture.failedFuture(new AssertionError("loaded a stored key"))).join();
+      assertThat(hit).isEqualTo("stored");
+      assertThat(handedOff).as("tasks handed to the executor by a remote hit").hasValue(0);
+
+      assertThat(cache.async().get("absent", key -> CompletableFuture.completedFuture("loaded")).join()).isEqualTo("loaded");
+      assertThat(handedOff).as("a miss still loads through the executor").hasValue(1);
+    }
+  }
+
+  @Test
+  void asyncGetAll_allRemoteHits_completeWithoutAHandOffToTheExecutor() {
+    AtomicInteger handedOff = new AtomicInteger();
+    try (Cache<String, String> cache =
+        Cache.<String, String>builder("bulk-hit-thread")
+            .tier(InMemoryRemoteStore.create())
+            .valueCodec(StringCodec.create())
+            .executor(task -> {
+              handedOff.incrementAndGet();
+              task.run();
+            })
+            .build()) {
+      cache.putAll(Map.of("a", "1", "b", "2"));
+
+      Map<String, String> hits =
+          cache.async().getAll(List.of("a", "b"), keys -> CompletableFuture.failedFuture(new AssertionError("loaded " + keys))).join();
+      assertThat(hits).containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "b", "2"));
+      assertThat(handedOff).as("tasks handed to the executor by remote hits").hasValue(0);
+
+      Map<String, String> mixed =
+          cache.async().getAll(List.of("a", "c"), keys -> CompletableFuture.completedFuture(Map.of("c", "3"))).join();
+      assertThat(mixed).containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "c", "3"));
+      assertThat(handedOff).as("a miss still loads through the executor").hasPositiveValue();
+    }
   }
 
   /** The name of the thread that ran the loader of an async get whose remote read completed on another thread. */
