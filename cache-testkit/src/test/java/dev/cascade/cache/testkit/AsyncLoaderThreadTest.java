@@ -43,15 +43,7 @@ class AsyncLoaderThreadTest {
   @Test
   void asyncGet_remoteHit_completesWithoutAHandOffToTheExecutor() {
     AtomicInteger handedOff = new AtomicInteger();
-    try (Cache<String, String> cache =
-        Cache.<String, String>builder("hit-thread")
-            .tier(InMemoryRemoteStore.create())
-            .valueCodec(StringCodec.create())
-            .executor(task -> {
-              handedOff.incrementAndGet();
-              task.run();
-            })
-            .build()) {
+    try (Cache<String, String> cache = remoteOnlyCounting("hit-thread", handedOff)) {
       cache.put("k", "stored");
 
       String hit =
@@ -67,15 +59,7 @@ class AsyncLoaderThreadTest {
   @Test
   void asyncGetAll_allRemoteHits_completeWithoutAHandOffToTheExecutor() {
     AtomicInteger handedOff = new AtomicInteger();
-    try (Cache<String, String> cache =
-        Cache.<String, String>builder("bulk-hit-thread")
-            .tier(InMemoryRemoteStore.create())
-            .valueCodec(StringCodec.create())
-            .executor(task -> {
-              handedOff.incrementAndGet();
-              task.run();
-            })
-            .build()) {
+    try (Cache<String, String> cache = remoteOnlyCounting("bulk-hit-thread", handedOff)) {
       cache.putAll(Map.of("a", "1", "b", "2"));
 
       Map<String, String> hits =
@@ -88,6 +72,18 @@ class AsyncLoaderThreadTest {
       assertThat(mixed).containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "c", "3"));
       assertThat(handedOff).as("a miss still loads through the executor").hasPositiveValue();
     }
+  }
+
+  /** A cache over a store in memory whose executor counts, in {@code handedOff}, each task it runs in place. */
+  private static Cache<String, String> remoteOnlyCounting(String name, AtomicInteger handedOff) {
+    return Cache.<String, String>builder(name)
+        .tier(InMemoryRemoteStore.create())
+        .valueCodec(StringCodec.create())
+        .executor(task -> {
+          handedOff.incrementAndGet();
+          task.run();
+        })
+        .build();
   }
 
   /** The name of the thread that ran the loader of an async get whose remote read completed on another thread. */

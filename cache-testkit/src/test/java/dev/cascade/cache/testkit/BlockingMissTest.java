@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,26 +80,15 @@ class BlockingMissTest {
     CountDownLatch loading = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     CompletableFuture<String> first =
-        CompletableFuture.supplyAsync(
-            () ->
-                remoteOnly.get(
-                    "k",
-                    key -> {
-                      loads.incrementAndGet();
-                      loading.countDown();
-                      awaitRelease(release);
-                      return "loaded";
-                    }));
+        getOnAnotherThread(
+            loads,
+            () -> {
+              loading.countDown();
+              awaitRelease(release);
+              return "loaded";
+            });
     assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
-    CompletableFuture<String> second =
-        CompletableFuture.supplyAsync(
-            () ->
-                remoteOnly.get(
-                    "k",
-                    key -> {
-                      loads.incrementAndGet();
-                      return "second loader";
-                    }));
+    CompletableFuture<String> second = getOnAnotherThread(loads, () -> "second loader");
     await().atMost(Duration.ofSeconds(10)).until(() -> remoteOnly.stats().coalescedWaitCount() == 1);
 
     release.countDown();
@@ -147,6 +137,18 @@ class BlockingMissTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no stable key form for java.lang.Object");
     assertThat(objects.inspect().inFlightLoads()).isZero();
+  }
+
+  /** {@code remoteOnly.get("k", loader)} on another thread, its loader counted in {@code loads}. */
+  private CompletableFuture<String> getOnAnotherThread(AtomicInteger loads, Supplier<String> loader) {
+    return CompletableFuture.supplyAsync(
+        () ->
+            remoteOnly.get(
+                "k",
+                key -> {
+                  loads.incrementAndGet();
+                  return loader.get();
+                }));
   }
 
   private static void awaitRelease(CountDownLatch latch) {
