@@ -394,8 +394,8 @@ final class BulkLoads<K, V> {
               if (toLoad.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
               }
-              return CompletableFuture.completedFuture(Collections.unmodifiableSet(toLoad))
-                  .thenComposeAsync(keys -> loadOnExecutor(keys, led, bulkLoader, executor), executor);
+              return Futures.composeOn(
+                  executor, Collections.unmodifiableSet(toLoad), keys -> loadOnExecutor(keys, led, bulkLoader, executor));
             });
   }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -22,6 +23,16 @@ final class Futures {
       cause = cause.getCause();
     }
     return cause;
+  }
+
+  /**
+   * Calls {@code call} with {@code input} on a thread of {@code executor}, always: the one hand-off
+   * of the miss paths (a stage attached to a future that is already complete would run on the
+   * attaching thread instead).
+   */
+  static <T, R> CompletableFuture<R> composeOn(
+      Executor executor, T input, Function<? super T, ? extends CompletionStage<R>> call) {
+    return CompletableFuture.completedFuture(input).thenComposeAsync(call, executor);
   }
 
   /** Waits for {@code future} and rethrows its failure as the blocking API promises. */

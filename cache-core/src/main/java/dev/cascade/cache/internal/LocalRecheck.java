@@ -24,27 +24,23 @@ final class LocalRecheck<K, V> implements MissStep<K, V> {
 
   @Override
   public CompletableFuture<@Nullable V> serve(Miss<K, V> miss, Rest<K, V> rest) {
-    TierEntry<V> entry = local.peek(miss.key);
-    if (entry == null) {
-      return rest.proceed(miss);
-    }
-    long now = freshness.now();
     TierEntry<V> trigger = miss.trigger;
-    if (trigger != null) {
-      // a refresh: done, and not counted, if another load or put here already replaced its entry
-      if (freshness.supersedes(entry, trigger, now)) {
-        miss.skipped = true;
-        return CompletableFuture.completedFuture(entry.value());
-      }
-      return rest.proceed(miss);
+    if (trigger == null) {
+      TierEntry<V> fresh = freshHit(miss);
+      return fresh == null ? rest.proceed(miss) : CompletableFuture.completedFuture(fresh.value());
     }
-    TierEntry<V> fresh = freshOrKeptStale(miss, entry, now);
-    return fresh == null ? rest.proceed(miss) : counts.serveOtherHit(miss, fresh);
+    // a refresh: done, and not counted, if another load or put here already replaced its entry
+    TierEntry<V> entry = local.peek(miss.key);
+    if (entry != null && freshness.supersedes(entry, trigger, freshness.now())) {
+      miss.skipped = true;
+      return CompletableFuture.completedFuture(entry.value());
+    }
+    return rest.proceed(miss);
   }
 
   /**
-   * This step for a caller's miss (not a refresh) that is led on the caller's thread ({@link
-   * BlockingMiss}): the fresh entry the in-process tier now holds, counted as a hit unless the call
+   * This step for a caller's miss (not a refresh), also taken on the caller's thread by {@link
+   * BlockingMiss}: the fresh entry the in-process tier now holds, counted as a hit unless the call
    * was counted already; else {@code null}, an expired entry kept for stale-if-error.
    */
   @Nullable TierEntry<V> freshHit(Miss<K, V> miss) {
@@ -52,19 +48,13 @@ final class LocalRecheck<K, V> implements MissStep<K, V> {
     if (entry == null) {
       return null;
     }
-    TierEntry<V> fresh = freshOrKeptStale(miss, entry, freshness.now());
-    if (fresh != null && !miss.counted) {
-      counts.recordOtherHit(fresh);
+    if (!freshness.isFresh(entry, freshness.now())) {
+      miss.offerStale(entry);
+      return null;
     }
-    return fresh;
-  }
-
-  /** {@code entry} if it is fresh at {@code now}; else {@code null}, {@code entry} kept as {@code miss}'s stale candidate. */
-  private @Nullable TierEntry<V> freshOrKeptStale(Miss<K, V> miss, TierEntry<V> entry, long now) {
-    if (freshness.isFresh(entry, now)) {
-      return entry;
+    if (!miss.counted) {
+      counts.recordOtherHit(entry);
     }
-    miss.offerStale(entry);
-    return null;
+    return entry;
   }
 }

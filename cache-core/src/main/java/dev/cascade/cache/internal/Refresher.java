@@ -46,7 +46,7 @@ final class Refresher<K, V> implements MissStep<K, V> {
    */
   @Override
   public CompletableFuture<@Nullable V> serve(Miss<K, V> miss, Rest<K, V> rest) {
-    return CompletableFuture.supplyAsync(() -> miss, executor).thenCompose(rest::proceed);
+    return Futures.composeOn(executor, miss, rest::proceed);
   }
 
   /**

@@ -36,7 +36,7 @@ final class RemoteRead<K, V> implements MissStep<K, V> {
                 return CompletableFuture.completedFuture(found.value()); // where the read completed
               }
               countMiss(miss);
-              return CompletableFuture.completedFuture(miss).thenComposeAsync(rest::proceed, miss.executor);
+              return Futures.composeOn(miss.executor, miss, rest::proceed);
             });
   }
 
