@@ -47,6 +47,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       benchmark thread's own state, the cheapest exact count.
  *   <li>{@code caffeineShippedCountGetIfPresent}: raw Caffeine and the exact count Cascade's hit path
  *       keeps ({@link ShippedHitCount}, the shipped counter).
+ *   <li>{@code caffeineThreadIdCountedGetIfPresent}: raw Caffeine and the least a count a library
+ *       keeps per thread must do (find the calling thread's slot by its id, then a plain increment;
+ *       not exact), the floor of a library's count.
  * </ul>
  *
  * <p>The head-to-head benchmarks ({@code cascadeGetIfPresent} against {@code caffeineGetIfPresent},
@@ -315,6 +318,41 @@ public class L1HitBenchmark {
    */
   @Benchmark
   public String caffeineShippedCountGetIfPresent(SameSetup s, HitKeys keys, HitCursor cursor, ShippedHitCount count) {
+    String value = s.caffeine.getIfPresent(cursor.next(keys));
+    if (value != null) {
+      count.increment();
+    }
+    return value;
+  }
+
+  /**
+   * Per-thread slots found by the calling thread's id, incremented with a plain read and store and no
+   * owner check: not exact (two threads whose ids share a slot lose counts), so not a count to ship,
+   * but the least any count a library keeps per thread must do on a hit, since a library does not
+   * hold its caller's state and must look the thread up. Slots are 128 bytes apart, as {@code
+   * HitCounter}'s are.
+   */
+  @State(Scope.Benchmark)
+  public static class ThreadIdSlots {
+    private static final int SLOTS = 64;
+    private static final int PAD = 16;
+    final long[] cells = new long[(SLOTS + 2) * PAD];
+
+    void increment() {
+      long[] slots = cells;
+      int count = ((int) Thread.currentThread().getId() & (SLOTS - 1)) * PAD + PAD + 1;
+      slots[count]++;
+    }
+  }
+
+  /**
+   * Raw Caffeine plus {@link ThreadIdSlots}: the floor of what a hit count costs a library, which
+   * must find the calling thread's counter; against {@code caffeineGetIfPresent}, the bound a
+   * library's exact count can reach, and against {@code cascadeGetIfPresent}, what Cascade's count
+   * costs beyond that floor.
+   */
+  @Benchmark
+  public String caffeineThreadIdCountedGetIfPresent(SameSetup s, HitKeys keys, HitCursor cursor, ThreadIdSlots count) {
     String value = s.caffeine.getIfPresent(cursor.next(keys));
     if (value != null) {
       count.increment();
