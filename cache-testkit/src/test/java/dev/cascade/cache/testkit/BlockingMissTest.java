@@ -84,7 +84,7 @@ class BlockingMissTest {
             loads,
             () -> {
               loading.countDown();
-              awaitRelease(release);
+              Concurrently.await(release);
               return "loaded";
             });
     assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
@@ -149,16 +149,5 @@ class BlockingMissTest {
                   loads.incrementAndGet();
                   return loader.get();
                 }));
-  }
-
-  private static void awaitRelease(CountDownLatch latch) {
-    try {
-      if (!latch.await(10, TimeUnit.SECONDS)) {
-        throw new AssertionError("not released within 10 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }
