@@ -343,6 +343,18 @@ public class L1HitBenchmark {
       int count = ((int) Thread.currentThread().getId() & (SLOTS - 1)) * PAD + PAD + 1;
       slots[count]++;
     }
+
+    /** Fails the trial if nothing was counted: the benchmark would then not measure a count. */
+    @TearDown(Level.Trial)
+    public void verify() {
+      long counted = 0;
+      for (long cell : cells) {
+        counted += cell;
+      }
+      if (counted == 0) {
+        throw new IllegalStateException("the thread-id slots counted no hit");
+      }
+    }
   }
 
   /**
